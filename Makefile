@@ -1,0 +1,50 @@
+# Two commands on a fresh machine:  `make demo`  and  `make test`.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+PYTHON  ?= python3
+# The demo's data is written for this day, so the demo looks the same whenever it is built.
+DEMO_TODAY ?= 2026-11-24
+# mkdocs-material prints an end-of-life notice on every build unless this is set.
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: demo serve test check bench chromium clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+.demo-repos: scripts/demo_history.yml scripts/make_demo_repos.py | $(VENV)/.installed
+	$(PY) scripts/make_demo_repos.py
+	touch $@
+
+demo: $(VENV)/.installed .demo-repos
+	MILEPOST_TODAY=$(DEMO_TODAY) $(VENV)/bin/milepost build
+	@echo
+	@echo "Demo built. Open site/acme-retail/index.html or site/northwind-clinic/index.html in a browser,"
+	@echo "or run 'make serve' for a live preview with search at http://127.0.0.1:8000/"
+
+serve: $(VENV)/.installed .demo-repos
+	MILEPOST_TODAY=$(DEMO_TODAY) $(VENV)/bin/milepost serve
+
+check: $(VENV)/.installed .demo-repos
+	MILEPOST_TODAY=$(DEMO_TODAY) $(VENV)/bin/milepost check
+
+chromium:
+	@scripts/ensure_chromium.sh
+
+test: $(VENV)/.installed-test .demo-repos chromium
+	$(VENV)/bin/pytest
+
+bench: $(VENV)/.installed .demo-repos
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf site .cache .demo-repos

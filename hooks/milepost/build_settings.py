@@ -1,0 +1,65 @@
+"""What one build is about: which clients, which day, which folders. Plain data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+TODAY_VARIABLE = "MILEPOST_TODAY"
+
+
+class SettingsError(ValueError):
+    """A setting the agency gave is wrong; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    root: Path  # the portal repository (folder of mkdocs.yml)
+    projects_dir: Path
+    cache_dir: Path | None
+    today: dt.date | None  # None: each client's own "today" in its timezone
+    client: str = ""  # "" = team preview of every client
+    preview_dir: str = "clients"
+
+
+def parse_today(value: str, source: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise SettingsError(f"{source}: '{value}' is not a date; use YYYY-MM-DD, e.g. 2026-11-24") from None
+
+
+def today_override(cli_value: str | None = None) -> dt.date | None:
+    """`--today` wins over MILEPOST_TODAY; neither means the real date."""
+    if cli_value:
+        return parse_today(cli_value, "--today")
+    env = os.environ.get(TODAY_VARIABLE, "").strip()
+    if env:
+        return parse_today(env, TODAY_VARIABLE)
+    return None
+
+
+def client_today(timezone: str, override: dt.date | None) -> dt.date:
+    """The client's "today": the fixed date of a reproducible build, or now in its timezone."""
+    if override is not None:
+        return override
+    return dt.datetime.now(ZoneInfo(timezone)).date()
+
+
+def settings_from_extra(config_file: str, extra: dict) -> BuildSettings:
+    """Read `extra.milepost` of mkdocs.yml (paths relative to the folder of mkdocs.yml)."""
+    root = Path(config_file).resolve().parent
+    options = dict(extra.get("milepost") or {})
+    cache = options.get("cache_dir", ".cache/milepost")
+    today = options.get("today")
+    return BuildSettings(
+        root=root,
+        projects_dir=root / options.get("projects_dir", "projects"),
+        cache_dir=(root / cache) if cache else None,
+        today=parse_today(str(today), "extra.milepost.today") if today else today_override(),
+        client=str(options.get("client", "")),
+        preview_dir=str(options.get("preview_dir", "clients")).strip("/"),
+    )

@@ -1,0 +1,159 @@
+"""The `milepost` command: check, build and preview the client sites.
+
+    milepost check [--config-file mkdocs.yml] [--today YYYY-MM-DD]
+    milepost build [--client SLUG ...] [--site-dir DIR] [--today YYYY-MM-DD] [--keep-going] [--verbose]
+    milepost serve [--client SLUG] [--dev-addr HOST:PORT] [--today YYYY-MM-DD]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import sys
+from pathlib import Path
+
+# mkdocs-material prints an end-of-life notice on every build unless this is set.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+from .build_settings import SettingsError, today_override  # noqa: E402
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="milepost",
+        description="Plain-language status sites for an agency's clients, from YAML and git history.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "-f", "--config-file", default="mkdocs.yml", type=Path,
+            help="the portal's mkdocs.yml (default: ./mkdocs.yml)",
+        )
+        p.add_argument(
+            "--today", metavar="YYYY-MM-DD",
+            help="build as if today were this date (also: MILEPOST_TODAY); for reproducible builds",
+        )
+
+    check = sub.add_parser("check", help="validate every file under projects/; exit 1 on any problem")
+    common(check)
+
+    build = sub.add_parser("build", help="build one static site per client into site/<client>/")
+    common(build)
+    build.add_argument("--client", action="append", metavar="SLUG", help="build only this client (repeatable)")
+    build.add_argument("--site-dir", default=None, type=Path, help="output folder (default: site/)")
+    build.add_argument(
+        "--keep-going", action="store_true",
+        help="build the other clients when one fails (the command still exits non-zero)",
+    )
+    build.add_argument("-v", "--verbose", action="store_true", help="also print MkDocs' progress messages")
+
+    serve = sub.add_parser("serve", help="live preview while editing YAML (all clients, or one)")
+    common(serve)
+    serve.add_argument("--client", metavar="SLUG", help="preview exactly what this client will see")
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
+    return parser
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.propagate = False
+
+
+def _projects_dir(config_file: Path) -> Path:
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    if not config_file.is_file():
+        raise SettingsError(
+            f"{config_file}: not found; run milepost in the portal's folder or pass --config-file"
+        )
+    try:
+        config = load_config(str(config_file))
+    except ConfigurationError as err:
+        raise SettingsError(f"{config_file}: {err}") from None
+    options = config.extra.get("milepost") or {}
+    return config_file.resolve().parent / options.get("projects_dir", "projects")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .portal_loader import check_portal
+
+    today = today_override(args.today) or dt.date.today()
+    projects_dir = _projects_dir(args.config_file)
+    problems = check_portal(projects_dir, today=today)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    print(f"{projects_dir.name}/: no problems found.", file=sys.stderr)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .site_build import BuildFailed, build_clients
+
+    _setup_logging(args.verbose)
+    site_dir = args.site_dir or args.config_file.resolve().parent / "site"
+    try:
+        outcome = build_clients(
+            args.config_file,
+            clients=args.client,
+            site_dir=site_dir,
+            today=today_override(args.today),
+            keep_going=args.keep_going,
+        )
+    except BuildFailed as err:
+        print(err, file=sys.stderr)
+        return 1
+    for slug, folder in outcome.built.items():
+        print(f"built {slug}: {folder / 'index.html'}")
+    for slug, message in outcome.failed.items():
+        print(f"FAILED {slug}: {message}", file=sys.stderr)
+    return 0 if outcome.ok else 1
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    _setup_logging(True)
+    today = today_override(args.today)
+    base = load_config(str(args.config_file))
+    extra = dict(base.extra)
+    options = dict(extra.get("milepost") or {})
+    if args.client:
+        options["client"] = args.client
+    if today:
+        options["today"] = today.isoformat()
+    extra["milepost"] = options
+    try:
+        serve(str(args.config_file), dev_addr=args.dev_addr, extra=extra)
+    except MkDocsException as err:
+        print(err, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handlers = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve}
+    try:
+        return handlers[args.command](args)
+    except SettingsError as err:
+        print(f"milepost: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""The client's home page: every project at a glance, and what the team is waiting for."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .health import next_milestone, project_health, project_progress
+from .html_parts import badge, esc, heading, html_block, md_text, progress_bar
+from .i18n import Texts
+from .model import Client, Project
+from .people import contacts_section
+from .project_page import open_waiting, waiting_item_html
+
+
+def render_client_home(client: Client, projects: list[Project], today: dt.date, texts: Texts) -> str:
+    out = [f"# {md_text(client.name)}\n\n"]
+    out.append(
+        html_block(
+            [
+                '<p class="mp-facts">'
+                + esc(
+                    texts.gettext(
+                        "How your projects are going, in plain words. Updated on {date}.",
+                        date=texts.date(today),
+                    )
+                )
+                + "</p>"
+            ]
+        )
+    )
+
+    # Everything the team needs from the client, across projects, overdue first.
+    waiting = [(p, item) for p in projects for item in open_waiting(p, today)]
+    waiting.sort(key=lambda pi: (not (pi[1].needed_by and pi[1].needed_by < today), pi[1].needed_by or dt.date.max))
+    if waiting:
+        out.append(heading(2, texts.gettext("Waiting on you"), "waiting-on-you"))
+        lines = ['<ul class="mp-waiting">']
+        for project, item in waiting:
+            html = waiting_item_html(item, project, today, texts)
+            lines.append(html.replace("</li>", f' <span class="mp-project-ref">({esc(project.name)})</span></li>', 1))
+        lines.append("</ul>")
+        out.append(html_block(lines))
+
+    out.append(heading(2, texts.gettext("Your projects"), "projects"))
+    if not projects:
+        out.append(html_block([f"<p>{esc(texts.gettext('No projects yet.'))}</p>"]))
+    lines = ['<div class="mp-cards">']
+    for project in projects:
+        health = project_health(project, today)
+        lines.append(f'<section class="mp-card mp-state-{health.state.replace("_", "-")}">')
+        lines.append(
+            f'<h3 class="mp-card-title"><a href="{esc(project.slug)}/index.html">{esc(project.name)}</a></h3>'
+        )
+        lines.append(f"<p>{badge(health.state, texts)}</p>")
+        total = sum(len(m.tasks) for m in project.milestones)
+        done = sum(len(m.tasks) if m.done else m.tasks_done for m in project.milestones)
+        lines.append(
+            progress_bar(
+                project_progress(project),
+                texts.gettext("{done} of {total} parts done", done=texts.number(done), total=texts.number(total)),
+            )
+        )
+        upcoming = next_milestone(project)
+        if upcoming:
+            lines.append(
+                "<p>"
+                + esc(
+                    texts.gettext(
+                        "Next: {milestone}, {date}.",
+                        milestone=upcoming.title,
+                        date=texts.date(upcoming.current_due),
+                    )
+                )
+                + "</p>"
+            )
+        count = len(open_waiting(project, today))
+        if count:
+            lines.append(
+                '<p class="mp-waiting-count">'
+                + esc(texts.ngettext("We are waiting for {n} thing from you.", "We are waiting for {n} things from you.", count))
+                + "</p>"
+            )
+        lines.append("</section>")
+    lines.append("</div>")
+    out.append(html_block(lines))
+    out.append(contacts_section(client, today, texts))
+    return "".join(out)

@@ -1,0 +1,112 @@
+"""The only module that knows MkDocs: it turns plain `ClientSite` data into MkDocs files.
+
+Two modes, chosen by `extra.milepost.client`:
+- client mode (what `milepost build` does for each client): the site holds that client's
+  pages and files and nothing else - not the team's how-tos in docs/, not other clients.
+- team preview (plain `mkdocs serve` / `mkdocs build`): docs/ plus every client's pages under
+  `clients/<slug>/`, for the agency only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from .build_settings import BuildSettings, SettingsError, client_today, settings_from_extra
+from .commit_rules import RulesError, load_rules
+from .git_history import HistoryError
+from .html_parts import esc
+from .portal_loader import load_portal
+from .project_changes import project_changes
+from .site_content import ClientSite, client_site
+
+log = logging.getLogger("mkdocs.plugins.milepost")
+
+ASSETS = Path(__file__).parent / "assets"
+CSS_PATH = "assets/milepost.css"
+
+
+@dataclass
+class BuildState:
+    settings: BuildSettings
+    sites: list[ClientSite] = field(default_factory=list)
+
+
+def prepare(config: MkDocsConfig) -> BuildState:
+    """Load and check projects/, read histories, and render every page (on_config)."""
+    try:
+        settings = settings_from_extra(config.config_file_path, config.extra)
+    except SettingsError as err:
+        raise PluginError(str(err)) from None
+    check_day = settings.today or dt.date.today()
+    loaded = load_portal(settings.projects_dir, today=check_day)
+    if loaded.problems or loaded.portal is None:
+        listing = "\n".join(str(p) for p in loaded.problems)
+        raise PluginError(
+            f"{len(loaded.problems)} problem(s) in {settings.projects_dir.name}/ - nothing was built:\n"
+            f"{listing}\nFix them (run `milepost check` to list them again) and build again."
+        )
+    portal = loaded.portal
+    if settings.client:
+        try:
+            clients = [portal.client(settings.client)]
+        except KeyError:
+            known = ", ".join(c.slug for c in portal.clients) or "none"
+            raise PluginError(f"no client '{settings.client}' in projects/ (clients: {known})") from None
+    else:
+        clients = list(portal.clients)
+
+    state = BuildState(settings=settings)
+    for client in clients:
+        try:
+            rules = load_rules(getattr(client, "commit_rules", None) or None)
+        except RulesError as err:
+            raise PluginError(f"{client.source}: {err}") from None
+        today = client_today(client.timezone, settings.today)
+        projects = portal.projects_of(client.slug)
+        changes = {}
+        for project in projects:
+            try:
+                changes[project.slug] = project_changes(
+                    client, project, rules=rules, cache_dir=settings.cache_dir
+                )
+            except HistoryError as err:
+                raise PluginError(f"{project.source}: {err}") from None
+        prefix = "" if settings.client else f"{settings.preview_dir}/{client.slug}/"
+        base_url = config.site_url or ""
+        state.sites.append(
+            client_site(client, projects, changes, today, prefix=prefix, base_url=base_url if settings.client else "")
+        )
+
+    if settings.client:
+        site = state.sites[0]
+        config.site_name = site.client.name
+        config.theme["language"] = site.client.language
+        # Navigation titles are inserted into the theme's HTML as they are: escape them.
+        config.nav = [{esc(page.title): page.path} for page in site.pages]
+    if CSS_PATH not in config.extra_css:
+        config.extra_css.append(CSS_PATH)
+    return state
+
+
+def add_files(files: Files, config: MkDocsConfig, state: BuildState) -> Files:
+    """Put the generated pages and files in (on_files); in client mode, nothing else of docs/."""
+    if state.settings.client:
+        docs_dir = Path(config.docs_dir).resolve()
+        for file in list(files):
+            source = Path(file.abs_src_path).resolve() if file.abs_src_path else None
+            if source is not None and docs_dir in source.parents:
+                files.remove(file)
+    for site in state.sites:
+        for page in site.pages:
+            files.append(File.generated(config, page.path, content=page.markdown))
+        for path, content in site.files:
+            files.append(File.generated(config, path, content=content))
+    files.append(File.generated(config, CSS_PATH, abs_src_path=str(ASSETS / "milepost.css")))
+    return files

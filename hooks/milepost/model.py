@@ -1,0 +1,227 @@
+"""Plain data that every part of Milepost passes around.
+
+Nothing here knows about MkDocs, git or YAML: loaders build these objects, the page writers
+read them. Dates are `datetime.date`; optional fields are `None` or empty tuples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+# --- what the agency writes: client.yml -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Absence:
+    start: dt.date  # `from` in YAML (a Python keyword)
+    end: dt.date  # `to` in YAML, inclusive
+    deputy: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+    away: tuple[Absence, ...] = ()
+
+    def absence_on(self, day: dt.date) -> Absence | None:
+        """The absence covering `day`, if the contact is away then."""
+        for absence in self.away:
+            if absence.start <= day <= absence.end:
+                return absence
+        return None
+
+
+@dataclass(frozen=True)
+class Client:
+    slug: str  # folder name under projects/
+    name: str
+    language: str = "en"
+    timezone: str = "UTC"
+    contacts: tuple[Contact, ...] = ()
+    response_time: str = ""
+    source: str = ""  # path of client.yml, for messages
+
+
+# --- what the agency writes: <project>.yml ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RepositorySpec:
+    path: str = ""  # absolute local path (resolved against the YAML file)
+    url: str = ""
+    branch: str = ""  # "" = the repository's HEAD
+    include: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Task:
+    title: str
+    done: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Delay:
+    reason: str
+    plan: str
+    due: dt.date  # the new promise
+
+
+@dataclass(frozen=True)
+class Milestone:
+    id: str
+    title: str
+    due: dt.date  # the original promise
+    done: dt.date | None = None
+    start: dt.date | None = None
+    description: str = ""
+    tasks: tuple[Task, ...] = ()
+    delay: Delay | None = None
+
+    @property
+    def current_due(self) -> dt.date:
+        """The date promised now: the delay's new date when there is one."""
+        return self.delay.due if self.delay else self.due
+
+    @property
+    def tasks_done(self) -> int:
+        return sum(1 for task in self.tasks if task.done)
+
+    @property
+    def progress(self) -> float:
+        """Share of tasks done, 0..1. A milestone marked done is complete whatever its tasks say."""
+        if self.done:
+            return 1.0
+        if not self.tasks:
+            return 0.0
+        return self.tasks_done / len(self.tasks)
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    title: str
+    asked: dt.date
+    needed_by: dt.date | None = None
+    milestone: str = ""  # id of the milestone it holds up
+    done: dt.date | None = None  # when the client delivered it
+
+
+@dataclass(frozen=True)
+class Decision:
+    date: dt.date
+    title: str
+    agreed: tuple[str, ...] = ()
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class ChangeRequest:
+    id: str
+    title: str
+    status: str  # proposed | accepted | rejected | done
+    hours: float | None = None
+    impact: str = ""
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Deliverable:
+    date: dt.date
+    title: str
+    url: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Budget:
+    hours: float
+    used: float
+    as_of: dt.date
+
+
+@dataclass(frozen=True)
+class Project:
+    slug: str  # file stem
+    client: str  # client slug
+    name: str
+    summary: str = ""
+    repositories: tuple[RepositorySpec, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    waiting_on_client: tuple[WaitingItem, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    changes: tuple[ChangeRequest, ...] = ()
+    deliverables: tuple[Deliverable, ...] = ()
+    budget: Budget | None = None
+    next_update: dt.date | None = None
+    glossary: dict[str, str] = field(default_factory=dict)
+    source: str = ""  # path of the YAML file, for messages
+
+
+@dataclass(frozen=True)
+class Portal:
+    """Everything under projects/: the clients and their projects, in a stable order."""
+
+    clients: tuple[Client, ...]
+    projects: tuple[Project, ...]
+
+    def client(self, slug: str) -> Client:
+        for client in self.clients:
+            if client.slug == slug:
+                return client
+        raise KeyError(slug)
+
+    def projects_of(self, client_slug: str) -> tuple[Project, ...]:
+        return tuple(p for p in self.projects if p.client == client_slug)
+
+
+# --- what git gives -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    author_name: str
+    author_email: str
+    authored: dt.datetime  # timezone-aware
+    committed: dt.datetime  # timezone-aware
+    parents: tuple[str, ...]
+    subject: str
+    body: str  # the message after the subject line, trailers included
+    trailers: tuple[tuple[str, str], ...] = ()  # (key, value) in order, keys as written
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+    def trailer(self, key: str) -> str | None:
+        """The last value of trailer `key` (case-insensitive), or None."""
+        wanted = key.lower()
+        found = None
+        for name, value in self.trailers:
+            if name.lower() == wanted:
+                found = value
+        return found
+
+
+# --- what the client may see of a commit ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownChange:
+    """One commit after the plain-language rules ran.
+
+    kind: "new" | "fixed" | "faster" | "note" (a `Client:` sentence) are listed;
+    "counted" is only counted ("12 smaller technical improvements"); "hidden" is never shown.
+    `text` is already redacted; it is still plain text and must be escaped when rendered.
+    """
+
+    kind: str
+    text: str
+    date: dt.date
+    milestone: str = ""  # milestone id, "" when not tied
+    sha: str = ""
+    rule: str = ""  # name of the rule that decided, for `milepost explain`-style debugging

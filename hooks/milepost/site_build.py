@@ -1,0 +1,118 @@
+"""`milepost build`: one MkDocs build per client, in this process, swapped in only on success.
+
+Each client's site is built into a temporary folder beside its final place and renamed into
+`<site_dir>/<client>/` only when the build succeeded, so a failed build never leaves a
+half-written site where a good one was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from .portal_loader import load_portal
+from .validation import Problem
+
+log = logging.getLogger("mkdocs.plugins.milepost.site_build")
+
+
+class BuildFailed(Exception):
+    """Nothing could be built; the message says why and how to fix it."""
+
+
+@dataclass
+class BuildOutcome:
+    built: dict[str, Path] = field(default_factory=dict)  # client slug -> its site folder
+    failed: dict[str, str] = field(default_factory=dict)  # client slug -> message
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def select_clients(available: Sequence[str], wanted: Sequence[str] | None) -> list[str]:
+    if not wanted:
+        return list(available)
+    unknown = [slug for slug in wanted if slug not in available]
+    if unknown:
+        raise BuildFailed(
+            f"unknown client(s): {', '.join(unknown)}; clients in projects/: {', '.join(available) or 'none'}"
+        )
+    return [slug for slug in available if slug in wanted]
+
+
+def build_clients(
+    config_file: Path,
+    *,
+    clients: Sequence[str] | None = None,
+    site_dir: Path,
+    today: dt.date | None = None,
+    keep_going: bool = False,
+) -> BuildOutcome:
+    """Build `site_dir/<client>/` for each selected client (all when `clients` is empty)."""
+    config_file = config_file.resolve()
+    base = load_config(str(config_file))
+    options = dict(base.extra.get("milepost") or {})
+    projects_dir = config_file.parent / options.get("projects_dir", "projects")
+    loaded = load_portal(projects_dir, today=today or dt.date.today())
+    if loaded.problems or loaded.portal is None:
+        raise BuildFailed(problem_report(loaded.problems))
+    slugs = select_clients([c.slug for c in loaded.portal.clients], clients)
+
+    site_dir.mkdir(parents=True, exist_ok=True)
+    outcome = BuildOutcome()
+    for slug in slugs:
+        try:
+            outcome.built[slug] = build_one(config_file, slug, site_dir=site_dir, today=today)
+        except MkDocsException as err:
+            outcome.failed[slug] = str(err)
+            log.error("%s: not built: %s", slug, err)
+            if not keep_going:
+                break
+    return outcome
+
+
+def build_one(config_file: Path, slug: str, *, site_dir: Path, today: dt.date | None) -> Path:
+    final = site_dir / slug
+    work = Path(tempfile.mkdtemp(prefix=f".{slug}.building-", dir=site_dir))
+    try:
+        config = load_config(str(config_file), site_dir=str(work))
+        options = dict(config.extra.get("milepost") or {})
+        options["client"] = slug
+        if today is not None:
+            options["today"] = today.isoformat()
+        config.extra["milepost"] = options
+        if config.site_url:
+            config.site_url = config.site_url.rstrip("/") + f"/{slug}/"
+        mkdocs_build(config)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    swap_in(work, final)
+    return final
+
+
+def swap_in(new: Path, final: Path) -> None:
+    """Replace `final` by `new` with two renames, so a reader sees the old or the new site."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{new.name.rsplit('-', 1)[-1]}")
+        final.rename(old)
+    new.rename(final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def problem_report(problems: Sequence[Problem]) -> str:
+    lines = [str(p) for p in problems]
+    lines.append(f"{len(problems)} problem(s) found; nothing was built. Fix them and run `milepost check`.")
+    return "\n".join(lines)

@@ -1,0 +1,25 @@
+"""MkDocs hooks: thin handlers only. The work is done by the `milepost` package beside this file.
+
+MkDocs puts hooks/ on sys.path only while this file loads, so the package is imported here at
+the top (it is also installed into the virtual environment by `make`).
+"""
+
+from __future__ import annotations
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+
+from milepost.mkdocs_site import BuildState, add_files, prepare
+
+_state: BuildState | None = None
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _state
+    _state = prepare(config)
+    return config
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    assert _state is not None, "on_config runs before on_files"
+    return add_files(files, config, _state)

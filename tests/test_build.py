@@ -1,0 +1,197 @@
+"""Whole builds on real git repositories and real portals made in temporary folders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DEMO_TODAY, ROOT
+from gitrepo_factory import make_repo
+from milepost.cli import main as milepost
+from milepost.site_build import build_clients
+from portal_factory import make_portal
+
+TODAY = dt.date(2026, 11, 24)
+
+CLIENT = """\
+name: Example Client
+language: en
+timezone: Europe/Warsaw
+contacts:
+  - {name: Ewa Kowalska, role: Project manager, email: ewa@agency.example}
+response_time: within a day
+"""
+
+PROJECT = """\
+name: {name}
+summary: A plain summary.
+repositories:
+  - path: ../../repo
+milestones:
+  - id: first
+    title: First part
+    start: 2026-11-01
+    due: 2026-12-20
+    tasks:
+      - {{title: One, done: 2026-11-10}}
+      - {{title: Two}}
+"""
+
+
+def commits_with(message: str) -> list[dict]:
+    return [
+        {"message": "feat: first screen", "date": "2026-11-09T10:00:00+01:00"},
+        {"message": message, "date": "2026-11-16T10:00:00+01:00"},
+        {"message": "chore: tidy up", "date": "2026-11-17T10:00:00+01:00"},
+    ]
+
+
+@pytest.fixture
+def portal(tmp_path: Path) -> Path:
+    make_repo(tmp_path / "repo", commits_with("fix: <script>alert(1)</script> in the basket"))
+    return make_portal(
+        tmp_path,
+        {"example/client.yml": CLIENT, "example/shop.yml": PROJECT.format(name="Shop <b>bold</b> & co")},
+    )
+
+
+def all_text(folder: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in folder.rglob("*") if p.is_file())
+
+
+def test_build_writes_pages_feeds_and_status(portal: Path, tmp_path: Path) -> None:
+    outcome = build_clients(portal, site_dir=tmp_path / "site", today=TODAY)
+    assert outcome.ok and list(outcome.built) == ["example"]
+    site = tmp_path / "site" / "example"
+    for name in ("index.html", "shop/index.html", "shop/status.json", "shop/feed.xml", "shop/calendar.ics",
+                 "search/search_index.json", "sitemap.xml", "assets/milepost.css"):
+        assert (site / name).is_file(), name
+    status = json.loads((site / "shop" / "status.json").read_text(encoding="utf-8"))
+    assert status["milestones"][0]["id"] == "first"
+
+
+def test_every_text_is_escaped(portal: Path, tmp_path: Path) -> None:
+    build_clients(portal, site_dir=tmp_path / "site", today=TODAY)
+    page = (tmp_path / "site" / "example" / "shop" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>bold</b>" not in page
+    home = (tmp_path / "site" / "example" / "index.html").read_text(encoding="utf-8")
+    assert "<b>bold</b>" not in home and "Shop &lt;b&gt;bold&lt;/b&gt; &amp;" in home
+
+
+def test_team_notes_and_other_clients_stay_out(tmp_path: Path) -> None:
+    make_repo(tmp_path / "repo", commits_with("feat: secret-free work"))
+    other = CLIENT.replace("Example Client", "Zebra Logistics").replace("Ewa Kowalska", "Zofia Zielona")
+    config = make_portal(
+        tmp_path,
+        {
+            "example/client.yml": CLIENT,
+            "example/shop.yml": PROJECT.format(name="Shop"),
+            "zebra/client.yml": other,
+            "zebra/fleet.yml": PROJECT.format(name="Fleet tracker"),
+        },
+    )
+    outcome = build_clients(config, site_dir=tmp_path / "site", today=TODAY)
+    assert outcome.ok
+    example = all_text(tmp_path / "site" / "example")
+    for leak in ("Zebra", "Zofia", "Fleet tracker", "fleet", "Team notes", "Internal only"):
+        assert leak not in example, leak
+    zebra = all_text(tmp_path / "site" / "zebra")
+    for leak in ("Example Client", "Ewa Kowalska", "shop/"):
+        assert leak not in zebra, leak
+
+
+def test_demo_sites_do_not_leak_into_each_other(demo_site: Path) -> None:
+    acme = all_text(demo_site / "acme-retail")
+    for leak in ("Northwind", "northwind", "James Carter", "Olivia", "appointment", "clinic"):
+        assert leak not in acme, leak
+    northwind = all_text(demo_site / "northwind-clinic")
+    for leak in ("ACME", "acme", "Anna Nowak", "BLIK", "webshop", "loyalty"):
+        assert leak not in northwind, leak
+
+
+def test_demo_pages_show_no_secrets_or_emails_from_git(demo_site: Path) -> None:
+    text = all_text(demo_site / "northwind-clinic")
+    assert "sk_live_51HxQ2bLkPq9XyZ7dEmo0nly" not in text
+    acme = all_text(demo_site / "acme-retail")
+    assert "jira.agency.internal" not in acme
+    assert "dependabot" not in acme and "bump stripe" not in acme
+    assert "notes from the pricing call" not in acme and "rotate sandbox key" not in acme
+
+
+def test_same_input_same_site(portal: Path, tmp_path: Path) -> None:
+    build_clients(portal, site_dir=tmp_path / "a", today=TODAY)
+    build_clients(portal, site_dir=tmp_path / "b", today=TODAY)
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert files_a == files_b
+    for relative in files_a:
+        if relative.suffix in {".html", ".json", ".xml", ".ics"}:
+            assert (tmp_path / "a" / relative).read_bytes() == (tmp_path / "b" / relative).read_bytes(), relative
+
+
+def test_failed_build_keeps_the_published_site(portal: Path, tmp_path: Path, capsys) -> None:
+    site_dir = tmp_path / "site"
+    assert build_clients(portal, site_dir=site_dir, today=TODAY).ok
+    before = (site_dir / "example" / "shop" / "index.html").read_bytes()
+    # Break the repository: the next build must fail and leave the old site in place.
+    (tmp_path / "repo" / ".git" / "HEAD").write_text("ref: refs/heads/missing\n")
+    code = milepost(["build", "--config-file", str(portal), "--site-dir", str(site_dir), "--today", "2026-11-24"])
+    assert code == 1
+    assert (site_dir / "example" / "shop" / "index.html").read_bytes() == before
+    assert [p.name for p in site_dir.iterdir()] == ["example"]  # no temporary folder left behind
+    err = capsys.readouterr().err
+    assert "shop.yml" in err and "Traceback" not in err
+
+
+def test_bad_yaml_stops_the_build_with_the_line(portal: Path, tmp_path: Path, capsys) -> None:
+    shop = tmp_path / "projects" / "example" / "shop.yml"
+    shop.write_text(shop.read_text().replace("    due: 2026-12-20", "    due: 2026-13-20"))
+    code = milepost(["build", "--config-file", str(portal), "--site-dir", str(tmp_path / "site")])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "shop.yml:9: milestones[0].due" in err
+    assert not (tmp_path / "site" / "example").exists()
+
+
+def test_cli_check_reports_problems_and_exits_1(portal: Path, tmp_path: Path, capsys) -> None:
+    assert milepost(["check", "--config-file", str(portal), "--today", "2026-11-24"]) == 0
+    shop = tmp_path / "projects" / "example" / "shop.yml"
+    shop.write_text(shop.read_text().replace("title: First part", "titel: First part"))
+    assert milepost(["check", "--config-file", str(portal), "--today", "2026-11-24"]) == 1
+    out = capsys.readouterr().out
+    assert "did you mean 'title'?" in out
+
+
+def test_today_comes_from_the_environment(portal: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("MILEPOST_TODAY", "2026-12-21")  # one day after the promise
+    code = milepost(["build", "--config-file", str(portal), "--site-dir", str(tmp_path / "site")])
+    # The milestone is now late without a delay explanation: the build refuses.
+    assert code == 1
+
+
+def test_unknown_client_is_a_clear_error(portal: Path, tmp_path: Path, capsys) -> None:
+    code = milepost(["build", "--config-file", str(portal), "--client", "nobody", "--site-dir", str(tmp_path / "s")])
+    assert code == 1
+    assert "unknown client(s): nobody; clients in projects/: example" in capsys.readouterr().err
+
+
+def test_team_preview_with_plain_mkdocs(tmp_path: Path) -> None:
+    """`mkdocs build` in the repository still works: how-tos plus every client's pages."""
+    env = dict(os.environ, MILEPOST_TODAY=DEMO_TODAY.isoformat(), NO_MKDOCS_2_WARNING="1")
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_demo_repos.py")], check=True, capture_output=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"),
+         "-d", str(tmp_path / "preview")],
+        capture_output=True, text=True, env=env, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "preview" / "clients" / "acme-retail" / "webshop" / "index.html").is_file()
+    assert (tmp_path / "preview" / "building.html").is_file()
