@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
-from milepost.mkdocs_site import BuildState, add_files, prepare
+from milepost.mkdocs_site import BuildState, add_files, escape_title, prepare
 
 _state: BuildState | None = None
 
@@ -23,3 +24,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     assert _state is not None, "on_config runs before on_files"
     return add_files(files, config, _state)
+
+
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    escape_title(page)
+    return html

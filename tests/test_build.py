@@ -62,7 +62,19 @@ def portal(tmp_path: Path) -> Path:
 
 
 def all_text(folder: Path) -> str:
-    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in folder.rglob("*") if p.is_file())
+    """Every file a client can fetch, but the theme's own assets (checked by `same_assets`)."""
+    return "\n".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in folder.rglob("*")
+        if p.is_file() and "assets" not in p.relative_to(folder).parts[:1]
+    )
+
+
+def same_assets(site_a: Path, site_b: Path) -> None:
+    """The theme's assets are byte-identical for two clients, so they hold no client's data."""
+    files_a = {p.relative_to(site_a): p.read_bytes() for p in (site_a / "assets").rglob("*") if p.is_file()}
+    files_b = {p.relative_to(site_b): p.read_bytes() for p in (site_b / "assets").rglob("*") if p.is_file()}
+    assert files_a == files_b
 
 
 def test_build_writes_pages_feeds_and_status(portal: Path, tmp_path: Path) -> None:
@@ -106,6 +118,7 @@ def test_team_notes_and_other_clients_stay_out(tmp_path: Path) -> None:
     zebra = all_text(tmp_path / "site" / "zebra")
     for leak in ("Example Client", "Ewa Kowalska", "shop/"):
         assert leak not in zebra, leak
+    same_assets(tmp_path / "site" / "example", tmp_path / "site" / "zebra")
 
 
 def test_demo_sites_do_not_leak_into_each_other(demo_site: Path) -> None:
@@ -115,6 +128,7 @@ def test_demo_sites_do_not_leak_into_each_other(demo_site: Path) -> None:
     northwind = all_text(demo_site / "northwind-clinic")
     for leak in ("ACME", "acme", "Anna Nowak", "BLIK", "webshop", "loyalty"):
         assert leak not in northwind, leak
+    same_assets(demo_site / "acme-retail", demo_site / "northwind-clinic")
 
 
 def test_demo_pages_show_no_secrets_or_emails_from_git(demo_site: Path) -> None:

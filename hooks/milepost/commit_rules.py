@@ -33,7 +33,7 @@ import yaml
 
 from .i18n import texts_for
 from .model import Commit, ShownChange
-from .redaction import PATTERNS, PLACEHOLDER, redact
+from .redaction import PATTERNS, redact
 
 log = logging.getLogger("mkdocs.plugins.milepost.commit_rules")
 
@@ -182,7 +182,7 @@ def _parse_rule(item: object, *, origin: str, index: int) -> Rule:
         if heading not in HEADINGS:
             raise fail("heading", f"a `show` rule needs one of {', '.join(HEADINGS)} (got {heading!r})")
     elif heading is not None:
-        raise fail("heading", f"only `show` rules have a heading; remove it or use `action: show`")
+        raise fail("heading", "only `show` rules have a heading; remove it or use `action: show`")
     when = item.get("when")
     if when is None:
         conditions = Conditions()
@@ -301,8 +301,8 @@ def milestone_of(commit: Commit, milestone_ids: Collection[str]) -> tuple[str, s
 # Upper-case words followed by "-<digits>" that are names of standards, not tickets.
 NOT_TICKETS = ("UTF", "ISO", "SHA", "RFC", "CVE", "COVID", "IEC", "DIN", "EN", "ES", "ECMA", "WCAG", "HTTP", "TLS", "SSL", "PHP", "MD")
 
-_ID = (
-    rf"(?:\b(?!(?:{'|'.join(NOT_TICKETS)})-\d)[A-Z][A-Z0-9_]+-\d+\b"  # ABC-123, GH-12, PROJ_X-9
+_ID = (  # case-sensitive even inside the case-insensitive steps: "step-2" is no ticket
+    rf"(?-i:\b(?!(?:{'|'.join(NOT_TICKETS)})-\d)[A-Z][A-Z0-9_]+-\d+\b"  # ABC-123, GH-12, PROJ_X-9
     r"|(?<![\w&])#\d+\b"  # #123 (not &#123; entities)
     r"|(?<![\w!])!\d+\b)"  # !45, GitLab merge requests
 )
@@ -361,11 +361,19 @@ def _capitalise(text: str) -> str:
 
 def clean_subject(subject: str) -> str:
     """A subject as a client should read it (before redaction): see the module docstring."""
-    text = _strip_ticket_ids(parse_subject(subject).description)
-    text = " ".join(text.split())
-    for pattern, replacement in _TIDY_STEPS:
-        text = pattern.sub(replacement, text)
-    text = re.sub(r"(?<!\.)\.$", "", text.strip())
+    return _clean_description(parse_subject(subject).description)
+
+
+def _clean_description(description: str) -> str:
+    text = " ".join(description.split())
+    stripped = " ".join(_strip_ticket_ids(text).split())
+    if stripped != text:
+        # Only text that lost ids needs its loose separators tidied; untouched text keeps
+        # every character the author wrote (an "&amp;" or a trailing ";" is theirs).
+        text = stripped
+        for pattern, replacement in _TIDY_STEPS:
+            text = " ".join(pattern.sub(replacement, text).split())
+    text = re.sub(r"(?<!\.)\.$", "", text)
     return _capitalise(text.strip())
 
 
@@ -409,9 +417,8 @@ def classify(
     else:
         # Redact before cleaning so ids inside a hidden link go with it, and again after as the
         # last word on what reaches a page (redaction is idempotent).
-        header = parse_subject(commit.subject)
-        prefix_free = redact(header.description, allowed_hosts=allowed_hosts)
-        text = redact(clean_subject(prefix_free), allowed_hosts=allowed_hosts, placeholder=placeholder)
+        description = redact(parse_subject(commit.subject).description, allowed_hosts=allowed_hosts)
+        text = redact(_clean_description(description), allowed_hosts=allowed_hosts, placeholder=placeholder)
     if not _meaningful(text, placeholder):
         log.debug("commit %s: nothing readable left of %r; counted instead", commit.sha[:7], commit.subject)
         return counted

@@ -17,6 +17,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from .build_settings import BuildSettings, SettingsError, client_today, settings_from_extra
 from .commit_rules import RulesError, load_rules
@@ -29,6 +30,7 @@ from .site_content import ClientSite, client_site
 log = logging.getLogger("mkdocs.plugins.milepost")
 
 ASSETS = Path(__file__).parent / "assets"
+THEME_OVERRIDES = Path(__file__).parent / "theme"
 CSS_PATH = "assets/milepost.css"
 
 
@@ -86,10 +88,13 @@ def prepare(config: MkDocsConfig) -> BuildState:
 
     if settings.client:
         site = state.sites[0]
-        config.site_name = site.client.name
+        # The theme prints the site name without escaping it.
+        config.site_name = esc(site.client.name)
         config.theme["language"] = site.client.language
-        # Navigation titles are inserted into the theme's HTML as they are: escape them.
-        config.nav = [{esc(page.title): page.path} for page in site.pages]
+        # Titles are plain text here; `escape_title` escapes each page's title once.
+        config.nav = [{page.title: page.path} for page in site.pages]
+    if str(THEME_OVERRIDES) not in config.theme.dirs:
+        config.theme.dirs.insert(0, str(THEME_OVERRIDES))
     if CSS_PATH not in config.extra_css:
         config.extra_css.append(CSS_PATH)
     return state
@@ -110,3 +115,13 @@ def add_files(files: Files, config: MkDocsConfig, state: BuildState) -> Files:
             files.append(File.generated(config, path, content=content))
     files.append(File.generated(config, CSS_PATH, abs_src_path=str(ASSETS / "milepost.css")))
     return files
+
+
+def escape_title(page: Page) -> None:
+    """Escape a page's title for the theme (on_page_content, once per page).
+
+    MkDocs' templates insert `page.title` into <title>, the navigation and the search index
+    as it is, without escaping, and a title is plain text from the agency's YAML.
+    """
+    if page.title:
+        page.title = esc(page.title)

@@ -45,6 +45,8 @@ class Client:
     contacts: tuple[Contact, ...] = ()
     response_time: str = ""
     source: str = ""  # path of client.yml, for messages
+    allowed_hosts: tuple[str, ...] = ()  # hosts whose URLs may appear on the client's site
+    glossary: dict[str, str] = field(default_factory=dict)  # shared by the client's projects
 
 
 # --- what the agency writes: <project>.yml ----------------------------------------------------

@@ -44,7 +44,9 @@ def client_site(
     """Build the client's pages. `prefix` places them in a folder (team preview);
     `changes` maps project slug to its classified history."""
     texts = texts_for(client.language)
-    pages = [SitePage(f"{prefix}index.md", client.name, render_client_home(client, list(projects), today, texts))]
+    home = render_client_home(client, list(projects), today, texts)
+    # The theme shows the client's name above the navigation already.
+    pages = [SitePage(f"{prefix}index.md", texts.gettext("All projects"), home)]
     files: list[tuple[str, bytes]] = []
     for project in projects:
         shown = tuple(changes.get(project.slug, ()))

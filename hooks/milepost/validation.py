@@ -197,7 +197,11 @@ def schema_messages(data: Any, schema: str) -> list[tuple[PathKey, str]]:
             continue
         messages.append((path, _plain_message(error)))
     # `titel:` instead of `title:` is one mistake: the did-you-mean says what to do.
-    return [(path, message) for path, message in messages if not (message.startswith("required field") and path in suggested)]
+    return [
+        (path, message)
+        for path, message in messages
+        if not (message.startswith("required field") and path in suggested)
+    ]
 
 
 def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, str, str | None]]:
@@ -210,7 +214,7 @@ def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, str, str | None
         if close and close[0] not in instance:
             yield key, f"unknown key '{key}'; did you mean '{close[0]}'?", close[0]
         elif close:
-            yield key, f"unknown key '{key}'; did you mean '{close[0]}'? (it is already set: remove one)", None
+            yield key, f"unknown key '{key}'; did you mean '{close[0]}'? (that is set too: remove one)", None
         else:
             yield key, f"unknown key '{key}'; allowed keys here: {', '.join(allowed)}", None
 
@@ -263,7 +267,7 @@ def _type_message(schema: dict[str, Any], value: Any) -> str:
     expected = schema.get("type")
     types = [expected] if isinstance(expected, str) else [t for t in expected or () if t != "null"]
     if schema.get("format") == "date":
-        return f"expected a date like 2026-12-15, got {_describe(value)}"
+        return f"expected a date like 2026-12-15 (YYYY-MM-DD), got {_describe(value)}"
     words = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
     message = f"expected {words}, got {_describe(value)}"
     if "string" in types and isinstance(value, (bool, int, float)):
@@ -333,10 +337,12 @@ def _check_repositories(report: _Report, data: dict[str, Any], folder: Path) -> 
             report.add(
                 ("repositories", index, "path"),
                 f"folder not found: {shown}; fix the path (it is relative to this file's folder), "
-                "or for the demo portal create the demo repositories with the script in scripts/",
+                "or, for the demo portal, create the demo repositories: python scripts/make_demo_repos.py",
             )
         elif not resolved.is_dir():
-            report.add(("repositories", index, "path"), f"{shown} is a file; `path` must name the repository's folder")
+            report.add(
+                ("repositories", index, "path"), f"{shown} is a file; `path` must name the repository's folder"
+            )
 
 
 def _check_milestones(report: _Report, data: dict[str, Any], today: dt.date) -> set[str]:
@@ -349,7 +355,8 @@ def _check_milestones(report: _Report, data: dict[str, Any], today: dt.date) -> 
             if ident in first_line:
                 report.add(
                     here + ("id",),
-                    f"milestone id '{ident}' is used twice (first on line {first_line[ident]}); ids must be unique in the project",
+                    f"milestone id '{ident}' is used twice (first on line {first_line[ident]}); "
+                    "ids must be unique in the project",
                 )
             else:
                 first_line[ident] = report.document.line_of(here + ("id",))

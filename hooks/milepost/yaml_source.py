@@ -35,7 +35,7 @@ _TIMESTAMP_TAG = _TAG + "timestamp"
 
 # PyYAML's messages (matched by their start), with a hint an agency member can act on.
 _SYNTAX_HINTS = (
-    ("mapping values are not allowed here", "check the indentation, and put text that contains ': ' in quotes"),
+    ("mapping values are not allowed here", "check the indentation, and put text containing ': ' in quotes"),
     ("found character '\\t'", "indent with spaces, not tabs"),
     ("expected <block end>", "check the indentation: entries at the same level must line up"),
     ("expected ',' or ']'", "a '[' is not closed"),
@@ -96,11 +96,9 @@ def load_yaml_file(path: Path) -> YamlDocument:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        return YamlDocument(
-            data=None,
-            issues=[SourceIssue(_line_at(path.read_bytes(), err.start), (), "the file is not UTF-8 text; save it as UTF-8")],
-            parsed=False,
-        )
+        line = _line_at(path.read_bytes(), err.start)
+        issue = SourceIssue(line, (), "the file is not UTF-8 text; save it as UTF-8")
+        return YamlDocument(data=None, issues=[issue], parsed=False)
     except OSError as err:
         return YamlDocument(
             data=None, issues=[SourceIssue(1, (), f"cannot read the file ({err.strerror})")], parsed=False
