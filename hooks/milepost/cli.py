@@ -8,10 +8,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 # mkdocs-material prints an end-of-life notice on every build unless this is set.
@@ -67,13 +69,21 @@ class _StderrHandler(logging.Handler):
             self.handleError(record)
 
 
-def _setup_logging(verbose: bool) -> None:
+@contextlib.contextmanager
+def _logging_to_stderr(verbose: bool) -> Iterator[None]:
+    """Print MkDocs' and Milepost's messages for the length of one command, then restore
+    the logging set-up (the command also runs in-process, from tests and scripts)."""
     handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     logger = logging.getLogger("mkdocs")
+    saved = (list(logger.handlers), logger.level, logger.propagate)
     logger.handlers[:] = [handler]
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
     logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.handlers[:], logger.level, logger.propagate = saved[0], saved[1], saved[2]
 
 
 def _projects_dir(config_file: Path) -> Path:
@@ -110,16 +120,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .site_build import BuildFailed, build_clients
 
-    _setup_logging(args.verbose)
     site_dir = args.site_dir or args.config_file.resolve().parent / "site"
     try:
-        outcome = build_clients(
-            args.config_file,
-            clients=args.client,
-            site_dir=site_dir,
-            today=today_override(args.today),
-            keep_going=args.keep_going,
-        )
+        with _logging_to_stderr(args.verbose):
+            outcome = build_clients(
+                args.config_file,
+                clients=args.client,
+                site_dir=site_dir,
+                today=today_override(args.today),
+                keep_going=args.keep_going,
+            )
     except BuildFailed as err:
         print(err, file=sys.stderr)
         return 1
@@ -135,7 +145,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    _setup_logging(True)
     today = today_override(args.today)
     base = load_config(str(args.config_file))
     extra = dict(base.extra)
@@ -146,7 +155,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         options["today"] = today.isoformat()
     extra["milepost"] = options
     try:
-        serve(str(args.config_file), dev_addr=args.dev_addr, extra=extra)
+        with _logging_to_stderr(True):
+            serve(str(args.config_file), dev_addr=args.dev_addr, extra=extra)
     except MkDocsException as err:
         print(err, file=sys.stderr)
         return 1
