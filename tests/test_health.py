@@ -1,0 +1,83 @@
+"""Health rules at their boundaries (see docs/health.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from milepost.health import (
+    AT_RISK, DONE, LATE, ON_TRACK, PLANNED, milestone_health, next_milestone, project_health, project_progress,
+)
+from milepost.model import Delay, Milestone, Project, Task, WaitingItem
+
+D = dt.date
+
+
+def milestone(**kw) -> Milestone:
+    values = dict(id="m", title="M", start=D(2026, 11, 1), due=D(2026, 12, 31),
+                  tasks=(Task("a", D(2026, 11, 5)), Task("b")))
+    values.update(kw)
+    return Milestone(**values)
+
+
+def project(*milestones: Milestone, waiting: tuple[WaitingItem, ...] = ()) -> Project:
+    return Project(slug="p", client="c", name="P", milestones=milestones, waiting_on_client=waiting)
+
+
+CASES = [
+    # (name, milestone, today, expected state, expected rule)
+    ("done wins even when late", milestone(done=D(2027, 1, 5)), D(2027, 2, 1), DONE, "done"),
+    ("today is the due date: not late", milestone(), D(2026, 12, 31), AT_RISK, "behind-schedule"),
+    ("one day after the due date: late", milestone(), D(2027, 1, 1), LATE, "past-due"),
+    ("a delay is late even before its new date",
+     milestone(delay=Delay("r", "p", D(2027, 1, 20))), D(2026, 11, 10), LATE, "delayed"),
+    ("past the delay's new date: late", milestone(delay=Delay("r", "p", D(2027, 1, 20))), D(2027, 1, 21), LATE,
+     "past-due"),
+    ("no tasks, started, far from due: on track", milestone(tasks=()), D(2026, 11, 10), ON_TRACK, "on-track"),
+    ("no tasks, no start: planned", milestone(tasks=(), start=None), D(2026, 11, 10), PLANNED, "not-started"),
+    ("start in the future: planned", milestone(start=D(2026, 12, 1)), D(2026, 11, 10), PLANNED, "not-started"),
+    ("all tasks done but not marked done: on track",
+     milestone(tasks=(Task("a", D(2026, 11, 5)),)), D(2026, 12, 30), ON_TRACK, "on-track"),
+    ("15 days before due with half done: on track", milestone(), D(2026, 12, 16), ON_TRACK, "on-track"),
+    ("14 days before due with under half done: at risk",
+     milestone(tasks=(Task("a", D(2026, 11, 5)), Task("b"), Task("c"))), D(2026, 12, 17), AT_RISK, "due-soon"),
+    ("time gone far ahead of work: at risk",
+     milestone(tasks=(Task("a", D(2026, 11, 5)), Task("b"), Task("c"), Task("d"))), D(2026, 12, 5), AT_RISK,
+     "behind-schedule"),
+]
+
+
+@pytest.mark.parametrize(("name", "m", "today", "state", "rule"), CASES, ids=[c[0] for c in CASES])
+def test_milestone_rules(name: str, m: Milestone, today: dt.date, state: str, rule: str) -> None:
+    health = milestone_health(m, project(m), today)
+    assert (health.state, health.rule) == (state, rule)
+
+
+def test_overdue_request_to_the_client_puts_its_milestone_at_risk() -> None:
+    m = milestone()
+    wait = WaitingItem("Logo", asked=D(2026, 11, 1), needed_by=D(2026, 11, 20), milestone="m")
+    assert milestone_health(m, project(m, waiting=(wait,)), D(2026, 11, 20)).state == ON_TRACK
+    assert milestone_health(m, project(m, waiting=(wait,)), D(2026, 11, 21)).rule == "waiting-on-client"
+    delivered = WaitingItem("Logo", asked=D(2026, 11, 1), needed_by=D(2026, 11, 20), milestone="m",
+                            done=D(2026, 11, 22))
+    assert milestone_health(m, project(m, waiting=(delivered,)), D(2026, 11, 23)).state == ON_TRACK
+
+
+def test_project_shows_its_worst_open_milestone() -> None:
+    late = milestone(id="late", due=D(2026, 11, 1), start=D(2026, 10, 1))
+    fine = milestone(id="fine")
+    done = milestone(id="done", done=D(2026, 10, 1))
+    assert project_health(project(done, fine, late), D(2026, 11, 10)).state == LATE
+    assert project_health(project(done, fine), D(2026, 11, 10)).state == ON_TRACK
+    assert project_health(project(done), D(2026, 11, 10)).state == DONE
+    assert project_health(project(), D(2026, 11, 10)).state == PLANNED
+
+
+def test_progress_and_next_milestone() -> None:
+    a = milestone(id="a", done=D(2026, 11, 2), tasks=(Task("x"), Task("y")))  # done: counts fully
+    b = milestone(id="b", due=D(2027, 1, 5), tasks=(Task("x", D(2026, 11, 3)), Task("y")))
+    c = milestone(id="c", due=D(2026, 12, 5), delay=Delay("r", "p", D(2027, 2, 1)), tasks=())
+    assert project_progress(project(a, b)) == pytest.approx(3 / 4)
+    # The delayed one is promised for February now: "next" follows the current promise.
+    assert next_milestone(project(a, b, c)).id == "b"

@@ -1,0 +1,104 @@
+"""Page writers as plain functions: data in, Markdown with HTML blocks out (no MkDocs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import markdown
+
+from milepost.client_home import render_client_home
+from milepost.i18n import texts_for
+from milepost.model import (
+    Absence, Budget, ChangeRequest, Client, Contact, Delay, Milestone, Project, ShownChange, Task, WaitingItem,
+)
+from milepost.people import contacts_section
+from milepost.project_page import ProjectView, open_waiting, render_project_page
+from milepost.recent_work import weeks_of_work
+
+D = dt.date
+EN = texts_for("en")
+TODAY = D(2026, 11, 24)
+
+CLIENT = Client(
+    slug="acme", name="ACME", language="en", timezone="Europe/Warsaw", response_time="within a day",
+    contacts=(
+        Contact("Anna", role="PM", email="anna@agency.example",
+                away=(Absence(D(2026, 11, 20), D(2026, 11, 30), "Piotr"),)),
+        Contact("Piotr", role="Dev", email="piotr@agency.example",
+                away=(Absence(D(2026, 12, 10), D(2026, 12, 12), "Anna"),)),
+    ),
+)
+
+PROJECT = Project(
+    slug="shop", client="acme", name="Shop",
+    milestones=(
+        Milestone("pay", "Payments", due=D(2026, 11, 20), start=D(2026, 10, 1),
+                  tasks=(Task("Cards", D(2026, 11, 2)), Task("BLIK")),
+                  delay=Delay("Provider changed", "Cards first", D(2026, 12, 12))),
+        Milestone("live", "Go live", due=D(2027, 1, 15), start=D(2026, 12, 1)),
+    ),
+    waiting_on_client=(
+        WaitingItem("Texts", asked=D(2026, 11, 1), needed_by=D(2026, 12, 1)),
+        WaitingItem("Logo", asked=D(2026, 11, 10), needed_by=D(2026, 11, 20), milestone="live"),
+        WaitingItem("Old thing", asked=D(2026, 10, 1), done=D(2026, 10, 5)),
+    ),
+    changes=(ChangeRequest("CR-1", "Gift cards", "proposed", hours=24, impact="One week"),),
+    budget=Budget(hours=100, used=110, as_of=D(2026, 11, 20)),
+)
+
+CHANGES = (
+    ShownChange("new", "Card form", D(2026, 11, 23), milestone="pay"),
+    ShownChange("fixed", "<script>alert(1)</script>", D(2026, 11, 17)),
+    ShownChange("counted", "", D(2026, 11, 17)),
+    ShownChange("counted", "", D(2026, 11, 16)),
+)
+
+
+def html_of(md_text: str) -> str:
+    return markdown.markdown(md_text, extensions=["attr_list", "toc", "tables"])
+
+
+def test_project_page_tells_the_late_milestone_plainly() -> None:
+    page = html_of(render_project_page(ProjectView(CLIENT, PROJECT, TODAY, CHANGES), EN))
+    assert "First promised for 20 November 2026. New date: 12 December 2026." in page
+    assert "Provider changed" in page and "Cards first" in page
+    assert 'aria-valuenow="50"' in page
+    assert "Over the agreed hours by 10." in page
+    assert "Waiting for your decision" in page
+    assert '<h2 id="milestones">Milestones</h2>' in page
+
+
+def test_commit_text_is_escaped_on_the_page() -> None:
+    page = html_of(render_project_page(ProjectView(CLIENT, PROJECT, TODAY, CHANGES), EN))
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_waiting_items_overdue_first_and_delivered_ones_gone() -> None:
+    assert [i.title for i in open_waiting(PROJECT, TODAY)] == ["Logo", "Texts"]
+    page = html_of(render_project_page(ProjectView(CLIENT, PROJECT, TODAY, CHANGES), EN))
+    assert "Overdue by 4 days." in page and "Needed for: Go live" in page and "Old thing" not in page
+
+
+def test_weeks_count_small_work_and_show_quiet_weeks() -> None:
+    weeks = weeks_of_work(CHANGES, today=TODAY, week_start=EN.week_start(TODAY), weeks=3)
+    assert [w.start for w in weeks] == [D(2026, 11, 23), D(2026, 11, 16), D(2026, 11, 9)]
+    assert [c.text for c in weeks[0].listed["new"]] == ["Card form"]
+    assert weeks[1].counted == 2 and weeks[2].empty
+    page = html_of(render_project_page(ProjectView(CLIENT, PROJECT, TODAY, CHANGES), EN))
+    assert "2 smaller technical improvements." in page and "No visible changes this week." in page
+
+
+def test_contacts_name_the_deputy_and_announce_absences() -> None:
+    text = html_of(contacts_section(CLIENT, TODAY, EN))
+    assert "Away until 30 November 2026. Please contact Piotr (piotr@agency.example) instead." in text
+    assert "Away from 10 December 2026 to 12 December 2026; Anna will stand in." in text
+    assert "We answer within a day." in text
+    later = html_of(contacts_section(CLIENT, D(2026, 12, 1), EN))
+    assert "Away until" not in later.split("Piotr")[0]
+
+
+def test_client_home_lists_projects_and_what_is_waiting() -> None:
+    home = html_of(render_client_home(CLIENT, [PROJECT], TODAY, EN))
+    assert 'href="shop/index.html"' in home
+    assert "Late" in home and "We are waiting for 2 things from you." in home
+    assert home.index("Logo") < home.index("Texts")
