@@ -36,8 +36,7 @@ def render_client_home(client: Client, projects: list[Project], today: dt.date, 
         out.append(heading(2, texts.gettext("Waiting on you"), "waiting-on-you"))
         lines = ['<ul class="mp-waiting">']
         for project, item in waiting:
-            html = waiting_item_html(item, project, today, texts)
-            lines.append(html.replace("</li>", f' <span class="mp-project-ref">({esc(project.name)})</span></li>', 1))
+            lines.append(waiting_item_html(item, project, today, texts, name_project=True))
         lines.append("</ul>")
         out.append(html_block(lines))
 

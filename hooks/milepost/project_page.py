@@ -34,8 +34,12 @@ def open_waiting(project: Project, today: dt.date) -> list[WaitingItem]:
     )
 
 
-def waiting_item_html(item: WaitingItem, project: Project, today: dt.date, texts: Texts) -> str:
+def waiting_item_html(
+    item: WaitingItem, project: Project, today: dt.date, texts: Texts, *, name_project: bool = False
+) -> str:
     parts = [f'<strong>{esc(item.title)}</strong>']
+    if name_project:
+        parts.insert(0, f'<span class="mp-project-ref">{esc(project.name)}</span>')
     facts = [texts.gettext("asked on {date}", date=texts.date(item.asked))]
     if item.needed_by:
         facts.append(texts.gettext("needed by {date}", date=texts.date(item.needed_by)))
