@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .health import next_milestone, project_health, project_progress
-from .html_parts import badge, esc, heading, html_block, md_text, progress_bar
+from .health import project_health
+from .html_parts import esc, heading, html_block, md_text
 from .i18n import Texts
 from .model import Client, Project
 from .people import contacts_section
-from .project_page import open_waiting, waiting_item_html
+from .project_page import glance_lines, open_waiting, waiting_item_html
 
 
 def render_client_home(client: Client, projects: list[Project], today: dt.date, texts: Texts) -> str:
@@ -50,28 +50,7 @@ def render_client_home(client: Client, projects: list[Project], today: dt.date, 
         lines.append(
             f'<h3 class="mp-card-title"><a href="{esc(project.slug)}/index.html">{esc(project.name)}</a></h3>'
         )
-        lines.append(f"<p>{badge(health.state, texts)}</p>")
-        total = sum(len(m.tasks) for m in project.milestones)
-        done = sum(len(m.tasks) if m.done else m.tasks_done for m in project.milestones)
-        lines.append(
-            progress_bar(
-                project_progress(project),
-                texts.gettext("{done} of {total} parts done", done=texts.number(done), total=texts.number(total)),
-            )
-        )
-        upcoming = next_milestone(project)
-        if upcoming:
-            lines.append(
-                "<p>"
-                + esc(
-                    texts.gettext(
-                        "Next: {milestone}, {date}.",
-                        milestone=upcoming.title,
-                        date=texts.date(upcoming.current_due),
-                    )
-                )
-                + "</p>"
-            )
+        lines.extend(glance_lines(project, today, texts))
         count = len(open_waiting(project, today))
         if count:
             lines.append(

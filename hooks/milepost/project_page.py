@@ -195,33 +195,30 @@ def change_status_label(status: str, texts: Texts) -> str:
     }.get(status, status)
 
 
+def glance_lines(project: Project, today: dt.date, texts: Texts) -> list[str]:
+    """State, progress and next milestone: the top of a project page and its card at home."""
+    health = project_health(project, today)
+    lines = [f'<p class="mp-project-state">{badge(health.state, texts)}</p>']
+    total = sum(len(m.tasks) for m in project.milestones)
+    done = sum(len(m.tasks) if m.done else m.tasks_done for m in project.milestones)
+    label = texts.gettext("{done} of {total} parts done", done=texts.number(done), total=texts.number(total))
+    lines.append(progress_bar(project_progress(project), label))
+    upcoming = next_milestone(project)
+    if upcoming:
+        sentence = texts.gettext(
+            "Next: {milestone}, {date}.", milestone=upcoming.title, date=texts.date(upcoming.current_due)
+        )
+        lines.append(f"<p>{esc(sentence)}</p>")
+    return lines
+
+
 def render_project_page(view: ProjectView, texts: Texts) -> str:
     project, today = view.project, view.today
-    health = project_health(project, today)
     out = [f"# {md_text(project.name)}\n\n"]
 
     # At a glance: the state, the progress and what comes next, in one block.
     glance = ['<div class="mp-glance">']
-    glance.append(f'<p class="mp-project-state">{badge(health.state, texts)}</p>')
-    total_tasks = sum(len(m.tasks) for m in project.milestones)
-    done_tasks = sum(len(m.tasks) if m.done else m.tasks_done for m in project.milestones)
-    label = texts.gettext(
-        "{done} of {total} parts done", done=texts.number(done_tasks), total=texts.number(total_tasks)
-    )
-    glance.append(progress_bar(project_progress(project), label))
-    upcoming = next_milestone(project)
-    if upcoming:
-        glance.append(
-            "<p>"
-            + esc(
-                texts.gettext(
-                    "Next: {milestone}, {date}.",
-                    milestone=upcoming.title,
-                    date=texts.date(upcoming.current_due),
-                )
-            )
-            + "</p>"
-        )
+    glance.extend(glance_lines(project, today, texts))
     facts = [texts.gettext("Updated on {date}.", date=texts.date(today))]
     if project.next_update:
         facts.append(texts.gettext("Next update by {date}.", date=texts.date(project.next_update)))
