@@ -7,7 +7,7 @@ DEMO_TODAY ?= 2026-11-24
 # mkdocs-material prints an end-of-life notice on every build unless this is set.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo serve test check bench chromium clean
+.PHONY: demo serve test check bench chromium clean catalogs
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,14 +21,17 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-.demo-repos: scripts/demo_history.yml scripts/make_demo_repos.py | $(VENV)/.installed
+# The demo portal's history ends with the files in projects/ as they are: remade when they change.
+.demo-repos: scripts/demo_history.yml scripts/make_demo_repos.py $(wildcard projects/*/*.yml) | $(VENV)/.installed
 	$(PY) scripts/make_demo_repos.py
 	touch $@
 
 demo: $(VENV)/.installed .demo-repos
 	MILEPOST_TODAY=$(DEMO_TODAY) $(VENV)/bin/milepost build
 	@echo
-	@echo "Demo built. Open site/acme-retail/index.html or site/northwind-clinic/index.html in a browser,"
+	@echo "Demo built. Open site/acme-retail/index.html or site/northwind-clinic/index.html in a browser"
+	@echo "(in Polish: site/piekarnia-zloty-klos/, Ukrainian: site/kavyarnia-zerno/, Russian:"
+	@echo "site/shkola-poliglot/, German: site/tischlerei-becker/),"
 	@echo "or run 'make serve' for a live preview with search at http://127.0.0.1:8000/"
 
 serve: $(VENV)/.installed .demo-repos
@@ -42,6 +45,11 @@ chromium:
 
 test: $(VENV)/.installed-test .demo-repos chromium
 	$(VENV)/bin/pytest
+
+# Extract the client-facing strings and merge them into every language's catalog (see
+# docs/languages.md); then translate what it lists. The catalogs need no compiling.
+catalogs: $(VENV)/.installed
+	$(PY) scripts/update_catalogs.py
 
 bench: $(VENV)/.installed .demo-repos
 	$(PY) scripts/bench.py

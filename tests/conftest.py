@@ -65,7 +65,8 @@ def demo_url(demo_site: Path) -> Iterator[str]:
 
 
 def chromium_path() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    # MILEPOST_CHROMIUM names another Chromium-based browser (e.g. Google Chrome on CI runners).
+    found = os.environ.get("MILEPOST_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
         pytest.fail("Debian's chromium is needed for browser tests: run `make test` (it installs it) "
                     "or `sudo apt-get install chromium`.")

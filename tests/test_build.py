@@ -160,7 +160,8 @@ def test_failed_build_keeps_the_published_site(portal: Path, tmp_path: Path, cap
     code = milepost(["build", "--config-file", str(portal), "--site-dir", str(site_dir), "--today", "2026-11-24"])
     assert code == 1
     assert (site_dir / "example" / "shop" / "index.html").read_bytes() == before
-    assert [p.name for p in site_dir.iterdir()] == ["example"]  # no temporary folder left behind
+    # No temporary folder left behind (the root's neutral index.html and robots.txt list no client).
+    assert sorted(p.name for p in site_dir.iterdir()) == ["example", "index.html", "robots.txt"]
     err = capsys.readouterr().err
     assert "shop.yml" in err and "Traceback" not in err
 

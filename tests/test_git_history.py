@@ -249,12 +249,14 @@ def test_shallow_clone_is_refused_with_the_fix(tmp_path: Path) -> None:
     assert "git fetch --unshallow" in message
 
 
-def test_url_without_path_is_not_supported_yet() -> None:
+def test_unreachable_url_is_an_error_naming_the_repository(tmp_path: Path) -> None:
+    # Remote repositories are covered in test_remote_repositories.py; this keeps the contract
+    # of read_history: a repository that cannot be read is a HistoryError naming it.
+    url = (tmp_path / "nowhere.git").as_uri()
     with pytest.raises(HistoryError) as caught:
-        read_history(RepositorySpec(url="https://git.example/acme/webshop.git"))
-    assert caught.value.repository == "https://git.example/acme/webshop.git"
-    assert "not supported yet" in str(caught.value)
-    assert "`path:`" in str(caught.value)
+        read_history(RepositorySpec(url=url), cache_dir=tmp_path / "cache")
+    assert caught.value.repository == url
+    assert "could not be cloned" in str(caught.value) and "Check that the URL" in str(caught.value)
 
 
 def test_failing_git_log_is_an_error_not_a_short_history(tmp_path: Path) -> None:

@@ -74,6 +74,24 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
         ("aws secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", f"aws secret {H}"),
         ("header X-Api: Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdo", f"header X-Api: {H}"),
     ],
+    # More realistic cases, in several languages: tests/golden/redaction/corpus.yml.
+    "OpenAI or Anthropic key": [("key sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8t done", f"key {H} done")],
+    "SendGrid key": [("mail 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 ok", f"mail {H} ok")],
+    "Twilio key": [("sms SK2a7f9c0b1d3e5f7a9b1c3d5e7f9a1b3c ok", f"sms {H} ok")],
+    "Telegram bot token": [("bot 1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0 ok", f"bot {H} ok")],
+    "other service token": [("deploy dckr_pat_2b3e36beeb386dfdaacb9b46004ccb7c ok", f"deploy {H} ok")],
+    "bearer token": [("curl -H 'Authorization: Bearer abcdefghijklmnopqrstuvwxyz012345'", f"curl -H 'Authorization: Bearer {H}'")],
+    "internal host": [
+        ("see jira.agency.internal/browse/PAY-9 first", f"see {H} first"),
+        ("runs on localhost:8000/admin", f"runs on {H}"),
+        ("db at 192.168.1.20:5432", f"db at {H}"),
+    ],
+    "phone number": [
+        ("call Marek on +48 601 234 567 today", f"call Marek on {H} today"),
+        ("zadzwoń: 601-234-567", f"zadzwoń: {H}"),
+        ("тел. 8 (800) 555-35-35", f"тел. {H}"),
+        ("Handy: 0171 1234567", f"Handy: {H}"),
+    ],
 }
 
 

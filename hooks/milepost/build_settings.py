@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .health import DEFAULT_INACTIVE_DAYS
+from .plan_history import LedgerSource
+
 TODAY_VARIABLE = "MILEPOST_TODAY"
 
 
@@ -23,6 +26,15 @@ class BuildSettings:
     today: dt.date | None  # None: each client's own "today" in its timezone
     client: str = ""  # "" = team preview of every client
     preview_dir: str = "clients"
+    # Where the project files' history is read (None: the git repository holding projects_dir).
+    ledger_repo: Path | None = None
+    # No shown work for more than this many days puts a started milestone at risk.
+    inactive_days: int = DEFAULT_INACTIVE_DAYS
+
+    @property
+    def ledger(self) -> LedgerSource:
+        """The promise ledger's source: `ledger_repo` mirrors the portal folder (`root`)."""
+        return LedgerSource(repository=self.ledger_repo, root=self.root)
 
 
 def parse_today(value: str, source: str) -> dt.date:
@@ -62,4 +74,15 @@ def settings_from_extra(config_file: str, extra: dict) -> BuildSettings:
         today=parse_today(str(today), "extra.milepost.today") if today else today_override(),
         client=str(options.get("client", "")),
         preview_dir=str(options.get("preview_dir", "clients")).strip("/"),
+        ledger_repo=(root / str(options["ledger_repo"])) if options.get("ledger_repo") else None,
+        inactive_days=parse_inactive_days(options.get("inactive_days", DEFAULT_INACTIVE_DAYS)),
     )
+
+
+def parse_inactive_days(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SettingsError(
+            f"extra.milepost.inactive_days: '{value}' is not a number of days; use a whole number "
+            f"of 1 or more, e.g. {DEFAULT_INACTIVE_DAYS}"
+        )
+    return value

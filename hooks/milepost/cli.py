@@ -3,6 +3,7 @@
     milepost check [--config-file mkdocs.yml] [--today YYYY-MM-DD]
     milepost build [--client SLUG ...] [--site-dir DIR] [--today YYYY-MM-DD] [--keep-going] [--verbose]
     milepost serve [--client SLUG] [--dev-addr HOST:PORT] [--today YYYY-MM-DD]
+    milepost clients [--json]
 """
 
 from __future__ import annotations
@@ -56,6 +57,13 @@ def _parser() -> argparse.ArgumentParser:
     common(serve)
     serve.add_argument("--client", metavar="SLUG", help="preview exactly what this client will see")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
+
+    clients = sub.add_parser("clients", help="list the clients and where each one's site is published")
+    common(clients)
+    clients.add_argument(
+        "--json", action="store_true",
+        help="print only the client slugs, as a JSON list (for a CI matrix: one build job per client)",
+    )
     return parser
 
 
@@ -165,9 +173,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_clients(args: argparse.Namespace) -> int:
+    import json
+
+    from .portal_loader import load_portal
+    from .privacy import PrivacyError, client_folders
+
+    today = today_override(args.today) or dt.date.today()
+    loaded = load_portal(_projects_dir(args.config_file), today=today)
+    if loaded.problems or loaded.portal is None:
+        for problem in loaded.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(loaded.problems)} problem(s) found; run `milepost check`.", file=sys.stderr)
+        return 1
+    clients = loaded.portal.clients
+    if args.json:
+        # Slugs only: a CI log shows matrix values, and a site's folder may be meant to stay unguessable.
+        print(json.dumps([client.slug for client in clients]))
+        return 0
+    try:
+        folders = client_folders(clients)
+    except PrivacyError as err:
+        print(f"milepost: {err}", file=sys.stderr)
+        return 1
+    for client in clients:
+        protected = f"  (password in {client.password_env})" if client.password_env else ""
+        print(f"{client.slug}: site/{folders[client.slug]}/{protected}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve}
+    handlers = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "clients": cmd_clients}
     try:
         return handlers[args.command](args)
     except SettingsError as err:

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from .health import project_health
 from .html_parts import esc, heading, html_block, md_text
 from .i18n import Texts
 from .model import Client, Project
 from .people import contacts_section
+from .project_outlook import ProjectOutlook
 from .project_page import glance_lines, open_waiting, waiting_item_html
 
 
-def render_client_home(client: Client, projects: list[Project], today: dt.date, texts: Texts) -> str:
+def render_client_home(
+    client: Client,
+    projects: list[Project],
+    today: dt.date,
+    texts: Texts,
+    outlooks: Mapping[str, ProjectOutlook] | None = None,
+) -> str:
+    """`outlooks`: what was measured about each project (by slug), so the cards judge health
+    exactly as the project pages do."""
+    outlooks = outlooks or {}
     out = [f"# {md_text(client.name)}\n\n"]
     out.append(
         html_block(
@@ -45,12 +56,13 @@ def render_client_home(client: Client, projects: list[Project], today: dt.date, 
         out.append(html_block([f"<p>{esc(texts.gettext('No projects yet.'))}</p>"]))
     lines = ['<div class="mp-cards">']
     for project in projects:
-        health = project_health(project, today)
+        outlook = outlooks.get(project.slug)
+        health = project_health(project, today, outlook.signals if outlook else None)
         lines.append(f'<section class="mp-card mp-state-{health.state.replace("_", "-")}">')
         lines.append(
             f'<h3 class="mp-card-title"><a href="{esc(project.slug)}/index.html">{esc(project.name)}</a></h3>'
         )
-        lines.extend(glance_lines(project, today, texts))
+        lines.extend(glance_lines(project, today, texts, outlook))
         count = len(open_waiting(project, today))
         if count:
             lines.append(

@@ -7,9 +7,10 @@ heading (`new`, `fixed`, `faster`, `note`). The first rule whose conditions all 
 
 Shown text is cleaned for a non-technical reader and always redacted:
 - `note` shows the `Client:` trailer as written (a `Client-<language>:` trailer wins on a
-  site in that language); only whitespace is collapsed.
+  site in that language); only whitespace is collapsed and ticket ids are removed.
 - `new` / `fixed` / `faster` show the subject without its Conventional Commit prefix
-  (`feat(cart)!:`) and without ticket / pull-request ids (`ABC-123`, `#12`, `(refs #1)`),
+  (`feat(cart)!:`) and without ticket / pull-request ids (`ABC-123`, `#12`, `(refs #1)`,
+  `zob. SKLEP-4`, `см. SCH-31`; change request ids such as `CR-2` are the client's and stay),
   first letter capitalised and with NO final period: the items are read as a bulleted list,
   and authors are inconsistent about the period, so it is dropped everywhere.
 - When cleaning leaves nothing worth reading, the commit is counted instead.
@@ -20,6 +21,7 @@ listed cannot leak.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import logging
@@ -28,6 +30,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -300,16 +303,24 @@ def milestone_of(commit: Commit, milestone_ids: Collection[str]) -> tuple[str, s
 
 # Upper-case words followed by "-<digits>" that are names of standards, not tickets.
 NOT_TICKETS = ("UTF", "ISO", "SHA", "RFC", "CVE", "COVID", "IEC", "DIN", "EN", "ES", "ECMA", "WCAG", "HTTP", "TLS", "SSL", "PHP", "MD")
+# Ids the client knows and reads in its own project file, so they stay: CR-<n> is how change
+# requests are named (the "changes" table of the project page).
+CLIENT_IDS = ("CR",)
 
 _ID = (  # case-sensitive even inside the case-insensitive steps: "step-2" is no ticket
-    rf"(?-i:\b(?!(?:{'|'.join(NOT_TICKETS)})-\d)[A-Z][A-Z0-9_]+-\d+\b"  # ABC-123, GH-12, PROJ_X-9
+    rf"(?-i:\b(?!(?:{'|'.join(NOT_TICKETS + CLIENT_IDS)})-\d)[A-Z][A-Z0-9_]+-\d+\b"  # ABC-123, GH-12, PROJ_X-9
     r"|(?<![\w&])#\d+\b"  # #123 (not &#123; entities)
     r"|(?<![\w!])!\d+\b)"  # !45, GitLab merge requests
 )
 _IDS = rf"{_ID}(?:\s*(?:,|&|\+|\band\b)\s*{_ID})*"
 _KEYWORDS = (
     r"(?:refs?|references?|relates?\s+to|related\s+to|see|closes?|closed|fix(?:es|ed)?|resolves?|resolved"
-    r"|part\s+of|issues?|tickets?|pr|mr|tasks?)"
+    r"|part\s+of|issues?|tickets?|pr|mr|tasks?"
+    # ... and in the languages of the agency's teams: pl, ru, uk, de
+    r"|zob\.|patrz|dot\.|dotyczy|zgłoszeni[ea]|zadanie|naprawia|zamyka"
+    r"|см\.|задача|тикет|заявка|исправляет|закрывает"
+    r"|див\.|тікет|виправляє|закриває"
+    r"|siehe|vgl\.|betrifft|behebt|schließt|aufgabe)"
 )
 _TICKET_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "(#45)", "[PROJ-9]", "(refs #1)", "(closes ABC-1, ABC-2)"
@@ -377,6 +388,25 @@ def _clean_description(description: str) -> str:
     return _capitalise(text.strip())
 
 
+def _strip_ids_from_note(note: str) -> str:
+    """A note without ticket ids; untouched (to the character) when it has none."""
+    stripped = " ".join(_strip_ticket_ids(note).split())
+    if stripped == note:
+        return note
+    for pattern, replacement in _TIDY_STEPS:
+        stripped = " ".join(pattern.sub(replacement, stripped).split())
+    return stripped
+
+
+def _local_day(moment: dt.datetime, timezone: str) -> dt.date:
+    if not timezone:
+        return moment.date()
+    try:
+        return moment.astimezone(ZoneInfo(timezone)).date()
+    except (ZoneInfoNotFoundError, ValueError):  # `milepost check` rejects unknown zones
+        return moment.date()
+
+
 def _meaningful(text: str, placeholder: str) -> bool:
     """At least one real word is left once hidden parts are taken out."""
     return re.search(r"[^\W\d_]{2,}", text.replace(placeholder, " ")) is not None
@@ -398,9 +428,14 @@ def classify(
     milestone_ids: Collection[str] = (),
     language: str = "en",
     allowed_hosts: Collection[str] = (),
+    timezone: str = "",
 ) -> ShownChange:
-    """What the client sees of `commit`: hidden, counted, or listed with redacted plain text."""
-    day = commit.authored.date()
+    """What the client sees of `commit`: hidden, counted, or listed with redacted plain text.
+
+    The change is dated the day it was authored in the client's `timezone` (in the author's
+    own when none is given): work done at 23:30 in London is the next day in Warsaw.
+    """
+    day = _local_day(commit.authored, timezone)
     rule = rules.first_match(commit, language=language)
     if rule is not None and rule.action == "hide":
         return ShownChange(kind="hidden", text="", date=day, sha=commit.sha, rule=rule.name)
@@ -413,6 +448,9 @@ def classify(
     placeholder = _placeholder(language)
     note = client_text(commit, language) if rule.heading == "note" else None
     if note is not None:
+        # Written for the client, so shown as written - but ticket ids are the team's, not the
+        # client's, in a note as anywhere else.
+        note = _strip_ids_from_note(redact(note, allowed_hosts=allowed_hosts))
         text = redact(note, allowed_hosts=allowed_hosts, placeholder=placeholder)
     else:
         # Redact before cleaning so ids inside a hidden link go with it, and again after as the

@@ -28,6 +28,7 @@ import git
 from git.exc import BadName, BadObject, GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
 from .model import Commit, RepositorySpec
+from .remote_repositories import RemoteError, local_mirror, parse_remote
 
 log = logging.getLogger("mkdocs.plugins.milepost.git_history")
 
@@ -120,7 +121,7 @@ def read_history(spec: RepositorySpec, *, cache_dir: Path | None = None) -> tupl
     an empty tuple. With `cache_dir`, parsed commits are kept in `cache_dir/history/` and the
     same head is never read twice. Raises `HistoryError` with a message for the agency.
     """
-    display, location = _location(spec)
+    display, location = _location(spec, cache_dir)
     with _open_repo(display, location) as repo:
         _refuse_shallow(repo, display)
         head = _resolve_head(repo, display, spec.branch)
@@ -283,15 +284,18 @@ def _unexpected(repository: str, what: str) -> HistoryError:
 # --- finding the repository and its head -----------------------------------------------------
 
 
-def _location(spec: RepositorySpec) -> tuple[str, Path]:
-    """The path to show in messages and the resolved path used for reading and cache keys."""
+def _location(spec: RepositorySpec, cache_dir: Path | None = None) -> tuple[str, Path]:
+    """The path to show in messages and the resolved path used for reading and cache keys.
+
+    A `url:` is read from an up-to-date bare, blobless clone kept under `cache_dir`.
+    """
     if not spec.path:
         if spec.url:
-            raise HistoryError(
-                spec.url,
-                "remote repositories are not supported yet. Clone it onto this machine and "
-                "point `path:` at the clone instead of using `url:`.",
-            )
+            try:
+                location = local_mirror(spec.url, cache_dir)
+            except RemoteError as err:
+                raise HistoryError(err.repository, err.detail) from None
+            return parse_remote(spec.url).display, location
         raise HistoryError("", "a repository entry needs a `path:` to a local git repository.")
     return spec.path, Path(spec.path).expanduser().resolve()
 

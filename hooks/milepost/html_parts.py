@@ -24,8 +24,12 @@ def esc(text: object) -> str:
 
 
 def md_text(text: str) -> str:
-    """Escape text for a Markdown heading: no HTML, no emphasis, no links."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", esc(" ".join(text.split())))
+    """Escape text for a Markdown heading: no HTML, no emphasis, no links.
+
+    Quotes stay as they are: they mean nothing in a heading's text, and the table of contents
+    would show an escaped apostrophe literally ("кав&#x27;ярня" instead of "кав'ярня").
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
 
 
 def heading(level: int, text: str, anchor: str) -> str:

@@ -25,6 +25,7 @@ from .git_history import HistoryError
 from .html_parts import esc
 from .portal_loader import load_portal
 from .project_changes import project_changes
+from .search_language import search_settings
 from .site_content import ClientSite, client_site
 
 log = logging.getLogger("mkdocs.plugins.milepost")
@@ -47,7 +48,14 @@ def prepare(config: MkDocsConfig) -> BuildState:
     except SettingsError as err:
         raise PluginError(str(err)) from None
     check_day = settings.today or dt.date.today()
-    loaded = load_portal(settings.projects_dir, today=check_day)
+    # A site is never published with a history cut short (a shallow clone): no ledger.
+    loaded = load_portal(
+        settings.projects_dir,
+        today=check_day,
+        ledger=settings.ledger,
+        cache_dir=settings.cache_dir,
+        full_history=True,
+    )
     if loaded.problems or loaded.portal is None:
         listing = "\n".join(str(p) for p in loaded.problems)
         raise PluginError(
@@ -82,8 +90,20 @@ def prepare(config: MkDocsConfig) -> BuildState:
                 raise PluginError(f"{project.source}: {err}") from None
         prefix = "" if settings.client else f"{settings.preview_dir}/{client.slug}/"
         base_url = config.site_url or ""
+        histories = {
+            slug: history for (owner, slug), history in loaded.histories.items() if owner == client.slug
+        }
         state.sites.append(
-            client_site(client, projects, changes, today, prefix=prefix, base_url=base_url if settings.client else "")
+            client_site(
+                client,
+                projects,
+                changes,
+                today,
+                prefix=prefix,
+                base_url=base_url if settings.client else "",
+                histories=histories,
+                inactive_days=settings.inactive_days,
+            )
         )
 
     if settings.client:
@@ -91,6 +111,15 @@ def prepare(config: MkDocsConfig) -> BuildState:
         # The theme prints the site name without escaping it.
         config.site_name = esc(site.client.name)
         config.theme["language"] = site.client.language
+        # The search plugin read its settings before this hook ran: give it the client's.
+        search = search_settings(site.client.language)
+        values = {"lang": list(search.lang), "separator": search.separator, "pipeline": list(search.pipeline)}
+        for name, plugin in config.plugins.items():
+            if name.split("/")[-1] == "search" and "lang" in plugin.config:
+                plugin.config.update(values)
+                index = getattr(plugin, "search_index", None)
+                if index is not None and isinstance(getattr(index, "config", None), dict):
+                    index.config.update(values)
         # Titles are plain text here; `escape_title` escapes each page's title once.
         config.nav = [{page.title: page.path} for page in site.pages]
     if str(THEME_OVERRIDES) not in config.theme.dirs:

@@ -47,6 +47,10 @@ class Client:
     source: str = ""  # path of client.yml, for messages
     allowed_hosts: tuple[str, ...] = ()  # hosts whose URLs may appear on the client's site
     glossary: dict[str, str] = field(default_factory=dict)  # shared by the client's projects
+    path: str = ""  # folder of the published site under site/; "" = derived (see privacy.py)
+    password_env: str = ""  # environment variable holding the site's password; "" = no password
+    # Extra commit rules (same shape as rules/default.yml), checked before the defaults.
+    commit_rules: tuple[dict, ...] = ()
 
 
 # --- what the agency writes: <project>.yml ----------------------------------------------------
@@ -74,6 +78,15 @@ class Delay:
 
 
 @dataclass(frozen=True)
+class HealthOverride:
+    """The team's own call on a state (`health_override:`), always with a written reason the
+    client reads. It cannot say late or done: those follow from the dates (see health.py)."""
+
+    state: str  # planned | on_track | at_risk
+    reason: str
+
+
+@dataclass(frozen=True)
 class Milestone:
     id: str
     title: str
@@ -83,6 +96,7 @@ class Milestone:
     description: str = ""
     tasks: tuple[Task, ...] = ()
     delay: Delay | None = None
+    health_override: HealthOverride | None = None
 
     @property
     def current_due(self) -> dt.date:
@@ -161,6 +175,7 @@ class Project:
     next_update: dt.date | None = None
     glossary: dict[str, str] = field(default_factory=dict)
     source: str = ""  # path of the YAML file, for messages
+    health_override: HealthOverride | None = None
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from .model import (
     Decision,
     Delay,
     Deliverable,
+    HealthOverride,
     Milestone,
     Portal,
     Project,
@@ -30,6 +31,8 @@ from .model import (
     Task,
     WaitingItem,
 )
+from .plan_history import LedgerSource, PlanHistory, read_plan_histories, zone
+from .promise_ledger import ledger_problems
 from .validation import (
     SLUG_PATTERN,
     Problem,
@@ -50,15 +53,31 @@ _SLUG_HINT = "rename it using lowercase letters, digits and '-' only"
 class LoadResult:
     portal: Portal | None  # None when there are problems
     problems: list[Problem] = field(default_factory=list)
+    # The git history of each project file, by (client slug, project slug): see plan_history.py.
+    histories: dict[tuple[str, str], PlanHistory] = field(default_factory=dict)
 
 
-def check_portal(projects_dir: Path, *, today: dt.date) -> list[Problem]:
+def check_portal(
+    projects_dir: Path, *, today: dt.date, ledger: LedgerSource | None = None, cache_dir: Path | None = None
+) -> list[Problem]:
     """Every problem under `projects_dir`, sorted by file and line; [] when all is well."""
-    return load_portal(projects_dir, today=today).problems
+    return load_portal(projects_dir, today=today, ledger=ledger, cache_dir=cache_dir).problems
 
 
-def load_portal(projects_dir: Path, *, today: dt.date) -> LoadResult:
-    """Read and check everything under `projects_dir`; the portal only when nothing is wrong."""
+def load_portal(
+    projects_dir: Path,
+    *,
+    today: dt.date,
+    ledger: LedgerSource | None = None,
+    cache_dir: Path | None = None,
+    full_history: bool = False,
+) -> LoadResult:
+    """Read and check everything under `projects_dir`; the portal only when nothing is wrong.
+
+    The project files' git history is read too (`ledger`: where; by default the repository
+    holding `projects_dir`), and a `due` moved later without a delay is a problem. A shallow
+    clone only gives a warning, unless `full_history` (a build: no site without its ledger).
+    """
     projects_dir = Path(projects_dir).absolute()
     shown = display_path(projects_dir)
     if not projects_dir.is_dir():
@@ -83,16 +102,50 @@ def load_portal(projects_dir: Path, *, today: dt.date) -> LoadResult:
         projects.extend(client_projects)
     if not clients and not problems:
         problems.append(_file_problem(projects_dir, f"no client folders yet; create {shown}/<client>/client.yml"))
+    histories, found = _histories(projects_dir, clients, projects, ledger, cache_dir, today, full_history)
+    problems.extend(found)
     problems.sort()
     for problem in problems:
         log.debug("%s", problem)
     if problems:
-        return LoadResult(None, problems)
+        return LoadResult(None, problems, histories)
     portal = Portal(
         clients=tuple(sorted(clients, key=lambda c: c.slug)),
         projects=tuple(sorted(projects, key=lambda p: (p.client, p.slug))),
     )
-    return LoadResult(portal, [])
+    return LoadResult(portal, [], histories)
+
+
+def _histories(
+    projects_dir: Path,
+    clients: list[Client],
+    projects: list[Project],
+    ledger: LedgerSource | None,
+    cache_dir: Path | None,
+    today: dt.date,
+    full_history: bool,
+) -> tuple[dict[tuple[str, str], PlanHistory], list[Problem]]:
+    """The history of every project file that loaded, and its silent date moves as problems."""
+    paths = {(p.client, p.slug): projects_dir / p.client / f"{p.slug}.yml" for p in projects}
+    if not paths:
+        return {}, []
+    reading = read_plan_histories(
+        projects_dir, list(paths.values()), source=ledger, cache_dir=cache_dir, full_history=full_history
+    )
+    zones = {c.slug: c.timezone for c in clients}
+    histories: dict[tuple[str, str], PlanHistory] = {}
+    problems = list(reading.problems)
+    for key, path in paths.items():
+        history = reading.histories.get(path.absolute())
+        if history is None:
+            continue
+        histories[key] = history
+        problems.extend(
+            ledger_problems(
+                history, path, source=display_path(path), timezone=zone(zones.get(key[0], "UTC")), today=today
+            )
+        )
+    return histories, problems
 
 
 def _ignored(entry: Path) -> bool:
@@ -189,6 +242,9 @@ def _client(slug: str, data: dict[str, Any], source: str) -> Client:
         source=source,
         allowed_hosts=tuple(_list(data, "allowed_hosts")),
         glossary=dict(data.get("glossary") or {}),
+        path=_text(data, "path"),
+        password_env=_text(data, "password_env"),
+        commit_rules=tuple(_list(data, "commit_rules")),
     )
 
 
@@ -248,7 +304,14 @@ def _project(client: str, path: Path, data: dict[str, Any], source: str) -> Proj
         next_update=parse_date(data.get("next_update")),
         glossary=dict(data.get("glossary") or {}),
         source=source,
+        health_override=_health_override(data.get("health_override")),
     )
+
+
+def _health_override(data: Any) -> HealthOverride | None:
+    if not data:
+        return None
+    return HealthOverride(state=data["state"], reason=data["reason"].strip())
 
 
 def _repository(data: dict[str, Any], folder: Path) -> RepositorySpec:
@@ -272,4 +335,5 @@ def _milestone(data: dict[str, Any]) -> Milestone:
         description=_text(data, "description"),
         tasks=tuple(Task(title=t["title"], done=parse_date(t.get("done"))) for t in _list(data, "tasks")),
         delay=Delay(reason=delay["reason"], plan=delay["plan"], due=_date(delay["due"])) if delay else None,
+        health_override=_health_override(data.get("health_override")),
     )

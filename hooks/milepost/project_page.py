@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .glossary import glossary_for, glossary_section, mark_terms
 from .health import LATE, milestone_health, next_milestone, project_health, project_progress
 from .html_parts import badge, esc, heading, html_block, link, md_text, progress_bar
 from .i18n import Texts
 from .model import Client, Milestone, Project, ShownChange, WaitingItem
 from .people import contacts_section
+from .project_outlook import ProjectOutlook
+from .promise_words import forecast_html, health_note_html, ledger_html
 from .recent_work import LISTED_KINDS, weeks_of_work
 
 RECENT_WEEKS = 6
@@ -22,6 +25,7 @@ class ProjectView:
     project: Project
     today: dt.date
     changes: tuple[ShownChange, ...] = ()  # already classified and redacted
+    outlook: ProjectOutlook | None = None  # ledger, forecasts and health signals; None: unmeasured
 
 
 def open_waiting(project: Project, today: dt.date) -> list[WaitingItem]:
@@ -78,11 +82,15 @@ def milestone_dates(m: Milestone, texts: Texts) -> list[str]:
 
 
 def milestone_section(view: ProjectView, m: Milestone, texts: Texts) -> str:
-    health = milestone_health(m, view.project, view.today)
+    outlook = view.outlook or ProjectOutlook()
+    health = milestone_health(m, view.project, view.today, outlook.signals)
     out = [heading(3, m.title, f"milestone-{m.id}")]
     lines = [f'<div class="mp-milestone mp-state-{health.state.replace("_", "-")}">']
     dates = " ".join(milestone_dates(m, texts))
     lines.append(f'<p class="mp-milestone-status">{badge(health.state, texts)} {esc(dates)}</p>')
+    # The forecast sits next to the promise, and only when it is later than the promise.
+    lines.append(forecast_html(m, outlook.forecasts.get(m.id), texts))
+    lines.append(health_note_html(health, m, outlook.signals, view.today, texts))
     if health.state == LATE and not m.delay and view.today > m.current_due:
         # `milepost check` refuses this; the page still says it plainly if it ever happens.
         lines.append(
@@ -106,6 +114,7 @@ def milestone_section(view: ProjectView, m: Milestone, texts: Texts) -> str:
             f'<p><strong>{esc(texts.gettext("What we propose:"))}</strong> {esc(m.delay.plan)}</p>'
         )
         lines.append("</div>")
+    lines.append(ledger_html(outlook.ledger.of(m.id), texts))
     if m.tasks:
         lines.append('<ul class="mp-tasks">')
         for task in m.tasks:
@@ -195,10 +204,15 @@ def change_status_label(status: str, texts: Texts) -> str:
     }.get(status, status)
 
 
-def glance_lines(project: Project, today: dt.date, texts: Texts) -> list[str]:
+def glance_lines(
+    project: Project, today: dt.date, texts: Texts, outlook: ProjectOutlook | None = None
+) -> list[str]:
     """State, progress and next milestone: the top of a project page and its card at home."""
-    health = project_health(project, today)
+    signals = outlook.signals if outlook else None
+    health = project_health(project, today, signals)
     lines = [f'<p class="mp-project-state">{badge(health.state, texts)}</p>']
+    if health.rule == "override":
+        lines.append(health_note_html(health, None, signals, today, texts))
     total = sum(len(m.tasks) for m in project.milestones)
     done = sum(len(m.tasks) if m.done else m.tasks_done for m in project.milestones)
     label = texts.gettext("{done} of {total} parts done", done=texts.number(done), total=texts.number(total))
@@ -218,7 +232,7 @@ def render_project_page(view: ProjectView, texts: Texts) -> str:
 
     # At a glance: the state, the progress and what comes next, in one block.
     glance = ['<div class="mp-glance">']
-    glance.extend(glance_lines(project, today, texts))
+    glance.extend(glance_lines(project, today, texts, view.outlook))
     facts = [texts.gettext("Updated on {date}.", date=texts.date(today))]
     if project.next_update:
         facts.append(texts.gettext("Next update by {date}.", date=texts.date(project.next_update)))
@@ -321,13 +335,9 @@ def render_project_page(view: ProjectView, texts: Texts) -> str:
             )
         out.append(html_block(lines))
 
-    if project.glossary:
-        out.append(heading(2, texts.gettext("Words we use"), "glossary"))
-        lines = ['<dl class="mp-glossary">']
-        for term, meaning in sorted(project.glossary.items(), key=lambda kv: kv[0].lower()):
-            lines.append(f"<dt>{esc(term)}</dt><dd>{esc(meaning)}</dd>")
-        lines.append("</dl>")
-        out.append(html_block(lines))
+    # The client's and the project's glossary: listed here, explained where used (below).
+    terms = glossary_for(view.client, project)
+    out.append(glossary_section(terms, texts))
 
     out.append(contacts_section(view.client, today, texts))
 
@@ -343,5 +353,6 @@ def render_project_page(view: ProjectView, texts: Texts) -> str:
             ]
         )
     )
-    return "".join(out)
+    # Hook point: the first use of each glossary term per section becomes an explained term.
+    return mark_terms("".join(out), terms, language=texts.language)
 

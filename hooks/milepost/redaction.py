@@ -41,7 +41,9 @@ _I = re.IGNORECASE
 # must not run on into a longer word ("tokenizer", "secretary").
 _SECRET_WORDS = (
     r"password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
-    r"|private[_-]?key|credentials?|auth[_-]?key"
+    r"|private[_-]?key|credentials?|auth[_-]?key|account[_-]?key"
+    # the same words in the agency's other languages (pl, ru/uk, de)
+    r"|hasło|hasła|haslo|hasla|пароль|пароля|токен|passwort|kennwort"
 )
 _SECRET_KEY = rf"\b(?:[\w.-]*[_.-])?(?:{_SECRET_WORDS})s?(?![a-z])[\w.-]*"
 
@@ -74,18 +76,66 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Stripe key", re.compile(r"\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}")),
     ("Google API key", re.compile(r"\bAIza[A-Za-z0-9_\-]{35}")),
     ("npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
+    ("OpenAI or Anthropic key", re.compile(r"\bsk-(?:proj-|ant-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}")),
+    ("SendGrid key", re.compile(r"\bSG\.[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{16,}")),
+    ("Twilio key", re.compile(r"\b(?:SK|AC)[0-9a-f]{32}\b")),
+    ("Telegram bot token", re.compile(r"\b\d{8,10}:[A-Za-z0-9_\-]{35}(?![A-Za-z0-9_\-])")),
+    (
+        "other service token",
+        re.compile(
+            r"\b(?:shp(?:at|ca|pa|ss)_[A-Fa-f0-9]{32}|pypi-[A-Za-z0-9_\-]{50,}|dckr_pat_[A-Za-z0-9_\-]{20,}"
+            r"|hf_[A-Za-z0-9]{30,}|do[opr]_v1_[a-f0-9]{64}|ATATT3[A-Za-z0-9_\-=]{50,})"
+        ),
+    ),
+    ("bearer token", re.compile(r"(?P<keep>\bBearer\s+)[A-Za-z0-9\-._~+/]{20,}=*")),
     # JSON Web Tokens: three base64url parts, the first (the header) always starts `eyJ`.
     ("JWT", re.compile(r"\beyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]*")),
     (
         "secret assignment",
         re.compile(
             rf"{_SECRET_KEY}"
-            r"(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s,;]+)"
-            r"|\s*:\s*(?:\"[^\"]*\"|'[^']*'|(?=[^\s,;]*[\d!@#$%^&*+=/\\~_|<>?\[\]])[^\s,;]+))",
+            # A closing bracket right before a space or the end closes the sentence's own
+            # bracket ("(password=x1)"): it stays; one inside the value ("pa)ss") goes with it.
+            r"(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s,;]+?(?=[)\]]*(?:[\s,;]|$)))"
+            r"|\s*:\s*(?:\"[^\"]*\"|'[^']*'|(?=[^\s,;]*[\d!@#$%^&*+=/\\~_|<>?\[\]])[^\s,;]+?(?=[)\]]*(?:[\s,;]|$))))",
             _I,
         ),
     ),
     ("long hex string", re.compile(r"\b[0-9a-f]{32,}\b", _I)),
+    # Hosts of the team's own network, written without https:// (judged like links, so an
+    # allowed host stays): localhost, private IP addresses with a port or a path, and names
+    # under the usual internal top-level domains.
+    (
+        "internal host",
+        re.compile(
+            r"(?<![\w.@/-])(?:localhost(?::\d{2,5})?"
+            r"|(?:10|127)(?:\.\d{1,3}){3}(?=[:/])|192\.168(?:\.\d{1,3}){2}(?=[:/])"
+            r"|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}(?=[:/])"
+            r"|(?:[a-z0-9-]+\.)+(?:internal|local|lan|corp|intranet|intra|home\.arpa)(?![\w-]))"
+            r"(?::\d{2,5})?(?:/[^\s<>\"'`]*)?",
+            _I,
+        ),
+    ),
+    # Phone numbers: a commit text is no place for anyone's number (the contacts the client
+    # may call are in client.yml and on the page). International (+48 600 100 200,
+    # 0049 30 1234567), with the area code in brackets ((030) 123 45 67, 8 (800) 555-35-35),
+    # grouped as Polish, Russian, Ukrainian and German numbers are written (600-100-200,
+    # 044 123 45 67), or after a word that says so (tel. 22 123 45 67, Handy: 0171 1234567).
+    # Dates, versions, times, amounts and card-style 4-digit groups do not match.
+    (
+        "phone number",
+        re.compile(
+            r"(?<![\w+])(?:\+|00)[1-9]\d{0,2}(?:[ .\-/]?\(?\d{1,5}\)?){2,6}(?![\w])"
+            r"|(?<![\w(])(?:[78][ ]?)?\(\d{2,5}\)[ ]?\d{2,4}(?:[ \-]?\d{2,4}){1,3}(?!\w)"
+            r"|(?<![\w.,+\-])\d{3}[ \-]\d{3}[ \-]\d{3}(?![\w.,\-]\d|\w)"
+            r"|(?<![\w.,+\-])0?\d{2,3}[ \-]\d{3}[ \-]\d{2}[ \-]\d{2}(?![\w.,\-]\d|\w)"
+            r"|(?<![\w.,+\-])\d{3}-\d{2}-\d{2}(?![\w.,\-]\d|\w)"
+            # the word before the number stays: "tel. [hidden]"
+            r"|(?P<keep>\b(?:tel|phone|mobile|telefon|tel\.|kom\.|komórka|тел\.|телефон|handy|mobil)\s*:?\s*)"
+            r"\+?[\d(][\d ()./\-]{5,}\d",
+            _I,
+        ),
+    ),
     (
         "random-looking string",
         re.compile(
@@ -110,7 +160,14 @@ def _looks_random(candidate: str) -> bool:
     return entropy >= 0.82 * min(math.log2(n), 6.0)
 
 
-_CONFIRM: dict[str, Callable[[str], bool]] = {"random-looking string": _looks_random}
+def _phone_length(candidate: str) -> bool:
+    """Between 7 and 15 digits: what a phone number has (E.164 allows at most 15)."""
+    return 7 <= sum(ch.isdigit() for ch in candidate) <= 15
+
+
+_CONFIRM: dict[str, Callable[[str], bool]] = {"random-looking string": _looks_random, "phone number": _phone_length}
+# Patterns whose matches are judged like links: kept when the host is on the allow list.
+_LINK_LIKE = ("link", "internal host")
 
 _TRAILING_PUNCTUATION = ".,;:!?"
 
@@ -163,6 +220,17 @@ def _link_allowed(link: str, allowed_hosts: Collection[str]) -> bool:
     return host_allowed(host, allowed_hosts)
 
 
+def _hide(match: re.Match[str], confirm: Callable[[str], bool] | None) -> str:
+    """The placeholder for a match (after its `_CONFIRM` check, if any).
+
+    A pattern may name a part to keep, `(?P<keep>...)`: the word that says what follows
+    ("Bearer", "tel.") is no secret, and keeping it leaves the sentence readable.
+    """
+    if confirm is not None and not confirm(match.group(0)):
+        return match.group(0)
+    return (match.groupdict().get("keep") or "") + PLACEHOLDER
+
+
 _REPEATED = re.compile(r"(?:\[hidden\]\s*){2,}")
 
 
@@ -174,17 +242,15 @@ def redact(text: str, *, allowed_hosts: Collection[str] = (), placeholder: str =
     """
     for name, pattern in PATTERNS:
         confirm = _CONFIRM.get(name)
-        if name == "link":
+        if name in _LINK_LIKE:
 
             def replace_link(match: re.Match[str]) -> str:
                 link, rest = _split_link(match.group(0))
                 return (link if _link_allowed(link, allowed_hosts) else PLACEHOLDER) + rest
 
             text = pattern.sub(replace_link, text)
-        elif confirm is not None:
-            text = pattern.sub(lambda m, ok=confirm: PLACEHOLDER if ok(m.group(0)) else m.group(0), text)
         else:
-            text = pattern.sub(PLACEHOLDER, text)
+            text = pattern.sub(lambda m, ok=confirm: _hide(m, ok), text)
     text = _REPEATED.sub(PLACEHOLDER + " ", text)
     text = " ".join(text.split())
     if placeholder != PLACEHOLDER:

@@ -17,9 +17,12 @@ from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
-from mkdocs.exceptions import MkDocsException
+from mkdocs.exceptions import Abort, MkDocsException
 
+from .model import Client
 from .portal_loader import load_portal
+from .privacy import PrivacyError, client_folders, site_root_files
+from .site_protection import ProtectionError, protect_site, site_password
 from .validation import Problem
 
 log = logging.getLogger("mkdocs.plugins.milepost.site_build")
@@ -67,23 +70,44 @@ def build_clients(
     if loaded.problems or loaded.portal is None:
         raise BuildFailed(problem_report(loaded.problems))
     slugs = select_clients([c.slug for c in loaded.portal.clients], clients)
+    try:
+        folders = client_folders(loaded.portal.clients)
+    except PrivacyError as err:
+        raise BuildFailed(str(err)) from None
 
     site_dir.mkdir(parents=True, exist_ok=True)
+    write_site_root(site_dir)
     outcome = BuildOutcome()
     for slug in slugs:
+        client = loaded.portal.client(slug)
         try:
-            outcome.built[slug] = build_one(config_file, slug, site_dir=site_dir, today=today)
-        except MkDocsException as err:
-            outcome.failed[slug] = str(err)
-            log.error("%s: not built: %s", slug, err)
+            outcome.built[slug] = build_one(
+                config_file, slug, site_dir=site_dir, today=today, folder=folders[slug], client=client
+            )
+        except (MkDocsException, ProtectionError) as err:
+            outcome.failed[slug] = failure_message(err)
+            log.error("%s: not built: %s", slug, outcome.failed[slug])
             if not keep_going:
                 break
     return outcome
 
 
-def build_one(config_file: Path, slug: str, *, site_dir: Path, today: dt.date | None) -> Path:
-    final = site_dir / slug
-    work = Path(tempfile.mkdtemp(prefix=f".{slug}.building-", dir=site_dir))
+def build_one(
+    config_file: Path,
+    slug: str,
+    *,
+    site_dir: Path,
+    today: dt.date | None,
+    folder: str = "",
+    client: Client | None = None,
+) -> Path:
+    """Build one client into `site_dir/<folder>/` (the slug by default), encrypted when the
+    client has a password; the previous site stays until the new one is complete."""
+    folder = folder or slug
+    final = site_dir / folder
+    # Checked before building: a protected site is never published without its password.
+    password = site_password(client) if client is not None else None
+    work = Path(tempfile.mkdtemp(prefix=f".{folder}.building-", dir=site_dir))
     try:
         config = load_config(str(config_file), site_dir=str(work))
         options = dict(config.extra.get("milepost") or {})
@@ -92,8 +116,10 @@ def build_one(config_file: Path, slug: str, *, site_dir: Path, today: dt.date | 
             options["today"] = today.isoformat()
         config.extra["milepost"] = options
         if config.site_url:
-            config.site_url = config.site_url.rstrip("/") + f"/{slug}/"
+            config.site_url = config.site_url.rstrip("/") + f"/{folder}/"
         mkdocs_build(config)
+        if password is not None and client is not None:
+            protect_site(work, password, language=client.language)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -110,6 +136,23 @@ def swap_in(new: Path, final: Path) -> None:
     new.rename(final)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def failure_message(err: BaseException) -> str:
+    """What went wrong, for the summary: MkDocs replaces a plugin's error by "Aborted with a
+    BuildError!", keeping the real one (naming the file or repository) as the context."""
+    if isinstance(err, Abort) and isinstance(err.__context__, MkDocsException):
+        return str(err.__context__)
+    return str(err)
+
+
+def write_site_root(site_dir: Path) -> None:
+    """The root of the published site: a neutral page and robots.txt, no list of clients."""
+    for name, content in site_root_files().items():
+        target = site_dir / name
+        temporary = target.with_name(f".{name}.new")
+        temporary.write_bytes(content)
+        temporary.replace(target)
 
 
 def problem_report(problems: Sequence[Problem]) -> str:

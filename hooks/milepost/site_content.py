@@ -12,8 +12,11 @@ from dataclasses import dataclass
 
 from .client_home import render_client_home
 from .feeds import atom_feed, ics_calendar
+from .health import DEFAULT_INACTIVE_DAYS
 from .i18n import texts_for
 from .model import Client, Project, ShownChange
+from .plan_history import PlanHistory
+from .project_outlook import project_outlook
 from .project_page import ProjectView, render_project_page
 from .status_json import status_json_bytes
 
@@ -40,21 +43,36 @@ def client_site(
     *,
     prefix: str = "",
     base_url: str = "",
+    histories: Mapping[str, PlanHistory] | None = None,
+    inactive_days: int = DEFAULT_INACTIVE_DAYS,
 ) -> ClientSite:
     """Build the client's pages. `prefix` places them in a folder (team preview);
-    `changes` maps project slug to its classified history."""
+    `changes` maps project slug to its classified history, `histories` to the git history of
+    its YAML file (for the promise ledger and the burn-up)."""
     texts = texts_for(client.language)
-    home = render_client_home(client, list(projects), today, texts)
+    outlooks = {
+        project.slug: project_outlook(
+            project,
+            (histories or {}).get(project.slug),
+            tuple(changes.get(project.slug, ())),
+            today,
+            timezone=client.timezone,
+            inactive_days=inactive_days,
+        )
+        for project in projects
+    }
+    home = render_client_home(client, list(projects), today, texts, outlooks)
     # The theme shows the client's name above the navigation already.
     pages = [SitePage(f"{prefix}index.md", texts.gettext("All projects"), home)]
     files: list[tuple[str, bytes]] = []
     for project in projects:
         shown = tuple(changes.get(project.slug, ()))
-        view = ProjectView(client=client, project=project, today=today, changes=shown)
+        outlook = outlooks[project.slug]
+        view = ProjectView(client=client, project=project, today=today, changes=shown, outlook=outlook)
         folder = f"{prefix}{project.slug}/"
         pages.append(SitePage(f"{folder}index.md", project.name, render_project_page(view, texts)))
         project_url = f"{base_url}{project.slug}/" if base_url else ""
-        files.append((f"{folder}status.json", status_json_bytes(client, project, shown, today)))
+        files.append((f"{folder}status.json", status_json_bytes(client, project, shown, today, outlook)))
         files.append(
             (f"{folder}feed.xml", atom_feed(client, project, shown, today, texts=texts, base_url=project_url))
         )

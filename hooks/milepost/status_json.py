@@ -10,14 +10,25 @@ removing one raises the version. Every date is an ISO `YYYY-MM-DD` string; absen
     project          {slug, name, summary}
     next_update      when the team promised the next update, or null
     health           {state, rule}: state is done | late | at_risk | on_track | planned;
-                     rule is the short reason (see docs on health), e.g. "past-due"
+                     rule is the rule that decided (docs/health.md), e.g. "past-due"
+    state_reason     the team's written reason when it set the state by hand (rule
+                     "override"), else null
     progress         {done, total, share}: tasks done / all tasks across milestones (a
                      milestone without tasks counts as one); share is done / total, 0..1
     next_milestone   the open milestone promised soonest, as in `milestones`, or null
     milestones       [{id, title, description, state, rule, due (the first promise),
                       current_due (the date promised now), done (date or null), progress
                       (0..1), tasks_done, tasks_total, tasks: [{title, done}],
-                      delay: {reason, plan, due} or null}], in timeline order
+                      delay: {reason, plan, due} or null, state_reason (the team's written
+                      reason for a manual state, or null), ledger, forecast}], in timeline order
+                     ledger: how the promised date changed, from the project file's git history:
+                       {first_promise, promised_on, changes: [{kind: moved | explained, day,
+                       from, to (null for explained), later (true/false), reason (null when
+                       none was given)}]}, or null when there is no history (see `ledger`)
+                     forecast: {available: true, earliest, latest (null: open-ended, "not
+                       before earliest"), remaining_tasks, pace_recent, pace_longer (tasks per
+                       week), later_than_promise} or {available: false, reason: done |
+                       no-tasks | all-tasks-done | not-enough-data | not-measured}
     waiting_on_client  what the team still needs, overdue first, then by when it is needed:
                      [{title, asked, needed_by, overdue_days (0 when not overdue), milestone
                       (id or null)}]
@@ -28,6 +39,12 @@ removing one raises the version. Every date is an ISO `YYYY-MM-DD` string; absen
                      fixed | faster) in the last RECENT_WEEKS calendar weeks, newest first
     recent_work_from first day of that window
     counted_recently how many smaller technical changes were counted (not listed) in it
+    ledger           {available, reason}: whether the promise ledger could be read (reason
+                     "no-history": the portal is not in git, so `milestones[].ledger` is null)
+    burnup           {scope_from_history, points: [{date, scope, done}]}: tasks planned and
+                     done over time (see burnup.py), oldest first, the last point today; null
+                     when nothing was measured
+    last_work        the latest day work was shown to the client (a change or a task done), or null
 """
 
 from __future__ import annotations
@@ -37,10 +54,13 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from .forecast import Forecast
 from .health import milestone_health, next_milestone, project_health, project_progress
 from .i18n import texts_for
 from .model import Budget, Client, Milestone, Project, ShownChange
+from .project_outlook import ProjectOutlook
 from .project_page import open_waiting
+from .promise_ledger import MilestoneLedger
 from .recent_work import LISTED_KINDS, weeks_of_work
 
 SCHEMA_VERSION = 1
@@ -58,8 +78,8 @@ def _share(value: float) -> float:
     return round(value, SHARE_DIGITS)
 
 
-def _milestone(m: Milestone, project: Project, today: dt.date) -> dict[str, Any]:
-    health = milestone_health(m, project, today)
+def _milestone(m: Milestone, project: Project, today: dt.date, outlook: ProjectOutlook | None) -> dict[str, Any]:
+    health = milestone_health(m, project, today, outlook.signals if outlook else None)
     return {
         "id": m.id,
         "title": m.title,
@@ -78,6 +98,45 @@ def _milestone(m: Milestone, project: Project, today: dt.date) -> dict[str, Any]
             if m.delay
             else None
         ),
+        "state_reason": health.reason or None,
+        "ledger": _ledger(outlook.ledger.of(m.id)) if outlook else None,
+        "forecast": _forecast(m, outlook.forecasts.get(m.id) if outlook else None),
+    }
+
+
+def _ledger(ledger: MilestoneLedger | None) -> dict[str, Any] | None:
+    if ledger is None:
+        return None
+    return {
+        "first_promise": ledger.first_promise.isoformat(),
+        "promised_on": ledger.promised_on.isoformat(),
+        "changes": [
+            {
+                "kind": change.kind,
+                "day": change.day.isoformat(),
+                "from": _iso(change.old),
+                "to": _iso(change.new),
+                "later": change.later,
+                "reason": change.reason or None,
+            }
+            for change in ledger.changes
+        ],
+    }
+
+
+def _forecast(m: Milestone, forecast: Forecast | None) -> dict[str, Any]:
+    if forecast is None:
+        return {"available": False, "reason": "not-measured"}
+    if not forecast.available:
+        return {"available": False, "reason": forecast.reason}
+    return {
+        "available": True,
+        "earliest": _iso(forecast.earliest),
+        "latest": _iso(forecast.latest),
+        "remaining_tasks": forecast.remaining,
+        "pace_recent": round(forecast.recent.per_week, 2) if forecast.recent else None,
+        "pace_longer": round(forecast.longer.per_week, 2) if forecast.longer else None,
+        "later_than_promise": forecast.later_than(m.current_due),
     }
 
 
@@ -101,13 +160,18 @@ def _budget(budget: Budget | None) -> dict[str, Any] | None:
 
 
 def project_status(
-    client: Client, project: Project, changes: Sequence[ShownChange], today: dt.date
+    client: Client,
+    project: Project,
+    changes: Sequence[ShownChange],
+    today: dt.date,
+    outlook: ProjectOutlook | None = None,
 ) -> dict[str, Any]:
     """The project's status as plain JSON-ready data (see the module docstring for the shape).
 
-    `changes` are the project's commits after the plain-language rules and redaction.
+    `changes` are the project's commits after the plain-language rules and redaction;
+    `outlook` what was measured about it (ledger, forecasts, burn-up), None when unmeasured.
     """
-    health = project_health(project, today)
+    health = project_health(project, today, outlook.signals if outlook else None)
     upcoming = next_milestone(project)
     timeline = sorted(project.milestones, key=lambda m: (m.done or m.current_due, m.id))
 
@@ -130,9 +194,10 @@ def project_status(
         "project": {"slug": project.slug, "name": project.name, "summary": project.summary},
         "next_update": _iso(project.next_update),
         "health": {"state": health.state, "rule": health.rule},
+        "state_reason": health.reason or None,
         "progress": _progress(project),
-        "next_milestone": _milestone(upcoming, project, today) if upcoming else None,
-        "milestones": [_milestone(m, project, today) for m in timeline],
+        "next_milestone": _milestone(upcoming, project, today, outlook) if upcoming else None,
+        "milestones": [_milestone(m, project, today, outlook) for m in timeline],
         "waiting_on_client": [
             {
                 "title": item.title,
@@ -165,12 +230,31 @@ def project_status(
         ],
         "recent_work_from": weeks[-1].start.isoformat(),
         "counted_recently": sum(week.counted for week in weeks),
+        "ledger": {
+            "available": bool(outlook and outlook.ledger.available),
+            "reason": (outlook.ledger.reason if outlook else "not-measured") or None,
+        },
+        "burnup": (
+            {
+                "scope_from_history": outlook.burnup.scope_from_history,
+                "points": [
+                    {"date": p.day.isoformat(), "scope": p.scope, "done": p.done} for p in outlook.burnup.points
+                ],
+            }
+            if outlook and outlook.burnup
+            else None
+        ),
+        "last_work": _iso(outlook.signals.last_work) if outlook else None,
     }
 
 
 def status_json_bytes(
-    client: Client, project: Project, changes: Sequence[ShownChange], today: dt.date
+    client: Client,
+    project: Project,
+    changes: Sequence[ShownChange],
+    today: dt.date,
+    outlook: ProjectOutlook | None = None,
 ) -> bytes:
     """`project_status` as UTF-8 JSON: readable (indented, no \\u escapes), same input same bytes."""
-    text = json.dumps(project_status(client, project, changes, today), ensure_ascii=False, indent=2)
+    text = json.dumps(project_status(client, project, changes, today, outlook), ensure_ascii=False, indent=2)
     return (text + "\n").encode("utf-8")

@@ -121,7 +121,39 @@ def client_problems(document: YamlDocument, *, source: str) -> list[Problem]:
                     ("contacts", c, "away", a, "to"),
                     f"the last day away ({end}) is before the first day ({start}); swap or fix them",
                 )
+    _check_commit_rules(report, data)
     return report.sorted()
+
+
+_RULE_LABEL = re.compile(r"^commit_rules, rule \d+(?: \('.*?'\))?: ")
+
+
+def _check_commit_rules(report: _Report, data: dict[str, Any]) -> None:
+    """What the schema cannot see in a client's `commit_rules`: regexes, headings, unique names."""
+    from .commit_rules import RulesError, load_rules  # the rules module is not needed otherwise
+
+    rules = data.get("commit_rules")
+    if not isinstance(rules, list):
+        return
+    names: dict[str, int] = {}
+    for index, rule in enumerate(rules):
+        prefix = f"commit_rules[{index}]"
+        if any(p.field == prefix or p.field.startswith((prefix + ".", prefix + "[")) for p in report.problems):
+            continue  # the schema already said what is wrong with this rule
+        name = str(rule.get("name", "")).strip() if isinstance(rule, dict) else ""
+        if name in names:
+            report.add(
+                ("commit_rules", index, "name"),
+                f"'{name}' is already the name of rule {names[name] + 1}; give every rule its own name",
+            )
+        elif name:
+            names[name] = index
+        try:
+            load_rules([rule])
+        except RulesError as err:
+            field, _, problem = _RULE_LABEL.sub("", str(err)).partition(": ")
+            path = ("commit_rules", index, *field.split(".")) if problem else ("commit_rules", index)
+            report.add(path, problem or field)
 
 
 def project_problems(document: YamlDocument, *, source: str, folder: Path, today: dt.date) -> list[Problem]:
@@ -232,9 +264,15 @@ def _plain_message(error: ValidationError) -> str:
         return _type_message(schema, value)
     if kind == "pattern":
         wanted = schema.get("patternErrorMessage") or f"text matching {schema.get('pattern')}"
+        if list(error.absolute_path)[-1:] == ["password_env"]:
+            # Someone may have written the password itself here: never print it in a CI log.
+            return f"expected {wanted} (the value is not shown: write the variable's name, never the password)"
         return f"expected {wanted}, got {_describe(value)}"
     if kind == "format" and schema.get("format") == "date":
         return _not_a_real_date(str(value))
+    overridden = list(error.absolute_path)[-2:] == ["health_override", "state"]
+    if kind == "enum" and overridden and value in _DATED_STATES:
+        return f"'{value}' cannot be set by hand: {_DATED_STATES[value]}; here use planned, on_track or at_risk"
     if kind == "enum":
         allowed = [str(option) for option in error.validator_value]
         message = f"must be one of: {', '.join(allowed)}; got {_describe(value)}"
@@ -252,6 +290,12 @@ def _plain_message(error: ValidationError) -> str:
         return "needs `path: ../folder` (a local repository) or `url: https://...` (cloned)"
     return error.message
 
+
+# States that follow from the dates, never from `health_override` (see docs/health.md).
+_DATED_STATES = {
+    "late": "a late milestone needs `delay: {reason, plan, due}`",
+    "done": "set the milestone's `done:` date",
+}
 
 _TYPE_WORDS = {
     "string": "text",
@@ -327,7 +371,15 @@ def _check_timezone(report: _Report, name: str) -> None:
 
 
 def _check_repositories(report: _Report, data: dict[str, Any], folder: Path) -> None:
+    from .remote_repositories import RemoteError, parse_remote  # only for `url:` entries
+
     for index, repository in _items(data, "repositories"):
+        url = repository.get("url")
+        if isinstance(url, str) and url and "path" not in repository:
+            try:
+                parse_remote(url)  # a URL git cannot use, or one holding a password
+            except RemoteError as err:
+                report.add(("repositories", index, "url"), err.detail)
         path = repository.get("path")
         if not isinstance(path, str) or not path or "url" in repository:
             continue

@@ -1,0 +1,233 @@
+"""The promise ledger: when each milestone's date was first promised, and every move since.
+
+Pure: built from the versions of a project file (plan_history.py), keyed by milestone id (ids
+are stable; titles may change). The promise of a version is `delay.due` when the milestone
+has a delay, else `due`. Days are the days versions landed on the portal's main line, in the
+client's time zone.
+
+- The first promise is the `due` of the milestone on the day it was first written. Changes
+  made on that same day are corrections, not moves (a typo fixed an hour later is no slip).
+  When the milestone already had a delay that day, the move to the delay's date is the
+  first entry after it.
+- Every later change of the promise is a move: old date, new date, the day, and the delay's
+  reason in that version ("" when none was given). Moves on the same day are one move.
+- When a move had no reason and a later version gives one (the date unchanged), the ledger
+  records the day the reason was given.
+
+`milepost check` refuses a `due` that moved later in the history (after the first day) unless
+it is back at or before the date it had: `due` keeps the first promise; a new date goes in
+`delay.due`, with the reason and the plan (see `ledger_problems`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .plan_history import MilestonePlan, PlanHistory, PlanVersion
+from .validation import Problem
+from .yaml_source import load_yaml_file
+
+MOVED = "moved"
+EXPLAINED = "explained"
+# Why a project has no ledger (status.json: `ledger.reason`; also "shallow-clone").
+NO_LEDGER_NO_HISTORY = "no-history"
+
+
+@dataclass(frozen=True)
+class PromiseChange:
+    kind: str  # MOVED or EXPLAINED
+    day: dt.date
+    old: dt.date | None = None  # MOVED: the date promised before
+    new: dt.date | None = None  # MOVED: the date promised from then on
+    reason: str = ""  # the delay's reason in that version; "" when none was given
+    commit: str = ""  # sha of the version ("" when not committed yet); never shown to clients
+
+    @property
+    def later(self) -> bool:
+        return self.kind == MOVED and self.old is not None and self.new is not None and self.new > self.old
+
+
+@dataclass(frozen=True)
+class MilestoneLedger:
+    milestone: str
+    first_promise: dt.date
+    promised_on: dt.date
+    changes: tuple[PromiseChange, ...] = ()
+    first_commit: str = ""
+
+    @property
+    def moves(self) -> tuple[PromiseChange, ...]:
+        return tuple(c for c in self.changes if c.kind == MOVED)
+
+    @property
+    def current_promise(self) -> dt.date:
+        moves = self.moves
+        return moves[-1].new or self.first_promise if moves else self.first_promise
+
+
+@dataclass(frozen=True)
+class ProjectLedger:
+    available: bool
+    reason: str = ""  # why not available
+    milestones: Mapping[str, MilestoneLedger] = field(default_factory=dict)
+
+    def of(self, ident: str) -> MilestoneLedger | None:
+        return self.milestones.get(ident) if self.available else None
+
+
+UNAVAILABLE = ProjectLedger(False, NO_LEDGER_NO_HISTORY)
+
+
+def project_ledger(history: PlanHistory | None, timezone: dt.tzinfo, today: dt.date) -> ProjectLedger:
+    """The ledger of every milestone in the file's newest version (none without a history:
+    `reason` says why, "no-history" or "shallow-clone")."""
+    if history is None or not history.versions:
+        return UNAVAILABLE
+    if not history.available:
+        return ProjectLedger(False, history.status)
+    current = history.versions[-1]
+    ledgers = {}
+    for plan in current.milestones:
+        ledger = milestone_ledger(history.versions, plan.id, timezone, today)
+        if ledger is not None:
+            ledgers[plan.id] = ledger
+    return ProjectLedger(True, milestones=ledgers)
+
+
+def _appearances(
+    versions: Sequence[PlanVersion], ident: str, timezone: dt.tzinfo, today: dt.date
+) -> list[tuple[dt.date, PlanVersion, MilestonePlan]]:
+    """The versions that hold milestone `ident` with a readable date, oldest first."""
+    found = []
+    for version in versions:
+        plan = version.milestone(ident)
+        if plan is not None and plan.due is not None:
+            found.append((version.day(timezone, today), version, plan))
+    return found
+
+
+def milestone_ledger(
+    versions: Sequence[PlanVersion], ident: str, timezone: dt.tzinfo, today: dt.date
+) -> MilestoneLedger | None:
+    """The ledger of one milestone, or None when no version gives it a date."""
+    seen = _appearances(versions, ident, timezone, today)
+    if not seen:
+        return None
+    first_day = seen[0][0]
+    day_one = [entry for entry in seen if entry[0] == first_day]
+    _, first_version, first_plan = day_one[-1]
+    assert first_plan.due is not None
+    changes: list[PromiseChange] = []
+    promise = first_plan.due
+    if first_plan.promise != promise:
+        changes.append(
+            PromiseChange(MOVED, first_day, promise, first_plan.promise, first_plan.delay_reason, first_version.commit)
+        )
+        promise = first_plan.promise or promise
+    for day, version, plan in seen[len(day_one) :]:
+        new = plan.promise
+        assert new is not None
+        reason = plan.delay_reason if plan.delay_due is not None else ""
+        if new != promise:
+            last = changes[-1] if changes else None
+            if last is not None and last.kind == MOVED and last.day == day:
+                # Moves on one day are one move (from the morning's date to the evening's).
+                changes.pop()
+                if last.old != new:
+                    changes.append(PromiseChange(MOVED, day, last.old, new, reason, version.commit))
+            else:
+                changes.append(PromiseChange(MOVED, day, promise, new, reason, version.commit))
+            promise = new
+        elif reason and _unexplained(changes):
+            changes.append(PromiseChange(EXPLAINED, day, reason=reason, commit=version.commit))
+    return MilestoneLedger(ident, first_plan.due, first_day, tuple(changes), first_version.commit)
+
+
+def _unexplained(changes: list[PromiseChange]) -> bool:
+    """Whether the latest move later has no reason yet (none then, none given since)."""
+    for change in reversed(changes):
+        if change.kind == EXPLAINED:
+            return False
+        if change.later:
+            return not change.reason
+    return False
+
+
+# --- `milepost check` ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SilentMove:
+    """`due` went from `old` to the later `new` in the version of `day` (commit `commit`)."""
+
+    milestone: str
+    old: dt.date
+    new: dt.date
+    day: dt.date
+    commit: str
+
+
+def silent_moves(history: PlanHistory, timezone: dt.tzinfo, today: dt.date) -> dict[str, SilentMove]:
+    """For each milestone of the newest version whose `due` is later than a date it had
+    after its first day: the earliest such change (`due` must be put back)."""
+    if not history.available or not history.versions:
+        return {}
+    found: dict[str, SilentMove] = {}
+    for plan in history.versions[-1].milestones:
+        if plan.due is None:
+            continue
+        seen = _appearances(history.versions, plan.id, timezone, today)
+        if not seen:
+            continue
+        first_day = seen[0][0]
+        worst: SilentMove | None = None
+        previous = None
+        for day, version, earlier in seen:
+            due = earlier.due
+            assert due is not None
+            if previous is not None and day > first_day and due > previous and plan.due > previous:
+                if worst is None or previous < worst.old:
+                    worst = SilentMove(plan.id, previous, due, day, version.commit)
+            previous = due
+        if worst is not None:
+            found[plan.id] = worst
+    return found
+
+
+def ledger_problems(
+    history: PlanHistory, path: Path, *, source: str, timezone: dt.tzinfo, today: dt.date
+) -> list[Problem]:
+    """The silent moves of one project file (`path`, shown as `source`) as problems at the
+    lines of their `due`."""
+    moves = silent_moves(history, timezone, today)
+    if not moves:
+        return []
+    document = load_yaml_file(path)
+    data = document.data if isinstance(document.data, dict) else {}
+    items = data.get("milestones") if isinstance(data.get("milestones"), list) else []
+    problems = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or item.get("id") not in moves:
+            continue
+        move = moves[item["id"]]
+        when = f"on {move.day}" + (f" (commit {move.commit[:10]})" if move.commit else " (not committed yet)")
+        has_delay = isinstance(item.get("delay"), dict)
+        fix = (
+            f"put back `due: {move.old}`; the new date belongs in `delay.due`"
+            if has_delay
+            else f"put back `due: {move.old}` and add `delay: {{reason: ..., plan: ..., due: {move.new}}}` "
+            "saying why the date moved, what happens now and the new date"
+        )
+        problems.append(
+            Problem(
+                source,
+                document.line_of(("milestones", index, "due")),
+                f"milestones[{index}].due",
+                f"'{move.milestone}': `due` was changed from {move.old} to {move.new} {when}. `due` "
+                f"keeps the date promised first, and a later date needs a `delay`: {fix}",
+            )
+        )
+    return problems

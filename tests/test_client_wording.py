@@ -1,0 +1,125 @@
+"""Wording per client, end to end: a client's own commit rules, its language and its glossary in
+a real build of a real git history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+from gitrepo_factory import make_repo
+from milepost.portal_loader import load_portal
+from milepost.site_build import build_clients
+from portal_factory import make_portal
+
+TODAY = dt.date(2026, 11, 24)
+
+CLIENT = """\
+name: Piekarnia Test
+language: pl
+timezone: Europe/Warsaw
+glossary:
+  Panel: Strona, na której sprzedawcy widzą zamówienia.
+commit_rules:
+  - name: admin-is-not-for-this-client
+    when: {scope: '^admin$'}
+    action: hide
+  - name: design-is-news
+    when: {type: [design]}
+    action: show
+    heading: new
+"""
+
+PROJECT = """\
+name: Sklep
+summary: Zamówienia widać w panelu sprzedawcy.
+repositories:
+  - path: ../../repo
+milestones:
+  - id: panel
+    title: Panel dla sprzedawców
+    start: 2026-11-01
+    due: 2026-12-20
+    tasks:
+      - {title: Lista zamówień, done: 2026-11-10}
+      - {title: Wydruk}
+"""
+
+COMMITS = [
+    {"message": "feat(admin): ukryty przełącznik dla administratorów", "date": "2026-11-16T10:00:00+01:00"},
+    {"message": "design: nowe kolory przycisków w panelu", "date": "2026-11-17T10:00:00+01:00"},
+    {"message": "feat(panel): lista zamówień\n\nClient-pl: Sprzedawcy widzą listę zamówień.\nClient: Sellers see the orders.",
+     "date": "2026-11-18T10:00:00+01:00"},
+    {"message": "chore: porządki", "date": "2026-11-19T10:00:00+01:00"},
+    {"message": "refactor: kod koszyka", "date": "2026-11-19T11:00:00+01:00"},
+]
+
+
+def build(tmp_path: Path, client: str = CLIENT) -> Path:
+    make_repo(tmp_path / "repo", COMMITS)
+    config = make_portal(tmp_path, {"bakery/client.yml": client, "bakery/sklep.yml": PROJECT})
+    outcome = build_clients(config, site_dir=tmp_path / "site", today=TODAY)
+    assert outcome.ok, outcome.failed
+    return outcome.built["bakery"]
+
+
+def test_the_clients_rules_come_first(tmp_path: Path) -> None:
+    site = build(tmp_path)
+    status = json.loads((site / "sklep" / "status.json").read_text(encoding="utf-8"))
+    shown = {(w["kind"], w["text"]) for w in status["recent_work"]}
+    assert shown == {("new", "Nowe kolory przycisków w panelu"), ("note", "Sprzedawcy widzą listę zamówień.")}
+    page = (site / "sklep" / "index.html").read_text(encoding="utf-8")
+    assert "przełącznik" not in page  # hidden by the client's rule, not even counted
+    assert "2 drobne usprawnienia techniczne." in page  # chore + refactor, in Polish
+
+
+def test_the_whole_site_is_in_the_clients_language(tmp_path: Path) -> None:
+    site = build(tmp_path)
+    home = (site / "index.html").read_text(encoding="utf-8")
+    page = (site / "sklep" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="pl"' in home
+    assert "Państwa projekty" in home and "Stan na 24 listopada 2026." in home
+    assert 'placeholder="Szukaj"' in home  # the theme's own words
+    assert "Co się ostatnio zmieniło" in page and "Tydzień 16 lis – 22 listopada 2026" in page
+    search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert search["config"]["lang"] == ["en"] and search["config"]["pipeline"] == []
+    feed = (site / "sklep" / "feed.xml").read_text(encoding="utf-8")
+    assert "<language>pl</language>" in feed or 'xml:lang="pl"' in feed
+
+
+def test_client_glossary_is_explained_on_the_project_page(tmp_path: Path) -> None:
+    page = (build(tmp_path) / "sklep" / "index.html").read_text(encoding="utf-8")
+    assert "<dt><dfn>Panel</dfn></dt><dd>Strona, na której sprzedawcy widzą zamówienia.</dd>" in page
+    # Marked once per section: "Panel" in the line about the next milestone at the top, and
+    # "panelu", a form of it, in the list of recent work.
+    assert re.search(r'aria-describedby="mp-tip-\d+">Panel</button>', page)
+    assert re.search(r'class="mp-term-word" aria-describedby="mp-tip-\d+">panelu</button>', page)
+
+
+def test_a_german_client_gets_german_search(tmp_path: Path) -> None:
+    german = CLIENT.replace("language: pl", "language: de").replace("Europe/Warsaw", "Europe/Berlin")
+    site = build(tmp_path, german)
+    search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert search["config"]["lang"] == ["de"] and search["config"]["pipeline"] == ["stopWordFilter"]
+    assert '<html lang="de"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_commit_rules_are_checked_with_file_and_line(tmp_path: Path) -> None:
+    broken = CLIENT.replace("'^admin$'", "'(admin'").replace("heading: new", "heading: news")
+    make_portal(tmp_path, {"bakery/client.yml": broken, "bakery/sklep.yml": PROJECT})
+    (tmp_path / "repo").mkdir()
+    problems = [str(p) for p in load_portal(tmp_path / "projects", today=TODAY).problems]
+    assert any(p.endswith("client.yml:8: commit_rules[0].when.scope: not a valid regular expression "
+                          "(missing ), unterminated subpattern at position 0); check brackets and escape "
+                          "special characters with \\") for p in problems), problems
+    assert any(":13: commit_rules[1].heading:" in p and "news" in p for p in problems), problems
+
+
+def test_commit_rules_are_loaded_into_the_client(tmp_path: Path) -> None:
+    make_portal(tmp_path, {"bakery/client.yml": CLIENT, "bakery/sklep.yml": PROJECT})
+    (tmp_path / "repo").mkdir()
+    portal = load_portal(tmp_path / "projects", today=TODAY).portal
+    assert portal is not None
+    rules = portal.client("bakery").commit_rules
+    assert [r["name"] for r in rules] == ["admin-is-not-for-this-client", "design-is-news"]

@@ -1,0 +1,125 @@
+"""Nothing lost: a client that fails leaves its published site as it was, and with
+`--keep-going` the other clients are still built while the command exits non-zero."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gitrepo_factory import commit, git, make_repo
+from milepost import remote_repositories
+from milepost.cli import main as milepost
+from portal_factory import make_portal
+
+CLIENT = "name: {name}\nlanguage: en\ntimezone: Europe/Warsaw\n{extra}"
+PROJECT = """\
+name: {name}
+summary: A plain summary.
+repositories:
+  - {repository}
+milestones:
+  - id: first
+    title: First part
+    start: 2026-11-01
+    due: 2026-12-20
+"""
+
+
+@pytest.fixture(autouse=True)
+def new_process_each_build() -> Iterator[None]:
+    # Each `milepost build` in CI is a new process: it fetches remote repositories afresh.
+    remote_repositories.clear_memo()
+    yield
+    remote_repositories.clear_memo()
+
+
+def build(config: Path, site: Path, *options: str) -> int:
+    remote_repositories.clear_memo()
+    return milepost(["build", "--config-file", str(config), "--site-dir", str(site), "--today", "2026-11-24", *options])
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def portal(tmp_path: Path) -> Path:
+    """`alpha` reads a remote repository (file:// URL), `beta` a local one."""
+    alpha_code = make_repo(tmp_path / "alpha-code", [{"message": "feat: alpha dashboard", "date": "2026-11-09T10:00:00+01:00"}])
+    bare = tmp_path / "served" / "alpha.git"
+    bare.parent.mkdir()
+    git(bare.parent, "clone", "-q", "--bare", str(alpha_code), str(bare))
+    git(bare, "config", "uploadpack.allowFilter", "true")
+    make_repo(tmp_path / "beta-code", [{"message": "feat: beta login", "date": "2026-11-09T10:00:00+01:00"}])
+    return make_portal(
+        tmp_path,
+        {
+            "alpha/client.yml": CLIENT.format(name="Alpha Ltd", extra=""),
+            "alpha/portal.yml": PROJECT.format(name="Alpha portal", repository=f"url: {bare.as_uri()}"),
+            "beta/client.yml": CLIENT.format(name="Beta Ltd", extra=""),
+            "beta/shop.yml": PROJECT.format(name="Beta shop", repository="path: ../../beta-code"),
+        },
+    )
+
+
+def test_an_unreachable_repository_keeps_its_site_and_the_others_still_build(portal: Path, tmp_path: Path, capsys) -> None:
+    site = tmp_path / "site"
+    assert build(portal, site) == 0
+    alpha_before = snapshot(site / "alpha")
+    assert "Alpha dashboard" in (site / "alpha" / "portal" / "index.html").read_text(encoding="utf-8")
+
+    # The alpha repository's server goes away; beta gets new work.
+    url = (tmp_path / "served" / "alpha.git").as_uri()
+    shutil.move(tmp_path / "served", tmp_path / "offline")
+    commit(tmp_path / "beta-code", {"message": "feat: beta gift cards", "date": "2026-11-16T10:00:00+01:00"})
+    capsys.readouterr()
+
+    assert build(portal, site, "--keep-going") == 1
+    captured = capsys.readouterr()
+    assert "FAILED alpha: " in captured.err
+    assert f"alpha/portal.yml: repository {url}: could not be fetched" in captured.err
+    assert "Check that the URL in the project file is right" in captured.err
+    assert "Traceback" not in captured.err
+    assert "built beta:" in captured.out
+    assert snapshot(site / "alpha") == alpha_before  # the published site is untouched
+    assert "Beta gift cards" in (site / "beta" / "shop" / "index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in site.iterdir()) == ["alpha", "beta", "index.html", "robots.txt"]
+
+
+def test_without_keep_going_the_build_stops_at_the_first_failure(portal: Path, tmp_path: Path, capsys) -> None:
+    site = tmp_path / "site"
+    assert build(portal, site) == 0
+    beta_before = snapshot(site / "beta")
+    shutil.move(tmp_path / "served", tmp_path / "offline")
+    commit(tmp_path / "beta-code", {"message": "feat: beta gift cards", "date": "2026-11-16T10:00:00+01:00"})
+
+    assert build(portal, site) == 1
+    assert "FAILED alpha" in capsys.readouterr().err
+    assert snapshot(site / "beta") == beta_before  # not rebuilt, but not damaged either
+
+
+def test_a_protected_client_without_its_password_is_not_published_unprotected(
+    portal: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    site = tmp_path / "site"
+    assert build(portal, site) == 0
+    beta_before = snapshot(site / "beta")
+    client_yml = tmp_path / "projects" / "beta" / "client.yml"
+    client_yml.write_text(CLIENT.format(name="Beta Ltd", extra="password_env: BETA_SITE_PASSWORD\n"), encoding="utf-8")
+    monkeypatch.delenv("BETA_SITE_PASSWORD", raising=False)
+    capsys.readouterr()
+
+    assert build(portal, site, "--keep-going") == 1
+    err = capsys.readouterr().err
+    assert "FAILED beta: " in err
+    assert "beta/client.yml: password_env: the variable BETA_SITE_PASSWORD is not set" in err
+    assert snapshot(site / "beta") == beta_before
+    assert (site / "alpha" / "index.html").is_file()
+
+    monkeypatch.setenv("BETA_SITE_PASSWORD", "short")
+    assert build(portal, site, "--client", "beta") == 1
+    assert "shorter than 12 characters" in capsys.readouterr().err
+    assert snapshot(site / "beta") == beta_before

@@ -1,0 +1,401 @@
+"""The promise ledger on real portal repositories made here, with fixed dates.
+
+Each test commits successive versions of a project file (moves with and without a reason,
+renamed files and folders, retitled milestones) and reads them back the way `milepost check`
+and `milepost build` do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from conftest import ROOT
+from gitrepo_factory import CommitSpec, commit, git, init_repo, shallow_clone
+from milepost import cli, plan_history
+from milepost.i18n import texts_for
+from milepost.plan_history import COMPLETE, NO_HISTORY, UNCOMMITTED, LedgerSource, read_plan_histories
+from milepost.portal_loader import check_portal, load_portal
+from milepost.promise_ledger import EXPLAINED, MOVED, UNAVAILABLE, PromiseChange, project_ledger
+from milepost.promise_words import ledger_html
+from portal_factory import make_portal
+
+D = dt.date
+WARSAW = ZoneInfo("Europe/Warsaw")
+TODAY = D(2026, 11, 24)
+EN = texts_for("en")
+CLIENT = "name: ACME Retail\nlanguage: en\ntimezone: Europe/Warsaw\n"
+
+
+@pytest.fixture(autouse=True)
+def fresh_memory():
+    """Each test reads its repositories afresh (the reader keeps what it read per process)."""
+    plan_history.clear_memo()
+    yield
+    plan_history.clear_memo()
+
+
+def project_text(*milestones: dict) -> str:
+    return yaml.safe_dump({"name": "New online shop", "milestones": list(milestones)}, sort_keys=False)
+
+
+def pay(due: str, title: str = "Payments", delay: dict | None = None, **extra: object) -> dict:
+    data = {"id": "pay", "title": title, "due": due, **extra}
+    if delay:
+        data["delay"] = delay
+    return data
+
+
+def launch(due: str = "2027-01-15") -> dict:
+    return {"id": "launch", "title": "Shop goes live", "due": due}
+
+
+def delay(due: str, reason: str) -> dict:
+    return {"reason": reason, "plan": "Card payments first.", "due": due}
+
+
+def portal_repo(base: Path) -> tuple[Path, Path]:
+    """A portal (mkdocs.yml, projects/) that is its own git repository, with one client.
+
+    The mkdocs.yml is this repository's, minus the demo's `ledger_repo`: like a real portal,
+    the history comes from the repository holding projects/.
+    """
+    config = make_portal(base, {"acme/client.yml": CLIENT})
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["extra"]["milepost"].pop("ledger_repo", None)
+    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    init_repo(base)
+    commit(base, CommitSpec("Set up the portal", date="2026-09-01T09:00:00+02:00"))
+    return base, config
+
+
+def save(repo: Path, message: str, date: str, files: dict[str, str]) -> str:
+    return commit(repo, CommitSpec(message, date=date, files=files))
+
+
+def histories(projects: Path, *files: str, source: LedgerSource | None = None, cache: Path | None = None):
+    paths = [projects / f for f in files]
+    reading = read_plan_histories(projects, paths, source=source, cache_dir=cache)
+    return reading
+
+
+def ledger_of(projects: Path, file: str, source: LedgerSource | None = None):
+    reading = histories(projects, file, source=source)
+    assert reading.problems == []
+    return project_ledger(reading.histories[(projects / file).absolute()], WARSAW, TODAY)
+
+
+# --- reading the history -------------------------------------------------------------------
+
+
+def test_every_move_with_its_day_and_reason_across_renamed_files_and_titles(tmp_path: Path) -> None:
+    repo, _ = portal_repo(tmp_path / "portal")
+    shop = "projects/acme/shop.yml"
+    save(repo, "Plan", "2026-09-03T10:00:00+02:00", {shop: project_text(pay("2026-11-20"), launch("2027-01-08"))})
+    # The same day: a typo fixed. A correction, not a move.
+    save(repo, "Fix", "2026-09-03T15:00:00+02:00", {shop: project_text(pay("2026-11-20"), launch())})
+    # The file is renamed and the milestone retitled: it is still the same milestone (same id).
+    git(repo, "mv", "projects/acme/shop.yml", "projects/acme/webshop.yml")
+    save(repo, "Rename", "2026-10-01T10:00:00+02:00",
+         {"projects/acme/webshop.yml": project_text(pay("2026-11-20", "Online payments"), launch())})
+    # 23:30 in London is already the next day in Warsaw: the day counts in the client's zone.
+    first_move = save(repo, "Delay", "2026-11-15T23:30:00+00:00", {"projects/acme/webshop.yml": project_text(
+        pay("2026-11-20", "Online payments", delay("2026-12-12", "The provider changed its interface.")), launch())})
+    # The client's folder is renamed too.
+    git(repo, "mv", "projects/acme", "projects/acme-retail")
+    save(repo, "Rename the client", "2026-11-18T09:00:00+01:00", {})
+    later = delay("2026-12-19", "The bank's approval takes a week longer.")
+    save(repo, "Delay again", "2026-11-22T12:00:00+01:00",
+         {"projects/acme-retail/webshop.yml": project_text(pay("2026-11-20", "Online payments", later), launch())})
+
+    reading = histories(repo / "projects", "acme-retail/webshop.yml")
+    history = reading.histories[(repo / "projects/acme-retail/webshop.yml").absolute()]
+    assert history.status == COMPLETE
+    assert [v.path for v in history.versions] == [
+        "projects/acme/shop.yml",
+        "projects/acme/shop.yml",
+        "projects/acme/webshop.yml",
+        "projects/acme/webshop.yml",
+        "projects/acme-retail/webshop.yml",
+        "projects/acme-retail/webshop.yml",
+    ]
+    ledger = project_ledger(history, WARSAW, TODAY)
+    payments = ledger.milestones["pay"]
+    assert (payments.first_promise, payments.promised_on) == (D(2026, 11, 20), D(2026, 9, 3))
+    assert payments.changes == (
+        PromiseChange(MOVED, D(2026, 11, 16), D(2026, 11, 20), D(2026, 12, 12),
+                      "The provider changed its interface.", first_move),
+        PromiseChange(MOVED, D(2026, 11, 22), D(2026, 12, 12), D(2026, 12, 19),
+                      "The bank's approval takes a week longer.", payments.changes[1].commit),
+    )
+    going_live = ledger.milestones["launch"]
+    assert (going_live.first_promise, going_live.changes) == (D(2027, 1, 15), ())
+    # `due` of the launch went later on its first day: a correction, which `check` accepts.
+    assert check_portal(repo / "projects", today=TODAY) == []
+
+
+def test_the_file_on_disk_is_todays_version_when_it_differs(tmp_path: Path) -> None:
+    repo, _ = portal_repo(tmp_path / "portal")
+    save(repo, "Plan", "2026-09-03T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-11-20"))})
+    shop = repo / "projects/acme/shop.yml"
+    assert len(histories(repo / "projects", "acme/shop.yml").histories[shop.absolute()].versions) == 1
+    shop.write_text(project_text(pay("2026-11-20", delay=delay("2026-12-01", "Ill."))), encoding="utf-8")
+    history = histories(repo / "projects", "acme/shop.yml").histories[shop.absolute()]
+    assert [v.commit == "" for v in history.versions] == [False, True]
+    ledger = project_ledger(history, WARSAW, TODAY)
+    assert ledger.milestones["pay"].changes[0].day == TODAY
+    # A file never committed is all today's.
+    new = repo / "projects/acme/app.yml"
+    new.write_text(project_text(launch()), encoding="utf-8")
+    fresh = histories(repo / "projects", "acme/app.yml").histories[new.absolute()]
+    assert fresh.status == UNCOMMITTED
+    assert project_ledger(fresh, WARSAW, TODAY).milestones["launch"].promised_on == TODAY
+
+
+def test_merged_branches_count_from_the_day_they_landed(tmp_path: Path) -> None:
+    repo, _ = portal_repo(tmp_path / "portal")
+    save(repo, "Plan", "2026-09-03T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-11-20"))})
+    git(repo, "checkout", "-q", "-b", "draft")
+    save(repo, "Draft the delay", "2026-11-10T10:00:00+01:00", {"projects/acme/shop.yml": project_text(
+        pay("2026-11-20", delay=delay("2026-12-12", "The provider changed.")))})
+    git(repo, "checkout", "-q", "main")
+    git(repo, "merge", "-q", "--no-ff", "-m", "Publish", "draft", date="2026-11-14T16:00:00+01:00")
+    ledger = ledger_of(repo / "projects", "acme/shop.yml")
+    assert [c.day for c in ledger.milestones["pay"].changes] == [D(2026, 11, 14)]
+
+
+def test_history_is_read_once_per_head_and_new_versions_only_after_a_commit(tmp_path: Path) -> None:
+    repo, _ = portal_repo(tmp_path / "portal")
+    for n, due in enumerate(["2026-11-20", "2026-11-19", "2026-11-18"]):
+        save(repo, f"v{n}", f"2026-09-0{n + 3}T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay(due))})
+    cache = tmp_path / "cache"
+    runs, parsed = plan_history.stats.git_log_runs, plan_history.stats.blobs_parsed
+    histories(repo / "projects", "acme/shop.yml", cache=cache)
+    assert (plan_history.stats.git_log_runs - runs, plan_history.stats.blobs_parsed - parsed) == (1, 3)
+    memo = plan_history.stats.memo_hits
+    histories(repo / "projects", "acme/shop.yml", cache=cache)
+    assert plan_history.stats.memo_hits == memo + 1
+    plan_history.clear_memo()  # a new process: the disk cache answers
+    hits = plan_history.stats.cache_hits
+    again = histories(repo / "projects", "acme/shop.yml", cache=cache)
+    assert plan_history.stats.cache_hits == hits + 1
+    assert plan_history.stats.git_log_runs - runs == 1
+    assert len(again.histories[(repo / "projects/acme/shop.yml").absolute()].versions) == 3
+    # After a commit: one more `git log`, and only the new version is parsed.
+    save(repo, "v3", "2026-09-10T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-11-17"))})
+    plan_history.clear_memo()
+    parsed = plan_history.stats.blobs_parsed
+    later = histories(repo / "projects", "acme/shop.yml", cache=cache)
+    assert plan_history.stats.git_log_runs - runs == 2
+    assert plan_history.stats.blobs_parsed - parsed == 1
+    assert len(later.histories[(repo / "projects/acme/shop.yml").absolute()].versions) == 4
+
+
+def test_a_separate_history_repository_mirrors_the_portal_folder(tmp_path: Path) -> None:
+    portal = tmp_path / "portal"
+    (portal / "projects/acme").mkdir(parents=True)
+    text = project_text(pay("2026-11-20", delay=delay("2026-12-12", "The provider changed.")))
+    (portal / "projects/acme/shop.yml").write_text(text, encoding="utf-8")
+    mirror = init_repo(tmp_path / "history")
+    save(mirror, "Plan", "2026-09-03T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-11-20"))})
+    save(mirror, "Delay", "2026-11-15T10:00:00+01:00", {"projects/acme/shop.yml": text})
+    source = LedgerSource(repository=mirror, root=portal)
+    ledger = ledger_of(portal / "projects", "acme/shop.yml", source=source)
+    assert [(c.day, c.new) for c in ledger.milestones["pay"].changes] == [(D(2026, 11, 15), D(2026, 12, 12))]
+
+
+# --- when there is no history to read ------------------------------------------------------
+
+
+def test_a_portal_outside_git_is_a_warning_and_has_no_ledger(tmp_path: Path, caplog) -> None:
+    projects = tmp_path / "copy" / "projects"
+    (projects / "acme").mkdir(parents=True)
+    (projects / "acme/client.yml").write_text(CLIENT, encoding="utf-8")
+    (projects / "acme/shop.yml").write_text(project_text(pay("2026-12-20")), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.plan_history"):
+        loaded = load_portal(projects, today=TODAY)
+    assert loaded.problems == []
+    assert "is not in a git repository" in caplog.text and "built without that history" in caplog.text
+    history = loaded.histories[("acme", "shop")]
+    assert history.status == NO_HISTORY
+    assert project_ledger(history, WARSAW, TODAY) == UNAVAILABLE
+    # Said once per run, not once per project.
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.plan_history"):
+        load_portal(projects, today=TODAY)
+    assert caplog.text == ""
+
+
+def test_a_missing_ledger_repository_is_a_warning(tmp_path: Path, caplog) -> None:
+    projects = tmp_path / "projects"
+    (projects / "acme").mkdir(parents=True)
+    (projects / "acme/client.yml").write_text(CLIENT, encoding="utf-8")
+    (projects / "acme/shop.yml").write_text(project_text(pay("2026-12-20")), encoding="utf-8")
+    source = LedgerSource(repository=tmp_path / "nowhere", root=tmp_path)
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.plan_history"):
+        assert check_portal(projects, today=TODAY, ledger=source) == []
+    assert "extra.milepost.ledger_repo" in caplog.text and "does not exist" in caplog.text
+
+
+def test_a_shallow_clone_is_reported_and_never_shown_as_never_moved(tmp_path: Path, caplog) -> None:
+    repo, _ = portal_repo(tmp_path / "portal")
+    save(repo, "Plan", "2026-09-03T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-11-20"))})
+    save(repo, "Delay", "2026-11-15T10:00:00+01:00", {"projects/acme/shop.yml": project_text(
+        pay("2026-11-20", delay=delay("2026-12-12", "The provider changed.")))})
+    clone = shallow_clone(repo, tmp_path / "ci-checkout")
+    # `milepost check` (and `milepost clients`) go on, saying the dates could not be checked.
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.plan_history"):
+        loaded = load_portal(clone / "projects", today=TODAY)
+    assert loaded.problems == []
+    assert "shallow clone" in caplog.text and "not checked against the history" in caplog.text
+    ledger = project_ledger(loaded.histories[("acme", "shop")], WARSAW, TODAY)
+    assert (ledger.available, ledger.reason, ledger.milestones) == (False, "shallow-clone", {})
+    # A build asks for the full history: no site is published without its ledger.
+    problems = load_portal(clone / "projects", today=TODAY, full_history=True).problems
+    assert len(problems) == 1
+    assert "shallow clone" in problems[0].message and "fetch-depth: 0" in problems[0].message
+    assert "git fetch --unshallow" in problems[0].message
+    # The full clone is fine either way.
+    assert load_portal(repo / "projects", today=TODAY, full_history=True).problems == []
+
+
+def test_a_build_from_a_shallow_clone_stops_with_the_fix(tmp_path: Path) -> None:
+    from milepost.site_build import build_clients
+
+    repo, _ = portal_repo(tmp_path / "portal")
+    save(repo, "Plan", "2026-09-03T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-12-20"))})
+    save(repo, "More", "2026-10-03T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-12-19"))})
+    clone = shallow_clone(repo, tmp_path / "ci-checkout")
+    outcome = build_clients(clone / "mkdocs.yml", site_dir=tmp_path / "site", today=TODAY)
+    assert "acme" in outcome.failed and "fetch-depth: 0" in outcome.failed["acme"]
+    assert not (tmp_path / "site" / "acme").exists()
+    built = build_clients(repo / "mkdocs.yml", site_dir=tmp_path / "site", today=TODAY)
+    assert built.ok, built.failed
+    page = (tmp_path / "site" / "acme" / "shop" / "index.html").read_text(encoding="utf-8")
+    assert "Promised for 20 December 2026 on 3 September 2026." in page
+    assert "Moved earlier, to 19 December 2026, on 3 October 2026." in page
+
+
+# --- `milepost check`: no silent slips ------------------------------------------------------
+
+
+def run_check(config: Path, capsys) -> tuple[int, str]:
+    code = cli.main(["check", "--config-file", str(config), "--today", TODAY.isoformat()])
+    captured = capsys.readouterr()
+    return code, captured.out
+
+
+def test_check_rejects_a_due_moved_later_without_a_delay_and_accepts_the_fix(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    repo, config = portal_repo(tmp_path / "portal")
+    monkeypatch.chdir(repo)
+    save(repo, "Plan", "2026-09-03T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-11-20"))})
+    moved = save(repo, "New date", "2026-11-15T10:00:00+01:00",
+                 {"projects/acme/shop.yml": project_text(pay("2026-12-12"))})
+    code, out = run_check(config, capsys)
+    assert code == 1
+    assert out.strip() == (
+        f"projects/acme/shop.yml:5: milestones[0].due: 'pay': `due` was changed from 2026-11-20 to "
+        f"2026-12-12 on 2026-11-15 (commit {moved[:10]}). `due` keeps the date promised first, and a "
+        "later date needs a `delay`: put back `due: 2026-11-20` and add `delay: {reason: ..., plan: "
+        "..., due: 2026-12-12}` saying why the date moved, what happens now and the new date"
+    )
+    # The fix: the first promise back in `due`, the new date with its reason in `delay`.
+    save(repo, "Explain", "2026-11-20T10:00:00+01:00", {"projects/acme/shop.yml": project_text(
+        pay("2026-11-20", delay=delay("2026-12-12", "The provider changed its interface.")))})
+    assert run_check(config, capsys)[0] == 0
+    # The ledger keeps the truth: moved without a reason on 15 November, explained on the 20th.
+    payments = ledger_of(repo / "projects", "acme/shop.yml").milestones["pay"]
+    assert [(c.kind, c.day, c.reason) for c in payments.changes] == [
+        (MOVED, D(2026, 11, 15), ""),
+        (EXPLAINED, D(2026, 11, 20), "The provider changed its interface."),
+    ]
+    html = ledger_html(payments, EN)
+    assert "Promised for 20 November 2026 on 3 September 2026." in html
+    assert "Moved to 12 December 2026 on 15 November 2026, with no reason given at the time." in html
+    assert "Reason given on 20 November 2026: The provider changed its interface." in html
+
+
+def test_check_sees_an_uncommitted_move_and_a_due_moved_together_with_a_delay(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    repo, config = portal_repo(tmp_path / "portal")
+    monkeypatch.chdir(repo)
+    save(repo, "Plan", "2026-09-03T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-11-20"))})
+    shop = repo / "projects/acme/shop.yml"
+    shop.write_text(project_text(pay("2026-12-01", delay=delay("2026-12-12", "Ill."))), encoding="utf-8")
+    code, out = run_check(config, capsys)
+    assert code == 1
+    assert "`due` was changed from 2026-11-20 to 2026-12-01 on 2026-11-24 (not committed yet)" in out
+    assert "put back `due: 2026-11-20`; the new date belongs in `delay.due`" in out
+
+
+def test_moving_due_earlier_or_back_is_allowed(tmp_path: Path) -> None:
+    repo, _ = portal_repo(tmp_path / "portal")
+    save(repo, "Plan", "2026-09-03T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-12-20"))})
+    save(repo, "Sooner", "2026-10-01T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-12-10"))})
+    assert check_portal(repo / "projects", today=TODAY) == []
+    # From 10 back to 20 December is a move later than the date then promised.
+    save(repo, "Later again", "2026-10-05T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-12-20"))})
+    problems = check_portal(repo / "projects", today=TODAY)
+    assert [p.field for p in problems] == ["milestones[0].due"]
+    assert "from 2026-12-10 to 2026-12-20" in problems[0].message
+    payments = ledger_of(repo / "projects", "acme/shop.yml").milestones["pay"]
+    assert [(c.old, c.new, c.later) for c in payments.changes] == [
+        (D(2026, 12, 20), D(2026, 12, 10), False),
+        (D(2026, 12, 10), D(2026, 12, 20), True),
+    ]
+    assert "Moved earlier, to 10 December 2026, on 1 October 2026." in ledger_html(payments, EN)
+
+
+def test_check_of_this_repositorys_demo_passes() -> None:
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "milepost"), "check"],
+        cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "MILEPOST_TODAY": "2026-11-24"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- the demo's history ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dest = tmp_path_factory.mktemp("demo-repos")
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_demo_repos.py"), "--dest", str(dest)],
+        check=True, capture_output=True,
+    )
+    return dest / "portal-history"
+
+
+def test_the_demo_ledger_shows_the_same_real_moves_on_every_clone(demo_history: Path) -> None:
+    source = LedgerSource(repository=demo_history, root=ROOT)
+    ledger = ledger_of(ROOT / "projects", "acme-retail/webshop.yml", source=source)
+    payments = ledger.milestones["payments"]
+    assert (payments.first_promise, payments.promised_on) == (D(2026, 11, 20), D(2026, 9, 3))
+    assert [(c.kind, c.day, c.old, c.new) for c in payments.changes] == [
+        (MOVED, D(2026, 11, 15), D(2026, 11, 20), D(2026, 12, 12))
+    ]
+    assert payments.changes[0].reason.startswith("The payment provider changed its interface")
+    # Fixed on the day it was written: the launch was promised for 15 January and never moved.
+    assert (ledger.milestones["launch"].first_promise, ledger.milestones["launch"].changes) == (D(2027, 1, 15), ())
+
+
+def test_every_demo_project_has_a_history_before_the_last_version(demo_history: Path) -> None:
+    data = yaml.safe_load((ROOT / "scripts" / "demo_history.yml").read_text(encoding="utf-8"))
+    named = {path for entry in data["portal_history"][:-1] for path in entry["files"]}
+    files = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "projects").glob("*/*.yml"))
+    assert [f for f in files if f not in named] == []
+    # ... and the history ends with projects/ exactly as it is.
+    for name in files:
+        assert (demo_history / name).read_bytes() == (ROOT / name).read_bytes()
