@@ -267,14 +267,15 @@ def test_a_shallow_clone_is_reported_and_never_shown_as_never_moved(tmp_path: Pa
 
 
 def test_a_build_from_a_shallow_clone_stops_with_the_fix(tmp_path: Path) -> None:
-    from milepost.site_build import build_clients
+    from milepost.site_build import BuildFailed, build_clients
 
     repo, _ = portal_repo(tmp_path / "portal")
     save(repo, "Plan", "2026-09-03T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-12-20"))})
     save(repo, "More", "2026-10-03T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-12-19"))})
     clone = shallow_clone(repo, tmp_path / "ci-checkout")
-    outcome = build_clients(clone / "mkdocs.yml", site_dir=tmp_path / "site", today=TODAY)
-    assert "acme" in outcome.failed and "fetch-depth: 0" in outcome.failed["acme"]
+    # The portal is checked once before any client is built: a shallow clone stops them all.
+    with pytest.raises(BuildFailed, match="fetch-depth: 0"):
+        build_clients(clone / "mkdocs.yml", site_dir=tmp_path / "site", today=TODAY)
     assert not (tmp_path / "site" / "acme").exists()
     built = build_clients(repo / "mkdocs.yml", site_dir=tmp_path / "site", today=TODAY)
     assert built.ok, built.failed

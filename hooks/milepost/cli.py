@@ -20,7 +20,7 @@ from pathlib import Path
 # mkdocs-material prints an end-of-life notice on every build unless this is set.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-from .build_settings import SettingsError, today_override  # noqa: E402
+from .build_settings import BuildSettings, SettingsError, settings_from_extra, today_override  # noqa: E402
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,7 +94,8 @@ def _logging_to_stderr(verbose: bool) -> Iterator[None]:
         logger.handlers[:], logger.level, logger.propagate = saved[0], saved[1], saved[2]
 
 
-def _projects_dir(config_file: Path) -> Path:
+def _settings(config_file: Path) -> BuildSettings:
+    """The portal's settings from mkdocs.yml's `extra.milepost`."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
 
@@ -106,22 +107,23 @@ def _projects_dir(config_file: Path) -> Path:
         config = load_config(str(config_file))
     except ConfigurationError as err:
         raise SettingsError(f"{config_file}: {err}") from None
-    options = config.extra.get("milepost") or {}
-    return config_file.resolve().parent / options.get("projects_dir", "projects")
+    return settings_from_extra(str(config_file), config.extra)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .portal_loader import check_portal
 
     today = today_override(args.today) or dt.date.today()
-    projects_dir = _projects_dir(args.config_file)
-    problems = check_portal(projects_dir, today=today)
+    settings = _settings(args.config_file)
+    problems = check_portal(
+        settings.projects_dir, today=today, ledger=settings.ledger, cache_dir=settings.cache_dir
+    )
     for problem in problems:
         print(problem)
     if problems:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return 1
-    print(f"{projects_dir.name}/: no problems found.", file=sys.stderr)
+    print(f"{settings.projects_dir.name}/: no problems found.", file=sys.stderr)
     return 0
 
 
@@ -180,7 +182,10 @@ def cmd_clients(args: argparse.Namespace) -> int:
     from .privacy import PrivacyError, client_folders
 
     today = today_override(args.today) or dt.date.today()
-    loaded = load_portal(_projects_dir(args.config_file), today=today)
+    settings = _settings(args.config_file)
+    loaded = load_portal(
+        settings.projects_dir, today=today, ledger=settings.ledger, cache_dir=settings.cache_dir
+    )
     if loaded.problems or loaded.portal is None:
         for problem in loaded.problems:
             print(problem, file=sys.stderr)

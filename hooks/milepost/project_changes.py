@@ -35,6 +35,7 @@ def project_changes(
                 milestone_ids=milestone_ids,
                 language=client.language,
                 allowed_hosts=getattr(client, "allowed_hosts", ()),
+                timezone=client.timezone,
             )
             if change.kind != "hidden":
                 shown.append(change)

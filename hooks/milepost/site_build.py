@@ -19,6 +19,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
+from .build_settings import SettingsError, settings_from_extra
 from .model import Client
 from .portal_loader import load_portal
 from .privacy import PrivacyError, client_folders, site_root_files
@@ -64,9 +65,18 @@ def build_clients(
     """Build `site_dir/<client>/` for each selected client (all when `clients` is empty)."""
     config_file = config_file.resolve()
     base = load_config(str(config_file))
-    options = dict(base.extra.get("milepost") or {})
-    projects_dir = config_file.parent / options.get("projects_dir", "projects")
-    loaded = load_portal(projects_dir, today=today or dt.date.today())
+    try:
+        settings = settings_from_extra(str(config_file), base.extra)
+    except SettingsError as err:
+        raise BuildFailed(str(err)) from None
+    # Checked as the builds will check it (ledger included), so no client starts on a bad portal.
+    loaded = load_portal(
+        settings.projects_dir,
+        today=today or dt.date.today(),
+        ledger=settings.ledger,
+        cache_dir=settings.cache_dir,
+        full_history=True,
+    )
     if loaded.problems or loaded.portal is None:
         raise BuildFailed(problem_report(loaded.problems))
     slugs = select_clients([c.slug for c in loaded.portal.clients], clients)
