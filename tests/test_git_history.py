@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import subprocess
@@ -312,9 +311,10 @@ def test_unchanged_repository_is_not_read_twice(tmp_path: Path) -> None:
     first = read_history(spec_for(repo), cache_dir=cache)
     assert git_history.stats.git_log_runs == before + 1
     key = cache_key(repo.resolve(), "", head(repo), ())
-    stored = json.loads(cache_file(cache, key).read_text(encoding="utf-8"))
-    assert stored["head"] == head(repo)
-    assert [c["sha"] for c in stored["commits"]] == [c.sha for c in first]
+    # git's own output, under a header naming the format and the head it was read at.
+    header, _, output = cache_file(cache, key).read_bytes().partition(b"\n")
+    assert header == f"milepost-history {git_history.FORMAT_VERSION} {head(repo)} {len(output)}".encode()
+    assert parse_log(output) == list(first)
 
     # Same process: the memo answers.
     assert read_history(spec_for(repo), cache_dir=cache) is first
@@ -346,25 +346,30 @@ def test_memo_works_without_a_cache_dir(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "damage",
     [
-        "{not json",
-        json.dumps({"format": git_history.FORMAT_VERSION, "head": "0" * 40, "commits": []}),
-        json.dumps({"format": git_history.FORMAT_VERSION, "head": "HEAD_SHA", "commits": [{"sha": 1}]}),
-        "",
+        lambda good: b"{not a history",
+        lambda good: good.replace(good.split(b" ")[2], b"0" * 40, 1),
+        lambda good: good.replace(b"milepost-history FORMAT", b"milepost-history 1", 1),
+        lambda good: good[: good.rindex(b"\x1e")],  # the last commit lost, at a record boundary
+        lambda good: good[:-7],
+        lambda good: good.split(b"\n", 1)[0] + b"\n" + b"x" * (len(good) - good.index(b"\n") - 1),
+        lambda good: b"",
     ],
-    ids=["not-json", "other-head", "bad-fields", "empty-file"],
+    ids=["not-a-history", "other-head", "older-format", "last-commit-lost", "cut-short", "garbage", "empty"],
 )
-def test_damaged_cache_file_is_ignored_and_rewritten(tmp_path: Path, damage: str) -> None:
+def test_damaged_cache_file_is_ignored_and_rewritten(tmp_path: Path, damage) -> None:
     repo = three_commits(tmp_path / "repo")
     cache = tmp_path / "cache"
     first = read_history(spec_for(repo), cache_dir=cache)
     path = cache_file(cache, cache_key(repo.resolve(), "", head(repo), ()))
-    path.write_text(damage.replace("HEAD_SHA", head(repo)), encoding="utf-8")
+    fmt = str(git_history.FORMAT_VERSION).encode()
+    good = path.read_bytes().replace(b"milepost-history " + fmt, b"milepost-history FORMAT", 1)
+    path.write_bytes(damage(good).replace(b"milepost-history FORMAT", b"milepost-history " + fmt, 1))
     git_history.clear_memo()
     before = git_history.stats.git_log_runs
 
     assert read_history(spec_for(repo), cache_dir=cache) == first
     assert git_history.stats.git_log_runs == before + 1
-    assert json.loads(path.read_text(encoding="utf-8"))["head"] == head(repo)
+    assert path.read_bytes().startswith(f"milepost-history {fmt.decode()} {head(repo)} ".encode())
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary files left
 
 

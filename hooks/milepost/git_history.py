@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import git
 from git.exc import BadName, BadObject, GitCommandError, InvalidGitRepositoryError, NoSuchPathError
@@ -34,7 +34,7 @@ log = logging.getLogger("mkdocs.plugins.milepost.git_history")
 
 # Part of every cache key: bump it whenever the fields read from git or their parsing change,
 # so that caches written by an older Milepost are not trusted.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 # One record per commit. With `-z`, git ends every record with NUL, so each of the fields is
 # NUL-terminated; git cuts commit messages at a NUL byte, so no field can contain one. The
@@ -121,10 +121,7 @@ def read_history(spec: RepositorySpec, *, cache_dir: Path | None = None) -> tupl
     an empty tuple. With `cache_dir`, parsed commits are kept in `cache_dir/history/` and the
     same head is never read twice. Raises `HistoryError` with a message for the agency.
     """
-    display, location = _location(spec, cache_dir)
-    with _open_repo(display, location) as repo:
-        _refuse_shallow(repo, display)
-        head = _resolve_head(repo, display, spec.branch)
+    display, location, head = _resolve(spec, cache_dir)
     if head is None:
         log.info("Repository %s has no commits yet; its history is empty.", display)
         return ()
@@ -133,14 +130,15 @@ def read_history(spec: RepositorySpec, *, cache_dir: Path | None = None) -> tupl
     if key in _memo:
         stats.memo_hits += 1
         return _memo[key]
-    commits = _load_cache(cache_file(cache_dir, key), head) if cache_dir is not None else None
+    commits = _load_cache(cache_file(cache_dir, key), head, display) if cache_dir is not None else None
     if commits is not None:
         stats.cache_hits += 1
         log.debug("History of %s at %s taken from the cache.", display, head[:12])
     else:
-        commits = _run_git_log(display, location, head, spec.include)
-        if cache_dir is not None:
-            _store_cache(cache_file(cache_dir, key), location, head, commits)
+        output: list[bytes] | None = [] if cache_dir is not None else None
+        commits = _run_git_log(display, location, head, spec.include, keep=output)
+        if cache_dir is not None and output is not None:
+            _store_cache(cache_file(cache_dir, key), head, output)
     if not commits and spec.include:
         log.warning(
             "Repository %s: no commit touches %s; check the spelling of `include:` in the project file.",
@@ -149,6 +147,24 @@ def read_history(spec: RepositorySpec, *, cache_dir: Path | None = None) -> tupl
         )
     _remember(key, commits)
     return commits
+
+
+def history_key(spec: RepositorySpec, *, cache_dir: Path | None = None) -> str:
+    """What `read_history` would return, as a short key: the same key means the same history.
+
+    Resolves the branch (and brings a `url:` mirror up to date) without reading the history;
+    "" for a repository with no commits yet. Raises `HistoryError` as `read_history` does.
+    """
+    _display, location, head = _resolve(spec, cache_dir)
+    return cache_key(location, spec.branch, head, spec.include) if head is not None else ""
+
+
+def _resolve(spec: RepositorySpec, cache_dir: Path | None) -> tuple[str, Path, str | None]:
+    """(name for messages, local path, head commit or None when the repository is empty)."""
+    display, location = _location(spec, cache_dir)
+    with _open_repo(display, location) as repo:
+        _refuse_shallow(repo, display)
+        return display, location, _resolve_head(repo, display, spec.branch)
 
 
 def head_commit(spec: RepositorySpec) -> str | None:
@@ -174,7 +190,7 @@ def cache_key(location: Path, branch: str, head: str, include: Sequence[str]) ->
 
 
 def cache_file(cache_dir: Path, key: str) -> Path:
-    return Path(cache_dir) / "history" / f"{key}.json"
+    return Path(cache_dir) / "history" / f"{key}.log"
 
 
 # --- parsing `git log` output (pure: no git needed) --------------------------------------------
@@ -418,7 +434,10 @@ def _git_env() -> dict[str, str]:
     return env
 
 
-def _run_git_log(display: str, location: Path, head: str, include: Sequence[str]) -> tuple[Commit, ...]:
+def _run_git_log(
+    display: str, location: Path, head: str, include: Sequence[str], *, keep: list[bytes] | None = None
+) -> tuple[Commit, ...]:
+    """The commits `git log` lists; its output is also appended to `keep` when one is given."""
     executable = git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git"
     args = [
         executable,
@@ -454,7 +473,7 @@ def _run_git_log(display: str, location: Path, head: str, include: Sequence[str]
         commits: list[Commit] = []
         parse_error: HistoryError | None = None
         try:
-            chunks = _chunks(process.stdout)
+            chunks = _chunks(process.stdout, keep)
             try:
                 commits.extend(iter_log(chunks, repository=display))
             except HistoryError as err:
@@ -477,8 +496,11 @@ def _run_git_log(display: str, location: Path, head: str, include: Sequence[str]
     return tuple(commits)
 
 
-def _chunks(pipe: IO[bytes]) -> Iterator[bytes]:
-    yield from iter(functools.partial(pipe.read, _READ_SIZE), b"")
+def _chunks(pipe: IO[bytes], keep: list[bytes] | None = None) -> Iterator[bytes]:
+    for chunk in iter(functools.partial(pipe.read, _READ_SIZE), b""):
+        if keep is not None:
+            keep.append(chunk)
+        yield chunk
 
 
 # --- caches ------------------------------------------------------------------------------------
@@ -490,88 +512,45 @@ def _remember(key: str, commits: tuple[Commit, ...]) -> None:
     _memo[key] = commits
 
 
-def _load_cache(path: Path, head: str) -> tuple[Commit, ...] | None:
+def _cache_header(head: str, size: int) -> bytes:
+    # The size of git's output: a file cut short at a commit boundary would parse as a shorter
+    # history, so it is noticed by its length.
+    return f"milepost-history {FORMAT_VERSION} {head} {size}\n".encode("ascii")
+
+
+def _load_cache(path: Path, head: str, display: str) -> tuple[Commit, ...] | None:
+    """The commits kept for `head`: git's own output, parsed again by the same parser (faster
+    than JSON, and nothing can be lost in translation)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
         return None
-    except (OSError, ValueError) as err:
+    except OSError as err:
         log.info("Ignoring unreadable history cache %s (%s); reading the repository again.", path, err)
         return None
+    first_line, _newline, output = data.partition(b"\n")
+    if first_line + b"\n" != _cache_header(head, len(output)):
+        log.info("Ignoring history cache %s: another format or head, or cut short; reading again.", path)
+        return None
     try:
-        if data["format"] != FORMAT_VERSION or data["head"] != head:
-            raise ValueError("written for another format or head")
-        return tuple(_commit_from_json(item) for item in data["commits"])
-    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        return tuple(iter_log(output, repository=display))
+    except HistoryError as err:
         log.info("Ignoring damaged history cache %s (%s); reading the repository again.", path, err)
         return None
 
 
-def _store_cache(path: Path, location: Path, head: str, commits: tuple[Commit, ...]) -> None:
-    data = {
-        "format": FORMAT_VERSION,
-        "repository": str(location),
-        "head": head,
-        "commits": [_commit_to_json(commit) for commit in commits],
-    }
+def _store_cache(path: Path, head: str, output: Sequence[bytes]) -> None:
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
         temporary = Path(name)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False)
+        with os.fdopen(handle, "wb") as out:
+            out.write(_cache_header(head, sum(len(chunk) for chunk in output)))
+            out.writelines(output)
         # Readers see either the old file or the complete new one, never half of it.
         os.replace(temporary, path)
     except OSError as err:
         log.warning("Could not write the history cache %s (%s); the build goes on without it.", path, err)
         if temporary is not None:
             temporary.unlink(missing_ok=True)
-
-
-def _commit_to_json(commit: Commit) -> dict[str, Any]:
-    return {
-        "sha": commit.sha,
-        "author_name": commit.author_name,
-        "author_email": commit.author_email,
-        "authored": commit.authored.isoformat(),
-        "committed": commit.committed.isoformat(),
-        "parents": list(commit.parents),
-        "subject": commit.subject,
-        "body": commit.body,
-        "trailers": [list(pair) for pair in commit.trailers],
-    }
-
-
-def _commit_from_json(item: dict[str, Any]) -> Commit:
-    def text(key: str) -> str:
-        value = item[key]
-        if not isinstance(value, str):
-            raise TypeError(f"{key} is not text")
-        return value
-
-    def date(key: str) -> dt.datetime:
-        value = dt.datetime.fromisoformat(text(key))
-        if value.tzinfo is None:
-            raise ValueError(f"{key} has no time zone")
-        return value
-
-    parents = item["parents"]
-    trailers = item["trailers"]
-    if not all(isinstance(p, str) for p in parents):
-        raise TypeError("parents are not text")
-    if not all(isinstance(pair, list) and len(pair) == 2 for pair in trailers):
-        raise TypeError("trailers are not pairs")
-    if not all(isinstance(value, str) for pair in trailers for value in pair):
-        raise TypeError("trailers are not pairs of text")
-    return Commit(
-        sha=text("sha"),
-        author_name=text("author_name"),
-        author_email=text("author_email"),
-        authored=date("authored"),
-        committed=date("committed"),
-        parents=tuple(parents),
-        subject=text("subject"),
-        body=text("body"),
-        trailers=tuple((key, value) for key, value in trailers),
-    )

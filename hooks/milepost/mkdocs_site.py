@@ -21,12 +21,11 @@ from mkdocs.structure.pages import Page
 
 from .build_settings import BuildSettings, SettingsError, client_today, settings_from_extra
 from .commit_rules import RulesError, load_rules
-from .git_history import HistoryError
 from .html_parts import esc
 from .portal_loader import load_portal
-from .project_changes import project_changes
 from .search_language import search_settings
-from .site_content import ClientSite, client_site
+from .site_cache import ProjectHistoryError, rendered_site
+from .site_content import ClientSite
 
 log = logging.getLogger("mkdocs.plugins.milepost")
 
@@ -78,33 +77,26 @@ def prepare(config: MkDocsConfig) -> BuildState:
             rules = load_rules(getattr(client, "commit_rules", None) or None)
         except RulesError as err:
             raise PluginError(f"{client.source}: {err}") from None
-        today = client_today(client.timezone, settings.today)
-        projects = portal.projects_of(client.slug)
-        changes = {}
-        for project in projects:
-            try:
-                changes[project.slug] = project_changes(
-                    client, project, rules=rules, cache_dir=settings.cache_dir
-                )
-            except HistoryError as err:
-                raise PluginError(f"{project.source}: {err}") from None
         prefix = "" if settings.client else f"{settings.preview_dir}/{client.slug}/"
         base_url = config.site_url or ""
         histories = {
             slug: history for (owner, slug), history in loaded.histories.items() if owner == client.slug
         }
-        state.sites.append(
-            client_site(
+        try:
+            site = rendered_site(
                 client,
-                projects,
-                changes,
-                today,
+                portal.projects_of(client.slug),
+                rules=rules,
+                histories=histories,
+                today=client_today(client.timezone, settings.today),
                 prefix=prefix,
                 base_url=base_url if settings.client else "",
-                histories=histories,
                 inactive_days=settings.inactive_days,
+                cache_dir=settings.cache_dir,
             )
-        )
+        except ProjectHistoryError as err:
+            raise PluginError(str(err)) from None
+        state.sites.append(site)
 
     if settings.client:
         site = state.sites[0]
