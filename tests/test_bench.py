@@ -32,8 +32,9 @@ def test_bench_prints_every_figure_and_ratio(tmp_path: Path) -> None:
         r"read_history, cold \(runs git log, parses\)",
         "read_history, disk cache",
         r"milepost build, cold \(empty cache, first build\)",
-        r"milepost build, warm \(disk cache, memo cleared\)",
+        r"milepost build, warm \(nothing changed\)",
         "mkdocs build, same pages, no hooks",
+        r"milepost build, pages rendered again \(history cache\)",
         r"classify \+ redact all commits \(in memory\)",
     ):
         assert re.search(label + SECONDS, out), f"no figures for {label!r} in:\n{out}"
