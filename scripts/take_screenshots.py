@@ -25,10 +25,14 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 SHOTS = [
-    # (file name, page, element to scroll to or None, viewport)
-    ("client-home.png", "acme-retail/index.html", None, (1280, 900)),
-    ("project-page.png", "acme-retail/webshop/index.html", "#milestone-payments", (1280, 900)),
-    ("project-page-phone.png", "acme-retail/webshop/index.html", None, (390, 844)),
+    # (file name, page, element to scroll to or None, viewport, element to hover or None)
+    ("client-home.png", "acme-retail/index.html", None, (1280, 900), None),
+    # The demo's late milestone: reason, plan, new date and the history of the promise.
+    ("project-page.png", "acme-retail/webshop/index.html", "#milestone-payments", (1280, 900), None),
+    ("project-page-phone.png", "acme-retail/webshop/index.html", None, (390, 844), None),
+    # Other languages, with a glossary word explained.
+    ("site-pl.png", "piekarnia-zloty-klos/zamowienia/index.html", None, (1280, 900), ".mp-term-word"),
+    ("site-uk.png", "kavyarnia-zerno/menu/index.html", None, (1280, 900), ".mp-term-word"),
 ]
 
 
@@ -49,7 +53,7 @@ def main() -> int:
         context = playwright.chromium.launch_persistent_context(
             profile, executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
         )
-        for name, path, anchor, (width, height) in SHOTS:
+        for name, path, anchor, (width, height), hover in SHOTS:
             page = context.new_page()
             page.set_viewport_size({"width": width, "height": height})
             page.goto(f"{base}/{path}")
@@ -60,6 +64,9 @@ def main() -> int:
                     " + window.scrollY - 90)"
                 )
                 page.wait_for_timeout(300)
+            if hover:
+                page.locator(hover).first.hover()
+                page.wait_for_timeout(200)
             page.screenshot(path=str(OUT / name))
             print(f"docs/images/{name}")
             page.close()
