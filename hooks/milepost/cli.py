@@ -20,7 +20,12 @@ from pathlib import Path
 # mkdocs-material prints an end-of-life notice on every build unless this is set.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-from .build_settings import BuildSettings, SettingsError, settings_from_extra, today_override  # noqa: E402
+from .build_settings import (  # noqa: E402
+    BuildSettings,
+    SettingsError,
+    settings_from_extra,
+    today_override,
+)
 
 
 def _parser() -> argparse.ArgumentParser:

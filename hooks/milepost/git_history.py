@@ -14,7 +14,6 @@ import functools
 import hashlib
 import json
 import logging
-import os
 import re
 import subprocess
 import tempfile
@@ -25,8 +24,16 @@ from pathlib import Path
 from typing import IO
 
 import git
-from git.exc import BadName, BadObject, GitCommandError, InvalidGitRepositoryError, NoSuchPathError
+from git.exc import (
+    BadName,
+    BadObject,
+    GitCommandError,
+    InvalidGitRepositoryError,
+    NoSuchPathError,
+)
 
+from .cache_files import write_atomically
+from .git_environment import git_environment
 from .model import Commit, RepositorySpec
 from .remote_repositories import RemoteError, local_mirror, parse_remote
 
@@ -60,21 +67,6 @@ _TRAILER_SEPARATOR = "\x1f"
 _TRAILER_KEY_VALUE = "\x1d"
 _SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
 
-# Variables that point git at another repository or object store. A build started from a git
-# hook inherits some of them; they must not redirect the history of a client's repository.
-_REPOSITORY_ENV = (
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_COMMON_DIR",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_NAMESPACE",
-    "GIT_SHALLOW_FILE",
-    "GIT_GRAFT_FILE",
-    "GIT_REPLACE_REF_BASE",
-    "GIT_PREFIX",
-)
 
 _MEMO_LIMIT = 256
 _READ_SIZE = 64 * 1024
@@ -428,12 +420,6 @@ def _git_failure(what: str, stderr: str | bytes | None) -> str:
 # --- running git log ---------------------------------------------------------------------------
 
 
-def _git_env() -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if name not in _REPOSITORY_ENV}
-    env["GIT_TERMINAL_PROMPT"] = "0"
-    return env
-
-
 def _run_git_log(
     display: str, location: Path, head: str, include: Sequence[str], *, keep: list[bytes] | None = None
 ) -> tuple[Commit, ...]:
@@ -463,7 +449,7 @@ def _run_git_log(
     with tempfile.TemporaryFile() as stderr:  # a file, so a chatty git never blocks on a full pipe
         try:
             process = subprocess.Popen(
-                args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, env=_git_env()
+                args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, env=git_environment()
             )
         except OSError as err:
             raise HistoryError(
@@ -540,17 +526,5 @@ def _load_cache(path: Path, head: str, display: str) -> tuple[Commit, ...] | Non
 
 
 def _store_cache(path: Path, head: str, output: Sequence[bytes]) -> None:
-    temporary = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-        temporary = Path(name)
-        with os.fdopen(handle, "wb") as out:
-            out.write(_cache_header(head, sum(len(chunk) for chunk in output)))
-            out.writelines(output)
-        # Readers see either the old file or the complete new one, never half of it.
-        os.replace(temporary, path)
-    except OSError as err:
-        log.warning("Could not write the history cache %s (%s); the build goes on without it.", path, err)
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
+    header = _cache_header(head, sum(len(chunk) for chunk in output))
+    write_atomically(path, [header, *output], what="history cache")

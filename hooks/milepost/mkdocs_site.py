@@ -19,7 +19,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .build_settings import BuildSettings, SettingsError, client_today, settings_from_extra
+from .build_settings import (
+    BuildSettings,
+    SettingsError,
+    client_today,
+    settings_from_extra,
+)
 from .commit_rules import RulesError, load_rules
 from .html_parts import esc
 from .portal_loader import load_portal

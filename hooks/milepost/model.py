@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-
 # --- what the agency writes: client.yml -------------------------------------------------------
 
 

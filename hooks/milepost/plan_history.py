@@ -29,15 +29,15 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import subprocess
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .cache_files import write_atomically
+from .git_environment import git_environment
 from .validation import Problem, display_path, parse_date
 from .yaml_source import load_yaml_text
 
@@ -53,20 +53,6 @@ SHALLOW = "shallow-clone"  # a shallow clone: its history is cut short, so it is
 
 _RECORD_START = "\x1e"
 _CLIENT_FILE = "client.yml"
-# Variables that would point git at another repository (a build started from a git hook).
-_REPOSITORY_ENV = (
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_COMMON_DIR",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_NAMESPACE",
-    "GIT_SHALLOW_FILE",
-    "GIT_GRAFT_FILE",
-    "GIT_REPLACE_REF_BASE",
-    "GIT_PREFIX",
-)
 
 
 @dataclass(frozen=True)
@@ -264,12 +250,6 @@ def clear_memo() -> None:
 # --- finding the repository ------------------------------------------------------------------
 
 
-def _git_env() -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if name not in _REPOSITORY_ENV}
-    env["GIT_TERMINAL_PROMPT"] = "0"
-    return env
-
-
 def _git(cwd: Path, *args: str, input_bytes: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     # Configuration that would change what `git log` prints or which commits it lists.
     settings = ("log.showSignature=false", "log.follow=false", "core.quotePath=false")
@@ -278,7 +258,7 @@ def _git(cwd: Path, *args: str, input_bytes: bytes | None = None) -> subprocess.
         command += ["-c", setting]
     command += args
     try:
-        return subprocess.run(command, capture_output=True, env=_git_env(), input=input_bytes)
+        return subprocess.run(command, capture_output=True, env=git_environment(), input=input_bytes)
     except OSError as err:
         raise _Refused(str(cwd), f"git could not be started ({err}); install git and put it on PATH") from None
 
@@ -595,18 +575,8 @@ def _on_disk(path: Path, key: str) -> PlanVersion:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    temporary = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-        temporary = Path(name)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False)
-        os.replace(temporary, path)  # readers see the old file or the whole new one
-    except OSError as err:
-        log.warning("Could not write the ledger cache %s (%s); the build goes on without it.", path, err)
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
+    content = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    write_atomically(path, [content], what="ledger cache")
 
 
 def _read_json(path: Path) -> Any:

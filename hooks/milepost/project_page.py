@@ -6,7 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .glossary import glossary_for, glossary_section, mark_terms
-from .health import LATE, milestone_health, next_milestone, project_health, project_progress
+from .health import (
+    LATE,
+    milestone_health,
+    next_milestone,
+    project_health,
+    project_progress,
+)
 from .html_parts import badge, esc, heading, html_block, link, md_text, progress_bar
 from .i18n import Texts
 from .model import Client, Milestone, Project, ShownChange, WaitingItem

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
 
+from .git_environment import git_environment
+
 log = logging.getLogger("mkdocs.plugins.milepost.remote_repositories")
 
 TOKEN_PREFIX = "MILEPOST_TOKEN_"
@@ -43,21 +45,6 @@ MIRRORS = "remotes"  # folder under the cache folder
 FRESH_SECONDS = 300.0
 GIT_TIMEOUT_SECONDS = 1800
 
-# Variables that point git at another repository or object store (a build started from a git
-# hook inherits some of them); they must not redirect the clone or the fetch.
-_REPOSITORY_ENV = (
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_COMMON_DIR",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_NAMESPACE",
-    "GIT_SHALLOW_FILE",
-    "GIT_GRAFT_FILE",
-    "GIT_REPLACE_REF_BASE",
-    "GIT_PREFIX",
-)
 _SCP_LIKE = re.compile(r"^(?:(?P<user>[^@/:]+)@)?(?P<host>[^@/:]+):(?P<path>(?!/)[^:].*)$")
 _SCHEMES = ("https", "http", "ssh", "git", "file")
 _AUTH_FAILURE = re.compile(
@@ -381,9 +368,8 @@ def _basic(value: str) -> str:
 
 
 def _base_env(env: Mapping[str, str]) -> dict[str, str]:
-    clean = {name: value for name, value in env.items() if name not in _REPOSITORY_ENV}
-    # Never wait for someone to type a password: a build has nobody at the keyboard.
-    clean["GIT_TERMINAL_PROMPT"] = "0"
+    # Never pointed at another repository; never waiting for someone to type a password.
+    clean = git_environment(env)
     clean["GCM_INTERACTIVE"] = "never"
     clean.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes -o ConnectTimeout=30")
     for name in [n for n in clean if n.startswith(TOKEN_PREFIX)]:

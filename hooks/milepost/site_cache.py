@@ -20,13 +20,12 @@ import functools
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from .cache_files import write_atomically
 from .commit_rules import RuleSet
 from .git_history import HistoryError, history_key
 from .model import Client, Project
@@ -128,19 +127,7 @@ def store_site(
         "files": [[name, base64.b64encode(content).decode("ascii")] for name, content in site.files],
         "warnings": [list(warning) for warning in warnings],
     }
-    temporary = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-        temporary = Path(name)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False)
-        # Readers see the old entry or the complete new one, never half of it.
-        os.replace(temporary, path)
-    except OSError as err:
-        log.warning("Could not write the page cache %s (%s); the build goes on without it.", path, err)
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
+    write_atomically(path, [json.dumps(data, ensure_ascii=False).encode("utf-8")], what="page cache")
 
 
 class ProjectHistoryError(Exception):

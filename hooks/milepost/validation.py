@@ -130,7 +130,10 @@ _RULE_LABEL = re.compile(r"^commit_rules, rule \d+(?: \('.*?'\))?: ")
 
 def _check_commit_rules(report: _Report, data: dict[str, Any]) -> None:
     """What the schema cannot see in a client's `commit_rules`: regexes, headings, unique names."""
-    from .commit_rules import RulesError, load_rules  # the rules module is not needed otherwise
+    from .commit_rules import (  # the rules module is not needed otherwise
+        RulesError,
+        load_rules,
+    )
 
     rules = data.get("commit_rules")
     if not isinstance(rules, list):
@@ -371,7 +374,10 @@ def _check_timezone(report: _Report, name: str) -> None:
 
 
 def _check_repositories(report: _Report, data: dict[str, Any], folder: Path) -> None:
-    from .remote_repositories import RemoteError, parse_remote  # only for `url:` entries
+    from .remote_repositories import (  # only for `url:` entries
+        RemoteError,
+        parse_remote,
+    )
 
     for index, repository in _items(data, "repositories"):
         url = repository.get("url")
