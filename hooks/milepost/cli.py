@@ -23,6 +23,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 from .build_settings import (  # noqa: E402
     BuildSettings,
     SettingsError,
+    read_mkdocs_config,
     settings_from_extra,
     today_override,
 )
@@ -101,17 +102,7 @@ def _logging_to_stderr(verbose: bool) -> Iterator[None]:
 
 def _settings(config_file: Path) -> BuildSettings:
     """The portal's settings from mkdocs.yml's `extra.milepost`."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
-
-    if not config_file.is_file():
-        raise SettingsError(
-            f"{config_file}: not found; run milepost in the portal's folder or pass --config-file"
-        )
-    try:
-        config = load_config(str(config_file))
-    except ConfigurationError as err:
-        raise SettingsError(f"{config_file}: {err}") from None
+    config = read_mkdocs_config(config_file)
     return settings_from_extra(str(config_file), config.extra)
 
 
@@ -157,11 +148,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
-    from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     today = today_override(args.today)
-    base = load_config(str(args.config_file))
+    base = read_mkdocs_config(args.config_file)
     extra = dict(base.extra)
     options = dict(extra.get("milepost") or {})
     if args.client:

@@ -19,7 +19,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
-from .build_settings import SettingsError, settings_from_extra
+from .build_settings import SettingsError, read_mkdocs_config, settings_from_extra
 from .model import Client
 from .portal_loader import load_portal
 from .privacy import PrivacyError, client_folders, site_root_files
@@ -64,8 +64,8 @@ def build_clients(
 ) -> BuildOutcome:
     """Build `site_dir/<client>/` for each selected client (all when `clients` is empty)."""
     config_file = config_file.resolve()
-    base = load_config(str(config_file))
     try:
+        base = read_mkdocs_config(config_file)
         settings = settings_from_extra(str(config_file), base.extra)
     except SettingsError as err:
         raise BuildFailed(str(err)) from None
