@@ -250,20 +250,33 @@ def test_a_shallow_clone_is_reported_and_never_shown_as_never_moved(tmp_path: Pa
     save(repo, "Delay", "2026-11-15T10:00:00+01:00", {"projects/acme/shop.yml": project_text(
         pay("2026-11-20", delay=delay("2026-12-12", "The provider changed.")))})
     clone = shallow_clone(repo, tmp_path / "ci-checkout")
-    # `milepost check` (and `milepost clients`) go on, saying the dates could not be checked.
+    # Loading for `milepost clients` goes on, saying the dates could not be checked.
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.plan_history"):
         loaded = load_portal(clone / "projects", today=TODAY)
     assert loaded.problems == []
     assert "shallow clone" in caplog.text and "not checked against the history" in caplog.text
     ledger = project_ledger(loaded.histories[("acme", "shop")], WARSAW, TODAY)
     assert (ledger.available, ledger.reason, ledger.milestones) == (False, "shallow-clone", {})
-    # A build asks for the full history: no site is published without its ledger.
+    # A build and `milepost check` ask for the full history: no site is published without its
+    # ledger, and no check passes without having seen the history.
     problems = load_portal(clone / "projects", today=TODAY, full_history=True).problems
     assert len(problems) == 1
     assert "shallow clone" in problems[0].message and "fetch-depth: 0" in problems[0].message
     assert "git fetch --unshallow" in problems[0].message
     # The full clone is fine either way.
     assert load_portal(repo / "projects", today=TODAY, full_history=True).problems == []
+
+
+def test_check_on_a_shallow_clone_fails_with_the_fix(tmp_path: Path, capsys, monkeypatch) -> None:
+    repo, _ = portal_repo(tmp_path / "portal")
+    save(repo, "Plan", "2026-09-03T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-12-20"))})
+    save(repo, "More", "2026-10-03T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-12-19"))})
+    clone = shallow_clone(repo, tmp_path / "ci-checkout")
+    monkeypatch.chdir(clone)
+    code, out = run_check(clone / "mkdocs.yml", capsys)
+    assert code == 1 and "fetch-depth: 0" in out
+    monkeypatch.chdir(repo)
+    assert run_check(repo / "mkdocs.yml", capsys)[0] == 0
 
 
 def test_a_build_from_a_shallow_clone_stops_with_the_fix(tmp_path: Path) -> None:

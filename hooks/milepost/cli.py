@@ -111,8 +111,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     today = today_override(args.today) or dt.date.today()
     settings = _settings(args.config_file)
+    # A shallow clone cannot show whether a date moved silently: that is a problem, not a
+    # warning, or a pull request's check would pass while seeing nothing.
     problems = check_portal(
-        settings.projects_dir, today=today, ledger=settings.ledger, cache_dir=settings.cache_dir
+        settings.projects_dir,
+        today=today,
+        ledger=settings.ledger,
+        cache_dir=settings.cache_dir,
+        full_history=True,
     )
     for problem in problems:
         print(problem)

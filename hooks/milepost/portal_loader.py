@@ -58,10 +58,17 @@ class LoadResult:
 
 
 def check_portal(
-    projects_dir: Path, *, today: dt.date, ledger: LedgerSource | None = None, cache_dir: Path | None = None
+    projects_dir: Path,
+    *,
+    today: dt.date,
+    ledger: LedgerSource | None = None,
+    cache_dir: Path | None = None,
+    full_history: bool = False,
 ) -> list[Problem]:
     """Every problem under `projects_dir`, sorted by file and line; [] when all is well."""
-    return load_portal(projects_dir, today=today, ledger=ledger, cache_dir=cache_dir).problems
+    return load_portal(
+        projects_dir, today=today, ledger=ledger, cache_dir=cache_dir, full_history=full_history
+    ).problems
 
 
 def load_portal(
