@@ -338,6 +338,46 @@ def test_check_rejects_a_due_moved_later_without_a_delay_and_accepts_the_fix(
     assert "Reason given on 20 November 2026: The provider changed its interface." in html
 
 
+def test_a_second_move_with_the_first_moves_reason_is_rejected_until_a_new_reason_is_written(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    repo, config = portal_repo(tmp_path / "portal")
+    monkeypatch.chdir(repo)
+    shop = "projects/acme/shop.yml"
+    save(repo, "Plan", "2026-09-03T10:00:00+02:00", {shop: project_text(pay("2026-11-20"))})
+    save(repo, "Delay", "2026-11-10T10:00:00+01:00",
+         {shop: project_text(pay("2026-11-20", delay=delay("2026-12-15", "The provider changed its API.")))})
+    assert run_check(config, capsys)[0] == 0
+    again = save(repo, "Later still", "2026-11-20T10:00:00+01:00",
+                 {shop: project_text(pay("2026-11-20", delay=delay("2027-01-20", "The provider changed its API.")))})
+    code, out = run_check(config, capsys)
+    assert code == 1
+    assert out.strip() == (
+        f"projects/acme/shop.yml:7: milestones[0].delay.reason: 'pay': `delay.due` was moved again, "
+        f"from 2026-12-15 to 2027-01-20 on 2026-11-20 (commit {again[:10]}), but `delay.reason` still "
+        "gives the reason for the earlier date. Write why the date moved again in `delay.reason`, and "
+        "what happens now in `delay.plan`"
+    )
+    # The ledger does not lend the first move's words to the second one.
+    payments = ledger_of(repo / "projects", "acme/shop.yml").milestones["pay"]
+    assert [(c.kind, c.new, c.reason) for c in payments.changes] == [
+        (MOVED, D(2026, 12, 15), "The provider changed its API."),
+        (MOVED, D(2027, 1, 20), ""),
+    ]
+    save(repo, "Explain", "2026-11-21T10:00:00+01:00", {shop: project_text(
+        pay("2026-11-20", delay=delay("2027-01-20", "Their new API failed the bank's security review.")))})
+    assert run_check(config, capsys)[0] == 0
+    payments = ledger_of(repo / "projects", "acme/shop.yml").milestones["pay"]
+    assert [(c.kind, c.day, c.reason) for c in payments.changes][1:] == [
+        (MOVED, D(2026, 11, 20), ""),
+        (EXPLAINED, D(2026, 11, 21), "Their new API failed the bank's security review."),
+    ]
+    # Moving the date earlier again needs no new words: that is good news.
+    save(repo, "Sooner", "2026-11-22T10:00:00+01:00", {shop: project_text(
+        pay("2026-11-20", delay=delay("2027-01-10", "Their new API failed the bank's security review.")))})
+    assert run_check(config, capsys)[0] == 0
+
+
 def test_check_sees_an_uncommitted_move_and_a_due_moved_together_with_a_delay(
     tmp_path: Path, capsys, monkeypatch
 ) -> None:

@@ -133,17 +133,29 @@ def milestone_ledger(
         reason = plan.delay_reason if plan.delay_due is not None else ""
         if new != promise:
             last = changes[-1] if changes else None
-            if last is not None and last.kind == MOVED and last.day == day:
+            same_day = last is not None and last.kind == MOVED and last.day == day
+            before = changes[:-1] if same_day else changes
+            old = last.old if same_day and last is not None else promise
+            # A move later keeps a reason only when it is a new one: the words written for an
+            # earlier move do not explain this one (the ledger says none was given).
+            given = "" if old is not None and new > old and reason == _reason_on_record(before) else reason
+            if same_day:
                 # Moves on one day are one move (from the morning's date to the evening's).
                 changes.pop()
-                if last.old != new:
-                    changes.append(PromiseChange(MOVED, day, last.old, new, reason, version.commit))
-            else:
-                changes.append(PromiseChange(MOVED, day, promise, new, reason, version.commit))
+            if not same_day or old != new:
+                changes.append(PromiseChange(MOVED, day, old, new, given, version.commit))
             promise = new
-        elif reason and _unexplained(changes):
+        elif reason and _unexplained(changes) and reason != _reason_on_record(changes):
             changes.append(PromiseChange(EXPLAINED, day, reason=reason, commit=version.commit))
     return MilestoneLedger(ident, first_plan.due, first_day, tuple(changes), first_version.commit)
+
+
+def _reason_on_record(changes: Sequence[PromiseChange]) -> str:
+    """The latest reason the ledger holds (of a move or given afterwards); "" for none."""
+    for change in reversed(changes):
+        if change.reason:
+            return change.reason
+    return ""
 
 
 def _unexplained(changes: list[PromiseChange]) -> bool:
@@ -161,40 +173,60 @@ def _unexplained(changes: list[PromiseChange]) -> bool:
 
 @dataclass(frozen=True)
 class SilentMove:
-    """`due` went from `old` to the later `new` in the version of `day` (commit `commit`)."""
+    """A date of milestone `milestone` went from `old` to the later `new` in the version of
+    `day` (commit `commit`) without saying why: `field` "due" (the first promise moved) or
+    "delay" (`delay.due` moved while `delay.reason` stayed the words of the previous date)."""
 
     milestone: str
     old: dt.date
     new: dt.date
     day: dt.date
     commit: str
+    field: str = "due"
 
 
-def silent_moves(history: PlanHistory, timezone: dt.tzinfo, today: dt.date) -> dict[str, SilentMove]:
-    """For each milestone of the newest version whose `due` is later than a date it had
-    after its first day: the earliest such change (`due` must be put back)."""
+def silent_moves(history: PlanHistory, timezone: dt.tzinfo, today: dt.date) -> list[SilentMove]:
+    """The silent moves still standing in the newest version, per milestone and field: a
+    `due` later than a date it had after its first day (the earliest such change: `due` must
+    be put back), and a later `delay.due` whose reason has not changed since (the latest)."""
     if not history.available or not history.versions:
-        return {}
-    found: dict[str, SilentMove] = {}
+        return []
+    found: list[SilentMove] = []
     for plan in history.versions[-1].milestones:
-        if plan.due is None:
-            continue
         seen = _appearances(history.versions, plan.id, timezone, today)
         if not seen:
             continue
         first_day = seen[0][0]
         worst: SilentMove | None = None
-        previous = None
+        stale: SilentMove | None = None
+        previous: MilestonePlan | None = None
         for day, version, earlier in seen:
             due = earlier.due
             assert due is not None
-            if previous is not None and day > first_day and due > previous and plan.due > previous:
-                if worst is None or previous < worst.old:
-                    worst = SilentMove(plan.id, previous, due, day, version.commit)
-            previous = due
-        if worst is not None:
-            found[plan.id] = worst
+            if previous is not None and previous.due is not None:
+                if day > first_day and plan.due is not None and due > previous.due and plan.due > previous.due:
+                    if worst is None or previous.due < worst.old:
+                        worst = SilentMove(plan.id, previous.due, due, day, version.commit)
+                if (
+                    earlier.delay_due is not None
+                    and previous.delay_due is not None
+                    and earlier.delay_due > previous.delay_due
+                    and earlier.delay_reason.strip() == previous.delay_reason.strip()
+                ):
+                    stale = SilentMove(plan.id, previous.delay_due, earlier.delay_due, day, version.commit, "delay")
+            previous = earlier
+        found.extend(move for move in (worst, stale) if move is not None)
+        # Written since: a new reason in the newest version explains the move.
+        if stale is not None and plan.delay_reason.strip() != _reason_at(seen, stale).strip():
+            found.remove(stale)
     return found
+
+
+def _reason_at(seen: Sequence[tuple[dt.date, PlanVersion, MilestonePlan]], move: SilentMove) -> str:
+    for _day, version, plan in seen:
+        if version.commit == move.commit and plan.delay_due == move.new:
+            return plan.delay_reason
+    return ""
 
 
 def ledger_problems(
@@ -210,24 +242,36 @@ def ledger_problems(
     items = data.get("milestones") if isinstance(data.get("milestones"), list) else []
     problems = []
     for index, item in enumerate(items):
-        if not isinstance(item, dict) or item.get("id") not in moves:
+        if not isinstance(item, dict):
             continue
-        move = moves[item["id"]]
-        when = f"on {move.day}" + (f" (commit {move.commit[:10]})" if move.commit else " (not committed yet)")
-        has_delay = isinstance(item.get("delay"), dict)
-        fix = (
-            f"put back `due: {move.old}`; the new date belongs in `delay.due`"
-            if has_delay
-            else f"put back `due: {move.old}` and add `delay: {{reason: ..., plan: ..., due: {move.new}}}` "
-            "saying why the date moved, what happens now and the new date"
-        )
-        problems.append(
-            Problem(
-                source,
-                document.line_of(("milestones", index, "due")),
-                f"milestones[{index}].due",
-                f"'{move.milestone}': `due` was changed from {move.old} to {move.new} {when}. `due` "
-                f"keeps the date promised first, and a later date needs a `delay`: {fix}",
+        for move in (m for m in moves if m.milestone == item.get("id")):
+            when = f"on {move.day}" + (f" (commit {move.commit[:10]})" if move.commit else " (not committed yet)")
+            if move.field == "delay":
+                problems.append(
+                    Problem(
+                        source,
+                        document.line_of(("milestones", index, "delay", "reason")),
+                        f"milestones[{index}].delay.reason",
+                        f"'{move.milestone}': `delay.due` was moved again, from {move.old} to {move.new} "
+                        f"{when}, but `delay.reason` still gives the reason for the earlier date. Write "
+                        "why the date moved again in `delay.reason`, and what happens now in `delay.plan`",
+                    )
+                )
+                continue
+            has_delay = isinstance(item.get("delay"), dict)
+            fix = (
+                f"put back `due: {move.old}`; the new date belongs in `delay.due`"
+                if has_delay
+                else f"put back `due: {move.old}` and add `delay: {{reason: ..., plan: ..., due: {move.new}}}` "
+                "saying why the date moved, what happens now and the new date"
             )
-        )
+            problems.append(
+                Problem(
+                    source,
+                    document.line_of(("milestones", index, "due")),
+                    f"milestones[{index}].due",
+                    f"'{move.milestone}': `due` was changed from {move.old} to {move.new} {when}. `due` "
+                    f"keeps the date promised first, and a later date needs a `delay`: {fix}",
+                )
+            )
     return problems
