@@ -378,6 +378,49 @@ def test_a_second_move_with_the_first_moves_reason_is_rejected_until_a_new_reaso
     assert run_check(config, capsys)[0] == 0
 
 
+def test_a_new_id_with_the_same_title_is_the_same_milestone(tmp_path: Path, capsys, monkeypatch) -> None:
+    """Ids should stay, but a changed id must not hide a date moved in the same commit."""
+    repo, config = portal_repo(tmp_path / "portal")
+    monkeypatch.chdir(repo)
+    shop = "projects/acme/shop.yml"
+    save(repo, "Plan", "2026-09-03T10:00:00+02:00", {shop: project_text(pay("2026-12-20"), launch())})
+    renamed = dict(pay("2027-02-20"), id="payments")
+    moved = save(repo, "Tidy ids", "2026-11-10T10:00:00+01:00", {shop: project_text(renamed, launch())})
+    code, out = run_check(config, capsys)
+    assert code == 1
+    assert f"'payments': `due` was changed from 2026-12-20 to 2027-02-20 on 2026-11-10 (commit {moved[:10]})" in out
+    ledger = ledger_of(repo / "projects", "acme/shop.yml")
+    assert ledger.milestones["payments"].promised_on == D(2026, 9, 3)
+    assert ledger.milestones["launch"].changes == ()
+    # Put right: the first promise back in `due`, the new date in a delay - under the new id.
+    save(repo, "Explain", "2026-11-11T10:00:00+01:00", {shop: project_text(
+        dict(pay("2026-12-20", delay=delay("2027-02-20", "The bank needs a new contract.")), id="payments"),
+        launch())})
+    assert run_check(config, capsys)[0] == 0
+    payments = ledger_of(repo / "projects", "acme/shop.yml").milestones["payments"]
+    assert [(c.kind, c.day, c.new) for c in payments.changes] == [
+        (MOVED, D(2026, 11, 10), D(2027, 2, 20)),
+        (EXPLAINED, D(2026, 11, 11), None),
+    ]
+
+
+def test_a_file_renamed_and_rewritten_in_one_commit_keeps_its_history(tmp_path: Path, capsys, monkeypatch) -> None:
+    """git sees no rename when most lines change; the file's history must not start again."""
+    repo, config = portal_repo(tmp_path / "portal")
+    monkeypatch.chdir(repo)
+    long_summary = {"summary": "A shop where customers order bread and cakes for pick-up. " * 12}
+    old_text = yaml.safe_dump({"name": "Shop", **long_summary, "milestones": [pay("2026-12-20"), launch()]})
+    save(repo, "Plan", "2026-09-03T10:00:00+02:00", {"projects/acme/shop.yml": old_text})
+    git(repo, "rm", "-q", "projects/acme/shop.yml")
+    new_text = yaml.safe_dump({"name": "Web shop", "summary": "Short now.", "milestones": [pay("2027-02-20")]})
+    save(repo, "Rename and rewrite", "2026-11-10T10:00:00+01:00", {"projects/acme/webshop.yml": new_text})
+    assert "R" not in git(repo, "show", "--name-status", "--format=", "HEAD").split()[0]  # git saw no rename
+    code, out = run_check(config, capsys)
+    assert code == 1 and "'pay': `due` was changed from 2026-12-20 to 2027-02-20" in out
+    payments = ledger_of(repo / "projects", "acme/webshop.yml").milestones["pay"]
+    assert payments.promised_on == D(2026, 9, 3)
+
+
 def test_check_sees_an_uncommitted_move_and_a_due_moved_together_with_a_delay(
     tmp_path: Path, capsys, monkeypatch
 ) -> None:

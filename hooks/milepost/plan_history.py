@@ -469,7 +469,7 @@ def _follow(changes: list[_Change]) -> dict[str, list[_Change]]:
     """
     alive: dict[str, str | None] = {}  # path at this point in time -> path at HEAD (None: gone)
     chains: dict[str, list[_Change]] = {}
-    for change in changes:
+    for change in _pair_rewrites(changes):
         if change.path not in alive:
             alive[change.path] = None if change.status == "D" else change.path
         at_head = alive[change.path]
@@ -483,6 +483,37 @@ def _follow(changes: list[_Change]) -> dict[str, list[_Change]]:
         elif change.status in "AC":
             del alive[change.path]
     return chains
+
+
+def _pair_rewrites(changes: list[_Change]) -> list[_Change]:
+    """`changes` with a file renamed *and* rewritten in one commit seen as a rename.
+
+    git finds a rename only when the contents are mostly alike. A project file deleted and
+    another added in the same client folder in the same commit, the only two project files
+    that commit adds or deletes there, is taken for the same file under a new name, so its
+    history (and its moved dates) is not lost.
+    """
+    paired: list[_Change] = []
+    by_commit: dict[str, list[_Change]] = {}
+    for change in changes:
+        by_commit.setdefault(change.commit, []).append(change)
+    for commit_changes in by_commit.values():
+        added: dict[str, list[_Change]] = {}
+        deleted: dict[str, list[_Change]] = {}
+        for change in commit_changes:
+            if _is_project_file(change.path) and change.status in "AD":
+                folder = change.path.rpartition("/")[0]
+                (added if change.status == "A" else deleted).setdefault(folder, []).append(change)
+        for change in commit_changes:
+            folder = change.path.rpartition("/")[0]
+            pair = len(added.get(folder, ())) == 1 and len(deleted.get(folder, ())) == 1
+            if pair and change.status == "A":
+                old = deleted[folder][0]
+                change = _Change(change.commit, change.committed, "R", change.blob, change.path, old.path)
+            elif pair and change.status == "D":
+                continue
+            paired.append(change)
+    return paired
 
 
 def _read_blobs(top: Path, shown: str, blobs: Sequence[str]) -> dict[str, str]:

@@ -100,13 +100,44 @@ def project_ledger(history: PlanHistory | None, timezone: dt.tzinfo, today: dt.d
 def _appearances(
     versions: Sequence[PlanVersion], ident: str, timezone: dt.tzinfo, today: dt.date
 ) -> list[tuple[dt.date, PlanVersion, MilestonePlan]]:
-    """The versions that hold milestone `ident` with a readable date, oldest first."""
+    """The versions that hold milestone `ident` with a readable date, oldest first (under an
+    earlier id too, see `_ids_over_time`)."""
     found = []
-    for version in versions:
-        plan = version.milestone(ident)
+    for version, name in zip(versions, _ids_over_time(versions, ident)):
+        plan = version.milestone(name) if name else None
         if plan is not None and plan.due is not None:
             found.append((version.day(timezone, today), version, plan))
     return found
+
+
+def _ids_over_time(versions: Sequence[PlanVersion], ident: str) -> list[str]:
+    """The id milestone `ident` had in each version ("" before it existed).
+
+    Ids are meant to stay; when one is changed anyway, the milestone is the same one if, in
+    the version where the new id appears, the old id disappears and the title stays: its
+    dates (and their moves) are followed under both ids, so a new id hides no slip.
+    """
+    names = [""] * len(versions)
+    current = ident
+    for index in range(len(versions) - 1, -1, -1):
+        if versions[index].milestone(current) is not None:
+            names[index] = current
+            continue
+        newer = versions[index + 1] if index + 1 < len(versions) else None
+        plan = newer.milestone(current) if newer is not None else None
+        if newer is None or plan is None or not versions[index].readable:
+            break
+        title = " ".join(plan.title.split()).casefold()
+        renamed = [
+            old.id
+            for old in versions[index].milestones
+            if title and " ".join(old.title.split()).casefold() == title and newer.milestone(old.id) is None
+        ]
+        if len(renamed) != 1:
+            break
+        current = renamed[0]
+        names[index] = current
+    return names
 
 
 def milestone_ledger(
