@@ -55,4 +55,4 @@ bench: $(VENV)/.installed .demo-repos
 	$(PY) scripts/bench.py
 
 clean:
-	rm -rf site .cache .demo-repos
+	rm -rf site .team-preview .cache .demo-repos

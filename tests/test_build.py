@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -210,3 +211,33 @@ def test_team_preview_with_plain_mkdocs(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "preview" / "clients" / "acme-retail" / "webshop" / "index.html").is_file()
     assert (tmp_path / "preview" / "building.html").is_file()
+
+
+def test_published_folders_are_readable_by_a_web_server(portal: Path, tmp_path: Path) -> None:
+    """The build's temporary folder starts private to this user; the swapped-in site must not."""
+    site_dir = tmp_path / "site"
+    assert build_clients(portal, site_dir=site_dir, today=TODAY).ok
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (site_dir / "example").stat().st_mode & 0o777 == 0o777 & ~umask
+    assert (site_dir / "example").stat().st_mode & 0o005 == 0o005 & ~umask  # others may read and enter
+
+
+def test_leftovers_of_an_interrupted_build_are_removed_and_strays_named(
+    portal: Path, tmp_path: Path, caplog
+) -> None:
+    site_dir = tmp_path / "site"
+    half = site_dir / ".example.building-abc123"
+    (half / "shop").mkdir(parents=True)
+    (half / "shop" / "index.html").write_text("unencrypted pages of a protected client", encoding="utf-8")
+    (site_dir / ".example.old-abc123").mkdir()
+    (site_dir / "old-name-of-a-client").mkdir()
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost"):
+        assert build_clients(portal, site_dir=site_dir, today=TODAY).ok
+    assert sorted(p.name for p in site_dir.iterdir()) == ["example", "index.html", "old-name-of-a-client", "robots.txt"]
+    assert "old-name-of-a-client is no client's site any more" in caplog.text
+    # Building one client says nothing about the others' folders.
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost"):
+        assert build_clients(portal, clients=["example"], site_dir=site_dir, today=TODAY).ok
+    assert "no client's site" not in caplog.text

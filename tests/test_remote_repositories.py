@@ -200,6 +200,34 @@ def test_urls_are_checked_and_passwords_in_them_refused() -> None:
         parse_remote("ftp://files.example/acme.git")
 
 
+def test_a_token_written_as_the_user_name_is_refused_and_never_shown(tmp_path: Path) -> None:
+    """`https://<token>@host/...` is a common way to paste a token: refused like a password,
+    before git runs (whose messages would quote it)."""
+    with pytest.raises(RemoteError) as caught:
+        parse_remote(f"https://{TOKEN}@github.com/acme/webshop.git")
+    message = str(caught.value)
+    assert TOKEN not in message and "user name" in message
+    assert "MILEPOST_TOKEN_GITHUB_COM_ACME_WEBSHOP" in message
+    with pytest.raises(HistoryError) as read:
+        read_history(RepositorySpec(url=f"http://{TOKEN}@127.0.0.1:9/acme.git"), cache_dir=tmp_path / "cache")
+    assert TOKEN not in str(read.value)
+    assert not (tmp_path / "cache").exists() or TOKEN not in every_file_text(tmp_path / "cache")
+    # ssh:// keeps its user name: that is how ssh logs in, no secret.
+    assert parse_remote("ssh://git@github.com/acme/webshop.git").host == "github.com"
+    # And whatever git says, a user name in an http(s) URL is masked in messages.
+    assert remote_repositories.redact(f"fatal: could not read from https://{TOKEN}@github.com/x", []) == (
+        "fatal: could not read from https://***@github.com/x"
+    )
+
+
+def test_a_token_is_never_sent_over_plain_http_to_another_machine(tmp_path: Path) -> None:
+    url = "http://git.agency.example/acme/shop.git"
+    name = token_variables(parse_remote(url))[0]
+    with pytest.raises(RemoteError, match="Use the https:// address") as caught:
+        local_mirror(url, tmp_path / "cache", environ=build_env(**{name: TOKEN}))
+    assert TOKEN not in str(caught.value) and name in str(caught.value)
+
+
 def test_token_variables_are_named_after_the_repository_then_the_host() -> None:
     assert token_variables(parse_remote("https://github.com/acme/web-shop.git")) == (
         "MILEPOST_TOKEN_GITHUB_COM_ACME_WEB_SHOP",

@@ -102,3 +102,35 @@ def test_every_checkout_fetches_the_whole_history_where_history_is_read() -> Non
                 if job_name == "plan":  # lists clients only; reads no history
                     continue
                 assert step.get("with", {}).get("fetch-depth") == 0, f"{name}: {job_name}"
+
+
+def test_every_job_that_runs_milepost_on_the_demo_makes_its_repositories_first() -> None:
+    """The demo's code repositories are not in git (they are made from scripts/demo_history.yml):
+    a job running milepost on a fresh checkout without them finds "folder not found"."""
+    for name in ("ci.yml", "publish.yml"):
+        for job_name, job in load(name)["jobs"].items():
+            runs = [str(step.get("run", "")) for step in job.get("steps", [])]
+            uses_milepost = [i for i, run in enumerate(runs) if "milepost " in run or "make test" in run]
+            if not uses_milepost:
+                continue
+            made = [i for i, run in enumerate(runs) if "make .demo-repos" in run or "make test" in run]
+            assert made and made[0] <= uses_milepost[0], f"{name}: job {job_name}"
+
+
+@pytest.mark.parametrize(("exit_code", "printed"), [(0, '["acme-retail","northwind-clinic"]'), (1, "")])
+def test_the_plan_step_fails_when_milepost_clients_fails(tmp_path: Path, exit_code: int, printed: str) -> None:
+    """Run the plan job's script as Actions runs it (`bash -e`), with a stand-in `milepost`:
+    a failure must fail the step, not hand the matrix an empty list."""
+    (step,) = [s for s in load("publish.yml")["jobs"]["plan"]["steps"] if s.get("id") == "clients"]
+    fake = tmp_path / ".venv" / "bin" / "milepost"
+    fake.parent.mkdir(parents=True)
+    fake.write_text(f"#!/bin/sh\nprintf '%s\\n' '{printed}'\necho 'some problem' >&2\nexit {exit_code}\n")
+    fake.chmod(0o755)
+    output = tmp_path / "github-output"
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step["run"]],
+        cwd=tmp_path, env={**os.environ, "GITHUB_OUTPUT": str(output)}, capture_output=True, text=True,
+    )
+    assert done.returncode == exit_code
+    if exit_code == 0:
+        assert output.read_text() == f"clients={printed}\n"

@@ -92,6 +92,7 @@ class Remote:
         return f"{self.scheme}://{self.host}{port}/{self.path}"
 
 
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
 _stats = {"clones": 0, "fetches": 0}
 _synced: dict[Path, float] = {}
 _session_cache: tempfile.TemporaryDirectory[str] | None = None
@@ -143,6 +144,16 @@ def parse_remote(url: str) -> Remote:
             "the URL holds a password or token. Remove it from the project file (and change that "
             f"password: it is in the git history now) and set {token_variables(_without_userinfo(parts))[0]} "
             "in the build's environment instead.",
+        )
+    if scheme in ("http", "https") and parts.username is not None:
+        # A token is often pasted where the user name goes: it would reach git's messages and
+        # the cached clone's config.
+        raise RemoteError(
+            _shown(text),
+            "the URL holds a user name (or a token written in its place). Remove it from the "
+            "project file (if it was a token, revoke it: it is in the git history now) and set "
+            f"{token_variables(_without_userinfo(parts))[0]} in the build's environment instead "
+            "(`user:token` there sets another user name).",
         )
     if scheme != "file" and not parts.hostname:
         raise RemoteError(_shown(text), "the URL names no host; fix `url:` in the project file.")
@@ -227,7 +238,9 @@ def redact(text: str, secrets: Sequence[str]) -> str:
     """`text` without any of `secrets` and without passwords in URLs."""
     for secret in sorted((s for s in secrets if s), key=len, reverse=True):
         text = text.replace(secret, "***")
-    return re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*:[^/@\s]*@", r"\1***@", text)
+    text = re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*:[^/@\s]*@", r"\1***@", text)
+    # A user name in an http(s) URL may be a token written in its place.
+    return re.sub(r"(?i)\b(https?://)[^/@\s]+@", r"\1***@", text)
 
 
 # --- cloning and fetching -----------------------------------------------------------------------
@@ -385,6 +398,12 @@ def _command_env(remote: Remote, env: Mapping[str, str]) -> dict[str, str]:
         ("http.lowSpeedTime", "60"),
     ]
     name = _token_variable(remote, env)
+    if name and remote.uses_token and remote.scheme == "http" and remote.host not in _LOOPBACK:
+        raise RemoteError(
+            remote.display,
+            f"{name} is set, but the URL is plain http://: the token would cross the network "
+            "readable by anyone on the way. Use the https:// address of the repository.",
+        )
     if name and remote.uses_token:
         header = f"Authorization: Basic {_basic(env[name].strip())}"
         settings.append((f"http.{remote.auth_scope}.extraHeader", header))

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ from .model import Client
 from .portal_loader import load_portal
 from .privacy import PrivacyError, client_folders, site_root_files
 from .site_protection import ProtectionError, protect_site, site_password
-from .validation import Problem
+from .validation import Problem, display_path
 
 log = logging.getLogger("mkdocs.plugins.milepost.site_build")
 
@@ -86,7 +88,10 @@ def build_clients(
         raise BuildFailed(str(err)) from None
 
     site_dir.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(site_dir)
     write_site_root(site_dir)
+    if not clients:
+        warn_about_strays(site_dir, set(folders.values()))
     outcome = BuildOutcome()
     for slug in slugs:
         client = loaded.portal.client(slug)
@@ -94,7 +99,9 @@ def build_clients(
             outcome.built[slug] = build_one(
                 config_file, slug, site_dir=site_dir, today=today, folder=folders[slug], client=client
             )
-        except (MkDocsException, ProtectionError) as err:
+        # Per client: with --keep-going one client's failure, of any of these kinds, must not
+        # stop the others.
+        except (MkDocsException, ProtectionError, OSError, subprocess.SubprocessError) as err:
             outcome.failed[slug] = failure_message(err)
             log.error("%s: not built: %s", slug, outcome.failed[slug])
             if not keep_going:
@@ -133,6 +140,10 @@ def build_one(
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    # mkdtemp made the folder private to this user; a web server must be able to read it.
+    umask = os.umask(0)
+    os.umask(umask)
+    work.chmod(0o777 & ~umask)
     swap_in(work, final)
     return final
 
@@ -146,6 +157,29 @@ def swap_in(new: Path, final: Path) -> None:
     new.rename(final)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_leftovers(site_dir: Path) -> None:
+    """Folders a killed build left behind (`.<folder>.building-*`, `.<folder>.old-*`): one may
+    hold a protected client's pages before encryption, and a copy of `site/` takes them along."""
+    for leftover in [*site_dir.glob(".*.building-*"), *site_dir.glob(".*.old-*")]:
+        if leftover.is_dir():
+            log.info("Removing %s, left by an interrupted build.", leftover.name)
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def warn_about_strays(site_dir: Path, folders: set[str]) -> None:
+    """Say which folders of `site_dir` belong to no client now (a client removed, or its
+    `path:` changed): publishing the folder as it is would keep them online."""
+    known = folders | set(site_root_files())
+    for entry in sorted(site_dir.iterdir()):
+        if entry.name not in known and not entry.name.startswith("."):
+            log.warning(
+                "%s is no client's site any more (a client removed, or its `path:` changed); "
+                "delete it before publishing %s.",
+                display_path(entry),
+                display_path(site_dir),
+            )
 
 
 def failure_message(err: BaseException) -> str:
