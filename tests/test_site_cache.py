@@ -15,7 +15,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from gitrepo_factory import CommitSpec, commit, make_repo
-from milepost import git_history, site_cache
+from milepost import code_version, git_history, site_cache
 from milepost.site_build import build_clients
 from portal_factory import make_portal
 from test_build import CLIENT, PROJECT, commits_with
@@ -81,17 +81,17 @@ def test_another_day_renders_the_pages_again(portal: Path, tmp_path: Path) -> No
 def test_a_changed_milepost_renders_the_pages_again(tmp_path: Path, monkeypatch) -> None:
     """The key holds a digest of Milepost's own files: an upgrade never serves old pages."""
     package = tmp_path / "milepost-copy"
-    shutil.copytree(site_cache.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(site_cache, "PACKAGE_DIR", package)
-    site_cache.code_fingerprint.cache_clear()
+    shutil.copytree(code_version.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(code_version, "PACKAGE_DIR", package)
+    code_version.code_fingerprint.cache_clear()
     try:
-        before = site_cache.code_fingerprint()
+        before = code_version.code_fingerprint()
         catalog = package / "locale" / "pl" / "LC_MESSAGES" / "milepost.po"
         catalog.write_text(catalog.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-        site_cache.code_fingerprint.cache_clear()
-        assert site_cache.code_fingerprint() != before
+        code_version.code_fingerprint.cache_clear()
+        assert code_version.code_fingerprint() != before
     finally:
-        site_cache.code_fingerprint.cache_clear()
+        code_version.code_fingerprint.cache_clear()
 
 
 @pytest.mark.parametrize(

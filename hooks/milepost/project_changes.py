@@ -1,15 +1,44 @@
-"""From a project's repositories to what its client may read: history in, ShownChange out."""
+"""From a project's repositories to what its client may read: history in, ShownChange out.
+
+Classifying and redacting a commit costs about a tenth of a millisecond; a large history has a
+hundred thousand. What a commit becomes depends only on the commit and on the project's
+settings (rules, milestone ids, language, allowed hosts, time zone) and Milepost's own code,
+so with `cache_dir` each project keeps its classified commits in `cache_dir/changes/`, and a
+later build classifies only commits it has not seen under the same settings: a new commit, or
+an edit to the project file that leaves those settings alone, costs almost nothing.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
+from .cache_files import write_atomically
+from .code_version import code_fingerprint
 from .commit_rules import RuleSet, classify
 from .git_history import read_history
 from .model import Client, Project, ShownChange
 
 log = logging.getLogger("mkdocs.plugins.milepost.project_changes")
+
+# Bump when the layout of a cache entry changes.
+FORMAT_VERSION = 1
+
+
+@dataclass
+class ChangeCacheStats:
+    """What this process classified and what it took from the cache; tests read it."""
+
+    classified: int = 0
+    reused: int = 0
+
+
+stats = ChangeCacheStats()
 
 
 def project_changes(
@@ -22,22 +51,82 @@ def project_changes(
     be read.
     """
     milestone_ids = frozenset(m.id for m in project.milestones)
-    seen: set[str] = set()
-    shown: list[ShownChange] = []
+    allowed_hosts = tuple(getattr(client, "allowed_hosts", ()))
+    key = settings_key(rules, milestone_ids, client.language, allowed_hosts, client.timezone)
+    entry = entry_path(cache_dir, client.slug, project.slug) if cache_dir is not None else None
+    known = load_changes(entry, key) if entry is not None else {}
+    seen: dict[str, ShownChange] = {}
     for spec in project.repositories:
         for commit in read_history(spec, cache_dir=cache_dir):
             if commit.sha in seen:
                 continue
-            seen.add(commit.sha)
-            change = classify(
-                commit,
-                rules,
-                milestone_ids=milestone_ids,
-                language=client.language,
-                allowed_hosts=getattr(client, "allowed_hosts", ()),
-                timezone=client.timezone,
-            )
-            if change.kind != "hidden":
-                shown.append(change)
+            change = known.get(commit.sha)
+            if change is None:
+                change = classify(
+                    commit,
+                    rules,
+                    milestone_ids=milestone_ids,
+                    language=client.language,
+                    allowed_hosts=allowed_hosts,
+                    timezone=client.timezone,
+                )
+                stats.classified += 1
+            else:
+                stats.reused += 1
+            seen[commit.sha] = change
+    # Kept for exactly the commits read now: a force-pushed branch's lost commits go too.
+    if entry is not None and seen.keys() != known.keys():
+        store_changes(entry, key, seen.values())
+    shown = [change for change in seen.values() if change.kind != "hidden"]
     shown.sort(key=lambda c: (c.date, c.sha), reverse=True)
     return tuple(shown)
+
+
+def settings_key(
+    rules: RuleSet, milestone_ids: frozenset[str], language: str, allowed_hosts: tuple[str, ...], timezone: str
+) -> str:
+    """Everything besides the commit that decides what a commit becomes, as a digest."""
+    parts = (FORMAT_VERSION, code_fingerprint(), rules, sorted(milestone_ids), language, allowed_hosts, timezone)
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def entry_path(cache_dir: Path, client: str, project: str) -> Path:
+    return Path(cache_dir) / "changes" / f"{client}.{project}.json"
+
+
+def load_changes(path: Path, key: str) -> Mapping[str, ShownChange]:
+    """The commits classified under `key`, by sha; empty when there are none (or the entry
+    was made under other settings, or is damaged: then they are classified again)."""
+    try:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as err:
+        log.info("Ignoring unreadable change cache %s (%s); classifying again.", path, err)
+        return {}
+    try:
+        if data["format"] != FORMAT_VERSION or data["key"] != key:
+            return {}
+        return {
+            sha: ShownChange(
+                kind=str(kind),
+                text=str(text),
+                date=dt.date.fromisoformat(day),
+                milestone=str(milestone),
+                sha=str(sha),
+                rule=str(rule),
+            )
+            for sha, kind, text, day, milestone, rule in data["changes"]
+        }
+    except (KeyError, TypeError, ValueError) as err:
+        log.info("Ignoring damaged change cache %s (%s); classifying again.", path, err)
+        return {}
+
+
+def store_changes(path: Path, key: str, changes: Iterable[ShownChange]) -> None:
+    data = {
+        "format": FORMAT_VERSION,
+        "key": key,
+        "changes": [[c.sha, c.kind, c.text, c.date.isoformat(), c.milestone, c.rule] for c in changes],
+    }
+    write_atomically(path, [json.dumps(data, ensure_ascii=False).encode("utf-8")], what="change cache")

@@ -16,16 +16,15 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
-import functools
 import hashlib
 import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from .cache_files import write_atomically
+from .code_version import code_fingerprint
 from .commit_rules import RuleSet
 from .git_history import HistoryError, history_key
 from .model import Client, Project
@@ -49,27 +48,6 @@ stats = SiteCacheStats()
 
 # Bump when the layout of an entry changes.
 FORMAT_VERSION = 1
-PACKAGE_DIR = Path(__file__).resolve().parent
-# Libraries whose output ends up in the rendered pages and files (dates, Markdown, feeds).
-_RENDERING_LIBRARIES = ("Babel", "Markdown", "feedgen", "icalendar", "PyYAML", "jsonschema")
-
-
-@functools.lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """A digest of Milepost's own files (code, rules, catalogs, schemas, assets) and the
-    versions of the libraries that shape its output: a new Milepost renders afresh."""
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode("utf-8") + b"\0")
-            digest.update(path.read_bytes() + b"\0")
-    for name in _RENDERING_LIBRARIES:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        digest.update(f"{name}={version}\0".encode())
-    return digest.hexdigest()
 
 
 def site_key(parts: Iterable[object]) -> str:
