@@ -355,9 +355,13 @@ def make_plain_site(base: Path, config_file: Path, today: dt.date) -> Path:
     shutil.copyfile(ASSETS / "milepost.css", docs / CSS_PATH)
 
     plain = yaml.load(config_file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    for key in ("hooks", "watch", "extra"):
+    for key in ("hooks", "watch"):
         plain.pop(key, None)
+    # What the hook set for the client (the theme's words for the 404 page, no generator
+    # line, the translated description), without Milepost's own settings.
+    plain["extra"] = {key: value for key, value in config.extra.items() if key != "milepost"}
     plain["site_name"] = config.site_name
+    plain["site_description"] = config.site_description
     plain["site_url"] = plain["site_url"].rstrip("/") + f"/{CLIENT_SLUG}/"
     plain["docs_dir"] = "docs"
     plain["theme"]["language"] = config.theme["language"]

@@ -88,6 +88,34 @@ def test_project_page_speaks_the_clients_language(page: Page, demo_url: str, lan
         screenshot(page, f"site-{language}-full")
 
 
+# The page a web server shows for a wrong address, and the description of every page.
+NOT_FOUND = {
+    "en": ("Page not found", "All projects", "Project status for ACME Retail"),
+    "pl": ("Nie znaleziono strony", "Wszystkie projekty", "Stan projektów: Piekarnia Złoty Kłos"),
+    "uk": ("Сторінку не знайдено", "Усі проєкти", "Стан проєктів: Кав'ярні «Зерно»"),
+    "ru": ("Страница не найдена", "Все проекты", "Статус проектов: Языковая школа «Полиглот»"),
+    "de": ("Seite nicht gefunden", "Alle Projekte", "Projektstand für Tischlerei Becker"),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_not_found_page_speaks_the_clients_language(page: Page, demo_url: str, language: str) -> None:
+    site = SITES[language]
+    title, home, description = NOT_FOUND[language]
+    page.goto(f"{demo_url}/{site.client}/404.html")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("article h1")).to_have_text(title)
+    expect(page.locator('meta[name="description"]')).to_have_attribute("content", description)
+    # No English line under the page.
+    expect(page.locator("footer")).not_to_contain_text("Made with")
+    expect(page.locator("footer")).not_to_contain_text("Material for MkDocs")
+    # The way back to the client's own pages.
+    page.locator("article a", has_text=home).click()
+    expect(page).to_have_url(re.compile(rf"/{site.client}/index\.html$"))
+    expect(page.locator("h2#projects")).to_have_text(site.projects_label)
+    assert page.js_errors == []  # type: ignore[attr-defined]
+
+
 def test_an_apostrophe_in_a_heading_reads_right_in_the_table_of_contents(page: Page, demo_url: str) -> None:
     page.goto(f"{demo_url}/kavyarnia-zerno/menu/index.html")
     expect(page.locator("h3#milestone-zapusk")).to_have_text("Запуск у трьох кав'ярнях")

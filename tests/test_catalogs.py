@@ -177,3 +177,77 @@ def test_overdue_days_in_every_language(language: str, counts: dict[int, str]) -
     texts = texts_for(language)
     for n, expected in counts.items():
         assert texts.ngettext("Overdue by {n} day.", "Overdue by {n} days.", n) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "counts"),
+    [
+        ("ru", {1: "Ждём от вас ответа по 1 пункту.", 3: "Ждём от вас ответа по 3 пунктам.",
+                5: "Ждём от вас ответа по 5 пунктам.", 21: "Ждём от вас ответа по 21 пункту."}),
+        ("uk", {1: "Чекаємо від вас відповіді щодо 1 пункту.", 2: "Чекаємо від вас відповіді щодо 2 пунктів.",
+                5: "Чекаємо від вас відповіді щодо 5 пунктів.", 21: "Чекаємо від вас відповіді щодо 21 пункту."}),
+        ("pl", {1: "Czekamy od Państwa na 1 rzecz.", 2: "Czekamy od Państwa na 2 rzeczy."}),
+        ("de", {1: "Wir brauchen noch 1 Sache von Ihnen.", 3: "Wir brauchen noch 3 Sachen von Ihnen."}),
+    ],
+)
+def test_what_we_wait_for_is_counted_in_every_language(language: str, counts: dict[int, str]) -> None:
+    texts = texts_for(language)
+    for n, expected in counts.items():
+        assert texts.ngettext("We are waiting for {n} thing from you.", "We are waiting for {n} things from you.", n) == expected
+
+
+# Sentences a native reader checked, with their placeholders filled in as on a page.
+WORDING = {
+    "de": {
+        ("At the pace of the work lately, this would be finished after the promised date.", ()):
+            "Beim Tempo der letzten Wochen würde das erst nach dem zugesagten Termin fertig werden.",
+        ("This is an estimate from the work done lately, not a promise.", ()):
+            "Das ist eine Schätzung auf Grundlage der letzten Wochen, keine Zusage.",
+        ("Next update by {date}.", (("date", "2. Dezember 2026"),)):
+            "Nächste Aktualisierung bis zum 2. Dezember 2026.",
+        ("Asked on {asked}; needed by {needed}", (("asked", "12. November 2026"), ("needed", "20. November 2026"))):
+            "Angefragt am 12. November 2026; benötigt bis zum 20. November 2026",
+    },
+    "uk": {
+        # "Термін" is a deadline on the same page: the glossary's heading must not say it.
+        ("Words we use", ()): "Пояснення слів",
+        ("This is an estimate from the work done lately, not a promise.", ()):
+            "Це оцінка за темпом останніх тижнів, а не обіцянка.",
+        ("Away from {start} to {end}; {deputy} will stand in.",
+         (("start", "21 грудня 2026 р."), ("end", "31 грудня 2026 р."), ("deputy", "Олена"))):
+            "Не на зв'язку з 21 грудня 2026 р. до 31 грудня 2026 р.; заміщає: Олена.",
+        ("Late", ()): "Із запізненням",
+        ("Promised for {date} on {day}; this date has not moved since.",
+         (("date", "23 жовтня 2026 р."), ("day", "14 вересня 2026 р."))):
+            "14 вересня 2026 р. ми пообіцяли термін 23 жовтня 2026 р.; відтоді він не змінювався.",
+        ("Asked on {asked}; needed by {needed}", (("asked", "16 листопада 2026 р."), ("needed", "4 грудня 2026 р."))):
+            "Попросили 16 листопада 2026 р.; потрібно до 4 грудня 2026 р.",
+    },
+    "ru": {
+        ("This is an estimate from the work done lately, not a promise.", ()):
+            "Это оценка по темпу последних недель, а не обещание.",
+        ("Late", ()): "С опозданием",
+        ("Promised for {date} on {day}.", (("date", "20 октября 2026 г."), ("day", "7 сентября 2026 г."))):
+            "7 сентября 2026 г. мы обещали срок 20 октября 2026 г.",
+        ("Asked on {asked}; needed by {needed}", (("asked", "17 ноября 2026 г."), ("needed", "23 ноября 2026 г."))):
+            "Запросили 17 ноября 2026 г.; нужно до 23 ноября 2026 г.",
+        ("Asked on {asked}", (("asked", "17 ноября 2026 г."),)): "Запросили 17 ноября 2026 г.",
+    },
+    "pl": {
+        ("not done yet", ()): "jeszcze do zrobienia",
+        ("Promised for {date} on {day}.", (("date", "20 października 2026"), ("day", "7 września 2026"))):
+            "7 września 2026 obiecaliśmy termin 20 października 2026.",
+        ("Asked on {asked}; needed by {needed}", (("asked", "12 listopada 2026"), ("needed", "20 listopada 2026"))):
+            "Prośba z 12 listopada 2026; termin: 20 listopada 2026",
+        ("Asked on {asked}", (("asked", "12 listopada 2026"),)): "Prośba z 12 listopada 2026",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "message", "values", "expected"),
+    [(language, message, dict(values), expected)
+     for language, table in WORDING.items() for (message, values), expected in table.items()],
+)
+def test_wording_reads_naturally(language: str, message: str, values: dict[str, str], expected: str) -> None:
+    assert texts_for(language).gettext(message, **values) == expected

@@ -4,9 +4,12 @@ a real build of a real git history."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from pathlib import Path
+
+import pytest
 
 from gitrepo_factory import make_repo
 from milepost.portal_loader import load_portal
@@ -81,7 +84,7 @@ def test_the_whole_site_is_in_the_clients_language(tmp_path: Path) -> None:
     assert '<html lang="pl"' in home
     assert "Państwa projekty" in home and "Stan na 24 listopada 2026." in home
     assert 'placeholder="Szukaj"' in home  # the theme's own words
-    assert "Co się ostatnio zmieniło" in page and "Tydzień 16 lis – 22 listopada 2026" in page
+    assert "Co się ostatnio zmieniło" in page and "Tydzień 16–22 listopada 2026" in page
     search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert search["config"]["lang"] == ["en"] and search["config"]["pipeline"] == []
     feed = (site / "sklep" / "feed.xml").read_text(encoding="utf-8")
@@ -123,3 +126,54 @@ def test_commit_rules_are_loaded_into_the_client(tmp_path: Path) -> None:
     assert portal is not None
     rules = portal.client("bakery").commit_rules
     assert [r["name"] for r in rules] == ["admin-is-not-for-this-client", "design-is-news"]
+
+
+def _shown(page: str) -> str:
+    """A page's text without its tags, any run of spaces made one plain space (headings turn
+    the narrow spaces of dates into plain ones)."""
+    return _spaced(html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        # What the client owes: when we asked and by when, worded without the item's gender.
+        ("piekarnia-zloty-klos/zamowienia", "Zdjęcia tortów okolicznościowych Prośba z 12 listopada 2026; "
+                                            "termin: 20 listopada 2026 4 dni po terminie."),
+        ("shkola-poliglot/kabinet", "Цены абонементов на 2027 год Запросили 17 ноября 2026\u202fг.; "
+                                    "нужно до 23 ноября 2026\u202fг. Просрочено на 1 день."),
+        ("kavyarnia-zerno/menu", "Фото десертів для меню Попросили 16 листопада 2026\u202fр.; "
+                                 "потрібно до 4 грудня 2026\u202fр."),
+        ("acme-retail/webshop", "Logo files in SVG format Asked on 10 November 2026; needed by 20 November 2026"),
+        # Weeks: one span, months in full, also across two months.
+        ("piekarnia-zloty-klos/zamowienia", "Tydzień 23–29 listopada 2026"),
+        ("piekarnia-zloty-klos/zamowienia", "Tydzień 26 października\u2009–\u20091 listopada 2026"),
+        ("shkola-poliglot/kabinet", "Неделя 26 октября – 1 ноября 2026\u202fг."),
+        ("kavyarnia-zerno/menu", "Тиждень 16–22 листопада 2026\u202fр."),
+        ("tischlerei-becker/website", "Woche vom 23.–29. November 2026"),
+        ("tischlerei-becker/website", "Woche vom 26. Oktober\u2009–\u20091. November 2026"),
+        # The promise's day first, then what was promised.
+        ("piekarnia-zloty-klos/zamowienia", "Historia obiecanego terminu: 7 września 2026 obiecaliśmy termin "
+                                            "20 października 2026; od tego czasu się nie zmienił."),
+        ("shkola-poliglot/kabinet", "История обещанного срока: 5 октября 2026\u202fг. мы обещали срок "
+                                    "13 ноября 2026\u202fг.; с тех пор он не менялся."),
+        ("tischlerei-becker/website", "Nächste Aktualisierung bis zum 2. Dezember 2026."),
+        ("tischlerei-becker/website", "würde das erst nach dem zugesagten Termin fertig werden."),
+        ("kavyarnia-zerno/menu", "Пояснення слів"),
+        ("piekarnia-zloty-klos/zamowienia", "Płatność BLIK (jeszcze do zrobienia)"),
+        ("shkola-poliglot", "Ждём от вас ответа по 1 пункту."),
+        ("kavyarnia-zerno", "Чекаємо від вас відповіді щодо 1 пункту."),
+    ],
+)
+def test_demo_pages_read_naturally(demo_site: Path, page: str, expected: str) -> None:
+    assert _spaced(expected) in _shown((demo_site / page / "index.html").read_text(encoding="utf-8"))
+
+
+def test_the_feed_titles_weeks_like_the_page(demo_site: Path) -> None:
+    feed = (demo_site / "piekarnia-zloty-klos" / "zamowienia" / "feed.xml").read_text(encoding="utf-8")
+    assert "<title>Tydzień 16–22 listopada 2026</title>" in feed
+    assert "<title>Tydzień 26 października\u2009–\u20091 listopada 2026</title>" in feed

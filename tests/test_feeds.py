@@ -147,7 +147,7 @@ def test_atom_deliverable_id_survives_edits_to_its_details() -> None:
 
 def test_atom_week_entry_says_what_changed_in_plain_words() -> None:
     week = entries(build_atom())["urn:milepost:acme:webshop:week:2026-11-16"]
-    assert week.findtext(f"{ATOM}title") == "Week of 16 Nov to 22 November 2026"
+    assert week.findtext(f"{ATOM}title") == "Week of 16–22 November 2026"
     content = week.find(f"{ATOM}content")
     assert content is not None and content.get("type") == "html"
     body = content.text or ""

@@ -99,15 +99,97 @@ def test_weeks_start_on_the_locales_first_day() -> None:
         ("pl", -3, "3 dni temu"),
         ("pl", -5, "5 dni temu"),
         ("ru", -3, "3 дня назад"),
-        ("uk", -1, "1 день тому"),
         ("de", -3, "vor 3 Tagen"),
         ("pl", 2, "za 2 dni"),
+        # Today, yesterday and tomorrow in words, not "0 days" or "1 day ago".
+        ("en", 0, "today"),
         ("pl", 0, "dziś"),
         ("ru", 0, "сегодня"),
+        ("uk", 0, "сьогодні"),
+        ("de", 0, "heute"),
+        ("en", -1, "yesterday"),
+        ("pl", -1, "wczoraj"),
+        ("ru", -1, "вчера"),
+        ("uk", -1, "вчора"),
+        ("de", -1, "gestern"),
+        ("en", 1, "tomorrow"),
+        ("pl", 1, "jutro"),
+        ("ru", 1, "завтра"),
+        ("uk", 1, "завтра"),
+        ("de", 1, "morgen"),
+        # Exact days up to 13, with each language's plural forms: six days is not "1 week".
+        ("en", -6, "6 days ago"),
+        ("pl", -6, "6 dni temu"),
+        ("pl", -2, "2 dni temu"),
+        ("ru", -6, "6 дней назад"),
+        ("ru", -4, "4 дня назад"),
+        ("uk", -6, "6 днів тому"),
+        ("uk", -3, "3 дні тому"),
+        ("de", -6, "vor 6 Tagen"),
+        ("en", 13, "in 13 days"),
+        ("pl", 13, "za 13 dni"),
+        ("ru", 5, "через 5 дней"),
+        ("ru", 2, "через 2 дня"),
+        ("uk", 12, "через 12 днів"),
+        ("uk", 4, "через 4 дні"),
+        ("de", 13, "in 13 Tagen"),
+        # Weeks beyond, to the nearest week.
+        ("en", -14, "2 weeks ago"),
+        ("en", -17, "2 weeks ago"),
+        ("en", -18, "3 weeks ago"),
+        ("pl", -14, "2 tygodnie temu"),
+        ("pl", -35, "5 tygodni temu"),
+        ("ru", -21, "3 недели назад"),
+        ("ru", -35, "5 недель назад"),
+        ("ru", 147, "через 21 неделю"),
+        ("uk", -14, "2 тижні тому"),
+        ("uk", 35, "через 5 тижнів"),
+        ("de", -14, "vor 2 Wochen"),
+        ("de", 28, "in 4 Wochen"),
     ],
 )
 def test_relative_phrases(language: str, days: int, expected: str) -> None:
     assert texts_for(language).relative(D + dt.timedelta(days=days), D) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "same_month", "two_months", "two_years"),
+    [
+        ("en", "23–29 November 2026", "30 November\u2009–\u20096 December 2026",
+         "28 December 2026\u2009–\u20093 January 2027"),
+        ("pl", "23–29 listopada 2026", "30 listopada\u2009–\u20096 grudnia 2026",
+         "28 grudnia 2026\u2009–\u20093 stycznia 2027"),
+        ("ru", "23–29 ноября 2026\u202fг.", "30 ноября – 6 декабря 2026\u202fг.",
+         "28 декабря 2026\u202fг. – 3 января 2027\u202fг."),
+        ("uk", "23–29 листопада 2026\u202fр.", "30 листопада – 6 грудня 2026\u202fр.",
+         "28 грудня 2026 – 3 січня 2027\u202fрр."),
+        ("de", "23.–29. November 2026", "30. November\u2009–\u20096. Dezember 2026",
+         "28. Dezember 2026\u2009–\u20093. Januar 2027"),
+    ],
+)
+def test_date_ranges_name_the_month_once_and_in_full(
+    language: str, same_month: str, two_months: str, two_years: str
+) -> None:
+    texts = texts_for(language)
+    assert texts.date_range(dt.date(2026, 11, 23), dt.date(2026, 11, 29)) == same_month
+    assert texts.date_range(dt.date(2026, 11, 30), dt.date(2026, 12, 6)) == two_months
+    assert texts.date_range(dt.date(2026, 12, 28), dt.date(2027, 1, 3)) == two_years
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Week of 23–29 November 2026"),
+        ("pl", "Tydzień 23–29 listopada 2026"),
+        ("ru", "Неделя 23–29 ноября 2026\u202fг."),
+        ("uk", "Тиждень 23–29 листопада 2026\u202fр."),
+        ("de", "Woche vom 23.–29. November 2026"),
+    ],
+)
+def test_a_week_heading_reads_as_one_span(language: str, expected: str) -> None:
+    texts = texts_for(language)
+    dates = texts.date_range(dt.date(2026, 11, 23), dt.date(2026, 11, 29))
+    assert texts.gettext("Week of {dates}", dates=dates) == expected
 
 
 @pytest.mark.parametrize(

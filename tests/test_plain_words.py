@@ -1,7 +1,8 @@
 """No git words on a client's site: clients read about their project, not about our tools.
 
 Every page of every client in the demo is scanned - the visible text, the texts a screen
-reader or a tooltip shows (aria-label, title, alt, placeholder), the search index and the
+reader or a tooltip shows (aria-label, title, alt, placeholder), what <meta> tags tell
+browsers and search engines (content, e.g. the page's description), the search index and the
 feeds - for commit, merge, branch, repository, pull request, PR and git itself, in every
 language the sites are written in.
 """
@@ -23,7 +24,7 @@ GIT_WORDS = {
     "en": [r"commit", r"merge", r"branch", r"repositor", r"repos?\b", r"pull[ -]request", r"rebase", r"git\b",
            r"github", r"gitlab"],
     "pl": [r"commit", r"komit", r"scaleni", r"gałąź", r"gałęz", r"repozytori", r"pull[ -]request"],
-    "ru": [r"коммит", r"комит", r"мерж", r"слияни", r"ветк", r"веток", r"репозитори", r"пулл?-реквест"],
+    "ru": [r"коммит", r"комит", r"мерж", r"слияни", r"ветк", r"веток", r"ветв", r"репозитори", r"пулл?-реквест"],
     "uk": [r"коміт", r"комміт", r"мердж", r"злитт", r"гілк", r"гілок", r"репозитор", r"пулл?-реквест"],
     "de": [r"commit", r"merge", r"branch", r"zweig", r"repositor", r"pull[ -]request"],
 }
@@ -34,6 +35,8 @@ _WORDS = re.compile(
 # "PR" only in capitals: "pr" is a Polish abbreviation in other senses, "Preis" is German.
 _PR = re.compile(r"(?<![\w-])PRs?(?![\w-])")
 _ATTRIBUTES = ("aria-label", "title", "alt", "placeholder")
+# <meta> tags say things to browsers, search engines and link previews: their content counts.
+_META_ATTRIBUTES = ("content",)
 
 
 class _Readable(html.parser.HTMLParser):
@@ -48,7 +51,7 @@ class _Readable(html.parser.HTMLParser):
         if tag in ("script", "style", "svg"):
             self._hidden += 1
         for name, value in attrs:
-            if name in _ATTRIBUTES and value:
+            if (name in _ATTRIBUTES or (tag == "meta" and name in _META_ATTRIBUTES)) and value:
                 self.parts.append(value)
 
     def handle_endtag(self, tag: str) -> None:
@@ -129,6 +132,17 @@ def test_the_scan_reads_pages_feeds_and_the_search_index(demo_site: Path) -> Non
     page = next(text for name, text in texts.items() if name.endswith("zamowienia/index.html"))
     # Real page text is read, including the hidden-by-default glossary explanations.
     assert "Płatności BLIK i kartą" in page and "Płatność sześciocyfrowym kodem" in page
+    # ... and the page's description for search engines and link previews.
+    assert "Stan projektów: Piekarnia Złoty Kłos" in page
+
+
+def test_the_scan_reads_meta_content() -> None:
+    page = (
+        '<html><head><meta name="description" content="Status der Branches"><meta charset="utf-8">'
+        '</head><body><p data-x="commit">Text</p></body></html>'
+    )
+    assert readable_text(page) == "Status der Branches Text"
+    assert git_words(readable_text(page)) == ["Branch"]
 
 
 @pytest.mark.parametrize(
@@ -137,6 +151,7 @@ def test_the_scan_reads_pages_feeds_and_the_search_index(demo_site: Path) -> Non
         ("3 commits and a merge from branch main", ["commit", "merge", "branch"]),
         ("Zmiany z gałęzi main, 2 commity", ["gałęz", "commit"]),
         ("Слияние ветки и коммиты в репозитории", ["Слияни", "ветк", "коммит", "репозитори"]),
+        ("Изменения из ветви main, две ветви", ["ветв", "ветв"]),
         ("Злиття гілки, коміти", ["Злитт", "гілк", "коміт"]),
         ("Merge des Branches im Repository", ["Merge", "Branch", "Repositor"]),
         ("see PR 12", ["PR"]),

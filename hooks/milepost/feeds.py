@@ -112,9 +112,7 @@ def _week_entries(
         latest = max(
             c.date for c in changes if c.kind != "hidden" and week.start <= c.date <= min(week.end, today)
         )
-        title = texts.gettext(
-            "Week of {start} to {end}", start=texts.short_date(week.start), end=texts.date(week.end)
-        )
+        title = texts.gettext("Week of {dates}", dates=texts.date_range(week.start, week.end))
         entries.append(
             _entry(
                 f"{urn}:week:{week.start.isoformat()}",

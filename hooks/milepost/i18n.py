@@ -29,7 +29,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton, format_timedelta
+from babel.dates import (
+    format_date,
+    format_interval,
+    format_skeleton,
+    match_skeleton,
+    tokenize_pattern,
+    untokenize_pattern,
+)
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, format_percent
@@ -45,6 +52,12 @@ SOURCE_LANGUAGE = "en"
 # 2026", weeks from Sunday); the agency's English-speaking clients are European, and a day
 # written before the month is unambiguous to them.
 BABEL_LOCALE = {"en": "en_GB"}
+
+# Two days as one span, with the month written out: "23–29 November 2026", "30 listopada –
+# 6 grudnia 2026", "23.–29. November 2026".
+DATE_RANGE_SKELETON = "yMMMMd"
+# Up to this many days away, `Texts.relative` counts days; further away, weeks.
+RELATIVE_DAYS = 13
 
 
 class CatalogError(ValueError):
@@ -103,12 +116,35 @@ class Texts:
         """A date without the year when context makes it obvious: "22 Nov", "22. Nov.", "22 нояб."."""
         return format_skeleton("dMMM", self._day(day), locale=self.locale)
 
+    def date_range(self, start: dt.date, end: dt.date) -> str:
+        """Two days as one span, the way the language writes it, months in full:
+        "23–29 listopada 2026", "30 listopada – 6 grudnia 2026", "23.–29. November 2026"."""
+        return format_interval(
+            self._day(start), self._day(end), DATE_RANGE_SKELETON, locale=_interval_locale(self.locale)
+        )
+
     def relative(self, day: dt.date, today: dt.date) -> str:
-        """How far `day` is from `today` in words: "3 days ago", "za 2 tygodnie", "vor 1 Tag"."""
-        delta = self._day(day) - self._day(today)
-        if delta.days == 0:
+        """How far `day` is from `today` in words: "today", "yesterday", "3 days ago", "za 2 dni",
+        "vor 2 Wochen".
+
+        Exact days up to `RELATIVE_DAYS` (a week and six days is not "2 weeks"), whole weeks
+        beyond, with the language's plural forms.
+        """
+        days = (self._day(day) - self._day(today)).days
+        if days == 0:
             return self.gettext("today")
-        return format_timedelta(delta, granularity="day", add_direction=True, locale=self.locale)
+        if days == -1:
+            return self.gettext("yesterday")
+        if days == 1:
+            return self.gettext("tomorrow")
+        if abs(days) <= RELATIVE_DAYS:
+            if days < 0:
+                return self.ngettext("{n} day ago", "{n} days ago", -days)
+            return self.ngettext("in {n} day", "in {n} days", days)
+        weeks = (abs(days) + 3) // 7  # to the nearest week, half a week down
+        if days < 0:
+            return self.ngettext("{n} week ago", "{n} weeks ago", weeks)
+        return self.ngettext("in {n} week", "in {n} weeks", weeks)
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale)
@@ -146,6 +182,42 @@ def _zone(name: str) -> dt.tzinfo:
     except (ZoneInfoNotFoundError, ValueError):
         # `milepost check` rejects unknown zones; this only keeps a preview going.
         return dt.timezone.utc
+
+
+class _FullMonthLocale(Locale):
+    """A Babel locale whose date spans can also be written with the month in full.
+
+    CLDR gives many languages span patterns with short months only ("23–29 нояб. 2026 г.");
+    a formatter is meant to widen the month to the width asked for (as ICU does), which Babel
+    does not do. This adds `DATE_RANGE_SKELETON` made that way from the locale's closest one.
+    """
+
+    @property
+    def interval_formats(self):  # type: ignore[override]
+        formats = super().interval_formats
+        if DATE_RANGE_SKELETON in formats:
+            return formats
+        closest = match_skeleton(DATE_RANGE_SKELETON, formats)
+        if closest is None:
+            return formats
+        widened = {
+            field: [_full_months(pattern) for pattern in patterns] for field, patterns in formats[closest].items()
+        }
+        return {**formats, DATE_RANGE_SKELETON: widened}
+
+
+def _full_months(pattern: str) -> str:
+    """A date pattern with its month names in full ("d MMM y" -> "d MMMM y")."""
+    tokens = [
+        ("field", (value[0], 4)) if kind == "field" and value[0] in "ML" and value[1] == 3 else (kind, value)
+        for kind, value in tokenize_pattern(pattern)
+    ]
+    return untokenize_pattern(tokens)
+
+
+@functools.lru_cache(maxsize=None)
+def _interval_locale(name: str) -> Locale:
+    return _FullMonthLocale.parse(name)
 
 
 def texts_for(language: str, timezone: str = "UTC") -> Texts:

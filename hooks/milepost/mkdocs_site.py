@@ -27,6 +27,7 @@ from .build_settings import (
 )
 from .commit_rules import RulesError, load_rules
 from .html_parts import esc
+from .i18n import texts_for
 from .portal_loader import load_portal
 from .search_language import search_settings
 from .site_cache import ProjectHistoryError, rendered_site
@@ -108,6 +109,19 @@ def prepare(config: MkDocsConfig) -> BuildState:
         # The theme prints the site name without escaping it.
         config.site_name = esc(site.client.name)
         config.theme["language"] = site.client.language
+        # The rest of the theme's words in the client's language, not mkdocs.yml's English:
+        # the page description (<meta name="description">) and the "page not found" page
+        # (theme/404.html).
+        words = texts_for(site.client.language, site.client.timezone)
+        config.site_description = esc(words.gettext("Project status for {client}", client=site.client.name))
+        config.extra["milepost_not_found"] = {
+            "title": words.gettext("Page not found"),
+            "message": words.gettext(
+                "There is nothing to see at this address. If you were sent a link to your project's "
+                "status page, please open that link."
+            ),
+            "home": words.gettext("All projects"),
+        }
         # The search plugin read its settings before this hook ran: give it the client's.
         search = search_settings(site.client.language)
         values = {"lang": list(search.lang), "separator": search.separator, "pipeline": list(search.pipeline)}

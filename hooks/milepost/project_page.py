@@ -50,10 +50,17 @@ def waiting_item_html(
     parts = [f'<strong>{esc(item.title)}</strong>']
     if name_project:
         parts.insert(0, f'<span class="mp-project-ref">{esc(project.name)}</span>')
-    facts = [texts.gettext("asked on {date}", date=texts.date(item.asked))]
+    # One sentence per case, so that each language can word it without the item's title, whose
+    # gender and number are unknown: "Prośba z 12 listopada 2026; termin: 20 listopada 2026".
     if item.needed_by:
-        facts.append(texts.gettext("needed by {date}", date=texts.date(item.needed_by)))
-    parts.append(f'<span class="mp-facts">{esc("; ".join(facts))}</span>')
+        facts = texts.gettext(
+            "Asked on {asked}; needed by {needed}",
+            asked=texts.date(item.asked),
+            needed=texts.date(item.needed_by),
+        )
+    else:
+        facts = texts.gettext("Asked on {asked}", asked=texts.date(item.asked))
+    parts.append(f'<span class="mp-facts">{esc(facts)}</span>')
     if item.needed_by and item.needed_by < today:
         late_days = (today - item.needed_by).days
         parts.append(
@@ -169,9 +176,7 @@ def recent_work_section(view: ProjectView, texts: Texts) -> str:
     )
     out = [heading(2, texts.gettext("What changed recently"), "recent-work")]
     for week in weeks:
-        title = texts.gettext(
-            "Week of {start} to {end}", start=texts.short_date(week.start), end=texts.date(week.end)
-        )
+        title = texts.gettext("Week of {dates}", dates=texts.date_range(week.start, week.end))
         out.append(heading(3, title, f"week-{week.start.isoformat()}"))
         lines = ['<div class="mp-week">']
         if week.empty:

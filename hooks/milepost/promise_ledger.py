@@ -111,7 +111,8 @@ def _appearances(
 
 
 def _ids_over_time(versions: Sequence[PlanVersion], ident: str) -> list[str]:
-    """The id milestone `ident` had in each version ("" before it existed).
+    """The id milestone `ident` had in each version ("" where it had none: before it existed,
+    while it was taken out, in versions that could not be read).
 
     Ids are meant to stay; when one is changed anyway, the milestone is the same one if, in
     the version where the new id appears, the old id disappears and the title stays: its
@@ -119,24 +120,24 @@ def _ids_over_time(versions: Sequence[PlanVersion], ident: str) -> list[str]:
     """
     names = [""] * len(versions)
     current = ident
+    newer: PlanVersion | None = None  # the closest newer readable version
     for index in range(len(versions) - 1, -1, -1):
-        if versions[index].milestone(current) is not None:
-            names[index] = current
+        version = versions[index]
+        if not version.readable:
             continue
-        newer = versions[index + 1] if index + 1 < len(versions) else None
-        plan = newer.milestone(current) if newer is not None else None
-        if newer is None or plan is None or not versions[index].readable:
-            break
-        title = " ".join(plan.title.split()).casefold()
-        renamed = [
-            old.id
-            for old in versions[index].milestones
-            if title and " ".join(old.title.split()).casefold() == title and newer.milestone(old.id) is None
-        ]
-        if len(renamed) != 1:
-            break
-        current = renamed[0]
-        names[index] = current
+        if version.milestone(current) is None and newer is not None:
+            plan = newer.milestone(current)
+            title = " ".join(plan.title.split()).casefold() if plan is not None else ""
+            renamed = [
+                old.id
+                for old in version.milestones
+                if title and " ".join(old.title.split()).casefold() == title and newer.milestone(old.id) is None
+            ]
+            if len(renamed) == 1:
+                current = renamed[0]
+        if version.milestone(current) is not None:
+            names[index] = current
+        newer = version
     return names
 
 
