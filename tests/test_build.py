@@ -241,3 +241,18 @@ def test_leftovers_of_an_interrupted_build_are_removed_and_strays_named(
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost"):
         assert build_clients(portal, clients=["example"], site_dir=site_dir, today=TODAY).ok
     assert "no client's site" not in caplog.text
+
+
+def test_a_client_name_is_escaped_exactly_once(tmp_path: Path) -> None:
+    """The theme prints the site name raw in some places and escapes it in others (the logo's
+    title): a name with an apostrophe or an ampersand must read right in all of them."""
+    make_repo(tmp_path / "repo", commits_with("feat: gift cards"))
+    client = CLIENT.replace("name: Example Client", "name: \"O'Brien & <Sons>\"")
+    config = make_portal(tmp_path, {"example/client.yml": client, "example/shop.yml": PROJECT.format(name="Shop")})
+    assert build_clients(config, site_dir=tmp_path / "site", today=TODAY).ok
+    for page in (tmp_path / "site" / "example").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<Sons>" not in html, page
+        assert "&amp;#x27;" not in html and "&amp;amp;" not in html and "&amp;lt;" not in html, page
+    home = (tmp_path / "site" / "example" / "index.html").read_text(encoding="utf-8")
+    assert 'title="O&#x27;Brien &amp; &lt;Sons&gt;"' in home

@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -106,14 +107,17 @@ def prepare(config: MkDocsConfig) -> BuildState:
 
     if settings.client:
         site = state.sites[0]
-        # The theme prints the site name without escaping it.
-        config.site_name = esc(site.client.name)
+        # Markup: escaped once here, and not again where a template escapes it itself (the
+        # logo's title attribute), which would show "&#x27;" to the client.
+        config.site_name = Markup(esc(site.client.name))
         config.theme["language"] = site.client.language
         # The rest of the theme's words in the client's language, not mkdocs.yml's English:
         # the page description (<meta name="description">) and the "page not found" page
         # (theme/404.html).
         words = texts_for(site.client.language, site.client.timezone)
-        config.site_description = esc(words.gettext("Project status for {client}", client=site.client.name))
+        config.site_description = Markup(
+            esc(words.gettext("Project status for {client}", client=site.client.name))
+        )
         config.extra["milepost_not_found"] = {
             "title": words.gettext("Page not found"),
             "message": words.gettext(
