@@ -360,8 +360,8 @@ def make_plain_site(base: Path, config_file: Path, today: dt.date) -> Path:
     # What the hook set for the client (the theme's words for the 404 page, no generator
     # line, the translated description), without Milepost's own settings.
     plain["extra"] = {key: value for key, value in config.extra.items() if key != "milepost"}
-    plain["site_name"] = config.site_name
-    plain["site_description"] = config.site_description
+    plain["site_name"] = str(config.site_name)
+    plain["site_description"] = str(config.site_description)
     plain["site_url"] = plain["site_url"].rstrip("/") + f"/{CLIENT_SLUG}/"
     plain["docs_dir"] = "docs"
     plain["theme"]["language"] = config.theme["language"]
