@@ -60,8 +60,11 @@ def test_the_cache_changes_nothing_but_the_work(repo: Path, tmp_path: Path) -> N
     cache = tmp_path / "cache"
     first, classified = run(project_for(repo), cache)
     assert first == fresh and classified == len(COMMITS)
+    reads = dataclasses.astuple(git_history.stats)
     again, classified = run(project_for(repo), cache)
     assert again == fresh and classified == 0
+    # No repository moved: the history was not even read (from git or from its cache).
+    assert dataclasses.astuple(git_history.stats) == reads
 
 
 def test_only_new_commits_are_classified(repo: Path, tmp_path: Path) -> None:

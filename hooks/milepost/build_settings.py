@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
 TODAY_VARIABLE = "MILEPOST_TODAY"
+# Key under `extra.milepost` by which `milepost build` hands each client's MkDocs build the
+# portal it has already loaded and checked (the same files, day and history), so that it is
+# not read and checked once more per client. Never set in mkdocs.yml.
+LOADED_PORTAL = "_loaded_portal"
 
 
 class SettingsError(ValueError):

@@ -131,6 +131,18 @@ def load_rules(overrides: Sequence[Mapping[str, Any]] | None = None, *, path: Pa
     """
     path = path or DEFAULT_RULES_PATH
     try:
+        version = path.stat()
+    except OSError as err:
+        raise RulesError(f"{path}: cannot read the commit rules ({err.strerror})") from None
+    defaults = _rules_file(path, version.st_mtime_ns, version.st_size)
+    extra = _parse_rules(overrides, origin="commit_rules") if overrides is not None else ()
+    return RuleSet(rules=extra + defaults)
+
+
+@functools.lru_cache(maxsize=8)
+def _rules_file(path: Path, _mtime_ns: int, _size: int) -> tuple[Rule, ...]:
+    """The rules of a file, read once per version of it (every client's build asks)."""
+    try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise RulesError(f"{path}: cannot read the commit rules ({err.strerror})") from None
@@ -138,9 +150,7 @@ def load_rules(overrides: Sequence[Mapping[str, Any]] | None = None, *, path: Pa
         raise RulesError(f"{path}: not valid YAML: {err}") from None
     if not isinstance(data, Mapping) or set(data) != {"rules"}:
         raise RulesError(f"{path}: must hold one key, `rules:`, with a list of rules")
-    defaults = _parse_rules(data["rules"], origin=str(path))
-    extra = _parse_rules(overrides, origin="commit_rules") if overrides is not None else ()
-    return RuleSet(rules=extra + defaults)
+    return _parse_rules(data["rules"], origin=str(path))
 
 
 def _parse_rules(data: object, *, origin: str) -> tuple[Rule, ...]:

@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .build_settings import (
+    LOADED_PORTAL,
     BuildSettings,
     SettingsError,
     client_today,
@@ -29,7 +30,7 @@ from .build_settings import (
 from .commit_rules import RulesError, load_rules
 from .html_parts import esc
 from .i18n import texts_for
-from .portal_loader import load_portal
+from .portal_loader import LoadResult, load_portal
 from .search_language import search_settings
 from .site_cache import ProjectHistoryError, rendered_site
 from .site_content import ClientSite
@@ -54,14 +55,16 @@ def prepare(config: MkDocsConfig) -> BuildState:
     except SettingsError as err:
         raise PluginError(str(err)) from None
     check_day = settings.today or dt.date.today()
-    # A site is never published with a history cut short (a shallow clone): no ledger.
-    loaded = load_portal(
-        settings.projects_dir,
-        today=check_day,
-        ledger=settings.ledger,
-        cache_dir=settings.cache_dir,
-        full_history=True,
-    )
+    loaded = (config.extra.get("milepost") or {}).get(LOADED_PORTAL)
+    if not isinstance(loaded, LoadResult):
+        # A site is never published with a history cut short (a shallow clone): no ledger.
+        loaded = load_portal(
+            settings.projects_dir,
+            today=check_day,
+            ledger=settings.ledger,
+            cache_dir=settings.cache_dir,
+            full_history=True,
+        )
     if loaded.problems or loaded.portal is None:
         listing = "\n".join(str(p) for p in loaded.problems)
         raise PluginError(

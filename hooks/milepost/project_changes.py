@@ -5,7 +5,8 @@ hundred thousand. What a commit becomes depends only on the commit and on the pr
 settings (rules, milestone ids, language, allowed hosts, time zone) and Milepost's own code,
 so with `cache_dir` each project keeps its classified commits in `cache_dir/changes/`, and a
 later build classifies only commits it has not seen under the same settings: a new commit, or
-an edit to the project file that leaves those settings alone, costs almost nothing.
+an edit to the project file that leaves those settings alone, costs almost nothing. When no
+repository moved either (same heads), the history is not even read again.
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ from pathlib import Path
 from .cache_files import write_atomically
 from .code_version import code_fingerprint
 from .commit_rules import RuleSet, classify
-from .git_history import read_history
+from .git_history import history_key, read_history
 from .model import Client, Project, ShownChange
 
 log = logging.getLogger("mkdocs.plugins.milepost.project_changes")
 
 # Bump when the layout of a cache entry changes.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 @dataclass
@@ -54,7 +55,11 @@ def project_changes(
     allowed_hosts = tuple(getattr(client, "allowed_hosts", ()))
     key = settings_key(rules, milestone_ids, client.language, allowed_hosts, client.timezone)
     entry = entry_path(cache_dir, client.slug, project.slug) if cache_dir is not None else None
-    known = load_changes(entry, key) if entry is not None else {}
+    heads = [history_key(spec, cache_dir=cache_dir) for spec in project.repositories] if entry else []
+    known, known_heads = load_changes(entry, key) if entry is not None else ({}, None)
+    if entry is not None and known_heads == heads:
+        stats.reused += len(known)
+        return _shown(known.values())
     seen: dict[str, ShownChange] = {}
     for spec in project.repositories:
         for commit in read_history(spec, cache_dir=cache_dir):
@@ -75,9 +80,14 @@ def project_changes(
                 stats.reused += 1
             seen[commit.sha] = change
     # Kept for exactly the commits read now: a force-pushed branch's lost commits go too.
-    if entry is not None and seen.keys() != known.keys():
-        store_changes(entry, key, seen.values())
-    shown = [change for change in seen.values() if change.kind != "hidden"]
+    if entry is not None:
+        store_changes(entry, key, heads, seen.values())
+    return _shown(seen.values())
+
+
+def _shown(changes: Iterable[ShownChange]) -> tuple[ShownChange, ...]:
+    """The changes the client may see, newest first."""
+    shown = [change for change in changes if change.kind != "hidden"]
     shown.sort(key=lambda c: (c.date, c.sha), reverse=True)
     return tuple(shown)
 
@@ -94,19 +104,21 @@ def entry_path(cache_dir: Path, client: str, project: str) -> Path:
     return Path(cache_dir) / "changes" / f"{client}.{project}.json"
 
 
-def load_changes(path: Path, key: str) -> Mapping[str, ShownChange]:
-    """The commits classified under `key`, by sha; empty when there are none (or the entry
-    was made under other settings, or is damaged: then they are classified again)."""
+def load_changes(path: Path, key: str) -> tuple[Mapping[str, ShownChange], list[str] | None]:
+    """The commits classified under `key`, by sha, and the history keys of the repositories
+    they were read at; ({}, None) when there are none (or the entry was made under other
+    settings, or is damaged: then they are classified again)."""
     try:
         data = json.loads(path.read_bytes())
     except FileNotFoundError:
-        return {}
+        return {}, None
     except (OSError, ValueError) as err:
         log.info("Ignoring unreadable change cache %s (%s); classifying again.", path, err)
-        return {}
+        return {}, None
     try:
         if data["format"] != FORMAT_VERSION or data["key"] != key:
-            return {}
+            return {}, None
+        heads = [str(head) for head in data["heads"]]
         return {
             sha: ShownChange(
                 kind=str(kind),
@@ -117,16 +129,17 @@ def load_changes(path: Path, key: str) -> Mapping[str, ShownChange]:
                 rule=str(rule),
             )
             for sha, kind, text, day, milestone, rule in data["changes"]
-        }
+        }, heads
     except (KeyError, TypeError, ValueError) as err:
         log.info("Ignoring damaged change cache %s (%s); classifying again.", path, err)
-        return {}
+        return {}, None
 
 
-def store_changes(path: Path, key: str, changes: Iterable[ShownChange]) -> None:
+def store_changes(path: Path, key: str, heads: list[str], changes: Iterable[ShownChange]) -> None:
     data = {
         "format": FORMAT_VERSION,
         "key": key,
+        "heads": heads,
         "changes": [[c.sha, c.kind, c.text, c.date.isoformat(), c.milestone, c.rule] for c in changes],
     }
     write_atomically(path, [json.dumps(data, ensure_ascii=False).encode("utf-8")], what="change cache")

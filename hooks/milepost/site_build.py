@@ -21,9 +21,9 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
-from .build_settings import SettingsError, read_mkdocs_config, settings_from_extra
+from .build_settings import LOADED_PORTAL, SettingsError, read_mkdocs_config, settings_from_extra
 from .model import Client
-from .portal_loader import load_portal
+from .portal_loader import LoadResult, load_portal
 from .privacy import PrivacyError, client_folders, site_root_files
 from .site_protection import ProtectionError, protect_site, site_password
 from .validation import Problem, display_path
@@ -97,7 +97,13 @@ def build_clients(
         client = loaded.portal.client(slug)
         try:
             outcome.built[slug] = build_one(
-                config_file, slug, site_dir=site_dir, today=today, folder=folders[slug], client=client
+                config_file,
+                slug,
+                site_dir=site_dir,
+                today=today,
+                folder=folders[slug],
+                client=client,
+                loaded=loaded,
             )
         # Per client: with --keep-going one client's failure, of any of these kinds, must not
         # stop the others.
@@ -117,9 +123,13 @@ def build_one(
     today: dt.date | None,
     folder: str = "",
     client: Client | None = None,
+    loaded: LoadResult | None = None,
 ) -> Path:
     """Build one client into `site_dir/<folder>/` (the slug by default), encrypted when the
-    client has a password; the previous site stays until the new one is complete."""
+    client has a password; the previous site stays until the new one is complete.
+
+    `loaded`: the portal as `build_clients` loaded and checked it for the same day, so the
+    client's build does not read it again."""
     folder = folder or slug
     final = site_dir / folder
     # Checked before building: a protected site is never published without its password.
@@ -131,6 +141,8 @@ def build_one(
         options["client"] = slug
         if today is not None:
             options["today"] = today.isoformat()
+        if loaded is not None:
+            options[LOADED_PORTAL] = loaded
         config.extra["milepost"] = options
         if config.site_url:
             config.site_url = config.site_url.rstrip("/") + f"/{folder}/"
