@@ -167,6 +167,13 @@ def _spaced(text: str) -> str:
         ("piekarnia-zloty-klos/zamowienia", "Płatność BLIK (jeszcze do zrobienia)"),
         ("shkola-poliglot", "Ждём от вас ответа по 1 пункту."),
         ("kavyarnia-zerno", "Чекаємо від вас відповіді щодо 1 пункту."),
+        # How fresh the news is, in relative words (the demo is built as of 24 November).
+        ("acme-retail/webshop", "Latest work: yesterday."),
+        ("acme-retail", "Latest work: 4 days ago."),
+        ("piekarnia-zloty-klos/zamowienia", "Ostatnie prace: wczoraj."),
+        ("kavyarnia-zerno/menu", "Останні зміни: вчора."),
+        ("shkola-poliglot/kabinet", "Последние изменения: 4 дня назад."),
+        ("tischlerei-becker/website", "Zuletzt gearbeitet: gestern."),
     ],
 )
 def test_demo_pages_read_naturally(demo_site: Path, page: str, expected: str) -> None:

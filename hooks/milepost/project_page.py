@@ -234,6 +234,11 @@ def glance_lines(
             "Next: {milestone}, {date}.", milestone=upcoming.title, date=texts.date(upcoming.current_due)
         )
         lines.append(f"<p>{esc(sentence)}</p>")
+    if signals is not None and signals.last_work is not None:
+        # How fresh the news is, in the client's words: "Latest work: 2 days ago."
+        when = texts.relative(signals.last_work, today)
+        latest = texts.gettext("Latest work: {when}.", when=when)
+        lines.append(f'<p class="mp-facts mp-latest-work">{esc(latest)}</p>')
     return lines
 
 
