@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,11 +43,17 @@ stats = ChangeCacheStats()
 
 
 def project_changes(
-    client: Client, project: Project, *, rules: RuleSet, cache_dir: Path | None
+    client: Client,
+    project: Project,
+    *,
+    rules: RuleSet,
+    cache_dir: Path | None,
+    heads: Sequence[str] | None = None,
 ) -> tuple[ShownChange, ...]:
     """Every commit of every repository of the project, classified and redacted, newest first.
 
-    A commit reachable from two repositories (a fork, a mirror) is counted once.
+    A commit reachable from two repositories (a fork, a mirror) is counted once. `heads`: the
+    repositories' `history_key`s when the caller has them already.
     Raises `git_history.HistoryError` with a message for the agency when a repository cannot
     be read.
     """
@@ -55,7 +61,11 @@ def project_changes(
     allowed_hosts = tuple(getattr(client, "allowed_hosts", ()))
     key = settings_key(rules, milestone_ids, client.language, allowed_hosts, client.timezone)
     entry = entry_path(cache_dir, client.slug, project.slug) if cache_dir is not None else None
-    heads = [history_key(spec, cache_dir=cache_dir) for spec in project.repositories] if entry else []
+    if entry is None:
+        heads = []
+    elif heads is None:
+        heads = [history_key(spec, cache_dir=cache_dir) for spec in project.repositories]
+    heads = list(heads)
     known, known_heads = load_changes(entry, key) if entry is not None else ({}, None)
     if entry is not None and known_heads == heads:
         stats.reused += len(known)

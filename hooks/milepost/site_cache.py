@@ -131,12 +131,16 @@ def rendered_site(
     Raises `ProjectHistoryError` when a repository cannot be read.
     """
 
+    heads: dict[str, list[str]] = {}
+
     def render() -> ClientSite:
         stats.renders += 1
         changes = {}
         for project in projects:
             with _naming(project):
-                changes[project.slug] = project_changes(client, project, rules=rules, cache_dir=cache_dir)
+                changes[project.slug] = project_changes(
+                    client, project, rules=rules, cache_dir=cache_dir, heads=heads.get(project.slug)
+                )
         return client_site(
             client,
             projects,
@@ -151,12 +155,13 @@ def rendered_site(
     if cache_dir is None:
         return render()
     kind = "preview" if prefix else "site"
-    heads = []
     for project in projects:
         with _naming(project):
-            heads.append((project.slug, [history_key(spec, cache_dir=cache_dir) for spec in project.repositories]))
+            heads[project.slug] = [history_key(spec, cache_dir=cache_dir) for spec in project.repositories]
     ledger = sorted(histories.items())
-    key = site_key((kind, client, tuple(projects), rules, heads, ledger, today, prefix, base_url, inactive_days))
+    key = site_key(
+        (kind, client, tuple(projects), rules, sorted(heads.items()), ledger, today, prefix, base_url, inactive_days)
+    )
     cached = load_site(cache_dir, client.slug, kind, key, client)
     if cached is not None:
         site, warnings = cached
