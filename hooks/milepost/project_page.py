@@ -238,7 +238,7 @@ def glance_lines(
         # How fresh the news is, in the client's words: "Latest work: 2 days ago."
         when = texts.relative(signals.last_work, today)
         latest = texts.gettext("Latest work: {when}.", when=when)
-        lines.append(f'<p class="mp-facts mp-latest-work">{esc(latest)}</p>')
+        lines.append(f'<p class="mp-latest-work">{esc(latest)}</p>')
     return lines
 
 
