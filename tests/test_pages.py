@@ -102,3 +102,12 @@ def test_client_home_lists_projects_and_what_is_waiting() -> None:
     assert 'href="shop/index.html"' in home
     assert "Late" in home and "We are waiting for 2 things from you." in home
     assert home.index("Logo") < home.index("Texts")
+
+
+def test_a_heading_stays_on_one_line_and_keeps_no_break_spaces() -> None:
+    from milepost.html_parts import heading
+
+    line = heading(3, "Неделя 16–22 ноября 2026\u202fг.\nand\t *more*", "week")
+    assert line == "### Неделя 16–22 ноября 2026\u202fг\\. and \\*more\\* {#week}\n\n"
+    rendered = html_of(line)
+    assert "2026\u202fг." in rendered and "<em>" not in rendered

@@ -14,6 +14,8 @@ import re
 from .health import AT_RISK, DONE, LATE, ON_TRACK, PLANNED
 from .i18n import Texts
 
+# Ordinary white space, folded to one space in a heading (which must stay on one line).
+_FOLDED_SPACE = re.compile(r"[ \t\r\n\f\v]+")
 # Markdown characters that would change the meaning of a heading line (after html.escape).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
@@ -29,7 +31,10 @@ def md_text(text: str) -> str:
     Quotes stay as they are: they mean nothing in a heading's text, and the table of contents
     would show an escaped apostrophe literally ("кав&#x27;ярня" instead of "кав'ярня").
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
+    # Only line breaks and ordinary spaces are folded: the narrow no-break spaces Babel puts in
+    # dates ("2026 г.", "2026 р.") keep a date from breaking across lines.
+    one_line = _FOLDED_SPACE.sub(" ", text).strip(" ")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
 
 
 def heading(level: int, text: str, anchor: str) -> str:
