@@ -68,7 +68,7 @@ from milepost.mkdocs_site import ASSETS, CSS_PATH, THEME_OVERRIDES, prepare  # n
 from milepost.build_settings import settings_from_extra  # noqa: E402
 from milepost.commit_rules import load_rules  # noqa: E402
 from milepost.model import RepositorySpec  # noqa: E402
-from milepost.portal_loader import load_portal  # noqa: E402
+from milepost.portal_loader import load_configured  # noqa: E402
 from milepost.project_changes import project_changes  # noqa: E402
 from milepost.site_build import build_clients  # noqa: E402
 
@@ -481,7 +481,7 @@ def time_stages(stages: Stages, config_file: Path, today: dt.date) -> None:
     settings = settings_from_extra(str(config_file), config.extra)
     cache_dir = settings.cache_dir
     started = time.perf_counter()
-    loaded = load_portal(settings.projects_dir, today=today, ledger=settings.ledger, cache_dir=cache_dir)
+    loaded = load_configured(settings, today=today)
     stages.load.times.append(time.perf_counter() - started)
     if loaded.portal is None:
         raise BenchError(f"the generated portal has problems: {loaded.problems}")

@@ -107,19 +107,13 @@ def _settings(config_file: Path) -> BuildSettings:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .portal_loader import check_portal
+    from .portal_loader import load_configured
 
     today = today_override(args.today) or dt.date.today()
     settings = _settings(args.config_file)
     # A shallow clone cannot show whether a date moved silently: that is a problem, not a
     # warning, or a pull request's check would pass while seeing nothing.
-    problems = check_portal(
-        settings.projects_dir,
-        today=today,
-        ledger=settings.ledger,
-        cache_dir=settings.cache_dir,
-        full_history=True,
-    )
+    problems = load_configured(settings, today=today, full_history=True).problems
     for problem in problems:
         print(problem)
     if problems:
@@ -179,14 +173,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_clients(args: argparse.Namespace) -> int:
     import json
 
-    from .portal_loader import load_portal
+    from .portal_loader import load_configured
     from .privacy import PrivacyError, client_folders
 
     today = today_override(args.today) or dt.date.today()
     settings = _settings(args.config_file)
-    loaded = load_portal(
-        settings.projects_dir, today=today, ledger=settings.ledger, cache_dir=settings.cache_dir
-    )
+    loaded = load_configured(settings, today=today)
     if loaded.problems or loaded.portal is None:
         for problem in loaded.problems:
             print(problem, file=sys.stderr)

@@ -30,7 +30,7 @@ from .build_settings import (
 from .commit_rules import RulesError, load_rules
 from .html_parts import esc
 from .i18n import texts_for
-from .portal_loader import LoadResult, load_portal
+from .portal_loader import LoadResult, load_configured
 from .search_language import search_settings
 from .site_cache import ProjectHistoryError, rendered_site
 from .site_content import ClientSite
@@ -58,13 +58,7 @@ def prepare(config: MkDocsConfig) -> BuildState:
     loaded = (config.extra.get("milepost") or {}).get(LOADED_PORTAL)
     if not isinstance(loaded, LoadResult):
         # A site is never published with a history cut short (a shallow clone): no ledger.
-        loaded = load_portal(
-            settings.projects_dir,
-            today=check_day,
-            ledger=settings.ledger,
-            cache_dir=settings.cache_dir,
-            full_history=True,
-        )
+        loaded = load_configured(settings, today=check_day, full_history=True)
     if loaded.problems or loaded.portal is None:
         listing = "\n".join(str(p) for p in loaded.problems)
         raise PluginError(

@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .model import (
     Absence,
@@ -43,6 +43,9 @@ from .validation import (
 )
 from .yaml_source import load_yaml_file
 
+if TYPE_CHECKING:
+    from .build_settings import BuildSettings
+
 log = logging.getLogger("mkdocs.plugins.milepost.portal_loader")
 
 CLIENT_FILE = "client.yml"
@@ -55,6 +58,18 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     # The git history of each project file, by (client slug, project slug): see plan_history.py.
     histories: dict[tuple[str, str], PlanHistory] = field(default_factory=dict)
+
+
+def load_configured(settings: BuildSettings, *, today: dt.date, full_history: bool = False) -> LoadResult:
+    """`load_portal` set up as mkdocs.yml's `extra.milepost` says (projects folder, ledger
+    repository, cache): what `check`, `clients`, `build` and each client's MkDocs build read."""
+    return load_portal(
+        settings.projects_dir,
+        today=today,
+        ledger=settings.ledger,
+        cache_dir=settings.cache_dir,
+        full_history=full_history,
+    )
 
 
 def check_portal(

@@ -23,7 +23,7 @@ from mkdocs.exceptions import Abort, MkDocsException
 
 from .build_settings import LOADED_PORTAL, SettingsError, read_mkdocs_config, settings_from_extra
 from .model import Client
-from .portal_loader import LoadResult, load_portal
+from .portal_loader import LoadResult, load_configured
 from .privacy import PrivacyError, client_folders, site_root_files
 from .site_protection import ProtectionError, protect_site, site_password
 from .validation import Problem, display_path
@@ -72,13 +72,7 @@ def build_clients(
     except SettingsError as err:
         raise BuildFailed(str(err)) from None
     # Checked as the builds will check it (ledger included), so no client starts on a bad portal.
-    loaded = load_portal(
-        settings.projects_dir,
-        today=today or dt.date.today(),
-        ledger=settings.ledger,
-        cache_dir=settings.cache_dir,
-        full_history=True,
-    )
+    loaded = load_configured(settings, today=today or dt.date.today(), full_history=True)
     if loaded.problems or loaded.portal is None:
         raise BuildFailed(problem_report(loaded.problems))
     slugs = select_clients([c.slug for c in loaded.portal.clients], clients)
