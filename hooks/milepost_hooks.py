@@ -10,7 +10,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from milepost.mkdocs_site import BuildState, add_files, escape_title, prepare
+from milepost.mkdocs.site import BuildState, add_files, escape_title, prepare
 
 _state: BuildState | None = None
 

@@ -61,16 +61,16 @@ from mkdocs import __version__ as mkdocs_version  # noqa: E402
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 
-from milepost import git_history  # noqa: E402
-from milepost.git_history import LOG_FORMAT, clear_memo, read_history  # noqa: E402
-from milepost.html_parts import esc  # noqa: E402
-from milepost.mkdocs_site import ASSETS, CSS_PATH, THEME_OVERRIDES, prepare  # noqa: E402
-from milepost.build_settings import settings_from_extra  # noqa: E402
-from milepost.commit_rules import load_rules  # noqa: E402
+from milepost.history import commits as git_history  # noqa: E402
+from milepost.history.commits import LOG_FORMAT, clear_memo, read_history  # noqa: E402
+from milepost.render.html import esc  # noqa: E402
+from milepost.mkdocs.site import ASSETS, CSS_PATH, THEME_OVERRIDES, prepare  # noqa: E402
+from milepost.load.settings import settings_from_extra  # noqa: E402
+from milepost.classify.rules import load_rules  # noqa: E402
 from milepost.model import RepositorySpec  # noqa: E402
-from milepost.portal_loader import load_configured  # noqa: E402
-from milepost.project_changes import project_changes  # noqa: E402
-from milepost.site_build import build_clients  # noqa: E402
+from milepost.load.portal import load_configured  # noqa: E402
+from milepost.classify.shown_work import project_changes  # noqa: E402
+from milepost.mkdocs.build import build_clients  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENT_SLUG = "bench-client"

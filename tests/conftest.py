@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo portal of this repository, built for every client into a temporary folder."""
-    from milepost.site_build import build_clients
+    from milepost.mkdocs.build import build_clients
 
     subprocess.run([sys.executable, str(ROOT / "scripts" / "make_demo_repos.py")], check=True, capture_output=True)
     site_dir = tmp_path_factory.mktemp("demo-site")

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from conftest import screenshot, serve_folder
 from gitrepo_factory import make_repo
-from milepost.site_build import build_clients
+from milepost.mkdocs.build import build_clients
 from portal_factory import make_portal
 
 pytestmark = pytest.mark.browser

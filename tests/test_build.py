@@ -15,7 +15,7 @@ import pytest
 from conftest import DEMO_TODAY, ROOT
 from gitrepo_factory import make_repo
 from milepost.cli import main as milepost
-from milepost.site_build import build_clients
+from milepost.mkdocs.build import build_clients
 from portal_factory import make_portal
 
 TODAY = dt.date(2026, 11, 24)

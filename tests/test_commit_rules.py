@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from milepost.commit_rules import (
+from milepost.classify.rules import (
     NO_RULE,
     RulesError,
     classify,

@@ -11,8 +11,8 @@ import xml.etree.ElementTree as ET
 import icalendar
 import pytest
 
-from milepost.feeds import atom_feed, ics_calendar
-from milepost.i18n import texts_for
+from milepost.publish.feeds import atom_feed, ics_calendar
+from milepost.render.i18n import texts_for
 from milepost.model import (
     Budget,
     ChangeRequest,
@@ -25,7 +25,7 @@ from milepost.model import (
     Task,
     WaitingItem,
 )
-from milepost.status_json import project_status, status_json_bytes
+from milepost.publish.status_json import project_status, status_json_bytes
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SCRIPT = "<script>alert(1)</script>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from milepost.forecast import (
+from milepost.status.forecast import (
     LONG_WINDOW_DAYS,
     NO_FORECAST_ALL_TASKS_DONE,
     NO_FORECAST_DONE,
@@ -17,12 +17,12 @@ from milepost.forecast import (
     pace,
     project_forecasts,
 )
-from milepost.health import AT_RISK, Signals, milestone_health
-from milepost.i18n import texts_for
+from milepost.status.health import AT_RISK, Signals, milestone_health
+from milepost.render.i18n import texts_for
 from milepost.model import Client, Milestone, Project, Task
-from milepost.project_outlook import ProjectOutlook
-from milepost.project_page import ProjectView, render_project_page
-from milepost.promise_words import forecast_html
+from milepost.status.outlook import ProjectOutlook
+from milepost.render.project_page import ProjectView, render_project_page
+from milepost.render.promise_words import forecast_html
 
 D = dt.date
 TODAY = D(2026, 11, 24)

@@ -26,8 +26,8 @@ from gitrepo_factory import (
     rev_list,
     shallow_clone,
 )
-from milepost import git_history
-from milepost.git_history import HistoryError, cache_file, cache_key, head_commit, parse_log, read_history
+from milepost.history import commits as git_history
+from milepost.history.commits import HistoryError, cache_file, cache_key, head_commit, parse_log, read_history
 from milepost.model import RepositorySpec
 
 WARSAW = dt.timezone(dt.timedelta(hours=1))
@@ -140,7 +140,7 @@ def test_include_keeps_only_commits_touching_those_paths(tmp_path: Path) -> None
 
 def test_include_matching_nothing_warns(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     repo = three_commits(tmp_path / "repo")
-    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.git_history"):
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.history.commits"):
         assert read_history(spec_for(repo, include=("scr/",))) == ()
     assert "scr/" in caplog.text and "include" in caplog.text
 
@@ -188,7 +188,7 @@ def test_git_dir_of_a_calling_hook_does_not_redirect_the_reading(
 def test_empty_repository_gives_empty_history(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     repo = init_repo(tmp_path / "empty")
     before = git_history.stats.git_log_runs
-    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.milepost.git_history"):
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.milepost.history.commits"):
         assert read_history(spec_for(repo), cache_dir=tmp_path / "cache") == ()
         assert read_history(spec_for(repo, branch="main")) == ()
     assert "no commits yet" in caplog.text

@@ -8,11 +8,11 @@ import re
 
 import markdown
 
-from milepost.glossary import Term, glossary_for, glossary_section, mark_terms
-from milepost.html_parts import esc, heading, html_block
-from milepost.i18n import texts_for
+from milepost.render.glossary import Term, glossary_for, glossary_section, mark_terms
+from milepost.render.html import esc, heading, html_block
+from milepost.render.i18n import texts_for
 from milepost.model import Client, Delay, Milestone, Project
-from milepost.project_page import ProjectView, render_project_page
+from milepost.render.project_page import ProjectView, render_project_page
 
 CLIENT = Client(
     slug="bakery", name="Bakery", language="pl", timezone="Europe/Warsaw",

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from milepost.health import (
+from milepost.status.health import (
     AT_RISK, DONE, LATE, ON_TRACK, PLANNED, milestone_health, next_milestone, project_health, project_progress,
 )
 from milepost.model import Delay, Milestone, Project, Task, WaitingItem

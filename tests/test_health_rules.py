@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 import yaml
-from milepost import forecast, health
-from milepost.forecast import Forecast
-from milepost.health import (
+from milepost.status import forecast
+from milepost.status import health
+from milepost.status.forecast import Forecast
+from milepost.status.health import (
     AT_RISK,
     DONE,
     LATE,
@@ -176,7 +177,7 @@ def test_project_judges_its_milestones_with_the_same_signals() -> None:
 
 
 def test_inactive_days_and_ledger_repo_come_from_mkdocs_yml(tmp_path: Path) -> None:
-    from milepost.build_settings import SettingsError, settings_from_extra
+    from milepost.load.settings import SettingsError, settings_from_extra
 
     config = str(tmp_path / "mkdocs.yml")
     plain = settings_from_extra(config, {"milepost": {}})
@@ -190,7 +191,7 @@ def test_inactive_days_and_ledger_repo_come_from_mkdocs_yml(tmp_path: Path) -> N
 
 
 def test_an_override_needs_an_allowed_state_and_a_written_reason(tmp_path: Path) -> None:
-    from milepost.portal_loader import load_portal
+    from milepost.load.portal import load_portal
 
     folder = tmp_path / "projects" / "acme"
     folder.mkdir(parents=True)
@@ -228,10 +229,10 @@ def test_an_override_needs_an_allowed_state_and_a_written_reason(tmp_path: Path)
 
 
 def test_the_client_reads_the_reason_of_a_state_set_by_hand() -> None:
-    from milepost.client_home import render_client_home
-    from milepost.i18n import texts_for
+    from milepost.render.client_home import render_client_home
+    from milepost.render.i18n import texts_for
     from milepost.model import Client
-    from milepost.project_page import ProjectView, render_project_page
+    from milepost.render.project_page import ProjectView, render_project_page
 
     english = texts_for("en")
     client = Client(slug="c", name="C")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gitrepo_factory import commit, git, make_repo
-from milepost import remote_repositories
+from milepost.history import remotes as remote_repositories
 from milepost.cli import main as milepost
 from portal_factory import make_portal
 

@@ -6,14 +6,14 @@ import datetime as dt
 
 import markdown
 
-from milepost.client_home import render_client_home
-from milepost.i18n import texts_for
+from milepost.render.client_home import render_client_home
+from milepost.render.i18n import texts_for
 from milepost.model import (
     Absence, Budget, ChangeRequest, Client, Contact, Delay, Milestone, Project, ShownChange, Task, WaitingItem,
 )
-from milepost.people import contacts_section
-from milepost.project_page import ProjectView, open_waiting, render_project_page
-from milepost.recent_work import weeks_of_work
+from milepost.render.contacts import contacts_section
+from milepost.render.project_page import ProjectView, open_waiting, render_project_page
+from milepost.status.recent_work import weeks_of_work
 
 D = dt.date
 EN = texts_for("en")
@@ -105,7 +105,7 @@ def test_client_home_lists_projects_and_what_is_waiting() -> None:
 
 
 def test_a_heading_stays_on_one_line_and_keeps_no_break_spaces() -> None:
-    from milepost.html_parts import heading
+    from milepost.render.html import heading
 
     line = heading(3, "Неделя 16–22 ноября 2026\u202fг.\nand\t *more*", "week")
     assert line == "### Неделя 16–22 ноября 2026\u202fг\\. and \\*more\\* {#week}\n\n"

@@ -14,12 +14,12 @@ import pytest
 
 from git_http_server import serve_git_over_http
 from gitrepo_factory import git, make_repo
-from milepost import remote_repositories
+from milepost.history import remotes as remote_repositories
 from milepost.cli import main as milepost
 from milepost.model import Client
-from milepost.privacy import PrivacyError, client_folders, derived_folder, path_secret
-from milepost.remote_repositories import parse_remote, token_variables
-from milepost.site_build import BuildFailed, build_clients
+from milepost.publish.privacy import PrivacyError, client_folders, derived_folder, path_secret
+from milepost.history.remotes import parse_remote, token_variables
+from milepost.mkdocs.build import BuildFailed, build_clients
 from portal_factory import make_portal
 
 TODAY = dt.date(2026, 11, 24)

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from gitrepo_factory import CommitSpec, commit, git, make_repo
-from milepost import git_history, project_changes as changes_module
-from milepost.commit_rules import load_rules
+from milepost.history import commits as git_history
+from milepost.classify import shown_work as changes_module
+from milepost.classify.rules import load_rules
 from milepost.model import Client, Milestone, Project, RepositorySpec
-from milepost.project_changes import entry_path, project_changes
+from milepost.classify.shown_work import entry_path, project_changes
 
 RULES = load_rules()
 CLIENT = Client(slug="acme", name="ACME Retail", language="en", timezone="Europe/Warsaw")

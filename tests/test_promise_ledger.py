@@ -19,12 +19,13 @@ import pytest
 import yaml
 from conftest import ROOT
 from gitrepo_factory import CommitSpec, commit, git, init_repo, shallow_clone
-from milepost import cli, plan_history
-from milepost.i18n import texts_for
-from milepost.plan_history import COMPLETE, NO_HISTORY, UNCOMMITTED, LedgerSource, read_plan_histories
-from milepost.portal_loader import check_portal, load_portal
-from milepost.promise_ledger import EXPLAINED, MOVED, UNAVAILABLE, PromiseChange, project_ledger
-from milepost.promise_words import ledger_html
+from milepost import cli
+from milepost.history import project_files as plan_history
+from milepost.render.i18n import texts_for
+from milepost.history.project_files import COMPLETE, NO_HISTORY, UNCOMMITTED, LedgerSource, read_plan_histories
+from milepost.load.portal import check_portal, load_portal
+from milepost.status.ledger import EXPLAINED, MOVED, UNAVAILABLE, PromiseChange, project_ledger
+from milepost.render.promise_words import ledger_html
 from portal_factory import make_portal
 
 D = dt.date
@@ -219,7 +220,7 @@ def test_a_portal_outside_git_is_a_warning_and_has_no_ledger(tmp_path: Path, cap
     (projects / "acme").mkdir(parents=True)
     (projects / "acme/client.yml").write_text(CLIENT, encoding="utf-8")
     (projects / "acme/shop.yml").write_text(project_text(pay("2026-12-20")), encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.plan_history"):
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.history.project_files"):
         loaded = load_portal(projects, today=TODAY)
     assert loaded.problems == []
     assert "is not in a git repository" in caplog.text and "built without that history" in caplog.text
@@ -228,7 +229,7 @@ def test_a_portal_outside_git_is_a_warning_and_has_no_ledger(tmp_path: Path, cap
     assert project_ledger(history, WARSAW, TODAY) == UNAVAILABLE
     # Said once per run, not once per project.
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.plan_history"):
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.history.project_files"):
         load_portal(projects, today=TODAY)
     assert caplog.text == ""
 
@@ -239,7 +240,7 @@ def test_a_missing_ledger_repository_is_a_warning(tmp_path: Path, caplog) -> Non
     (projects / "acme/client.yml").write_text(CLIENT, encoding="utf-8")
     (projects / "acme/shop.yml").write_text(project_text(pay("2026-12-20")), encoding="utf-8")
     source = LedgerSource(repository=tmp_path / "nowhere", root=tmp_path)
-    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.plan_history"):
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.history.project_files"):
         assert check_portal(projects, today=TODAY, ledger=source) == []
     assert "extra.milepost.ledger_repo" in caplog.text and "does not exist" in caplog.text
 
@@ -251,7 +252,7 @@ def test_a_shallow_clone_is_reported_and_never_shown_as_never_moved(tmp_path: Pa
         pay("2026-11-20", delay=delay("2026-12-12", "The provider changed.")))})
     clone = shallow_clone(repo, tmp_path / "ci-checkout")
     # Loading for `milepost clients` goes on, saying the dates could not be checked.
-    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.plan_history"):
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.history.project_files"):
         loaded = load_portal(clone / "projects", today=TODAY)
     assert loaded.problems == []
     assert "shallow clone" in caplog.text and "not checked against the history" in caplog.text
@@ -280,7 +281,7 @@ def test_check_on_a_shallow_clone_fails_with_the_fix(tmp_path: Path, capsys, mon
 
 
 def test_a_build_from_a_shallow_clone_stops_with_the_fix(tmp_path: Path) -> None:
-    from milepost.site_build import BuildFailed, build_clients
+    from milepost.mkdocs.build import BuildFailed, build_clients
 
     repo, _ = portal_repo(tmp_path / "portal")
     save(repo, "Plan", "2026-09-03T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-12-20"))})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from milepost.redaction import PATTERNS, PLACEHOLDER, host_allowed, redact
+from milepost.classify.redaction import PATTERNS, PLACEHOLDER, host_allowed, redact
 
 H = PLACEHOLDER
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
-from milepost.commit_rules import classify, load_rules
+from milepost.classify.rules import classify, load_rules
 from milepost.model import Commit
-from milepost.redaction import PATTERNS, redact
+from milepost.classify.redaction import PATTERNS, redact
 
 CORPUS_FILE = Path(__file__).parent / "golden" / "redaction" / "corpus.yml"
 CORPUS: list[dict[str, Any]] = yaml.safe_load(CORPUS_FILE.read_text(encoding="utf-8"))

@@ -15,8 +15,10 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from gitrepo_factory import CommitSpec, commit, make_repo
-from milepost import code_version, git_history, site_cache
-from milepost.site_build import build_clients
+from milepost.history import code_version
+from milepost.history import commits as git_history
+from milepost.publish import site_cache
+from milepost.mkdocs.build import build_clients
 from portal_factory import make_portal
 from test_build import CLIENT, PROJECT, commits_with
 

@@ -31,9 +31,9 @@ from milepost.model import (
     Task,
     WaitingItem,
 )
-from milepost.portal_loader import check_portal, load_portal
-from milepost.validation import SCHEMA_DIR, Problem, field_name, schema_messages
-from milepost.yaml_source import load_yaml_text
+from milepost.load.portal import check_portal, load_portal
+from milepost.load.checks import SCHEMA_DIR, Problem, field_name, schema_messages
+from milepost.load.yaml_source import load_yaml_text
 
 GOLDEN = Path(__file__).parent / "golden" / "validation"
 TODAY = dt.date(2026, 11, 20)

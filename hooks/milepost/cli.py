@@ -20,7 +20,7 @@ from pathlib import Path
 # mkdocs-material prints an end-of-life notice on every build unless this is set.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-from .build_settings import (  # noqa: E402
+from milepost.load.settings import (  # noqa: E402
     BuildSettings,
     SettingsError,
     read_mkdocs_config,
@@ -107,7 +107,7 @@ def _settings(config_file: Path) -> BuildSettings:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .portal_loader import load_configured
+    from milepost.load.portal import load_configured
 
     today = today_override(args.today) or dt.date.today()
     settings = _settings(args.config_file)
@@ -124,7 +124,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .site_build import BuildFailed, build_clients
+    from milepost.mkdocs.build import BuildFailed, build_clients
 
     site_dir = args.site_dir or args.config_file.resolve().parent / "site"
     try:
@@ -173,8 +173,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_clients(args: argparse.Namespace) -> int:
     import json
 
-    from .portal_loader import load_configured
-    from .privacy import PrivacyError, client_folders
+    from milepost.load.portal import load_configured
+    from milepost.publish.privacy import PrivacyError, client_folders
 
     today = today_override(args.today) or dt.date.today()
     settings = _settings(args.config_file)

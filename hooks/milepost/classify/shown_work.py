@@ -1,0 +1,155 @@
+"""From a project's repositories to what its client may read: history in, ShownChange out.
+
+Classifying and redacting a commit costs about a tenth of a millisecond; a large history has a
+hundred thousand. What a commit becomes depends only on the commit and on the project's
+settings (rules, milestone ids, language, allowed hosts, time zone) and Milepost's own code,
+so with `cache_dir` each project keeps its classified commits in `cache_dir/changes/`, and a
+later build classifies only commits it has not seen under the same settings: a new commit, or
+an edit to the project file that leaves those settings alone, costs almost nothing. When no
+repository moved either (same heads), the history is not even read again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from milepost.history.disk_cache import write_atomically
+from milepost.history.code_version import code_fingerprint
+from milepost.classify.rules import RuleSet, classify
+from milepost.history.commits import history_key, read_history
+from milepost.model import Client, Project, ShownChange
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+# Bump when the layout of a cache entry changes.
+FORMAT_VERSION = 2
+
+
+@dataclass
+class ChangeCacheStats:
+    """What this process classified and what it took from the cache; tests read it."""
+
+    classified: int = 0
+    reused: int = 0
+
+
+stats = ChangeCacheStats()
+
+
+def project_changes(
+    client: Client,
+    project: Project,
+    *,
+    rules: RuleSet,
+    cache_dir: Path | None,
+    heads: Sequence[str] | None = None,
+) -> tuple[ShownChange, ...]:
+    """Every commit of every repository of the project, classified and redacted, newest first.
+
+    A commit reachable from two repositories (a fork, a mirror) is counted once. `heads`: the
+    repositories' `history_key`s when the caller has them already.
+    Raises `git_history.HistoryError` with a message for the agency when a repository cannot
+    be read.
+    """
+    milestone_ids = frozenset(m.id for m in project.milestones)
+    allowed_hosts = tuple(getattr(client, "allowed_hosts", ()))
+    key = settings_key(rules, milestone_ids, client.language, allowed_hosts, client.timezone)
+    entry = entry_path(cache_dir, client.slug, project.slug) if cache_dir is not None else None
+    if entry is None:
+        heads = []
+    elif heads is None:
+        heads = [history_key(spec, cache_dir=cache_dir) for spec in project.repositories]
+    heads = list(heads)
+    known, known_heads = load_changes(entry, key) if entry is not None else ({}, None)
+    if entry is not None and known_heads == heads:
+        stats.reused += len(known)
+        return _shown(known.values())
+    seen: dict[str, ShownChange] = {}
+    for spec in project.repositories:
+        for commit in read_history(spec, cache_dir=cache_dir):
+            if commit.sha in seen:
+                continue
+            change = known.get(commit.sha)
+            if change is None:
+                change = classify(
+                    commit,
+                    rules,
+                    milestone_ids=milestone_ids,
+                    language=client.language,
+                    allowed_hosts=allowed_hosts,
+                    timezone=client.timezone,
+                )
+                stats.classified += 1
+            else:
+                stats.reused += 1
+            seen[commit.sha] = change
+    # Kept for exactly the commits read now: a force-pushed branch's lost commits go too.
+    if entry is not None:
+        store_changes(entry, key, heads, seen.values())
+    return _shown(seen.values())
+
+
+def _shown(changes: Iterable[ShownChange]) -> tuple[ShownChange, ...]:
+    """The changes the client may see, newest first."""
+    shown = [change for change in changes if change.kind != "hidden"]
+    shown.sort(key=lambda c: (c.date, c.sha), reverse=True)
+    return tuple(shown)
+
+
+def settings_key(
+    rules: RuleSet, milestone_ids: frozenset[str], language: str, allowed_hosts: tuple[str, ...], timezone: str
+) -> str:
+    """Everything besides the commit that decides what a commit becomes, as a digest."""
+    parts = (FORMAT_VERSION, code_fingerprint(), rules, sorted(milestone_ids), language, allowed_hosts, timezone)
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def entry_path(cache_dir: Path, client: str, project: str) -> Path:
+    return Path(cache_dir) / "changes" / f"{client}.{project}.json"
+
+
+def load_changes(path: Path, key: str) -> tuple[Mapping[str, ShownChange], list[str] | None]:
+    """The commits classified under `key`, by sha, and the history keys of the repositories
+    they were read at; ({}, None) when there are none (or the entry was made under other
+    settings, or is damaged: then they are classified again)."""
+    try:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return {}, None
+    except (OSError, ValueError) as err:
+        log.info("Ignoring unreadable change cache %s (%s); classifying again.", path, err)
+        return {}, None
+    try:
+        if data["format"] != FORMAT_VERSION or data["key"] != key:
+            return {}, None
+        heads = [str(head) for head in data["heads"]]
+        return {
+            sha: ShownChange(
+                kind=str(kind),
+                text=str(text),
+                date=dt.date.fromisoformat(day),
+                milestone=str(milestone),
+                sha=str(sha),
+                rule=str(rule),
+            )
+            for sha, kind, text, day, milestone, rule in data["changes"]
+        }, heads
+    except (KeyError, TypeError, ValueError) as err:
+        log.info("Ignoring damaged change cache %s (%s); classifying again.", path, err)
+        return {}, None
+
+
+def store_changes(path: Path, key: str, heads: list[str], changes: Iterable[ShownChange]) -> None:
+    data = {
+        "format": FORMAT_VERSION,
+        "key": key,
+        "heads": heads,
+        "changes": [[c.sha, c.kind, c.text, c.date.isoformat(), c.milestone, c.rule] for c in changes],
+    }
+    write_atomically(path, [json.dumps(data, ensure_ascii=False).encode("utf-8")], what="change cache")

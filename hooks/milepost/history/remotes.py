@@ -1,0 +1,465 @@
+"""Repositories given by URL: a cache of bare, partial clones, brought up to date on each build.
+
+The first build clones with `git clone --bare --filter=blob:none`: every commit and tree, no file
+contents, which is all a history needs and a fraction of a full clone. Later builds `git fetch`
+only what is new; branches are fetched with `+` refspecs, so a force-pushed branch simply
+replaces the old one. History is then read from the local bare repository like any other.
+
+Credentials come from the environment, never from the project files:
+- HTTPS: a token in `MILEPOST_TOKEN_<HOST>_<PATH>` (this repository) or `MILEPOST_TOKEN_<HOST>`
+  (every repository on that host), e.g. `MILEPOST_TOKEN_GITHUB_COM_ACME_WEBSHOP`. It reaches
+  git as an `http.<url>.extraHeader` set through GIT_CONFIG_* variables of the one git process:
+  not on a command line (visible to other users in `ps`), not in the cache's config file, not
+  in a URL.
+- SSH: whatever ssh finds (an ssh-agent, `GIT_SSH_COMMAND='ssh -i key'`), never prompting.
+Every message that quotes git is passed through `redact` first.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import fcntl
+import hashlib
+import logging
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import SplitResult, urlsplit
+
+from milepost.history.git_runner import git_environment
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+TOKEN_PREFIX = "MILEPOST_TOKEN_"
+TOKEN_USER = "x-access-token"  # what GitHub expects; `user:token` in the variable sets another
+MIRRORS = "remotes"  # folder under the cache folder
+# A repository fetched this recently in this process is not fetched again (a build reads the
+# same repository for several projects; `milepost serve` rebuilds on every save).
+FRESH_SECONDS = 300.0
+GIT_TIMEOUT_SECONDS = 1800
+
+_SCP_LIKE = re.compile(r"^(?:(?P<user>[^@/:]+)@)?(?P<host>[^@/:]+):(?P<path>(?!/)[^:].*)$")
+_SCHEMES = ("https", "http", "ssh", "git", "file")
+_AUTH_FAILURE = re.compile(
+    r"authentication failed|could not read (username|password)|terminal prompts disabled|"
+    r"error: 40[13]\b|http 40[13]\b|permission denied \(publickey|repository not found|"
+    r"access denied|invalid username or password",
+    re.IGNORECASE,
+)
+
+
+class RemoteError(Exception):
+    """A remote repository cannot be cloned or fetched. `repository` holds no credentials."""
+
+    def __init__(self, repository: str, detail: str) -> None:
+        self.repository = repository
+        self.detail = detail
+        super().__init__(f"repository {repository}: {detail}")
+
+
+@dataclass(frozen=True)
+class RemoteStats:
+    clones: int = 0
+    fetches: int = 0
+
+
+@dataclass(frozen=True)
+class Remote:
+    """A repository URL taken apart: what to show, what to name things after, how to log in."""
+
+    url: str  # as written (checked to hold no password)
+    display: str  # for messages: the URL without any user name
+    scheme: str  # https | http | ssh | git | file
+    host: str  # "" for file://
+    port: int | None
+    path: str  # the repository's path on the host, without a leading "/"
+
+    @property
+    def uses_token(self) -> bool:
+        return self.scheme in ("https", "http")
+
+    @property
+    def auth_scope(self) -> str:
+        """The URL prefix git's `http.<url>.*` settings are limited to: this repository."""
+        port = f":{self.port}" if self.port else ""
+        return f"{self.scheme}://{self.host}{port}/{self.path}"
+
+
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
+_stats = {"clones": 0, "fetches": 0}
+_synced: dict[Path, float] = {}
+_session_cache: tempfile.TemporaryDirectory[str] | None = None
+
+
+def stats() -> RemoteStats:
+    """How many clones and fetches this process ran (tests use it to see what happened)."""
+    return RemoteStats(**_stats)
+
+
+def clear_memo() -> None:
+    """Forget which repositories were fetched recently: the next read fetches again."""
+    _synced.clear()
+
+
+# --- public entry points ------------------------------------------------------------------------
+
+
+def parse_remote(url: str) -> Remote:
+    """Check a repository URL and take it apart. Raises `RemoteError` for a URL git cannot use
+    or that carries a password (which belongs in an environment variable, not in YAML)."""
+    text = url.strip()
+    scp = _SCP_LIKE.match(text) if "://" not in text else None
+    if scp:
+        return Remote(
+            url=text,
+            display=f"{scp['host']}:{scp['path']}",
+            scheme="ssh",
+            host=scp["host"].lower(),
+            port=None,
+            path=scp["path"].strip("/"),
+        )
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise RemoteError(_shown(text), "this is not a URL git can clone; fix `url:` in the project file.") from None
+    scheme = parts.scheme.lower()
+    if scheme not in _SCHEMES:
+        hint = (
+            "for a repository on this machine use `path:` instead of `url:`"
+            if not scheme or len(scheme) == 1  # "C:" on Windows, or no scheme at all
+            else f"use one of: {', '.join(s + '://' for s in _SCHEMES)}"
+        )
+        raise RemoteError(_shown(text), f"'{scheme or text}' is not a supported kind of URL; {hint}.")
+    if parts.password is not None:
+        raise RemoteError(
+            _shown(text),
+            "the URL holds a password or token. Remove it from the project file (and change that "
+            f"password: it is in the git history now) and set {token_variables(_without_userinfo(parts))[0]} "
+            "in the build's environment instead.",
+        )
+    if scheme in ("http", "https") and parts.username is not None:
+        # A token is often pasted where the user name goes: it would reach git's messages and
+        # the cached clone's config.
+        raise RemoteError(
+            _shown(text),
+            "the URL holds a user name (or a token written in its place). Remove it from the "
+            "project file (if it was a token, revoke it: it is in the git history now) and set "
+            f"{token_variables(_without_userinfo(parts))[0]} in the build's environment instead "
+            "(`user:token` there sets another user name).",
+        )
+    if scheme != "file" and not parts.hostname:
+        raise RemoteError(_shown(text), "the URL names no host; fix `url:` in the project file.")
+    path = parts.path.strip("/")
+    if not path:
+        raise RemoteError(_shown(text), "the URL names no repository; fix `url:` in the project file.")
+    return Remote(
+        url=text,
+        display=_shown(text),
+        scheme=scheme,
+        host=(parts.hostname or "").lower(),
+        port=port,
+        path=path,
+    )
+
+
+def token_variables(remote: Remote | SplitResult) -> tuple[str, ...]:
+    """The environment variables that may hold a token for this repository, most specific first:
+    `MILEPOST_TOKEN_<HOST>_<PATH>`, then `MILEPOST_TOKEN_<HOST>`. None for non-HTTP URLs."""
+    if isinstance(remote, SplitResult):
+        host, port, path = (remote.hostname or ""), remote.port, remote.path.strip("/")
+    else:
+        if not remote.uses_token:
+            return ()
+        host, port, path = remote.host, remote.port, remote.path
+    host_part = _variable_part(f"{host}_{port}" if port else host)
+    repo_part = _variable_part(re.sub(r"\.git$", "", path))
+    names = [f"{TOKEN_PREFIX}{host_part}_{repo_part}"] if repo_part else []
+    names.append(f"{TOKEN_PREFIX}{host_part}")
+    return tuple(names)
+
+
+def mirror_path(cache_dir: Path, remote: Remote) -> Path:
+    """Where the bare clone of `remote` lives: readable name plus a hash of the whole URL."""
+    digest = hashlib.sha256(remote.url.encode("utf-8")).hexdigest()[:12]
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", remote.path.rsplit("/", 1)[-1]).strip(".-") or "repository"
+    return Path(cache_dir) / MIRRORS / f"{name.removesuffix('.git')}-{digest}.git"
+
+
+def local_mirror(
+    url: str,
+    cache_dir: Path | None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    fresh_seconds: float = FRESH_SECONDS,
+) -> Path:
+    """The path of an up-to-date bare, blobless clone of `url`, cloning or fetching as needed.
+
+    `cache_dir` None keeps the clones in a temporary folder for this process only. Raises
+    `RemoteError` with a message for the agency (naming the repository, never a secret).
+    """
+    remote = parse_remote(url)
+    env = dict(os.environ if environ is None else environ)
+    if cache_dir is None:
+        cache_dir = _process_cache()
+    target = mirror_path(cache_dir, remote)
+    last = _synced.get(target)
+    if last is not None and time.monotonic() - last < fresh_seconds and target.is_dir():
+        return target
+    secrets = _secrets(remote, env)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(target.with_name(target.name + ".lock")):
+            if _is_mirror(target, env):
+                _fetch(remote, target, env, secrets)
+            else:
+                if target.exists():
+                    log.info("The cached clone of %s is damaged; cloning it again.", remote.display)
+                    shutil.rmtree(target)
+                _clone(remote, target, env, secrets)
+    except OSError as err:
+        raise RemoteError(
+            remote.display,
+            f"the cache folder {target.parent} cannot be written ({redact(str(err), secrets)}). "
+            "Check its permissions and free disk space, or delete it (it is only a cache).",
+        ) from None
+    _synced[target] = time.monotonic()
+    return target
+
+
+def redact(text: str, secrets: Sequence[str]) -> str:
+    """`text` without any of `secrets` and without passwords in URLs."""
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    text = re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*:[^/@\s]*@", r"\1***@", text)
+    # A user name in an http(s) URL may be a token written in its place.
+    return re.sub(r"(?i)\b(https?://)[^/@\s]+@", r"\1***@", text)
+
+
+# --- cloning and fetching -----------------------------------------------------------------------
+
+
+def _clone(remote: Remote, target: Path, env: dict[str, str], secrets: Sequence[str]) -> None:
+    # Clone next to the final place and rename: an interrupted clone never looks like a cache.
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.cloning-", dir=target.parent))
+    try:
+        log.info("Cloning %s (commits only, no file contents) into the cache.", remote.display)
+        _run_git(
+            remote,
+            ["clone", "--bare", "--filter=blob:none", "--no-tags", "--quiet", "--", remote.url, str(work / "repo")],
+            env,
+            secrets,
+            "could not be cloned",
+        )
+        repo = work / "repo"
+        # A bare clone fetches nothing on `git fetch` until told which refs to keep up to date;
+        # `+` lets a force-pushed branch replace the cached one.
+        _run_local(repo, ["config", "remote.origin.fetch", "+refs/heads/*:refs/heads/*"], env)
+        repo.rename(target)
+        _stats["clones"] += 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _fetch(remote: Remote, target: Path, env: dict[str, str], secrets: Sequence[str]) -> None:
+    log.info("Fetching new commits of %s.", remote.display)
+    _run_git(
+        remote,
+        ["-C", str(target), "fetch", "--prune", "--no-tags", "--quiet", "origin"],
+        env,
+        secrets,
+        "could not be fetched",
+    )
+    _stats["fetches"] += 1
+
+
+def _is_mirror(target: Path, env: dict[str, str]) -> bool:
+    if not (target / "HEAD").is_file():
+        return False
+    result = subprocess.run(
+        ["git", "-C", str(target), "rev-parse", "--is-bare-repository"],
+        capture_output=True,
+        env=_base_env(env),
+        stdin=subprocess.DEVNULL,
+    )
+    return result.returncode == 0 and result.stdout.strip() == b"true"
+
+
+def _run_local(repo: Path, args: list[str], env: dict[str, str]) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=_base_env(env))
+
+
+def _run_git(remote: Remote, args: list[str], env: dict[str, str], secrets: Sequence[str], what: str) -> None:
+    command_env = _command_env(remote, env)
+    try:
+        result = subprocess.run(
+            ["git", *args],
+            capture_output=True,
+            env=command_env,
+            stdin=subprocess.DEVNULL,
+            timeout=GIT_TIMEOUT_SECONDS,
+        )
+    except FileNotFoundError:
+        raise RemoteError(remote.display, "git could not be started. Install git and put it on PATH.") from None
+    except subprocess.TimeoutExpired:
+        raise RemoteError(
+            remote.display,
+            f"{what}: git was still busy after {GIT_TIMEOUT_SECONDS // 60} minutes. Check the "
+            "network and that the server answers; the next build starts again.",
+        ) from None
+    if result.returncode != 0:
+        said = redact(result.stderr.decode("utf-8", errors="replace"), secrets)
+        raise RemoteError(remote.display, _failure(remote, env, what, said))
+
+
+def _failure(remote: Remote, env: Mapping[str, str], what: str, said: str) -> str:
+    lines = [line.strip() for line in said.strip().splitlines() if line.strip()]
+    quoted = f" (git said: {' '.join(lines[-2:])})" if lines else ""
+    if "host key verification failed" in said.lower():
+        return (
+            f"{what}: ssh does not know the server's host key{quoted}. Add it to the build's "
+            f"known_hosts once, e.g. `ssh-keyscan {remote.host} >> ~/.ssh/known_hosts`, after "
+            "checking its fingerprint."
+        )
+    if _AUTH_FAILURE.search(said):
+        if remote.scheme == "ssh":
+            return (
+                f"{what}: the server refused the SSH login{quoted}. Give the build a key that may "
+                "read this repository (a read-only deploy key): load it into ssh-agent, or set "
+                "GIT_SSH_COMMAND='ssh -i /path/to/key -o IdentitiesOnly=yes'."
+            )
+        names = token_variables(remote)
+        used = _token_variable(remote, env)
+        if used:
+            return (
+                f"{what}: the server refused the token in {used}{quoted}. Check that it is "
+                "spelled right, has not expired, and may read this repository."
+            )
+        if names:
+            return (
+                f"{what}: the server asks for a login and no token is set{quoted}. Set "
+                f"{names[0]} (this repository) or {names[-1]} (every repository on {remote.host}) "
+                "to a read-only access token; in CI, pass it from a secret."
+            )
+    return (
+        f"{what}{quoted}. Check that the URL in the project file is right, that the server "
+        "can be reached from this machine, and that the repository still exists."
+    )
+
+
+# --- credentials and environment ------------------------------------------------------------
+
+
+def _token_variable(remote: Remote, env: Mapping[str, str]) -> str:
+    """The name of the first token variable that is set, or ""."""
+    for name in token_variables(remote):
+        if env.get(name, "").strip():
+            return name
+    return ""
+
+
+def _secrets(remote: Remote, env: Mapping[str, str]) -> list[str]:
+    """Every form in which this repository's credentials could show up in git's output."""
+    name = _token_variable(remote, env)
+    if not name:
+        return []
+    value = env[name].strip()
+    return [value, _basic(value), *value.split(":", 1)[1:]]
+
+
+def _basic(value: str) -> str:
+    user, separator, token = value.partition(":")
+    credentials = f"{user}:{token}" if separator else f"{TOKEN_USER}:{value}"
+    return base64.b64encode(credentials.encode("utf-8")).decode("ascii")
+
+
+def _base_env(env: Mapping[str, str]) -> dict[str, str]:
+    # Never pointed at another repository; never waiting for someone to type a password.
+    clean = git_environment(env)
+    clean["GCM_INTERACTIVE"] = "never"
+    clean.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes -o ConnectTimeout=30")
+    for name in [n for n in clean if n.startswith(TOKEN_PREFIX)]:
+        del clean[name]  # git never needs them; one less place for a token to travel
+    return clean
+
+
+def _command_env(remote: Remote, env: Mapping[str, str]) -> dict[str, str]:
+    command_env = _base_env(env)
+    settings = [
+        # Give up on a stalled connection instead of hanging the build for hours.
+        ("http.lowSpeedLimit", "1000"),
+        ("http.lowSpeedTime", "60"),
+    ]
+    name = _token_variable(remote, env)
+    if name and remote.uses_token and remote.scheme == "http" and remote.host not in _LOOPBACK:
+        raise RemoteError(
+            remote.display,
+            f"{name} is set, but the URL is plain http://: the token would cross the network "
+            "readable by anyone on the way. Use the https:// address of the repository.",
+        )
+    if name and remote.uses_token:
+        header = f"Authorization: Basic {_basic(env[name].strip())}"
+        settings.append((f"http.{remote.auth_scope}.extraHeader", header))
+    # GIT_CONFIG_COUNT/KEY/VALUE pass settings to this git process only; keep any the
+    # environment already has.
+    try:
+        count = int(command_env.get("GIT_CONFIG_COUNT", "0"))
+    except ValueError:
+        count = 0
+    for key, value in settings:
+        command_env[f"GIT_CONFIG_KEY_{count}"] = key
+        command_env[f"GIT_CONFIG_VALUE_{count}"] = value
+        count += 1
+    command_env["GIT_CONFIG_COUNT"] = str(count)
+    return command_env
+
+
+# --- small helpers ----------------------------------------------------------------------------
+
+
+def _variable_part(text: str) -> str:
+    return re.sub(r"[^A-Z0-9]+", "_", text.upper()).strip("_")
+
+
+def _without_userinfo(parts: SplitResult) -> SplitResult:
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return parts._replace(netloc=host)
+
+
+def _shown(url: str) -> str:
+    """A URL fit for messages and logs: no user name, no password."""
+    if "://" not in url:
+        scp = _SCP_LIKE.match(url)
+        return f"{scp['host']}:{scp['path']}" if scp else url
+    try:
+        parts = urlsplit(url)
+        return _without_userinfo(parts).geturl() if parts.netloc else url
+    except ValueError:
+        return redact(url, [])
+
+
+def _process_cache() -> Path:
+    global _session_cache
+    if _session_cache is None:
+        _session_cache = tempfile.TemporaryDirectory(prefix="milepost-remotes-")
+    return Path(_session_cache.name)
+
+
+@contextlib.contextmanager
+def _locked(lock_file: Path) -> Iterator[None]:
+    """One process at a time clones or fetches a repository (a build next to `milepost serve`)."""
+    with open(lock_file, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

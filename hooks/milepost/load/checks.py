@@ -1,0 +1,503 @@
+"""Checks of client.yml and <project>.yml files, as plain problems with a file and a line.
+
+Two passes per file: the JSON Schema (the same schemas editors use, in `schemas/`), with
+jsonschema's messages turned into plain ones, then the checks a schema cannot express
+(real calendar dates, unique ids, late milestones that say nothing about it, paths on disk,
+time zones). Every problem of a file is reported, never only the first.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import difflib
+import json
+import logging
+import os
+import re
+import zoneinfo
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from milepost.load.yaml_source import PathKey, YamlDocument
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+SCHEMA_DIR = Path(__file__).parent.parent / "schemas"
+CLIENT_SCHEMA = "client.schema.json"
+PROJECT_SCHEMA = "project.schema.json"
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9-]+$")
+_DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing to fix, printed as `path:line: field: message`.
+
+    `line` is 1-based; 0 means the problem is about a file or folder as a whole (then the line
+    part is left out). `field` is a dotted path like `milestones[1].due`, or "" for the file.
+    """
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line > 0 else self.path
+        if self.field:
+            return f"{where}: {self.field}: {self.message}"
+        return f"{where}: {self.message}"
+
+
+def display_path(path: Path) -> str:
+    """How a path appears in messages: relative to the working directory when inside it."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(absolute)
+
+
+def field_name(path: PathKey) -> str:
+    """`("milestones", 1, "due")` -> `milestones[1].due`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif _IDENTIFIER.match(part):
+            text += f".{part}" if text else part
+        else:
+            text += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return text
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A `YYYY-MM-DD` string as a date; None for anything else (already reported by the schema)."""
+    if not isinstance(value, str) or not _DATE_SHAPE.match(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    with (SCHEMA_DIR / name).open(encoding="utf-8") as handle:
+        schema: dict[str, Any] = json.load(handle)
+    return schema
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+# --- whole files ------------------------------------------------------------------------------
+
+
+def client_problems(document: YamlDocument, *, source: str) -> list[Problem]:
+    """Every problem of one client.yml (`source`: its path as shown in messages)."""
+    report = _Report(source, document)
+    if _structure_problems(report, document, CLIENT_SCHEMA, "name, language and timezone"):
+        return report.sorted()
+    data = document.data
+    timezone = data.get("timezone")
+    if isinstance(timezone, str) and timezone:
+        _check_timezone(report, timezone)
+    for c, contact in _items(data, "contacts"):
+        for a, absence in _items(contact, "away"):
+            start, end = parse_date(absence.get("from")), parse_date(absence.get("to"))
+            if start and end and end < start:
+                report.add(
+                    ("contacts", c, "away", a, "to"),
+                    f"the last day away ({end}) is before the first day ({start}); swap or fix them",
+                )
+    _check_commit_rules(report, data)
+    return report.sorted()
+
+
+_RULE_LABEL = re.compile(r"^commit_rules, rule \d+(?: \('.*?'\))?: ")
+
+
+def _check_commit_rules(report: _Report, data: dict[str, Any]) -> None:
+    """What the schema cannot see in a client's `commit_rules`: regexes, headings, unique names."""
+    from milepost.classify.rules import (  # the rules module is not needed otherwise
+        RulesError,
+        load_rules,
+    )
+
+    rules = data.get("commit_rules")
+    if not isinstance(rules, list):
+        return
+    names: dict[str, int] = {}
+    for index, rule in enumerate(rules):
+        prefix = f"commit_rules[{index}]"
+        if any(p.field == prefix or p.field.startswith((prefix + ".", prefix + "[")) for p in report.problems):
+            continue  # the schema already said what is wrong with this rule
+        name = str(rule.get("name", "")).strip() if isinstance(rule, dict) else ""
+        if name in names:
+            report.add(
+                ("commit_rules", index, "name"),
+                f"'{name}' is already the name of rule {names[name] + 1}; give every rule its own name",
+            )
+        elif name:
+            names[name] = index
+        try:
+            load_rules([rule])
+        except RulesError as err:
+            field, _, problem = _RULE_LABEL.sub("", str(err)).partition(": ")
+            path = ("commit_rules", index, *field.split(".")) if problem else ("commit_rules", index)
+            report.add(path, problem or field)
+
+
+def project_problems(document: YamlDocument, *, source: str, folder: Path, today: dt.date) -> list[Problem]:
+    """Every problem of one <project>.yml; `folder` is the file's folder (for repository paths)."""
+    report = _Report(source, document)
+    if _structure_problems(report, document, PROJECT_SCHEMA, "name"):
+        return report.sorted()
+    data = document.data
+    _check_repositories(report, data, folder)
+    ids = _check_milestones(report, data, today)
+    _check_waiting(report, data, ids, today)
+    _check_unique(report, data, "changes", "id", "change request id")
+    return report.sorted()
+
+
+def source_problems(document: YamlDocument, source: str) -> list[Problem]:
+    """Problems in the YAML text itself: syntax errors, duplicate keys, unsupported tags."""
+    return [Problem(source, issue.line, field_name(issue.path), issue.message) for issue in document.issues]
+
+
+class _Report:
+    def __init__(self, source: str, document: YamlDocument) -> None:
+        self.source = source
+        self.document = document
+        self.problems: set[Problem] = set(source_problems(document, source))
+
+    def add(self, path: PathKey, message: str, *, line: int | None = None) -> None:
+        where = self.document.line_of(path) if line is None else line
+        self.problems.add(Problem(self.source, where, field_name(path), message))
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self.problems)
+
+
+def _structure_problems(report: _Report, document: YamlDocument, schema: str, needed: str) -> bool:
+    """Schema problems; True when the file is too broken for the semantic checks."""
+    if not document.parsed:
+        return True
+    if document.data is None:
+        report.add((), f"the file is empty; it needs at least {needed}", line=1)
+        return True
+    if not isinstance(document.data, dict):
+        report.add((), f"expected `key: value` lines (like `name: ...`), got {_describe(document.data)}")
+        return True
+    for path, message in schema_messages(document.data, schema):
+        report.add(path, message)
+    return False
+
+
+# --- schema errors in plain words -------------------------------------------------------------
+
+
+def schema_messages(data: Any, schema: str) -> list[tuple[PathKey, str]]:
+    """Validate `data` against a schema in `schemas/`: (path, plain message) for every error."""
+    errors = list(_validator(schema).iter_errors(data))
+    # A value of the wrong shape fails both `pattern` and `format`: say it once.
+    shape_errors = {tuple(e.absolute_path) for e in errors if e.validator in ("type", "pattern")}
+    messages: list[tuple[PathKey, str]] = []
+    suggested: set[PathKey] = set()  # missing keys already named by a did-you-mean
+    for error in errors:
+        path: PathKey = tuple(error.absolute_path)
+        if error.validator == "format" and path in shape_errors:
+            continue
+        if error.validator == "additionalProperties":
+            for key, message, meant in _unknown_keys(error):
+                messages.append((path + (key,), message))
+                if meant:
+                    suggested.add(path + (meant,))
+            continue
+        if error.validator == "required":
+            for key in _missing_keys(error):
+                messages.append((path + (key,), f"required field '{key}' is missing"))
+            continue
+        messages.append((path, _plain_message(error)))
+    # `titel:` instead of `title:` is one mistake: the did-you-mean says what to do.
+    return [
+        (path, message)
+        for path, message in messages
+        if not (message.startswith("required field") and path in suggested)
+    ]
+
+
+def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, str, str | None]]:
+    allowed = sorted(error.schema.get("properties", {}))
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    for key in instance:
+        if key in allowed:
+            continue
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        if close and close[0] not in instance:
+            yield key, f"unknown key '{key}'; did you mean '{close[0]}'?", close[0]
+        elif close:
+            yield key, f"unknown key '{key}'; did you mean '{close[0]}'? (that is set too: remove one)", None
+        else:
+            yield key, f"unknown key '{key}'; allowed keys here: {', '.join(allowed)}", None
+
+
+def _missing_keys(error: ValidationError) -> list[str]:
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    return [key for key in error.validator_value if key not in instance]
+
+
+def _plain_message(error: ValidationError) -> str:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    value = error.instance
+    kind = error.validator
+    if kind == "type":
+        return _type_message(schema, value)
+    if kind == "pattern":
+        wanted = schema.get("patternErrorMessage") or f"text matching {schema.get('pattern')}"
+        if list(error.absolute_path)[-1:] == ["password_env"]:
+            # Someone may have written the password itself here: never print it in a CI log.
+            return f"expected {wanted} (the value is not shown: write the variable's name, never the password)"
+        return f"expected {wanted}, got {_describe(value)}"
+    if kind == "format" and schema.get("format") == "date":
+        return _not_a_real_date(str(value))
+    overridden = list(error.absolute_path)[-2:] == ["health_override", "state"]
+    if kind == "enum" and overridden and value in _DATED_STATES:
+        return f"'{value}' cannot be set by hand: {_DATED_STATES[value]}; here use planned, on_track or at_risk"
+    if kind == "enum":
+        allowed = [str(option) for option in error.validator_value]
+        message = f"must be one of: {', '.join(allowed)}; got {_describe(value)}"
+        close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.5)
+        return message + (f" - did you mean '{close[0]}'?" if close else "")
+    if kind == "minLength":
+        return "must not be empty"
+    if kind == "minimum":
+        return f"must be {error.validator_value} or more, got {value}"
+    if kind == "exclusiveMinimum":
+        return f"must be more than {error.validator_value}, got {value}"
+    if kind == "oneOf" and isinstance(value, dict) and {"path", "url"} & set(schema.get("properties", {})):
+        if "path" in value and "url" in value:
+            return "give either `path` or `url`, not both"
+        return "needs `path: ../folder` (a local repository) or `url: https://...` (cloned)"
+    return error.message
+
+
+# States that follow from the dates, never from `health_override` (see docs/health.md).
+_DATED_STATES = {
+    "late": "a late milestone needs `delay: {reason, plan, due}`",
+    "done": "set the milestone's `done:` date",
+}
+
+_TYPE_WORDS = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "yes or no",
+    "array": "a list (`- item` lines or [a, b])",
+    "object": "`key: value` entries",
+}
+
+
+def _type_message(schema: dict[str, Any], value: Any) -> str:
+    expected = schema.get("type")
+    types = [expected] if isinstance(expected, str) else [t for t in expected or () if t != "null"]
+    if schema.get("format") == "date":
+        return f"expected a date like 2026-12-15 (YYYY-MM-DD), got {_describe(value)}"
+    words = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+    message = f"expected {words}, got {_describe(value)}"
+    if "string" in types and isinstance(value, (bool, int, float)):
+        message += "; put it in quotes to keep it as text"
+    return message
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (the value is empty)"
+    if isinstance(value, bool):
+        return f"{'yes' if value else 'no'} (YAML reads yes/no/true/false/on/off as a truth value)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "`key: value` entries"
+    return repr(value)
+
+
+def _not_a_real_date(text: str) -> str:
+    year, month, day = (int(part) for part in text.split("-"))
+    if not 1 <= month <= 12:
+        why = f"there is no month {month}"
+    elif day < 1 or day > calendar.monthrange(year, month)[1]:
+        why = f"{calendar.month_name[month]} {year} has no day {day}"
+    else:  # year 0: Python's dates start at year 1
+        why = f"there is no year {year}"
+    return f"'{text}' is not a real date ({why}); use YYYY-MM-DD"
+
+
+# --- what a schema cannot say -----------------------------------------------------------------
+
+
+def _items(data: Any, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(index, entry) for the mapping entries of list `data[key]`; anything else is skipped."""
+    values = data.get(key) if isinstance(data, dict) else None
+    if isinstance(values, list):
+        for index, entry in enumerate(values):
+            if isinstance(entry, dict):
+                yield index, entry
+
+
+def _check_timezone(report: _Report, name: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(name)
+        return
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    zones = sorted(zoneinfo.available_timezones())
+    close = difflib.get_close_matches(name, zones, n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else "use an IANA name like Europe/Warsaw"
+    report.add(("timezone",), f"unknown time zone '{name}'; {hint}")
+
+
+def _check_repositories(report: _Report, data: dict[str, Any], folder: Path) -> None:
+    from milepost.history.remotes import (  # only for `url:` entries
+        RemoteError,
+        parse_remote,
+    )
+
+    for index, repository in _items(data, "repositories"):
+        url = repository.get("url")
+        if isinstance(url, str) and url and "path" not in repository:
+            try:
+                parse_remote(url)  # a URL git cannot use, or one holding a password
+            except RemoteError as err:
+                report.add(("repositories", index, "url"), err.detail)
+        path = repository.get("path")
+        if not isinstance(path, str) or not path or "url" in repository:
+            continue
+        resolved = (folder / path).resolve()
+        shown = display_path(resolved)
+        if not resolved.exists():
+            report.add(
+                ("repositories", index, "path"),
+                f"folder not found: {shown}; fix the path (it is relative to this file's folder), "
+                "or, for the demo portal, create the demo repositories: python scripts/make_demo_repos.py",
+            )
+        elif not resolved.is_dir():
+            report.add(
+                ("repositories", index, "path"), f"{shown} is a file; `path` must name the repository's folder"
+            )
+
+
+def _check_milestones(report: _Report, data: dict[str, Any], today: dt.date) -> set[str]:
+    """Milestone checks; returns the ids of the project's milestones."""
+    first_line: dict[str, int] = {}
+    for index, milestone in _items(data, "milestones"):
+        here = ("milestones", index)
+        ident = milestone.get("id")
+        if isinstance(ident, str):
+            if ident in first_line:
+                report.add(
+                    here + ("id",),
+                    f"milestone id '{ident}' is used twice (first on line {first_line[ident]}); "
+                    "ids must be unique in the project",
+                )
+            else:
+                first_line[ident] = report.document.line_of(here + ("id",))
+        due = parse_date(milestone.get("due"))
+        done = parse_date(milestone.get("done"))
+        start = parse_date(milestone.get("start"))
+        if done and done > today:
+            report.add(here + ("done",), _future(done, today, "the milestone is finished"))
+        if start and due and start > due:
+            report.add(here + ("start",), f"work starts ({start}) after the due date ({due})")
+        for t, task in _items(milestone, "tasks"):
+            task_done = parse_date(task.get("done"))
+            if task_done and task_done > today:
+                report.add(here + ("tasks", t, "done"), _future(task_done, today, "the task is finished"))
+        delay = milestone.get("delay")
+        if due is None or done is not None:
+            if isinstance(delay, dict) and due:
+                _check_delay_date(report, here, delay, due)
+            continue
+        if delay is None:
+            if today > due:
+                report.add(
+                    here,
+                    f"'{ident}' was due {due} and is not done: add `delay: {{reason, plan, due}}` "
+                    "saying why, what happens now and the new date (or set `done:` if it is finished)",
+                )
+            continue
+        if not isinstance(delay, dict):
+            continue
+        new_due = parse_date(delay.get("due"))
+        if new_due and today > new_due:
+            report.add(
+                here + ("delay", "due"),
+                f"the new date {new_due} has passed too and '{ident}' is not done: update the delay "
+                "(reason, plan and a new due date) or set `done:` if it is finished",
+            )
+        _check_delay_date(report, here, delay, due)
+    return set(first_line)
+
+
+def _check_delay_date(report: _Report, here: PathKey, delay: dict[str, Any], due: dt.date) -> None:
+    new_due = parse_date(delay.get("due"))
+    if new_due and new_due <= due:
+        report.add(
+            here + ("delay", "due"),
+            f"the new date ({new_due}) must be later than the milestone's `due` ({due}); "
+            "keep `due` as first promised and put the new date here",
+        )
+
+
+def _check_waiting(report: _Report, data: dict[str, Any], ids: set[str], today: dt.date) -> None:
+    for index, item in _items(data, "waiting_on_client"):
+        here = ("waiting_on_client", index)
+        done = parse_date(item.get("done"))
+        if done and done > today:
+            report.add(here + ("done",), _future(done, today, "the client delivered it"))
+        wanted = item.get("milestone")
+        if not isinstance(wanted, str) or not wanted or wanted in ids:
+            continue
+        close = difflib.get_close_matches(wanted, sorted(ids), n=1, cutoff=0.6)
+        if close:
+            hint = f"did you mean '{close[0]}'?"
+        elif ids:
+            hint = f"milestone ids here: {', '.join(sorted(ids))}"
+        else:
+            hint = "this project has no milestones"
+        report.add(here + ("milestone",), f"no milestone with id '{wanted}' in this project; {hint}")
+
+
+def _check_unique(report: _Report, data: dict[str, Any], key: str, field: str, what: str) -> None:
+    first_line: dict[str, int] = {}
+    for index, entry in _items(data, key):
+        value = entry.get(field)
+        if not isinstance(value, str):
+            continue
+        if value in first_line:
+            report.add(
+                (key, index, field),
+                f"{what} '{value}' is used twice (first on line {first_line[value]}); make it unique",
+            )
+        else:
+            first_line[value] = report.document.line_of((key, index, field))
+
+
+def _future(day: dt.date, today: dt.date, when: str) -> str:
+    return f"{day} is in the future (today is {today}); set it on the day {when}"

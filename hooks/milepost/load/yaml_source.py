@@ -1,0 +1,233 @@
+"""Safe YAML reading that remembers where every key and value was written.
+
+PyYAML's own loader loses line numbers and turns unquoted dates into `datetime.date` (and
+crashes on `2026-13-01`). Milepost needs both: every problem it reports names a line, and a bad
+date must be a problem on that line, not a traceback. So the text is only *composed* into nodes
+by PyYAML's SafeLoader, and plain Python values are built here:
+
+- mappings become dicts with string keys, sequences lists, scalars str/int/float/bool/None;
+- timestamps stay strings (callers parse `YYYY-MM-DD` themselves);
+- `lines` maps a path such as `("milestones", 0, "due")` to the 1-based line of that entry
+  (for a mapping entry, the line of its key; for a list item, the line where the item starts);
+- duplicate keys, unsupported tags and syntax errors are returned as `issues`, never raised.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+PathKey = tuple[str | int, ...]
+
+_TAG = "tag:yaml.org,2002:"
+_MERGE_TAG = _TAG + "merge"
+# Scalar tags the SafeLoader resolves by itself; timestamps are deliberately left as text.
+_PLAIN_SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null")}
+_TIMESTAMP_TAG = _TAG + "timestamp"
+
+# PyYAML's messages (matched by their start), with a hint an agency member can act on.
+_SYNTAX_HINTS = (
+    ("mapping values are not allowed here", "check the indentation, and put text containing ': ' in quotes"),
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("expected <block end>", "check the indentation: entries at the same level must line up"),
+    ("expected ',' or ']'", "a '[' is not closed"),
+    ("expected ',' or '}'", "a '{' is not closed"),
+    ("found unexpected end of stream", "a quote is not closed"),
+    ("found undefined alias", "there is no anchor (&name) with this name above it"),
+    ("could not find expected ':'", "each entry needs `key: value`; check the line above too"),
+    ("but found another document", "keep one document per file: remove the extra `---`"),
+)
+# libyaml composes about ten times faster than PyYAML's Python parser (the same nodes, with
+# the same line marks); PyYAML built without libyaml falls back to the Python parser.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Aliases can repeat a subtree many times ("billion laughs"); a portal file is far smaller.
+MAX_VALUES = 200_000
+
+
+@dataclass(frozen=True)
+class SourceIssue:
+    """Something wrong in the YAML text itself, at a 1-based line."""
+
+    line: int
+    path: PathKey
+    message: str
+
+
+@dataclass
+class YamlDocument:
+    data: Any  # None for an empty document, or when the text could not be parsed
+    lines: dict[PathKey, int] = field(default_factory=dict)
+    issues: list[SourceIssue] = field(default_factory=list)
+    parsed: bool = True  # False after a syntax error: `data` is then meaningless
+
+    def line_of(self, path: PathKey) -> int:
+        """The line of `path`, or of its nearest ancestor that has one (1 at worst)."""
+        probe = tuple(path)
+        while probe:
+            if probe in self.lines:
+                return self.lines[probe]
+            probe = probe[:-1]
+        return self.lines.get((), 1)
+
+
+def load_yaml_text(text: str) -> YamlDocument:
+    """Parse `text` (one YAML document) into plain values with a line for every path."""
+    try:
+        try:
+            root = yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            # libyaml words its errors differently; the pure-Python parser gives the messages
+            # (and positions) the hints below are written for.
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as err:
+        return YamlDocument(data=None, issues=[_syntax_issue(err)], parsed=False)
+    except yaml.YAMLError as err:  # errors without a position (rare: reader errors)
+        return YamlDocument(data=None, issues=[SourceIssue(1, (), f"not valid YAML: {err}")], parsed=False)
+    document = YamlDocument(data=None)
+    if root is None:
+        return document
+    builder = _Builder(document)
+    document.data = builder.value(root, (), root.start_mark.line + 1)
+    return document
+
+
+def load_yaml_file(path: Path) -> YamlDocument:
+    """Read and parse a UTF-8 YAML file; unreadable files become an issue on line 1."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        line = _line_at(path.read_bytes(), err.start)
+        issue = SourceIssue(line, (), "the file is not UTF-8 text; save it as UTF-8")
+        return YamlDocument(data=None, issues=[issue], parsed=False)
+    except OSError as err:
+        return YamlDocument(
+            data=None, issues=[SourceIssue(1, (), f"cannot read the file ({err.strerror})")], parsed=False
+        )
+    return load_yaml_text(text)
+
+
+def _line_at(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def _syntax_issue(err: yaml.MarkedYAMLError) -> SourceIssue:
+    mark = err.problem_mark or err.context_mark
+    line = mark.line + 1 if mark is not None else 1
+    problem = (err.problem or err.context or "syntax error").strip()
+    message = f"YAML syntax error: {problem}"
+    for start, hint in _SYNTAX_HINTS:
+        if problem.startswith(start):
+            message += f" ({hint})"
+            break
+    return SourceIssue(line, (), message)
+
+
+class _Builder:
+    """Turns composed nodes into plain values, filling the document's line map and issues."""
+
+    def __init__(self, document: YamlDocument) -> None:
+        self.document = document
+        self.scalars = SafeConstructor()
+        self.building: set[int] = set()  # ids of collection nodes being built: catches `&a [*a]`
+        self.count = 0
+        self.too_big = False
+
+    def value(self, node: Node, path: PathKey, line: int) -> Any:
+        self.document.lines.setdefault(path, line)
+        self.count += 1
+        if self.count > MAX_VALUES:
+            if not self.too_big:
+                self.too_big = True
+                self._issue(node, path, "the file expands to too many values (aliases repeated too often)")
+            return None
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, path)
+        if id(node) in self.building:
+            self._issue(node, path, "an alias refers to the list or mapping it is part of")
+            return None
+        self.building.add(id(node))
+        try:
+            if isinstance(node, MappingNode):
+                return self._mapping(node, path)
+            return [
+                self.value(item, path + (index,), item.start_mark.line + 1)
+                for index, item in enumerate(node.value)
+            ]
+        finally:
+            self.building.discard(id(node))
+
+    def _scalar(self, node: Node, path: PathKey) -> Any:
+        assert isinstance(node, ScalarNode)
+        if node.tag == _TIMESTAMP_TAG:
+            return node.value
+        if node.tag in _PLAIN_SCALAR_TAGS:
+            try:
+                return self.scalars.construct_object(node)
+            except (ConstructorError, ValueError):
+                return node.value
+        self._issue(node, path, f"YAML tag '{node.tag}' is not supported here; remove it")
+        return node.value
+
+    def _mapping(self, node: MappingNode, path: PathKey) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in self._entries(node, path):
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, ScalarNode):
+                self._issue(key_node, path, "a key must be plain text, not a list or mapping")
+                continue
+            # Keys are kept as written: `yes:` or `2026-01-01:` are text keys, not bool/date.
+            key = key_node.value
+            if key in first_line:
+                self._issue(
+                    key_node,
+                    path + (key,),
+                    f"duplicate key '{key}' (first on line {first_line[key]}); keep only one",
+                )
+                # Later entries win, as in YAML itself; their lines must follow.
+                self._forget(path + (key,))
+            first_line.setdefault(key, key_line)
+            result[key] = self.value(value_node, path + (key,), key_line)
+        return result
+
+    def _entries(self, node: MappingNode, path: PathKey) -> list[tuple[Node, Node]]:
+        """The mapping's key/value pairs with `<<: *anchor` merges expanded (explicit keys win)."""
+        explicit: list[tuple[Node, Node]] = []
+        merged: list[tuple[Node, Node]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag != _MERGE_TAG:
+                explicit.append((key_node, value_node))
+                continue
+            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            for source in sources:
+                if isinstance(source, MappingNode):
+                    merged.extend(self._entries(source, path))
+                else:
+                    self._issue(value_node, path, "`<<:` needs a mapping (or a list of mappings) to merge")
+        names = {k.value for k, _ in explicit if isinstance(k, ScalarNode)}
+        kept: list[tuple[Node, Node]] = []
+        seen_merged: set[str] = set()
+        for key_node, value_node in merged:
+            name = key_node.value if isinstance(key_node, ScalarNode) else None
+            if name in names or name in seen_merged:
+                continue
+            if name is not None:
+                seen_merged.add(name)
+            kept.append((key_node, value_node))
+        return kept + explicit
+
+    def _forget(self, prefix: PathKey) -> None:
+        lines = self.document.lines
+        for path in [p for p in lines if p[: len(prefix)] == prefix]:
+            del lines[path]
+
+    def _issue(self, node: Node, path: PathKey, message: str) -> None:
+        self.document.issues.append(SourceIssue(node.start_mark.line + 1, path, message))

@@ -1,0 +1,99 @@
+"""Keeping client sites private on hosts without access control: where each site is published,
+and what the site root and search engines are told.
+
+- Each client's site lives in its own folder under the published site. By default that is the
+  client's slug; `path:` in client.yml sets it, and with `MILEPOST_PATH_SECRET` set the folder
+  is derived from that secret (an HMAC of the slug), so nobody can guess a client's address
+  from its name, and the same secret always gives the same addresses.
+- The site root lists no clients: it holds a neutral page and a robots.txt that disallows all.
+- Every page carries `noindex` (see theme/main.html) and sends no referrer, so an unguessable
+  address does not leak to the sites a page links to.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from collections.abc import Mapping, Sequence
+
+from milepost.render.html import esc
+from milepost.render.i18n import texts_for
+from milepost.model import Client
+
+PATH_SECRET_VARIABLE = "MILEPOST_PATH_SECRET"
+MIN_SECRET_LENGTH = 16
+ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
+ROBOTS_META = "noindex, nofollow, noarchive"
+
+
+class PrivacyError(ValueError):
+    """A privacy setting cannot be used; the message names it and says how to fix it."""
+
+
+def derived_folder(slug: str, secret: str) -> str:
+    """An unguessable, stable folder name for a client: 24 characters (120 bits) of an HMAC."""
+    digest = hmac.new(secret.encode("utf-8"), f"milepost-client-folder:{slug}".encode("utf-8"), hashlib.sha256)
+    return base64.b32encode(digest.digest()[:15]).decode("ascii").lower()
+
+
+def client_folder(client: Client, secret: str | None) -> str:
+    """Where the client's site is published: `path:`, else derived from the secret, else the slug."""
+    if client.path:
+        return client.path
+    if secret:
+        return derived_folder(client.slug, secret)
+    return client.slug
+
+
+def path_secret(environ: Mapping[str, str] | None = None) -> str | None:
+    """The secret from MILEPOST_PATH_SECRET, or None when it is not set."""
+    value = (os.environ if environ is None else environ).get(PATH_SECRET_VARIABLE, "").strip()
+    if not value:
+        return None
+    if len(value) < MIN_SECRET_LENGTH:
+        raise PrivacyError(
+            f"{PATH_SECRET_VARIABLE} is too short to keep addresses unguessable: use at least "
+            f"{MIN_SECRET_LENGTH} random characters, e.g. the output of `openssl rand -hex 32`."
+        )
+    return value
+
+
+def client_folders(clients: Sequence[Client], environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Each client's folder by slug. Raises `PrivacyError` when two clients would share one."""
+    secret = path_secret(environ)
+    folders: dict[str, str] = {}
+    owners: dict[str, Client] = {}
+    for client in clients:
+        folder = client_folder(client, secret)
+        other = owners.get(folder.lower())
+        if other is not None:
+            raise PrivacyError(
+                f"{client.source or client.slug}: its site would be published in the folder "
+                f"'{folder}', like the site of {other.source or other.slug}; give one of them "
+                "another `path:`."
+            )
+        owners[folder.lower()] = client
+        folders[client.slug] = folder
+    return folders
+
+
+def site_root_files() -> dict[str, bytes]:
+    """The files at the root of the published site: nothing there names or lists a client."""
+    texts = texts_for("en")  # the root belongs to no client, so it has no client's language
+    title = texts.gettext("Project status")
+    message = texts.gettext(
+        "There is nothing to see at this address. If you were sent a link to your project's "
+        "status page, please open that link."
+    )
+    page = (
+        "<!doctype html>\n"
+        f'<html lang="{esc(texts.language)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="robots" content="{ROBOTS_META}">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        f"<title>{esc(title)}</title>\n</head>\n<body>\n"
+        f"<main>\n<h1>{esc(title)}</h1>\n<p>{esc(message)}</p>\n</main>\n</body>\n</html>\n"
+    )
+    return {"index.html": page.encode("utf-8"), "robots.txt": ROBOTS_TXT.encode("ascii")}

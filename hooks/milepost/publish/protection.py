@@ -1,0 +1,187 @@
+"""Password protection of a whole client site, for hosts without access control.
+
+After MkDocs has built a client's site, every file that holds the client's data is encrypted
+with a key derived from the site's password (PBKDF2-HMAC-SHA256, then AES-256-GCM):
+- each HTML page becomes a neutral "enter the password" page in the client's language that
+  carries the encrypted original; `assets/milepost-unlock.js` decrypts it in the browser
+  (WebCrypto, no library, no CDN) and shows the real page. Titles, names and everything else
+  stay inside the ciphertext; the key is kept in the tab's sessionStorage, so the password is
+  typed once per visit;
+- the search index and the feeds (status.json, feed.xml, calendar.ics) are stored encrypted
+  as `<name>.enc`: the unlocked page decrypts the index for search, and a click on a feed link
+  downloads a decrypted copy. Feed readers and calendar apps cannot type a password, so a
+  protected site has no live subscriptions;
+- the sitemap is left out: it would only list addresses, and search engines are told to stay
+  away anyway.
+The theme's own files (`assets/`) are the same for every client and stay as they are.
+
+mkdocs-encryptcontent-plugin (3.1.0) was evaluated first and not used: it leaves page titles
+in <title>, the header, the navigation and the table of contents (milestone titles), drops
+protected pages from the search index instead of encrypting them (its encrypted index needs a
+patched theme with mkdocs-material), leaves generated files such as feeds in clear text, and
+keeps its password inventory in class-level state that every build in one process shares
+(`milepost build` builds all clients in one process).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import os
+import shutil
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from milepost.render.html import esc
+from milepost.render.i18n import Texts, texts_for
+from milepost.model import Client
+from milepost.publish.privacy import ROBOTS_META
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+PBKDF2_ITERATIONS = 600_000  # OWASP's recommendation for PBKDF2-HMAC-SHA256 (2023)
+MIN_PASSWORD_LENGTH = 12
+NONCE_BYTES = 12
+SALT_BYTES = 16
+ENCRYPTED_SUFFIX = ".enc"
+UNLOCK_SCRIPT = "assets/milepost-unlock.js"
+_UNLOCK_SOURCE = Path(__file__).parent.parent / "assets" / "milepost-unlock.js"
+_DROPPED = ("sitemap.xml", "sitemap.xml.gz")
+_THEME_FOLDER = "assets"
+
+
+class ProtectionError(Exception):
+    """A protected site cannot be built; the message names the setting and how to fix it."""
+
+
+@dataclass(frozen=True)
+class ProtectedSite:
+    pages: int  # HTML pages replaced by their locked form
+    files: int  # other files stored encrypted
+    dropped: tuple[str, ...]  # files left out (the sitemap)
+
+
+def site_password(client: Client, environ: Mapping[str, str] | None = None) -> str | None:
+    """The password of the client's site from the variable named by `password_env:`; None when
+    the site is not protected. Raises `ProtectionError` when the variable is unset or too short
+    (a protected client's site is never published without its password)."""
+    if not client.password_env:
+        return None
+    value = (os.environ if environ is None else environ).get(client.password_env, "")
+    where = client.source or f"projects/{client.slug}/client.yml"
+    if not value.strip():
+        raise ProtectionError(
+            f"{where}: password_env: the variable {client.password_env} is not set, so the "
+            "protected site cannot be built. Set it to the site's password in the build's "
+            "environment (in CI: from a secret); the previous site stays published meanwhile."
+        )
+    if len(value) < MIN_PASSWORD_LENGTH:
+        raise ProtectionError(
+            f"{where}: password_env: the password in {client.password_env} is shorter than "
+            f"{MIN_PASSWORD_LENGTH} characters; anyone holding the site's files could try every "
+            "short password. Use a longer one, e.g. four random words."
+        )
+    return value
+
+
+def protect_site(
+    folder: Path, password: str, *, language: str, iterations: int = PBKDF2_ITERATIONS
+) -> ProtectedSite:
+    """Encrypt the built site in `folder` in place (see the module's description)."""
+    salt = os.urandom(SALT_BYTES)
+    key = derive_key(password, salt, iterations)
+    cipher = AESGCM(key)
+    texts = texts_for(language)
+    pages = files = 0
+    dropped: list[str] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        relative = path.relative_to(folder)
+        if relative.parts[0] == _THEME_FOLDER:
+            continue
+        if relative.as_posix() in _DROPPED:
+            path.unlink()
+            dropped.append(relative.as_posix())
+        elif path.suffix == ".html":
+            nonce = os.urandom(NONCE_BYTES)
+            payload = {
+                "v": 1,
+                "iterations": iterations,
+                "salt": _b64(salt),
+                "iv": _b64(nonce),
+                "data": _b64(cipher.encrypt(nonce, path.read_bytes(), None)),
+            }
+            depth = len(relative.parts) - 1
+            path.write_text(locked_page(payload, root="../" * depth or "./", texts=texts), encoding="utf-8")
+            pages += 1
+        else:
+            nonce = os.urandom(NONCE_BYTES)
+            sealed = path.with_name(path.name + ENCRYPTED_SUFFIX)
+            sealed.write_bytes(nonce + cipher.encrypt(nonce, path.read_bytes(), None))
+            path.unlink()
+            files += 1
+    script = folder / UNLOCK_SCRIPT
+    script.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_UNLOCK_SOURCE, script)
+    log.info("Encrypted %d pages and %d files of %s.", pages, files, folder.name)
+    return ProtectedSite(pages=pages, files=files, dropped=tuple(dropped))
+
+
+def derive_key(password: str, salt: bytes, iterations: int = PBKDF2_ITERATIONS) -> bytes:
+    """The AES-256 key for `password`, exactly as the browser derives it (UTF-8 of NFC text)."""
+    secret = unicodedata.normalize("NFC", password).encode("utf-8")
+    return hashlib.pbkdf2_hmac("sha256", secret, salt, iterations, dklen=32)
+
+
+def locked_page(payload: dict[str, object], *, root: str, texts: Texts) -> str:
+    """The page shown in place of an encrypted one: a password form and nothing of the client."""
+    title = texts.gettext("Protected page")
+    data = json.dumps(payload, separators=(",", ":"))  # base64 and numbers only: safe in <script>
+    return f"""<!doctype html>
+<html lang="{esc(texts.language)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="{ROBOTS_META}">
+<meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
+<title>{esc(title)}</title>
+<style>
+body{{margin:0;font:1.0625rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1f;background:#f5f5f7}}
+main{{max-width:26rem;margin:12vh auto 0;padding:1.5rem;background:#fff;border-radius:.5rem;box-shadow:0 1px 4px rgba(0,0,0,.15)}}
+h1{{font-size:1.4rem;margin:0 0 .75rem}}
+label{{display:block;font-weight:600;margin:1rem 0 .25rem}}
+input{{box-sizing:border-box;width:100%;font:inherit;padding:.6rem;border:2px solid #555;border-radius:.3rem}}
+input:focus,button:focus{{outline:3px solid #3f51b5;outline-offset:2px}}
+button{{margin-top:1rem;font:inherit;font-weight:600;padding:.6rem 1.2rem;border:0;border-radius:.3rem;background:#3949ab;color:#fff;cursor:pointer}}
+button[disabled]{{background:#777;cursor:wait}}
+.milepost-error{{color:#b00020;font-weight:600}}
+</style>
+</head>
+<body>
+<main>
+<h1>{esc(texts.gettext("This page is protected"))}</h1>
+<p>{esc(texts.gettext("Enter the password you received from us to see your project status."))}</p>
+<form id="milepost-unlock">
+<label for="milepost-password">{esc(texts.gettext("Password"))}</label>
+<input id="milepost-password" name="password" type="password" autocomplete="current-password" required>
+<button id="milepost-open" type="submit" data-busy="{esc(texts.gettext("Opening…"))}">{esc(texts.gettext("Open"))}</button>
+<p id="milepost-error" class="milepost-error" role="alert" hidden>{esc(texts.gettext("That password is not right. Check it and try again."))}</p>
+<p id="milepost-unsupported" class="milepost-error" role="alert" hidden>{esc(texts.gettext("This browser cannot open protected pages at this address. Open the link you received (it starts with https://) in a current browser."))}</p>
+</form>
+<noscript><p>{esc(texts.gettext("This page is protected with a password and needs JavaScript to open."))}</p></noscript>
+</main>
+<script id="milepost-locked" type="application/json" data-root="{esc(root)}">{data}</script>
+<script src="{esc(root)}{UNLOCK_SCRIPT}"></script>
+</body>
+</html>
+"""
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")

@@ -1,0 +1,260 @@
+"""`status.json`: one project's status as data, for clients who want to read it with a program.
+
+The shape is a promise: fields are only ever added within a `schema_version`; renaming or
+removing one raises the version. Every date is an ISO `YYYY-MM-DD` string; absent values are
+`null`, never missing keys. Only what the client's own project page already shows goes in.
+
+    schema_version   1
+    generated_on     the build's "today" (in the client's time zone)
+    client           the client's name
+    project          {slug, name, summary}
+    next_update      when the team promised the next update, or null
+    health           {state, rule}: state is done | late | at_risk | on_track | planned;
+                     rule is the rule that decided (docs/health.md), e.g. "past-due"
+    state_reason     the team's written reason when it set the state by hand (rule
+                     "override"), else null
+    progress         {done, total, share}: tasks done / all tasks across milestones (a
+                     milestone without tasks counts as one); share is done / total, 0..1
+    next_milestone   the open milestone promised soonest, as in `milestones`, or null
+    milestones       [{id, title, description, state, rule, due (the first promise),
+                      current_due (the date promised now), done (date or null), progress
+                      (0..1), tasks_done, tasks_total, tasks: [{title, done}],
+                      delay: {reason, plan, due} or null, state_reason (the team's written
+                      reason for a manual state, or null), ledger, forecast}], in timeline order
+                     ledger: how the promised date changed, from the project file's git history:
+                       {first_promise, promised_on, changes: [{kind: moved | explained, day,
+                       from, to (null for explained), later (true/false), reason (null when
+                       none was given)}]}, or null when there is no history (see `ledger`)
+                     forecast: {available: true, earliest, latest (null: open-ended, "not
+                       before earliest"), remaining_tasks, pace_recent, pace_longer (tasks per
+                       week), later_than_promise} or {available: false, reason: done |
+                       no-tasks | all-tasks-done | not-enough-data | not-measured}
+    waiting_on_client  what the team still needs, overdue first, then by when it is needed:
+                     [{title, asked, needed_by, overdue_days (0 when not overdue), milestone
+                      (id or null)}]
+    budget           {hours, used, left, share_used, as_of} or null
+    deliverables     [{date, title, url, description}], newest first
+    changes          change requests: [{id, title, status, hours, impact, date}]
+    recent_work      [{date, kind, text, milestone}] for listed work (kind: note | new |
+                     fixed | faster) in the last RECENT_WEEKS calendar weeks, newest first
+    recent_work_from first day of that window
+    counted_recently how many smaller technical changes were counted (not listed) in it
+    ledger           {available, reason}: whether the promise ledger could be read (reason
+                     "no-history": the portal is not in git, so `milestones[].ledger` is null)
+    burnup           {scope_from_history, points: [{date, scope, done}]}: tasks planned and
+                     done over time (see burnup.py), oldest first, the last point today; null
+                     when nothing was measured
+    last_work        the latest day work was shown to the client (a change or a task done), or null
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from milepost.status.forecast import Forecast
+from milepost.status.health import milestone_health, next_milestone, project_health, project_progress
+from milepost.render.i18n import texts_for
+from milepost.model import Budget, Client, Milestone, Project, ShownChange
+from milepost.status.outlook import ProjectOutlook
+from milepost.render.project_page import open_waiting
+from milepost.status.ledger import MilestoneLedger
+from milepost.status.recent_work import LISTED_KINDS, weeks_of_work
+
+SCHEMA_VERSION = 1
+# Same window as "What changed recently" on the project page.
+RECENT_WEEKS = 6
+# Shares are rounded so the file does not carry float noise like 0.30000000000000004.
+SHARE_DIGITS = 4
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _share(value: float) -> float:
+    return round(value, SHARE_DIGITS)
+
+
+def _milestone(m: Milestone, project: Project, today: dt.date, outlook: ProjectOutlook | None) -> dict[str, Any]:
+    health = milestone_health(m, project, today, outlook.signals if outlook else None)
+    return {
+        "id": m.id,
+        "title": m.title,
+        "description": m.description,
+        "state": health.state,
+        "rule": health.rule,
+        "due": m.due.isoformat(),
+        "current_due": m.current_due.isoformat(),
+        "done": _iso(m.done),
+        "progress": _share(m.progress),
+        "tasks_done": m.tasks_done,
+        "tasks_total": len(m.tasks),
+        "tasks": [{"title": t.title, "done": _iso(t.done)} for t in m.tasks],
+        "delay": (
+            {"reason": m.delay.reason, "plan": m.delay.plan, "due": m.delay.due.isoformat()}
+            if m.delay
+            else None
+        ),
+        "state_reason": health.reason or None,
+        "ledger": _ledger(outlook.ledger.of(m.id)) if outlook else None,
+        "forecast": _forecast(m, outlook.forecasts.get(m.id) if outlook else None),
+    }
+
+
+def _ledger(ledger: MilestoneLedger | None) -> dict[str, Any] | None:
+    if ledger is None:
+        return None
+    return {
+        "first_promise": ledger.first_promise.isoformat(),
+        "promised_on": ledger.promised_on.isoformat(),
+        "changes": [
+            {
+                "kind": change.kind,
+                "day": change.day.isoformat(),
+                "from": _iso(change.old),
+                "to": _iso(change.new),
+                "later": change.later,
+                "reason": change.reason or None,
+            }
+            for change in ledger.changes
+        ],
+    }
+
+
+def _forecast(m: Milestone, forecast: Forecast | None) -> dict[str, Any]:
+    if forecast is None:
+        return {"available": False, "reason": "not-measured"}
+    if not forecast.available:
+        return {"available": False, "reason": forecast.reason}
+    return {
+        "available": True,
+        "earliest": _iso(forecast.earliest),
+        "latest": _iso(forecast.latest),
+        "remaining_tasks": forecast.remaining,
+        "pace_recent": round(forecast.recent.per_week, 2) if forecast.recent else None,
+        "pace_longer": round(forecast.longer.per_week, 2) if forecast.longer else None,
+        "later_than_promise": forecast.later_than(m.current_due),
+    }
+
+
+def _progress(project: Project) -> dict[str, Any]:
+    # Counted the way `health.project_progress` weighs milestones: by tasks, at least one each.
+    total = sum(max(len(m.tasks), 1) for m in project.milestones)
+    done = sum(max(len(m.tasks), 1) if m.done else m.tasks_done for m in project.milestones)
+    return {"done": done, "total": total, "share": _share(project_progress(project))}
+
+
+def _budget(budget: Budget | None) -> dict[str, Any] | None:
+    if budget is None:
+        return None
+    return {
+        "hours": budget.hours,
+        "used": budget.used,
+        "left": budget.hours - budget.used,
+        "share_used": _share(budget.used / budget.hours) if budget.hours else None,
+        "as_of": budget.as_of.isoformat(),
+    }
+
+
+def project_status(
+    client: Client,
+    project: Project,
+    changes: Sequence[ShownChange],
+    today: dt.date,
+    outlook: ProjectOutlook | None = None,
+) -> dict[str, Any]:
+    """The project's status as plain JSON-ready data (see the module docstring for the shape).
+
+    `changes` are the project's commits after the plain-language rules and redaction;
+    `outlook` what was measured about it (ledger, forecasts, burn-up), None when unmeasured.
+    """
+    health = project_health(project, today, outlook.signals if outlook else None)
+    upcoming = next_milestone(project)
+    timeline = sorted(project.milestones, key=lambda m: (m.done or m.current_due, m.id))
+
+    # The week boundaries follow the client's locale, exactly as on the project page.
+    weeks = weeks_of_work(
+        tuple(changes),
+        today=today,
+        week_start=texts_for(client.language).week_start(today),
+        weeks=RECENT_WEEKS,
+    )
+    recent = [
+        change for week in weeks for kind in LISTED_KINDS for change in week.listed.get(kind, ())
+    ]
+    recent.sort(key=lambda c: (-c.date.toordinal(), LISTED_KINDS.index(c.kind), c.text))
+
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generated_on": today.isoformat(),
+        "client": client.name,
+        "project": {"slug": project.slug, "name": project.name, "summary": project.summary},
+        "next_update": _iso(project.next_update),
+        "health": {"state": health.state, "rule": health.rule},
+        "state_reason": health.reason or None,
+        "progress": _progress(project),
+        "next_milestone": _milestone(upcoming, project, today, outlook) if upcoming else None,
+        "milestones": [_milestone(m, project, today, outlook) for m in timeline],
+        "waiting_on_client": [
+            {
+                "title": item.title,
+                "asked": item.asked.isoformat(),
+                "needed_by": _iso(item.needed_by),
+                "overdue_days": max((today - item.needed_by).days, 0) if item.needed_by else 0,
+                "milestone": item.milestone or None,
+            }
+            for item in open_waiting(project, today)
+        ],
+        "budget": _budget(project.budget),
+        "deliverables": [
+            {"date": d.date.isoformat(), "title": d.title, "url": d.url, "description": d.description}
+            for d in sorted(project.deliverables, key=lambda d: (d.date, d.title), reverse=True)
+        ],
+        "changes": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "status": c.status,
+                "hours": c.hours,
+                "impact": c.impact,
+                "date": _iso(c.date),
+            }
+            for c in project.changes
+        ],
+        "recent_work": [
+            {"date": c.date.isoformat(), "kind": c.kind, "text": c.text, "milestone": c.milestone or None}
+            for c in recent
+        ],
+        "recent_work_from": weeks[-1].start.isoformat(),
+        "counted_recently": sum(week.counted for week in weeks),
+        "ledger": {
+            "available": bool(outlook and outlook.ledger.available),
+            "reason": (outlook.ledger.reason if outlook else "not-measured") or None,
+        },
+        "burnup": (
+            {
+                "scope_from_history": outlook.burnup.scope_from_history,
+                "points": [
+                    {"date": p.day.isoformat(), "scope": p.scope, "done": p.done} for p in outlook.burnup.points
+                ],
+            }
+            if outlook and outlook.burnup
+            else None
+        ),
+        "last_work": _iso(outlook.signals.last_work) if outlook else None,
+    }
+
+
+def status_json_bytes(
+    client: Client,
+    project: Project,
+    changes: Sequence[ShownChange],
+    today: dt.date,
+    outlook: ProjectOutlook | None = None,
+) -> bytes:
+    """`project_status` as UTF-8 JSON: readable (indented, no \\u escapes), same input same bytes."""
+    text = json.dumps(project_status(client, project, changes, today, outlook), ensure_ascii=False, indent=2)
+    return (text + "\n").encode("utf-8")

@@ -1,0 +1,89 @@
+"""Burn-up data: a project's scope and its done work over time (the chart comes later).
+
+Pure. Scope is counted as the project page counts progress: the tasks of every milestone, a
+milestone without tasks counting as one. It comes from the versions of the project file
+(plan_history.py), so tasks added or dropped show as the scope line moving. Done work comes
+from the newest version: each task on its `done:` date (the tasks of a finished milestone
+without a date, and a finished milestone without tasks, on the milestone's `done:` date).
+
+Points are listed for the first day, every day the scope or the done count changed, and today.
+Before the first version in the history, the first version's scope is used. Without a history,
+the scope is the current one throughout (`scope_from_history` is false).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from milepost.model import Project
+from milepost.history.project_files import PlanHistory
+
+
+@dataclass(frozen=True)
+class BurnUpPoint:
+    day: dt.date
+    scope: int  # tasks planned that day
+    done: int  # tasks done by the end of that day
+
+
+@dataclass(frozen=True)
+class BurnUp:
+    scope_from_history: bool
+    points: tuple[BurnUpPoint, ...]
+
+
+def current_scope(project: Project) -> int:
+    return sum(max(len(m.tasks), 1) for m in project.milestones)
+
+
+def done_events(project: Project, today: dt.date) -> list[dt.date]:
+    """One day per unit of done work, as the progress figures count it."""
+    days: list[dt.date] = []
+    for m in project.milestones:
+        if m.done is not None:
+            days.extend((task.done or m.done) for task in m.tasks)
+            if not m.tasks:
+                days.append(m.done)
+        else:
+            days.extend(task.done for task in m.tasks if task.done is not None)
+    return sorted(day for day in days if day <= today)
+
+
+def scope_changes(history: PlanHistory | None, timezone: dt.tzinfo, today: dt.date) -> list[tuple[dt.date, int]]:
+    """(day, scope) for each version that changed the scope, oldest first."""
+    if history is None or not history.available:
+        return []
+    changes: list[tuple[dt.date, int]] = []
+    for version in history.versions:
+        if not version.readable:
+            continue
+        scope = sum(max(plan.tasks, 1) for plan in version.milestones)
+        day = version.day(timezone, today)
+        if changes and changes[-1][0] == day:
+            changes[-1] = (day, scope)  # the day's last version counts
+        elif not changes or changes[-1][1] != scope:
+            changes.append((day, scope))
+    return [(day, scope) for day, scope in changes if day <= today]
+
+
+def burn_up(project: Project, history: PlanHistory | None, timezone: dt.tzinfo, today: dt.date) -> BurnUp:
+    done_days = done_events(project, today)
+    scopes = scope_changes(history, timezone, today)
+    from_history = bool(scopes)
+    if not scopes:
+        scopes = [(min(done_days, default=today), current_scope(project))]
+    days = sorted({day for day, _ in scopes} | set(done_days) | {today})
+    points: list[BurnUpPoint] = []
+    scope_index = 0
+    done_count = 0
+    for day in days:
+        while scope_index + 1 < len(scopes) and scopes[scope_index + 1][0] <= day:
+            scope_index += 1
+        while done_count < len(done_days) and done_days[done_count] <= day:
+            done_count += 1
+        point = BurnUpPoint(day, scopes[scope_index][1], done_count)
+        if points and (points[-1].scope, points[-1].done) == (point.scope, point.done) and day != today:
+            continue
+        points.append(point)
+    return BurnUp(from_history, tuple(points))

@@ -1,0 +1,266 @@
+"""Health of milestones and projects: one ordered list of rules, the first that applies wins.
+
+The rules are explained for the agency, one by one and with the same names, in
+docs/health.md; tests/golden/health/ holds a table of every rule at its boundaries. Every
+function here is pure: the YAML's plain data, `today`, and the measured facts in `Signals`
+(the forecast per milestone, the day of the latest shown work) go in; a `Health` comes out.
+
+Milestone (first match wins)
+ 1. done              done       `done:` is set.
+ 2. past-due          late       today is after the date promised now (`delay.due`, else `due`).
+ 3. delayed           late       the milestone has a `delay`: the first promise is broken.
+ 4. override          (written)  `health_override: {state, reason}`: the team's own call, with a
+                                 reason the client reads. It cannot hide rules 1-3.
+ 5. waiting-on-client at risk    something the client was asked for and this milestone needs is
+                                 past its `needed_by` date and not delivered.
+ 6. forecast-later    at risk    even the optimistic end of the forecast is after the promise.
+ 7. due-soon          at risk    the promise is at most DUE_SOON_DAYS away and fewer than
+                                 DUE_SOON_MIN_PROGRESS of the tasks are done.
+ 8. behind-schedule   at risk    the share of tasks done trails the share of time gone (from
+                                 `start` to the promise) by more than BEHIND_LAG.
+ 9. no-recent-work    at risk    work has started, yet nothing was shown for more than
+                                 `Signals.inactive_days` days.
+10. not-started       planned    `start` is in the future, or there is no `start` and no task is done.
+11. on-track          on track   everything else.
+
+Project (first match wins)
+ 1. no-milestones     planned    the project has no milestones.
+ 2. all-done          done       every milestone is done.
+ 3. (milestone's)     late       an open milestone is late: the project shows that milestone's rule.
+ 4. override          (written)  the project's `health_override`.
+ 5. (milestone's)     worst      the worst state of its open milestones (at risk > on track > planned).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from milepost.status.forecast import Forecast
+from milepost.model import Milestone, Project
+
+DONE = "done"
+LATE = "late"
+AT_RISK = "at_risk"
+ON_TRACK = "on_track"
+PLANNED = "planned"
+
+# Worst first: a project shows the worst state among its open milestones.
+SEVERITY = (LATE, AT_RISK, ON_TRACK, PLANNED, DONE)
+# What a manual override may say. Late and done follow from the dates and cannot be set by
+# hand: a late milestone needs a `delay`, a finished one `done:`.
+OVERRIDE_STATES = (PLANNED, ON_TRACK, AT_RISK)
+
+DUE_SOON_DAYS = 14
+DUE_SOON_MIN_PROGRESS = 0.5
+BEHIND_LAG = 0.25
+DEFAULT_INACTIVE_DAYS = 14
+
+# Kept under their old names for code written against the first version of this module.
+AT_RISK_WINDOW_DAYS = DUE_SOON_DAYS
+AT_RISK_MIN_PROGRESS = DUE_SOON_MIN_PROGRESS
+AT_RISK_LAG = BEHIND_LAG
+
+
+@dataclass(frozen=True)
+class Health:
+    state: str  # one of DONE, LATE, AT_RISK, ON_TRACK, PLANNED
+    rule: str  # the rule that decided, e.g. "past-due" (status.json; docs/health.md)
+    reason: str = ""  # the team's written reason, for the `override` rule only
+    milestone: str = ""  # for a project: the id of the milestone that decided, if one did
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the rules need beyond the YAML: facts measured elsewhere (plain data).
+
+    `forecasts` holds a forecast per open milestone id (see forecast.py); `last_work` is the
+    latest day the client could see work on the project (a shown change or a task done), or
+    None when nothing was ever shown. Without forecasts, rule `forecast-later` never applies;
+    without `inactive_days`, rule `no-recent-work` never does.
+    """
+
+    forecasts: Mapping[str, Forecast] = field(default_factory=dict)
+    last_work: dt.date | None = None
+    inactive_days: int | None = None  # None: inactivity is not judged (nothing was measured)
+
+
+NO_SIGNALS = Signals()
+
+
+@dataclass(frozen=True)
+class _Facts:
+    milestone: Milestone
+    project: Project
+    today: dt.date
+    signals: Signals
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    state: str  # the state it gives ("" for `override`: the state written in the YAML)
+    applies: Callable[[_Facts], bool]
+
+
+def _done(f: _Facts) -> bool:
+    return f.milestone.done is not None
+
+
+def _past_due(f: _Facts) -> bool:
+    return f.today > f.milestone.current_due
+
+
+def _delayed(f: _Facts) -> bool:
+    return f.milestone.delay is not None
+
+
+def _override(f: _Facts) -> bool:
+    return f.milestone.health_override is not None
+
+
+def _waiting_on_client(f: _Facts) -> bool:
+    return any(
+        item.milestone == f.milestone.id
+        and item.done is None
+        and item.needed_by is not None
+        and f.today > item.needed_by
+        for item in f.project.waiting_on_client
+    )
+
+
+def _forecast_later(f: _Facts) -> bool:
+    forecast = f.signals.forecasts.get(f.milestone.id)
+    return bool(
+        forecast is not None
+        and forecast.available
+        and forecast.earliest is not None
+        and forecast.earliest > f.milestone.current_due
+    )
+
+
+def _due_soon(f: _Facts) -> bool:
+    m = f.milestone
+    return bool(
+        m.tasks
+        and (m.current_due - f.today).days <= DUE_SOON_DAYS
+        and m.progress < DUE_SOON_MIN_PROGRESS
+    )
+
+
+def _behind_schedule(f: _Facts) -> bool:
+    elapsed = time_elapsed(f.milestone, f.today)
+    # Rounded so that exactly 25 points (0.75 - 0.5) is not "more" by a float's last bit.
+    return bool(
+        f.milestone.tasks and elapsed is not None and round(elapsed - f.milestone.progress, 9) > BEHIND_LAG
+    )
+
+
+def _no_recent_work(f: _Facts) -> bool:
+    if f.signals.inactive_days is None or not started(f.milestone, f.today):
+        return False
+    quiet = days_without_work(f.milestone, f.signals.last_work, f.today)
+    return quiet > f.signals.inactive_days
+
+
+def _not_started(f: _Facts) -> bool:
+    return not started(f.milestone, f.today)
+
+
+def _on_track(f: _Facts) -> bool:
+    return True
+
+
+MILESTONE_RULES: tuple[Rule, ...] = (
+    Rule("done", DONE, _done),
+    Rule("past-due", LATE, _past_due),
+    Rule("delayed", LATE, _delayed),
+    Rule("override", "", _override),
+    Rule("waiting-on-client", AT_RISK, _waiting_on_client),
+    Rule("forecast-later", AT_RISK, _forecast_later),
+    Rule("due-soon", AT_RISK, _due_soon),
+    Rule("behind-schedule", AT_RISK, _behind_schedule),
+    Rule("no-recent-work", AT_RISK, _no_recent_work),
+    Rule("not-started", PLANNED, _not_started),
+    Rule("on-track", ON_TRACK, _on_track),
+)
+PROJECT_RULES = ("no-milestones", "all-done", "override")
+
+
+def milestone_health(
+    milestone: Milestone, project: Project, today: dt.date, signals: Signals | None = None
+) -> Health:
+    """The state of one milestone of `project` on `today`: the first rule that applies."""
+    facts = _Facts(milestone, project, today, signals or NO_SIGNALS)
+    for rule in MILESTONE_RULES:
+        if rule.applies(facts):
+            if rule.name == "override":
+                assert milestone.health_override is not None
+                override = milestone.health_override
+                return Health(override.state, rule.name, reason=override.reason)
+            return Health(rule.state, rule.name)
+    raise AssertionError("the last rule always applies")  # pragma: no cover
+
+
+def project_health(project: Project, today: dt.date, signals: Signals | None = None) -> Health:
+    """The state of a project: done when all is done, late when a milestone is, else the
+    team's override if there is one, else the worst state among its open milestones."""
+    if not project.milestones:
+        return Health(PLANNED, "no-milestones")
+    states = [
+        (m, milestone_health(m, project, today, signals)) for m in project.milestones if m.done is None
+    ]
+    if not states:
+        return Health(DONE, "all-done")
+    milestone, worst = min(states, key=lambda pair: SEVERITY.index(pair[1].state))
+    if worst.state != LATE and project.health_override is not None:
+        return Health(project.health_override.state, "override", reason=project.health_override.reason)
+    return Health(worst.state, worst.rule, reason=worst.reason, milestone=milestone.id)
+
+
+# --- the measures the rules use -------------------------------------------------------------
+
+
+def time_elapsed(milestone: Milestone, today: dt.date) -> float | None:
+    """Share of the time from `start` to the current promise that has passed (None: no start)."""
+    if milestone.start is None:
+        return None
+    if today <= milestone.start:
+        return 0.0
+    total = (milestone.current_due - milestone.start).days
+    if total <= 0:
+        return 1.0
+    return min(max((today - milestone.start).days / total, 0.0), 1.0)
+
+
+def started(milestone: Milestone, today: dt.date) -> bool:
+    """Work began: `start` is today or earlier, or (without `start`) a task is done."""
+    if milestone.start is not None:
+        return milestone.start <= today
+    return milestone.tasks_done > 0
+
+
+def days_without_work(milestone: Milestone, last_work: dt.date | None, today: dt.date) -> int:
+    """Days since the client last saw work on the project, counted from the milestone's start
+    at the earliest (a milestone that started yesterday has not been quiet for a month)."""
+    since = [day for day in (last_work, milestone.start) if day is not None]
+    since.extend(task.done for task in milestone.tasks if task.done is not None)
+    if not since:
+        return 0
+    return max((today - max(since)).days, 0)
+
+
+def project_progress(project: Project) -> float:
+    """Share of all tasks done across milestones (a done milestone counts all its tasks)."""
+    total = sum(max(len(m.tasks), 1) for m in project.milestones)
+    if total == 0:
+        return 0.0
+    done = sum(max(len(m.tasks), 1) * m.progress for m in project.milestones)
+    return done / total
+
+
+def next_milestone(project: Project) -> Milestone | None:
+    """The open milestone promised soonest."""
+    open_ones = [m for m in project.milestones if not m.done]
+    return min(open_ones, key=lambda m: m.current_due, default=None)

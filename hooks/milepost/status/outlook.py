@@ -1,0 +1,61 @@
+"""What is measured about a project beyond its YAML, gathered once for all its pages.
+
+The promise ledger, the forecasts, the burn-up and the signals the health rules use, computed
+from plain data (the file's history, the shown changes, today) so that the home page, the
+project page and status.json all judge a project the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from milepost.status.burnup import BurnUp, burn_up
+from milepost.status.forecast import Forecast, project_forecasts
+from milepost.status.health import DEFAULT_INACTIVE_DAYS, Signals
+from milepost.model import Project, ShownChange
+from milepost.history.project_files import PlanHistory, zone
+from milepost.status.ledger import UNAVAILABLE, ProjectLedger, project_ledger
+
+
+@dataclass(frozen=True)
+class ProjectOutlook:
+    ledger: ProjectLedger = UNAVAILABLE
+    forecasts: Mapping[str, Forecast] = field(default_factory=dict)
+    burnup: BurnUp | None = None
+    signals: Signals = field(default_factory=Signals)
+
+
+def last_shown_work(project: Project, changes: Sequence[ShownChange], today: dt.date) -> dt.date | None:
+    """The latest day the client could see work: a listed or counted change, or a task done."""
+    days = [c.date for c in changes if c.kind != "hidden"]
+    for m in project.milestones:
+        days.extend(task.done for task in m.tasks if task.done is not None)
+        if m.done is not None:
+            days.append(m.done)
+    return max((day for day in days if day <= today), default=None)
+
+
+def project_outlook(
+    project: Project,
+    history: PlanHistory | None,
+    changes: Sequence[ShownChange],
+    today: dt.date,
+    *,
+    timezone: str = "UTC",
+    inactive_days: int = DEFAULT_INACTIVE_DAYS,
+) -> ProjectOutlook:
+    tz = zone(timezone)
+    forecasts = project_forecasts(project, today)
+    signals = Signals(
+        forecasts=forecasts,
+        last_work=last_shown_work(project, changes, today),
+        inactive_days=inactive_days,
+    )
+    return ProjectOutlook(
+        ledger=project_ledger(history, tz, today),
+        forecasts=forecasts,
+        burnup=burn_up(project, history, tz, today),
+        signals=signals,
+    )
