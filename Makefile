@@ -7,7 +7,7 @@ DEMO_TODAY ?= 2026-11-24
 # mkdocs-material prints an end-of-life notice on every build unless this is set.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo serve test check bench chromium clean catalogs
+.PHONY: demo serve test check bench chromium clean catalogs canary
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,5 +54,22 @@ catalogs: $(VENV)/.installed
 bench: $(VENV)/.installed .demo-repos
 	$(PY) scripts/bench.py
 
+# The demo built on ProperDocs (a maintained MkDocs 1.x fork) in its own environment, compared
+# with the MkDocs build: see docs/building.md, "MkDocs' future". Not part of `make test`.
+# mkdocs-material asks for MkDocs; it is uninstalled, so nothing can quietly fall back on it.
+CANARY  := .venv-canary
+PROPERDOCS_VERSION := 1.6.7
+
+$(CANARY)/.installed-$(PROPERDOCS_VERSION): pyproject.toml
+	rm -rf $(CANARY)
+	$(PYTHON) -m venv $(CANARY)
+	$(CANARY)/bin/python -m pip install --quiet --upgrade pip
+	$(CANARY)/bin/python -m pip install --quiet -e . properdocs==$(PROPERDOCS_VERSION)
+	$(CANARY)/bin/python -m pip uninstall --quiet --yes mkdocs
+	touch $@
+
+canary: $(VENV)/.installed $(CANARY)/.installed-$(PROPERDOCS_VERSION) .demo-repos
+	$(PY) scripts/canary.py --today $(DEMO_TODAY) --mkdocs-python $(PY) --properdocs-python $(CANARY)/bin/python
+
 clean:
-	rm -rf site .team-preview .cache .demo-repos
+	rm -rf site .team-preview .cache .demo-repos $(CANARY)
