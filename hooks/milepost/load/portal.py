@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,14 +34,9 @@ from milepost.model import (
 )
 from milepost.history.project_files import LedgerSource, PlanHistory, read_plan_histories, zone
 from milepost.status.ledger import ledger_problems
-from milepost.load.checks import (
-    SLUG_PATTERN,
-    Problem,
-    client_problems,
-    display_path,
-    parse_date,
-    project_problems,
-)
+from milepost.load.checks import client_problems, project_problems
+from milepost.load.dates import parse_date
+from milepost.load.problems import Problem, display_path
 from milepost.load.yaml_source import load_yaml_file
 
 if TYPE_CHECKING:
@@ -49,6 +45,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 CLIENT_FILE = "client.yml"
+SLUG_PATTERN = re.compile(r"^[a-z0-9-]+$")
 _SLUG_HINT = "rename it using lowercase letters, digits and '-' only"
 
 
