@@ -29,7 +29,7 @@ class Header:
     description: str  # the subject without the prefix (the whole subject when no prefix)
 
 
-_HEADER = re.compile(r"^\s*(?P<type>[A-Za-z]+)(?:\((?P<scope>[^()\r\n]*)\))?(?P<bang>!)?:(?!//)\s*(?P<desc>.*)$", re.DOTALL)
+_HEADER = re.compile(r"^\s*(?P<type>[A-Za-z]+)(?:\((?P<scope>[^()\r\n]*)\))?(?P<bang>!)?:(?!//)(?P<desc>.*)$", re.DOTALL)
 
 
 def parse_subject(subject: str) -> Header:
@@ -70,9 +70,9 @@ _KEYWORDS = (
 )
 _TICKET_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "(#45)", "[PROJ-9]", "(refs #1)", "(closes ABC-1, ABC-2)"
-    (re.compile(rf"[(\[]\s*(?:{_KEYWORDS}\s*:?\s*)?{_IDS}\s*[)\]]", re.IGNORECASE), " "),
+    (re.compile(rf"[(\[]\s*(?:{_KEYWORDS}\s*(?::\s*)?)?{_IDS}\s*[)\]]", re.IGNORECASE), " "),
     # trailing "refs #1", "- closes ABC-12."
-    (re.compile(rf"[\s,;:|\-–—]*\b{_KEYWORDS}\s*:?\s*{_IDS}\s*\.?\s*$", re.IGNORECASE), ""),
+    (re.compile(rf"[\s,;:|\-–—]*\b{_KEYWORDS}\s*(?::\s*)?{_IDS}\s*(?:\.\s*)?$", re.IGNORECASE), ""),
     # leading "ABC-123: ", "#12 - "
     (re.compile(rf"^\s*{_IDS}\s*(?:[:|\-–—]\s*)?"), ""),
     # anywhere else
