@@ -11,17 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from milepost.classify.rules import (
-    NO_RULE,
-    RulesError,
-    classify,
-    classify_all,
-    clean_subject,
-    client_text,
-    load_rules,
-    milestone_of,
-    parse_subject,
-)
+from milepost.classify.classifier import NO_RULE, classify, classify_all
+from milepost.classify.rules import RulesError, load_rules
+from milepost.classify.subjects import clean_subject, parse_subject
+from milepost.classify.trailers import client_text, milestone_of
 from milepost.model import Commit
 
 GOLDEN = Path(__file__).parent / "golden" / "commit_rules" / "cases.yml"

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from milepost.render import i18n
-from milepost.classify.rules import classify, load_rules
+from milepost.classify.classifier import classify
+from milepost.classify.rules import load_rules
 from milepost.render.i18n import CatalogError, Texts, texts_for
 from milepost.model import Commit
 from milepost.render.search_language import search_settings

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from milepost.classify.rules import classify, load_rules
+from milepost.classify.classifier import classify
+from milepost.classify.rules import load_rules
 from milepost.model import Commit
 from milepost.classify.redaction import PATTERNS, redact
 

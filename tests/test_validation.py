@@ -32,7 +32,8 @@ from milepost.model import (
     WaitingItem,
 )
 from milepost.load.portal import check_portal, load_portal
-from milepost.load.checks import SCHEMA_DIR, Problem, field_name, schema_messages
+from milepost.load.problems import Problem, field_name
+from milepost.load.schema_messages import SCHEMA_DIR, schema_messages
 from milepost.load.yaml_source import load_yaml_text
 
 GOLDEN = Path(__file__).parent / "golden" / "validation"

@@ -1,52 +1,32 @@
-"""Commit messages -> what a client may read: an ordered, first-match list of rules.
+"""Commit rules as data: an ordered, first-match list, and how it is read from YAML.
 
-The rules are data (`rules/default.yml`, plus per-client rules from client.yml placed before
+The rules are data (`default_rules.yml`, plus per-client rules from client.yml placed before
 them), in the spirit of git-cliff's `commit_parsers`: each rule has conditions (`when`) and an
 `action` - `hide`, `count` (one of the "smaller technical improvements") or `show` under a
-heading (`new`, `fixed`, `faster`, `note`). The first rule whose conditions all match decides.
-
-Shown text is cleaned for a non-technical reader and always redacted:
-- `note` shows the `Client:` trailer as written (a `Client-<language>:` trailer wins on a
-  site in that language); only whitespace is collapsed and ticket ids are removed.
-- `new` / `fixed` / `faster` show the subject without its Conventional Commit prefix
-  (`feat(cart)!:`) and without ticket / pull-request ids (`ABC-123`, `#12`, `(refs #1)`,
-  `zob. SKLEP-4`, `см. SCH-31`; change request ids such as `CR-2` are the client's and stay),
-  first letter capitalised and with NO final period: the items are read as a bulleted list,
-  and authors are inconsistent about the period, so it is dropped everywhere.
-- When cleaning leaves nothing worth reading, the commit is counted instead.
-
-Text of hidden and counted commits is never kept (`ShownChange.text == ""`): what is not
-listed cannot leak.
+heading (`new`, `fixed`, `faster`, `note`). The first rule whose conditions all match decides
+(classifier.py applies them).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import functools
-import logging
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from milepost.render.i18n import texts_for
-from milepost.model import Commit, ShownChange
-from milepost.classify.redaction import PATTERNS, redact
-
-log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+from milepost.classify.subjects import parse_subject
+from milepost.classify.trailers import client_text
+from milepost.model import Commit
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "default_rules.yml"
 
 ACTIONS = ("hide", "count", "show")
 HEADINGS = ("new", "fixed", "faster", "note")
-# `ShownChange.rule` when no rule matched (possible only with a custom rules file that has no
-# catch-all): such commits are counted, never listed unvetted.
-NO_RULE = "(no rule matched)"
 
 _RULE_KEYS = ("name", "when", "action", "heading")
 _WHEN_KEYS = ("merge", "author", "subject", "body", "trailer", "type", "scope", "client_note")
@@ -246,233 +226,3 @@ def _parse_conditions(when: Mapping[str, Any], fail: Any) -> Conditions:
                 raise fail(field, f"must be a list of Conventional Commit types, e.g. [feat, fix] (got {value!r})")
             fields["types"] = frozenset(t.strip().lower() for t in types)
     return Conditions(**fields)
-
-
-# --- reading a commit message -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Header:
-    """A subject line split as a Conventional Commit ("feat(cart)!: add gift cards")."""
-
-    type: str | None  # lower case; None when the subject is not a Conventional Commit
-    scope: str | None
-    breaking: bool
-    description: str  # the subject without the prefix (the whole subject when no prefix)
-
-
-_HEADER = re.compile(r"^\s*(?P<type>[A-Za-z]+)(?:\((?P<scope>[^()\r\n]*)\))?(?P<bang>!)?:(?!//)\s*(?P<desc>.*)$", re.DOTALL)
-
-
-def parse_subject(subject: str) -> Header:
-    match = _HEADER.match(subject)
-    if not match:
-        return Header(type=None, scope=None, breaking=False, description=subject.strip())
-    scope = match.group("scope")
-    return Header(
-        type=match.group("type").lower(),
-        scope=scope.strip() if scope is not None else None,
-        breaking=bool(match.group("bang")),
-        description=match.group("desc").strip(),
-    )
-
-
-def client_text(commit: Commit, language: str) -> str | None:
-    """The sentence written for the client: `Client-<language>:` if present, else `Client:`."""
-    for key in (f"Client-{language}", "Client"):
-        value = commit.trailer(key)
-        if value is not None and value.strip():
-            return " ".join(value.split())
-    return None
-
-
-def milestone_of(commit: Commit, milestone_ids: Collection[str]) -> tuple[str, str | None]:
-    """(milestone id the commit is tied to or "", id named in a `Milestone:` trailer that is unknown).
-
-    A `Milestone: <id>` trailer naming a known milestone wins; otherwise a Conventional Commit
-    scope equal to a known milestone id ties the commit ("feat(payments): ..."). The second
-    value lets the caller warn about a trailer naming no milestone of the project.
-    """
-    known = {str(m).lower() for m in milestone_ids}
-    unknown = None
-    named = commit.trailer("Milestone")
-    if named is not None and named.strip():
-        wanted = named.strip().lower()
-        if wanted in known:
-            return wanted, None
-        unknown = named.strip()
-    scope = parse_subject(commit.subject).scope
-    if scope:
-        for part in re.split(r"[,/\s]+", scope.lower()):
-            if part in known:
-                return part, unknown
-    return "", unknown
-
-
-# --- cleaning a subject line ---------------------------------------------------------------------
-
-# Upper-case words followed by "-<digits>" that are names of standards, not tickets.
-NOT_TICKETS = ("UTF", "ISO", "SHA", "RFC", "CVE", "COVID", "IEC", "DIN", "EN", "ES", "ECMA", "WCAG", "HTTP", "TLS", "SSL", "PHP", "MD")
-# Ids the client knows and reads in its own project file, so they stay: CR-<n> is how change
-# requests are named (the "changes" table of the project page).
-CLIENT_IDS = ("CR",)
-
-_ID = (  # case-sensitive even inside the case-insensitive steps: "step-2" is no ticket
-    rf"(?-i:\b(?!(?:{'|'.join(NOT_TICKETS + CLIENT_IDS)})-\d)[A-Z][A-Z0-9_]+-\d+\b"  # ABC-123, GH-12, PROJ_X-9
-    r"|(?<![\w&])#\d+\b"  # #123 (not &#123; entities)
-    r"|(?<![\w!])!\d+\b)"  # !45, GitLab merge requests
-)
-_IDS = rf"{_ID}(?:\s*(?:,|&|\+|\band\b)\s*{_ID})*"
-_KEYWORDS = (
-    r"(?:refs?|references?|relates?\s+to|related\s+to|see|closes?|closed|fix(?:es|ed)?|resolves?|resolved"
-    r"|part\s+of|issues?|tickets?|pr|mr|tasks?"
-    # ... and in the languages of the agency's teams: pl, ru, uk, de
-    r"|zob\.|patrz|dot\.|dotyczy|zgłoszeni[ea]|zadanie|naprawia|zamyka"
-    r"|см\.|задача|тикет|заявка|исправляет|закрывает"
-    r"|див\.|тікет|виправляє|закриває"
-    r"|siehe|vgl\.|betrifft|behebt|schließt|aufgabe)"
-)
-_TICKET_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
-    # "(#45)", "[PROJ-9]", "(refs #1)", "(closes ABC-1, ABC-2)"
-    (re.compile(rf"[(\[]\s*(?:{_KEYWORDS}\s*:?\s*)?{_IDS}\s*[)\]]", re.IGNORECASE), " "),
-    # trailing "refs #1", "- closes ABC-12."
-    (re.compile(rf"[\s,;:|\-–—]*\b{_KEYWORDS}\s*:?\s*{_IDS}\s*\.?\s*$", re.IGNORECASE), ""),
-    # leading "ABC-123: ", "#12 - "
-    (re.compile(rf"^\s*{_IDS}\s*(?:[:|\-–—]\s*)?"), ""),
-    # anywhere else
-    (re.compile(_IDS), " "),
-)
-_TIDY_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\(\s*\)|\[\s*\]"), " "),  # brackets emptied by the steps above
-    (re.compile(r"\s+([,.;:!?])"), r"\1"),  # "crash , now" -> "crash, now"
-    (re.compile(r"([,;:])(?:\s*[,;:])+"), r"\1"),  # ", ," -> ","
-    (re.compile(r"^[\s,.;:|/\-–—]+"), ""),  # separators left at the start
-    (re.compile(r"[\s,;:|/\-–—]+$"), ""),  # ... and at the end
-)
-_LINK = dict(PATTERNS)["link"]
-
-
-def _strip_ticket_ids(text: str) -> str:
-    """`text` without ticket and pull-request ids; links are left whole."""
-    pieces = _LINK.split(text)
-    links = _LINK.findall(text)
-    cleaned = []
-    for piece in pieces:
-        previous = None
-        while previous != piece:  # "refs #1 closes #2": each step may uncover another
-            previous = piece
-            for pattern, replacement in _TICKET_STEPS:
-                piece = pattern.sub(replacement, piece)
-        cleaned.append(piece)
-    out = cleaned[0]
-    for link, piece in zip(links, cleaned[1:]):
-        out += link + piece
-    return out
-
-
-def _capitalise(text: str) -> str:
-    """Upper-case the first letter, unless the first word is written in mixed case (iOS, eBay)."""
-    if not text or not text[0].islower():
-        return text
-    first_word = text.split(" ", 1)[0]
-    if any(ch.isupper() for ch in first_word[1:]):
-        return text
-    return text[0].upper() + text[1:]
-
-
-def clean_subject(subject: str) -> str:
-    """A subject as a client should read it (before redaction): see the module docstring."""
-    return _clean_description(parse_subject(subject).description)
-
-
-def _clean_description(description: str) -> str:
-    text = " ".join(description.split())
-    stripped = " ".join(_strip_ticket_ids(text).split())
-    if stripped != text:
-        # Only text that lost ids needs its loose separators tidied; untouched text keeps
-        # every character the author wrote (an "&amp;" or a trailing ";" is theirs).
-        text = stripped
-        for pattern, replacement in _TIDY_STEPS:
-            text = " ".join(pattern.sub(replacement, text).split())
-    text = re.sub(r"(?<!\.)\.$", "", text)
-    return _capitalise(text.strip())
-
-
-def _strip_ids_from_note(note: str) -> str:
-    """A note without ticket ids; untouched (to the character) when it has none."""
-    stripped = " ".join(_strip_ticket_ids(note).split())
-    if stripped == note:
-        return note
-    for pattern, replacement in _TIDY_STEPS:
-        stripped = " ".join(pattern.sub(replacement, stripped).split())
-    return stripped
-
-
-def _local_day(moment: dt.datetime, timezone: str) -> dt.date:
-    if not timezone:
-        return moment.date()
-    try:
-        return moment.astimezone(ZoneInfo(timezone)).date()
-    except (ZoneInfoNotFoundError, ValueError):  # `milepost check` rejects unknown zones
-        return moment.date()
-
-
-def _meaningful(text: str, placeholder: str) -> bool:
-    """At least one real word is left once hidden parts are taken out."""
-    return re.search(r"[^\W\d_]{2,}", text.replace(placeholder, " ")) is not None
-
-
-@functools.lru_cache(maxsize=16)
-def _placeholder(language: str) -> str:
-    # Translated through the gettext catalogs like every other word the client reads.
-    return texts_for(language).gettext("[hidden]")
-
-
-# --- deciding ----------------------------------------------------------------------------------
-
-
-def classify(
-    commit: Commit,
-    rules: RuleSet,
-    *,
-    milestone_ids: Collection[str] = (),
-    language: str = "en",
-    allowed_hosts: Collection[str] = (),
-    timezone: str = "",
-) -> ShownChange:
-    """What the client sees of `commit`: hidden, counted, or listed with redacted plain text.
-
-    The change is dated the day it was authored in the client's `timezone` (in the author's
-    own when none is given): work done at 23:30 in London is the next day in Warsaw.
-    """
-    day = _local_day(commit.authored, timezone)
-    rule = rules.first_match(commit, language=language)
-    if rule is not None and rule.action == "hide":
-        return ShownChange(kind="hidden", text="", date=day, sha=commit.sha, rule=rule.name)
-    milestone, _unknown = milestone_of(commit, milestone_ids)
-    counted = ShownChange(
-        kind="counted", text="", date=day, milestone=milestone, sha=commit.sha, rule=rule.name if rule else NO_RULE
-    )
-    if rule is None or rule.action == "count":
-        return counted
-    placeholder = _placeholder(language)
-    note = client_text(commit, language) if rule.heading == "note" else None
-    if note is not None:
-        # Written for the client, so shown as written - but ticket ids are the team's, not the
-        # client's, in a note as anywhere else.
-        note = _strip_ids_from_note(redact(note, allowed_hosts=allowed_hosts))
-        text = redact(note, allowed_hosts=allowed_hosts, placeholder=placeholder)
-    else:
-        # Redact before cleaning so ids inside a hidden link go with it, and again after as the
-        # last word on what reaches a page (redaction is idempotent).
-        description = redact(parse_subject(commit.subject).description, allowed_hosts=allowed_hosts)
-        text = redact(_clean_description(description), allowed_hosts=allowed_hosts, placeholder=placeholder)
-    if not _meaningful(text, placeholder):
-        log.debug("commit %s: nothing readable left of %r; counted instead", commit.sha[:7], commit.subject)
-        return counted
-    return ShownChange(kind=rule.heading, text=text, date=day, milestone=milestone, sha=commit.sha, rule=rule.name)
-
-
-def classify_all(commits: Iterable[Commit], rules: RuleSet, **kw: Any) -> list[ShownChange]:
-    """`classify` for each commit, in order; hidden ones included (filter on `kind`)."""
-    return [classify(commit, rules, **kw) for commit in commits]

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from milepost.history.disk_cache import write_atomically
 from milepost.history.code_version import code_fingerprint
-from milepost.classify.rules import RuleSet, classify
+from milepost.classify.classifier import classify
+from milepost.classify.rules import RuleSet
 from milepost.history.commits import history_key, read_history
 from milepost.model import Client, Project, ShownChange
 

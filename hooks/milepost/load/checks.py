@@ -1,104 +1,28 @@
-"""Checks of client.yml and <project>.yml files, as plain problems with a file and a line.
+"""The checks of client.yml and <project>.yml files, as plain problems with a file and a line.
 
-Two passes per file: the JSON Schema (the same schemas editors use, in `schemas/`), with
-jsonschema's messages turned into plain ones, then the checks a schema cannot express
-(real calendar dates, unique ids, late milestones that say nothing about it, paths on disk,
-time zones). Every problem of a file is reported, never only the first.
+Two passes per file: the JSON Schema (the same schemas editors use; errors in plain words by
+schema_messages.py), then the checks a schema cannot express (unique ids, late milestones that
+say nothing about it, dates in the future or in the wrong order, paths on disk, time zones,
+commit rules). Every problem of a file is reported, never only the first.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import difflib
-import json
 import logging
-import os
 import re
 import zoneinfo
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
-
+from milepost.load.dates import parse_date
+from milepost.load.problems import Problem, display_path, field_name
+from milepost.load.schema_messages import CLIENT_SCHEMA, PROJECT_SCHEMA, describe, schema_messages
 from milepost.load.yaml_source import PathKey, YamlDocument
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
-
-SCHEMA_DIR = Path(__file__).parent.parent / "schemas"
-CLIENT_SCHEMA = "client.schema.json"
-PROJECT_SCHEMA = "project.schema.json"
-
-SLUG_PATTERN = re.compile(r"^[a-z0-9-]+$")
-_DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing to fix, printed as `path:line: field: message`.
-
-    `line` is 1-based; 0 means the problem is about a file or folder as a whole (then the line
-    part is left out). `field` is a dotted path like `milestones[1].due`, or "" for the file.
-    """
-
-    path: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line > 0 else self.path
-        if self.field:
-            return f"{where}: {self.field}: {self.message}"
-        return f"{where}: {self.message}"
-
-
-def display_path(path: Path) -> str:
-    """How a path appears in messages: relative to the working directory when inside it."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return str(absolute)
-
-
-def field_name(path: PathKey) -> str:
-    """`("milestones", 1, "due")` -> `milestones[1].due`."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif _IDENTIFIER.match(part):
-            text += f".{part}" if text else part
-        else:
-            text += f"[{json.dumps(part, ensure_ascii=False)}]"
-    return text
-
-
-def parse_date(value: Any) -> dt.date | None:
-    """A `YYYY-MM-DD` string as a date; None for anything else (already reported by the schema)."""
-    if not isinstance(value, str) or not _DATE_SHAPE.match(value):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-@cache
-def load_schema(name: str) -> dict[str, Any]:
-    with (SCHEMA_DIR / name).open(encoding="utf-8") as handle:
-        schema: dict[str, Any] = json.load(handle)
-    return schema
-
-
-@cache
-def _validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 # --- whole files ------------------------------------------------------------------------------
@@ -199,154 +123,11 @@ def _structure_problems(report: _Report, document: YamlDocument, schema: str, ne
         report.add((), f"the file is empty; it needs at least {needed}", line=1)
         return True
     if not isinstance(document.data, dict):
-        report.add((), f"expected `key: value` lines (like `name: ...`), got {_describe(document.data)}")
+        report.add((), f"expected `key: value` lines (like `name: ...`), got {describe(document.data)}")
         return True
     for path, message in schema_messages(document.data, schema):
         report.add(path, message)
     return False
-
-
-# --- schema errors in plain words -------------------------------------------------------------
-
-
-def schema_messages(data: Any, schema: str) -> list[tuple[PathKey, str]]:
-    """Validate `data` against a schema in `schemas/`: (path, plain message) for every error."""
-    errors = list(_validator(schema).iter_errors(data))
-    # A value of the wrong shape fails both `pattern` and `format`: say it once.
-    shape_errors = {tuple(e.absolute_path) for e in errors if e.validator in ("type", "pattern")}
-    messages: list[tuple[PathKey, str]] = []
-    suggested: set[PathKey] = set()  # missing keys already named by a did-you-mean
-    for error in errors:
-        path: PathKey = tuple(error.absolute_path)
-        if error.validator == "format" and path in shape_errors:
-            continue
-        if error.validator == "additionalProperties":
-            for key, message, meant in _unknown_keys(error):
-                messages.append((path + (key,), message))
-                if meant:
-                    suggested.add(path + (meant,))
-            continue
-        if error.validator == "required":
-            for key in _missing_keys(error):
-                messages.append((path + (key,), f"required field '{key}' is missing"))
-            continue
-        messages.append((path, _plain_message(error)))
-    # `titel:` instead of `title:` is one mistake: the did-you-mean says what to do.
-    return [
-        (path, message)
-        for path, message in messages
-        if not (message.startswith("required field") and path in suggested)
-    ]
-
-
-def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, str, str | None]]:
-    allowed = sorted(error.schema.get("properties", {}))
-    instance = error.instance if isinstance(error.instance, dict) else {}
-    for key in instance:
-        if key in allowed:
-            continue
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        if close and close[0] not in instance:
-            yield key, f"unknown key '{key}'; did you mean '{close[0]}'?", close[0]
-        elif close:
-            yield key, f"unknown key '{key}'; did you mean '{close[0]}'? (that is set too: remove one)", None
-        else:
-            yield key, f"unknown key '{key}'; allowed keys here: {', '.join(allowed)}", None
-
-
-def _missing_keys(error: ValidationError) -> list[str]:
-    instance = error.instance if isinstance(error.instance, dict) else {}
-    return [key for key in error.validator_value if key not in instance]
-
-
-def _plain_message(error: ValidationError) -> str:
-    schema = error.schema if isinstance(error.schema, dict) else {}
-    value = error.instance
-    kind = error.validator
-    if kind == "type":
-        return _type_message(schema, value)
-    if kind == "pattern":
-        wanted = schema.get("patternErrorMessage") or f"text matching {schema.get('pattern')}"
-        if list(error.absolute_path)[-1:] == ["password_env"]:
-            # Someone may have written the password itself here: never print it in a CI log.
-            return f"expected {wanted} (the value is not shown: write the variable's name, never the password)"
-        return f"expected {wanted}, got {_describe(value)}"
-    if kind == "format" and schema.get("format") == "date":
-        return _not_a_real_date(str(value))
-    overridden = list(error.absolute_path)[-2:] == ["health_override", "state"]
-    if kind == "enum" and overridden and value in _DATED_STATES:
-        return f"'{value}' cannot be set by hand: {_DATED_STATES[value]}; here use planned, on_track or at_risk"
-    if kind == "enum":
-        allowed = [str(option) for option in error.validator_value]
-        message = f"must be one of: {', '.join(allowed)}; got {_describe(value)}"
-        close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.5)
-        return message + (f" - did you mean '{close[0]}'?" if close else "")
-    if kind == "minLength":
-        return "must not be empty"
-    if kind == "minimum":
-        return f"must be {error.validator_value} or more, got {value}"
-    if kind == "exclusiveMinimum":
-        return f"must be more than {error.validator_value}, got {value}"
-    if kind == "oneOf" and isinstance(value, dict) and {"path", "url"} & set(schema.get("properties", {})):
-        if "path" in value and "url" in value:
-            return "give either `path` or `url`, not both"
-        return "needs `path: ../folder` (a local repository) or `url: https://...` (cloned)"
-    return error.message
-
-
-# States that follow from the dates, never from `health_override` (see docs/health.md).
-_DATED_STATES = {
-    "late": "a late milestone needs `delay: {reason, plan, due}`",
-    "done": "set the milestone's `done:` date",
-}
-
-_TYPE_WORDS = {
-    "string": "text",
-    "number": "a number",
-    "integer": "a whole number",
-    "boolean": "yes or no",
-    "array": "a list (`- item` lines or [a, b])",
-    "object": "`key: value` entries",
-}
-
-
-def _type_message(schema: dict[str, Any], value: Any) -> str:
-    expected = schema.get("type")
-    types = [expected] if isinstance(expected, str) else [t for t in expected or () if t != "null"]
-    if schema.get("format") == "date":
-        return f"expected a date like 2026-12-15 (YYYY-MM-DD), got {_describe(value)}"
-    words = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
-    message = f"expected {words}, got {_describe(value)}"
-    if "string" in types and isinstance(value, (bool, int, float)):
-        message += "; put it in quotes to keep it as text"
-    return message
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing (the value is empty)"
-    if isinstance(value, bool):
-        return f"{'yes' if value else 'no'} (YAML reads yes/no/true/false/on/off as a truth value)"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return f"'{value}'"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "`key: value` entries"
-    return repr(value)
-
-
-def _not_a_real_date(text: str) -> str:
-    year, month, day = (int(part) for part in text.split("-"))
-    if not 1 <= month <= 12:
-        why = f"there is no month {month}"
-    elif day < 1 or day > calendar.monthrange(year, month)[1]:
-        why = f"{calendar.month_name[month]} {year} has no day {day}"
-    else:  # year 0: Python's dates start at year 1
-        why = f"there is no year {year}"
-    return f"'{text}' is not a real date ({why}); use YYYY-MM-DD"
 
 
 # --- what a schema cannot say -----------------------------------------------------------------

@@ -3,44 +3,25 @@
 Layout (see PRODUCT.md §1): `projects/<client>/client.yml` plus one `<project>.yml` per project.
 Names starting with `_` or `.` are ignored, so drafts and editor files can sit next to the real
 ones. Every problem of every file is collected before anything is built: the agency fixes them
-in one go instead of one per run.
+in one go instead of one per run. Files that pass their checks become model objects through
+model_from_data.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from milepost.model import (
-    Absence,
-    Budget,
-    ChangeRequest,
-    Client,
-    Contact,
-    Decision,
-    Delay,
-    Deliverable,
-    HealthOverride,
-    Milestone,
-    Portal,
-    Project,
-    RepositorySpec,
-    Task,
-    WaitingItem,
-)
+from milepost.model import Client, Portal, Project
 from milepost.history.project_files import LedgerSource, PlanHistory, read_plan_histories, zone
 from milepost.status.ledger import ledger_problems
-from milepost.load.checks import (
-    SLUG_PATTERN,
-    Problem,
-    client_problems,
-    display_path,
-    parse_date,
-    project_problems,
-)
+from milepost.load.checks import client_problems, project_problems
+from milepost.load.model_from_data import client_from_data, project_from_data
+from milepost.load.problems import Problem, display_path
 from milepost.load.yaml_source import load_yaml_file
 
 if TYPE_CHECKING:
@@ -49,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 CLIENT_FILE = "client.yml"
+SLUG_PATTERN = re.compile(r"^[a-z0-9-]+$")
 _SLUG_HINT = "rename it using lowercase letters, digits and '-' only"
 
 
@@ -201,7 +183,7 @@ def _load_client_folder(folder: Path, today: dt.date) -> tuple[Client | None, li
         found = client_problems(document, source=source)
         problems.extend(found)
         if not found:
-            client = _client(slug, document.data, source)
+            client = client_from_data(slug, document.data, source)
     elif not (folder / "client.yaml").is_file():  # that one already got a "rename it" problem
         problems.append(
             _file_problem(client_path, "missing: every client folder needs a client.yml (name, language, timezone)")
@@ -218,144 +200,5 @@ def _load_client_folder(folder: Path, today: dt.date) -> tuple[Client | None, li
         found = project_problems(document, source=source, folder=path.parent, today=today)
         problems.extend(found)
         if not found:
-            projects.append(_project(slug, path, document.data, source))
+            projects.append(project_from_data(slug, path, document.data, source))
     return client, projects, problems
-
-
-# --- validated data -> model ------------------------------------------------------------------
-# These run only on data that passed every check, so shapes and dates are known to be right.
-# Optional fields may be written empty (`done:`); that means "not set".
-
-
-def _date(value: Any) -> dt.date:
-    parsed = parse_date(value)
-    assert parsed is not None, value
-    return parsed
-
-
-def _text(data: dict[str, Any], key: str) -> str:
-    return data.get(key) or ""
-
-
-def _list(data: dict[str, Any], key: str) -> list[Any]:
-    return data.get(key) or []
-
-
-def _client(slug: str, data: dict[str, Any], source: str) -> Client:
-    return Client(
-        slug=slug,
-        name=data["name"],
-        language=data["language"],
-        timezone=data["timezone"],
-        contacts=tuple(
-            Contact(
-                name=c["name"],
-                role=_text(c, "role"),
-                email=_text(c, "email"),
-                phone=_text(c, "phone"),
-                away=tuple(
-                    Absence(start=_date(a["from"]), end=_date(a["to"]), deputy=a["deputy"])
-                    for a in _list(c, "away")
-                ),
-            )
-            for c in _list(data, "contacts")
-        ),
-        response_time=_text(data, "response_time"),
-        source=source,
-        allowed_hosts=tuple(_list(data, "allowed_hosts")),
-        glossary=dict(data.get("glossary") or {}),
-        path=_text(data, "path"),
-        password_env=_text(data, "password_env"),
-        commit_rules=tuple(_list(data, "commit_rules")),
-    )
-
-
-def _project(client: str, path: Path, data: dict[str, Any], source: str) -> Project:
-    budget = data.get("budget")
-    return Project(
-        slug=path.stem,
-        client=client,
-        name=data["name"],
-        summary=_text(data, "summary"),
-        repositories=tuple(_repository(r, path.parent) for r in _list(data, "repositories")),
-        milestones=tuple(_milestone(m) for m in _list(data, "milestones")),
-        waiting_on_client=tuple(
-            WaitingItem(
-                title=w["title"],
-                asked=_date(w["asked"]),
-                needed_by=parse_date(w.get("needed_by")),
-                milestone=_text(w, "milestone"),
-                done=parse_date(w.get("done")),
-            )
-            for w in _list(data, "waiting_on_client")
-        ),
-        decisions=tuple(
-            Decision(
-                date=_date(d["date"]),
-                title=d["title"],
-                agreed=tuple(_list(d, "agreed")),
-                summary=_text(d, "summary"),
-            )
-            for d in _list(data, "decisions")
-        ),
-        changes=tuple(
-            ChangeRequest(
-                id=c["id"],
-                title=c["title"],
-                status=c["status"],
-                hours=float(c["hours"]) if c.get("hours") is not None else None,
-                impact=_text(c, "impact"),
-                date=parse_date(c.get("date")),
-            )
-            for c in _list(data, "changes")
-        ),
-        deliverables=tuple(
-            Deliverable(
-                date=_date(d["date"]),
-                title=d["title"],
-                url=_text(d, "url"),
-                description=_text(d, "description"),
-            )
-            for d in _list(data, "deliverables")
-        ),
-        budget=(
-            Budget(hours=float(budget["hours"]), used=float(budget["used"]), as_of=_date(budget["as_of"]))
-            if budget
-            else None
-        ),
-        next_update=parse_date(data.get("next_update")),
-        glossary=dict(data.get("glossary") or {}),
-        source=source,
-        health_override=_health_override(data.get("health_override")),
-    )
-
-
-def _health_override(data: Any) -> HealthOverride | None:
-    if not data:
-        return None
-    return HealthOverride(state=data["state"], reason=data["reason"].strip())
-
-
-def _repository(data: dict[str, Any], folder: Path) -> RepositorySpec:
-    path = data.get("path")
-    return RepositorySpec(
-        path=str((folder / path).resolve()) if path else "",
-        url=_text(data, "url"),
-        branch=_text(data, "branch"),
-        include=tuple(_list(data, "include")),
-    )
-
-
-def _milestone(data: dict[str, Any]) -> Milestone:
-    delay = data.get("delay")
-    return Milestone(
-        id=data["id"],
-        title=data["title"],
-        due=_date(data["due"]),
-        done=parse_date(data.get("done")),
-        start=parse_date(data.get("start")),
-        description=_text(data, "description"),
-        tasks=tuple(Task(title=t["title"], done=parse_date(t.get("done"))) for t in _list(data, "tasks")),
-        delay=Delay(reason=delay["reason"], plan=delay["plan"], due=_date(delay["due"])) if delay else None,
-        health_override=_health_override(data.get("health_override")),
-    )

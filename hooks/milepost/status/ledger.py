@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from milepost.history.project_files import MilestonePlan, PlanHistory, PlanVersion
-from milepost.load.checks import Problem
+from milepost.load.problems import Problem
 from milepost.load.yaml_source import load_yaml_file
 
 MOVED = "moved"

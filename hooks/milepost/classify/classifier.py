@@ -1,0 +1,102 @@
+"""Deciding what a client sees of each commit: hidden, counted, or listed in plain words.
+
+The first matching rule (rules.py) decides; listed text is the cleaned subject or the client's
+note (subjects.py, trailers.py), always redacted. When cleaning leaves nothing worth reading,
+the commit is counted instead.
+
+Text of hidden and counted commits is never kept (`ShownChange.text == ""`): what is not
+listed cannot leak.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import re
+from collections.abc import Collection, Iterable
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from milepost.classify.redaction import redact
+from milepost.classify.rules import RuleSet
+from milepost.classify.subjects import clean_description, parse_subject, strip_ids_from_note
+from milepost.classify.trailers import client_text, milestone_of
+from milepost.model import Commit, ShownChange
+from milepost.render.i18n import texts_for
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+# `ShownChange.rule` when no rule matched (possible only with a custom rules file that has no
+# catch-all): such commits are counted, never listed unvetted.
+NO_RULE = "(no rule matched)"
+
+
+def _local_day(moment: dt.datetime, timezone: str) -> dt.date:
+    if not timezone:
+        return moment.date()
+    try:
+        return moment.astimezone(ZoneInfo(timezone)).date()
+    except (ZoneInfoNotFoundError, ValueError):  # `milepost check` rejects unknown zones
+        return moment.date()
+
+
+def _meaningful(text: str, placeholder: str) -> bool:
+    """At least one real word is left once hidden parts are taken out."""
+    return re.search(r"[^\W\d_]{2,}", text.replace(placeholder, " ")) is not None
+
+
+@functools.lru_cache(maxsize=16)
+def _placeholder(language: str) -> str:
+    # Translated through the gettext catalogs like every other word the client reads.
+    return texts_for(language).gettext("[hidden]")
+
+
+# --- deciding ----------------------------------------------------------------------------------
+
+
+def classify(
+    commit: Commit,
+    rules: RuleSet,
+    *,
+    milestone_ids: Collection[str] = (),
+    language: str = "en",
+    allowed_hosts: Collection[str] = (),
+    timezone: str = "",
+) -> ShownChange:
+    """What the client sees of `commit`: hidden, counted, or listed with redacted plain text.
+
+    The change is dated the day it was authored in the client's `timezone` (in the author's
+    own when none is given): work done at 23:30 in London is the next day in Warsaw.
+    """
+    day = _local_day(commit.authored, timezone)
+    rule = rules.first_match(commit, language=language)
+    if rule is not None and rule.action == "hide":
+        return ShownChange(kind="hidden", text="", date=day, sha=commit.sha, rule=rule.name)
+    milestone, _unknown = milestone_of(commit, milestone_ids)
+    counted = ShownChange(
+        kind="counted", text="", date=day, milestone=milestone, sha=commit.sha, rule=rule.name if rule else NO_RULE
+    )
+    if rule is None or rule.action == "count":
+        return counted
+    placeholder = _placeholder(language)
+    note = client_text(commit, language) if rule.heading == "note" else None
+    if note is not None:
+        # Written for the client, so shown as written - but ticket ids are the team's, not the
+        # client's, in a note as anywhere else.
+        note = strip_ids_from_note(redact(note, allowed_hosts=allowed_hosts))
+        text = redact(note, allowed_hosts=allowed_hosts, placeholder=placeholder)
+    else:
+        # Redact before cleaning so ids inside a hidden link go with it, and again after as the
+        # last word on what reaches a page (redaction is idempotent).
+        description = redact(parse_subject(commit.subject).description, allowed_hosts=allowed_hosts)
+        text = redact(clean_description(description), allowed_hosts=allowed_hosts, placeholder=placeholder)
+    if not _meaningful(text, placeholder):
+        log.debug("commit %s: nothing readable left of %r; counted instead", commit.sha[:7], commit.subject)
+        return counted
+    return ShownChange(kind=rule.heading, text=text, date=day, milestone=milestone, sha=commit.sha, rule=rule.name)
+
+
+def classify_all(commits: Iterable[Commit], rules: RuleSet, **kw: Any) -> list[ShownChange]:
+    """`classify` for each commit, in order; hidden ones included (filter on `kind`)."""
+    return [classify(commit, rules, **kw) for commit in commits]

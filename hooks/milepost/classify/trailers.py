@@ -1,0 +1,45 @@
+"""What a commit's trailers (and scope) say: the client's own sentence and the milestone.
+
+`Client:` / `Client-<language>:` hold a sentence written for the client; `Milestone: <id>`, or
+a Conventional Commit scope equal to a milestone id, ties a commit to a milestone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from milepost.classify.subjects import parse_subject
+from milepost.model import Commit
+
+
+def client_text(commit: Commit, language: str) -> str | None:
+    """The sentence written for the client: `Client-<language>:` if present, else `Client:`."""
+    for key in (f"Client-{language}", "Client"):
+        value = commit.trailer(key)
+        if value is not None and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def milestone_of(commit: Commit, milestone_ids: Collection[str]) -> tuple[str, str | None]:
+    """(milestone id the commit is tied to or "", id named in a `Milestone:` trailer that is unknown).
+
+    A `Milestone: <id>` trailer naming a known milestone wins; otherwise a Conventional Commit
+    scope equal to a known milestone id ties the commit ("feat(payments): ..."). The second
+    value lets the caller warn about a trailer naming no milestone of the project.
+    """
+    known = {str(m).lower() for m in milestone_ids}
+    unknown = None
+    named = commit.trailer("Milestone")
+    if named is not None and named.strip():
+        wanted = named.strip().lower()
+        if wanted in known:
+            return wanted, None
+        unknown = named.strip()
+    scope = parse_subject(commit.subject).scope
+    if scope:
+        for part in re.split(r"[,/\s]+", scope.lower()):
+            if part in known:
+                return part, unknown
+    return "", unknown
