@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from milepost.errors import RulesError
 from milepost.render.i18n import texts_for
 from milepost.model import Commit, ShownChange
 from milepost.classify.redaction import PATTERNS, redact
@@ -50,10 +51,6 @@ NO_RULE = "(no rule matched)"
 
 _RULE_KEYS = ("name", "when", "action", "heading")
 _WHEN_KEYS = ("merge", "author", "subject", "body", "trailer", "type", "scope", "client_note")
-
-
-class RulesError(Exception):
-    """Rule data that cannot be used; the message names the rule and the field."""
 
 
 # --- the rules as data -------------------------------------------------------------------------

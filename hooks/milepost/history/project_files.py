@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from milepost.errors import MilepostError
 from milepost.history.disk_cache import write_atomically
 from milepost.history.git_runner import git_environment
 from milepost.load.checks import Problem, display_path, parse_date
@@ -157,7 +158,7 @@ _snapshot_files_read: set[Path] = set()
 _warned: set[str] = set()
 
 
-class _Unavailable(Exception):
+class _Unavailable(MilepostError):
     """No history to read (not a repository): a warning, not a problem."""
 
 
@@ -169,7 +170,7 @@ class _Shallow(_Unavailable):
         self.where = where
 
 
-class _Refused(Exception):
+class _Refused(MilepostError):
     """History exists but cannot be trusted or read: a problem for `check` and `build`."""
 
     def __init__(self, where: str, message: str) -> None:
