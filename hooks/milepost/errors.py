@@ -13,7 +13,7 @@ The MkDocs glue turns it into MkDocs' `PluginError` at one place (`milepost.mkdo
     ├── ProjectHistoryError  a HistoryError, named after the project file that asked
     ├── PrivacyError         a privacy setting (also a ValueError)
     ├── ProtectionError      a password-protected site
-    └── BuildFailed          `milepost build`: nothing could be built
+    └── BuildFailed          nothing could be built (or served): problems in projects/, ...
 
 The history readers' own control flow (`_Unavailable`, `_Shallow`, `_Refused` in
 `milepost.history.project_files`) also derives from `MilepostError`; those never leave their
@@ -72,4 +72,5 @@ class ProtectionError(MilepostError):
 
 
 class BuildFailed(MilepostError):
-    """`milepost build` could build nothing; the message says why and how to fix it."""
+    """Nothing could be built or served (problems in projects/, no usable client folders, MkDocs
+    refusing the preview); the message says why and how to fix it."""
