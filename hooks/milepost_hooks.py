@@ -10,22 +10,28 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from milepost.mkdocs.site import BuildState, add_files, escape_title, prepare
+from milepost.mkdocs.site import BuildState, add_files, escape_title, plugin_errors, prepare
 
 _state: BuildState | None = None
 
+# Each handler is wrapped in `plugin_errors`: the one place where a Milepost error becomes
+# MkDocs' PluginError (a message, not a traceback).
 
+
+@plugin_errors
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _state
     _state = prepare(config)
     return config
 
 
+@plugin_errors
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     assert _state is not None, "on_config runs before on_files"
     return add_files(files, config, _state)
 
 
+@plugin_errors
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     escape_title(page)
     return html

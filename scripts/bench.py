@@ -65,7 +65,7 @@ from milepost.history import commits as git_history  # noqa: E402
 from milepost.history.commits import LOG_FORMAT, clear_memo, read_history  # noqa: E402
 from milepost.render.html import esc  # noqa: E402
 from milepost.mkdocs.site import ASSETS, CSS_PATH, THEME_OVERRIDES, prepare  # noqa: E402
-from milepost.load.settings import settings_from_extra  # noqa: E402
+from milepost.mkdocs.extra_config import settings_from_extra  # noqa: E402
 from milepost.classify.rules import load_rules  # noqa: E402
 from milepost.model import RepositorySpec  # noqa: E402
 from milepost.load.portal import load_configured  # noqa: E402

@@ -27,7 +27,8 @@ from gitrepo_factory import (
     shallow_clone,
 )
 from milepost.history import commits as git_history
-from milepost.history.commits import HistoryError, cache_file, cache_key, head_commit, parse_log, read_history
+from milepost.errors import HistoryError
+from milepost.history.commits import cache_file, cache_key, head_commit, parse_log, read_history
 from milepost.model import RepositorySpec
 
 WARSAW = dt.timezone(dt.timedelta(hours=1))

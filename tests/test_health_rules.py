@@ -177,7 +177,8 @@ def test_project_judges_its_milestones_with_the_same_signals() -> None:
 
 
 def test_inactive_days_and_ledger_repo_come_from_mkdocs_yml(tmp_path: Path) -> None:
-    from milepost.load.settings import SettingsError, settings_from_extra
+    from milepost.errors import SettingsError
+    from milepost.mkdocs.extra_config import settings_from_extra
 
     config = str(tmp_path / "mkdocs.yml")
     plain = settings_from_extra(config, {"milepost": {}})

@@ -17,9 +17,10 @@ from gitrepo_factory import git, make_repo
 from milepost.history import remotes as remote_repositories
 from milepost.cli import main as milepost
 from milepost.model import Client
-from milepost.publish.privacy import PrivacyError, client_folders, derived_folder, path_secret
+from milepost.errors import BuildFailed, PrivacyError
+from milepost.publish.privacy import client_folders, derived_folder, path_secret
 from milepost.history.remotes import parse_remote, token_variables
-from milepost.mkdocs.build import BuildFailed, build_clients
+from milepost.mkdocs.build import build_clients
 from portal_factory import make_portal
 
 TODAY = dt.date(2026, 11, 24)

@@ -281,7 +281,8 @@ def test_check_on_a_shallow_clone_fails_with_the_fix(tmp_path: Path, capsys, mon
 
 
 def test_a_build_from_a_shallow_clone_stops_with_the_fix(tmp_path: Path) -> None:
-    from milepost.mkdocs.build import BuildFailed, build_clients
+    from milepost.errors import BuildFailed
+    from milepost.mkdocs.build import build_clients
 
     repo, _ = portal_repo(tmp_path / "portal")
     save(repo, "Plan", "2026-09-03T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-12-20"))})

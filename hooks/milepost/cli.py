@@ -20,13 +20,8 @@ from pathlib import Path
 # mkdocs-material prints an end-of-life notice on every build unless this is set.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-from milepost.load.settings import (  # noqa: E402
-    BuildSettings,
-    SettingsError,
-    read_mkdocs_config,
-    settings_from_extra,
-    today_override,
-)
+from milepost.errors import MilepostError  # noqa: E402
+from milepost.load.settings import BuildSettings, today_override  # noqa: E402
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,7 +96,10 @@ def _logging_to_stderr(verbose: bool) -> Iterator[None]:
 
 
 def _settings(config_file: Path) -> BuildSettings:
-    """The portal's settings from mkdocs.yml's `extra.milepost`."""
+    """The portal's settings from mkdocs.yml's `extra.milepost`, checked."""
+    from milepost.mkdocs.config_file import read_mkdocs_config
+    from milepost.mkdocs.extra_config import settings_from_extra
+
     config = read_mkdocs_config(config_file)
     return settings_from_extra(str(config_file), config.extra)
 
@@ -124,7 +122,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from milepost.mkdocs.build import BuildFailed, build_clients
+    from milepost.errors import BuildFailed
+    from milepost.mkdocs.build import build_clients
 
     site_dir = args.site_dir or args.config_file.resolve().parent / "site"
     try:
@@ -147,26 +146,16 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from mkdocs.commands.serve import serve
-    from mkdocs.exceptions import MkDocsException
+    from milepost.errors import BuildFailed
+    from milepost.mkdocs.serve import serve_extra, serve_portal
 
-    today = today_override(args.today)
-    base = read_mkdocs_config(args.config_file)
-    extra = dict(base.extra)
-    options = dict(extra.get("milepost") or {})
-    if args.client:
-        options["client"] = args.client
-    if today:
-        options["today"] = today.isoformat()
-    extra["milepost"] = options
+    extra = serve_extra(args.config_file, client=args.client, today=today_override(args.today))
     try:
         with _logging_to_stderr(True):
-            serve(str(args.config_file), dev_addr=args.dev_addr, extra=extra)
-    except MkDocsException as err:
+            serve_portal(args.config_file, dev_addr=args.dev_addr, extra=extra)
+    except BuildFailed as err:
         print(err, file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
@@ -174,7 +163,8 @@ def cmd_clients(args: argparse.Namespace) -> int:
     import json
 
     from milepost.load.portal import load_configured
-    from milepost.publish.privacy import PrivacyError, client_folders
+    from milepost.errors import PrivacyError
+    from milepost.publish.privacy import client_folders
 
     today = today_override(args.today) or dt.date.today()
     settings = _settings(args.config_file)
@@ -205,9 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "clients": cmd_clients}
     try:
         return handlers[args.command](args)
-    except SettingsError as err:
+    except MilepostError as err:  # the message names the file or setting and the fix
         print(f"milepost: {err}", file=sys.stderr)
-        return 2
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

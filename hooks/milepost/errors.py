@@ -2,8 +2,22 @@
 
 Every error Milepost raises on purpose is a `MilepostError`: its message is for the person who
 runs the build (it names the file, line or setting and says how to fix it), never a traceback.
-The MkDocs glue turns it into MkDocs' `PluginError` at one place; the `milepost` command prints
-it as one line.
+The MkDocs glue turns it into MkDocs' `PluginError` at one place (`milepost.mkdocs.site`); the
+`milepost` command prints it as its message, one line per problem, and exits 1.
+
+    MilepostError
+    ├── SettingsError        mkdocs.yml or `extra.milepost` (also a ValueError)
+    ├── RulesError           a client's `commit_rules`
+    ├── HistoryError         a repository's history cannot be read
+    ├── RemoteError          a remote repository cannot be cloned or fetched
+    ├── ProjectHistoryError  a HistoryError, named after the project file that asked
+    ├── PrivacyError         a privacy setting (also a ValueError)
+    ├── ProtectionError      a password-protected site
+    └── BuildFailed          nothing could be built (or served): problems in projects/, ...
+
+The history readers' own control flow (`_Unavailable`, `_Shallow`, `_Refused` in
+`milepost.history.project_files`) also derives from `MilepostError`; those never leave their
+module.
 """
 
 from __future__ import annotations
@@ -11,3 +25,57 @@ from __future__ import annotations
 
 class MilepostError(Exception):
     """A problem Milepost explains in its message; the base of all of Milepost's errors."""
+
+
+class SettingsError(MilepostError, ValueError):
+    """A setting the agency gave is wrong (mkdocs.yml, `extra.milepost`, `--today`,
+    MILEPOST_TODAY); the message says which and how to fix it."""
+
+
+class RulesError(MilepostError):
+    """Rule data that cannot be used; the message names the rule and the field."""
+
+
+class HistoryError(MilepostError):
+    """A repository's history cannot be read. `str(err)` is the whole message for the agency."""
+
+    def __init__(self, repository: str, detail: str) -> None:
+        self.repository = repository
+        self.detail = detail
+        self.message = f"repository {repository}: {detail}" if repository else detail
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class RemoteError(MilepostError):
+    """A remote repository cannot be cloned or fetched. `repository` holds no credentials."""
+
+    def __init__(self, repository: str, detail: str) -> None:
+        self.repository = repository
+        self.detail = detail
+        super().__init__(f"repository {repository}: {detail}")
+
+
+class ProjectHistoryError(MilepostError):
+    """A project's repository cannot be read; the message names the project file and the
+    repository and says what to check."""
+
+
+class PrivacyError(MilepostError, ValueError):
+    """A privacy setting cannot be used; the message names it and says how to fix it."""
+
+
+class ProtectionError(MilepostError):
+    """A protected site cannot be built; the message names the setting and how to fix it."""
+
+
+class BuildFailed(MilepostError):
+    """Nothing could be built or served (problems in projects/, no usable client folders, MkDocs
+    refusing the preview); the message says why and how to fix it."""
+
+
+class CatalogError(MilepostError, ValueError):
+    """A message catalog (`locale/<language>/LC_MESSAGES/milepost.po`) that cannot be read;
+    the message names the file and the fix."""

@@ -22,6 +22,7 @@ import yaml
 from milepost.classify.subjects import parse_subject
 from milepost.classify.trailers import client_text
 from milepost.model import Commit
+from milepost.errors import RulesError
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "default_rules.yml"
 
@@ -30,10 +31,6 @@ HEADINGS = ("new", "fixed", "faster", "note")
 
 _RULE_KEYS = ("name", "when", "action", "heading")
 _WHEN_KEYS = ("merge", "author", "subject", "body", "trailer", "type", "scope", "client_note")
-
-
-class RulesError(Exception):
-    """Rule data that cannot be used; the message names the rule and the field."""
 
 
 # --- the rules as data -------------------------------------------------------------------------

@@ -35,7 +35,8 @@ from git.exc import (
 from milepost.history.disk_cache import write_atomically
 from milepost.history.git_runner import git_environment
 from milepost.model import Commit, RepositorySpec
-from milepost.history.remotes import RemoteError, local_mirror, parse_remote
+from milepost.errors import HistoryError, RemoteError
+from milepost.history.remotes import local_mirror, parse_remote
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -70,19 +71,6 @@ _SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
 
 _MEMO_LIMIT = 256
 _READ_SIZE = 64 * 1024
-
-
-class HistoryError(Exception):
-    """A repository's history cannot be read. `str(err)` is the whole message for the agency."""
-
-    def __init__(self, repository: str, detail: str) -> None:
-        self.repository = repository
-        self.detail = detail
-        self.message = f"repository {repository}: {detail}" if repository else detail
-        super().__init__(self.message)
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass

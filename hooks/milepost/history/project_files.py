@@ -36,9 +36,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from milepost.errors import MilepostError
 from milepost.history.disk_cache import write_atomically
 from milepost.history.git_runner import git_environment
-from milepost.load.checks import Problem, display_path, parse_date
+from milepost.load.dates import parse_date
+from milepost.load.problems import Problem, display_path
 from milepost.load.yaml_source import load_yaml_text
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -157,7 +159,7 @@ _snapshot_files_read: set[Path] = set()
 _warned: set[str] = set()
 
 
-class _Unavailable(Exception):
+class _Unavailable(MilepostError):
     """No history to read (not a repository): a warning, not a problem."""
 
 
@@ -169,7 +171,7 @@ class _Shallow(_Unavailable):
         self.where = where
 
 
-class _Refused(Exception):
+class _Refused(MilepostError):
     """History exists but cannot be trusted or read: a problem for `check` and `build`."""
 
     def __init__(self, where: str, message: str) -> None:

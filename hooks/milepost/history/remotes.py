@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
 
+from milepost.errors import RemoteError
 from milepost.history.git_runner import git_environment
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -53,15 +54,6 @@ _AUTH_FAILURE = re.compile(
     r"access denied|invalid username or password",
     re.IGNORECASE,
 )
-
-
-class RemoteError(Exception):
-    """A remote repository cannot be cloned or fetched. `repository` holds no credentials."""
-
-    def __init__(self, repository: str, detail: str) -> None:
-        self.repository = repository
-        self.detail = detail
-        super().__init__(f"repository {repository}: {detail}")
 
 
 @dataclass(frozen=True)

@@ -54,10 +54,8 @@ _RULE_LABEL = re.compile(r"^commit_rules, rule \d+(?: \('.*?'\))?: ")
 
 def _check_commit_rules(report: _Report, data: dict[str, Any]) -> None:
     """What the schema cannot see in a client's `commit_rules`: regexes, headings, unique names."""
-    from milepost.classify.rules import (  # the rules module is not needed otherwise
-        RulesError,
-        load_rules,
-    )
+    from milepost.classify.rules import load_rules  # the rules module is not needed otherwise
+    from milepost.errors import RulesError
 
     rules = data.get("commit_rules")
     if not isinstance(rules, list):
@@ -155,10 +153,8 @@ def _check_timezone(report: _Report, name: str) -> None:
 
 
 def _check_repositories(report: _Report, data: dict[str, Any], folder: Path) -> None:
-    from milepost.history.remotes import (  # only for `url:` entries
-        RemoteError,
-        parse_remote,
-    )
+    from milepost.errors import RemoteError
+    from milepost.history.remotes import parse_remote  # only for `url:` entries
 
     for index, repository in _items(data, "repositories"):
         url = repository.get("url")

@@ -1,30 +1,28 @@
-"""What one build is about: which clients, which day, which folders. Plain data."""
+"""What one build is about: which clients, which day, which folders. Plain data.
+
+The settings come from `extra.milepost` in mkdocs.yml, checked by `milepost.mkdocs.extra_config`
+(the only place that knows MkDocs' configuration); `build_settings` turns the checked values
+into `BuildSettings`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from milepost.status.health import DEFAULT_INACTIVE_DAYS
+from milepost.errors import SettingsError
 from milepost.history.project_files import LedgerSource
-
-if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
+from milepost.status.health import DEFAULT_INACTIVE_DAYS
 
 TODAY_VARIABLE = "MILEPOST_TODAY"
-# Key under `extra.milepost` by which `milepost build` hands each client's MkDocs build the
-# portal it has already loaded and checked (the same files, day and history), so that it is
-# not read and checked once more per client. Never set in mkdocs.yml.
-LOADED_PORTAL = "_loaded_portal"
-
-
-class SettingsError(ValueError):
-    """A setting the agency gave is wrong; the message says which and how to fix it."""
+DEFAULT_PROJECTS_DIR = "projects"
+DEFAULT_CACHE_DIR = ".cache/milepost"
+DEFAULT_PREVIEW_DIR = "clients"
 
 
 @dataclass(frozen=True)
@@ -70,65 +68,21 @@ def client_today(timezone: str, override: dt.date | None) -> dt.date:
     return dt.datetime.now(ZoneInfo(timezone)).date()
 
 
-def settings_from_extra(config_file: str, extra: dict) -> BuildSettings:
-    """Read `extra.milepost` of mkdocs.yml (paths relative to the folder of mkdocs.yml)."""
+def build_settings(config_file: str | Path, values: Mapping[str, Any]) -> BuildSettings:
+    """`BuildSettings` from the checked values of `extra.milepost` (paths count from the folder
+    of mkdocs.yml). `today` is a date or None (then `--today`/MILEPOST_TODAY or the real date);
+    an empty `cache_dir` means no cache."""
     root = Path(config_file).resolve().parent
-    options = dict(extra.get("milepost") or {})
-    cache = options.get("cache_dir", ".cache/milepost")
-    today = options.get("today")
+    cache = values.get("cache_dir", DEFAULT_CACHE_DIR)
+    ledger = values.get("ledger_repo")
+    today = values.get("today")
     return BuildSettings(
         root=root,
-        projects_dir=root / options.get("projects_dir", "projects"),
+        projects_dir=root / values.get("projects_dir", DEFAULT_PROJECTS_DIR),
         cache_dir=(root / cache) if cache else None,
-        today=parse_today(str(today), "extra.milepost.today") if today else today_override(),
-        client=str(options.get("client", "")),
-        preview_dir=str(options.get("preview_dir", "clients")).strip("/"),
-        ledger_repo=(root / str(options["ledger_repo"])) if options.get("ledger_repo") else None,
-        inactive_days=parse_inactive_days(options.get("inactive_days", DEFAULT_INACTIVE_DAYS)),
+        today=today if today is not None else today_override(),
+        client=values.get("client") or "",
+        preview_dir=str(values.get("preview_dir", DEFAULT_PREVIEW_DIR)).strip("/"),
+        ledger_repo=(root / ledger) if ledger else None,
+        inactive_days=values.get("inactive_days", DEFAULT_INACTIVE_DAYS),
     )
-
-
-def parse_inactive_days(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise SettingsError(
-            f"extra.milepost.inactive_days: '{value}' is not a number of days; use a whole number "
-            f"of 1 or more, e.g. {DEFAULT_INACTIVE_DAYS}"
-        )
-    return value
-
-
-def read_mkdocs_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
-    """mkdocs.yml, loaded and checked by MkDocs. Raises `SettingsError` naming the file and
-    every problem MkDocs found in it (which MkDocs itself only logs, before exiting)."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
-
-    if not Path(config_file).is_file():
-        raise SettingsError(
-            f"{config_file}: not found; run milepost in the portal's folder or pass --config-file"
-        )
-    said: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            said.append(record)
-
-    logger = logging.getLogger("mkdocs.config")
-    handler = Keep(logging.WARNING)
-    saved = logger.propagate
-    logger.addHandler(handler)
-    logger.propagate = False
-    try:
-        try:
-            config = load_config(str(config_file), **overrides)
-        except (Abort, ConfigurationError) as err:
-            errors = [r.getMessage().rstrip(".") for r in said if r.levelno >= logging.ERROR] or [str(err)]
-            raise SettingsError(
-                f"{config_file}: {'; '.join(errors)}. Fix mkdocs.yml (its paths count from its own folder)."
-            ) from None
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = saved
-    for record in said:  # warnings about a config that loaded: said as MkDocs would say them
-        logger.handle(record)
-    return config

@@ -21,18 +21,16 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
-from milepost.load.settings import LOADED_PORTAL, SettingsError, read_mkdocs_config, settings_from_extra
-from milepost.model import Client
+from milepost.errors import BuildFailed, MilepostError, PrivacyError, SettingsError
+from milepost.load.problems import Problem, display_path
 from milepost.load.portal import LoadResult, load_configured
-from milepost.publish.privacy import PrivacyError, client_folders, site_root_files
-from milepost.publish.protection import ProtectionError, protect_site, site_password
-from milepost.load.checks import Problem, display_path
+from milepost.mkdocs.config_file import read_mkdocs_config
+from milepost.mkdocs.extra_config import LOADED_PORTAL, settings_from_extra
+from milepost.model import Client
+from milepost.publish.privacy import client_folders, site_root_files
+from milepost.publish.protection import protect_site, site_password
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
-
-
-class BuildFailed(Exception):
-    """Nothing could be built; the message says why and how to fix it."""
 
 
 @dataclass
@@ -100,8 +98,8 @@ def build_clients(
                 loaded=loaded,
             )
         # Per client: with --keep-going one client's failure, of any of these kinds, must not
-        # stop the others.
-        except (MkDocsException, ProtectionError, OSError, subprocess.SubprocessError) as err:
+        # stop the others. (A Milepost error inside MkDocs' build arrives as its PluginError.)
+        except (MilepostError, MkDocsException, OSError, subprocess.SubprocessError) as err:
             outcome.failed[slug] = failure_message(err)
             log.error("%s: not built: %s", slug, outcome.failed[slug])
             if not keep_going:

@@ -10,9 +10,12 @@ Two modes, chosen by `extra.milepost.client`:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
@@ -20,19 +23,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from milepost.load.settings import (
-    LOADED_PORTAL,
-    BuildSettings,
-    SettingsError,
-    client_today,
-    settings_from_extra,
-)
-from milepost.classify.rules import RulesError, load_rules
+from milepost.classify.rules import load_rules
+from milepost.errors import BuildFailed, MilepostError, RulesError, SettingsError
+from milepost.load.portal import LoadResult, load_configured
+from milepost.load.settings import BuildSettings, build_settings, client_today
+from milepost.mkdocs.extra_config import LOADED_PORTAL, milepost_config
+from milepost.publish.site_cache import rendered_site
 from milepost.render.html import esc
 from milepost.render.i18n import texts_for
-from milepost.load.portal import LoadResult, load_configured
 from milepost.render.search_language import search_settings
-from milepost.publish.site_cache import ProjectHistoryError, rendered_site
 from milepost.render.site_content import ClientSite
 
 log = logging.getLogger("mkdocs.plugins.milepost")
@@ -42,6 +41,25 @@ THEME_OVERRIDES = Path(__file__).parent / "theme"
 CSS_PATH = "assets/milepost.css"
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def plugin_errors(handler: Callable[P, R]) -> Callable[P, R]:
+    """The one place where Milepost's errors become MkDocs' `PluginError`, around each hook:
+    MkDocs then prints the message (naming the file or setting and the fix) and stops with
+    "Aborted with a BuildError!", instead of a traceback."""
+
+    @functools.wraps(handler)
+    def handle(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return handler(*args, **kwargs)
+        except MilepostError as err:
+            raise PluginError(str(err)) from None
+
+    return handle
+
+
 @dataclass
 class BuildState:
     settings: BuildSettings
@@ -49,19 +67,18 @@ class BuildState:
 
 
 def prepare(config: MkDocsConfig) -> BuildState:
-    """Load and check projects/, read histories, and render every page (on_config)."""
-    try:
-        settings = settings_from_extra(config.config_file_path, config.extra)
-    except SettingsError as err:
-        raise PluginError(str(err)) from None
+    """Load and check projects/, read histories, and render every page (on_config).
+    Raises a `MilepostError` (`plugin_errors` makes it MkDocs' `PluginError`)."""
+    options = milepost_config(config.extra)
+    settings = build_settings(config.config_file_path, options)
     check_day = settings.today or dt.date.today()
-    loaded = (config.extra.get("milepost") or {}).get(LOADED_PORTAL)
+    loaded = options[LOADED_PORTAL]
     if not isinstance(loaded, LoadResult):
         # A site is never published with a history cut short (a shallow clone): no ledger.
         loaded = load_configured(settings, today=check_day, full_history=True)
     if loaded.problems or loaded.portal is None:
         listing = "\n".join(str(p) for p in loaded.problems)
-        raise PluginError(
+        raise BuildFailed(
             f"{len(loaded.problems)} problem(s) in {settings.projects_dir.name}/ - nothing was built:\n"
             f"{listing}\nFix them (run `milepost check` to list them again) and build again."
         )
@@ -71,7 +88,10 @@ def prepare(config: MkDocsConfig) -> BuildState:
             clients = [portal.client(settings.client)]
         except KeyError:
             known = ", ".join(c.slug for c in portal.clients) or "none"
-            raise PluginError(f"no client '{settings.client}' in projects/ (clients: {known})") from None
+            raise SettingsError(
+                f"extra.milepost.client: no client '{settings.client}' in {settings.projects_dir.name}/ "
+                f"(clients: {known})"
+            ) from None
     else:
         clients = list(portal.clients)
 
@@ -80,26 +100,23 @@ def prepare(config: MkDocsConfig) -> BuildState:
         try:
             rules = load_rules(getattr(client, "commit_rules", None) or None)
         except RulesError as err:
-            raise PluginError(f"{client.source}: {err}") from None
+            raise RulesError(f"{client.source}: {err}") from None
         prefix = "" if settings.client else f"{settings.preview_dir}/{client.slug}/"
         base_url = config.site_url or ""
         histories = {
             slug: history for (owner, slug), history in loaded.histories.items() if owner == client.slug
         }
-        try:
-            site = rendered_site(
-                client,
-                portal.projects_of(client.slug),
-                rules=rules,
-                histories=histories,
-                today=client_today(client.timezone, settings.today),
-                prefix=prefix,
-                base_url=base_url if settings.client else "",
-                inactive_days=settings.inactive_days,
-                cache_dir=settings.cache_dir,
-            )
-        except ProjectHistoryError as err:
-            raise PluginError(str(err)) from None
+        site = rendered_site(
+            client,
+            portal.projects_of(client.slug),
+            rules=rules,
+            histories=histories,
+            today=client_today(client.timezone, settings.today),
+            prefix=prefix,
+            base_url=base_url if settings.client else "",
+            inactive_days=settings.inactive_days,
+            cache_dir=settings.cache_dir,
+        )
         state.sites.append(site)
 
     if settings.client:

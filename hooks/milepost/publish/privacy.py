@@ -18,6 +18,7 @@ import hmac
 import os
 from collections.abc import Mapping, Sequence
 
+from milepost.errors import PrivacyError
 from milepost.render.html import esc
 from milepost.render.i18n import texts_for
 from milepost.model import Client
@@ -26,10 +27,6 @@ PATH_SECRET_VARIABLE = "MILEPOST_PATH_SECRET"
 MIN_SECRET_LENGTH = 16
 ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
 ROBOTS_META = "noindex, nofollow, noarchive"
-
-
-class PrivacyError(ValueError):
-    """A privacy setting cannot be used; the message names it and says how to fix it."""
 
 
 def derived_folder(slug: str, secret: str) -> str:

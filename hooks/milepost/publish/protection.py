@@ -38,6 +38,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from milepost.errors import ProtectionError
 from milepost.render.html import esc
 from milepost.render.i18n import Texts, texts_for
 from milepost.model import Client
@@ -54,10 +55,6 @@ UNLOCK_SCRIPT = "assets/milepost-unlock.js"
 _UNLOCK_SOURCE = Path(__file__).parent.parent / "assets" / "milepost-unlock.js"
 _DROPPED = ("sitemap.xml", "sitemap.xml.gz")
 _THEME_FOLDER = "assets"
-
-
-class ProtectionError(Exception):
-    """A protected site cannot be built; the message names the setting and how to fix it."""
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ from pathlib import Path
 from milepost.history.disk_cache import write_atomically
 from milepost.history.code_version import code_fingerprint
 from milepost.classify.rules import RuleSet
-from milepost.history.commits import HistoryError, history_key
+from milepost.errors import HistoryError, ProjectHistoryError
+from milepost.history.commits import history_key
 from milepost.model import Client, Project
 from milepost.history.project_files import PlanHistory
 from milepost.classify.shown_work import project_changes
@@ -106,11 +107,6 @@ def store_site(
         "warnings": [list(warning) for warning in warnings],
     }
     write_atomically(path, [json.dumps(data, ensure_ascii=False).encode("utf-8")], what="page cache")
-
-
-class ProjectHistoryError(Exception):
-    """A project's repository cannot be read; the message names the project file and the
-    repository and says what to check."""
 
 
 def rendered_site(

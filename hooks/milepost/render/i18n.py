@@ -41,6 +41,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, format_percent
 
+from milepost.errors import CatalogError
+
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
@@ -58,10 +60,6 @@ BABEL_LOCALE = {"en": "en_GB"}
 DATE_RANGE_SKELETON = "yMMMMd"
 # Up to this many days away, `Texts.relative` counts days; further away, weeks.
 RELATIVE_DAYS = 13
-
-
-class CatalogError(ValueError):
-    """A message catalog that cannot be read; the message names the file and the fix."""
 
 
 def catalog_path(language: str) -> Path:

@@ -1,0 +1,182 @@
+"""`extra.milepost` of mkdocs.yml as a MkDocs `Config` class: each setting checked, with a fix.
+
+MkDocs checks its own settings and a plugin's this way (`mkdocs.config.base.Config` with
+`config_options`); Milepost is a set of hooks, whose settings live under `extra`, which MkDocs
+does not check. So Milepost checks them here, the same way, and makes every problem an error
+that names the setting and says how to fix it - an unknown key too (a typo would otherwise be
+ignored, and the build would quietly use the default).
+
+The plain result is `milepost.load.settings.BuildSettings`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import BaseConfigOption, Config, ValidationError
+
+from milepost.errors import SettingsError
+from milepost.load.portal import LoadResult
+from milepost.load.settings import (
+    DEFAULT_CACHE_DIR,
+    DEFAULT_PREVIEW_DIR,
+    DEFAULT_PROJECTS_DIR,
+    BuildSettings,
+    build_settings,
+)
+from milepost.status.health import DEFAULT_INACTIVE_DAYS
+
+SECTION = "extra.milepost"
+# Key by which `milepost build` hands each client's MkDocs build the portal it has already
+# loaded and checked (the same files, day and history), so that it is not read and checked
+# once more per client. Never set in mkdocs.yml.
+LOADED_PORTAL = "_loaded_portal"
+
+
+def _shown(value: object) -> str:
+    """A value as the agency wrote it in YAML, for a message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"'{value}'"
+
+
+def _folder(example: str, where: str = "relative to mkdocs.yml") -> str:
+    return f"write a folder name {where}, e.g. {example}"
+
+
+class Text(BaseConfigOption[str]):
+    """A string setting; the error says what to write, with an example. Unlike `c.Type(str)`,
+    null is an error too, not the default: the agency wrote something, and it is not used."""
+
+    def __init__(self, *, what: str, fix: str, default: str | None = None) -> None:
+        super().__init__()
+        self.default = default
+        self.what = what
+        self.fix = fix
+
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str):
+            raise ValidationError(f"{_shown(value)} is not {self.what}; {self.fix}")
+        return value
+
+
+class CacheFolder(BaseConfigOption[str]):
+    """`cache_dir`: a folder, or off (empty, null or false), as before the settings were checked."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> str:
+        if value is None or value is False or value == "":
+            return ""
+        if not isinstance(value, str):
+            raise ValidationError(
+                f"{_shown(value)} is not a folder; {_folder(DEFAULT_CACHE_DIR)}, or '' for no cache"
+            )
+        return value
+
+
+class Days(BaseConfigOption[int]):
+    """A whole number of days, 1 or more (null is an error, as with `Text`)."""
+
+    def __init__(self, default: int) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValidationError(
+                f"{_shown(value)} is not a number of days; use a whole number of 1 or more, "
+                f"e.g. {DEFAULT_INACTIVE_DAYS}"
+            )
+        return value
+
+
+class Day(BaseConfigOption[dt.date]):
+    """A day, written YYYY-MM-DD (YAML reads it as a date, `milepost` hands it as text)."""
+
+    def run_validation(self, value: object) -> dt.date:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise ValidationError(f"{_shown(value)} is not a date; use YYYY-MM-DD, e.g. 2026-11-24")
+
+
+class MilepostConfig(Config):
+    """The settings under `extra.milepost` (docs/building.md lists them)."""
+
+    # Where clients and projects are described (one folder per client).
+    projects_dir = Text(what="a folder", fix=_folder(DEFAULT_PROJECTS_DIR), default=DEFAULT_PROJECTS_DIR)
+    # History and rendered pages are cached here; '' (or null, false): no cache.
+    cache_dir = CacheFolder(default=DEFAULT_CACHE_DIR)
+    # In the team preview, each client's pages appear under this folder.
+    preview_dir = Text(
+        what="a folder", fix=_folder(DEFAULT_PREVIEW_DIR, "of the preview"), default=DEFAULT_PREVIEW_DIR
+    )
+    # Days without work the client can see before a started milestone is at risk.
+    inactive_days = Days(default=DEFAULT_INACTIVE_DAYS)
+    # Where the promise ledger reads the project files' history (default: the repository of projects/).
+    ledger_repo = c.Optional(Text(what="a folder", fix=_folder("history") + " (a git repository), or leave it out"))
+    # Set by `milepost build` / `milepost serve --client`: build only this client's site.
+    client = Text(what="a client's slug", fix="write the name of a client's folder in projects/", default="")
+    # Build as if today were this day (what `--today` hands each build); without it,
+    # MILEPOST_TODAY or the real date.
+    today = c.Optional(Day())
+    # Set by `milepost build` only, in the process: the portal it loaded and checked.
+    _loaded_portal = c.Optional(c.Type(LoadResult))
+
+
+SETTINGS = tuple(name for name, _ in MilepostConfig._schema if not name.startswith("_"))
+
+
+def milepost_config(extra: Mapping[str, Any]) -> MilepostConfig:
+    """`extra.milepost` of mkdocs.yml, checked. Raises `SettingsError` with one line per
+    problem, each naming the setting and the fix."""
+    raw = extra.get("milepost")
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise SettingsError(
+            f"{SECTION}: {_shown(raw)} is not a list of settings; write them indented under "
+            f"`milepost:`, one `name: value` a line ({', '.join(SETTINGS)})"
+        )
+    config = MilepostConfig()
+    config.load_dict(dict(raw))
+    failed, _ = config.validate()  # MkDocs' only warning is an unknown key: an error here
+    problems = [f"{SECTION}.{key}: {error}" for key, error in failed]
+    known = {name for name, _ in MilepostConfig._schema}
+    for key in sorted((str(k) for k in raw if k not in known)):
+        problems.append(f"{SECTION}.{key}: unknown setting; {_suggestion(key)}")
+    if problems:
+        raise SettingsError("\n".join(problems))
+    return config
+
+
+def _suggestion(key: str) -> str:
+    close = difflib.get_close_matches(key, SETTINGS, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return f"the settings are {', '.join(SETTINGS)} (docs/building.md)"
+
+
+def settings_from_extra(config_file: str | Path, extra: Mapping[str, Any]) -> BuildSettings:
+    """The build's settings from mkdocs.yml's `extra` (paths relative to the folder of mkdocs.yml)."""
+    return build_settings(config_file, milepost_config(extra))
