@@ -1,0 +1,2 @@
+"""History: everything Milepost reads from git (commits, remote mirrors, the project files' own
+versions) and the on-disk caches that keep it between builds."""
