@@ -143,7 +143,8 @@ def prepare(config: MkDocsConfig) -> BuildState:
 def add_theme_overrides(config: MkDocsConfig) -> None:
     """Put Milepost's theme files (mkdocs/theme/) before mkdocs-material's, and after the
     agency's `theme.custom_dir`: an agency that overrides `main.html` or a partial wins over
-    Milepost's own files, as MkDocs promises for a custom_dir."""
+    Milepost's own files, as MkDocs promises for a custom_dir. (An agency's main.html replaces
+    Milepost's whole, so it must carry over Milepost's `htmltitle` and `extrahead` blocks.)"""
     ours = str(THEME_OVERRIDES)
     dirs = config.theme.dirs
     if ours in dirs:
