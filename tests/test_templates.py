@@ -59,6 +59,20 @@ OVERRIDE_MAIN = (Path(__file__).resolve().parent.parent / "hooks" / "milepost" /
 OVERRIDE_PARTIAL = '<div class="agency-copyright">Agency partial from custom_dir</div>\n'
 
 
+def test_the_environment_escapes_and_refuses_unknown_names() -> None:
+    from jinja2 import StrictUndefined, UndefinedError
+
+    from milepost.render.environment import ENVIRONMENT, render
+
+    assert ENVIRONMENT.autoescape is True and ENVIRONMENT.undefined is StrictUndefined
+    assert ENVIRONMENT.from_string("{{ x }}").render(x=SCRIPT) == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    with pytest.raises(UndefinedError):
+        ENVIRONMENT.from_string("{{ missing }}").render()
+    # A translated sentence is escaped with the values filled into it.
+    page = render("site_root.html.j2", texts_for("pl"), language="pl", robots="noindex")
+    assert '<html lang="pl">' in page and "Project status" not in page
+
+
 def _check_text_is_text(html: str) -> None:
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

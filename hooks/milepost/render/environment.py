@@ -7,6 +7,10 @@ YAML title `{{ 7*7 }}` shows as text: user text is data handed to a template, ne
 template itself. Unescaped output is only ever an explicit `Markup(...)` in Python or `|safe`
 in a template, each with a comment saying why it is safe.
 
+Which sentence a page says (one of several cases, a label for a state) is chosen in Python
+and handed over in the view; a fixed sentence with its values is written in the template,
+`{{ _("Next: {milestone}, {date}.", milestone=..., date=...|date) }}`.
+
 The filters and globals are registered here and nowhere else. Words go through the same
 gettext catalogs as the Python code: `render()` hands the template `_`, `gettext` and
 `ngettext` bound to the page's `Texts` (with `{name}` placeholders, like in Python), and
