@@ -8,8 +8,10 @@
 The standard gettext workflow, done with Babel's library (the same as `pybabel extract` with
 `-k gettext -k ngettext:1,2` followed by `pybabel update`):
 
-1. every `texts.gettext("...")` / `texts.ngettext("...", "...", n)` under hooks/milepost/ is
-   collected into `hooks/milepost/locale/milepost.pot`;
+1. every `texts.gettext("...")` / `texts.ngettext("...", "...", n)` under hooks/milepost/,
+   and every `_("...")` / `gettext("...")` / `ngettext("...", "...", n)` in the page templates
+   (hooks/milepost/render/templates/*.j2, read with Jinja's own parser), is collected into
+   `hooks/milepost/locale/milepost.pot`;
 2. each `hooks/milepost/locale/<lang>/LC_MESSAGES/milepost.po` gets the new strings (empty,
    waiting for a translator, or marked fuzzy with a guess from a similar old string) and loses
    the ones no longer used. The English catalog is filled in with the source text.
@@ -44,6 +46,9 @@ DOMAIN = "milepost"
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 SOURCE_LANGUAGE = "en"
 KEYWORDS = {"gettext": None, "ngettext": (1, 2)}
+TEMPLATES = PACKAGE / "render" / "templates"
+# The names the templates call the page's words by (render/environment.py, `words`).
+TEMPLATE_KEYWORDS = {"_": 1, "gettext": 1, "ngettext": 2}
 HEADER = (
     "# Milepost: the words a client reads on its status site.\n"
     "# Made by scripts/update_catalogs.py; translate the msgstr lines.\n"
@@ -96,12 +101,38 @@ def messages_in(source: str, filename: str) -> Iterator[tuple[int, str | tuple[s
         yield node.lineno, (texts[0], texts[1]) if count == 2 else texts[0]
 
 
+def messages_in_template(source: str, filename: str) -> Iterator[tuple[int, str | tuple[str, str]]]:
+    """(line, message) for every `_("...")` / `gettext("...")` / `ngettext("...", "...", n)`
+    call in a Jinja template, parsed by Milepost's own environment (the same syntax and
+    settings the pages are rendered with)."""
+    from jinja2.ext import extract_from_ast
+
+    from milepost.render.environment import ENVIRONMENT
+
+    tree = ENVIRONMENT.parse(source, name=filename)
+    for lineno, name, found in extract_from_ast(tree, tuple(TEMPLATE_KEYWORDS), babel_style=True):
+        count = TEMPLATE_KEYWORDS[name]
+        args = found if isinstance(found, tuple) else (found,)
+        texts = [a for a in args[:count] if isinstance(a, str)]
+        if len(texts) != count:
+            raise NotLiteral(
+                f"{filename}:{lineno}: {name}() must be given its message as a plain string "
+                "literal, or the message cannot be extracted and translated"
+            )
+        yield lineno, (texts[0], texts[1]) if count == 2 else texts[0]
+
+
 def extract_template() -> Catalog:
-    """Every client-facing string in the package, as a template catalog."""
+    """Every client-facing string in the package (code and page templates), as a template catalog."""
     template = Catalog(project="Milepost", domain=DOMAIN, header_comment=HEADER, fuzzy=False)
     for path in sorted(PACKAGE.rglob("*.py")):
         relative = path.relative_to(ROOT).as_posix()
         for lineno, message in messages_in(path.read_text(encoding="utf-8"), relative):
+            template.add(message, None, [(relative, lineno)])
+    for path in sorted(TEMPLATES.rglob("*.j2")):
+        # (Outside the repository only in a test that adds a template of its own.)
+        relative = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
+        for lineno, message in messages_in_template(path.read_text(encoding="utf-8"), relative):
             template.add(message, None, [(relative, lineno)])
     return template
 

@@ -251,3 +251,36 @@ WORDING = {
 )
 def test_wording_reads_naturally(language: str, message: str, values: dict[str, str], expected: str) -> None:
     assert texts_for(language).gettext(message, **values) == expected
+
+
+def test_extraction_reads_the_page_templates() -> None:
+    source = (
+        '{% import "macros.html.j2" as m with context %}\n'
+        '<p>{{ _("Only in a template") }}</p>\n'
+        '{{ m.heading(2, gettext("Waiting on you"), "waiting-on-you") }}\n'
+        '<p>{{ ngettext("{n} thing", "{n} things", count) }} {{ _("Next: {milestone}.", milestone=m) }}</p>\n'
+    )
+    assert [m for _, m in update_catalogs.messages_in_template(source, "sample.md.j2")] == [
+        "Only in a template",
+        "Waiting on you",
+        ("{n} thing", "{n} things"),
+        "Next: {milestone}.",
+    ]
+    with pytest.raises(update_catalogs.NotLiteral, match=r"sample\.html\.j2:1: _\(\) must be given"):
+        list(update_catalogs.messages_in_template("{{ _(label) }}", "sample.html.j2"))
+
+
+def test_strings_said_only_by_templates_are_extracted(template: Catalog) -> None:
+    # These words are written in the page templates and nowhere in the Python code.
+    for msgid in ("History of the promised date:", "Follow this project", "Protected page"):
+        assert msgid in template, msgid
+        assert all(path.endswith(".j2") for path, _ in template[msgid].locations), template[msgid].locations
+
+
+def test_a_new_template_string_fails_the_catalog_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sentence added to a template only is caught like one added to the code."""
+    (tmp_path / "extra.html.j2").write_text('<p>{{ _("A sentence only a template says") }}</p>\n', encoding="utf-8")
+    monkeypatch.setattr(update_catalogs, "TEMPLATES", tmp_path)
+    template = update_catalogs.extract_template()
+    catalog = read_catalog(catalog_path("pl"), "pl")
+    assert "missing: 'A sentence only a template says'" in problems_of(catalog, template)

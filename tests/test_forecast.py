@@ -22,7 +22,7 @@ from milepost.render.i18n import texts_for
 from milepost.model import Client, Milestone, Project, Task
 from milepost.status.outlook import ProjectOutlook
 from milepost.render.project_page import ProjectView, render_project_page
-from milepost.render.promise_words import forecast_html
+from milepost.render.promise_words import forecast_sentence
 
 D = dt.date
 TODAY = D(2026, 11, 24)
@@ -114,10 +114,7 @@ def test_no_task_done_lately_leaves_the_range_open() -> None:
     assert result.available and result.recent.done == 0
     assert result.earliest == TODAY + dt.timedelta(days=19)  # ceil(1 / (3/56))
     assert result.latest is None
-    assert forecast_html(stalled, result, EN) == (
-        '<p class="mp-forecast">At the current pace, not before 13 December 2026. '
-        '<span class="mp-facts">This is an estimate from the work done lately, not a promise.</span></p>'
-    )
+    assert forecast_sentence(stalled, result, EN) == "At the current pace, not before 13 December 2026."
 
 
 def test_work_promised_earlier_comes_first_and_later_work_does_not_count() -> None:
@@ -177,15 +174,15 @@ def test_the_page_shows_a_forecast_only_when_it_is_later_than_the_promise() -> N
     earlier = Forecast("m", True, earliest=D(2026, 12, 1), latest=D(2026, 12, 10), remaining=1)
     on_the_day = Forecast("m", True, earliest=D(2026, 12, 1), latest=D(2026, 12, 15), remaining=1)
     later = Forecast("m", True, earliest=D(2026, 12, 10), latest=D(2026, 12, 20), remaining=1)
-    assert forecast_html(m, earlier, EN) == ""
-    assert forecast_html(m, on_the_day, EN) == ""
-    assert "between 10 December 2026 and 20 December 2026" in forecast_html(m, later, EN)
-    assert forecast_html(m, Forecast("m", False, NO_FORECAST_NOT_ENOUGH_DATA), EN) == ""
+    assert forecast_sentence(m, earlier, EN) is None
+    assert forecast_sentence(m, on_the_day, EN) is None
+    assert "between 10 December 2026 and 20 December 2026" in forecast_sentence(m, later, EN)
+    assert forecast_sentence(m, Forecast("m", False, NO_FORECAST_NOT_ENOUGH_DATA), EN) is None
     single = Forecast("m", True, earliest=D(2026, 12, 20), latest=D(2026, 12, 20), remaining=1)
-    assert "At the current pace, around 20 December 2026." in forecast_html(m, single, EN)
+    assert "At the current pace, around 20 December 2026." in forecast_sentence(m, single, EN)
     # Never for a finished milestone, and never in place of the promise.
     finished = Milestone("m", "M", due=D(2026, 12, 15), done=D(2026, 11, 20))
-    assert forecast_html(finished, later, EN) == ""
+    assert forecast_sentence(finished, later, EN) is None
 
 
 def test_project_page_puts_the_forecast_next_to_the_promise_and_explains_the_risk() -> None:
@@ -202,6 +199,11 @@ def test_project_page_puts_the_forecast_next_to_the_promise_and_explains_the_ris
     promise = text.index("Promised for 14 December 2026.")
     forecast = text.index("At the current pace, between 15 December 2026 and 22 December 2026.")
     assert promise < forecast
+    # The estimate says it is one, next to the forecast.
+    assert (
+        '<p class="mp-forecast">At the current pace, between 15 December 2026 and 22 December 2026. '
+        '<span class="mp-facts">This is an estimate from the work done lately, not a promise.</span></p>'
+    ) in section
     assert "this would be finished after the promised date" in text
     # Without measurements the page shows no forecast and the milestone is on track.
     plain = render_project_page(ProjectView(client, p, TODAY), EN)

@@ -9,7 +9,8 @@ import re
 import markdown
 
 from milepost.render.glossary import Term, glossary_for, glossary_section, mark_terms
-from milepost.render.html import esc, heading, html_block
+from milepost.render.environment import md_text
+from milepost.render.html import esc
 from milepost.render.i18n import texts_for
 from milepost.model import Client, Delay, Milestone, Project
 from milepost.render.project_page import ProjectView, render_project_page
@@ -30,6 +31,16 @@ PROJECT = Project(
     ),
     glossary={"blik": "Płatność kodem z aplikacji banku.", "R&D": "Badania <i> rozwój"},
 )
+
+
+def heading(level: int, text: str, anchor: str) -> str:
+    """A heading as the page templates write it (macros.html.j2, `heading`)."""
+    return f"{'#' * level} {md_text(text)} {{#{anchor}}}\n\n"
+
+
+def html_block(lines: list[str]) -> str:
+    """An HTML block as the page templates write it: no blank line inside, one after."""
+    return "\n".join(line for line in lines if line) + "\n\n"
 
 
 def page_html(project: Project = PROJECT, client: Client = CLIENT) -> str:

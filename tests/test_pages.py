@@ -12,7 +12,8 @@ from milepost.model import (
     Absence, Budget, ChangeRequest, Client, Contact, Delay, Milestone, Project, ShownChange, Task, WaitingItem,
 )
 from milepost.render.contacts import contacts_section
-from milepost.render.project_page import ProjectView, open_waiting, render_project_page
+from milepost.render.project_page import ProjectView, render_project_page
+from milepost.status.waiting import open_waiting
 from milepost.status.recent_work import weeks_of_work
 
 D = dt.date
@@ -105,9 +106,12 @@ def test_client_home_lists_projects_and_what_is_waiting() -> None:
 
 
 def test_a_heading_stays_on_one_line_and_keeps_no_break_spaces() -> None:
-    from milepost.render.html import heading
+    from milepost.render.environment import ENVIRONMENT, md_text
 
-    line = heading(3, "Неделя 16–22 ноября 2026\u202fг.\nand\t *more*", "week")
+    text = "Неделя 16–22 ноября 2026\u202fг.\nand\t *more*"
+    assert md_text(text) == "Неделя 16–22 ноября 2026\u202fг\\. and \\*more\\*"
+    template = ENVIRONMENT.from_string('{% import "macros.html.j2" as m %}{{ m.heading(3, text, "week") }}')
+    line = template.render(text=text) + "\n\n"
     assert line == "### Неделя 16–22 ноября 2026\u202fг\\. and \\*more\\* {#week}\n\n"
     rendered = html_of(line)
     assert "2026\u202fг." in rendered and "<em>" not in rendered

@@ -25,10 +25,16 @@ from milepost.render.i18n import texts_for
 from milepost.history.project_files import COMPLETE, NO_HISTORY, UNCOMMITTED, LedgerSource, read_plan_histories
 from milepost.load.portal import check_portal, load_portal
 from milepost.status.ledger import EXPLAINED, MOVED, UNAVAILABLE, PromiseChange, project_ledger
-from milepost.render.promise_words import ledger_html
+from milepost.render.promise_words import ledger_lines
 from portal_factory import make_portal
 
 D = dt.date
+
+
+def ledger_html(ledger, texts) -> str:
+    """The ledger's sentences, as the project page lists them."""
+    return "\n".join(line.sentence for line in ledger_lines(ledger, texts))
+
 WARSAW = ZoneInfo("Europe/Warsaw")
 TODAY = D(2026, 11, 24)
 EN = texts_for("en")

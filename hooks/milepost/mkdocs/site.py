@@ -151,11 +151,25 @@ def prepare(config: MkDocsConfig) -> BuildState:
                     index.config.update(values)
         # Titles are plain text here; `escape_title` escapes each page's title once.
         config.nav = [{page.title: page.path} for page in site.pages]
-    if str(THEME_OVERRIDES) not in config.theme.dirs:
-        config.theme.dirs.insert(0, str(THEME_OVERRIDES))
+    add_theme_overrides(config)
     if CSS_PATH not in config.extra_css:
         config.extra_css.append(CSS_PATH)
     return state
+
+
+def add_theme_overrides(config: MkDocsConfig) -> None:
+    """Put Milepost's theme files (mkdocs/theme/) before mkdocs-material's, and after the
+    agency's `theme.custom_dir`: an agency that overrides `main.html` or a partial wins over
+    Milepost's own files, as MkDocs promises for a custom_dir. (An agency's main.html replaces
+    Milepost's whole, so it must carry over Milepost's `htmltitle` and `extrahead` blocks.)"""
+    ours = str(THEME_OVERRIDES)
+    dirs = config.theme.dirs
+    if ours in dirs:
+        return
+    custom = config.theme.custom_dir
+    # MkDocs puts the custom_dir first; ours goes right after it (or first, without one).
+    position = 1 if custom is not None and dirs and dirs[0] == custom else 0
+    dirs.insert(position, ours)
 
 
 def add_files(files: Files, config: MkDocsConfig, state: BuildState) -> Files:

@@ -25,7 +25,8 @@ from icalendar import Calendar, Event
 
 from milepost.render.i18n import Texts
 from milepost.model import Client, Deliverable, Milestone, Project, ShownChange, WaitingItem
-from milepost.render.project_page import kind_heading, milestone_dates
+from milepost.render.labels import kind_heading
+from milepost.render.promise_words import milestone_dates
 from milepost.status.recent_work import LISTED_KINDS, Week, weeks_of_work
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")

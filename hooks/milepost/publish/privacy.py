@@ -19,7 +19,7 @@ import os
 from collections.abc import Mapping, Sequence
 
 from milepost.errors import PrivacyError
-from milepost.render.html import esc
+from milepost.render.environment import render
 from milepost.render.i18n import texts_for
 from milepost.model import Client
 
@@ -77,20 +77,8 @@ def client_folders(clients: Sequence[Client], environ: Mapping[str, str] | None 
 
 
 def site_root_files() -> dict[str, bytes]:
-    """The files at the root of the published site: nothing there names or lists a client."""
+    """The files at the root of the published site: nothing there names or lists a client
+    (templates/site_root.html.j2)."""
     texts = texts_for("en")  # the root belongs to no client, so it has no client's language
-    title = texts.gettext("Project status")
-    message = texts.gettext(
-        "There is nothing to see at this address. If you were sent a link to your project's "
-        "status page, please open that link."
-    )
-    page = (
-        "<!doctype html>\n"
-        f'<html lang="{esc(texts.language)}">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="robots" content="{ROBOTS_META}">\n'
-        '<meta name="referrer" content="no-referrer">\n'
-        f"<title>{esc(title)}</title>\n</head>\n<body>\n"
-        f"<main>\n<h1>{esc(title)}</h1>\n<p>{esc(message)}</p>\n</main>\n</body>\n</html>\n"
-    )
+    page = render("site_root.html.j2", texts, language=texts.language, robots=ROBOTS_META)
     return {"index.html": page.encode("utf-8"), "robots.txt": ROBOTS_TXT.encode("ascii")}

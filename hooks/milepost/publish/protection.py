@@ -37,9 +37,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from markupsafe import Markup
 
 from milepost.errors import ProtectionError
-from milepost.render.html import esc
+from milepost.render.environment import render
 from milepost.render.i18n import Texts, texts_for
 from milepost.model import Client
 from milepost.publish.privacy import ROBOTS_META
@@ -136,48 +137,20 @@ def derive_key(password: str, salt: bytes, iterations: int = PBKDF2_ITERATIONS) 
 
 
 def locked_page(payload: dict[str, object], *, root: str, texts: Texts) -> str:
-    """The page shown in place of an encrypted one: a password form and nothing of the client."""
-    title = texts.gettext("Protected page")
-    data = json.dumps(payload, separators=(",", ":"))  # base64 and numbers only: safe in <script>
-    return f"""<!doctype html>
-<html lang="{esc(texts.language)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="{ROBOTS_META}">
-<meta name="referrer" content="no-referrer">
-<link rel="icon" href="data:,">
-<title>{esc(title)}</title>
-<style>
-body{{margin:0;font:1.0625rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1f;background:#f5f5f7}}
-main{{max-width:26rem;margin:12vh auto 0;padding:1.5rem;background:#fff;border-radius:.5rem;box-shadow:0 1px 4px rgba(0,0,0,.15)}}
-h1{{font-size:1.4rem;margin:0 0 .75rem}}
-label{{display:block;font-weight:600;margin:1rem 0 .25rem}}
-input{{box-sizing:border-box;width:100%;font:inherit;padding:.6rem;border:2px solid #555;border-radius:.3rem}}
-input:focus,button:focus{{outline:3px solid #3f51b5;outline-offset:2px}}
-button{{margin-top:1rem;font:inherit;font-weight:600;padding:.6rem 1.2rem;border:0;border-radius:.3rem;background:#3949ab;color:#fff;cursor:pointer}}
-button[disabled]{{background:#777;cursor:wait}}
-.milepost-error{{color:#b00020;font-weight:600}}
-</style>
-</head>
-<body>
-<main>
-<h1>{esc(texts.gettext("This page is protected"))}</h1>
-<p>{esc(texts.gettext("Enter the password you received from us to see your project status."))}</p>
-<form id="milepost-unlock">
-<label for="milepost-password">{esc(texts.gettext("Password"))}</label>
-<input id="milepost-password" name="password" type="password" autocomplete="current-password" required>
-<button id="milepost-open" type="submit" data-busy="{esc(texts.gettext("Opening…"))}">{esc(texts.gettext("Open"))}</button>
-<p id="milepost-error" class="milepost-error" role="alert" hidden>{esc(texts.gettext("That password is not right. Check it and try again."))}</p>
-<p id="milepost-unsupported" class="milepost-error" role="alert" hidden>{esc(texts.gettext("This browser cannot open protected pages at this address. Open the link you received (it starts with https://) in a current browser."))}</p>
-</form>
-<noscript><p>{esc(texts.gettext("This page is protected with a password and needs JavaScript to open."))}</p></noscript>
-</main>
-<script id="milepost-locked" type="application/json" data-root="{esc(root)}">{data}</script>
-<script src="{esc(root)}{UNLOCK_SCRIPT}"></script>
-</body>
-</html>
-"""
+    """The page shown in place of an encrypted one: a password form and nothing of the client
+    (templates/locked_page.html.j2)."""
+    data = json.dumps(payload, separators=(",", ":"))
+    return render(
+        "locked_page.html.j2",
+        texts,
+        language=texts.language,
+        robots=ROBOTS_META,
+        root=root,
+        script=UNLOCK_SCRIPT,
+        # Markup: the payload holds base64 text and numbers only (no "<", "&" or quote inside a
+        # string can end the <script>), and escaping it would break the JSON.
+        payload=Markup(data),
+    )
 
 
 def _b64(data: bytes) -> str:

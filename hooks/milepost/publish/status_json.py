@@ -59,7 +59,7 @@ from milepost.status.health import milestone_health, next_milestone, project_hea
 from milepost.render.i18n import texts_for
 from milepost.model import Budget, Client, Milestone, Project, ShownChange
 from milepost.status.outlook import ProjectOutlook
-from milepost.render.project_page import open_waiting
+from milepost.status.waiting import open_waiting
 from milepost.status.ledger import MilestoneLedger
 from milepost.status.recent_work import LISTED_KINDS, weeks_of_work
 

@@ -1,29 +1,32 @@
-"""Who the client can talk to: contacts, absences and deputies."""
+"""Who the client can talk to: contacts, absences and deputies (templates/contacts.md.j2)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from milepost.render.html import esc, heading, html_block, link
-from milepost.render.i18n import Texts
 from milepost.model import Client, Contact
+from milepost.render.environment import render
+from milepost.render.i18n import Texts
 
 # An absence this close is announced in advance, so the client is not surprised.
 ANNOUNCE_ABSENCE_DAYS = 30
 
 
-def _contact_line(contact: Contact, texts: Texts) -> list[str]:
-    parts = [f'<strong class="mp-contact-name">{esc(contact.name)}</strong>']
-    if contact.role:
-        parts.append(f'<span class="mp-contact-role">{esc(contact.role)}</span>')
-    reach = []
-    if contact.email:
-        reach.append(link(f"mailto:{contact.email}", contact.email))
-    if contact.phone:
-        reach.append(link(f"tel:{contact.phone.replace(' ', '')}", contact.phone))
-    if reach:
-        parts.append(f'<span class="mp-contact-reach">{" · ".join(reach)}</span>')
-    return parts
+@dataclass(frozen=True)
+class ContactView:
+    name: str
+    role: str
+    email: str
+    phone: str
+    phone_href: str  # "tel:" and the number without spaces
+    away: tuple[tuple[str, str], ...]  # (CSS class, sentence): away now, or away soon
+
+
+@dataclass(frozen=True)
+class ContactsView:
+    contacts: tuple[ContactView, ...]
+    response_time: str  # "" when the client.yml promises none
 
 
 def _deputy(client: Client, name: str) -> Contact | None:
@@ -33,56 +36,51 @@ def _deputy(client: Client, name: str) -> Contact | None:
     return None
 
 
-def contacts_section(client: Client, today: dt.date, texts: Texts) -> str:
-    if not client.contacts:
-        return ""
-    out = [heading(2, texts.gettext("Your contacts"), "contacts")]
-    lines = ['<ul class="mp-contacts">']
-    for contact in client.contacts:
-        item = _contact_line(contact, texts)
-        absence = contact.absence_on(today)
-        if absence:
-            deputy = _deputy(client, absence.deputy)
-            deputy_text = absence.deputy
-            if deputy and deputy.email:
-                deputy_text = f"{absence.deputy} ({deputy.email})"
-            item.append(
-                '<span class="mp-away">'
-                + esc(
-                    texts.gettext(
-                        "Away until {date}. Please contact {deputy} instead.",
-                        date=texts.date(absence.end),
-                        deputy=deputy_text,
-                    )
-                )
-                + "</span>"
-            )
-        else:
-            upcoming = [
-                a
-                for a in contact.away
-                if today < a.start <= today + dt.timedelta(days=ANNOUNCE_ABSENCE_DAYS)
-            ]
-            for a in upcoming:
-                item.append(
-                    '<span class="mp-away-soon">'
-                    + esc(
-                        texts.gettext(
-                            "Away from {start} to {end}; {deputy} will stand in.",
-                            start=texts.date(a.start),
-                            end=texts.date(a.end),
-                            deputy=a.deputy,
-                        )
-                    )
-                    + "</span>"
-                )
-        lines.append("<li>" + " ".join(item) + "</li>")
-    lines.append("</ul>")
-    if client.response_time:
-        lines.append(
-            '<p class="mp-response-time">'
-            + esc(texts.gettext("We answer {promise}.", promise=client.response_time))
-            + "</p>"
+def _away(client: Client, contact: Contact, today: dt.date, texts: Texts) -> tuple[tuple[str, str], ...]:
+    absence = contact.absence_on(today)
+    if absence:
+        deputy = _deputy(client, absence.deputy)
+        deputy_text = absence.deputy
+        if deputy and deputy.email:
+            deputy_text = f"{absence.deputy} ({deputy.email})"
+        sentence = texts.gettext(
+            "Away until {date}. Please contact {deputy} instead.",
+            date=texts.date(absence.end),
+            deputy=deputy_text,
         )
-    out.append(html_block(lines))
-    return "".join(out)
+        return (("mp-away", sentence),)
+    upcoming = [a for a in contact.away if today < a.start <= today + dt.timedelta(days=ANNOUNCE_ABSENCE_DAYS)]
+    return tuple(
+        (
+            "mp-away-soon",
+            texts.gettext(
+                "Away from {start} to {end}; {deputy} will stand in.",
+                start=texts.date(a.start),
+                end=texts.date(a.end),
+                deputy=a.deputy,
+            ),
+        )
+        for a in upcoming
+    )
+
+
+def contacts_view(client: Client, today: dt.date, texts: Texts) -> ContactsView:
+    return ContactsView(
+        contacts=tuple(
+            ContactView(
+                name=contact.name,
+                role=contact.role or "",
+                email=contact.email or "",
+                phone=contact.phone or "",
+                phone_href=f"tel:{contact.phone.replace(' ', '')}" if contact.phone else "",
+                away=_away(client, contact, today, texts),
+            )
+            for contact in client.contacts
+        ),
+        response_time=client.response_time or "",
+    )
+
+
+def contacts_section(client: Client, today: dt.date, texts: Texts) -> str:
+    """The "Your contacts" section as Markdown ("" when the client lists no contacts)."""
+    return render("contacts.md.j2", texts, contacts=contacts_view(client, today, texts))

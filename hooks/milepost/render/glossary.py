@@ -10,9 +10,9 @@ project page:
   on tap (`mark_terms`). Terms are never marked inside headings, links, buttons, labels and
   dates, nor in the "Words we use" list itself.
 
-Everything here is plain text in, escaped HTML out. `mark_terms` works on the page's
-generated Markdown, whose texts are HTML blocks built by `html_parts`: every text in them is
-escaped, so a raw `<` always starts a tag and never belongs to a text. A text is rewritten
+Everything here is plain text in, escaped HTML out. The section comes from
+templates/glossary.md.j2. `mark_terms` works on the page's generated Markdown, whose texts are
+HTML blocks rendered from the templates with autoescape on: every text in them is escaped, so a raw `<` always starts a tag and never belongs to a text. A text is rewritten
 only when a term is found in it, and then from its unescaped form, piece by piece, through
 `esc()` again: "R&D" in a glossary matches the page's "R&amp;D" and stays escaped.
 
@@ -38,7 +38,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from milepost.render.html import esc, heading, html_block
+from milepost.render.environment import render
+from milepost.render.html import esc
 from milepost.render.i18n import Texts
 from milepost.model import Client, Project
 
@@ -85,14 +86,7 @@ def glossary_for(client: Client, project: Project | None = None) -> tuple[Term, 
 
 def glossary_section(terms: Iterable[Term], texts: Texts) -> str:
     """The "Words we use" section: every term and its explanation ("" when there are none)."""
-    terms = tuple(terms)
-    if not terms:
-        return ""
-    lines = ['<dl class="mp-glossary">']
-    for term in terms:
-        lines.append(f"<dt><dfn>{esc(term.word)}</dfn></dt><dd>{esc(term.meaning)}</dd>")
-    lines.append("</dl>")
-    return heading(2, texts.gettext("Words we use"), SECTION_ID) + html_block(lines)
+    return render("glossary.md.j2", texts, terms=tuple(terms), section_id=SECTION_ID)
 
 
 def term_html(term: Term, text: str, tip_id: str) -> str:

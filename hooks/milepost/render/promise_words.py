@@ -1,25 +1,54 @@
-"""The promise ledger, the forecast and the reason for a state, in the client's words (HTML).
+"""The sentences about promises: a milestone's dates, the history of its promised date, the
+forecast and the reason for a state, chosen in the client's words (plain text, no markup).
 
-Used by the project page next to each milestone and by the glance at a project. Every text
-from YAML is escaped; every word goes through the client's `Texts`.
+Used by the project page next to each milestone, by the glance at a project and by the feeds.
+The templates put these sentences into markup (and escape them); every word goes through the
+client's `Texts`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from milepost.status.forecast import Forecast
 from milepost.status.health import AT_RISK, Health, Signals, days_without_work
-from milepost.render.html import esc
 from milepost.render.i18n import Texts
 from milepost.model import Milestone
 from milepost.status.ledger import EXPLAINED, MilestoneLedger, PromiseChange
 
 
-def ledger_html(ledger: MilestoneLedger | None, texts: Texts) -> str:
-    """How the milestone's promised date changed, one sentence per event; "" without a ledger."""
+@dataclass(frozen=True)
+class LedgerLine:
+    kind: str  # "promised", "explained", "moved-later" or "moved-earlier" (a CSS class part)
+    sentence: str
+
+
+@dataclass(frozen=True)
+class HealthNote:
+    text: str
+    labelled: bool = False  # shown after "Why:" (the team's own reason, an override)
+
+
+def milestone_dates(m: Milestone, texts: Texts) -> list[str]:
+    """The dates of a milestone in words: finished, first promised, new date."""
+    if m.done:
+        lines = [texts.gettext("Finished on {date}.", date=texts.date(m.done))]
+        if m.done > m.due:
+            lines.append(texts.gettext("First promised for {date}.", date=texts.date(m.due)))
+        return lines
+    if m.delay:
+        return [
+            texts.gettext("First promised for {date}.", date=texts.date(m.due)),
+            texts.gettext("New date: {date}.", date=texts.date(m.delay.due)),
+        ]
+    return [texts.gettext("Promised for {date}.", date=texts.date(m.due))]
+
+
+def ledger_lines(ledger: MilestoneLedger | None, texts: Texts) -> tuple[LedgerLine, ...]:
+    """How the milestone's promised date changed, one sentence per event; () without a ledger."""
     if ledger is None:
-        return ""
+        return ()
     first = texts.gettext(
         "Promised for {date} on {day}.", date=texts.date(ledger.first_promise), day=texts.date(ledger.promised_on)
     )
@@ -29,15 +58,8 @@ def ledger_html(ledger: MilestoneLedger | None, texts: Texts) -> str:
             date=texts.date(ledger.first_promise),
             day=texts.date(ledger.promised_on),
         )
-    items = [f'<li class="mp-ledger-promised">{esc(first)}</li>']
-    items.extend(
-        f'<li class="mp-ledger-{_kind(change)}">{esc(change_sentence(change, texts))}</li>'
-        for change in ledger.changes
-    )
-    return (
-        '<div class="mp-ledger">'
-        f'<p class="mp-ledger-heading">{esc(texts.gettext("History of the promised date:"))}</p>'
-        f'<ul class="mp-ledger-list">{"".join(items)}</ul></div>'
+    return (LedgerLine("promised", first),) + tuple(
+        LedgerLine(_kind(change), change_sentence(change, texts)) for change in ledger.changes
     )
 
 
@@ -60,35 +82,31 @@ def change_sentence(change: PromiseChange, texts: Texts) -> str:
     return texts.gettext("Moved to {date} on {day}, with no reason given at the time.", date=new, day=day)
 
 
-def forecast_html(milestone: Milestone, forecast: Forecast | None, texts: Texts) -> str:
-    """The forecast next to the promise, only when some of it is later; never as a promise."""
+def forecast_sentence(milestone: Milestone, forecast: Forecast | None, texts: Texts) -> str | None:
+    """The forecast next to the promise, only when some of it is later; never as a promise
+    (the page adds that it is an estimate). None when there is nothing to say."""
     if milestone.done is not None or forecast is None or not forecast.later_than(milestone.current_due):
-        return ""
+        return None
     assert forecast.earliest is not None
     if forecast.latest is None:
-        sentence = texts.gettext("At the current pace, not before {date}.", date=texts.date(forecast.earliest))
-    elif forecast.latest == forecast.earliest:
-        sentence = texts.gettext("At the current pace, around {date}.", date=texts.date(forecast.earliest))
-    else:
-        sentence = texts.gettext(
-            "At the current pace, between {start} and {end}.",
-            start=texts.date(forecast.earliest),
-            end=texts.date(forecast.latest),
-        )
-    note = texts.gettext("This is an estimate from the work done lately, not a promise.")
-    return f'<p class="mp-forecast">{esc(sentence)} <span class="mp-facts">{esc(note)}</span></p>'
+        return texts.gettext("At the current pace, not before {date}.", date=texts.date(forecast.earliest))
+    if forecast.latest == forecast.earliest:
+        return texts.gettext("At the current pace, around {date}.", date=texts.date(forecast.earliest))
+    return texts.gettext(
+        "At the current pace, between {start} and {end}.",
+        start=texts.date(forecast.earliest),
+        end=texts.date(forecast.latest),
+    )
 
 
-def health_note_html(
+def health_note(
     health: Health, milestone: Milestone | None, signals: Signals | None, today: dt.date, texts: Texts
-) -> str:
-    """Why the state is what it is, when the page does not already say it ("" otherwise)."""
+) -> HealthNote | None:
+    """Why the state is what it is, when the page does not already say it (None otherwise)."""
     if health.rule == "override":
-        return (
-            f'<p class="mp-why"><strong>{esc(texts.gettext("Why:"))}</strong> {esc(health.reason)}</p>'
-        )
+        return HealthNote(health.reason, labelled=True)
     if health.state != AT_RISK or milestone is None:
-        return ""
+        return None
     if health.rule == "waiting-on-client":
         text = texts.gettext("We are waiting for something from you that this needs (see “Waiting on you”).")
     elif health.rule == "forecast-later":
@@ -101,5 +119,5 @@ def health_note_html(
         quiet = days_without_work(milestone, signals.last_work if signals else None, today)
         text = texts.ngettext("No visible work for {n} day.", "No visible work for {n} days.", quiet)
     else:
-        return ""
-    return f'<p class="mp-why">{esc(text)}</p>'
+        return None
+    return HealthNote(text)

@@ -1,0 +1,112 @@
+"""Milepost's own Jinja environment: where every page a client sees gets its markup.
+
+Templates live in `templates/` beside this module (shipped with the package). Python prepares
+plain view models and chooses the sentences; the templates hold the markup. Everything a
+template prints is escaped (autoescape), so a commit message `<script>alert(1)</script>` or a
+YAML title `{{ 7*7 }}` shows as text: user text is data handed to a template, never a
+template itself. Unescaped output is only ever an explicit `Markup(...)` in Python or `|safe`
+in a template, each with a comment saying why it is safe.
+
+Which sentence a page says (one of several cases, a label for a state) is chosen in Python
+and handed over in the view; a fixed sentence with its values is written in the template,
+`{{ _("Next: {milestone}, {date}.", milestone=..., date=...|date) }}`.
+
+The filters and globals are registered here and nowhere else. Words go through the same
+gettext catalogs as the Python code: `render()` hands the template `_`, `gettext` and
+`ngettext` bound to the page's `Texts` (with `{name}` placeholders, like in Python), and
+`scripts/update_catalogs.py` extracts the strings from the templates too.
+
+This is not MkDocs' environment: the theme (mkdocs-material and `mkdocs/theme/`) keeps its
+own. Page skeletons are Markdown (`*.md.j2`), so that their headings feed MkDocs' table of
+contents and search; the HTML blocks in them must hold no blank line, or Markdown would end
+the raw block there (`trim_blocks`/`lstrip_blocks` drop the lines of `{% ... %}` tags).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from milepost.render.i18n import Texts
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# Ordinary white space, folded to one space in a heading (which must stay on one line).
+_FOLDED_SPACE = re.compile(r"[ \t\r\n\f\v]+")
+# Markdown characters that would change the meaning of a heading line (after html.escape).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def md_text(text: object) -> Markup:
+    """Text for a Markdown heading: no HTML, no emphasis, no links, on one line.
+
+    HTML-escaped and then Markdown-escaped, so it is returned as `Markup` and printed as it
+    is. Quotes stay as they are: they mean nothing in a heading's text, and the table of
+    contents would show an escaped apostrophe literally ("кав&#x27;ярня" instead of "кав'ярня").
+    """
+    # Only line breaks and ordinary spaces are folded: the narrow no-break spaces Babel puts in
+    # dates ("2026 г.", "2026 р.") keep a date from breaking across lines.
+    one_line = _FOLDED_SPACE.sub(" ", str(text)).strip(" ")
+    # Markup: every character that could start a tag or an entity was escaped just above.
+    return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False)))
+
+
+def css_name(value: str) -> str:
+    """A state or kind as a CSS class name part: "on_track" -> "on-track"."""
+    return str(value).replace("_", "-")
+
+
+def _texts(context: Context) -> Texts:
+    return context["texts"]
+
+
+@pass_context
+def date_filter(context: Context, day: Any) -> str:
+    """A date as people of the page's language write it ("22 listopada 2026")."""
+    return _texts(context).date(day)
+
+
+@pass_context
+def number_filter(context: Context, value: float) -> str:
+    return _texts(context).number(value)
+
+
+def _make_environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters.update(
+        md_heading=md_text,
+        css=css_name,
+        date=date_filter,
+        number=number_filter,
+    )
+    return environment
+
+
+ENVIRONMENT = _make_environment()
+
+
+def words(texts: Texts) -> dict[str, Any]:
+    """What a template gets to speak the page's language: `_`/`gettext`/`ngettext` (`{name}`
+    placeholders, filled in after translation) and `texts` for the filters above."""
+    return {"_": texts.gettext, "gettext": texts.gettext, "ngettext": texts.ngettext, "texts": texts}
+
+
+def render(name: str, texts: Texts, **context: Any) -> str:
+    """The template `name` (a path under templates/) filled with `context`, in `texts`' words.
+
+    Templates import macros.html.j2 `with context`, so the macros speak the same language.
+    """
+    return ENVIRONMENT.get_template(name).render(**context, **words(texts))

@@ -1,0 +1,52 @@
+"""The glance at a project, ready for the page: state, progress, next milestone, latest work.
+
+The top of a project page and the project's card on the client's home page show the same
+glance (templates/macros.html.j2, `glance`); the facts come from `status.glance`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from milepost.model import Milestone, Project
+from milepost.render.i18n import Texts
+from milepost.render.labels import state_label
+from milepost.render.promise_words import HealthNote, health_note
+from milepost.status.glance import project_glance
+from milepost.status.outlook import ProjectOutlook
+
+
+def bar_percent(share: float) -> int:
+    """A share (0..1, or beyond) as the whole percent a progress bar shows (0..100)."""
+    return round(max(0.0, min(share, 1.0)) * 100)
+
+
+@dataclass(frozen=True)
+class GlanceView:
+    state: str
+    state_label: str
+    note: HealthNote | None  # only the team's own reason (an override) is said at a glance
+    parts_done: int
+    parts_total: int
+    percent: int
+    upcoming: Milestone | None
+    latest_work: str | None  # when the latest work was, in words ("2 days ago")
+
+
+def glance_view(
+    project: Project, today: dt.date, texts: Texts, outlook: ProjectOutlook | None = None
+) -> GlanceView:
+    glance = project_glance(project, today, outlook)
+    health = glance.health
+    note = health_note(health, None, glance.signals, today, texts) if health.rule == "override" else None
+    return GlanceView(
+        state=health.state,
+        state_label=state_label(health.state, texts),
+        note=note,
+        parts_done=glance.parts_done,
+        parts_total=glance.parts_total,
+        percent=bar_percent(glance.progress),
+        upcoming=glance.upcoming,
+        latest_work=texts.relative(glance.last_work, today) if glance.last_work is not None else None,
+    )

@@ -1,0 +1,43 @@
+"""What the client still owes, ready for a page: one view per open item (see `status.waiting`
+for which items are open and their order)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from milepost.model import Project, WaitingItem
+from milepost.render.i18n import Texts
+from milepost.status.waiting import held_milestone, overdue_days
+
+
+@dataclass(frozen=True)
+class WaitingItemView:
+    title: str
+    facts: str  # when it was asked for and, if set, when it is needed
+    overdue_days: int  # 0: not overdue
+    holds: str | None  # the title of the milestone it holds up
+    project_name: str | None = None  # named on the home page, where items of all projects meet
+
+
+def waiting_item_view(
+    item: WaitingItem, project: Project, today: dt.date, texts: Texts, *, name_project: bool = False
+) -> WaitingItemView:
+    # One sentence per case, so that each language can word it without the item's title, whose
+    # gender and number are unknown: "Prośba z 12 listopada 2026; termin: 20 listopada 2026".
+    if item.needed_by:
+        facts = texts.gettext(
+            "Asked on {asked}; needed by {needed}",
+            asked=texts.date(item.asked),
+            needed=texts.date(item.needed_by),
+        )
+    else:
+        facts = texts.gettext("Asked on {asked}", asked=texts.date(item.asked))
+    held = held_milestone(item, project)
+    return WaitingItemView(
+        title=item.title,
+        facts=facts,
+        overdue_days=overdue_days(item, today),
+        holds=held.title if held else None,
+        project_name=project.name if name_project else None,
+    )

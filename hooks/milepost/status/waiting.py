@@ -1,0 +1,39 @@
+"""What the client still owes the team: which items are open, which are overdue, in what order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from milepost.model import Milestone, Project, WaitingItem
+
+
+def is_overdue(item: WaitingItem, today: dt.date) -> bool:
+    return bool(item.needed_by and item.needed_by < today)
+
+
+def overdue_days(item: WaitingItem, today: dt.date) -> int:
+    """How many days past `needed_by` the item is (0 when it is not overdue)."""
+    if item.needed_by is None or not is_overdue(item, today):
+        return 0
+    return (today - item.needed_by).days
+
+
+def open_waiting(project: Project, today: dt.date) -> list[WaitingItem]:
+    """What the client still owes, overdue first, then by the date it is needed."""
+    items = [item for item in project.waiting_on_client if not item.done]
+    far = dt.date.max
+    return sorted(items, key=lambda i: (not is_overdue(i, today), i.needed_by or far, i.asked))
+
+
+def open_waiting_across(projects: Sequence[Project], today: dt.date) -> list[tuple[Project, WaitingItem]]:
+    """What the client owes across its projects, overdue first, then by the date it is needed
+    (a stable sort: within the same date, in the projects' order)."""
+    waiting = [(p, item) for p in projects for item in open_waiting(p, today)]
+    waiting.sort(key=lambda pi: (not is_overdue(pi[1], today), pi[1].needed_by or dt.date.max))
+    return waiting
+
+
+def held_milestone(item: WaitingItem, project: Project) -> Milestone | None:
+    """The milestone the item holds up, if it names one of the project's."""
+    return next((m for m in project.milestones if m.id == item.milestone), None)
