@@ -10,7 +10,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from milepost.mkdocs.site import BuildState, add_files, escape_title, plugin_errors, prepare
+from milepost.mkdocs.site import BuildState, add_files, prepare_page, plugin_errors, prepare
 
 _state: BuildState | None = None
 
@@ -33,5 +33,5 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 @plugin_errors
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    escape_title(page)
+    prepare_page(page)
     return html

@@ -47,15 +47,12 @@ waiting_on_client:
   - {{title: {yaml.safe_dump("Waiting " + HOSTILE).strip()}, asked: 2026-11-10, needed_by: 2026-11-20}}
 """
 
-# An agency's own theme folder (`theme.custom_dir`): its main.html must win over Milepost's.
-# It replaces Milepost's main.html whole, so it carries over Milepost's two blocks (the title
-# printed escaped once, noindex and no referrer), as an agency's main.html must.
-OVERRIDE_MAIN = (Path(__file__).resolve().parent.parent / "hooks" / "milepost" / "mkdocs" / "theme" / "main.html").read_text(
-    encoding="utf-8"
-).replace(
-    '<meta name="referrer" content="no-referrer">',
-    '<meta name="referrer" content="no-referrer">\n  <meta name="agency-override" content="main.html from custom_dir">',
-)
+# An agency's own theme folder (`theme.custom_dir`): its main.html must win over
+# mkdocs-material's, and may know nothing of Milepost: Milepost's own blocks (the title printed
+# escaped once, noindex and no referrer) still apply, from milepost.html, which extends it.
+OVERRIDE_MAIN = """{% extends "base.html" %}
+{% block extrahead %}<meta name="agency-override" content="main.html from custom_dir">{% endblock %}
+"""
 OVERRIDE_PARTIAL = '<div class="agency-copyright">Agency partial from custom_dir</div>\n'
 
 
@@ -129,5 +126,10 @@ def test_an_agencys_custom_dir_wins_over_mileposts_theme_files(built: Path) -> N
     page = (built / "shop/index.html").read_text(encoding="utf-8")
     # The agency's main.html, not Milepost's...
     assert '<meta name="agency-override" content="main.html from custom_dir">' in page
+    # ...which cannot drop Milepost's protections: noindex, no referrer, the title escaped once.
+    assert '<meta name="robots" content="noindex, nofollow, noarchive">' in page
+    assert '<meta name="referrer" content="no-referrer">' in page
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<script>" not in title and "&lt;script&gt;" in title, title
     # ...and its partial, over mkdocs-material's.
     assert "Agency partial from custom_dir" in page

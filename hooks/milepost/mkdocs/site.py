@@ -149,7 +149,7 @@ def prepare(config: MkDocsConfig) -> BuildState:
                 index = getattr(plugin, "search_index", None)
                 if index is not None and isinstance(getattr(index, "config", None), dict):
                     index.config.update(values)
-        # Titles are plain text here; `escape_title` escapes each page's title once.
+        # Titles are plain text here; `prepare_page` escapes each page's title once.
         config.nav = [{page.title: page.path} for page in site.pages]
     add_theme_overrides(config)
     if CSS_PATH not in config.extra_css:
@@ -160,8 +160,8 @@ def prepare(config: MkDocsConfig) -> BuildState:
 def add_theme_overrides(config: MkDocsConfig) -> None:
     """Put Milepost's theme files (mkdocs/theme/) before mkdocs-material's, and after the
     agency's `theme.custom_dir`: an agency that overrides `main.html` or a partial wins over
-    Milepost's own files, as MkDocs promises for a custom_dir. (An agency's main.html replaces
-    Milepost's whole, so it must carry over Milepost's `htmltitle` and `extrahead` blocks.)"""
+    Milepost's own files, as MkDocs promises for a custom_dir. Milepost's blocks live in
+    `milepost.html`, which extends whichever main.html wins (see `prepare_page`)."""
     ours = str(THEME_OVERRIDES)
     dirs = config.theme.dirs
     if ours in dirs:
@@ -189,11 +189,18 @@ def add_files(files: Files, config: MkDocsConfig, state: BuildState) -> Files:
     return files
 
 
-def escape_title(page: Page) -> None:
-    """Escape a page's title for the theme (on_page_content, once per page).
+PAGE_TEMPLATE = "milepost.html"
 
-    MkDocs' templates insert `page.title` into <title>, the navigation and the search index
-    as it is, without escaping, and a title is plain text from the agency's YAML.
+
+def prepare_page(page: Page) -> None:
+    """Ready a page for the theme (on_page_content, once per page).
+
+    - Its title is escaped: MkDocs' templates insert `page.title` into <title>, the navigation
+      and the search index as it is, without escaping, and a title is plain text from the
+      agency's YAML.
+    - It is drawn with `milepost.html` (mkdocs/theme/), which extends main.html: an agency's
+      own main.html in `theme.custom_dir` cannot drop the escaped title or `noindex`.
     """
     if page.title:
         page.title = esc(page.title)
+    page.meta.setdefault("template", PAGE_TEMPLATE)

@@ -6,7 +6,7 @@ and what the site root and search engines are told.
   is derived from that secret (an HMAC of the slug), so nobody can guess a client's address
   from its name, and the same secret always gives the same addresses.
 - The site root lists no clients: it holds a neutral page and a robots.txt that disallows all.
-- Every page carries `noindex` (see theme/main.html) and sends no referrer, so an unguessable
+- Every page carries `noindex` (see mkdocs/theme/milepost.html) and sends no referrer, so an unguessable
   address does not leak to the sites a page links to.
 """
 
