@@ -7,14 +7,14 @@ entry they already have by its id/UID; if those changed between builds, every bu
 like a pile of new news and duplicate calendar events.
 
 XML and iCalendar escaping is left to the libraries (feedgen on lxml, icalendar); the HTML in
-Atom entries is built here, so every text from YAML or git goes through `html.escape` first.
+Atom entries comes from Milepost's templates (`render/templates/feed/`), which escape every
+text from YAML or git.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import logging
 import re
 from collections.abc import Sequence
@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from feedgen.feed import FeedEntry, FeedGenerator
 from icalendar import Calendar, Event
 
+from milepost.render.environment import render
 from milepost.render.i18n import Texts
 from milepost.model import Client, Deliverable, Milestone, Project, ShownChange, WaitingItem
 from milepost.render.labels import kind_heading
@@ -42,10 +43,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def _clean(text: str) -> str:
     return _NOT_XML.sub("", text)
-
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
 
 
 def _digest(*parts: str) -> str:
@@ -70,20 +67,18 @@ def _moment(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
 # --- Atom -------------------------------------------------------------------------------------
 
 
+def _html(template: str, texts: Texts, **context: object) -> str:
+    """An entry's HTML content from `render/templates/feed/` (escaped by the template)."""
+    return render(f"feed/{template}", texts, **context).strip("\n")
+
+
 def _week_html(week: Week, texts: Texts) -> str:
-    parts = []
-    for kind in LISTED_KINDS:
-        items = week.listed.get(kind)
-        if not items:
-            continue
-        parts.append(f"<p><strong>{_esc(kind_heading(kind, texts))}</strong></p>")
-        parts.append("<ul>" + "".join(f"<li>{_esc(c.text)}</li>" for c in items) + "</ul>")
-    if week.counted:
-        counted = texts.ngettext(
-            "{n} smaller technical improvement.", "{n} smaller technical improvements.", week.counted
-        )
-        parts.append(f"<p>{_esc(counted)}</p>")
-    return "\n".join(parts)
+    kinds = [
+        (kind_heading(kind, texts), [c.text for c in week.listed[kind]])
+        for kind in LISTED_KINDS
+        if week.listed.get(kind)
+    ]
+    return _html("week.html.j2", texts, kinds=kinds, counted=week.counted)
 
 
 def _entry(
@@ -128,29 +123,25 @@ def _week_entries(
 
 def _milestone_entry(m: Milestone, texts: Texts, urn: str, page: str, zone: dt.tzinfo) -> FeedEntry:
     assert m.done is not None
-    parts = [f"<p>{_esc(' '.join(milestone_dates(m, texts)))}</p>"]
-    if m.description:
-        parts.append(f"<p>{_esc(m.description)}</p>")
+    content = _html(
+        "milestone.html.j2", texts, dates=" ".join(milestone_dates(m, texts)), description=m.description
+    )
     return _entry(
         f"{urn}:milestone:{m.id}:done",
         texts.gettext("Finished: {milestone}", milestone=m.title),
         _moment(m.done, zone),
-        "\n".join(parts),
+        content,
         f"{page}#milestone-{m.id}",
     )
 
 
 def _deliverable_entry(d: Deliverable, texts: Texts, urn: str, page: str, zone: dt.tzinfo) -> FeedEntry:
-    parts = [f"<p>{_esc(texts.gettext('Ready on {date}.', date=texts.date(d.date)))}</p>"]
-    if d.description:
-        parts.append(f"<p>{_esc(d.description)}</p>")
-    if d.url:
-        parts.append(f'<p><a href="{_esc(d.url)}">{_esc(texts.gettext("Open it"))}</a></p>')
+    content = _html("deliverable.html.j2", texts, day=d.date, description=d.description, url=d.url)
     return _entry(
         f"{urn}:deliverable:{d.date.isoformat()}:{_digest(d.title)}",
         texts.gettext("Ready to see: {title}", title=d.title),
         _moment(d.date, zone),
-        "\n".join(parts),
+        content,
         d.url or f"{page}#deliverables",
     )
 
