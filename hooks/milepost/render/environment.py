@@ -104,6 +104,12 @@ def words(texts: Texts) -> dict[str, Any]:
     return {"_": texts.gettext, "gettext": texts.gettext, "ngettext": texts.ngettext, "texts": texts}
 
 
+def macro(name: str, template: str = "macros.html.j2") -> Any:
+    """A macro of `template` to call from Python, for markup that is put together piece by
+    piece (the glossary's marked terms); a macro that speaks words needs `render` instead."""
+    return getattr(ENVIRONMENT.get_template(template).module, name)
+
+
 def render(name: str, texts: Texts, **context: Any) -> str:
     """The template `name` (a path under templates/) filled with `context`, in `texts`' words.
 

@@ -38,7 +38,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from milepost.render.environment import render
+from milepost.render.environment import macro, render
 from milepost.render.html import esc
 from milepost.render.i18n import Texts
 from milepost.model import Client, Project
@@ -90,18 +90,8 @@ def glossary_section(terms: Iterable[Term], texts: Texts) -> str:
 
 
 def term_html(term: Term, text: str, tip_id: str) -> str:
-    """One marked use of a term: a button with the word as written in the text, and its tip.
-
-    The button is focusable (keyboard, and a tap on a phone), `aria-describedby` gives screen
-    readers the explanation, and the search index leaves the tip out (`data-search-exclude`),
-    so a search result does not show the explanation in the middle of a sentence.
-    """
-    return (
-        f'<span class="mp-term">'
-        f'<button type="button" class="mp-term-word" aria-describedby="{esc(tip_id)}">{esc(text)}</button>'
-        f'<span class="mp-term-tip" role="tooltip" id="{esc(tip_id)}" data-search-exclude>{esc(term.meaning)}</span>'
-        f"</span>"
-    )
+    """One marked use of a term: the `explained_term` macro of macros.html.j2."""
+    return str(macro("explained_term")(text, term.meaning, tip_id))
 
 
 _ENDINGS = {"en": r"(?:s|es)?", "de": r"(?:e|en|n|s|es|er|ern)?"}
