@@ -32,7 +32,7 @@ from milepost.publish.site_cache import rendered_site
 from milepost.render.html import esc
 from milepost.render.i18n import texts_for
 from milepost.render.search_language import search_settings
-from milepost.render.site_content import ClientSite
+from milepost.publish.site_content import ClientSite
 
 log = logging.getLogger("mkdocs.plugins.milepost")
 

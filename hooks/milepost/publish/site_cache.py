@@ -31,7 +31,7 @@ from milepost.history.commits import history_key
 from milepost.model import Client, Project
 from milepost.history.project_files import PlanHistory
 from milepost.classify.shown_work import project_changes
-from milepost.render.site_content import ClientSite, SitePage, client_site
+from milepost.publish.site_content import ClientSite, SitePage, client_site
 
 MILEPOST_LOGGER = "mkdocs.plugins.milepost"
 log = logging.getLogger(f"{MILEPOST_LOGGER}.site_cache")
