@@ -23,6 +23,7 @@ from mkdocs.exceptions import Abort, MkDocsException
 
 from milepost.load.settings import LOADED_PORTAL, SettingsError, read_mkdocs_config, settings_from_extra
 from milepost.model import Client
+from milepost.history.state import GitHistory
 from milepost.load.portal import LoadResult, load_configured
 from milepost.publish.privacy import PrivacyError, client_folders, site_root_files
 from milepost.publish.protection import ProtectionError, protect_site, site_password
@@ -63,8 +64,10 @@ def build_clients(
     site_dir: Path,
     today: dt.date | None = None,
     keep_going: bool = False,
+    history: GitHistory | None = None,
 ) -> BuildOutcome:
-    """Build `site_dir/<client>/` for each selected client (all when `clients` is empty)."""
+    """Build `site_dir/<client>/` for each selected client (all when `clients` is empty).
+    `history`: the build's git state, new by default (the benchmark passes its own to count)."""
     config_file = config_file.resolve()
     try:
         base = read_mkdocs_config(config_file)
@@ -72,7 +75,7 @@ def build_clients(
     except SettingsError as err:
         raise BuildFailed(str(err)) from None
     # Checked as the builds will check it (ledger included), so no client starts on a bad portal.
-    loaded = load_configured(settings, today=today or dt.date.today(), full_history=True)
+    loaded = load_configured(settings, today=today or dt.date.today(), full_history=True, history=history)
     if loaded.problems or loaded.portal is None:
         raise BuildFailed(problem_report(loaded.problems))
     slugs = select_clients([c.slug for c in loaded.portal.clients], clients)

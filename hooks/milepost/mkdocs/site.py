@@ -97,6 +97,7 @@ def prepare(config: MkDocsConfig) -> BuildState:
                 base_url=base_url if settings.client else "",
                 inactive_days=settings.inactive_days,
                 cache_dir=settings.cache_dir,
+                history=loaded.history,
             )
         except ProjectHistoryError as err:
             raise PluginError(str(err)) from None
