@@ -260,7 +260,7 @@ def test_unreachable_url_is_an_error_naming_the_repository(tmp_path: Path) -> No
 
 def test_failing_git_log_is_an_error_not_a_short_history(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", [f"feat: step {n}" for n in range(5)])
-    # Damage a commit in the middle: GitPython resolves the head fine and git log prints the
+    # Damage a commit in the middle: the head resolves fine and git log prints the
     # newest commits before it reaches the broken one and exits with an error.
     middle = rev_list(repo)[2]
     damaged = loose_object(repo, middle)
