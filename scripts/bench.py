@@ -61,10 +61,10 @@ from mkdocs import __version__ as mkdocs_version  # noqa: E402
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 
-from milepost.history import commits as git_history  # noqa: E402
-from milepost.history.commits import LOG_FORMAT, clear_memo, read_history  # noqa: E402
+from milepost.history.commits import LOG_FORMAT, HistoryError, read_history  # noqa: E402
+from milepost.history.state import GitHistory  # noqa: E402
 from milepost.render.html import esc  # noqa: E402
-from milepost.mkdocs.site import ASSETS, CSS_PATH, THEME_OVERRIDES, prepare  # noqa: E402
+from milepost.mkdocs.site import ASSETS, CSS_PATH, PAGE_TEMPLATE, THEME_OVERRIDES, prepare  # noqa: E402
 from milepost.mkdocs.extra_config import settings_from_extra  # noqa: E402
 from milepost.classify.rules import load_rules  # noqa: E402
 from milepost.model import RepositorySpec  # noqa: E402
@@ -346,7 +346,8 @@ def make_plain_site(base: Path, config_file: Path, today: dt.date) -> Path:
     for page in state.sites[0].pages:
         target = docs / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.markdown, encoding="utf-8")
+        # The hook draws every page with milepost.html; here the page says so itself.
+        target.write_text(f"---\ntemplate: {PAGE_TEMPLATE}\n---\n{page.markdown}", encoding="utf-8")
     for path, content in state.sites[0].files:
         target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -401,7 +402,7 @@ def alternate(runs: int, *sides: tuple[Series, Callable[[], object]]) -> None:
 
 
 def git_log_args(location: Path, head: str) -> list[str]:
-    """The command `read_history` runs (kept in step with git_history._run_git_log)."""
+    """The command `read_history` runs (kept in step with commits._run_git_log)."""
     return [
         "git", "-C", str(location), "-c", "log.showSignature=false", "-c", "log.follow=false",
         "log", "--no-mailmap", "--no-color", "--encoding=UTF-8", "-z", f"--format={LOG_FORMAT}", head, "--",
@@ -434,24 +435,28 @@ def piped_git_log(location: Path, head: str) -> float:
 
 
 def cold_read(spec: RepositorySpec) -> float:
-    clear_memo()
-    return timed(lambda: read_history(spec, cache_dir=None))
+    # A new GitHistory each time: nothing remembered from the last read, as in a new build.
+    return timed(lambda: read_history(spec, cache_dir=None, history=GitHistory()))
 
 
 def cached_read(spec: RepositorySpec, cache_dir: Path) -> float:
-    clear_memo()
-    return timed(lambda: read_history(spec, cache_dir=cache_dir))
+    return timed(lambda: read_history(spec, cache_dir=cache_dir, history=GitHistory()))
 
 
-def milepost_build(config_file: Path, site_dir: Path, today: dt.date) -> None:
-    outcome = build_clients(config_file, site_dir=site_dir, today=today)
+# The git state of every build timed since the cold one, to see that none ran git log.
+WARM_BUILDS: list[GitHistory] = []
+
+
+def milepost_build(config_file: Path, site_dir: Path, today: dt.date, history: GitHistory | None = None) -> None:
+    outcome = build_clients(config_file, site_dir=site_dir, today=today, history=history)
     if not outcome.ok or CLIENT_SLUG not in outcome.built:
         raise BenchError(f"milepost build failed: {outcome.failed}")
 
 
 def warm_build(config_file: Path, site_dir: Path, today: dt.date) -> float:
-    clear_memo()
-    return timed(lambda: milepost_build(config_file, site_dir, today))
+    history = GitHistory()
+    WARM_BUILDS.append(history)
+    return timed(lambda: milepost_build(config_file, site_dir, today, history))
 
 
 def rerendering_build(config_file: Path, site_dir: Path, today: dt.date, cache_dir: Path) -> float:
@@ -488,17 +493,23 @@ def time_stages(stages: Stages, config_file: Path, today: dt.date) -> None:
     client = loaded.portal.client(CLIENT_SLUG)
     projects = loaded.portal.projects_of(CLIENT_SLUG)
     rules = load_rules(getattr(client, "commit_rules", None) or None)
-    clear_memo()
+    history = GitHistory()
     stages.history.times.append(
-        timed(lambda: [read_history(spec, cache_dir=cache_dir) for p in projects for spec in p.repositories])
+        timed(
+            lambda: [
+                read_history(spec, cache_dir=cache_dir, history=history) for p in projects for spec in p.repositories
+            ]
+        )
     )
-    # The histories are in this process's memory now: no cache folder means classifying each
+    # The histories are in this build's memory now: no cache folder means classifying each
     # commit again, as a build must when the rules or milestones change.
     stages.classify.times.append(
-        timed(lambda: [project_changes(client, p, rules=rules, cache_dir=None) for p in projects])
+        timed(lambda: [project_changes(client, p, rules=rules, cache_dir=None, history=history) for p in projects])
     )
     stages.changes.times.append(
-        timed(lambda: [project_changes(client, p, rules=rules, cache_dir=cache_dir) for p in projects])
+        timed(
+            lambda: [project_changes(client, p, rules=rules, cache_dir=cache_dir, history=history) for p in projects]
+        )
     )
 
 
@@ -623,7 +634,6 @@ def bench(args: argparse.Namespace, base: Path) -> None:
     cache_dir = base / "history-cache"
     counts = []
     for spec in specs:  # fills the disk cache for the cached reads, and checks the reader works
-        clear_memo()
         counts.append(len(read_history(spec, cache_dir=cache_dir)))
     if counts != [args.commits] * len(specs):
         raise BenchError(f"read_history found {counts} commits, expected {args.commits} in each repository")
@@ -661,11 +671,10 @@ def bench(args: argparse.Namespace, base: Path) -> None:
     # --- builds
     site_dir = base / "site"
     cold_build = Series("milepost build, cold (empty cache, first build)")
-    clear_memo()
     if (base / "portal" / ".cache").exists():
         raise BenchError("the portal's history cache should be empty before the cold build")
     cold_build.times.append(timed(lambda: milepost_build(config_file, site_dir, today)))
-    git_runs_before = git_history.stats.git_log_runs
+    WARM_BUILDS.clear()
     plain_file = make_plain_site(base / "plain", config_file, today)
     plain_site = base / "plain-site"
     warm, bare = Series("milepost build, warm (nothing changed)"), Series("mkdocs build, same pages, no hooks")
@@ -680,7 +689,7 @@ def bench(args: argparse.Namespace, base: Path) -> None:
         (bare, lambda: plain_build(plain_file, plain_site)),
         (rerender, lambda: rerendering_build(config_file, site_dir, today, portal_cache)),
     )
-    if git_history.stats.git_log_runs != git_runs_before:
+    if not WARM_BUILDS or any(history.commits.stats.git_log_runs for history in WARM_BUILDS):
         raise BenchError("a warm build ran git log: the disk cache was not used")
     stages = Stages()
     for _ in range(runs):
@@ -715,7 +724,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         run(args)
-    except (BenchError, git_history.HistoryError) as err:
+    except (BenchError, HistoryError) as err:
         print(f"bench: {err}", file=sys.stderr)
         return 1
     return 0

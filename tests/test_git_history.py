@@ -29,6 +29,7 @@ from gitrepo_factory import (
 from milepost.history import commits as git_history
 from milepost.errors import HistoryError
 from milepost.history.commits import cache_file, cache_key, head_commit, parse_log, read_history
+from milepost.history.state import GitHistory
 from milepost.model import RepositorySpec
 
 WARSAW = dt.timezone(dt.timedelta(hours=1))
@@ -36,15 +37,14 @@ WARSAW = dt.timezone(dt.timedelta(hours=1))
 
 @pytest.fixture(autouse=True)
 def isolated_git(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The reader runs git as the factory does: no host configuration, no memo from other tests."""
+    """The reader runs git as the factory does: no host configuration. (Each read without a
+    `GitHistory` of its own starts afresh: nothing is remembered from other tests.)"""
     for name in [name for name in os.environ if name.startswith("GIT_")]:
         monkeypatch.delenv(name)
     for name, value in git_env().items():
         if name.startswith("GIT_"):
             monkeypatch.setenv(name, value)
-    git_history.clear_memo()
     yield
-    git_history.clear_memo()
 
 
 def spec_for(path: Path, **fields: object) -> RepositorySpec:
@@ -188,13 +188,13 @@ def test_git_dir_of_a_calling_hook_does_not_redirect_the_reading(
 
 def test_empty_repository_gives_empty_history(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     repo = init_repo(tmp_path / "empty")
-    before = git_history.stats.git_log_runs
+    history = GitHistory()
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.milepost.history.commits"):
-        assert read_history(spec_for(repo), cache_dir=tmp_path / "cache") == ()
-        assert read_history(spec_for(repo, branch="main")) == ()
+        assert read_history(spec_for(repo), cache_dir=tmp_path / "cache", history=history) == ()
+        assert read_history(spec_for(repo, branch="main"), history=history) == ()
     assert "no commits yet" in caplog.text
     assert head_commit(spec_for(repo)) is None
-    assert git_history.stats.git_log_runs == before  # nothing to read, so git log never ran
+    assert history.commits.stats.git_log_runs == 0  # nothing to read, so git log never ran
 
 
 def test_unborn_head_beside_other_branches_asks_for_a_branch(tmp_path: Path) -> None:
@@ -261,7 +261,7 @@ def test_unreachable_url_is_an_error_naming_the_repository(tmp_path: Path) -> No
 
 def test_failing_git_log_is_an_error_not_a_short_history(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", [f"feat: step {n}" for n in range(5)])
-    # Damage a commit in the middle: GitPython resolves the head fine and git log prints the
+    # Damage a commit in the middle: the head resolves fine and git log prints the
     # newest commits before it reaches the broken one and exits with an error.
     middle = rev_list(repo)[2]
     damaged = loose_object(repo, middle)
@@ -307,41 +307,42 @@ def test_message_with_encoding_header_is_converted(tmp_path: Path) -> None:
 def test_unchanged_repository_is_not_read_twice(tmp_path: Path) -> None:
     repo = three_commits(tmp_path / "repo")
     cache = tmp_path / "cache"
-    before = git_history.stats.git_log_runs
+    history = GitHistory()
 
-    first = read_history(spec_for(repo), cache_dir=cache)
-    assert git_history.stats.git_log_runs == before + 1
+    first = read_history(spec_for(repo), cache_dir=cache, history=history)
+    assert history.commits.stats.git_log_runs == 1
     key = cache_key(repo.resolve(), "", head(repo), ())
     # git's own output, under a header naming the format and the head it was read at.
     header, _, output = cache_file(cache, key).read_bytes().partition(b"\n")
     assert header == f"milepost-history {git_history.FORMAT_VERSION} {head(repo)} {len(output)}".encode()
     assert parse_log(output) == list(first)
 
-    # Same process: the memo answers.
-    assert read_history(spec_for(repo), cache_dir=cache) is first
-    # A new process (memo gone): the file answers, equal commit for commit.
-    git_history.clear_memo()
-    assert read_history(spec_for(repo), cache_dir=cache) == first
-    assert git_history.stats.git_log_runs == before + 1
+    # Same build: the memo answers.
+    assert read_history(spec_for(repo), cache_dir=cache, history=history) is first
+    assert history.commits.stats.memo_hits == 1
+    # A new build (a new GitHistory): the file answers, equal commit for commit.
+    later = GitHistory()
+    assert read_history(spec_for(repo), cache_dir=cache, history=later) == first
+    assert (later.commits.stats.git_log_runs, later.commits.stats.cache_hits) == (0, 1)
 
     # A new commit moves the head: the history is read again and holds it.
     new = commit(repo, CommitSpec("feat: newer", date="2026-11-05T09:00:00+01:00"))
-    git_history.clear_memo()
-    again = read_history(spec_for(repo), cache_dir=cache)
-    assert git_history.stats.git_log_runs == before + 2
+    newest = GitHistory()
+    again = read_history(spec_for(repo), cache_dir=cache, history=newest)
+    assert newest.commits.stats.git_log_runs == 1
     assert again[0].sha == new and again[1:] == first
 
 
 def test_memo_works_without_a_cache_dir(tmp_path: Path) -> None:
     repo = three_commits(tmp_path / "repo")
-    before = git_history.stats.git_log_runs
-    first = read_history(spec_for(repo))
-    second = read_history(spec_for(repo))
+    history = GitHistory()
+    first = read_history(spec_for(repo), history=history)
+    second = read_history(spec_for(repo), history=history)
     assert second is first
-    assert git_history.stats.git_log_runs == before + 1
+    assert history.commits.stats.git_log_runs == 1
     # A different include is a different history.
-    read_history(spec_for(repo, include=("src/",)))
-    assert git_history.stats.git_log_runs == before + 2
+    read_history(spec_for(repo, include=("src/",)), history=history)
+    assert history.commits.stats.git_log_runs == 2
 
 
 @pytest.mark.parametrize(
@@ -365,11 +366,10 @@ def test_damaged_cache_file_is_ignored_and_rewritten(tmp_path: Path, damage) -> 
     fmt = str(git_history.FORMAT_VERSION).encode()
     good = path.read_bytes().replace(b"milepost-history " + fmt, b"milepost-history FORMAT", 1)
     path.write_bytes(damage(good).replace(b"milepost-history FORMAT", b"milepost-history " + fmt, 1))
-    git_history.clear_memo()
-    before = git_history.stats.git_log_runs
+    history = GitHistory()  # a new build
 
-    assert read_history(spec_for(repo), cache_dir=cache) == first
-    assert git_history.stats.git_log_runs == before + 1
+    assert read_history(spec_for(repo), cache_dir=cache, history=history) == first
+    assert history.commits.stats.git_log_runs == 1
     assert path.read_bytes().startswith(f"milepost-history {fmt.decode()} {head(repo)} ".encode())
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary files left
 

@@ -4,13 +4,11 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from gitrepo_factory import commit, git, make_repo
-from milepost.history import remotes as remote_repositories
 from milepost.cli import main as milepost
 from portal_factory import make_portal
 
@@ -28,16 +26,8 @@ milestones:
 """
 
 
-@pytest.fixture(autouse=True)
-def new_process_each_build() -> Iterator[None]:
-    # Each `milepost build` in CI is a new process: it fetches remote repositories afresh.
-    remote_repositories.clear_memo()
-    yield
-    remote_repositories.clear_memo()
-
-
 def build(config: Path, site: Path, *options: str) -> int:
-    remote_repositories.clear_memo()
+    # Each build has its own git state: it fetches remote repositories afresh.
     return milepost(["build", "--config-file", str(config), "--site-dir", str(site), "--today", "2026-11-24", *options])
 
 

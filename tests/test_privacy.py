@@ -14,7 +14,6 @@ import pytest
 
 from git_http_server import serve_git_over_http
 from gitrepo_factory import git, make_repo
-from milepost.history import remotes as remote_repositories
 from milepost.cli import main as milepost
 from milepost.model import Client
 from milepost.errors import BuildFailed, PrivacyError
@@ -96,13 +95,6 @@ def every_file(folder: Path) -> Iterator[tuple[Path, str]]:
             if path.suffix == ".gz":
                 raw = gzip.decompress(raw)
             yield path, raw.decode("utf-8", errors="replace")
-
-
-@pytest.fixture(autouse=True)
-def fresh_remote_memo() -> Iterator[None]:
-    remote_repositories.clear_memo()
-    yield
-    remote_repositories.clear_memo()
 
 
 @pytest.fixture

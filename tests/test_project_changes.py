@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from gitrepo_factory import CommitSpec, commit, git, make_repo
-from milepost.history import commits as git_history
+from milepost.history.disk_cache import payload_of
+from milepost.history.state import GitHistory
 from milepost.classify import shown_work as changes_module
 from milepost.classify.rules import load_rules
 from milepost.model import Client, Milestone, Project, RepositorySpec
@@ -41,11 +42,13 @@ def project_for(repo: Path, *ids: str) -> Project:
                    milestones=milestones)
 
 
-def run(project: Project, cache: Path | None, client: Client = CLIENT) -> tuple[tuple, int]:
-    """(the shown changes, how many commits were classified for them)."""
-    git_history.clear_memo()
+def run(
+    project: Project, cache: Path | None, client: Client = CLIENT, history: GitHistory | None = None
+) -> tuple[tuple, int]:
+    """(the shown changes, how many commits were classified for them), in a new build unless
+    `history` is given."""
     before = changes_module.stats.classified
-    shown = project_changes(client, project, rules=RULES, cache_dir=cache)
+    shown = project_changes(client, project, rules=RULES, cache_dir=cache, history=history)
     return shown, changes_module.stats.classified - before
 
 
@@ -61,11 +64,11 @@ def test_the_cache_changes_nothing_but_the_work(repo: Path, tmp_path: Path) -> N
     cache = tmp_path / "cache"
     first, classified = run(project_for(repo), cache)
     assert first == fresh and classified == len(COMMITS)
-    reads = dataclasses.astuple(git_history.stats)
-    again, classified = run(project_for(repo), cache)
+    history = GitHistory()
+    again, classified = run(project_for(repo), cache, history=history)
     assert again == fresh and classified == 0
     # No repository moved: the history was not even read (from git or from its cache).
-    assert dataclasses.astuple(git_history.stats) == reads
+    assert dataclasses.astuple(history.commits.stats) == (0, 0, 0)
 
 
 def test_only_new_commits_are_classified(repo: Path, tmp_path: Path) -> None:
@@ -111,7 +114,7 @@ def test_commits_lost_to_a_force_push_leave_the_cache(repo: Path, tmp_path: Path
     git(repo, "reset", "-q", "--hard", "HEAD~2")
     shown, classified = run(project_for(repo), cache)
     assert classified == 0 and len(shown) == 3
-    stored = json.loads(entry_path(cache, "acme", "shop").read_bytes())
+    stored = json.loads(payload_of(entry_path(cache, "acme", "shop").read_bytes()))
     assert len(stored["changes"]) == len(COMMITS) - 2
 
 
@@ -121,9 +124,11 @@ def test_a_damaged_entry_is_classified_again(repo: Path, tmp_path: Path, damage)
     fresh, _ = run(project_for(repo), cache)
     path = entry_path(cache, "acme", "shop")
     if damage == "bad-row":
-        data = json.loads(path.read_bytes())
+        header = path.read_bytes().partition(b"\n")[0]
+        data = json.loads(payload_of(path.read_bytes()))
         data["changes"][0][3] = "not a date"
-        damage = json.dumps(data).encode()
+        payload = json.dumps(data).encode()
+        damage = header.rsplit(b" ", 1)[0] + b" %d\n" % len(payload) + payload
     path.write_bytes(damage)
     shown, classified = run(project_for(repo), cache)
     assert shown == fresh and classified == len(COMMITS)

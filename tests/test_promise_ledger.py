@@ -20,8 +20,8 @@ import yaml
 from conftest import ROOT
 from gitrepo_factory import CommitSpec, commit, git, init_repo, shallow_clone
 from milepost import cli
-from milepost.history import project_files as plan_history
 from milepost.render.i18n import texts_for
+from milepost.history.state import GitHistory
 from milepost.history.project_files import COMPLETE, NO_HISTORY, UNCOMMITTED, LedgerSource, read_plan_histories
 from milepost.load.portal import check_portal, load_portal
 from milepost.status.ledger import EXPLAINED, MOVED, UNAVAILABLE, PromiseChange, project_ledger
@@ -39,14 +39,6 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 TODAY = D(2026, 11, 24)
 EN = texts_for("en")
 CLIENT = "name: ACME Retail\nlanguage: en\ntimezone: Europe/Warsaw\n"
-
-
-@pytest.fixture(autouse=True)
-def fresh_memory():
-    """Each test reads its repositories afresh (the reader keeps what it read per process)."""
-    plan_history.clear_memo()
-    yield
-    plan_history.clear_memo()
 
 
 def project_text(*milestones: dict) -> str:
@@ -87,9 +79,16 @@ def save(repo: Path, message: str, date: str, files: dict[str, str]) -> str:
     return commit(repo, CommitSpec(message, date=date, files=files))
 
 
-def histories(projects: Path, *files: str, source: LedgerSource | None = None, cache: Path | None = None):
+def histories(
+    projects: Path,
+    *files: str,
+    source: LedgerSource | None = None,
+    cache: Path | None = None,
+    history: GitHistory | None = None,
+):
+    """What the ledger reads for `files`; with `history`, as part of that build (a new one by default)."""
     paths = [projects / f for f in files]
-    reading = read_plan_histories(projects, paths, source=source, cache_dir=cache)
+    reading = read_plan_histories(projects, paths, source=source, cache_dir=cache, history=history)
     return reading
 
 
@@ -183,25 +182,22 @@ def test_history_is_read_once_per_head_and_new_versions_only_after_a_commit(tmp_
     for n, due in enumerate(["2026-11-20", "2026-11-19", "2026-11-18"]):
         save(repo, f"v{n}", f"2026-09-0{n + 3}T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay(due))})
     cache = tmp_path / "cache"
-    runs, parsed = plan_history.stats.git_log_runs, plan_history.stats.blobs_parsed
-    histories(repo / "projects", "acme/shop.yml", cache=cache)
-    assert (plan_history.stats.git_log_runs - runs, plan_history.stats.blobs_parsed - parsed) == (1, 3)
-    memo = plan_history.stats.memo_hits
-    histories(repo / "projects", "acme/shop.yml", cache=cache)
-    assert plan_history.stats.memo_hits == memo + 1
-    plan_history.clear_memo()  # a new process: the disk cache answers
-    hits = plan_history.stats.cache_hits
-    again = histories(repo / "projects", "acme/shop.yml", cache=cache)
-    assert plan_history.stats.cache_hits == hits + 1
-    assert plan_history.stats.git_log_runs - runs == 1
+    first = GitHistory()
+    histories(repo / "projects", "acme/shop.yml", cache=cache, history=first)
+    assert (first.ledger.stats.git_log_runs, first.ledger.stats.blobs_parsed) == (1, 3)
+    histories(repo / "projects", "acme/shop.yml", cache=cache, history=first)
+    assert first.ledger.stats.memo_hits == 1
+    second = GitHistory()  # a new build: the disk cache answers
+    again = histories(repo / "projects", "acme/shop.yml", cache=cache, history=second)
+    assert second.ledger.stats.cache_hits == 1
+    assert (second.ledger.stats.git_log_runs, second.ledger.stats.blobs_parsed) == (0, 0)
     assert len(again.histories[(repo / "projects/acme/shop.yml").absolute()].versions) == 3
     # After a commit: one more `git log`, and only the new version is parsed.
     save(repo, "v3", "2026-09-10T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-11-17"))})
-    plan_history.clear_memo()
-    parsed = plan_history.stats.blobs_parsed
-    later = histories(repo / "projects", "acme/shop.yml", cache=cache)
-    assert plan_history.stats.git_log_runs - runs == 2
-    assert plan_history.stats.blobs_parsed - parsed == 1
+    third = GitHistory()
+    later = histories(repo / "projects", "acme/shop.yml", cache=cache, history=third)
+    assert third.ledger.stats.git_log_runs == 1
+    assert third.ledger.stats.blobs_parsed == 1
     assert len(later.histories[(repo / "projects/acme/shop.yml").absolute()].versions) == 4
 
 
@@ -233,10 +229,10 @@ def test_a_portal_outside_git_is_a_warning_and_has_no_ledger(tmp_path: Path, cap
     history = loaded.histories[("acme", "shop")]
     assert history.status == NO_HISTORY
     assert project_ledger(history, WARSAW, TODAY) == UNAVAILABLE
-    # Said once per run, not once per project.
+    # Said once per build (which may load the portal again), not once per project.
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.history.project_files"):
-        load_portal(projects, today=TODAY)
+        load_portal(projects, today=TODAY, history=loaded.history)
     assert caplog.text == ""
 
 

@@ -20,7 +20,8 @@ from gitrepo_factory import commit, git, git_env, head, make_repo, rev_list
 from milepost.history import remotes as remote_repositories
 from milepost.cli import main as milepost
 from milepost.errors import HistoryError, RemoteError
-from milepost.history.commits import clear_memo, read_history
+from milepost.history.commits import read_history
+from milepost.history.state import GitHistory, RemoteStats
 from milepost.model import RepositorySpec
 from milepost.history.remotes import local_mirror, parse_remote, token_variables
 from portal_factory import make_portal
@@ -47,15 +48,6 @@ def objects_by_type(repo: Path) -> dict[str, int]:
     for kind in output.split():
         counts[kind] = counts.get(kind, 0) + 1
     return counts
-
-
-@pytest.fixture(autouse=True)
-def fresh_memos() -> Iterator[None]:
-    remote_repositories.clear_memo()
-    clear_memo()
-    yield
-    remote_repositories.clear_memo()
-    clear_memo()
 
 
 @pytest.fixture
@@ -91,10 +83,11 @@ def test_include_paths_are_read_without_fetching_file_contents(origin, tmp_path:
     work, bare = origin
     cache = tmp_path / "cache"
     spec = RepositorySpec(url=bare.as_uri(), include=("src/",))
-    read_history(RepositorySpec(url=bare.as_uri()), cache_dir=cache)
+    history = GitHistory()  # one build: the mirror is fetched once
+    read_history(RepositorySpec(url=bare.as_uri()), cache_dir=cache, history=history)
     # The server disappears; reading with a path filter must not need it (no lazy blob fetch).
     shutil.move(bare, tmp_path / "gone.git")
-    commits = read_history(spec, cache_dir=cache)
+    commits = read_history(spec, cache_dir=cache, history=history)
     assert [c.subject for c in commits] == ["fix: basket", "feat: first screen"]
 
 
@@ -107,16 +100,14 @@ def test_later_builds_fetch_only_the_new_commits(origin, tmp_path: Path) -> None
     before = objects_by_type(mirror)
     marker = mirror / "objects" / "milepost-test-marker"
     marker.write_text("still the same clone")
-    clones = remote_repositories.stats().clones
 
     commit(work, {"message": "feat: gift cards", "date": "2026-11-10T10:00:00+01:00", "files": {"src/c.py": "c\n"}})
     push(work, bare, "main")
-    remote_repositories.clear_memo()
-    clear_memo()
-    commits = read_history(spec, cache_dir=cache)
+    later = GitHistory()  # the next build
+    commits = read_history(spec, cache_dir=cache, history=later)
 
     assert commits[0].subject == "feat: gift cards" and len(commits) == 4
-    assert remote_repositories.stats().clones == clones  # fetched, not cloned again
+    assert later.remotes.stats == RemoteStats(clones=0, fetches=1)  # fetched, not cloned again
     assert marker.is_file()
     after = objects_by_type(mirror)
     assert after["commit"] - before["commit"] == 1
@@ -126,10 +117,14 @@ def test_later_builds_fetch_only_the_new_commits(origin, tmp_path: Path) -> None
 
 def test_a_fetch_in_the_same_build_is_not_repeated(origin, tmp_path: Path) -> None:
     _, bare = origin
-    fetches = remote_repositories.stats().fetches
+    history = GitHistory()
     for _ in range(3):  # e.g. three projects of one client reading the same repository
-        local_mirror(bare.as_uri(), tmp_path / "cache")
-    assert remote_repositories.stats().fetches == fetches
+        local_mirror(bare.as_uri(), tmp_path / "cache", history=history)
+    assert history.remotes.stats == RemoteStats(clones=1, fetches=0)
+    # The next build fetches.
+    later = GitHistory()
+    local_mirror(bare.as_uri(), tmp_path / "cache", history=later)
+    assert later.remotes.stats == RemoteStats(clones=0, fetches=1)
 
 
 def test_a_force_pushed_branch_replaces_the_cached_one(origin, tmp_path: Path) -> None:
@@ -142,9 +137,7 @@ def test_a_force_pushed_branch_replaces_the_cached_one(origin, tmp_path: Path) -
     git(work, "reset", "-q", "--hard", "HEAD~1")
     commit(work, {"message": "fix: basket, done right", "date": "2026-11-05T10:00:00+01:00", "files": {"src/b.py": "b = 3\n"}})
     push(work, bare, "--force", "main")
-    remote_repositories.clear_memo()
-    clear_memo()
-    commits = read_history(spec, cache_dir=cache)
+    commits = read_history(spec, cache_dir=cache)  # the next build
 
     assert [c.subject for c in commits] == ["fix: basket, done right", "docs: readme", "feat: first screen"]
     assert dropped not in {c.sha for c in commits}
@@ -182,7 +175,6 @@ def test_a_damaged_cache_is_cloned_again(origin, tmp_path: Path) -> None:
     mirror = local_mirror(bare.as_uri(), cache)
     shutil.rmtree(mirror / "objects")
     (mirror / "HEAD").unlink()
-    remote_repositories.clear_memo()
     assert read_history(RepositorySpec(url=bare.as_uri()), cache_dir=cache)[0].sha == head(work)
 
 
@@ -279,9 +271,9 @@ def test_a_token_from_the_environment_opens_a_private_repository(token_server, t
     assert TOKEN not in caplog.text and basic not in caplog.text
 
     # A later fetch with the host-wide variable works the same way.
-    remote_repositories.clear_memo()
-    local_mirror(url, tmp_path / "cache", environ=build_env(**{names[-1]: TOKEN}))
-    assert remote_repositories.stats().fetches >= 1
+    later = GitHistory()
+    local_mirror(url, tmp_path / "cache", environ=build_env(**{names[-1]: TOKEN}), history=later)
+    assert later.remotes.stats.fetches == 1
     assert TOKEN not in every_file_text(tmp_path / "cache")
 
 

@@ -15,8 +15,9 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from gitrepo_factory import CommitSpec, commit, make_repo
-from milepost.history import code_version
-from milepost.history import commits as git_history
+from milepost.history import disk_cache
+from milepost.history.disk_cache import payload_of
+from milepost.history.state import GitHistory
 from milepost.publish import site_cache
 from milepost.mkdocs.build import build_clients
 from portal_factory import make_portal
@@ -31,11 +32,10 @@ def portal(tmp_path: Path) -> Path:
     return make_portal(tmp_path, {"example/client.yml": CLIENT, "example/shop.yml": PROJECT.format(name="Shop")})
 
 
-def build(portal: Path, site: Path, today: dt.date = TODAY) -> str:
-    """Build with the in-process history memo cleared (as a new `milepost build` would start);
-    the project page's HTML."""
-    git_history.clear_memo()
-    outcome = build_clients(portal, site_dir=site, today=today)
+def build(portal: Path, site: Path, today: dt.date = TODAY, history: GitHistory | None = None) -> str:
+    """Build as a new `milepost build` would (its own git state, or `history`); the project
+    page's HTML."""
+    outcome = build_clients(portal, site_dir=site, today=today, history=history)
     assert outcome.ok, outcome.failed
     return (site / "example" / "shop" / "index.html").read_text(encoding="utf-8")
 
@@ -48,11 +48,11 @@ def renders_during(action) -> int:
 
 def test_nothing_changed_reuses_the_pages_without_reading_history(portal: Path, tmp_path: Path) -> None:
     first = build(portal, tmp_path / "site")
-    git_runs = git_history.stats.git_log_runs
+    history = GitHistory()
     hits = site_cache.stats.hits
-    assert renders_during(lambda: build(portal, tmp_path / "site")) == 0
+    assert renders_during(lambda: build(portal, tmp_path / "site", history=history)) == 0
     assert site_cache.stats.hits == hits + 1
-    assert git_history.stats.git_log_runs == git_runs
+    assert history.commits.stats == type(history.commits.stats)()  # not even from the disk cache
     assert build(portal, tmp_path / "again") == first
 
 
@@ -83,17 +83,17 @@ def test_another_day_renders_the_pages_again(portal: Path, tmp_path: Path) -> No
 def test_a_changed_milepost_renders_the_pages_again(tmp_path: Path, monkeypatch) -> None:
     """The key holds a digest of Milepost's own files: an upgrade never serves old pages."""
     package = tmp_path / "milepost-copy"
-    shutil.copytree(code_version.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(code_version, "PACKAGE_DIR", package)
-    code_version.code_fingerprint.cache_clear()
+    shutil.copytree(disk_cache.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(disk_cache, "PACKAGE_DIR", package)
+    disk_cache.code_fingerprint.cache_clear()
     try:
-        before = code_version.code_fingerprint()
+        before = disk_cache.code_fingerprint()
         catalog = package / "locale" / "pl" / "LC_MESSAGES" / "milepost.po"
         catalog.write_text(catalog.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-        code_version.code_fingerprint.cache_clear()
-        assert code_version.code_fingerprint() != before
+        disk_cache.code_fingerprint.cache_clear()
+        assert disk_cache.code_fingerprint() != before
     finally:
-        code_version.code_fingerprint.cache_clear()
+        disk_cache.code_fingerprint.cache_clear()
 
 
 @pytest.mark.parametrize(
@@ -112,9 +112,12 @@ def test_a_damaged_entry_is_rendered_again(portal: Path, tmp_path: Path, damage:
 def test_an_entry_whose_fields_are_wrong_is_rendered_again(portal: Path, tmp_path: Path) -> None:
     first = build(portal, tmp_path / "site")
     (entry,) = (tmp_path / ".cache" / "sites").iterdir()
-    data = json.loads(entry.read_bytes())
+    header, _, _ = entry.read_bytes().partition(b"\n")
+    data = json.loads(payload_of(entry.read_bytes()))
     data["files"] = [["status.json", "not base64!"]]
-    entry.write_text(json.dumps(data), encoding="utf-8")
+    payload = json.dumps(data).encode()
+    # The header's size made right, so only the payload is wrong.
+    entry.write_bytes(header.rsplit(b" ", 1)[0] + b" %d\n" % len(payload) + payload)
     assert renders_during(lambda: build(portal, tmp_path / "site")) == 1
     assert build(portal, tmp_path / "site") == first
 
@@ -125,7 +128,6 @@ def test_warnings_are_given_again_when_the_pages_come_from_the_cache(tmp_path: P
     project = PROJECT.format(name="Shop").replace("  - path: ../../repo", "  - path: ../../repo\n    include: [nowhere/]")
     config_file = make_portal(tmp_path, {"example/client.yml": CLIENT, "example/shop.yml": project})
     for attempt in range(2):
-        git_history.clear_memo()
         caplog.clear()
         with caplog.at_level(logging.WARNING, logger="mkdocs"):
             config = load_config(str(config_file), site_dir=str(tmp_path / "preview"), strict=True)

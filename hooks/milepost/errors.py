@@ -79,3 +79,26 @@ class BuildFailed(MilepostError):
 class CatalogError(MilepostError, ValueError):
     """A message catalog (`locale/<language>/LC_MESSAGES/milepost.po`) that cannot be read;
     the message names the file and the fix."""
+
+
+class GitError(MilepostError):
+    """git could not do what was asked. `str(err)` is the whole message for the agency.
+
+    `kind` says what went wrong (one of history/git_runner.py's FAILED, DUBIOUS_OWNERSHIP, NOT_A_REPOSITORY, UNKNOWN_REVISION,
+    SHALLOW, TIMEOUT, NOT_STARTED); `said` is git's own message (masked), `returncode` its exit
+    status (None when git did not run to the end).
+    """
+
+    def __init__(
+        self, repository: str, detail: str, *, kind: str = "failed", said: str = "", returncode: int | None = None
+    ) -> None:
+        self.repository = repository
+        self.detail = detail
+        self.kind = kind
+        self.said = said
+        self.returncode = returncode
+        self.message = f"repository {repository}: {detail}" if repository else detail
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message

@@ -19,17 +19,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from milepost.history.disk_cache import write_atomically
-from milepost.history.code_version import code_fingerprint
 from milepost.classify.classifier import classify
 from milepost.classify.rules import RuleSet
 from milepost.history.commits import history_key, read_history
+from milepost.history.disk_cache import CacheFormat, code_fingerprint, load_entry, write_entry
+from milepost.history.state import GitHistory
 from milepost.model import Client, Project, ShownChange
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 # Bump when the layout of a cache entry changes.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+CACHE = CacheFormat("changes", FORMAT_VERSION, "change cache")
 
 
 @dataclass
@@ -50,14 +51,17 @@ def project_changes(
     rules: RuleSet,
     cache_dir: Path | None,
     heads: Sequence[str] | None = None,
+    history: GitHistory | None = None,
 ) -> tuple[ShownChange, ...]:
     """Every commit of every repository of the project, classified and redacted, newest first.
 
     A commit reachable from two repositories (a fork, a mirror) is counted once. `heads`: the
-    repositories' `history_key`s when the caller has them already.
+    repositories' `history_key`s when the caller has them already. `history`: the build's git
+    state (a fresh one by default).
     Raises `git_history.HistoryError` with a message for the agency when a repository cannot
     be read.
     """
+    history = history if history is not None else GitHistory()
     milestone_ids = frozenset(m.id for m in project.milestones)
     allowed_hosts = tuple(getattr(client, "allowed_hosts", ()))
     key = settings_key(rules, milestone_ids, client.language, allowed_hosts, client.timezone)
@@ -65,7 +69,7 @@ def project_changes(
     if entry is None:
         heads = []
     elif heads is None:
-        heads = [history_key(spec, cache_dir=cache_dir) for spec in project.repositories]
+        heads = [history_key(spec, cache_dir=cache_dir, history=history) for spec in project.repositories]
     heads = list(heads)
     known, known_heads = load_changes(entry, key) if entry is not None else ({}, None)
     if entry is not None and known_heads == heads:
@@ -73,7 +77,7 @@ def project_changes(
         return _shown(known.values())
     seen: dict[str, ShownChange] = {}
     for spec in project.repositories:
-        for commit in read_history(spec, cache_dir=cache_dir):
+        for commit in read_history(spec, cache_dir=cache_dir, history=history):
             if commit.sha in seen:
                 continue
             change = known.get(commit.sha)
@@ -119,38 +123,28 @@ def load_changes(path: Path, key: str) -> tuple[Mapping[str, ShownChange], list[
     """The commits classified under `key`, by sha, and the history keys of the repositories
     they were read at; ({}, None) when there are none (or the entry was made under other
     settings, or is damaged: then they are classified again)."""
-    try:
-        data = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        return {}, None
-    except (OSError, ValueError) as err:
-        log.info("Ignoring unreadable change cache %s (%s); classifying again.", path, err)
-        return {}, None
-    try:
-        if data["format"] != FORMAT_VERSION or data["key"] != key:
-            return {}, None
-        heads = [str(head) for head in data["heads"]]
-        return {
-            sha: ShownChange(
-                kind=str(kind),
-                text=str(text),
-                date=dt.date.fromisoformat(day),
-                milestone=str(milestone),
-                sha=str(sha),
-                rule=str(rule),
-            )
-            for sha, kind, text, day, milestone, rule in data["changes"]
-        }, heads
-    except (KeyError, TypeError, ValueError) as err:
-        log.info("Ignoring damaged change cache %s (%s); classifying again.", path, err)
-        return {}, None
+    return load_entry(path, CACHE, _decode, fields=(key,)) or ({}, None)
+
+
+def _decode(payload: bytes) -> tuple[dict[str, ShownChange], list[str]]:
+    data = json.loads(payload)
+    heads = [str(head) for head in data["heads"]]
+    return {
+        sha: ShownChange(
+            kind=str(kind),
+            text=str(text),
+            date=dt.date.fromisoformat(day),
+            milestone=str(milestone),
+            sha=str(sha),
+            rule=str(rule),
+        )
+        for sha, kind, text, day, milestone, rule in data["changes"]
+    }, heads
 
 
 def store_changes(path: Path, key: str, heads: list[str], changes: Iterable[ShownChange]) -> None:
     data = {
-        "format": FORMAT_VERSION,
-        "key": key,
         "heads": heads,
         "changes": [[c.sha, c.kind, c.text, c.date.isoformat(), c.milestone, c.rule] for c in changes],
     }
-    write_atomically(path, [json.dumps(data, ensure_ascii=False).encode("utf-8")], what="change cache")
+    write_entry(path, CACHE, json.dumps(data, ensure_ascii=False).encode("utf-8"), fields=(key,))

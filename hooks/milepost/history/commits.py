@@ -1,48 +1,46 @@
 """A repository's commit history, read with git and kept in a small on-disk cache.
 
-GitPython finds the repository and resolves refs (it gives precise error types to turn into
-messages for the agency); the history itself comes from one streamed `git log` per repository,
-because walking thousands of commits through GitPython's object model is slow and its trailer
-support differs from git's own.
+The history comes from one streamed `git log` per repository (walking thousands of commits
+through an object model is slow, and only git's own trailer parsing is git's), run through
+the build's `GitRunner`; the repository and its head are found with `git rev-parse`. What a
+build read is kept in its `GitHistory`, so the same head is resolved and read once per build;
+with a cache folder, git's output is kept on disk by head, so it is read once at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
 import hashlib
 import json
 import logging
 import re
-import subprocess
-import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
-import git
-from git.exc import (
-    BadName,
-    BadObject,
-    GitCommandError,
-    InvalidGitRepositoryError,
-    NoSuchPathError,
+from milepost.history.disk_cache import CacheFormat, load_entry, write_entry
+from milepost.history.git_runner import (
+    NOT_A_REPOSITORY,
+    NOT_A_REPOSITORY_ADVICE,
+    GitError,
+    GitRunner,
+    failure,
+    kind_of,
+    shallow_message,
 )
-
-from milepost.history.disk_cache import write_atomically
-from milepost.history.git_runner import git_environment
-from milepost.model import Commit, RepositorySpec
 from milepost.errors import HistoryError, RemoteError
 from milepost.history.remotes import local_mirror, parse_remote
+from milepost.history.state import GitHistory, HistoryStats
+from milepost.model import Commit, RepositorySpec
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-# Part of every cache key: bump it whenever the fields read from git or their parsing change,
-# so that caches written by an older Milepost are not trusted.
+# Part of every cache key and entry header: bump it whenever the fields read from git or their
+# parsing change, so that caches written by an older Milepost are not trusted.
 FORMAT_VERSION = 2
+CACHE = CacheFormat("history", FORMAT_VERSION, "history cache")
 
 # One record per commit. With `-z`, git ends every record with NUL, so each of the fields is
 # NUL-terminated; git cuts commit messages at a NUL byte, so no field can contain one. The
@@ -67,91 +65,82 @@ _RECORD_START = b"\x1e"
 _TRAILER_SEPARATOR = "\x1f"
 _TRAILER_KEY_VALUE = "\x1d"
 _SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
+_SHALLOW = "older commits are missing and the pages would show less work than was done"
+
+__all__ = [
+    "FORMAT_VERSION", "LOG_FORMAT", "HistoryError", "HistoryStats", "read_history", "history_key",
+    "head_commit", "cache_key", "cache_file", "parse_log", "iter_log",
+]
 
 
-_MEMO_LIMIT = 256
-_READ_SIZE = 64 * 1024
-
-
-@dataclass
-class HistoryStats:
-    """What the reader did in this process; tests use it to see that caches work."""
-
-    git_log_runs: int = 0
-    memo_hits: int = 0
-    cache_hits: int = 0
-
-
-stats = HistoryStats()
-_memo: dict[str, tuple[Commit, ...]] = {}
-
-
-def clear_memo() -> None:
-    """Forget the histories kept in memory (the on-disk cache stays)."""
-    _memo.clear()
+@dataclass(frozen=True)
+class _Resolved:
+    display: str  # the repository as shown in messages
+    location: Path  # where it is read (a `url:` is read from its mirror)
+    head: str | None  # None: the repository has no commits yet
 
 
 # --- public entry points ------------------------------------------------------------------------
 
 
-def read_history(spec: RepositorySpec, *, cache_dir: Path | None = None) -> tuple[Commit, ...]:
+def read_history(
+    spec: RepositorySpec, *, cache_dir: Path | None = None, history: GitHistory | None = None
+) -> tuple[Commit, ...]:
     """Every commit reachable from the spec's branch (HEAD by default), newest first.
 
     Only commits touching `spec.include` paths when some are given. An empty repository gives
-    an empty tuple. With `cache_dir`, parsed commits are kept in `cache_dir/history/` and the
-    same head is never read twice. Raises `HistoryError` with a message for the agency.
+    an empty tuple. `history`: the build's state (a fresh one by default); a history it read
+    already is not read again. With `cache_dir`, git's output is kept in `cache_dir/history/`
+    and the same head is never read twice. Raises `HistoryError` with a message for the agency.
     """
-    display, location, head = _resolve(spec, cache_dir)
+    history = history if history is not None else GitHistory()
+    memo = history.commits
+    found = _resolve(spec, cache_dir, history)
+    display, location, head = found.display, found.location, found.head
     if head is None:
         log.info("Repository %s has no commits yet; its history is empty.", display)
         return ()
 
     key = cache_key(location, spec.branch, head, spec.include)
-    if key in _memo:
-        stats.memo_hits += 1
-        return _memo[key]
-    commits = _load_cache(cache_file(cache_dir, key), head, display) if cache_dir is not None else None
+    if key in memo.histories:
+        memo.stats.memo_hits += 1
+        return memo.histories[key]
+    path = cache_file(cache_dir, key) if cache_dir is not None else None
+    commits = _load_cache(path, head, display) if path is not None else None
     if commits is not None:
-        stats.cache_hits += 1
+        memo.stats.cache_hits += 1
         log.debug("History of %s at %s taken from the cache.", display, head[:12])
     else:
-        output: list[bytes] | None = [] if cache_dir is not None else None
-        commits = _run_git_log(display, location, head, spec.include, keep=output)
-        if cache_dir is not None and output is not None:
-            _store_cache(cache_file(cache_dir, key), head, output)
+        output: list[bytes] | None = [] if path is not None else None
+        memo.stats.git_log_runs += 1
+        commits = _run_git_log(history.git, display, location, head, spec.include, keep=output)
+        if path is not None and output is not None:
+            write_entry(path, CACHE, output, fields=(head,))
     if not commits and spec.include:
         log.warning(
             "Repository %s: no commit touches %s; check the spelling of `include:` in the project file.",
             display,
             ", ".join(spec.include),
         )
-    _remember(key, commits)
+    memo.remember(key, commits)
     return commits
 
 
-def history_key(spec: RepositorySpec, *, cache_dir: Path | None = None) -> str:
+def history_key(spec: RepositorySpec, *, cache_dir: Path | None = None, history: GitHistory | None = None) -> str:
     """What `read_history` would return, as a short key: the same key means the same history.
 
     Resolves the branch (and brings a `url:` mirror up to date) without reading the history;
     "" for a repository with no commits yet. Raises `HistoryError` as `read_history` does.
     """
-    _display, location, head = _resolve(spec, cache_dir)
-    return cache_key(location, spec.branch, head, spec.include) if head is not None else ""
+    found = _resolve(spec, cache_dir, history if history is not None else GitHistory())
+    if found.head is None:
+        return ""
+    return cache_key(found.location, spec.branch, found.head, spec.include)
 
 
-def _resolve(spec: RepositorySpec, cache_dir: Path | None) -> tuple[str, Path, str | None]:
-    """(name for messages, local path, head commit or None when the repository is empty)."""
-    display, location = _location(spec, cache_dir)
-    with _open_repo(display, location) as repo:
-        _refuse_shallow(repo, display)
-        return display, location, _resolve_head(repo, display, spec.branch)
-
-
-def head_commit(spec: RepositorySpec) -> str | None:
+def head_commit(spec: RepositorySpec, *, history: GitHistory | None = None) -> str | None:
     """The full sha of the commit the spec's branch points at, or None in an empty repository."""
-    display, location = _location(spec)
-    with _open_repo(display, location) as repo:
-        return _resolve_head(repo, display, spec.branch)
+    return _resolve(spec, None, history if history is not None else GitHistory()).head
 
 
 def cache_key(location: Path, branch: str, head: str, include: Sequence[str]) -> str:
@@ -280,7 +269,21 @@ def _unexpected(repository: str, what: str) -> HistoryError:
 # --- finding the repository and its head -----------------------------------------------------
 
 
-def _location(spec: RepositorySpec, cache_dir: Path | None = None) -> tuple[str, Path]:
+def _resolve(spec: RepositorySpec, cache_dir: Path | None, history: GitHistory) -> _Resolved:
+    """The repository and its head, resolved once per build (and spec, and cache folder)."""
+    memo_key = (spec, str(cache_dir) if cache_dir is not None else None)
+    known = history.commits.heads.get(memo_key)
+    if known is None:
+        display, location = _location(spec, cache_dir, history)
+        try:
+            known = _Resolved(display, location, _head(history.git, display, location, spec.branch))
+        except GitError as err:
+            raise HistoryError(err.repository, err.detail) from None
+        history.commits.heads[memo_key] = known
+    return known
+
+
+def _location(spec: RepositorySpec, cache_dir: Path | None, history: GitHistory) -> tuple[str, Path]:
     """The path to show in messages and the resolved path used for reading and cache keys.
 
     A `url:` is read from an up-to-date bare, blobless clone kept under `cache_dir`.
@@ -288,7 +291,7 @@ def _location(spec: RepositorySpec, cache_dir: Path | None = None) -> tuple[str,
     if not spec.path:
         if spec.url:
             try:
-                location = local_mirror(spec.url, cache_dir)
+                location = local_mirror(spec.url, cache_dir, history=history)
             except RemoteError as err:
                 raise HistoryError(err.repository, err.detail) from None
             return parse_remote(spec.url).display, location
@@ -296,94 +299,89 @@ def _location(spec: RepositorySpec, cache_dir: Path | None = None) -> tuple[str,
     return spec.path, Path(spec.path).expanduser().resolve()
 
 
-def _open_repo(display: str, location: Path) -> git.Repo:
-    try:
-        return git.Repo(location)
-    except NoSuchPathError:
-        raise HistoryError(
+def _head(git: GitRunner, display: str, location: Path, branch: str) -> str | None:
+    """The sha to read from, or None when the repository has no commits at all.
+
+    One `git rev-parse` in the usual case: it says whether this is a shallow clone, where the
+    folder is in its repository, and what the branch points at.
+    """
+    if not location.exists():
+        raise GitError(
             display,
             "the folder does not exist. Check `path:` in the project file (a relative path "
             "counts from the project file's folder) or clone the repository there.",
-        ) from None
-    except InvalidGitRepositoryError:
-        raise HistoryError(display, _not_a_repository(location)) from None
-    except GitCommandError as err:
-        raise HistoryError(display, _git_failure("git could not open it", err.stderr)) from None
-
-
-def _not_a_repository(location: Path) -> str:
-    if not location.is_dir():
-        return "this is a file, not a folder. Point `path:` at the folder of a git repository."
-    try:
-        with git.Repo(location, search_parent_directories=True) as parent:
-            top = parent.working_tree_dir or parent.git_dir
-    except (InvalidGitRepositoryError, NoSuchPathError, GitCommandError):
-        return (
-            "this folder is not a git repository. Point `path:` at a folder that holds a "
-            "clone of the project's code (it has a `.git` folder)."
         )
-    inner = location.relative_to(top).as_posix() if location.is_relative_to(top) else location.name
+    if not location.is_dir():
+        raise GitError(display, "this is a file, not a folder. Point `path:` at the folder of a git repository.")
+    if branch and (branch.startswith("-") or branch != branch.strip()):
+        raise GitError(display, f"'{branch}' is not a branch name; fix `branch:` in the project file.")
+    probe = ["rev-parse", "--is-shallow-repository", "--show-prefix"]
+    result = git.run([*probe, f"{branch or 'HEAD'}^{{commit}}"], cwd=location, repository=display, check=False)
+    head: str | None = None
+    if result.ok:
+        shallow, prefix, head = (result.stdout.decode("utf-8", errors="replace").split("\n") + ["", "", ""])[:3]
+    else:  # no such branch, no commits yet, or no repository: asked again to know which
+        result = git.run(probe, cwd=location, repository=display, check=False)
+        if not result.ok:
+            raise _unreadable(display, result.stderr)
+        shallow, prefix = (result.stdout.decode("utf-8", errors="replace").split("\n") + ["", ""])[:2]
+    if prefix:
+        raise GitError(display, _inside(location, prefix))
+    if shallow.strip() == "true":
+        raise GitError(display, shallow_message(_SHALLOW))
+    if head:
+        return head.strip()
+    return _missing_head(git, display, location, branch)
+
+
+def _unreadable(display: str, said: str) -> GitError:
+    if kind_of(said) == NOT_A_REPOSITORY:
+        return GitError(display, NOT_A_REPOSITORY_ADVICE, kind=NOT_A_REPOSITORY, said=said)
+    return failure(display, "git could not open it", said)  # e.g. "dubious ownership": safe.directory
+
+
+def _inside(location: Path, prefix: str) -> str:
+    inner = prefix.strip("/")
+    top = location
+    for _ in inner.split("/"):
+        top = top.parent
     return (
         f"this folder is not the top of a git repository; it is inside {top}. Set `path:` to "
         f"{top} and add `include: [{inner}/]` to read only this folder's history."
     )
 
 
-def _refuse_shallow(repo: git.Repo, display: str) -> None:
-    # A shallow clone lacks older commits: the pages would silently show less work than was done.
-    try:
-        shallow = repo.git.rev_parse("--is-shallow-repository").strip() == "true"
-    except GitCommandError as err:
-        raise HistoryError(display, _git_failure("git could not read it", err.stderr)) from None
-    if shallow:
-        raise HistoryError(
-            display,
-            "this is a shallow clone, so older commits are missing and the pages would show "
-            "less work than was done. In GitHub Actions, set `fetch-depth: 0` on the "
-            "actions/checkout step; for a local clone, run `git fetch --unshallow` in it.",
-        )
-
-
-def _resolve_head(repo: git.Repo, display: str, branch: str) -> str | None:
-    """The sha to read from, or None when the repository has no commits at all."""
+def _missing_head(git: GitRunner, display: str, location: Path, branch: str) -> str | None:
+    """Why the branch (HEAD by default) names no commit: None for a repository without any."""
+    if not git.refs(location, repository=display):
+        return None
+    names = _branch_names(git, display, location)
     if not branch:
-        if repo.head.is_valid():
-            return repo.head.commit.hexsha
-        if not repo.refs:
-            return None
-        try:
-            unborn = f"branch '{repo.head.reference.name}'"
-        except TypeError:  # not a symbolic ref after all
-            unborn = "a branch"
-        raise HistoryError(
+        current = git.run(["symbolic-ref", "-q", "HEAD"], cwd=location, repository=display, check=False)
+        ref = current.text if current.ok else ""
+        unborn = f"branch '{ref.removeprefix('refs/heads/')}'" if ref else "a branch"
+        raise GitError(
             display,
             f"its HEAD points to {unborn}, which has no commits yet. Set `branch:` in the "
-            f"project file to one of: {_listing(_branch_names(repo))}.",
+            f"project file to one of: {_listing(names)}.",
         )
-    if branch.startswith("-") or branch != branch.strip():
-        raise HistoryError(display, f"'{branch}' is not a branch name; fix `branch:` in the project file.")
-    try:
-        return repo.commit(branch).hexsha
-    except (BadName, BadObject, ValueError):
-        pass
-    if not repo.refs:
-        return None
-    names = _branch_names(repo)
     close = difflib.get_close_matches(branch, names, n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
     existing = f"Branches here: {_listing(names)}." if names else "The repository has no branches."
-    raise HistoryError(
+    raise GitError(
         display,
         f"branch '{branch}' does not exist.{hint} {existing} Fix `branch:` in the project file, "
         "or leave it out to use the repository's current branch.",
     )
 
 
-def _branch_names(repo: git.Repo) -> list[str]:
-    names = {ref.name for ref in repo.heads}
-    for ref in repo.references:
-        if isinstance(ref, git.RemoteReference) and not ref.name.endswith("/HEAD"):
-            names.add(ref.name)
+def _branch_names(git: GitRunner, display: str, location: Path) -> list[str]:
+    names = set()
+    for ref in git.refs(location, "refs/heads", "refs/remotes", repository=display):
+        if ref.startswith("refs/heads/"):
+            names.add(ref.removeprefix("refs/heads/"))
+        elif not ref.endswith("/HEAD"):
+            names.add(ref.removeprefix("refs/remotes/"))
     return sorted(names)
 
 
@@ -392,127 +390,54 @@ def _listing(names: Sequence[str], limit: int = 20) -> str:
     return f"{shown} and {len(names) - limit} more" if len(names) > limit else shown
 
 
-def _git_failure(what: str, stderr: str | bytes | None) -> str:
-    text = stderr.decode("utf-8", errors="replace") if isinstance(stderr, bytes) else (stderr or "")
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    said = " ".join(lines[-3:]) if lines else "no message"
-    if "dubious ownership" in text:
-        return (
-            f"{what}: git refuses to read a repository owned by another user. Run "
-            "`git config --global --add safe.directory <path>` for this path (in a container, "
-            "the user running the build must be allowed)."
-        )
-    return f"{what} ({said}). Check the repository with `git fsck`."
-
-
 # --- running git log ---------------------------------------------------------------------------
 
 
 def _run_git_log(
-    display: str, location: Path, head: str, include: Sequence[str], *, keep: list[bytes] | None = None
+    git: GitRunner, display: str, location: Path, head: str, include: Sequence[str], *, keep: list[bytes] | None = None
 ) -> tuple[Commit, ...]:
     """The commits `git log` lists; its output is also appended to `keep` when one is given."""
-    executable = git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git"
-    args = [
-        executable,
-        "-C",
-        str(location),
-        # Configuration that would change what `git log` prints or which commits it lists.
-        "-c",
-        "log.showSignature=false",
-        "-c",
-        "log.follow=false",
-        "log",
-        "--no-mailmap",
-        "--no-color",
-        "--encoding=UTF-8",
-        "-z",
-        f"--format={LOG_FORMAT}",
-        head,
-        "--",
-        *include,
-    ]
+    args = ["log", "--no-mailmap", "--no-color", "--encoding=UTF-8", "-z", f"--format={LOG_FORMAT}", head, "--", *include]
     started = time.monotonic()
-    stats.git_log_runs += 1
-    with tempfile.TemporaryFile() as stderr:  # a file, so a chatty git never blocks on a full pipe
+    chunks = _kept(git.stream(args, cwd=location, repository=display, what="`git log`"), keep)
+    commits: list[Commit] = []
+    try:
         try:
-            process = subprocess.Popen(
-                args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, env=git_environment()
-            )
-        except OSError as err:
-            raise HistoryError(
-                display, f"git could not be started ({err}). Install git and put it on PATH."
-            ) from None
-        assert process.stdout is not None
-        commits: list[Commit] = []
-        parse_error: HistoryError | None = None
-        try:
-            chunks = _chunks(process.stdout, keep)
-            try:
-                commits.extend(iter_log(chunks, repository=display))
-            except HistoryError as err:
-                parse_error = err
-                for _ in chunks:  # let git finish: its exit status tells what really went wrong
-                    pass
-            returncode = process.wait()
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-            process.stdout.close()
-        if returncode != 0:
-            stderr.seek(0)
-            status = f"exit status {returncode}" if returncode > 0 else f"signal {-returncode}"
-            raise HistoryError(display, _git_failure(f"`git log` failed with {status}", stderr.read()))
-    if parse_error is not None:
-        raise parse_error
+            commits.extend(iter_log(chunks, repository=display))
+        except HistoryError:
+            for _ in chunks:  # let git finish: its exit status tells what really went wrong
+                pass
+            raise
+    except GitError as err:
+        raise HistoryError(err.repository, err.detail) from None
+    finally:
+        chunks.close()
     log.debug("Read %d commits from %s in %.2f s.", len(commits), display, time.monotonic() - started)
     return tuple(commits)
 
 
-def _chunks(pipe: IO[bytes], keep: list[bytes] | None = None) -> Iterator[bytes]:
-    for chunk in iter(functools.partial(pipe.read, _READ_SIZE), b""):
-        if keep is not None:
-            keep.append(chunk)
-        yield chunk
+def _kept(chunks: Iterator[bytes], keep: list[bytes] | None) -> Generator[bytes, None, None]:
+    try:
+        for chunk in chunks:
+            if keep is not None:
+                keep.append(chunk)
+            yield chunk
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
 
 
-# --- caches ------------------------------------------------------------------------------------
-
-
-def _remember(key: str, commits: tuple[Commit, ...]) -> None:
-    if len(_memo) >= _MEMO_LIMIT:
-        del _memo[next(iter(_memo))]  # the oldest entry: a long `serve` does not grow forever
-    _memo[key] = commits
-
-
-def _cache_header(head: str, size: int) -> bytes:
-    # The size of git's output: a file cut short at a commit boundary would parse as a shorter
-    # history, so it is noticed by its length.
-    return f"milepost-history {FORMAT_VERSION} {head} {size}\n".encode("ascii")
+# --- the on-disk cache -------------------------------------------------------------------------
 
 
 def _load_cache(path: Path, head: str, display: str) -> tuple[Commit, ...] | None:
     """The commits kept for `head`: git's own output, parsed again by the same parser (faster
     than JSON, and nothing can be lost in translation)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as err:
-        log.info("Ignoring unreadable history cache %s (%s); reading the repository again.", path, err)
-        return None
-    first_line, _newline, output = data.partition(b"\n")
-    if first_line + b"\n" != _cache_header(head, len(output)):
-        log.info("Ignoring history cache %s: another format or head, or cut short; reading again.", path)
-        return None
-    try:
-        return tuple(iter_log(output, repository=display))
-    except HistoryError as err:
-        log.info("Ignoring damaged history cache %s (%s); reading the repository again.", path, err)
-        return None
-
-
-def _store_cache(path: Path, head: str, output: Sequence[bytes]) -> None:
-    header = _cache_header(head, sum(len(chunk) for chunk in output))
-    write_atomically(path, [header, *output], what="history cache")
+    return load_entry(
+        path,
+        CACHE,
+        lambda output: tuple(iter_log(output, repository=display)),
+        fields=(head,),
+        damage=(HistoryError,),
+    )

@@ -25,7 +25,6 @@ import logging
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -34,15 +33,16 @@ from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
 
 from milepost.errors import RemoteError
-from milepost.history.git_runner import git_environment
+from milepost.history.git_runner import NOT_STARTED, TIMEOUT, GitError, git_environment
+from milepost.history.state import GitHistory
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 TOKEN_PREFIX = "MILEPOST_TOKEN_"
 TOKEN_USER = "x-access-token"  # what GitHub expects; `user:token` in the variable sets another
 MIRRORS = "remotes"  # folder under the cache folder
-# A repository fetched this recently in this process is not fetched again (a build reads the
-# same repository for several projects; `milepost serve` rebuilds on every save).
+# A repository fetched this recently in the same build is not fetched again (a build reads the
+# same repository for several projects).
 FRESH_SECONDS = 300.0
 GIT_TIMEOUT_SECONDS = 1800
 
@@ -54,12 +54,6 @@ _AUTH_FAILURE = re.compile(
     r"access denied|invalid username or password",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class RemoteStats:
-    clones: int = 0
-    fetches: int = 0
 
 
 @dataclass(frozen=True)
@@ -85,19 +79,6 @@ class Remote:
 
 
 _LOOPBACK = ("localhost", "127.0.0.1", "::1")
-_stats = {"clones": 0, "fetches": 0}
-_synced: dict[Path, float] = {}
-_session_cache: tempfile.TemporaryDirectory[str] | None = None
-
-
-def stats() -> RemoteStats:
-    """How many clones and fetches this process ran (tests use it to see what happened)."""
-    return RemoteStats(**_stats)
-
-
-def clear_memo() -> None:
-    """Forget which repositories were fetched recently: the next read fetches again."""
-    _synced.clear()
 
 
 # --- public entry points ------------------------------------------------------------------------
@@ -191,38 +172,47 @@ def local_mirror(
     *,
     environ: Mapping[str, str] | None = None,
     fresh_seconds: float = FRESH_SECONDS,
+    history: GitHistory | None = None,
 ) -> Path:
     """The path of an up-to-date bare, blobless clone of `url`, cloning or fetching as needed.
 
-    `cache_dir` None keeps the clones in a temporary folder for this process only. Raises
-    `RemoteError` with a message for the agency (naming the repository, never a secret).
+    `history`: the build's state (a fresh one by default): a mirror it fetched less than
+    `fresh_seconds` ago is not fetched again. `cache_dir` None keeps the clones in a temporary
+    folder for that state only. `environ`: the environment to take tokens from and run git in
+    (the runner's by default). Raises `RemoteError` with a message for the agency (naming the
+    repository, never a secret).
     """
+    history = history if history is not None else GitHistory()
+    state = history.remotes
     remote = parse_remote(url)
+    if environ is None:
+        environ = history.git.environ
     env = dict(os.environ if environ is None else environ)
     if cache_dir is None:
-        cache_dir = _process_cache()
+        cache_dir = state.scratch_dir()
     target = mirror_path(cache_dir, remote)
-    last = _synced.get(target)
+    last = state.fetched.get(target)
     if last is not None and time.monotonic() - last < fresh_seconds and target.is_dir():
         return target
     secrets = _secrets(remote, env)
+    git = _Git(history, remote, env, secrets)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with _locked(target.with_name(target.name + ".lock")):
-            if _is_mirror(target, env):
-                _fetch(remote, target, env, secrets)
+            if git.is_mirror(target):
+                git.fetch(target)
             else:
                 if target.exists():
                     log.info("The cached clone of %s is damaged; cloning it again.", remote.display)
                     shutil.rmtree(target)
-                _clone(remote, target, env, secrets)
+                git.clone(target)
     except OSError as err:
         raise RemoteError(
             remote.display,
             f"the cache folder {target.parent} cannot be written ({redact(str(err), secrets)}). "
             "Check its permissions and free disk space, or delete it (it is only a cache).",
         ) from None
-    _synced[target] = time.monotonic()
+    state.fetched[target] = time.monotonic()
     return target
 
 
@@ -238,77 +228,81 @@ def redact(text: str, secrets: Sequence[str]) -> str:
 # --- cloning and fetching -----------------------------------------------------------------------
 
 
-def _clone(remote: Remote, target: Path, env: dict[str, str], secrets: Sequence[str]) -> None:
-    # Clone next to the final place and rename: an interrupted clone never looks like a cache.
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.cloning-", dir=target.parent))
-    try:
-        log.info("Cloning %s (commits only, no file contents) into the cache.", remote.display)
-        _run_git(
-            remote,
-            ["clone", "--bare", "--filter=blob:none", "--no-tags", "--quiet", "--", remote.url, str(work / "repo")],
-            env,
-            secrets,
-            "could not be cloned",
+@dataclass
+class _Git:
+    """git for one remote, through the build's runner: its own environment (token header,
+    no prompts) and messages with every form of the token masked."""
+
+    history: GitHistory
+    remote: Remote
+    env: dict[str, str]
+    secrets: Sequence[str]
+
+    def clone(self, target: Path) -> None:
+        # Clone next to the final place and rename: an interrupted clone never looks like a cache.
+        remote = self.remote
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.cloning-", dir=target.parent))
+        try:
+            log.info("Cloning %s (commits only, no file contents) into the cache.", remote.display)
+            self.network(
+                ["clone", "--bare", "--filter=blob:none", "--no-tags", "--quiet", "--", remote.url, str(work / "repo")],
+                "could not be cloned",
+            )
+            repo = work / "repo"
+            # A bare clone fetches nothing on `git fetch` until told which refs to keep up to
+            # date; `+` lets a force-pushed branch replace the cached one.
+            self.local(repo, ["config", "remote.origin.fetch", "+refs/heads/*:refs/heads/*"], "could not be set up")
+            repo.rename(target)
+            self.history.remotes.stats.clones += 1
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def fetch(self, target: Path) -> None:
+        log.info("Fetching new commits of %s.", self.remote.display)
+        self.network(["-C", str(target), "fetch", "--prune", "--no-tags", "--quiet", "origin"], "could not be fetched")
+        self.history.remotes.stats.fetches += 1
+
+    def is_mirror(self, target: Path) -> bool:
+        if not (target / "HEAD").is_file():
+            return False
+        result = self.history.git.run(
+            ["rev-parse", "--is-bare-repository"], cwd=target, env=_base_env(self.env), settings=(), check=False
         )
-        repo = work / "repo"
-        # A bare clone fetches nothing on `git fetch` until told which refs to keep up to date;
-        # `+` lets a force-pushed branch replace the cached one.
-        _run_local(repo, ["config", "remote.origin.fetch", "+refs/heads/*:refs/heads/*"], env)
-        repo.rename(target)
-        _stats["clones"] += 1
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        return result.ok and result.text == "true"
 
+    def local(self, repo: Path, args: list[str], what: str) -> None:
+        try:
+            self.history.git.run(
+                args, cwd=repo, env=_base_env(self.env), settings=(), mask=self.mask, repository=self.remote.display
+            )
+        except GitError as err:
+            raise RemoteError(self.remote.display, f"{what} ({err.said.strip() or 'no message'}).") from None
 
-def _fetch(remote: Remote, target: Path, env: dict[str, str], secrets: Sequence[str]) -> None:
-    log.info("Fetching new commits of %s.", remote.display)
-    _run_git(
-        remote,
-        ["-C", str(target), "fetch", "--prune", "--no-tags", "--quiet", "origin"],
-        env,
-        secrets,
-        "could not be fetched",
-    )
-    _stats["fetches"] += 1
+    def network(self, args: list[str], what: str) -> None:
+        remote = self.remote
+        try:
+            self.history.git.run(
+                args,
+                env=_command_env(remote, self.env),
+                settings=(),
+                timeout=GIT_TIMEOUT_SECONDS,
+                mask=self.mask,
+                repository=remote.display,
+                what=what,
+            )
+        except GitError as err:
+            if err.kind == NOT_STARTED:
+                raise RemoteError(remote.display, "git could not be started. Install git and put it on PATH.") from None
+            if err.kind == TIMEOUT:
+                raise RemoteError(
+                    remote.display,
+                    f"{what}: git was still busy after {GIT_TIMEOUT_SECONDS // 60} minutes. Check the "
+                    "network and that the server answers; the next build starts again.",
+                ) from None
+            raise RemoteError(remote.display, _failure(remote, self.env, what, err.said)) from None
 
-
-def _is_mirror(target: Path, env: dict[str, str]) -> bool:
-    if not (target / "HEAD").is_file():
-        return False
-    result = subprocess.run(
-        ["git", "-C", str(target), "rev-parse", "--is-bare-repository"],
-        capture_output=True,
-        env=_base_env(env),
-        stdin=subprocess.DEVNULL,
-    )
-    return result.returncode == 0 and result.stdout.strip() == b"true"
-
-
-def _run_local(repo: Path, args: list[str], env: dict[str, str]) -> None:
-    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=_base_env(env))
-
-
-def _run_git(remote: Remote, args: list[str], env: dict[str, str], secrets: Sequence[str], what: str) -> None:
-    command_env = _command_env(remote, env)
-    try:
-        result = subprocess.run(
-            ["git", *args],
-            capture_output=True,
-            env=command_env,
-            stdin=subprocess.DEVNULL,
-            timeout=GIT_TIMEOUT_SECONDS,
-        )
-    except FileNotFoundError:
-        raise RemoteError(remote.display, "git could not be started. Install git and put it on PATH.") from None
-    except subprocess.TimeoutExpired:
-        raise RemoteError(
-            remote.display,
-            f"{what}: git was still busy after {GIT_TIMEOUT_SECONDS // 60} minutes. Check the "
-            "network and that the server answers; the next build starts again.",
-        ) from None
-    if result.returncode != 0:
-        said = redact(result.stderr.decode("utf-8", errors="replace"), secrets)
-        raise RemoteError(remote.display, _failure(remote, env, what, said))
+    def mask(self, text: str) -> str:
+        return redact(text, self.secrets)
 
 
 def _failure(remote: Remote, env: Mapping[str, str], what: str, said: str) -> str:
@@ -437,13 +431,6 @@ def _shown(url: str) -> str:
         return _without_userinfo(parts).geturl() if parts.netloc else url
     except ValueError:
         return redact(url, [])
-
-
-def _process_cache() -> Path:
-    global _session_cache
-    if _session_cache is None:
-        _session_cache = tempfile.TemporaryDirectory(prefix="milepost-remotes-")
-    return Path(_session_cache.name)
 
 
 @contextlib.contextmanager

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from milepost.model import Client, Portal, Project
 from milepost.history.project_files import LedgerSource, PlanHistory, read_plan_histories, zone
+from milepost.history.state import GitHistory
 from milepost.status.ledger import ledger_problems
 from milepost.load.checks import client_problems, project_problems
 from milepost.load.model_from_data import client_from_data, project_from_data
@@ -40,9 +41,13 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     # The git history of each project file, by (client slug, project slug): see plan_history.py.
     histories: dict[tuple[str, str], PlanHistory] = field(default_factory=dict)
+    # What this build read from git so far; the stages after loading read on with it.
+    history: GitHistory = field(default_factory=GitHistory)
 
 
-def load_configured(settings: BuildSettings, *, today: dt.date, full_history: bool = False) -> LoadResult:
+def load_configured(
+    settings: BuildSettings, *, today: dt.date, full_history: bool = False, history: GitHistory | None = None
+) -> LoadResult:
     """`load_portal` set up as mkdocs.yml's `extra.milepost` says (projects folder, ledger
     repository, cache): what `check`, `clients`, `build` and each client's MkDocs build read."""
     return load_portal(
@@ -51,6 +56,7 @@ def load_configured(settings: BuildSettings, *, today: dt.date, full_history: bo
         ledger=settings.ledger,
         cache_dir=settings.cache_dir,
         full_history=full_history,
+        history=history,
     )
 
 
@@ -75,19 +81,22 @@ def load_portal(
     ledger: LedgerSource | None = None,
     cache_dir: Path | None = None,
     full_history: bool = False,
+    history: GitHistory | None = None,
 ) -> LoadResult:
     """Read and check everything under `projects_dir`; the portal only when nothing is wrong.
 
     The project files' git history is read too (`ledger`: where; by default the repository
     holding `projects_dir`), and a `due` moved later without a delay is a problem. A shallow
     clone only gives a warning, unless `full_history` (a build: no site without its ledger).
+    `history`: the build's git state, a new one by default; the result carries it on.
     """
+    history = history if history is not None else GitHistory()
     projects_dir = Path(projects_dir).absolute()
     shown = display_path(projects_dir)
     if not projects_dir.is_dir():
         what = "is not a folder" if projects_dir.exists() else "folder not found"
         message = f"{what}; create it with one folder per client: {shown}/<client>/client.yml"
-        return LoadResult(None, [_file_problem(projects_dir, message)])
+        return LoadResult(None, [_file_problem(projects_dir, message)], history=history)
     problems: list[Problem] = []
     clients: list[Client] = []
     projects: list[Project] = []
@@ -106,18 +115,18 @@ def load_portal(
         projects.extend(client_projects)
     if not clients and not problems:
         problems.append(_file_problem(projects_dir, f"no client folders yet; create {shown}/<client>/client.yml"))
-    histories, found = _histories(projects_dir, clients, projects, ledger, cache_dir, today, full_history)
+    histories, found = _histories(projects_dir, clients, projects, ledger, cache_dir, today, full_history, history)
     problems.extend(found)
     problems.sort()
     for problem in problems:
         log.debug("%s", problem)
     if problems:
-        return LoadResult(None, problems, histories)
+        return LoadResult(None, problems, histories, history)
     portal = Portal(
         clients=tuple(sorted(clients, key=lambda c: c.slug)),
         projects=tuple(sorted(projects, key=lambda p: (p.client, p.slug))),
     )
-    return LoadResult(portal, [], histories)
+    return LoadResult(portal, [], histories, history)
 
 
 def _histories(
@@ -128,13 +137,15 @@ def _histories(
     cache_dir: Path | None,
     today: dt.date,
     full_history: bool,
+    history: GitHistory,
 ) -> tuple[dict[tuple[str, str], PlanHistory], list[Problem]]:
     """The history of every project file that loaded, and its silent date moves as problems."""
     paths = {(p.client, p.slug): projects_dir / p.client / f"{p.slug}.yml" for p in projects}
     if not paths:
         return {}, []
     reading = read_plan_histories(
-        projects_dir, list(paths.values()), source=ledger, cache_dir=cache_dir, full_history=full_history
+        projects_dir, list(paths.values()), source=ledger, cache_dir=cache_dir, full_history=full_history,
+        history=history,
     )
     zones = {c.slug: c.timezone for c in clients}
     histories: dict[tuple[str, str], PlanHistory] = {}

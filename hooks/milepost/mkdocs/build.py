@@ -22,6 +22,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
 from milepost.errors import BuildFailed, MilepostError, PrivacyError, SettingsError
+from milepost.history.state import GitHistory
 from milepost.load.problems import Problem, display_path
 from milepost.load.portal import LoadResult, load_configured
 from milepost.mkdocs.config_file import read_mkdocs_config
@@ -61,8 +62,10 @@ def build_clients(
     site_dir: Path,
     today: dt.date | None = None,
     keep_going: bool = False,
+    history: GitHistory | None = None,
 ) -> BuildOutcome:
-    """Build `site_dir/<client>/` for each selected client (all when `clients` is empty)."""
+    """Build `site_dir/<client>/` for each selected client (all when `clients` is empty).
+    `history`: the build's git state, new by default (the benchmark passes its own to count)."""
     config_file = config_file.resolve()
     try:
         base = read_mkdocs_config(config_file)
@@ -70,7 +73,7 @@ def build_clients(
     except SettingsError as err:
         raise BuildFailed(str(err)) from None
     # Checked as the builds will check it (ledger included), so no client starts on a bad portal.
-    loaded = load_configured(settings, today=today or dt.date.today(), full_history=True)
+    loaded = load_configured(settings, today=today or dt.date.today(), full_history=True, history=history)
     if loaded.problems or loaded.portal is None:
         raise BuildFailed(problem_report(loaded.problems))
     slugs = select_clients([c.slug for c in loaded.portal.clients], clients)

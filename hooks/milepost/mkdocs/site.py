@@ -116,6 +116,7 @@ def prepare(config: MkDocsConfig) -> BuildState:
             base_url=base_url if settings.client else "",
             inactive_days=settings.inactive_days,
             cache_dir=settings.cache_dir,
+            history=loaded.history,
         )
         state.sites.append(site)
 

@@ -23,14 +23,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from milepost.history.disk_cache import write_atomically
-from milepost.history.code_version import code_fingerprint
 from milepost.classify.rules import RuleSet
+from milepost.classify.shown_work import project_changes
 from milepost.errors import HistoryError, ProjectHistoryError
 from milepost.history.commits import history_key
-from milepost.model import Client, Project
+from milepost.history.disk_cache import CacheFormat, code_fingerprint, load_entry, write_entry
 from milepost.history.project_files import PlanHistory
-from milepost.classify.shown_work import project_changes
+from milepost.history.state import GitHistory
+from milepost.model import Client, Project
 from milepost.publish.site_content import ClientSite, SitePage, client_site
 
 MILEPOST_LOGGER = "mkdocs.plugins.milepost"
@@ -48,7 +48,8 @@ class SiteCacheStats:
 stats = SiteCacheStats()
 
 # Bump when the layout of an entry changes.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+CACHE = CacheFormat("site", FORMAT_VERSION, "page cache")
 
 
 def site_key(parts: Iterable[object]) -> str:
@@ -73,24 +74,15 @@ def load_site(
 ) -> tuple[ClientSite, list[tuple[str, int, str]]] | None:
     """The site stored under `key` and the warnings its rendering gave, or None (not stored,
     stored for other inputs, damaged)."""
-    path = entry_path(cache_dir, slug, kind)
-    try:
-        data = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as err:
-        log.info("Ignoring unreadable page cache %s (%s); rendering the pages again.", path, err)
-        return None
-    try:
-        if data["format"] != FORMAT_VERSION or data["key"] != key:
-            return None
+
+    def decode(payload: bytes) -> tuple[ClientSite, list[tuple[str, int, str]]]:
+        data = json.loads(payload)
         pages = tuple(SitePage(path=p, title=t, markdown=m) for p, t, m in data["pages"])
         files = tuple((name, base64.b64decode(content, validate=True)) for name, content in data["files"])
         warnings = [(str(name), int(level), str(message)) for name, level, message in data["warnings"]]
-    except (KeyError, TypeError, ValueError) as err:
-        log.info("Ignoring damaged page cache %s (%s); rendering the pages again.", path, err)
-        return None
-    return ClientSite(client=client, pages=pages, files=files), warnings
+        return ClientSite(client=client, pages=pages, files=files), warnings
+
+    return load_entry(entry_path(cache_dir, slug, kind), CACHE, decode, fields=(key,))
 
 
 def store_site(
@@ -100,13 +92,11 @@ def store_site(
     for this client and kind."""
     path = entry_path(cache_dir, site.client.slug, kind)
     data = {
-        "format": FORMAT_VERSION,
-        "key": key,
         "pages": [[page.path, page.title, page.markdown] for page in site.pages],
         "files": [[name, base64.b64encode(content).decode("ascii")] for name, content in site.files],
         "warnings": [list(warning) for warning in warnings],
     }
-    write_atomically(path, [json.dumps(data, ensure_ascii=False).encode("utf-8")], what="page cache")
+    write_entry(path, CACHE, json.dumps(data, ensure_ascii=False).encode("utf-8"), fields=(key,))
 
 
 def rendered_site(
@@ -120,12 +110,15 @@ def rendered_site(
     base_url: str,
     inactive_days: int,
     cache_dir: Path | None,
+    history: GitHistory | None = None,
 ) -> ClientSite:
     """The client's site: from the cache when all it is made from is unchanged, else rendered
     (reading and classifying every repository's history) and kept for the next build.
 
-    Raises `ProjectHistoryError` when a repository cannot be read.
+    `history`: the build's git state (a fresh one by default). Raises `ProjectHistoryError`
+    when a repository cannot be read.
     """
+    history = history if history is not None else GitHistory()
 
     heads: dict[str, list[str]] = {}
 
@@ -135,7 +128,7 @@ def rendered_site(
         for project in projects:
             with _naming(project):
                 changes[project.slug] = project_changes(
-                    client, project, rules=rules, cache_dir=cache_dir, heads=heads.get(project.slug)
+                    client, project, rules=rules, cache_dir=cache_dir, heads=heads.get(project.slug), history=history
                 )
         return client_site(
             client,
@@ -153,7 +146,9 @@ def rendered_site(
     kind = "preview" if prefix else "site"
     for project in projects:
         with _naming(project):
-            heads[project.slug] = [history_key(spec, cache_dir=cache_dir) for spec in project.repositories]
+            heads[project.slug] = [
+                history_key(spec, cache_dir=cache_dir, history=history) for spec in project.repositories
+            ]
     ledger = sorted(histories.items())
     key = site_key(
         (kind, client, tuple(projects), rules, sorted(heads.items()), ledger, today, prefix, base_url, inactive_days)

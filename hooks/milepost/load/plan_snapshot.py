@@ -1,0 +1,76 @@
+"""What one version of a project file said about its milestones, read leniently.
+
+The promise ledger compares the versions of a project file over its whole history; old
+versions may hold mistakes fixed later, so a version that does not parse, or a milestone
+written wrong, is skipped rather than refused (what `milepost check` refuses is the file as it
+is now).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from milepost.load.dates import parse_date
+from milepost.load.yaml_source import load_yaml_text
+
+
+@dataclass(frozen=True)
+class MilestonePlan:
+    """What one version of a project file said about one milestone."""
+
+    id: str
+    title: str = ""
+    due: dt.date | None = None
+    delay_due: dt.date | None = None
+    delay_reason: str = ""
+    done: dt.date | None = None
+    tasks: int = 0
+
+    @property
+    def promise(self) -> dt.date | None:
+        """The date promised in this version: the delay's date when there is one."""
+        return self.delay_due or self.due
+
+
+Snapshot = tuple[tuple[MilestonePlan, ...], bool]  # (milestones, readable)
+UNREADABLE: Snapshot = ((), False)
+
+
+def plan_snapshot(text: str) -> Snapshot:
+    """The milestones of one version of a project file, and whether it was valid YAML."""
+    document = load_yaml_text(text)
+    data = document.data
+    if not document.parsed or not isinstance(data, dict):
+        return UNREADABLE
+    plans: list[MilestonePlan] = []
+    seen: set[str] = set()
+    milestones = data.get("milestones")
+    for item in milestones if isinstance(milestones, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or item["id"] in seen:
+            continue
+        seen.add(item["id"])
+        delay = item.get("delay") if isinstance(item.get("delay"), dict) else {}
+        tasks = item.get("tasks")
+        reason = delay.get("reason")
+        title = item.get("title")
+        plans.append(
+            MilestonePlan(
+                id=item["id"],
+                title=title if isinstance(title, str) else "",
+                due=parse_date(item.get("due")),
+                delay_due=parse_date(delay.get("due")),
+                delay_reason=reason.strip() if isinstance(reason, str) else "",
+                done=parse_date(item.get("done")),
+                tasks=len(tasks) if isinstance(tasks, list) else 0,
+            )
+        )
+    return tuple(plans), True
+
+
+def plan_snapshot_of_bytes(content: bytes) -> Snapshot:
+    """`plan_snapshot` of a file's bytes: unreadable when they are not UTF-8."""
+    try:
+        return plan_snapshot(content.decode("utf-8"))
+    except UnicodeDecodeError:
+        return UNREADABLE
