@@ -68,7 +68,7 @@ from milepost.mkdocs.site import ASSETS, CSS_PATH, PAGE_TEMPLATE, THEME_OVERRIDE
 from milepost.mkdocs.extra_config import settings_from_extra  # noqa: E402
 from milepost.classify.rules import load_rules  # noqa: E402
 from milepost.model import RepositorySpec  # noqa: E402
-from milepost.load.portal import load_configured  # noqa: E402
+from milepost.portal import load_configured  # noqa: E402
 from milepost.classify.shown_work import project_changes  # noqa: E402
 from milepost.mkdocs.build import build_clients  # noqa: E402
 

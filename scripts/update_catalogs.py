@@ -69,7 +69,7 @@ class NotLiteral(ValueError):
 
 
 # The module that implements `gettext` itself: its own calls pass variables along.
-IMPLEMENTATION = "hooks/milepost/render/i18n.py"
+IMPLEMENTATION = "hooks/milepost/i18n.py"
 
 
 def messages_in(source: str, filename: str) -> Iterator[tuple[int, str | tuple[str, str]]]:

@@ -18,7 +18,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
 from conftest import ROOT
-from milepost.render.i18n import available_languages, catalog_path, texts_for
+from milepost.i18n import available_languages, catalog_path, texts_for
 
 LANGUAGES = ("de", "en", "pl", "ru", "uk")
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from gitrepo_factory import make_repo
-from milepost.load.portal import load_portal
+from milepost.portal import load_portal
 from milepost.mkdocs.build import build_clients
 from portal_factory import make_portal
 

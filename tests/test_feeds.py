@@ -12,7 +12,7 @@ import icalendar
 import pytest
 
 from milepost.publish.feeds import atom_feed, ics_calendar
-from milepost.render.i18n import texts_for
+from milepost.i18n import texts_for
 from milepost.model import (
     Budget,
     ChangeRequest,

@@ -18,7 +18,7 @@ from milepost.status.forecast import (
     project_forecasts,
 )
 from milepost.status.health import AT_RISK, Signals, milestone_health
-from milepost.render.i18n import texts_for
+from milepost.i18n import texts_for
 from milepost.model import Client, Milestone, Project, Task
 from milepost.status.outlook import ProjectOutlook
 from milepost.render.project_page import ProjectView, render_project_page

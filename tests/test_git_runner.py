@@ -28,7 +28,7 @@ from milepost.history.git_runner import (
 )
 from milepost.history.state import GitHistory
 from milepost.errors import MilepostError
-from milepost.load.portal import load_portal
+from milepost.portal import load_portal
 from milepost.model import RepositorySpec
 
 PACKAGE = Path(disk_cache.__file__).resolve().parent.parent

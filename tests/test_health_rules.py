@@ -192,7 +192,7 @@ def test_inactive_days_and_ledger_repo_come_from_mkdocs_yml(tmp_path: Path) -> N
 
 
 def test_an_override_needs_an_allowed_state_and_a_written_reason(tmp_path: Path) -> None:
-    from milepost.load.portal import load_portal
+    from milepost.portal import load_portal
 
     folder = tmp_path / "projects" / "acme"
     folder.mkdir(parents=True)
@@ -231,7 +231,7 @@ def test_an_override_needs_an_allowed_state_and_a_written_reason(tmp_path: Path)
 
 def test_the_client_reads_the_reason_of_a_state_set_by_hand() -> None:
     from milepost.render.client_home import render_client_home
-    from milepost.render.i18n import texts_for
+    from milepost.i18n import texts_for
     from milepost.model import Client
     from milepost.render.project_page import ProjectView, render_project_page
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from milepost.render import i18n
+from milepost import i18n
 from milepost.classify.classifier import classify
 from milepost.classify.rules import load_rules
-from milepost.render.i18n import CatalogError, Texts, texts_for
+from milepost.i18n import CatalogError, Texts, texts_for
 from milepost.model import Commit
 from milepost.render.search_language import search_settings
 
@@ -216,7 +216,7 @@ def test_the_hidden_placeholder_is_in_the_sites_language() -> None:
 
 
 def test_a_language_without_a_catalog_gets_english_words_and_a_warning(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.render.i18n"):
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.i18n"):
         texts = texts_for("fi")
     assert texts.gettext("Milestones") == "Milestones"
     assert texts.date(D) == "22. marraskuuta 2026"  # dates still in Finnish: Babel knows them

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from milepost.errors import SettingsError
-from milepost.load.portal import LoadResult
+from milepost.portal import LoadResult
 from milepost.mkdocs.extra_config import LOADED_PORTAL, SETTINGS, milepost_config, settings_from_extra
 from milepost.status.health import DEFAULT_INACTIVE_DAYS
 from portal_factory import make_portal

@@ -7,7 +7,7 @@ import datetime as dt
 import markdown
 
 from milepost.render.client_home import render_client_home
-from milepost.render.i18n import texts_for
+from milepost.i18n import texts_for
 from milepost.model import (
     Absence, Budget, ChangeRequest, Client, Contact, Delay, Milestone, Project, ShownChange, Task, WaitingItem,
 )

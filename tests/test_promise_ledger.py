@@ -20,10 +20,11 @@ import yaml
 from conftest import ROOT
 from gitrepo_factory import CommitSpec, commit, git, init_repo, shallow_clone
 from milepost import cli
-from milepost.render.i18n import texts_for
+from milepost.i18n import texts_for
 from milepost.history.state import GitHistory
-from milepost.history.project_files import COMPLETE, NO_HISTORY, UNCOMMITTED, LedgerSource, read_plan_histories
-from milepost.load.portal import check_portal, load_portal
+from milepost.history.project_files import COMPLETE, NO_HISTORY, UNCOMMITTED, read_plan_histories
+from milepost.load.settings import LedgerSource
+from milepost.portal import check_portal, load_portal
 from milepost.status.ledger import EXPLAINED, MOVED, UNAVAILABLE, PromiseChange, project_ledger
 from milepost.render.promise_words import ledger_lines
 from portal_factory import make_portal

@@ -13,7 +13,7 @@ from gitrepo_factory import make_repo
 from milepost.mkdocs.build import build_clients
 from milepost.model import Client, Milestone, Project, ShownChange, Task, WaitingItem
 from milepost.render.client_home import render_client_home
-from milepost.render.i18n import texts_for
+from milepost.i18n import texts_for
 from milepost.render.project_page import ProjectView, render_project_page
 from portal_factory import make_portal
 

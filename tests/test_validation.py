@@ -31,7 +31,7 @@ from milepost.model import (
     Task,
     WaitingItem,
 )
-from milepost.load.portal import check_portal, load_portal
+from milepost.portal import check_portal, load_portal
 from milepost.load.problems import Problem, field_name
 from milepost.load.schema_messages import SCHEMA_DIR, schema_messages
 from milepost.load.yaml_source import load_yaml_text

@@ -10,5 +10,7 @@ The package is a pipeline; each stage is a folder and each stage only uses the o
     publish/   feeds, status.json, privacy, password protection, the page cache
     mkdocs/    the only code that imports MkDocs: hooks, one build per client, serve
 
+Beside them: model.py (plain data), errors.py (the exception tree), i18n.py (the client's
+words), portal.py (the portal loaded and checked, for every command) and cli.py.
 `docs/architecture.md` tells where a new output goes.
 """

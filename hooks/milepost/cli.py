@@ -105,7 +105,7 @@ def _settings(config_file: Path) -> BuildSettings:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from milepost.load.portal import load_configured
+    from milepost.portal import load_configured
 
     today = today_override(args.today) or dt.date.today()
     settings = _settings(args.config_file)
@@ -162,7 +162,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_clients(args: argparse.Namespace) -> int:
     import json
 
-    from milepost.load.portal import load_configured
+    from milepost.portal import load_configured
     from milepost.errors import PrivacyError
     from milepost.publish.privacy import client_folders
 

@@ -23,7 +23,7 @@ from milepost.classify.rules import RuleSet
 from milepost.classify.subjects import clean_description, parse_subject, strip_ids_from_note
 from milepost.classify.trailers import client_text, milestone_of
 from milepost.model import Commit, ShownChange
-from milepost.render.i18n import texts_for
+from milepost.i18n import texts_for
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

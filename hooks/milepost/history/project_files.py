@@ -52,6 +52,7 @@ from milepost.history.ledger_cache import Chains, Entry
 from milepost.history.state import GitHistory, LedgerMemo
 from milepost.load.plan_snapshot import UNREADABLE, MilestonePlan, plan_snapshot, plan_snapshot_of_bytes
 from milepost.load.problems import Problem, display_path
+from milepost.load.settings import LedgerSource
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -66,20 +67,6 @@ SHALLOW = "shallow-clone"  # a shallow clone: its history is cut short, so it is
 
 _RECORD_START = "\x1e"
 _CLIENT_FILE = "client.yml"
-
-
-@dataclass(frozen=True)
-class LedgerSource:
-    """Where the history of the project files is read.
-
-    `repository` None: the git repository that holds the projects folder, its files at their
-    own paths. Otherwise that repository holds the portal's history, the file
-    `<root>/projects/a/b.yml` at `projects/a/b.yml` (its path relative to `root`, the folder
-    of mkdocs.yml).
-    """
-
-    repository: Path | None = None
-    root: Path | None = None
 
 
 @dataclass(frozen=True)

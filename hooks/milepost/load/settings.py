@@ -16,13 +16,28 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from milepost.errors import SettingsError
-from milepost.history.project_files import LedgerSource
-from milepost.status.health import DEFAULT_INACTIVE_DAYS
 
 TODAY_VARIABLE = "MILEPOST_TODAY"
 DEFAULT_PROJECTS_DIR = "projects"
 DEFAULT_CACHE_DIR = ".cache/milepost"
 DEFAULT_PREVIEW_DIR = "clients"
+# A started milestone with no work shown to the client for this many days is at risk
+# (status/health.py); `extra.milepost.inactive_days` changes it.
+DEFAULT_INACTIVE_DAYS = 14
+
+
+@dataclass(frozen=True)
+class LedgerSource:
+    """Where the history of the project files is read.
+
+    `repository` None: the git repository that holds the projects folder, its files at their
+    own paths. Otherwise that repository holds the portal's history, the file
+    `<root>/projects/a/b.yml` at `projects/a/b.yml` (its path relative to `root`, the folder
+    of mkdocs.yml).
+    """
+
+    repository: Path | None = None
+    root: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from mkdocs.exceptions import Abort, MkDocsException
 from milepost.errors import BuildFailed, MilepostError, PrivacyError, SettingsError
 from milepost.history.state import GitHistory
 from milepost.load.problems import Problem, display_path
-from milepost.load.portal import LoadResult, load_configured
+from milepost.portal import LoadResult, load_configured
 from milepost.mkdocs.config_file import read_mkdocs_config
 from milepost.mkdocs.extra_config import LOADED_PORTAL, settings_from_extra
 from milepost.model import Client

@@ -21,7 +21,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 
 from milepost.errors import SettingsError
-from milepost.load.portal import LoadResult
+from milepost.portal import LoadResult
 from milepost.load.settings import (
     DEFAULT_CACHE_DIR,
     DEFAULT_PREVIEW_DIR,
@@ -29,7 +29,7 @@ from milepost.load.settings import (
     BuildSettings,
     build_settings,
 )
-from milepost.status.health import DEFAULT_INACTIVE_DAYS
+from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 
 SECTION = "extra.milepost"
 # Key by which `milepost build` hands each client's MkDocs build the portal it has already

@@ -24,7 +24,7 @@ from feedgen.feed import FeedEntry, FeedGenerator
 from icalendar import Calendar, Event
 
 from milepost.render.environment import render
-from milepost.render.i18n import Texts
+from milepost.i18n import Texts
 from milepost.model import Client, Deliverable, Milestone, Project, ShownChange, WaitingItem
 from milepost.render.labels import kind_heading
 from milepost.render.promise_words import milestone_dates

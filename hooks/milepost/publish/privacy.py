@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 
 from milepost.errors import PrivacyError
 from milepost.render.environment import render
-from milepost.render.i18n import texts_for
+from milepost.i18n import texts_for
 from milepost.model import Client
 
 PATH_SECRET_VARIABLE = "MILEPOST_PATH_SECRET"

@@ -41,7 +41,7 @@ from markupsafe import Markup
 
 from milepost.errors import ProtectionError
 from milepost.render.environment import render
-from milepost.render.i18n import Texts, texts_for
+from milepost.i18n import Texts, texts_for
 from milepost.model import Client
 from milepost.publish.privacy import ROBOTS_META
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from milepost.render.client_home import render_client_home
 from milepost.publish.feeds import atom_feed, ics_calendar
-from milepost.status.health import DEFAULT_INACTIVE_DAYS
-from milepost.render.i18n import texts_for
+from milepost.load.settings import DEFAULT_INACTIVE_DAYS
+from milepost.i18n import texts_for
 from milepost.model import Client, Project, ShownChange
 from milepost.history.project_files import PlanHistory
 from milepost.status.outlook import project_outlook

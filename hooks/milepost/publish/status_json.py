@@ -56,7 +56,7 @@ from typing import Any
 
 from milepost.status.forecast import Forecast
 from milepost.status.health import milestone_health, next_milestone, project_health, project_progress
-from milepost.render.i18n import texts_for
+from milepost.i18n import texts_for
 from milepost.model import Budget, Client, Milestone, Project, ShownChange
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.waiting import open_waiting

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from milepost.model import Client, Contact
 from milepost.render.environment import render
-from milepost.render.i18n import Texts
+from milepost.i18n import Texts
 
 # An absence this close is announced in advance, so the client is not surprised.
 ANNOUNCE_ABSENCE_DAYS = 30

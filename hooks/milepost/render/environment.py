@@ -33,7 +33,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from milepost.render.i18n import Texts
+from milepost.i18n import Texts
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from milepost.model import Milestone, Project
-from milepost.render.i18n import Texts
+from milepost.i18n import Texts
 from milepost.render.labels import state_label
 from milepost.render.promise_words import HealthNote, health_note
 from milepost.status.glance import project_glance

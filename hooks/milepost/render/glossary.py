@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from milepost.render.environment import macro, render
 from milepost.render.html import esc
-from milepost.render.i18n import Texts
+from milepost.i18n import Texts
 from milepost.model import Client, Project
 
 SECTION_ID = "glossary"

@@ -3,7 +3,7 @@ the headings of the kinds of work. Shared by the pages and the feeds."""
 
 from __future__ import annotations
 
-from milepost.render.i18n import Texts
+from milepost.i18n import Texts
 from milepost.status.health import AT_RISK, DONE, LATE, ON_TRACK, PLANNED
 
 

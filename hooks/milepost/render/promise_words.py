@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from milepost.status.forecast import Forecast
 from milepost.status.health import AT_RISK, Health, Signals, days_without_work
-from milepost.render.i18n import Texts
+from milepost.i18n import Texts
 from milepost.model import Milestone
 from milepost.status.ledger import EXPLAINED, MilestoneLedger, PromiseChange
 

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from milepost.model import Project, WaitingItem
-from milepost.render.i18n import Texts
+from milepost.i18n import Texts
 from milepost.status.waiting import held_milestone, overdue_days
 
 

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 
 from milepost.status.forecast import Forecast
 from milepost.model import Milestone, Project
+from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 
 DONE = "done"
 LATE = "late"
@@ -55,7 +56,6 @@ OVERRIDE_STATES = (PLANNED, ON_TRACK, AT_RISK)
 DUE_SOON_DAYS = 14
 DUE_SOON_MIN_PROGRESS = 0.5
 BEHIND_LAG = 0.25
-DEFAULT_INACTIVE_DAYS = 14
 
 # Kept under their old names for code written against the first version of this module.
 AT_RISK_WINDOW_DAYS = DUE_SOON_DAYS

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from milepost.status.burnup import BurnUp, burn_up
 from milepost.status.forecast import Forecast, project_forecasts
-from milepost.status.health import DEFAULT_INACTIVE_DAYS, Signals
+from milepost.load.settings import DEFAULT_INACTIVE_DAYS
+from milepost.status.health import Signals
 from milepost.model import Project, ShownChange
 from milepost.history.project_files import PlanHistory, zone
 from milepost.status.ledger import UNAVAILABLE, ProjectLedger, project_ledger

@@ -45,7 +45,7 @@ from milepost.errors import CatalogError
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-LOCALE_DIR = Path(__file__).parent.parent / "locale"
+LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "milepost"
 # The language the messages are written in (the msgids); its catalog only tunes wording.
 SOURCE_LANGUAGE = "en"

@@ -1,0 +1,116 @@
+"""Reading projects/: every client folder, its client.yml and project files, checked.
+
+Layout (see PRODUCT.md §1): `projects/<client>/client.yml` plus one `<project>.yml` per project.
+Names starting with `_` or `.` are ignored, so drafts and editor files can sit next to the real
+ones. Every problem of every file is collected before anything is built: the agency fixes them
+in one go instead of one per run. Files that pass their checks become model objects through
+model_from_data.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from milepost.load.checks import client_problems, project_problems
+from milepost.load.model_from_data import client_from_data, project_from_data
+from milepost.load.problems import Problem, display_path
+from milepost.load.yaml_source import load_yaml_file
+from milepost.model import Client, Project
+
+CLIENT_FILE = "client.yml"
+SLUG_PATTERN = re.compile(r"^[a-z0-9-]+$")
+_SLUG_HINT = "rename it using lowercase letters, digits and '-' only"
+
+
+@dataclass
+class FolderReading:
+    """What projects/ holds: the clients and projects whose files passed their checks, and
+    every problem found (sorted by file and line)."""
+
+    clients: list[Client] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_project_folders(projects_dir: Path, *, today: dt.date) -> FolderReading:
+    """Read and check every client folder under `projects_dir` (an absolute path)."""
+    shown = display_path(projects_dir)
+    if not projects_dir.is_dir():
+        what = "is not a folder" if projects_dir.exists() else "folder not found"
+        message = f"{what}; create it with one folder per client: {shown}/<client>/client.yml"
+        return FolderReading(problems=[_file_problem(projects_dir, message)])
+    reading = FolderReading()
+    for entry in sorted(projects_dir.iterdir()):
+        if _ignored(entry):
+            continue
+        if entry.is_file():
+            if entry.suffix in (".yml", ".yaml"):
+                message = f"files here must sit in a client folder: move it to {shown}/<client>/{entry.name}"
+                reading.problems.append(_file_problem(entry, message))
+            continue  # a README or similar next to the client folders is fine
+        client, client_projects, found = _load_client_folder(entry, today)
+        reading.problems.extend(found)
+        if client is not None:
+            reading.clients.append(client)
+        reading.projects.extend(client_projects)
+    if not reading.clients and not reading.problems:
+        reading.problems.append(
+            _file_problem(projects_dir, f"no client folders yet; create {shown}/<client>/client.yml")
+        )
+    reading.problems.sort()
+    return reading
+
+
+def _ignored(entry: Path) -> bool:
+    return entry.name.startswith(("_", "."))
+
+
+def _file_problem(path: Path, message: str) -> Problem:
+    """A problem about a file or folder as a whole (no line)."""
+    return Problem(display_path(path), 0, "", message)
+
+
+def _load_client_folder(folder: Path, today: dt.date) -> tuple[Client | None, list[Project], list[Problem]]:
+    problems: list[Problem] = []
+    slug = folder.name
+    if not SLUG_PATTERN.match(slug):
+        problems.append(
+            _file_problem(folder, f"folder name '{slug}' is not a valid client slug: {_SLUG_HINT}")
+        )
+    yaml_files = sorted(
+        p for p in folder.iterdir() if p.is_file() and not _ignored(p) and p.suffix in (".yml", ".yaml")
+    )
+    for path in yaml_files:
+        if path.suffix == ".yaml":
+            problems.append(_file_problem(path, f"rename it to {path.stem}.yml (Milepost reads only .yml files)"))
+
+    client: Client | None = None
+    client_path = folder / CLIENT_FILE
+    if client_path.is_file():
+        source = display_path(client_path)
+        document = load_yaml_file(client_path)
+        found = client_problems(document, source=source)
+        problems.extend(found)
+        if not found:
+            client = client_from_data(slug, document.data, source)
+    elif not (folder / "client.yaml").is_file():  # that one already got a "rename it" problem
+        problems.append(
+            _file_problem(client_path, "missing: every client folder needs a client.yml (name, language, timezone)")
+        )
+
+    projects: list[Project] = []
+    for path in yaml_files:
+        if path.suffix != ".yml" or path.name == CLIENT_FILE:
+            continue
+        source = display_path(path)
+        if not SLUG_PATTERN.match(path.stem):
+            problems.append(_file_problem(path, f"'{path.stem}' is not a valid project slug: {_SLUG_HINT}"))
+        document = load_yaml_file(path)
+        found = project_problems(document, source=source, folder=path.parent, today=today)
+        problems.extend(found)
+        if not found:
+            projects.append(project_from_data(slug, path, document.data, source))
+    return client, projects, problems
