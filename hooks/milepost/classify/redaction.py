@@ -141,7 +141,7 @@ _PRIVATE_V4 = tuple(
 # A four-part number in 10/8 or 127/8 may well be a version (Windows' 10.0.19041.1 is not an
 # address, 10.0.0.1 may be either): it stays when the words around it call it a version.
 _VERSION_WORDS = re.compile(
-    r"\b(?:v|ver|version|versions|release|wersja|wersji|wersję|версия|версии|версію|версія|версії|релиз|реліз)\b", re.I
+    r"\b(?:version|versions|release|wersja|wersji|wersję|версия|версии|версію|версія|версії|релиз|реліз)\b", re.I
 )
 _VERSION_CONTEXT = 40  # characters either side; a constant, so the look is O(1) per match
 
