@@ -1,19 +1,30 @@
 """Redaction: what must never reach a client's page, however it got into a commit message.
 
-`redact()` replaces e-mail addresses, secret-looking tokens and links to hosts that are not on
-the client's allow list with a short neutral placeholder ("[hidden]"), then collapses the
-whitespace. It returns plain text; escaping for HTML is the renderer's job, so characters such
-as `<` and `&` pass through untouched.
+`redact()` replaces e-mail addresses, secret-looking tokens, links to hosts that are not on the
+client's allow list, internal addresses, paths that name a person and numbers that identify
+one (PESEL, bank accounts, payment cards) with a short neutral placeholder ("[hidden]"), then
+collapses the whitespace. It returns plain text; escaping for HTML is the renderer's job, so
+characters such as `<` and `&` pass through untouched.
 
-The patterns are data: `PATTERNS` is an ordered table of (name, compiled regex), tried top to
-bottom over the whole text. Order matters where patterns overlap: a URL is looked at before an
-e-mail address (so `https://anna@git.example/x` is judged as a link), and the specific token
-formats come before the generic "long random string" ones. A few entries need a check a regex
-cannot express; those live in `_CONFIRM`, keyed by the same name.
+The rules are data: `redaction_rules.yml` next to this file is an ordered table (name, regex,
+keywords, confirm check, judged like a link or not), loaded into `RULES` and tried top to
+bottom over the whole text. A rule is only tried when the text contains one of its keywords (a
+substring test, much cheaper than a regex), so most texts skip most rules. Checks a regex
+cannot express (entropy, checksums, a valid IPv6 address) are in `CONFIRM`, named by the table.
+`PATTERNS` is the (name, compiled regex) table as it was before `RULES`, for code that looks a
+pattern up by name (subjects.py takes the link pattern from it).
+
+Every rule runs in time linear in its text: the table's header says how the patterns are
+written for that, and tests/test_redaction_wider.py feeds each 1 MB of adversarial text. On
+top of that one text contributes at most `MAX_CHARS` characters: a longer one is cut at a word
+boundary and ends with `TRUNCATED` (a note for a client is a few sentences; 2,000 characters is
+a long page paragraph, and it bounds what one commit costs).
 
 Decided on purpose, so that ordinary text survives:
-- Version numbers (1.2.3), dates, short hex such as a 7–12 character commit id, UUIDs and plain
-  words are kept: they are not secrets and clients see them in release notes anyway.
+- Version numbers (1.2.3, v2.10.4, also four-part 1.2.3.4), dates, short hex such as a 7–12
+  character commit id, UUIDs and plain words are kept. A four-part number in a private range
+  (10.0.0.5, 192.168.0.1) is taken for an address and hidden, except one in 10/8 or 127/8 that
+  the words around it call a version ("10.0.0.1 (that is a version)").
 - Hex strings of 32+ characters (MD5 length and up, which includes full 40-character commit
   ids) are hidden: that is also what most API keys and secrets look like.
 - Other long strings are hidden only when they look random: 32+ characters of the base64
@@ -21,139 +32,76 @@ Decided on purpose, so that ordinary text survives:
   random data gives. File paths and long identifiers usually fall well below it.
 - `password: ...` style text with a colon is hidden only when the value looks like a secret
   (quoted, or containing a digit or symbol), so "password: require 8 characters" stays
-  readable; with `=` any value is hidden.
+  readable; with `=` any value is hidden. After the bare word `pass` the value must also have
+  a letter, so "tests pass: 12/12" stays.
+- Long digit runs are hidden only when a checksum says what they are: an 11-digit PESEL with a
+  valid date, an IBAN or Polish account number (mod 97), a card number (Luhn). An invoice
+  number or an id that fails its checksum stays.
+- `host:port` is hidden, except a file and a line (`checkout.py:42`).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import collections
+import datetime as dt
+import ipaddress
 import math
 import re
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
+
+import yaml
 
 PLACEHOLDER = "[hidden]"
 
-_I = re.IGNORECASE
+# What one text may contribute: longer ones are cut at a word boundary before redaction (so no
+# secret is cut in two and half shown) and end with TRUNCATED. Counted without placeholders, so
+# redacting the result again leaves it as it is.
+MAX_CHARS = 2000
+TRUNCATED = " […]"
 
-# Words that make `<word>=value` / `<word>: value` a secret assignment. The word may carry a
-# prefix or suffix joined by `_`, `.` or `-` (DB_PASSWORD, client_secret, SECRET_KEY_BASE) but
-# must not run on into a longer word ("tokenizer", "secretary").
-_SECRET_WORDS = (
-    r"password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
-    r"|private[_-]?key|credentials?|auth[_-]?key|account[_-]?key"
-    # the same words in the agency's other languages (pl, ru/uk, de)
-    r"|hasło|hasła|haslo|hasla|пароль|пароля|токен|passwort|kennwort"
-)
-_SECRET_KEY = rf"\b(?:[\w.-]*[_.-])?(?:{_SECRET_WORDS})s?(?![a-z])[\w.-]*"
+RULES_FILE = Path(__file__).with_name("redaction_rules.yml")
 
-# Characters of the base64 / base64url alphabets.
-_B64 = r"A-Za-z0-9+/_\-"
+# A confirm check gets the match and says which part of it to hide, (start, end), or None to
+# keep it all: most hide all of it or nothing; a card number may be part of a longer digit run.
+Span = tuple[int, int] | None
 
-PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    # PEM / PGP private keys, up to their END line (or the end of the text when cut off).
-    (
-        "private key",
-        re.compile(
-            r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----.*?"
-            r"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z)",
-            re.DOTALL,
-        ),
-    ),
-    # Links with a scheme (https://, ftp://, ...) or starting with www. Kept when the host is
-    # allowed (see `redact`); trailing sentence punctuation is not part of the link.
-    ("link", re.compile(r"\b[a-z][a-z0-9+.\-]{1,15}://[^\s<>\"'`]+|\bwww\.[^\s<>\"'`]+", _I)),
-    # scp-style git remotes (git@host:group/repo.git): name the server and the repository.
-    ("ssh remote", re.compile(r"\b[\w.\-]+@[\w\-]+(?:\.[\w\-]+)+:(?!//)[\w./~\-]+")),
-    ("e-mail address", re.compile(r"(?:\bmailto:)?(?<![\w.+%\-])[\w.+%\-]+@[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}\b")),
-    (
-        "AWS access key id",
-        re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}\b"),
-    ),
-    ("GitHub token", re.compile(r"\b(?:gh[opsur]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})")),
-    ("GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_\-]{20,}")),
-    ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9\-]{10,}")),
-    ("Stripe key", re.compile(r"\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}")),
-    ("Google API key", re.compile(r"\bAIza[A-Za-z0-9_\-]{35}")),
-    ("npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
-    ("OpenAI or Anthropic key", re.compile(r"\bsk-(?:proj-|ant-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}")),
-    ("SendGrid key", re.compile(r"\bSG\.[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{16,}")),
-    ("Twilio key", re.compile(r"\b(?:SK|AC)[0-9a-f]{32}\b")),
-    ("Telegram bot token", re.compile(r"\b\d{8,10}:[A-Za-z0-9_\-]{35}(?![A-Za-z0-9_\-])")),
-    (
-        "other service token",
-        re.compile(
-            r"\b(?:shp(?:at|ca|pa|ss)_[A-Fa-f0-9]{32}|pypi-[A-Za-z0-9_\-]{50,}|dckr_pat_[A-Za-z0-9_\-]{20,}"
-            r"|hf_[A-Za-z0-9]{30,}|do[opr]_v1_[a-f0-9]{64}|ATATT3[A-Za-z0-9_\-=]{50,})"
-        ),
-    ),
-    ("bearer token", re.compile(r"(?P<keep>\bBearer\s+)[A-Za-z0-9\-._~+/]{20,}=*")),
-    # JSON Web Tokens: three base64url parts, the first (the header) always starts `eyJ`.
-    ("JWT", re.compile(r"\beyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]*")),
-    (
-        "secret assignment",
-        re.compile(
-            rf"{_SECRET_KEY}"
-            # A closing bracket right before a space or the end closes the sentence's own
-            # bracket ("(password=x1)"): it stays; one inside the value ("pa)ss") goes with it.
-            r"(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s,;]+?(?=[)\]]*(?:[\s,;]|$)))"
-            r"|\s*:\s*(?:\"[^\"]*\"|'[^']*'|(?=[^\s,;]*[\d!@#$%^&*+=/\\~_|<>?\[\]])[^\s,;]+?(?=[)\]]*(?:[\s,;]|$))))",
-            _I,
-        ),
-    ),
-    ("long hex string", re.compile(r"\b[0-9a-f]{32,}\b", _I)),
-    # Hosts of the team's own network, written without https:// (judged like links, so an
-    # allowed host stays): localhost, private IP addresses with a port or a path, and names
-    # under the usual internal top-level domains.
-    (
-        "internal host",
-        re.compile(
-            r"(?<![\w.@/-])(?:localhost(?::\d{2,5})?"
-            r"|(?:10|127)(?:\.\d{1,3}){3}(?=[:/])|192\.168(?:\.\d{1,3}){2}(?=[:/])"
-            r"|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}(?=[:/])"
-            r"|(?:[a-z0-9-]+\.)+(?:internal|local|lan|corp|intranet|intra|home\.arpa)(?![\w-]))"
-            r"(?::\d{2,5})?(?:/[^\s<>\"'`]*)?",
-            _I,
-        ),
-    ),
-    # Phone numbers: a commit text is no place for anyone's number (the contacts the client
-    # may call are in client.yml and on the page). International (+48 600 100 200,
-    # 0049 30 1234567), with the area code in brackets ((030) 123 45 67, 8 (800) 555-35-35),
-    # grouped as Polish, Russian, Ukrainian and German numbers are written (600-100-200,
-    # 044 123 45 67), or after a word that says so (tel. 22 123 45 67, Handy: 0171 1234567).
-    # Dates, versions, times, amounts and card-style 4-digit groups do not match.
-    (
-        "phone number",
-        re.compile(
-            r"(?<![\w+])(?:\+|00)[1-9]\d{0,2}(?:[ .\-/]?\(?\d{1,5}\)?){2,6}(?![\w])"
-            r"|(?<![\w(])(?:[78][ ]?)?\(\d{2,5}\)[ ]?\d{2,4}(?:[ \-]?\d{2,4}){1,3}(?!\w)"
-            r"|(?<![\w.,+\-])\d{3}[ \-]\d{3}[ \-]\d{3}(?![\w.,\-]\d|\w)"
-            r"|(?<![\w.,+\-])0?\d{2,3}[ \-]\d{3}[ \-]\d{2}[ \-]\d{2}(?![\w.,\-]\d|\w)"
-            r"|(?<![\w.,+\-])\d{3}-\d{2}-\d{2}(?![\w.,\-]\d|\w)"
-            # the word before the number stays: "tel. [hidden]"
-            r"|(?P<keep>\b(?:tel|phone|mobile|telefon|tel\.|kom\.|komórka|тел\.|телефон|handy|mobil)\s*:?\s*)"
-            r"\+?[\d(][\d ()./\-]{5,}\d",
-            _I,
-        ),
-    ),
-    (
-        "random-looking string",
-        re.compile(
-            rf"(?<![{_B64}=])"
-            rf"(?=[{_B64}]*\d)(?=[{_B64}]*[a-z])(?=[{_B64}]*[A-Z])"
-            rf"[{_B64}]{{32,}}={{0,2}}(?![{_B64}=])"
-        ),
-    ),
-)
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of redaction_rules.yml."""
+
+    name: str
+    regex: re.Pattern[str]
+    keywords: tuple[str, ...] = ()  # lower case; empty: always tried
+    confirm: Callable[[re.Match[str]], Span] | None = None
+    link_like: bool = False
+    gitleaks: tuple[str, ...] = ()
+
+    def applies(self, lowered: str) -> bool:
+        """The keyword pre-check: could this rule match `lowered` (the text in lower case)?"""
+        return not self.keywords or any(word in lowered for word in self.keywords)
+
+
+def _whole(check: Callable[[str], bool]) -> Callable[[re.Match[str]], Span]:
+    """A yes/no check on the matched text, as a confirm check that hides all of it or nothing."""
+    return lambda match: (0, len(match.group(0))) if check(match.group(0)) else None
 
 
 def _looks_random(candidate: str) -> bool:
-    """True when the characters are about as varied as random base64 of that length.
+    """True for base64-alphabet text with upper and lower case and a digit, about as varied as
+    random base64 of that length.
 
     Random strings reach roughly 0.85–0.9 of the largest entropy their length allows; paths
     and identifiers (`src/components/CheckoutForm2`) stay well below 0.8.
     """
     text = candidate.rstrip("=")
+    if not (any(c.isdigit() for c in text) and any(c.islower() for c in text) and any(c.isupper() for c in text)):
+        return False
     counts = collections.Counter(text)
     n = len(text)
     entropy = -sum(c / n * math.log2(c / n) for c in counts.values())
@@ -165,9 +113,250 @@ def _phone_length(candidate: str) -> bool:
     return 7 <= sum(ch.isdigit() for ch in candidate) <= 15
 
 
-_CONFIRM: dict[str, Callable[[str], bool]] = {"random-looking string": _looks_random, "phone number": _phone_length}
-# Patterns whose matches are judged like links: kept when the host is on the allow list.
-_LINK_LIKE = ("link", "internal host")
+def _secret_value(match: re.Match[str]) -> Span:
+    """After the bare word `pass` and a colon, the value must have a letter ("tests pass: 12/12")."""
+    value = match.group("colon")
+    if value is not None and match.group("key").lower() == "pass" and not any(c.isalpha() for c in value):
+        return None
+    return 0, len(match.group(0))
+
+
+def _basic_credentials(match: re.Match[str]) -> Span:
+    """`Basic <base64>` that decodes to `user:password`."""
+    encoded = match.group(0)[len(match.group("keep")):]
+    try:
+        decoded = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    if ":" in decoded and decoded.isprintable():
+        return 0, len(match.group(0))
+    return None
+
+
+_PRIVATE_V4 = tuple(
+    ipaddress.ip_network(net) for net in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16")
+)
+
+
+# A four-part number in 10/8 or 127/8 may well be a version (Windows' 10.0.19041.1 is not an
+# address, 10.0.0.1 may be either): it stays when the words around it call it a version.
+_VERSION_WORDS = re.compile(
+    r"\b(?:version|versions|release|wersja|wersji|wersję|версия|версии|версію|версія|версії|релиз|реліз)\b", re.I
+)
+_VERSION_CONTEXT = 40  # characters either side; a constant, so the look is O(1) per match
+
+
+def _private_ipv4(match: re.Match[str]) -> Span:
+    candidate = match.group(0)
+    try:
+        address = ipaddress.IPv4Address(candidate.split(":", 1)[0])
+    except ValueError:
+        return None
+    if not any(address in net for net in _PRIVATE_V4):
+        return None
+    if address.packed[0] in (10, 127) and ":" not in candidate:
+        text = match.string
+        around = text[max(match.start() - _VERSION_CONTEXT, 0) : match.start()] + " " + text[match.end() : match.end() + _VERSION_CONTEXT]
+        if _VERSION_WORDS.search(around):
+            return None
+    return 0, len(candidate)
+
+
+def _ipv6(candidate: str) -> bool:
+    """A valid IPv6 address (brackets, port and zone aside) with at least one digit."""
+    text = candidate
+    if text.startswith("["):
+        text = text[1:].split("]", 1)[0]
+    text = text.split("%", 1)[0]
+    if not any(c.isdigit() for c in text):
+        return False
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+# The last part of `name.ext:line` when it is a file, not a host.
+_FILE_EXTENSIONS = frozenset(
+    "py pyi js mjs cjs ts tsx jsx vue svelte rb go rs java kt kts scala c h cc cpp hpp cs fs php html htm "
+    "css scss sass less md rst txt yml yaml json toml ini cfg conf xml sql sh bash zsh ps1 swift m mm dart "
+    "ex exs erl hs ml lua pl pm r jl tf lock log csv tsv env properties gradle twig erb haml j2 tpl".split()
+)
+
+
+def _not_a_file_line(candidate: str) -> bool:
+    host = candidate.split(":", 1)[0]
+    return host.rsplit(".", 1)[-1].lower() not in _FILE_EXTENSIONS if "." in host else True
+
+
+def _path(match: re.Match[str]) -> Span:
+    """A path without the sentence punctuation after it ("in /home/anna/x.")."""
+    path, _rest = _split_link(match.group(0))
+    return (0, len(path)) if path else None
+
+
+# Country -> IBAN length (ISO 13616 registry, the countries clients and their suppliers are in).
+_IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29,
+    "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20, "EG": 29,
+    "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28,
+    "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20,
+    "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19,
+    "MR": 27, "MT": 31, "MU": 30, "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29,
+    "RO": 24, "RS": 22, "SA": 24, "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28,
+    "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+}
+
+
+def _iban_checksum_ok(compact: str) -> bool:
+    """ISO 7064 mod 97-10: the country and check digits moved to the end, letters as 10..35."""
+    rearranged = compact[4:] + compact[:4]
+    return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 == 1
+
+
+def _iban(match: re.Match[str]) -> Span:
+    """An IBAN (its country's length, mod 97) at the start of the match, or a Polish NRB (26
+    digits: the IBAN without "PL"). Spaced groups are hidden whole; a group after the number
+    ("... 2874 PLN") stays."""
+    found = match.group(0)
+    positions = [i for i, ch in enumerate(found) if ch != " "]  # where each compact character is
+    compact = "".join(found[i] for i in positions)
+    if compact[:2].isdigit():
+        return (0, len(found)) if len(compact) == 26 and _iban_checksum_ok("PL" + compact) else None
+    length = _IBAN_LENGTHS.get(compact[:2])
+    lengths = [length] if length else range(min(len(compact), 34), 14, -1)
+    for n in lengths:
+        if n <= len(compact) and compact[n - 1 : n + 1].isalnum() and _iban_checksum_ok(compact[:n]):
+            end = positions[n - 1] + 1
+            if end == len(found) or found[end] == " ":  # ends where a group ends
+                return 0, end
+    return None
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+_CARD_GROUP = re.compile(r"\d++")
+
+# Test card numbers that payment providers publish (Stripe's 4242 4242 4242 4242, the
+# processors' 4111 1111 1111 1111, ...): no one's card, and "tested with card 4242..." is a
+# fair thing to tell a client. They stay.
+_PUBLIC_TEST_CARDS = frozenset({
+    "4242424242424242", "4000056655665556", "4111111111111111", "4012888888881881", "4000000000000002",
+    "4000002500003155", "4000000000009995", "4000000000000077", "5555555555554444", "2223003122003222",
+    "5200828282828210", "5105105105105100", "378282246310005", "371449635398431", "6011111111111117",
+    "6011000990139424", "3056930009020004", "36227206271667", "6555900000604105", "3566002020360505",
+    "6200000000000005",
+})  # fmt: skip
+
+
+def _card(match: re.Match[str]) -> Span:
+    """The longest run of digit groups in the match laid out as a card number is written (one
+    group, 4-4-4-4..., 4-6-5 or 4-6-4) with 13–19 digits, a card network's first digit (2–6)
+    and a valid Luhn check digit; the providers' public test numbers stay."""
+    found = match.group(0)
+    groups = [(g.start(), g.end()) for g in _CARD_GROUP.finditer(found)]
+    best: Span = None
+    for i in range(len(groups)):
+        for j in range(i, len(groups)):
+            sizes = [end - start for start, end in groups[i : j + 1]]
+            digits = "".join(found[start:end] for start, end in groups[i : j + 1])
+            if not 13 <= len(digits) <= 19 or digits[0] not in "23456":
+                continue
+            layout = (
+                len(sizes) == 1
+                or (all(size == 4 for size in sizes[:-1]) and 1 <= sizes[-1] <= 4)
+                or sizes in ([4, 6, 5], [4, 6, 4])
+            )
+            span = (groups[i][0], groups[j][1])
+            if layout and _luhn_ok(digits) and digits not in _PUBLIC_TEST_CARDS and (best is None or span[1] - span[0] > best[1] - best[0]):
+                best = span
+    return best
+
+
+_PESEL_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
+
+
+def _pesel(candidate: str) -> bool:
+    """11 digits: a birth date (the month carries the century: +80 1800s, +20 2000s, ...) and
+    the weighted check digit."""
+    digits = [int(ch) for ch in candidate]
+    if (10 - sum(w * d for w, d in zip(_PESEL_WEIGHTS, digits)) % 10) % 10 != digits[10]:
+        return False
+    year, month, day = digits[0] * 10 + digits[1], digits[2] * 10 + digits[3], digits[4] * 10 + digits[5]
+    century = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200, 8: 1800, 9: 1800}[month // 10]
+    try:
+        dt.date(century + year, month - (month // 20) * 20, day)
+    except ValueError:
+        return False
+    return True
+
+
+CONFIRM: dict[str, Callable[[re.Match[str]], Span]] = {
+    "random": _whole(_looks_random),
+    "phone_length": _whole(_phone_length),
+    "secret_value": _secret_value,
+    "basic_credentials": _basic_credentials,
+    "private_ipv4": _private_ipv4,
+    "ipv6": _whole(_ipv6),
+    "not_a_file_line": _whole(_not_a_file_line),
+    "path": _path,
+    "iban": _iban,
+    "card": _card,
+    "pesel": _whole(_pesel),
+}
+
+_FLAGS = {"ignore_case": re.IGNORECASE, "dotall": re.DOTALL}
+
+
+def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
+    """The table in `path`, compiled. A mistake in it (a bad regex, an unknown confirm check or
+    flag, a name used twice) raises ValueError naming the rule."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    words = data["secret_words"]
+    rules: list[Rule] = []
+    for row in data["rules"]:
+        name = row["name"]
+        source = row["regex"] if isinstance(row["regex"], str) else "".join(row["regex"])
+        try:
+            flags = 0
+            for flag in row.get("flags", []):
+                flags |= _FLAGS[flag]
+            regex = re.compile(source.replace("<<secret_words>>", words), flags)
+            confirm = CONFIRM[row["confirm"]] if "confirm" in row else None
+        except (re.error, KeyError) as err:
+            raise ValueError(f"{path.name}: rule {name!r}: {err}") from err
+        if any(rule.name == name for rule in rules):
+            raise ValueError(f"{path.name}: rule {name!r} appears twice")
+        rules.append(
+            Rule(
+                name=name,
+                regex=regex,
+                keywords=tuple(str(word).lower() for word in row.get("keywords", [])),
+                confirm=confirm,
+                link_like=bool(row.get("link_like", False)),
+                gitleaks=tuple(row.get("gitleaks", [])),
+            )
+        )
+    return tuple(rules)
+
+
+RULES: tuple[Rule, ...] = load_rules()
+
+# The table as it was before RULES: (name, compiled regex), in the same order.
+_FIRST_TABLE = frozenset({
+    "private key", "link", "ssh remote", "e-mail address", "AWS access key id", "GitHub token", "GitLab token",
+    "Slack token", "Stripe key", "Google API key", "npm token", "OpenAI or Anthropic key", "SendGrid key",
+    "Twilio key", "Telegram bot token", "other service token", "bearer token", "JWT", "secret assignment",
+    "long hex string", "internal host", "phone number", "random-looking string",
+})  # fmt: skip
+PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((r.name, r.regex) for r in RULES if r.name in _FIRST_TABLE)
 
 _TRAILING_PUNCTUATION = ".,;:!?"
 
@@ -220,37 +409,75 @@ def _link_allowed(link: str, allowed_hosts: Collection[str]) -> bool:
     return host_allowed(host, allowed_hosts)
 
 
-def _hide(match: re.Match[str], confirm: Callable[[str], bool] | None) -> str:
-    """The placeholder for a match (after its `_CONFIRM` check, if any).
+def _replacer(rule: Rule, allowed_hosts: Collection[str]) -> Callable[[re.Match[str]], str]:
+    """The replacement for `rule`'s matches.
 
     A pattern may name a part to keep, `(?P<keep>...)`: the word that says what follows
     ("Bearer", "tel.") is no secret, and keeping it leaves the sentence readable.
     """
-    if confirm is not None and not confirm(match.group(0)):
-        return match.group(0)
-    return (match.groupdict().get("keep") or "") + PLACEHOLDER
+
+    def replace(match: re.Match[str]) -> str:
+        found = match.group(0)
+        span = rule.confirm(match) if rule.confirm is not None else (0, len(found))
+        if span is None:
+            return found
+        start, end = span
+        start = max(start, len(match.groupdict().get("keep") or ""))
+        hidden = found[start:end]
+        if rule.link_like:
+            link, rest = _split_link(hidden)
+            if _link_allowed(link, allowed_hosts):
+                return found
+            return found[:start] + PLACEHOLDER + rest + found[end:]
+        return found[:start] + PLACEHOLDER + found[end:]
+
+    return replace
 
 
-_REPEATED = re.compile(r"(?:\[hidden\]\s*){2,}")
+_REPEATED = re.compile(r"(?:\[hidden\]\s*+){2,}+")
 
 
-def redact(text: str, *, allowed_hosts: Collection[str] = (), placeholder: str = PLACEHOLDER) -> str:
-    """`text` with e-mails, secrets and non-allowed links replaced by `placeholder`.
+def _visible_length(text: str, placeholder: str) -> int:
+    """How long `text` is without its placeholders (what redaction cannot make longer)."""
+    hidden = text.count(PLACEHOLDER) * len(PLACEHOLDER)
+    if placeholder != PLACEHOLDER:
+        hidden += text.count(placeholder) * len(placeholder)
+    return len(text) - hidden
 
-    Links whose host is in `allowed_hosts`, or a subdomain of one, are kept. Whitespace is
-    collapsed to single spaces and runs of placeholders to one.
+
+def shorten(text: str, max_chars: int = MAX_CHARS, placeholder: str = PLACEHOLDER) -> str:
+    """`text` cut to about `max_chars` visible characters at a word boundary, ending with
+    TRUNCATED; as it is when it is not longer. The word the cut falls in goes whole."""
+    if _visible_length(text, placeholder) <= max_chars:
+        return text
+    cut = text[: max(max_chars - len(TRUNCATED), 0)]
+    if not text[len(cut)].isspace():
+        cut = cut[: max(cut.rfind(" "), cut.rfind("\n"), cut.rfind("\t"), 0)]
+    return cut.rstrip() + TRUNCATED
+
+
+def redact(
+    text: str,
+    *,
+    allowed_hosts: Collection[str] = (),
+    placeholder: str = PLACEHOLDER,
+    max_chars: int | None = MAX_CHARS,
+) -> str:
+    """`text` with e-mails, secrets, non-allowed links and personal data replaced by `placeholder`.
+
+    Links whose host is in `allowed_hosts`, or a subdomain of one, are kept. A text longer
+    than `max_chars` is first shortened (see `shorten`; None: never). Whitespace is collapsed to
+    single spaces and runs of placeholders to one.
     """
-    for name, pattern in PATTERNS:
-        confirm = _CONFIRM.get(name)
-        if name in _LINK_LIKE:
-
-            def replace_link(match: re.Match[str]) -> str:
-                link, rest = _split_link(match.group(0))
-                return (link if _link_allowed(link, allowed_hosts) else PLACEHOLDER) + rest
-
-            text = pattern.sub(replace_link, text)
-        else:
-            text = pattern.sub(lambda m, ok=confirm: _hide(m, ok), text)
+    if max_chars is not None:
+        text = shorten(text, max_chars, placeholder)
+    lowered = text.lower()
+    for rule in RULES:
+        if not rule.applies(lowered):
+            continue
+        changed = rule.regex.sub(_replacer(rule, allowed_hosts), text)
+        if changed != text:
+            text, lowered = changed, changed.lower()
     text = _REPEATED.sub(PLACEHOLDER + " ", text)
     text = " ".join(text.split())
     if placeholder != PLACEHOLDER:
