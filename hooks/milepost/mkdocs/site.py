@@ -1,4 +1,4 @@
-"""The only module that knows MkDocs: it turns plain `ClientSite` data into MkDocs files.
+"""The hooks' work: plain `ClientSite` data (pages and files) handed to MkDocs as its files.
 
 Two modes, chosen by `extra.milepost.client`:
 - client mode (what `milepost build` does for each client): the site holds that client's
