@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from conftest import ROOT
-from gitrepo_factory import CommitSpec, commit, git, init_repo, shallow_clone
+from factories import CommitSpec, commit, git, init_repo, make_portal, shallow_clone
+from helpers import ROOT
 from milepost import cli
 from milepost.history import project_files as plan_history
 from milepost.render.i18n import texts_for
@@ -26,7 +26,6 @@ from milepost.history.project_files import COMPLETE, NO_HISTORY, UNCOMMITTED, Le
 from milepost.load.portal import check_portal, load_portal
 from milepost.status.ledger import EXPLAINED, MOVED, UNAVAILABLE, PromiseChange, project_ledger
 from milepost.render.promise_words import ledger_html
-from portal_factory import make_portal
 
 D = dt.date
 WARSAW = ZoneInfo("Europe/Warsaw")

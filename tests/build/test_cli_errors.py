@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from portal_factory import make_portal
+from factories import make_portal
 
 COMMANDS = (["check"], ["build"], ["clients", "--json"], ["serve", "--dev-addr", "127.0.0.1:0"])
 

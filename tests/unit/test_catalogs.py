@@ -17,7 +17,7 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
-from conftest import ROOT
+from helpers import ROOT
 from milepost.render.i18n import available_languages, catalog_path, texts_for
 
 LANGUAGES = ("de", "en", "pl", "ru", "uk")

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 import yaml
+
+from helpers import GOLDEN, ROOT
 from milepost.status import forecast
 from milepost.status import health
 from milepost.status.forecast import Forecast
@@ -27,8 +29,7 @@ from milepost.status.health import (
 )
 from milepost.model import Delay, HealthOverride, Milestone, Project, Task, WaitingItem
 
-ROOT = Path(__file__).resolve().parent.parent
-TABLE = yaml.safe_load((ROOT / "tests" / "golden" / "health" / "milestone_rules.yml").read_text(encoding="utf-8"))
+TABLE = yaml.safe_load((GOLDEN / "health" / "milestone_rules.yml").read_text(encoding="utf-8"))
 DOCS = (ROOT / "docs" / "health.md").read_text(encoding="utf-8")
 D = dt.date
 

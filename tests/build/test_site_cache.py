@@ -14,13 +14,13 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from gitrepo_factory import CommitSpec, commit, make_repo
+from factories import EXAMPLE_CLIENT as CLIENT
+from factories import EXAMPLE_PROJECT as PROJECT
+from factories import CommitSpec, commit, commits_with, make_portal, make_repo
 from milepost.history import code_version
 from milepost.history import commits as git_history
 from milepost.publish import site_cache
 from milepost.mkdocs.build import build_clients
-from portal_factory import make_portal
-from test_build import CLIENT, PROJECT, commits_with
 
 TODAY = dt.date(2026, 11, 24)
 

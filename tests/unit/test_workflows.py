@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import ROOT
+from helpers import ROOT
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 # The test extras install actionlint and shellcheck into the virtual environment's bin folder.

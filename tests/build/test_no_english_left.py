@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from conftest import ROOT
+from helpers import ROOT
 
 LANGUAGES = ("pl", "ru", "uk", "de")
 

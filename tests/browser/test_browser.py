@@ -7,9 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import screenshot
-
-pytestmark = pytest.mark.browser
+from helpers import screenshot
 
 
 def test_client_home_lists_projects_with_health(page, demo_url: str) -> None:

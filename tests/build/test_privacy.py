@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from git_http_server import serve_git_over_http
-from gitrepo_factory import git, make_repo
+from factories import git, make_portal, make_repo
 from milepost.history import remotes as remote_repositories
 from milepost.cli import main as milepost
 from milepost.model import Client
@@ -21,7 +21,6 @@ from milepost.errors import BuildFailed, PrivacyError
 from milepost.publish.privacy import client_folders, derived_folder, path_secret
 from milepost.history.remotes import parse_remote, token_variables
 from milepost.mkdocs.build import build_clients
-from portal_factory import make_portal
 
 TODAY = dt.date(2026, 11, 24)
 SITE_URL = "https://status.agency.example/"

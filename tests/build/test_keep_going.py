@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo_factory import commit, git, make_repo
+from factories import commit, git, make_portal, make_repo
 from milepost.history import remotes as remote_repositories
 from milepost.cli import main as milepost
-from portal_factory import make_portal
 
 CLIENT = "name: {name}\nlanguage: en\ntimezone: Europe/Warsaw\n{extra}"
 PROJECT = """\

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from helpers import ROOT
 
 SCRIPT = ROOT / "scripts" / "bench.py"
 SECONDS = r"\s+\d+\.\d{3}\s+\d+\.\d{3}\s+\d+\.\d{3}"  # median, min, max

@@ -17,7 +17,7 @@ from milepost.classify.subjects import clean_subject, parse_subject
 from milepost.classify.trailers import client_text, milestone_of
 from milepost.model import Commit
 
-GOLDEN = Path(__file__).parent / "golden" / "commit_rules" / "cases.yml"
+GOLDEN = Path(__file__).parent / "commit_rules" / "cases.yml"
 CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
 WARSAW = dt.timezone(dt.timedelta(hours=1))
 

@@ -7,10 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SCREENSHOTS, screenshot
+from helpers import SCREENSHOTS, screenshot
 from playwright.sync_api import expect
-
-pytestmark = pytest.mark.browser
 
 
 def test_late_milestone_shows_reason_plan_new_date_forecast_and_ledger(page, demo_url: str) -> None:

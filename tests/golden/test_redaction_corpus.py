@@ -18,7 +18,7 @@ from milepost.classify.rules import load_rules
 from milepost.model import Commit
 from milepost.classify.redaction import PATTERNS, redact
 
-CORPUS_FILE = Path(__file__).parent / "golden" / "redaction" / "corpus.yml"
+CORPUS_FILE = Path(__file__).parent / "redaction" / "corpus.yml"
 CORPUS: list[dict[str, Any]] = yaml.safe_load(CORPUS_FILE.read_text(encoding="utf-8"))
 RULES = load_rules()
 

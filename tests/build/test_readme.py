@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BUILDING = (ROOT / "docs" / "building.md").read_text(encoding="utf-8")

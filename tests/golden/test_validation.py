@@ -36,7 +36,7 @@ from milepost.load.problems import Problem, field_name
 from milepost.load.schema_messages import SCHEMA_DIR, schema_messages
 from milepost.load.yaml_source import load_yaml_text
 
-GOLDEN = Path(__file__).parent / "golden" / "validation"
+GOLDEN = Path(__file__).parent / "validation"
 TODAY = dt.date(2026, 11, 20)
 UPDATE = os.environ.get("MILEPOST_UPDATE_GOLDEN") == "1"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo_factory import CommitSpec, commit, git, make_repo
+from factories import CommitSpec, commit, git, make_repo
 from milepost.history import commits as git_history
 from milepost.classify import shown_work as changes_module
 from milepost.classify.rules import load_rules

@@ -15,7 +15,7 @@ from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import ROOT
+from helpers import ROOT
 
 GOLDEN = ROOT / "tests" / "golden" / "pages"
 UPDATE = os.environ.get("MILEPOST_UPDATE_GOLDEN") == "1"

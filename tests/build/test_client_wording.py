@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo_factory import make_repo
+from factories import make_portal, make_repo
 from milepost.load.portal import load_portal
 from milepost.mkdocs.build import build_clients
-from portal_factory import make_portal
 
 TODAY = dt.date(2026, 11, 24)
 

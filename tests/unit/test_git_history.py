@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo_factory import (
+from factories import (
     CommitSpec,
     checkout,
     commit,

@@ -7,7 +7,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from helpers import ROOT
 
 spec = importlib.util.spec_from_file_location("canary", ROOT / "scripts" / "canary.py")
 assert spec is not None and spec.loader is not None

@@ -16,14 +16,13 @@ from pathlib import Path
 import pytest
 
 from git_http_server import serve_git_over_http
-from gitrepo_factory import commit, git, git_env, head, make_repo, rev_list
+from factories import commit, git, git_env, head, make_portal, make_repo, rev_list
 from milepost.history import remotes as remote_repositories
 from milepost.cli import main as milepost
 from milepost.errors import HistoryError, RemoteError
 from milepost.history.commits import clear_memo, read_history
 from milepost.model import RepositorySpec
 from milepost.history.remotes import local_mirror, parse_remote, token_variables
-from portal_factory import make_portal
 
 TOKEN = "ghp_Sup3rSecretT0kenForTests0000000001"
 

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_TODAY, ROOT
-from gitrepo_factory import make_repo
+from factories import make_portal, make_repo
+from helpers import DEMO_TODAY, ROOT
 from milepost.cli import main as milepost
 from milepost.mkdocs.build import build_clients
-from portal_factory import make_portal
 
 TODAY = dt.date(2026, 11, 24)
 

@@ -15,12 +15,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import screenshot, serve_folder
-from gitrepo_factory import make_repo
+from factories import make_portal, make_repo
+from helpers import screenshot, serve_folder
 from milepost.mkdocs.build import build_clients
-from portal_factory import make_portal
 
-pytestmark = pytest.mark.browser
 
 PASSWORD = "Marmalade-Quokka-Lantern-42"
 PASSWORD_VARIABLE = "QUILLON_SITE_PASSWORD"

@@ -16,7 +16,7 @@ from milepost.errors import SettingsError
 from milepost.load.portal import LoadResult
 from milepost.mkdocs.extra_config import LOADED_PORTAL, SETTINGS, milepost_config, settings_from_extra
 from milepost.status.health import DEFAULT_INACTIVE_DAYS
-from portal_factory import make_portal
+from factories import make_portal
 
 TYPO = "extra.milepost.inactve_days: unknown setting; did you mean 'inactive_days'?"
 

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import SCREENSHOTS, screenshot
-
-pytestmark = pytest.mark.browser
+from helpers import SCREENSHOTS, screenshot
 
 
 @dataclass(frozen=True)
