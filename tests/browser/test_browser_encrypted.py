@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from factories import make_portal, make_repo
+from factories import client_yml, contact, make_portal, make_repo, milestone, project_yml, task
 from helpers import screenshot, serve_folder
 from milepost.mkdocs.build import build_clients
 
@@ -37,34 +37,27 @@ SECRET_WORDS = (
     PASSWORD,
 )
 
-CLIENT = f"""\
-name: Quillon Orchards
-language: en
-timezone: Europe/Warsaw
-password_env: {PASSWORD_VARIABLE}
-path: {FOLDER}
-contacts:
-  - {{name: Wendeline Sparrowhawk, role: Project manager, email: wendeline@agency.example}}
-"""
+CLIENT = client_yml(
+    name="Quillon Orchards",
+    contacts=[contact(name="Wendeline Sparrowhawk", email="wendeline@agency.example")],
+    response_time=None,
+    password_env=PASSWORD_VARIABLE,
+    path=FOLDER,
+)
 
-PROJECT = """\
-name: Cider press monitor
-summary: Apple pressing in real time.
-repositories:
-  - path: ../../code
-milestones:
-  - id: harvest
-    title: Harvest dashboard
-    start: 2026-11-01
-    due: 2026-12-20
-    tasks:
-      - {title: Pectin sensor, done: 2026-11-10}
-      - {title: Juice flow chart}
-  - id: barrels
-    title: Barrel inventory
-    start: 2026-12-01
-    due: 2027-01-20
-"""
+PROJECT = project_yml(
+    name="Cider press monitor",
+    summary="Apple pressing in real time.",
+    repositories=[{"path": "../../code"}],
+    milestones=[
+        milestone(
+            id="harvest",
+            title="Harvest dashboard",
+            tasks=[task("Pectin sensor", "2026-11-10"), task("Juice flow chart")],
+        ),
+        milestone(id="barrels", title="Barrel inventory", start="2026-12-01", due="2027-01-20", tasks=None),
+    ],
+)
 
 
 @pytest.fixture(scope="module")

@@ -12,44 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from factories import make_portal, make_repo
+from factories import client_yml, commits_with, contact, make_portal, make_repo, project_yml
 from helpers import DEMO_TODAY, ROOT
 from milepost.cli import main as milepost
 from milepost.mkdocs.build import build_clients
 
 TODAY = dt.date(2026, 11, 24)
-
-CLIENT = """\
-name: Example Client
-language: en
-timezone: Europe/Warsaw
-contacts:
-  - {name: Ewa Kowalska, role: Project manager, email: ewa@agency.example}
-response_time: within a day
-"""
-
-PROJECT = """\
-name: {name}
-summary: A plain summary.
-repositories:
-  - path: ../../repo
-milestones:
-  - id: first
-    title: First part
-    start: 2026-11-01
-    due: 2026-12-20
-    tasks:
-      - {{title: One, done: 2026-11-10}}
-      - {{title: Two}}
-"""
-
-
-def commits_with(message: str) -> list[dict]:
-    return [
-        {"message": "feat: first screen", "date": "2026-11-09T10:00:00+01:00"},
-        {"message": message, "date": "2026-11-16T10:00:00+01:00"},
-        {"message": "chore: tidy up", "date": "2026-11-17T10:00:00+01:00"},
-    ]
 
 
 @pytest.fixture
@@ -57,7 +25,7 @@ def portal(tmp_path: Path) -> Path:
     make_repo(tmp_path / "repo", commits_with("fix: <script>alert(1)</script> in the basket"))
     return make_portal(
         tmp_path,
-        {"example/client.yml": CLIENT, "example/shop.yml": PROJECT.format(name="Shop <b>bold</b> & co")},
+        {"example/client.yml": client_yml(), "example/shop.yml": project_yml(name="Shop <b>bold</b> & co")},
     )
 
 
@@ -100,14 +68,14 @@ def test_every_text_is_escaped(portal: Path, tmp_path: Path) -> None:
 
 def test_team_notes_and_other_clients_stay_out(tmp_path: Path) -> None:
     make_repo(tmp_path / "repo", commits_with("feat: secret-free work"))
-    other = CLIENT.replace("Example Client", "Zebra Logistics").replace("Ewa Kowalska", "Zofia Zielona")
+    other = client_yml(name="Zebra Logistics", contacts=[contact(name="Zofia Zielona")])
     config = make_portal(
         tmp_path,
         {
-            "example/client.yml": CLIENT,
-            "example/shop.yml": PROJECT.format(name="Shop"),
+            "example/client.yml": client_yml(),
+            "example/shop.yml": project_yml(name="Shop"),
             "zebra/client.yml": other,
-            "zebra/fleet.yml": PROJECT.format(name="Fleet tracker"),
+            "zebra/fleet.yml": project_yml(name="Fleet tracker"),
         },
     )
     outcome = build_clients(config, site_dir=tmp_path / "site", today=TODAY)
@@ -167,8 +135,19 @@ def test_failed_build_keeps_the_published_site(portal: Path, tmp_path: Path, cap
 
 
 def test_bad_yaml_stops_the_build_with_the_line(portal: Path, tmp_path: Path, capsys) -> None:
-    shop = tmp_path / "projects" / "example" / "shop.yml"
-    shop.write_text(shop.read_text().replace("    due: 2026-12-20", "    due: 2026-13-20"))
+    # Written out, so that the line the message names is the one to see here.
+    (tmp_path / "projects" / "example" / "shop.yml").write_text(
+        "name: Shop\n"
+        "summary: A plain summary.\n"
+        "repositories:\n"
+        "  - path: ../../repo\n"
+        "milestones:\n"
+        "  - id: first\n"
+        "    title: First part\n"
+        "    start: 2026-11-01\n"
+        "    due: 2026-13-20\n",  # line 9
+        encoding="utf-8",
+    )
     code = milepost(["build", "--config-file", str(portal), "--site-dir", str(tmp_path / "site")])
     assert code == 1
     err = capsys.readouterr().err
@@ -246,8 +225,8 @@ def test_a_client_name_is_escaped_exactly_once(tmp_path: Path) -> None:
     """The theme prints the site name raw in some places and escapes it in others (the logo's
     title): a name with an apostrophe or an ampersand must read right in all of them."""
     make_repo(tmp_path / "repo", commits_with("feat: gift cards"))
-    client = CLIENT.replace("name: Example Client", "name: \"O'Brien & <Sons>\"")
-    config = make_portal(tmp_path, {"example/client.yml": client, "example/shop.yml": PROJECT.format(name="Shop")})
+    client = client_yml(name="O'Brien & <Sons>")
+    config = make_portal(tmp_path, {"example/client.yml": client, "example/shop.yml": project_yml(name="Shop")})
     assert build_clients(config, site_dir=tmp_path / "site", today=TODAY).ok
     for page in (tmp_path / "site" / "example").rglob("*.html"):
         html = page.read_text(encoding="utf-8")

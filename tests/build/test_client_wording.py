@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from factories import make_portal, make_repo
+from factories import make_portal, make_repo, milestone, project_yml, task
 from milepost.load.portal import load_portal
 from milepost.mkdocs.build import build_clients
 
 TODAY = dt.date(2026, 11, 24)
 
+# Written out: test_commit_rules_are_checked_with_file_and_line names its lines 8 and 13.
 CLIENT = """\
 name: Piekarnia Test
 language: pl
@@ -33,20 +34,17 @@ commit_rules:
     heading: new
 """
 
-PROJECT = """\
-name: Sklep
-summary: Zamówienia widać w panelu sprzedawcy.
-repositories:
-  - path: ../../repo
-milestones:
-  - id: panel
-    title: Panel dla sprzedawców
-    start: 2026-11-01
-    due: 2026-12-20
-    tasks:
-      - {title: Lista zamówień, done: 2026-11-10}
-      - {title: Wydruk}
-"""
+PROJECT = project_yml(
+    name="Sklep",
+    summary="Zamówienia widać w panelu sprzedawcy.",
+    milestones=[
+        milestone(
+            id="panel",
+            title="Panel dla sprzedawców",
+            tasks=[task("Lista zamówień", "2026-11-10"), task("Wydruk")],
+        ),
+    ],
+)
 
 COMMITS = [
     {"message": "feat(admin): ukryty przełącznik dla administratorów", "date": "2026-11-16T10:00:00+01:00"},

@@ -9,22 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from factories import commit, git, make_portal, make_repo
+from factories import client_yml, commit, git, make_portal, make_repo, milestone, project_yml
 from milepost.history import remotes as remote_repositories
 from milepost.cli import main as milepost
 
-CLIENT = "name: {name}\nlanguage: en\ntimezone: Europe/Warsaw\n{extra}"
-PROJECT = """\
-name: {name}
-summary: A plain summary.
-repositories:
-  - {repository}
-milestones:
-  - id: first
-    title: First part
-    start: 2026-11-01
-    due: 2026-12-20
-"""
+
+def client(name: str, **fields: str) -> str:
+    """A client.yml with no contacts and no response time."""
+    return client_yml(name=name, contacts=None, response_time=None, **fields)
+
+
+def project(name: str, repository: dict[str, str]) -> str:
+    return project_yml(name=name, repositories=[repository], milestones=[milestone(tasks=None)])
 
 
 @pytest.fixture(autouse=True)
@@ -56,10 +52,10 @@ def portal(tmp_path: Path) -> Path:
     return make_portal(
         tmp_path,
         {
-            "alpha/client.yml": CLIENT.format(name="Alpha Ltd", extra=""),
-            "alpha/portal.yml": PROJECT.format(name="Alpha portal", repository=f"url: {bare.as_uri()}"),
-            "beta/client.yml": CLIENT.format(name="Beta Ltd", extra=""),
-            "beta/shop.yml": PROJECT.format(name="Beta shop", repository="path: ../../beta-code"),
+            "alpha/client.yml": client("Alpha Ltd"),
+            "alpha/portal.yml": project("Alpha portal", {"url": bare.as_uri()}),
+            "beta/client.yml": client("Beta Ltd"),
+            "beta/shop.yml": project("Beta shop", {"path": "../../beta-code"}),
         },
     )
 
@@ -106,8 +102,8 @@ def test_a_protected_client_without_its_password_is_not_published_unprotected(
     site = tmp_path / "site"
     assert build(portal, site) == 0
     beta_before = snapshot(site / "beta")
-    client_yml = tmp_path / "projects" / "beta" / "client.yml"
-    client_yml.write_text(CLIENT.format(name="Beta Ltd", extra="password_env: BETA_SITE_PASSWORD\n"), encoding="utf-8")
+    beta_client = tmp_path / "projects" / "beta" / "client.yml"
+    beta_client.write_text(client("Beta Ltd", password_env="BETA_SITE_PASSWORD"), encoding="utf-8")
     monkeypatch.delenv("BETA_SITE_PASSWORD", raising=False)
     capsys.readouterr()
 

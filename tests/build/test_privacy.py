@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from git_http_server import serve_git_over_http
-from factories import git, make_portal, make_repo
+from factories import client_yml, git, make_portal, make_repo, milestone, project_yml, task
 from milepost.history import remotes as remote_repositories
 from milepost.cli import main as milepost
 from milepost.model import Client
@@ -27,28 +27,6 @@ SITE_URL = "https://status.agency.example/"
 PATH_SECRET = "9f1c2e7a4b6d8e0f3a5c7e9b1d3f5a7c"
 ACCESS_TOKEN = "ghp_EnvironmentTokenNeverPublished0000000003"
 COMMITTED_TOKEN = "ghp_TokenPastedIntoACommitMessage00000000004"
-
-CLIENT = """\
-name: {name}
-language: en
-timezone: Europe/Warsaw
-contacts:
-  - {{name: {contact}, role: Project manager}}
-{extra}"""
-
-PROJECT = """\
-name: {name}
-summary: {summary}
-repositories:
-  - {repository}
-milestones:
-  - id: first
-    title: {milestone}
-    start: 2026-11-01
-    due: 2026-12-20
-    tasks:
-      - {{title: {task}, done: 2026-11-10}}
-"""
 
 AURORA = {
     "name": "Aurora Bakery",
@@ -70,17 +48,17 @@ BOREAL = {
 }
 
 
-def client_yml(data: dict[str, str], extra: str = "") -> str:
-    return CLIENT.format(name=data["name"], contact=data["contact"], extra=extra)
+def client_of(data: dict[str, str], **fields: str) -> str:
+    contacts = [{"name": data["contact"], "role": "Project manager"}]
+    return client_yml(name=data["name"], contacts=contacts, response_time=None, **fields)
 
 
-def project_yml(data: dict[str, str], repository: str) -> str:
-    return PROJECT.format(
+def project_of(data: dict[str, str], repository: dict[str, str]) -> str:
+    return project_yml(
         name=data["project"],
         summary=data["summary"],
-        repository=repository,
-        milestone=data["milestone"],
-        task=data["task"],
+        repositories=[repository],
+        milestones=[milestone(title=data["milestone"], tasks=[task(data["task"], "2026-11-10")])],
     )
 
 
@@ -131,10 +109,10 @@ def two_clients(tmp_path: Path, monkeypatch) -> Iterator[Path]:
         yield make_portal(
             tmp_path,
             {
-                "aurora/client.yml": client_yml(AURORA),
-                "aurora/bread.yml": project_yml(AURORA, "path: ../../aurora-code"),
-                "boreal/client.yml": client_yml(BOREAL),
-                "boreal/fleet.yml": project_yml(BOREAL, f"url: {url}"),
+                "aurora/client.yml": client_of(AURORA),
+                "aurora/bread.yml": project_of(AURORA, {"path": "../../aurora-code"}),
+                "boreal/client.yml": client_of(BOREAL),
+                "boreal/fleet.yml": project_of(BOREAL, {"url": url}),
             },
         )
 
@@ -222,10 +200,10 @@ def test_path_in_client_yml_wins_and_must_be_unique(tmp_path: Path, monkeypatch)
     monkeypatch.setenv("MILEPOST_PATH_SECRET", PATH_SECRET)
     make_repo(tmp_path / "aurora-code", ["feat: first"])
     files = {
-        "aurora/client.yml": client_yml(AURORA, "path: k7q2m9x4w8r3t6y1\n"),
-        "aurora/bread.yml": project_yml(AURORA, "path: ../../aurora-code"),
-        "boreal/client.yml": client_yml(BOREAL, "path: K7Q2M9X4W8R3T6Y1\n"),
-        "boreal/fleet.yml": project_yml(BOREAL, "path: ../../aurora-code"),
+        "aurora/client.yml": client_of(AURORA, path="k7q2m9x4w8r3t6y1"),
+        "aurora/bread.yml": project_of(AURORA, {"path": "../../aurora-code"}),
+        "boreal/client.yml": client_of(BOREAL, path="K7Q2M9X4W8R3T6Y1"),
+        "boreal/fleet.yml": project_of(BOREAL, {"path": "../../aurora-code"}),
     }
     config = make_portal(tmp_path, files)
     with pytest.raises(BuildFailed) as caught:
@@ -235,7 +213,7 @@ def test_path_in_client_yml_wins_and_must_be_unique(tmp_path: Path, monkeypatch)
     assert "another `path:`" in message
     assert not (tmp_path / "site").exists()  # nothing was built
 
-    (tmp_path / "projects" / "boreal" / "client.yml").write_text(client_yml(BOREAL), encoding="utf-8")
+    (tmp_path / "projects" / "boreal" / "client.yml").write_text(client_of(BOREAL), encoding="utf-8")
     outcome = build_clients(config, site_dir=tmp_path / "site", today=TODAY)
     assert outcome.built["aurora"] == tmp_path / "site" / "k7q2m9x4w8r3t6y1"
     assert outcome.built["boreal"] == tmp_path / "site" / derived_folder("boreal", PATH_SECRET)
@@ -254,8 +232,16 @@ def test_a_password_written_into_password_env_is_not_printed(tmp_path: Path, cap
     config = make_portal(
         tmp_path,
         {
-            "aurora/client.yml": client_yml(AURORA, "password_env: hunter2-Secret!\n"),
-            "aurora/bread.yml": project_yml(AURORA, "path: ../../aurora-code"),
+            # Written out: the message names line 6.
+            "aurora/client.yml": (
+                "name: Aurora Bakery\n"
+                "language: en\n"
+                "timezone: Europe/Warsaw\n"
+                "contacts:\n"
+                "  - {name: Agnieszka Amberwood, role: Project manager}\n"
+                "password_env: hunter2-Secret!\n"
+            ),
+            "aurora/bread.yml": project_of(AURORA, {"path": "../../aurora-code"}),
         },
     )
     assert milepost(["check", "--config-file", str(config), "--today", "2026-11-24"]) == 1

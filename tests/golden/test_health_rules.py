@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from factories import client_yml
 from helpers import GOLDEN, ROOT
 from milepost.status import forecast
 from milepost.status import health
@@ -197,7 +198,9 @@ def test_an_override_needs_an_allowed_state_and_a_written_reason(tmp_path: Path)
 
     folder = tmp_path / "projects" / "acme"
     folder.mkdir(parents=True)
-    (folder / "client.yml").write_text("name: ACME\nlanguage: en\ntimezone: UTC\n", encoding="utf-8")
+    (folder / "client.yml").write_text(
+        client_yml(name="ACME", timezone="UTC", contacts=None, response_time=None), encoding="utf-8"
+    )
     shop = folder / "shop.yml"
     shop.write_text(
         "name: Shop\n"

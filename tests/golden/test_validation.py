@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from factories import client_yml
 from milepost.model import (
     Absence,
     Budget,
@@ -142,6 +143,10 @@ waiting_on_client:
 """
 
 
+def minimal_client(name: str, language: str, timezone: str) -> str:
+    return client_yml(name=name, language=language, timezone=timezone, contacts=None, response_time=None)
+
+
 def write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -153,7 +158,7 @@ def valid_portal(tmp_path: Path) -> Path:
     write(tmp_path / "projects" / "acme" / "shop.yml", SHOP_YML)
     write(tmp_path / "projects" / "acme" / "blog.yml", BLOG_YML)
     write(tmp_path / "projects" / "acme" / "_old.yml", "not: [checked\n")
-    write(tmp_path / "projects" / "globex" / "client.yml", "name: Globex\nlanguage: de\ntimezone: Europe/Berlin\n")
+    write(tmp_path / "projects" / "globex" / "client.yml", minimal_client("Globex", "de", "Europe/Berlin"))
     (tmp_path / "repos" / "acme-webshop").mkdir(parents=True)
     return tmp_path / "projects"
 
@@ -431,7 +436,7 @@ def test_schema_dates_need_the_iso_shape_in_editors_too() -> None:
 
 
 def test_a_yaml_file_with_the_schema_comment_still_counts_lines_from_the_top(tmp_path: Path) -> None:
-    write(tmp_path / "projects" / "acme" / "client.yml", "name: ACME\nlanguage: en\ntimezone: UTC\n")
+    write(tmp_path / "projects" / "acme" / "client.yml", minimal_client("ACME", "en", "UTC"))
     write(
         tmp_path / "projects" / "acme" / "shop.yml",
         "# yaml-language-server: $schema=../../hooks/milepost/schemas/project.schema.json\n"
