@@ -12,6 +12,7 @@ and factories.py, not here.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -46,13 +47,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         raise pytest.UsageError("tests in the wrong folder:\n  " + "\n  ".join(misplaced))
 
 
+def make_demo_repos_once(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Make the demo's repositories (.demo-repos/) once per test run, also when pytest-xdist
+    runs it in several processes: the first one makes them, the others wait for it (the script
+    replaces the repositories, so it must not run while another process builds from them)."""
+    base = tmp_path_factory.getbasetemp()
+    # Under xdist every worker has its own folder in the run's temporary folder.
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    with open(shared / "demo-repos.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        made = shared / "demo-repos.made"
+        if not made.exists():
+            script = ROOT / "scripts" / "make_demo_repos.py"
+            subprocess.run([sys.executable, str(script)], check=True, capture_output=True)
+            made.touch()
+
+
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo portal of this repository, built for every client into a temporary folder,
-    once per test session. Read it; never change it (make a portal of your own for that)."""
+    once per test session (once per xdist worker). Read it; never change it (make a portal of
+    your own for that)."""
     from milepost.mkdocs.build import build_clients
 
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_demo_repos.py")], check=True, capture_output=True)
+    make_demo_repos_once(tmp_path_factory)
     site_dir = tmp_path_factory.mktemp("demo-site")
     outcome = build_clients(ROOT / "mkdocs.yml", site_dir=site_dir, today=DEMO_TODAY)
     assert outcome.ok, outcome.failed

@@ -177,10 +177,10 @@ def test_unknown_client_is_a_clear_error(portal: Path, tmp_path: Path, capsys) -
     assert "unknown client(s): nobody; clients in projects/: example" in capsys.readouterr().err
 
 
-def test_team_preview_with_plain_mkdocs(tmp_path: Path) -> None:
-    """`mkdocs build` in the repository still works: how-tos plus every client's pages."""
+def test_team_preview_with_plain_mkdocs(demo_site: Path, tmp_path: Path) -> None:
+    """`mkdocs build` in the repository still works: how-tos plus every client's pages.
+    (`demo_site` has made the demo's repositories, and its build filled the page cache.)"""
     env = dict(os.environ, MILEPOST_TODAY=DEMO_TODAY.isoformat(), NO_MKDOCS_2_WARNING="1")
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_demo_repos.py")], check=True, capture_output=True)
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"),
          "-d", str(tmp_path / "preview")],

@@ -3,7 +3,7 @@
 They were taken before the code was reorganized into stage folders and templates, so a change
 in what a client reads shows up here as a diff. After a deliberate change, rewrite them with
 
-    MILEPOST_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_golden_pages.py
+    MILEPOST_UPDATE_GOLDEN=1 .venv/bin/pytest tests/golden/test_golden_pages.py
 
 and say in the commit why the pages changed.
 """

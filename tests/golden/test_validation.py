@@ -2,8 +2,8 @@
 
 The golden cases under tests/golden/validation/<case>/ hold a bad `projects/` folder and the
 exact problem lines `milepost check` must print for it (expected.txt). After a deliberate change
-of wording, regenerate them with `MILEPOST_UPDATE_GOLDEN=1 pytest tests/test_validation.py` and
-review the diff.
+of wording, regenerate them with `MILEPOST_UPDATE_GOLDEN=1 pytest tests/golden/test_validation.py`
+and review the diff.
 """
 
 from __future__ import annotations
