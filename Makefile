@@ -7,7 +7,7 @@ DEMO_TODAY ?= 2026-11-24
 # mkdocs-material prints an end-of-life notice on every build unless this is set.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo serve test check bench chromium clean catalogs canary
+.PHONY: demo serve test test-fast check bench chromium clean catalogs canary
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +43,15 @@ check: $(VENV)/.installed .demo-repos
 chromium:
 	@scripts/ensure_chromium.sh
 
+# Tests run in two processes (pytest-xdist); PYTEST_WORKERS=0 runs them in this one.
+PYTEST_WORKERS ?= 2
+
 test: $(VENV)/.installed-test .demo-repos chromium
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
+
+# The unit and golden tests only: no build of a portal in a temporary folder, no browser.
+test-fast: $(VENV)/.installed-test .demo-repos
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not build and not browser"
 
 # Extract the client-facing strings and merge them into every language's catalog (see
 # docs/languages.md); then translate what it lists. The catalogs need no compiling.

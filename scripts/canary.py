@@ -25,7 +25,7 @@ MkDocs. The script checks that before building. Both builds share the portal's c
 two runs of `milepost build` would; what is cached is Milepost's own output, before MkDocs.
 
 Then it compares every file of every client's site, A against B: the content area of each
-page (<article class="md-content__inner">, one node a line, as tests/test_golden_pages.py
+page (<article class="md-content__inner">, one node a line, as tests/golden/test_golden_pages.py
 does) and each whole file. Ignored, because it must differ: the generator <meta> tag (it
 names the engine), <lastmod> in sitemap.xml (the build day), and the gzip header of
 sitemap.xml.gz (its mtime; the content inside is compared). It prints the files only in one

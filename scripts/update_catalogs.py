@@ -17,7 +17,7 @@ The standard gettext workflow, done with Babel's library (the same as `pybabel e
    the ones no longer used. The English catalog is filled in with the source text.
 
 Then translate the empty and fuzzy entries (any .po editor, e.g. Poedit, or a text editor:
-remove the `#, fuzzy` line once the text is right) and run `make test`: tests/test_catalogs.py
+remove the `#, fuzzy` line once the text is right) and run `make test`: tests/unit/test_catalogs.py
 fails while any catalog misses a string, keeps a fuzzy one or gets a plural form count wrong.
 Nothing needs compiling: Milepost reads the .po files directly.
 

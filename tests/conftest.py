@@ -1,60 +1,80 @@
-"""Shared fixtures: the built demo portal, a local web server, and Debian's Chromium."""
+"""Shared fixtures (the built demo portal, a local web server, Debian's Chromium) and the test
+kinds: every test module sits in one folder of tests/, and the folder gives its marker.
+
+    unit/     pure functions; small git repositories at most; no site is built
+    golden/   checked against the data in tests/golden/ (golden/pages/ needs the demo build)
+    build/    whole builds, `milepost`/`mkdocs` runs, portals in temporary folders
+    browser/  Playwright driving Debian's Chromium
+
+`make test-fast` runs `-m "not build and not browser"`. Helpers to import are in helpers.py
+and factories.py, not here.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import http.server
+import fcntl
 import os
-import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO_TODAY = dt.date(2026, 11, 24)
-SCREENSHOTS = ROOT / "test-results"
+from helpers import CHROMIUM_ARGS, DEMO_TODAY, ROOT, TESTS, chromium_path, serve_folder
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+KINDS = ("unit", "golden", "build", "browser")
+# Fixtures that build the demo or start Chromium: a unit test that needs one is in the wrong folder.
+NOT_FOR_UNIT = {"demo_site", "demo_url", "browser_context", "page"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    misplaced = []
+    for item in items:
+        try:
+            kind = Path(item.path).resolve().relative_to(TESTS).parts[0]
+        except ValueError:
+            kind = ""
+        if kind not in KINDS:
+            misplaced.append(f"{item.nodeid}: not in one of tests/{{{','.join(KINDS)}}}/")
+            continue
+        item.add_marker(getattr(pytest.mark, kind))
+        if kind == "unit" and NOT_FOR_UNIT & set(getattr(item, "fixturenames", ())):
+            misplaced.append(f"{item.nodeid}: builds the demo or opens Chromium; move it to tests/build/ or tests/browser/")
+    if misplaced:
+        raise pytest.UsageError("tests in the wrong folder:\n  " + "\n  ".join(misplaced))
+
+
+def make_demo_repos_once(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Make the demo's repositories (.demo-repos/) once per test run, also when pytest-xdist
+    runs it in several processes: the first one makes them, the others wait for it (the script
+    replaces the repositories, so it must not run while another process builds from them)."""
+    base = tmp_path_factory.getbasetemp()
+    # Under xdist every worker has its own folder in the run's temporary folder.
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    with open(shared / "demo-repos.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        made = shared / "demo-repos.made"
+        if not made.exists():
+            script = ROOT / "scripts" / "make_demo_repos.py"
+            subprocess.run([sys.executable, str(script)], check=True, capture_output=True)
+            made.touch()
 
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo portal of this repository, built for every client into a temporary folder."""
+    """The demo portal of this repository, built for every client into a temporary folder,
+    once per test session (once per xdist worker). Read it; never change it (make a portal of
+    your own for that)."""
     from milepost.mkdocs.build import build_clients
 
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_demo_repos.py")], check=True, capture_output=True)
+    make_demo_repos_once(tmp_path_factory)
     site_dir = tmp_path_factory.mktemp("demo-site")
     outcome = build_clients(ROOT / "mkdocs.yml", site_dir=site_dir, today=DEMO_TODAY)
     assert outcome.ok, outcome.failed
     return site_dir
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
-        pass
-
-
-def serve_folder(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 @pytest.fixture(scope="session")
@@ -62,15 +82,6 @@ def demo_url(demo_site: Path) -> Iterator[str]:
     server, url = serve_folder(demo_site)
     yield url
     server.shutdown()
-
-
-def chromium_path() -> str:
-    # MILEPOST_CHROMIUM names another Chromium-based browser (e.g. Google Chrome on CI runners).
-    found = os.environ.get("MILEPOST_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
-        pytest.fail("Debian's chromium is needed for browser tests: run `make test` (it installs it) "
-                    "or `sudo apt-get install chromium`.")
-    return found
 
 
 @pytest.fixture(scope="session")
@@ -98,10 +109,3 @@ def page(browser_context):
     page.js_errors = errors  # type: ignore[attr-defined]
     yield page
     page.close()
-
-
-def screenshot(page, name: str) -> Path:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path

@@ -1,0 +1,248 @@
+"""Each language's demo site in Debian's Chromium: its words, dates, search and glossary."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from helpers import SCREENSHOTS, screenshot
+
+
+@dataclass(frozen=True)
+class Site:
+    language: str
+    client: str
+    project: str
+    projects_label: str  # the "Your projects" heading
+    milestones_label: str  # the "Milestones" heading
+    today: str  # the demo's day, as the page writes it
+    search_placeholder: str  # mkdocs-material's own words follow the language
+    no_results: str
+    native_word: str  # a word of the project page, typed into the search box
+    term: str  # the first glossary term marked on the project page
+    explanation: str
+
+
+SITES = {
+    site.language: site
+    for site in (
+        Site("en", "acme-retail", "webshop", "Your projects", "Milestones", "24 November 2026",
+             "Search", "No matching documents", "refunds", "BLIK",
+             "A Polish way to pay with a six-digit code from the banking app."),
+        Site("pl", "piekarnia-zloty-klos", "zamowienia", "Państwa projekty", "Etapy", "24 listopada 2026",
+             "Szukaj", "Brak wyników wyszukiwania", "wdrożenie", "BLIK",
+             "Płatność sześciocyfrowym kodem z aplikacji banku, bez podawania numeru karty."),
+        Site("uk", "kavyarnia-zerno", "menu", "Ваші проєкти", "Етапи", "24 листопада 2026\u202fр.",
+             "Пошук", "Збігів не знайдено", "бронювання", "Бронювання",
+             "Запис на столик на певний день і час, щоб він чекав на гостя."),
+        Site("ru", "shkola-poliglot", "kabinet", "Ваши проекты", "Этапы", "24 ноября 2026\u202fг.",
+             "Поиск", "Совпадений не найдено", "расписание", "личном кабинете",
+             "Закрытая страница ученика, куда он входит по своему паролю."),
+        Site("de", "tischlerei-becker", "website", "Ihre Projekte", "Meilensteine", "24. November 2026",
+             "Suche", "Keine Suchergebnisse", "Küchen", "Aufmaß",
+             "Wir messen den Raum vor Ort aus, damit die Küche oder das Möbelstück genau passt."),
+    )
+}
+LANGUAGES = sorted(SITES)
+
+
+def viewport_screenshot(page: Page, name: str) -> None:
+    """What the reader sees on screen (the full-page `screenshot` is for whole pages)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def search(page: Page, word: str) -> None:
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    # fill() does not trigger material's search; typing does. Playwright types a letter that is
+    # not on its US keyboard (ż, ü, any Cyrillic one) as inserted text without key events, and
+    # material searches on key release: a last press of End is the key-up a real keyboard gives.
+    box.press_sequentially(word, delay=20)
+    box.press("End")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_home_page_speaks_the_clients_language(page: Page, demo_url: str, language: str) -> None:
+    site = SITES[language]
+    page.goto(f"{demo_url}/{site.client}/index.html")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("h2#projects")).to_have_text(site.projects_label)
+    expect(page.locator(".mp-facts").first).to_contain_text(site.today)
+    expect(page.locator("input.md-search__input")).to_have_attribute("placeholder", site.search_placeholder)
+    assert page.js_errors == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_project_page_speaks_the_clients_language(page: Page, demo_url: str, language: str) -> None:
+    site = SITES[language]
+    page.goto(f"{demo_url}/{site.client}/{site.project}/index.html")
+    expect(page.locator("h2#milestones")).to_have_text(site.milestones_label)
+    expect(page.locator(".mp-glance .mp-facts")).to_contain_text(site.today)
+    if language in ("pl", "uk"):
+        screenshot(page, f"site-{language}-full")
+
+
+# The page a web server shows for a wrong address, and the description of every page.
+NOT_FOUND = {
+    "en": ("Page not found", "All projects", "Project status for ACME Retail"),
+    "pl": ("Nie znaleziono strony", "Wszystkie projekty", "Stan projektów: Piekarnia Złoty Kłos"),
+    "uk": ("Сторінку не знайдено", "Усі проєкти", "Стан проєктів: Кав'ярні «Зерно»"),
+    "ru": ("Страница не найдена", "Все проекты", "Статус проектов: Языковая школа «Полиглот»"),
+    "de": ("Seite nicht gefunden", "Alle Projekte", "Projektstand für Tischlerei Becker"),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_not_found_page_speaks_the_clients_language(page: Page, demo_url: str, language: str) -> None:
+    site = SITES[language]
+    title, home, description = NOT_FOUND[language]
+    page.goto(f"{demo_url}/{site.client}/404.html")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("article h1")).to_have_text(title)
+    expect(page.locator('meta[name="description"]')).to_have_attribute("content", description)
+    # No English line under the page.
+    expect(page.locator("footer")).not_to_contain_text("Made with")
+    expect(page.locator("footer")).not_to_contain_text("Material for MkDocs")
+    # The way back to the client's own pages.
+    page.locator("article a", has_text=home).click()
+    expect(page).to_have_url(re.compile(rf"/{site.client}/index\.html$"))
+    expect(page.locator("h2#projects")).to_have_text(site.projects_label)
+    assert page.js_errors == []  # type: ignore[attr-defined]
+
+
+def test_an_apostrophe_in_a_heading_reads_right_in_the_table_of_contents(page: Page, demo_url: str) -> None:
+    page.goto(f"{demo_url}/kavyarnia-zerno/menu/index.html")
+    expect(page.locator("h3#milestone-zapusk")).to_have_text("Запуск у трьох кав'ярнях")
+    expect(page.locator('nav.md-nav--secondary a[href="#milestone-zapusk"]').last).to_have_text(
+        "Запуск у трьох кав'ярнях"
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_search_finds_a_native_word(page: Page, demo_url: str, language: str) -> None:
+    site = SITES[language]
+    page.goto(f"{demo_url}/{site.client}/index.html")
+    search(page, site.native_word)
+    result = page.locator(".md-search-result__item").first
+    expect(result).to_be_visible(timeout=10_000)
+    expect(page.locator(".md-search-result__list")).to_contain_text(site.native_word, ignore_case=True)
+    page.locator(".md-search-result__item a").first.click()
+    expect(page).to_have_url(re.compile(rf"/{site.client}/{site.project}/index\.html"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("wdrożenie", True),  # as written on the page, with its diacritic
+        ("Wdrożenie", True),  # upper/lower case does not matter
+        ("wdroż", True),  # the start of a word finds every form of it
+        ("wdrożeniem", False),  # another form that is not a prefix: not found
+        ("wdrozenie", False),  # without the diacritic: not found (docs/languages.md says so)
+    ],
+)
+def test_polish_search_and_diacritics(page: Page, demo_url: str, typed: str, found: bool) -> None:
+    page.goto(f"{demo_url}/piekarnia-zloty-klos/index.html")
+    search(page, typed)
+    meta = page.locator(".md-search-result__meta")
+    if found:
+        expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=10_000)
+        expect(page.locator(".md-search-result__list")).to_contain_text("Wdrożenie w trzech sklepach")
+    else:
+        # The search ran (it says it found nothing) rather than never starting.
+        expect(meta).to_have_text(SITES["pl"].no_results, timeout=10_000)
+        expect(page.locator(".md-search-result__item")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("Küchen", True),
+        ("küch", True),
+        ("Kuchen", False),  # without the umlaut: not found (docs/languages.md says so)
+        ("und", False),  # a German stop word: not in the index
+    ],
+)
+def test_german_search_umlauts_and_stop_words(page: Page, demo_url: str, typed: str, found: bool) -> None:
+    site = SITES["de"]
+    page.goto(f"{demo_url}/{site.client}/index.html")
+    search(page, typed)
+    if found:
+        expect(page.locator(".md-search-result__list")).to_contain_text("Küchen", timeout=10_000)
+    else:
+        expect(page.locator(".md-search-result__meta")).to_have_text(site.no_results, timeout=10_000)
+
+
+@pytest.mark.parametrize("language", ["ru", "uk", "de"])
+def test_search_reports_nothing_found_in_the_language(page: Page, demo_url: str, language: str) -> None:
+    site = SITES[language]
+    page.goto(f"{demo_url}/{site.client}/index.html")
+    search(page, "zzzqqq")
+    expect(page.locator(".md-search-result__meta")).to_have_text(site.no_results, timeout=10_000)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_glossary_term_explained_on_hover_and_keyboard(page: Page, demo_url: str, language: str) -> None:
+    site = SITES[language]
+    page.goto(f"{demo_url}/{site.client}/{site.project}/index.html")
+    term = page.locator(".mp-term").filter(has=page.locator(".mp-term-word", has_text=site.term)).first
+    word, tip = term.locator(".mp-term-word"), term.locator(".mp-term-tip")
+    expect(word).to_have_text(re.compile(re.escape(site.term), re.IGNORECASE))
+    expect(tip).to_be_hidden()
+    word.hover()
+    expect(tip).to_be_visible()
+    expect(tip).to_have_text(site.explanation)
+    expect(word).to_have_accessible_description(site.explanation)
+    page.mouse.move(1, 1)
+    expect(tip).to_be_hidden()
+    word.focus()  # as after Tab
+    expect(tip).to_be_visible()
+    if language in ("pl", "uk"):
+        # The picture for docs/images/site-<language>.png: the page with an explanation open.
+        page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
+        word.hover()
+        viewport_screenshot(page, f"site-{language}")
+        page.mouse.move(1, 1)
+    page.keyboard.press("Tab")
+    expect(tip).to_be_hidden()
+    # ... and listed with the same explanation under "Words we use".
+    expect(page.locator("#glossary + .mp-glossary, dl.mp-glossary")).to_contain_text(site.explanation)
+
+
+@pytest.mark.parametrize("language", ["pl", "uk"])
+def test_glossary_term_explained_on_tap(browser_context, demo_url: str, language: str) -> None:
+    """A tap on a phone: real touch events (Chromium's touch emulation), no mouse involved."""
+    site = SITES[language]
+    page = browser_context.new_page()
+    try:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{demo_url}/{site.client}/{site.project}/index.html")
+        term = page.locator(".mp-term").first
+        word, tip = term.locator(".mp-term-word"), term.locator(".mp-term-tip")
+        word.scroll_into_view_if_needed()
+        expect(tip).to_be_hidden()
+        box = word.bounding_box()
+        assert box is not None
+        touch = browser_context.new_cdp_session(page)
+        touch.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1})
+        point = {"x": box["x"] + box["width"] / 2, "y": box["y"] + box["height"] / 2}
+        touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [point]})
+        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        expect(tip).to_be_visible()
+        # On a phone the explanation is a strip inside the screen, never cut off at its side.
+        tip_box = tip.bounding_box()
+        assert tip_box is not None
+        assert 0 <= tip_box["x"] and tip_box["x"] + tip_box["width"] <= 390
+        assert 0 <= tip_box["y"] and tip_box["y"] + tip_box["height"] <= 844
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0
+        screenshot(page, f"site-{language}-phone-tap")
+        # A tap elsewhere closes it.
+        touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": 195, "y": 120}]})
+        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        expect(tip).to_be_hidden()
+    finally:
+        page.close()

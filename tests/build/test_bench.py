@@ -1,0 +1,60 @@
+"""The benchmark script runs end to end on tiny data and prints its figures (no timing checks)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import ROOT
+
+SCRIPT = ROOT / "scripts" / "bench.py"
+SECONDS = r"\s+\d+\.\d{3}\s+\d+\.\d{3}\s+\d+\.\d{3}"  # median, min, max
+RATIO = r"\s+\d+\.\d\dx\s+target <= {target}x\s+(PASS|OVER)"
+
+
+def run_bench(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *args], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def test_bench_prints_every_figure_and_ratio(tmp_path: Path) -> None:
+    keep = tmp_path / "data"
+    done = run_bench("--commits", "50", "--projects", "1", "--runs", "1", "--keep", str(keep))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    for label in (
+        "git log > /dev/null",
+        r"read_history, cold \(runs git log, parses\)",
+        "read_history, disk cache",
+        r"milepost build, cold \(empty cache, first build\)",
+        r"milepost build, warm \(nothing changed\)",
+        "mkdocs build, same pages, no hooks",
+        r"milepost build, pages rendered again \(caches kept\)",
+        r"classify \+ redact all commits \(no change cache\)",
+        r"the same from the change cache \(heads unchanged\)",
+    ):
+        assert re.search(label + SECONDS, out), f"no figures for {label!r} in:\n{out}"
+    assert re.search(r"history: read_history cold / git log" + RATIO.format(target=r"1\.5"), out), out
+    assert re.search(r"build: milepost warm / plain mkdocs" + RATIO.format(target=r"1\.3"), out), out
+    assert re.search(r"cpus: \d+", out) and "git version" in out and "python: 3." in out, out
+    # The plain build rendered the same pages as Milepost's, or the build ratio means nothing.
+    assert re.search(r"HTML pages identical in both outputs: (\d+) of \1\b", out), out
+    # --keep leaves the generated data: a repository with the 50 commits asked for.
+    count = subprocess.run(
+        ["git", "-C", str(keep / "repos" / "repo-1"), "rev-list", "--count", "HEAD"],
+        capture_output=True, text=True, check=True,
+    )
+    assert count.stdout.strip() == "50"
+
+
+def test_bench_refuses_a_folder_with_files_in_it(tmp_path: Path) -> None:
+    (tmp_path / "something.txt").write_text("mine", encoding="utf-8")
+    done = run_bench("--commits", "5", "--projects", "1", "--runs", "1", "--keep", str(tmp_path))
+    assert done.returncode == 1
+    assert "--keep" in done.stderr and "Traceback" not in done.stderr
+    assert (tmp_path / "something.txt").read_text(encoding="utf-8") == "mine"

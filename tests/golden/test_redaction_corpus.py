@@ -1,0 +1,80 @@
+"""Redaction as a corpus: realistic commit texts in several languages, each with its expected
+output (tests/golden/redaction/corpus.yml). Commit cases run through the same classification a
+build uses, so ticket ids, links, e-mails, phone numbers and secrets are checked in the text a
+client would actually read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from milepost.classify.classifier import classify
+from milepost.classify.rules import load_rules
+from milepost.model import Commit
+from milepost.classify.redaction import PATTERNS, redact
+
+CORPUS_FILE = Path(__file__).parent / "redaction" / "corpus.yml"
+CORPUS: list[dict[str, Any]] = yaml.safe_load(CORPUS_FILE.read_text(encoding="utf-8"))
+RULES = load_rules()
+
+
+def commit_of(data: dict[str, Any]) -> Commit:
+    trailers = tuple(tuple(part.strip() for part in line.split(":", 1)) for line in data.get("trailers", []))
+    body = "\n".join(data.get("trailers", []))
+    moment = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.timezone.utc)
+    return Commit(
+        sha=hashlib.sha1(f"{data['subject']}\n{body}".encode()).hexdigest(),
+        author_name="Kasia Wójcik",
+        author_email="kasia@agency.example",
+        authored=moment,
+        committed=moment,
+        parents=("0" * 40,),
+        subject=data["subject"],
+        body=body,
+        trailers=trailers,  # type: ignore[arg-type]
+    )
+
+
+def shown_text(case: dict[str, Any]) -> str:
+    hosts = case.get("allowed_hosts", [])
+    if "text" in case:
+        return redact(case["text"], allowed_hosts=hosts)
+    change = classify(commit_of(case["commit"]), RULES, language=case["language"], allowed_hosts=hosts)
+    assert change.kind == case["kind"], f"{case['name']}: shown as {change.kind!r} by rule {change.rule!r}"
+    return change.text
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c["name"] for c in CORPUS])
+def test_corpus_case(case: dict[str, Any]) -> None:
+    text = shown_text(case)
+    assert text == case["expect"]
+    for secret in case.get("never", []):
+        assert secret not in text
+
+
+def test_the_corpus_covers_every_kind_and_language() -> None:
+    names = " ".join(case["name"] for case in CORPUS)
+    for kind in ("aws", "github", "slack", "jwt", "private-key", "password", "haslo", "parol", "passwort",
+                 "email", "phone", "jira", "internal-host", "ticket"):
+        assert kind in names, f"no case for {kind}"
+    assert {case["language"] for case in CORPUS} == {"en", "pl", "ru", "uk", "de"}
+    assert sum(1 for case in CORPUS if "commit" in case) >= 25
+
+
+def test_every_secret_pattern_fires_somewhere_in_the_corpus() -> None:
+    """A pattern that none of the realistic texts needs is either dead or untested here."""
+    texts = [c.get("text") or " ".join([c["commit"]["subject"], *c["commit"].get("trailers", [])]) for c in CORPUS]
+    unused = [name for name, pattern in PATTERNS if not any(pattern.search(t) for t in texts)]
+    # Formats too rare to write a realistic commit text for; test_redaction.py has examples.
+    assert set(unused) <= {"ssh remote", "npm token", "SendGrid key", "Twilio key", "other service token"}, unused
+
+
+def test_a_case_fails_when_the_secret_survives() -> None:
+    leaky = {"name": "x", "language": "en", "text": "password is hunter2", "expect": "password is hunter2", "never": ["hunter2"]}
+    with pytest.raises(AssertionError):
+        test_corpus_case(leaky)
