@@ -15,7 +15,7 @@ cannot express (entropy, checksums, a valid IPv6 address) are in `CONFIRM`, name
 pattern up by name (subjects.py takes the link pattern from it).
 
 Every rule runs in time linear in its text: the table's header says how the patterns are
-written for that, and tests/test_redaction_wider.py feeds each 1 MB of adversarial text. On
+written for that, and tests/unit/test_redaction_wider.py feeds each 1 MB of adversarial text. On
 top of that one text contributes at most `MAX_CHARS` characters: a longer one is cut at a word
 boundary and ends with `TRUNCATED` (a note for a client is a few sentences; 2,000 characters is
 a long page paragraph, and it bounds what one commit costs).

@@ -20,7 +20,7 @@ That is also why Polish and Ukrainian, which have no lunr stemmer, work: a stemm
 what makes a typed word match. What it does NOT do: match a word typed without its
 diacritics ("wdrozenie" does not find "wdrożenie"), or another grammatical form that is not
 a prefix ("wdrożeniu" does not find "wdrożenie"; "wdroż" finds both). docs/languages.md says
-this to the agency, and tests/test_browser_languages.py checks it in Chromium.
+this to the agency, and tests/browser/test_browser_languages.py checks it in Chromium.
 
 Stop words (for de, en, ru) are left out of the index: "und", "the", "и" find nothing.
 """
