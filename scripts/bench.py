@@ -15,7 +15,7 @@ with `git fast-import`, and a portal of one client with P projects), then prints
   build generates, with the same theme, theme overrides, plugins and Markdown extensions but
   no hooks. Target: at most 1.3 times. A third row, with no target, is a warm build that must
   render its pages again (page cache emptied, as after an edit to a project file that changes
-  no rule or milestone id): the classified commits come from the change cache.
+  no rule or milestone id): the classified commits come from the shown-work cache.
 
 Both builds run in this process (MkDocs' `build()`), so interpreter start-up and imports are
 paid by neither. Each run of a build writes into the same site folder, replacing the previous
@@ -69,7 +69,7 @@ from milepost.mkdocs.extra_config import settings_from_extra  # noqa: E402
 from milepost.classify.rules import load_rules  # noqa: E402
 from milepost.model import RepositorySpec  # noqa: E402
 from milepost.portal import load_configured  # noqa: E402
-from milepost.classify.shown_work import project_changes  # noqa: E402
+from milepost.classify.shown_work import project_work  # noqa: E402
 from milepost.mkdocs.build import build_clients  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -476,8 +476,8 @@ class Stages:
 
     load: Series = field(default_factory=lambda: Series("  load and check projects/, ledger (load_portal)"))
     history: Series = field(default_factory=lambda: Series("  histories from the disk cache"))
-    classify: Series = field(default_factory=lambda: Series("  classify + redact all commits (no change cache)"))
-    changes: Series = field(default_factory=lambda: Series("  the same from the change cache (heads unchanged)"))
+    classify: Series = field(default_factory=lambda: Series("  classify + redact all commits (no shown-work cache)"))
+    work: Series = field(default_factory=lambda: Series("  the same from the shown-work cache (heads unchanged)"))
 
 
 def time_stages(stages: Stages, config_file: Path, today: dt.date) -> None:
@@ -504,11 +504,11 @@ def time_stages(stages: Stages, config_file: Path, today: dt.date) -> None:
     # The histories are in this build's memory now: no cache folder means classifying each
     # commit again, as a build must when the rules or milestones change.
     stages.classify.times.append(
-        timed(lambda: [project_changes(client, p, rules=rules, cache_dir=None, history=history) for p in projects])
+        timed(lambda: [project_work(client, p, rules=rules, cache_dir=None, history=history) for p in projects])
     )
-    stages.changes.times.append(
+    stages.work.times.append(
         timed(
-            lambda: [project_changes(client, p, rules=rules, cache_dir=cache_dir, history=history) for p in projects]
+            lambda: [project_work(client, p, rules=rules, cache_dir=cache_dir, history=history) for p in projects]
         )
     )
 
@@ -702,7 +702,7 @@ def bench(args: argparse.Namespace, base: Path) -> None:
     print(row(bare.label, bare))
     print(row(rerender.label, rerender, "(no target)"))
     print("  parts of rendering the pages again, timed apart:")
-    for series in (stages.load, stages.history, stages.classify, stages.changes):
+    for series in (stages.load, stages.history, stages.classify, stages.work):
         print(row(series.label, series))
     print(f"  HTML pages identical in both outputs: {same} of {pages}")
     if only_one:

@@ -227,7 +227,7 @@ class Commit:
 
 
 @dataclass(frozen=True)
-class ShownChange:
+class WorkNote:
     """One commit after the plain-language rules ran.
 
     kind: "new" | "fixed" | "faster" | "note" (a `Client:` sentence) are listed;

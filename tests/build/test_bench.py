@@ -35,8 +35,8 @@ def test_bench_prints_every_figure_and_ratio(tmp_path: Path) -> None:
         r"milepost build, warm \(nothing changed\)",
         "mkdocs build, same pages, no hooks",
         r"milepost build, pages rendered again \(caches kept\)",
-        r"classify \+ redact all commits \(no change cache\)",
-        r"the same from the change cache \(heads unchanged\)",
+        r"classify \+ redact all commits \(no shown-work cache\)",
+        r"the same from the shown-work cache \(heads unchanged\)",
     ):
         assert re.search(label + SECONDS, out), f"no figures for {label!r} in:\n{out}"
     assert re.search(r"history: read_history cold / git log" + RATIO.format(target=r"1\.5"), out), out

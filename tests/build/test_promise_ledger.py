@@ -25,7 +25,7 @@ from milepost.history.state import GitHistory
 from milepost.history.project_files import COMPLETE, NO_HISTORY, UNCOMMITTED, read_plan_histories
 from milepost.load.settings import LedgerSource
 from milepost.portal import check_portal, load_portal
-from milepost.status.ledger import EXPLAINED, MOVED, UNAVAILABLE, PromiseChange, project_ledger
+from milepost.status.ledger import EXPLAINED, MOVED, UNAVAILABLE, PromiseEvent, project_ledger
 from milepost.render.promise_words import ledger_lines
 
 D = dt.date
@@ -135,14 +135,14 @@ def test_every_move_with_its_day_and_reason_across_renamed_files_and_titles(tmp_
     ledger = project_ledger(history, WARSAW, TODAY)
     payments = ledger.milestones["pay"]
     assert (payments.first_promise, payments.promised_on) == (D(2026, 11, 20), D(2026, 9, 3))
-    assert payments.changes == (
-        PromiseChange(MOVED, D(2026, 11, 16), D(2026, 11, 20), D(2026, 12, 12),
+    assert payments.events == (
+        PromiseEvent(MOVED, D(2026, 11, 16), D(2026, 11, 20), D(2026, 12, 12),
                       "The provider changed its interface.", first_move),
-        PromiseChange(MOVED, D(2026, 11, 22), D(2026, 12, 12), D(2026, 12, 19),
-                      "The bank's approval takes a week longer.", payments.changes[1].commit),
+        PromiseEvent(MOVED, D(2026, 11, 22), D(2026, 12, 12), D(2026, 12, 19),
+                      "The bank's approval takes a week longer.", payments.events[1].commit),
     )
     going_live = ledger.milestones["launch"]
-    assert (going_live.first_promise, going_live.changes) == (D(2027, 1, 15), ())
+    assert (going_live.first_promise, going_live.events) == (D(2027, 1, 15), ())
     # `due` of the launch went later on its first day: a correction, which `check` accepts.
     assert check_portal(repo / "projects", today=TODAY) == []
 
@@ -156,7 +156,7 @@ def test_the_file_on_disk_is_todays_version_when_it_differs(tmp_path: Path) -> N
     history = histories(repo / "projects", "acme/shop.yml").histories[shop.absolute()]
     assert [v.commit == "" for v in history.versions] == [False, True]
     ledger = project_ledger(history, WARSAW, TODAY)
-    assert ledger.milestones["pay"].changes[0].day == TODAY
+    assert ledger.milestones["pay"].events[0].day == TODAY
     # A file never committed is all today's.
     new = repo / "projects/acme/app.yml"
     new.write_text(project_text(launch()), encoding="utf-8")
@@ -174,7 +174,7 @@ def test_merged_branches_count_from_the_day_they_landed(tmp_path: Path) -> None:
     git(repo, "checkout", "-q", "main")
     git(repo, "merge", "-q", "--no-ff", "-m", "Publish", "draft", date="2026-11-14T16:00:00+01:00")
     ledger = ledger_of(repo / "projects", "acme/shop.yml")
-    assert [c.day for c in ledger.milestones["pay"].changes] == [D(2026, 11, 14)]
+    assert [c.day for c in ledger.milestones["pay"].events] == [D(2026, 11, 14)]
 
 
 def test_history_is_read_once_per_head_and_new_versions_only_after_a_commit(tmp_path: Path) -> None:
@@ -211,7 +211,7 @@ def test_a_separate_history_repository_mirrors_the_portal_folder(tmp_path: Path)
     save(mirror, "Delay", "2026-11-15T10:00:00+01:00", {"projects/acme/shop.yml": text})
     source = LedgerSource(repository=mirror, root=portal)
     ledger = ledger_of(portal / "projects", "acme/shop.yml", source=source)
-    assert [(c.day, c.new) for c in ledger.milestones["pay"].changes] == [(D(2026, 11, 15), D(2026, 12, 12))]
+    assert [(c.day, c.new) for c in ledger.milestones["pay"].events] == [(D(2026, 11, 15), D(2026, 12, 12))]
 
 
 # --- when there is no history to read ------------------------------------------------------
@@ -332,7 +332,7 @@ def test_check_rejects_a_due_moved_later_without_a_delay_and_accepts_the_fix(
     assert run_check(config, capsys)[0] == 0
     # The ledger keeps the truth: moved without a reason on 15 November, explained on the 20th.
     payments = ledger_of(repo / "projects", "acme/shop.yml").milestones["pay"]
-    assert [(c.kind, c.day, c.reason) for c in payments.changes] == [
+    assert [(c.kind, c.day, c.reason) for c in payments.events] == [
         (MOVED, D(2026, 11, 15), ""),
         (EXPLAINED, D(2026, 11, 20), "The provider changed its interface."),
     ]
@@ -364,7 +364,7 @@ def test_a_second_move_with_the_first_moves_reason_is_rejected_until_a_new_reaso
     )
     # The ledger does not lend the first move's words to the second one.
     payments = ledger_of(repo / "projects", "acme/shop.yml").milestones["pay"]
-    assert [(c.kind, c.new, c.reason) for c in payments.changes] == [
+    assert [(c.kind, c.new, c.reason) for c in payments.events] == [
         (MOVED, D(2026, 12, 15), "The provider changed its API."),
         (MOVED, D(2027, 1, 20), ""),
     ]
@@ -372,7 +372,7 @@ def test_a_second_move_with_the_first_moves_reason_is_rejected_until_a_new_reaso
         pay("2026-11-20", delay=delay("2027-01-20", "Their new API failed the bank's security review.")))})
     assert run_check(config, capsys)[0] == 0
     payments = ledger_of(repo / "projects", "acme/shop.yml").milestones["pay"]
-    assert [(c.kind, c.day, c.reason) for c in payments.changes][1:] == [
+    assert [(c.kind, c.day, c.reason) for c in payments.events][1:] == [
         (MOVED, D(2026, 11, 20), ""),
         (EXPLAINED, D(2026, 11, 21), "Their new API failed the bank's security review."),
     ]
@@ -395,14 +395,14 @@ def test_a_new_id_with_the_same_title_is_the_same_milestone(tmp_path: Path, caps
     assert f"'payments': `due` was changed from 2026-12-20 to 2027-02-20 on 2026-11-10 (commit {moved[:10]})" in out
     ledger = ledger_of(repo / "projects", "acme/shop.yml")
     assert ledger.milestones["payments"].promised_on == D(2026, 9, 3)
-    assert ledger.milestones["launch"].changes == ()
+    assert ledger.milestones["launch"].events == ()
     # Put right: the first promise back in `due`, the new date in a delay - under the new id.
     save(repo, "Explain", "2026-11-11T10:00:00+01:00", {shop: project_text(
         dict(pay("2026-12-20", delay=delay("2027-02-20", "The bank needs a new contract.")), id="payments"),
         launch())})
     assert run_check(config, capsys)[0] == 0
     payments = ledger_of(repo / "projects", "acme/shop.yml").milestones["payments"]
-    assert [(c.kind, c.day, c.new) for c in payments.changes] == [
+    assert [(c.kind, c.day, c.new) for c in payments.events] == [
         (MOVED, D(2026, 11, 10), D(2027, 2, 20)),
         (EXPLAINED, D(2026, 11, 11), None),
     ]
@@ -450,7 +450,7 @@ def test_moving_due_earlier_or_back_is_allowed(tmp_path: Path) -> None:
     assert [p.field for p in problems] == ["milestones[0].due"]
     assert "from 2026-12-10 to 2026-12-20" in problems[0].message
     payments = ledger_of(repo / "projects", "acme/shop.yml").milestones["pay"]
-    assert [(c.old, c.new, c.later) for c in payments.changes] == [
+    assert [(c.old, c.new, c.later) for c in payments.events] == [
         (D(2026, 12, 20), D(2026, 12, 10), False),
         (D(2026, 12, 10), D(2026, 12, 20), True),
     ]
@@ -484,12 +484,12 @@ def test_the_demo_ledger_shows_the_same_real_moves_on_every_clone(demo_history: 
     ledger = ledger_of(ROOT / "projects", "acme-retail/webshop.yml", source=source)
     payments = ledger.milestones["payments"]
     assert (payments.first_promise, payments.promised_on) == (D(2026, 11, 20), D(2026, 9, 3))
-    assert [(c.kind, c.day, c.old, c.new) for c in payments.changes] == [
+    assert [(c.kind, c.day, c.old, c.new) for c in payments.events] == [
         (MOVED, D(2026, 11, 15), D(2026, 11, 20), D(2026, 12, 12))
     ]
-    assert payments.changes[0].reason.startswith("The payment provider changed its interface")
+    assert payments.events[0].reason.startswith("The payment provider changed its interface")
     # Fixed on the day it was written: the launch was promised for 15 January and never moved.
-    assert (ledger.milestones["launch"].first_promise, ledger.milestones["launch"].changes) == (D(2027, 1, 15), ())
+    assert (ledger.milestones["launch"].first_promise, ledger.milestones["launch"].events) == (D(2027, 1, 15), ())
 
 
 def test_every_demo_project_has_a_history_before_the_last_version(demo_history: Path) -> None:

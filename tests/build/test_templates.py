@@ -11,7 +11,7 @@ import yaml
 
 from factories import make_repo
 from milepost.mkdocs.build import build_clients
-from milepost.model import Client, Milestone, Project, ShownChange, Task, WaitingItem
+from milepost.model import Client, Milestone, Project, WorkNote, Task, WaitingItem
 from milepost.render.client_home import render_client_home
 from milepost.i18n import texts_for
 from milepost.render.project_page import ProjectView, render_project_page
@@ -86,7 +86,7 @@ def test_user_text_is_data_never_markup_or_a_template() -> None:
         waiting_on_client=(WaitingItem(HOSTILE, asked=dt.date(2026, 11, 1), milestone="m"),),
         glossary={"7*7": JINJA},
     )
-    changes = (ShownChange("new", f"Commit {HOSTILE}", dt.date(2026, 11, 23), milestone="m"),)
+    changes = (WorkNote("new", f"Commit {HOSTILE}", dt.date(2026, 11, 23), milestone="m"),)
     texts = texts_for("en")
     page = render_project_page(ProjectView(client, project, TODAY, changes), texts)
     home = render_client_home(client, [project], TODAY, texts)

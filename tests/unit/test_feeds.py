@@ -21,7 +21,7 @@ from milepost.model import (
     Deliverable,
     Milestone,
     Project,
-    ShownChange,
+    WorkNote,
     Task,
     WaitingItem,
 )
@@ -84,20 +84,20 @@ PROJECT = Project(
 )
 
 CHANGES = (
-    ShownChange("new", "Customers can pay by card", D(2026, 11, 19), milestone="payments", sha="a1"),
-    ShownChange("fixed", "The basket keeps its items after logging in", D(2026, 11, 17), sha="a2"),
-    ShownChange("counted", "chore: bump deps", D(2026, 11, 18), sha="a3"),
-    ShownChange("counted", "refactor: cart", D(2026, 11, 16), sha="a4"),
-    ShownChange("note", "We met the payment provider.", D(2026, 11, 4), sha="b1"),
-    ShownChange("hidden", "Internal: rotate keys", D(2026, 11, 11), sha="c1"),  # week of 9 Nov: nothing visible
-    ShownChange("faster", "Search answers in half the time", D(2026, 11, 25), sha="d1"),  # after today
-    ShownChange("new", "Old work", D(2026, 8, 3), sha="e1"),  # before the window
+    WorkNote("new", "Customers can pay by card", D(2026, 11, 19), milestone="payments", sha="a1"),
+    WorkNote("fixed", "The basket keeps its items after logging in", D(2026, 11, 17), sha="a2"),
+    WorkNote("counted", "chore: bump deps", D(2026, 11, 18), sha="a3"),
+    WorkNote("counted", "refactor: cart", D(2026, 11, 16), sha="a4"),
+    WorkNote("note", "We met the payment provider.", D(2026, 11, 4), sha="b1"),
+    WorkNote("hidden", "Internal: rotate keys", D(2026, 11, 11), sha="c1"),  # week of 9 Nov: nothing visible
+    WorkNote("faster", "Search answers in half the time", D(2026, 11, 25), sha="d1"),  # after today
+    WorkNote("new", "Old work", D(2026, 8, 3), sha="e1"),  # before the window
 )
 
 
 def build_atom(
     project: Project = PROJECT,
-    changes: tuple[ShownChange, ...] = CHANGES,
+    changes: tuple[WorkNote, ...] = CHANGES,
     today: dt.date = TODAY,
     base_url: str = "",
     language: str = "en",
@@ -209,7 +209,7 @@ def test_atom_script_in_texts_stays_text() -> None:
         milestones=(Milestone(id="x", title=SCRIPT, due=D(2026, 11, 1), done=D(2026, 11, 2)),),
         deliverables=(Deliverable(D(2026, 11, 3), SCRIPT, url="https://staging.example/?a=1&b=2"),),
     )
-    changes = (ShownChange("new", SCRIPT, D(2026, 11, 20)),)
+    changes = (WorkNote("new", SCRIPT, D(2026, 11, 20)),)
     raw = build_atom(project=project, changes=changes)
     assert b"<script>" not in raw
     root = ET.fromstring(raw)
@@ -227,7 +227,7 @@ def test_atom_script_in_texts_stays_text() -> None:
 
 
 def test_atom_survives_control_characters_in_a_commit_message() -> None:
-    changes = (ShownChange("new", "Colour\x1b[31m fix\x00", D(2026, 11, 20)),)
+    changes = (WorkNote("new", "Colour\x1b[31m fix\x00", D(2026, 11, 20)),)
     body = entries(build_atom(changes=changes))["urn:milepost:acme:webshop:week:2026-11-16"]
     assert "Colour[31m fix" in (body.findtext(f"{ATOM}content") or "")
 
@@ -244,7 +244,7 @@ def test_atom_ids_stay_while_the_week_grows() -> None:
     sunday = entries(build_atom(today=TODAY))
     week = "urn:milepost:acme:webshop:week:2026-11-16"
     assert week in thursday and week in sunday
-    later = (*CHANGES, ShownChange("fixed", "Late Saturday fix", D(2026, 11, 21)))
+    later = (*CHANGES, WorkNote("fixed", "Late Saturday fix", D(2026, 11, 21)))
     grown = entries(build_atom(changes=later))[week]
     assert grown.findtext(f"{ATOM}updated") == "2026-11-21T00:00:00+01:00"
     assert set(entries(build_atom(changes=later))) == set(sunday)

@@ -9,7 +9,7 @@ import markdown
 from milepost.render.client_home import render_client_home
 from milepost.i18n import texts_for
 from milepost.model import (
-    Absence, Budget, ChangeRequest, Client, Contact, Delay, Milestone, Project, ShownChange, Task, WaitingItem,
+    Absence, Budget, ChangeRequest, Client, Contact, Delay, Milestone, Project, WorkNote, Task, WaitingItem,
 )
 from milepost.render.contacts import contacts_section
 from milepost.render.project_page import ProjectView, render_project_page
@@ -48,10 +48,10 @@ PROJECT = Project(
 )
 
 CHANGES = (
-    ShownChange("new", "Card form", D(2026, 11, 23), milestone="pay"),
-    ShownChange("fixed", "<script>alert(1)</script>", D(2026, 11, 17)),
-    ShownChange("counted", "", D(2026, 11, 17)),
-    ShownChange("counted", "", D(2026, 11, 16)),
+    WorkNote("new", "Card form", D(2026, 11, 23), milestone="pay"),
+    WorkNote("fixed", "<script>alert(1)</script>", D(2026, 11, 17)),
+    WorkNote("counted", "", D(2026, 11, 17)),
+    WorkNote("counted", "", D(2026, 11, 16)),
 )
 
 

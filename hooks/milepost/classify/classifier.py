@@ -4,7 +4,7 @@ The first matching rule (rules.py) decides; listed text is the cleaned subject o
 note (subjects.py, trailers.py), always redacted. When cleaning leaves nothing worth reading,
 the commit is counted instead.
 
-Text of hidden and counted commits is never kept (`ShownChange.text == ""`): what is not
+Text of hidden and counted commits is never kept (`WorkNote.text == ""`): what is not
 listed cannot leak.
 """
 
@@ -22,12 +22,12 @@ from milepost.classify.redaction import redact
 from milepost.classify.rules import RuleSet
 from milepost.classify.subjects import clean_description, parse_subject, strip_ids_from_note
 from milepost.classify.trailers import client_text, milestone_of
-from milepost.model import Commit, ShownChange
+from milepost.model import Commit, WorkNote
 from milepost.i18n import texts_for
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-# `ShownChange.rule` when no rule matched (possible only with a custom rules file that has no
+# `WorkNote.rule` when no rule matched (possible only with a custom rules file that has no
 # catch-all): such commits are counted, never listed unvetted.
 NO_RULE = "(no rule matched)"
 
@@ -63,7 +63,7 @@ def classify(
     language: str = "en",
     allowed_hosts: Collection[str] = (),
     timezone: str = "",
-) -> ShownChange:
+) -> WorkNote:
     """What the client sees of `commit`: hidden, counted, or listed with redacted plain text.
 
     The change is dated the day it was authored in the client's `timezone` (in the author's
@@ -72,9 +72,9 @@ def classify(
     day = _local_day(commit.authored, timezone)
     rule = rules.first_match(commit, language=language)
     if rule is not None and rule.action == "hide":
-        return ShownChange(kind="hidden", text="", date=day, sha=commit.sha, rule=rule.name)
+        return WorkNote(kind="hidden", text="", date=day, sha=commit.sha, rule=rule.name)
     milestone, _unknown = milestone_of(commit, milestone_ids)
-    counted = ShownChange(
+    counted = WorkNote(
         kind="counted", text="", date=day, milestone=milestone, sha=commit.sha, rule=rule.name if rule else NO_RULE
     )
     if rule is None or rule.action == "count":
@@ -94,9 +94,9 @@ def classify(
     if not _meaningful(text, placeholder):
         log.debug("commit %s: nothing readable left of %r; counted instead", commit.sha[:7], commit.subject)
         return counted
-    return ShownChange(kind=rule.heading, text=text, date=day, milestone=milestone, sha=commit.sha, rule=rule.name)
+    return WorkNote(kind=rule.heading, text=text, date=day, milestone=milestone, sha=commit.sha, rule=rule.name)
 
 
-def classify_all(commits: Iterable[Commit], rules: RuleSet, **kw: Any) -> list[ShownChange]:
+def classify_all(commits: Iterable[Commit], rules: RuleSet, **kw: Any) -> list[WorkNote]:
     """`classify` for each commit, in order; hidden ones included (filter on `kind`)."""
     return [classify(commit, rules, **kw) for commit in commits]

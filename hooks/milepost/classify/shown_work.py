@@ -1,9 +1,9 @@
-"""From a project's repositories to what its client may read: history in, ShownChange out.
+"""From a project's repositories to what its client may read: history in, WorkNote out.
 
 Classifying and redacting a commit costs about a tenth of a millisecond; a large history has a
 hundred thousand. What a commit becomes depends only on the commit and on the project's
 settings (rules, milestone ids, language, allowed hosts, time zone) and Milepost's own code,
-so with `cache_dir` each project keeps its classified commits in `cache_dir/changes/`, and a
+so with `cache_dir` each project keeps its classified commits in `cache_dir/work/`, and a
 later build classifies only commits it has not seen under the same settings: a new commit, or
 an edit to the project file that leaves those settings alone, costs almost nothing. When no
 repository moved either (same heads), the history is not even read again.
@@ -24,27 +24,27 @@ from milepost.classify.rules import RuleSet
 from milepost.history.commits import history_key, read_history
 from milepost.history.disk_cache import CacheFormat, code_fingerprint, load_entry, write_entry
 from milepost.history.state import GitHistory
-from milepost.model import Client, Project, ShownChange
+from milepost.model import Client, Project, WorkNote
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-# Bump when the layout of a cache entry changes.
+# Bump when the layout of a cache entry notes.
 FORMAT_VERSION = 3
-CACHE = CacheFormat("changes", FORMAT_VERSION, "change cache")
+CACHE = CacheFormat("work", FORMAT_VERSION, "shown-work cache")
 
 
 @dataclass
-class ChangeCacheStats:
+class WorkCacheStats:
     """What this process classified and what it took from the cache; tests read it."""
 
     classified: int = 0
     reused: int = 0
 
 
-stats = ChangeCacheStats()
+stats = WorkCacheStats()
 
 
-def project_changes(
+def project_work(
     client: Client,
     project: Project,
     *,
@@ -52,7 +52,7 @@ def project_changes(
     cache_dir: Path | None,
     heads: Sequence[str] | None = None,
     history: GitHistory | None = None,
-) -> tuple[ShownChange, ...]:
+) -> tuple[WorkNote, ...]:
     """Every commit of every repository of the project, classified and redacted, newest first.
 
     A commit reachable from two repositories (a fork, a mirror) is counted once. `heads`: the
@@ -71,18 +71,18 @@ def project_changes(
     elif heads is None:
         heads = [history_key(spec, cache_dir=cache_dir, history=history) for spec in project.repositories]
     heads = list(heads)
-    known, known_heads = load_changes(entry, key) if entry is not None else ({}, None)
+    known, known_heads = load_work(entry, key) if entry is not None else ({}, None)
     if entry is not None and known_heads == heads:
         stats.reused += len(known)
         return _shown(known.values())
-    seen: dict[str, ShownChange] = {}
+    seen: dict[str, WorkNote] = {}
     for spec in project.repositories:
         for commit in read_history(spec, cache_dir=cache_dir, history=history):
             if commit.sha in seen:
                 continue
-            change = known.get(commit.sha)
-            if change is None:
-                change = classify(
+            note = known.get(commit.sha)
+            if note is None:
+                note = classify(
                     commit,
                     rules,
                     milestone_ids=milestone_ids,
@@ -93,16 +93,16 @@ def project_changes(
                 stats.classified += 1
             else:
                 stats.reused += 1
-            seen[commit.sha] = change
+            seen[commit.sha] = note
     # Kept for exactly the commits read now: a force-pushed branch's lost commits go too.
     if entry is not None:
-        store_changes(entry, key, heads, seen.values())
+        store_work(entry, key, heads, seen.values())
     return _shown(seen.values())
 
 
-def _shown(changes: Iterable[ShownChange]) -> tuple[ShownChange, ...]:
-    """The changes the client may see, newest first."""
-    shown = [change for change in changes if change.kind != "hidden"]
+def _shown(notes: Iterable[WorkNote]) -> tuple[WorkNote, ...]:
+    """The notes the client may see, newest first."""
+    shown = [note for note in notes if note.kind != "hidden"]
     shown.sort(key=lambda c: (c.date, c.sha), reverse=True)
     return tuple(shown)
 
@@ -116,21 +116,21 @@ def settings_key(
 
 
 def entry_path(cache_dir: Path, client: str, project: str) -> Path:
-    return Path(cache_dir) / "changes" / f"{client}.{project}.json"
+    return Path(cache_dir) / "work" / f"{client}.{project}.json"
 
 
-def load_changes(path: Path, key: str) -> tuple[Mapping[str, ShownChange], list[str] | None]:
+def load_work(path: Path, key: str) -> tuple[Mapping[str, WorkNote], list[str] | None]:
     """The commits classified under `key`, by sha, and the history keys of the repositories
     they were read at; ({}, None) when there are none (or the entry was made under other
     settings, or is damaged: then they are classified again)."""
     return load_entry(path, CACHE, _decode, fields=(key,)) or ({}, None)
 
 
-def _decode(payload: bytes) -> tuple[dict[str, ShownChange], list[str]]:
+def _decode(payload: bytes) -> tuple[dict[str, WorkNote], list[str]]:
     data = json.loads(payload)
     heads = [str(head) for head in data["heads"]]
     return {
-        sha: ShownChange(
+        sha: WorkNote(
             kind=str(kind),
             text=str(text),
             date=dt.date.fromisoformat(day),
@@ -138,13 +138,13 @@ def _decode(payload: bytes) -> tuple[dict[str, ShownChange], list[str]]:
             sha=str(sha),
             rule=str(rule),
         )
-        for sha, kind, text, day, milestone, rule in data["changes"]
+        for sha, kind, text, day, milestone, rule in data["work"]
     }, heads
 
 
-def store_changes(path: Path, key: str, heads: list[str], changes: Iterable[ShownChange]) -> None:
+def store_work(path: Path, key: str, heads: list[str], notes: Iterable[WorkNote]) -> None:
     data = {
         "heads": heads,
-        "changes": [[c.sha, c.kind, c.text, c.date.isoformat(), c.milestone, c.rule] for c in changes],
+        "work": [[c.sha, c.kind, c.text, c.date.isoformat(), c.milestone, c.rule] for c in notes],
     }
     write_entry(path, CACHE, json.dumps(data, ensure_ascii=False).encode("utf-8"), fields=(key,))

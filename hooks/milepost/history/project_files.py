@@ -331,10 +331,10 @@ class _Reader:
         )
         if not result.ok:
             raise _Refused(shown, f"`git log` failed ({last_lines(result.stderr)}); check the repository with `git fsck`")
-        changes = _parse_raw_log(result.stdout.decode("utf-8", errors="replace"), shown)
+        revisions = _parse_raw_log(result.stdout.decode("utf-8", errors="replace"), shown)
         return {
             path: [Entry(c.commit, c.committed, c.path, c.blob) for c in reversed(chain)]
-            for path, chain in _follow(changes).items()
+            for path, chain in _follow(revisions).items()
             if _is_project_file(path)
         }
 
@@ -369,7 +369,7 @@ def _cache_key(top: Path, head: str, prefix: Path) -> str:
 
 
 @dataclass(frozen=True)
-class _Change:
+class _Revision:
     commit: str
     committed: dt.datetime
     status: str  # A, M, D, R, T (no copies: they are not asked for)
@@ -383,14 +383,14 @@ def _is_project_file(path: str) -> bool:
     return name.endswith(".yml") and name != _CLIENT_FILE and not name.startswith(("_", "."))
 
 
-def _parse_raw_log(text: str, shown: str) -> list[_Change]:
+def _parse_raw_log(text: str, shown: str) -> list[_Revision]:
     """Output of `git log --raw -z --format=%x1e%H%x00%cI`, newest commit first.
 
     Each commit is `\\x1e<sha>`, `<date>`, then per changed file a `:<modes> <blobs> <status>`
     token followed by its path (two paths for a rename), every token ended by NUL.
     """
     tokens = text.split("\0")
-    changes: list[_Change] = []
+    revisions: list[_Revision] = []
     commit = ""
     committed: dt.datetime | None = None
     index = 0
@@ -416,20 +416,20 @@ def _parse_raw_log(text: str, shown: str) -> list[_Change]:
             raise _Refused(shown, "the output of `git log` stopped in the middle of a change")
         old_path, path = (tokens[index], tokens[index + 1]) if paths == 2 else ("", tokens[index])
         index += paths
-        changes.append(_Change(commit, committed, status, meta[3], path, old_path))
-    return changes
+        revisions.append(_Revision(commit, committed, status, meta[3], path, old_path))
+    return revisions
 
 
-def _follow(changes: list[_Change]) -> dict[str, list[_Change]]:
-    """Group the changes (newest first) by the file's path at HEAD, following renames back.
+def _follow(revisions: list[_Revision]) -> dict[str, list[_Revision]]:
+    """Group the revisions (newest first) by the file's path at HEAD, following renames back.
 
     Walking back in time, a path's first change says whether that file still exists at HEAD
     (anything but a deletion); a rename hands the file's identity to its old path; an
     addition ends it (an older file of the same name was another file).
     """
     alive: dict[str, str | None] = {}  # path at this point in time -> path at HEAD (None: gone)
-    chains: dict[str, list[_Change]] = {}
-    for change in _pair_rewrites(changes):
+    chains: dict[str, list[_Revision]] = {}
+    for change in _pair_rewrites(revisions):
         if change.path not in alive:
             alive[change.path] = None if change.status == "D" else change.path
         at_head = alive[change.path]
@@ -445,21 +445,21 @@ def _follow(changes: list[_Change]) -> dict[str, list[_Change]]:
     return chains
 
 
-def _pair_rewrites(changes: list[_Change]) -> list[_Change]:
-    """`changes` with a file renamed *and* rewritten in one commit seen as a rename.
+def _pair_rewrites(revisions: list[_Revision]) -> list[_Revision]:
+    """`revisions` with a file renamed *and* rewritten in one commit seen as a rename.
 
     git finds a rename only when the contents are mostly alike. A project file deleted and
     another added in the same client folder in the same commit, the only two project files
     that commit adds or deletes there, is taken for the same file under a new name, so its
     history (and its moved dates) is not lost.
     """
-    paired: list[_Change] = []
-    by_commit: dict[str, list[_Change]] = {}
-    for change in changes:
+    paired: list[_Revision] = []
+    by_commit: dict[str, list[_Revision]] = {}
+    for change in revisions:
         by_commit.setdefault(change.commit, []).append(change)
     for commit_changes in by_commit.values():
-        added: dict[str, list[_Change]] = {}
-        deleted: dict[str, list[_Change]] = {}
+        added: dict[str, list[_Revision]] = {}
+        deleted: dict[str, list[_Revision]] = {}
         for change in commit_changes:
             if _is_project_file(change.path) and change.status in "AD":
                 folder = change.path.rpartition("/")[0]
@@ -469,7 +469,7 @@ def _pair_rewrites(changes: list[_Change]) -> list[_Change]:
             pair = len(added.get(folder, ())) == 1 and len(deleted.get(folder, ())) == 1
             if pair and change.status == "A":
                 old = deleted[folder][0]
-                change = _Change(change.commit, change.committed, "R", change.blob, change.path, old.path)
+                change = _Revision(change.commit, change.committed, "R", change.blob, change.path, old.path)
             elif pair and change.status == "D":
                 continue
             paired.append(change)

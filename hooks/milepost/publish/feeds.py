@@ -25,7 +25,7 @@ from icalendar import Calendar, Event
 
 from milepost.render.environment import render
 from milepost.i18n import Texts
-from milepost.model import Client, Deliverable, Milestone, Project, ShownChange, WaitingItem
+from milepost.model import Client, Deliverable, Milestone, Project, WorkNote, WaitingItem
 from milepost.render.labels import kind_heading
 from milepost.render.promise_words import milestone_dates
 from milepost.status.recent_work import LISTED_KINDS, Week, weeks_of_work
@@ -96,9 +96,9 @@ def _entry(
 
 
 def _week_entries(
-    changes: Sequence[ShownChange], today: dt.date, texts: Texts, urn: str, page: str, zone: dt.tzinfo
+    work: Sequence[WorkNote], today: dt.date, texts: Texts, urn: str, page: str, zone: dt.tzinfo
 ) -> list[FeedEntry]:
-    weeks = weeks_of_work(tuple(changes), today=today, week_start=texts.week_start(today), weeks=FEED_WEEKS)
+    weeks = weeks_of_work(tuple(work), today=today, week_start=texts.week_start(today), weeks=FEED_WEEKS)
     entries = []
     for week in weeks:
         if week.empty:
@@ -106,7 +106,7 @@ def _week_entries(
         # The entry is as new as its latest work: a week still running gets `updated` bumped
         # when more work lands, keeping its id.
         latest = max(
-            c.date for c in changes if c.kind != "hidden" and week.start <= c.date <= min(week.end, today)
+            c.date for c in work if c.kind != "hidden" and week.start <= c.date <= min(week.end, today)
         )
         title = texts.gettext("Week of {dates}", dates=texts.date_range(week.start, week.end))
         entries.append(
@@ -149,7 +149,7 @@ def _deliverable_entry(d: Deliverable, texts: Texts, urn: str, page: str, zone: 
 def atom_feed(
     client: Client,
     project: Project,
-    changes: Sequence[ShownChange],
+    work: Sequence[WorkNote],
     today: dt.date,
     *,
     texts: Texts,
@@ -169,7 +169,7 @@ def atom_feed(
     urn = f"urn:milepost:{client.slug}:{project.slug}"
     page = base_url or "./"
 
-    entries = _week_entries(changes, today, texts, urn, page, zone)
+    entries = _week_entries(work, today, texts, urn, page, zone)
     entries += [
         _milestone_entry(m, texts, urn, page, zone)
         for m in project.milestones

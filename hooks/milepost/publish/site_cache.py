@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from milepost.classify.rules import RuleSet
-from milepost.classify.shown_work import project_changes
+from milepost.classify.shown_work import project_work
 from milepost.errors import HistoryError, ProjectHistoryError
 from milepost.history.commits import history_key
 from milepost.history.disk_cache import CacheFormat, code_fingerprint, load_entry, write_entry
@@ -124,16 +124,16 @@ def rendered_site(
 
     def render() -> ClientSite:
         stats.renders += 1
-        changes = {}
+        work = {}
         for project in projects:
             with _naming(project):
-                changes[project.slug] = project_changes(
+                work[project.slug] = project_work(
                     client, project, rules=rules, cache_dir=cache_dir, heads=heads.get(project.slug), history=history
                 )
         return client_site(
             client,
             projects,
-            changes,
+            work,
             today,
             prefix=prefix,
             base_url=base_url,

@@ -14,7 +14,7 @@ from milepost.render.client_home import render_client_home
 from milepost.publish.feeds import atom_feed, ics_calendar
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 from milepost.i18n import texts_for
-from milepost.model import Client, Project, ShownChange
+from milepost.model import Client, Project, WorkNote
 from milepost.history.project_files import PlanHistory
 from milepost.status.outlook import project_outlook
 from milepost.render.project_page import ProjectView, render_project_page
@@ -38,7 +38,7 @@ class ClientSite:
 def client_site(
     client: Client,
     projects: Sequence[Project],
-    changes: Mapping[str, Sequence[ShownChange]],
+    work: Mapping[str, Sequence[WorkNote]],
     today: dt.date,
     *,
     prefix: str = "",
@@ -47,14 +47,14 @@ def client_site(
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
 ) -> ClientSite:
     """Build the client's pages. `prefix` places them in a folder (team preview);
-    `changes` maps project slug to its classified history, `histories` to the git history of
+    `work` maps project slug to its classified history, `histories` to the git history of
     its YAML file (for the promise ledger and the burn-up)."""
     texts = texts_for(client.language)
     outlooks = {
         project.slug: project_outlook(
             project,
             (histories or {}).get(project.slug),
-            tuple(changes.get(project.slug, ())),
+            tuple(work.get(project.slug, ())),
             today,
             timezone=client.timezone,
             inactive_days=inactive_days,
@@ -66,9 +66,9 @@ def client_site(
     pages = [SitePage(f"{prefix}index.md", texts.gettext("All projects"), home)]
     files: list[tuple[str, bytes]] = []
     for project in projects:
-        shown = tuple(changes.get(project.slug, ()))
+        shown = tuple(work.get(project.slug, ()))
         outlook = outlooks[project.slug]
-        view = ProjectView(client=client, project=project, today=today, changes=shown, outlook=outlook)
+        view = ProjectView(client=client, project=project, today=today, work=shown, outlook=outlook)
         folder = f"{prefix}{project.slug}/"
         pages.append(SitePage(f"{folder}index.md", project.name, render_project_page(view, texts)))
         project_url = f"{base_url}{project.slug}/" if base_url else ""

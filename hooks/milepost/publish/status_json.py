@@ -57,7 +57,7 @@ from typing import Any
 from milepost.status.forecast import Forecast
 from milepost.status.health import milestone_health, next_milestone, project_health, project_progress
 from milepost.i18n import texts_for
-from milepost.model import Budget, Client, Milestone, Project, ShownChange
+from milepost.model import Budget, Client, Milestone, Project, WorkNote
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.waiting import open_waiting
 from milepost.status.ledger import MilestoneLedger
@@ -119,7 +119,7 @@ def _ledger(ledger: MilestoneLedger | None) -> dict[str, Any] | None:
                 "later": change.later,
                 "reason": change.reason or None,
             }
-            for change in ledger.changes
+            for change in ledger.events
         ],
     }
 
@@ -162,13 +162,13 @@ def _budget(budget: Budget | None) -> dict[str, Any] | None:
 def project_status(
     client: Client,
     project: Project,
-    changes: Sequence[ShownChange],
+    work: Sequence[WorkNote],
     today: dt.date,
     outlook: ProjectOutlook | None = None,
 ) -> dict[str, Any]:
     """The project's status as plain JSON-ready data (see the module docstring for the shape).
 
-    `changes` are the project's commits after the plain-language rules and redaction;
+    `work` is the project's commits after the plain-language rules and redaction;
     `outlook` what was measured about it (ledger, forecasts, burn-up), None when unmeasured.
     """
     health = project_health(project, today, outlook.signals if outlook else None)
@@ -177,7 +177,7 @@ def project_status(
 
     # The week boundaries follow the client's locale, exactly as on the project page.
     weeks = weeks_of_work(
-        tuple(changes),
+        tuple(work),
         today=today,
         week_start=texts_for(client.language).week_start(today),
         weeks=RECENT_WEEKS,
@@ -251,10 +251,10 @@ def project_status(
 def status_json_bytes(
     client: Client,
     project: Project,
-    changes: Sequence[ShownChange],
+    work: Sequence[WorkNote],
     today: dt.date,
     outlook: ProjectOutlook | None = None,
 ) -> bytes:
     """`project_status` as UTF-8 JSON: readable (indented, no \\u escapes), same input same bytes."""
-    text = json.dumps(project_status(client, project, changes, today, outlook), ensure_ascii=False, indent=2)
+    text = json.dumps(project_status(client, project, work, today, outlook), ensure_ascii=False, indent=2)
     return (text + "\n").encode("utf-8")

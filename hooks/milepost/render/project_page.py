@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from milepost.model import Client, Decision, Deliverable, Milestone, Project, ShownChange, Task
+from milepost.model import Client, Decision, Deliverable, Milestone, Project, WorkNote, Task
 from milepost.render.contacts import ContactsView, contacts_view
 from milepost.render.environment import render
 from milepost.render.glance import GlanceView, bar_percent, glance_view
@@ -42,7 +42,7 @@ class ProjectView:
     client: Client
     project: Project
     today: dt.date
-    changes: tuple[ShownChange, ...] = ()  # already classified and redacted
+    work: tuple[WorkNote, ...] = ()  # already classified and redacted
     outlook: ProjectOutlook | None = None  # ledger, forecasts and health signals; None: unmeasured
 
 
@@ -62,7 +62,7 @@ class MilestoneView:
     percent: int
     delay: tuple[str, str] | None  # (why it is late, what we propose), while not finished
     ledger: tuple[LedgerLine, ...]
-    tied: tuple[ShownChange, ...]  # the latest listed work on it, newest first
+    tied: tuple[WorkNote, ...]  # the latest listed work on it, newest first
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ class ProjectPageView:
 def milestone_view(view: ProjectView, m: Milestone, texts: Texts) -> MilestoneView:
     outlook = view.outlook or ProjectOutlook()
     health = milestone_health(m, view.project, view.today, outlook.signals)
-    tied = [c for c in view.changes if c.milestone == m.id and c.kind in LISTED_KINDS]
+    tied = [c for c in view.work if c.milestone == m.id and c.kind in LISTED_KINDS]
     return MilestoneView(
         id=m.id,
         title=m.title,
@@ -135,7 +135,7 @@ def milestone_view(view: ProjectView, m: Milestone, texts: Texts) -> MilestoneVi
 
 def week_views(view: ProjectView, texts: Texts) -> tuple[WeekView, ...]:
     weeks = weeks_of_work(
-        view.changes, today=view.today, week_start=texts.week_start(view.today), weeks=RECENT_WEEKS
+        view.work, today=view.today, week_start=texts.week_start(view.today), weeks=RECENT_WEEKS
     )
     return tuple(
         WeekView(

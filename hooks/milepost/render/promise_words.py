@@ -15,7 +15,7 @@ from milepost.status.forecast import Forecast
 from milepost.status.health import AT_RISK, Health, Signals, days_without_work
 from milepost.i18n import Texts
 from milepost.model import Milestone
-from milepost.status.ledger import EXPLAINED, MilestoneLedger, PromiseChange
+from milepost.status.ledger import EXPLAINED, MilestoneLedger, PromiseEvent
 
 
 @dataclass(frozen=True)
@@ -52,24 +52,24 @@ def ledger_lines(ledger: MilestoneLedger | None, texts: Texts) -> tuple[LedgerLi
     first = texts.gettext(
         "Promised for {date} on {day}.", date=texts.date(ledger.first_promise), day=texts.date(ledger.promised_on)
     )
-    if not ledger.changes:
+    if not ledger.events:
         first = texts.gettext(
             "Promised for {date} on {day}; this date has not moved since.",
             date=texts.date(ledger.first_promise),
             day=texts.date(ledger.promised_on),
         )
     return (LedgerLine("promised", first),) + tuple(
-        LedgerLine(_kind(change), change_sentence(change, texts)) for change in ledger.changes
+        LedgerLine(_kind(change), change_sentence(change, texts)) for change in ledger.events
     )
 
 
-def _kind(change: PromiseChange) -> str:
+def _kind(change: PromiseEvent) -> str:
     if change.kind == EXPLAINED:
         return "explained"
     return "moved-later" if change.later else "moved-earlier"
 
 
-def change_sentence(change: PromiseChange, texts: Texts) -> str:
+def change_sentence(change: PromiseEvent, texts: Texts) -> str:
     day = texts.date(change.day)
     if change.kind == EXPLAINED:
         return texts.gettext("Reason given on {day}: {reason}", day=day, reason=change.reason)

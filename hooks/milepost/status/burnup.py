@@ -54,17 +54,17 @@ def scope_changes(history: PlanHistory | None, timezone: dt.tzinfo, today: dt.da
     """(day, scope) for each version that changed the scope, oldest first."""
     if history is None or not history.available:
         return []
-    changes: list[tuple[dt.date, int]] = []
+    steps: list[tuple[dt.date, int]] = []
     for version in history.versions:
         if not version.readable:
             continue
         scope = sum(max(plan.tasks, 1) for plan in version.milestones)
         day = version.day(timezone, today)
-        if changes and changes[-1][0] == day:
-            changes[-1] = (day, scope)  # the day's last version counts
-        elif not changes or changes[-1][1] != scope:
-            changes.append((day, scope))
-    return [(day, scope) for day, scope in changes if day <= today]
+        if steps and steps[-1][0] == day:
+            steps[-1] = (day, scope)  # the day's last version counts
+        elif not steps or steps[-1][1] != scope:
+            steps.append((day, scope))
+    return [(day, scope) for day, scope in steps if day <= today]
 
 
 def burn_up(project: Project, history: PlanHistory | None, timezone: dt.tzinfo, today: dt.date) -> BurnUp:

@@ -37,7 +37,7 @@ NO_LEDGER_NO_HISTORY = "no-history"
 
 
 @dataclass(frozen=True)
-class PromiseChange:
+class PromiseEvent:
     kind: str  # MOVED or EXPLAINED
     day: dt.date
     old: dt.date | None = None  # MOVED: the date promised before
@@ -55,12 +55,12 @@ class MilestoneLedger:
     milestone: str
     first_promise: dt.date
     promised_on: dt.date
-    changes: tuple[PromiseChange, ...] = ()
+    events: tuple[PromiseEvent, ...] = ()
     first_commit: str = ""
 
     @property
-    def moves(self) -> tuple[PromiseChange, ...]:
-        return tuple(c for c in self.changes if c.kind == MOVED)
+    def moves(self) -> tuple[PromiseEvent, ...]:
+        return tuple(c for c in self.events if c.kind == MOVED)
 
     @property
     def current_promise(self) -> dt.date:
@@ -152,11 +152,11 @@ def milestone_ledger(
     day_one = [entry for entry in seen if entry[0] == first_day]
     _, first_version, first_plan = day_one[-1]
     assert first_plan.due is not None
-    changes: list[PromiseChange] = []
+    events: list[PromiseEvent] = []
     promise = first_plan.due
     if first_plan.promise != promise:
-        changes.append(
-            PromiseChange(MOVED, first_day, promise, first_plan.promise, first_plan.delay_reason, first_version.commit)
+        events.append(
+            PromiseEvent(MOVED, first_day, promise, first_plan.promise, first_plan.delay_reason, first_version.commit)
         )
         promise = first_plan.promise or promise
     for day, version, plan in seen[len(day_one) :]:
@@ -164,35 +164,35 @@ def milestone_ledger(
         assert new is not None
         reason = plan.delay_reason if plan.delay_due is not None else ""
         if new != promise:
-            last = changes[-1] if changes else None
+            last = events[-1] if events else None
             same_day = last is not None and last.kind == MOVED and last.day == day
-            before = changes[:-1] if same_day else changes
+            before = events[:-1] if same_day else events
             old = last.old if same_day and last is not None else promise
             # A move later keeps a reason only when it is a new one: the words written for an
             # earlier move do not explain this one (the ledger says none was given).
             given = "" if old is not None and new > old and reason == _reason_on_record(before) else reason
             if same_day:
                 # Moves on one day are one move (from the morning's date to the evening's).
-                changes.pop()
+                events.pop()
             if not same_day or old != new:
-                changes.append(PromiseChange(MOVED, day, old, new, given, version.commit))
+                events.append(PromiseEvent(MOVED, day, old, new, given, version.commit))
             promise = new
-        elif reason and _unexplained(changes) and reason != _reason_on_record(changes):
-            changes.append(PromiseChange(EXPLAINED, day, reason=reason, commit=version.commit))
-    return MilestoneLedger(ident, first_plan.due, first_day, tuple(changes), first_version.commit)
+        elif reason and _unexplained(events) and reason != _reason_on_record(events):
+            events.append(PromiseEvent(EXPLAINED, day, reason=reason, commit=version.commit))
+    return MilestoneLedger(ident, first_plan.due, first_day, tuple(events), first_version.commit)
 
 
-def _reason_on_record(changes: Sequence[PromiseChange]) -> str:
+def _reason_on_record(events: Sequence[PromiseEvent]) -> str:
     """The latest reason the ledger holds (of a move or given afterwards); "" for none."""
-    for change in reversed(changes):
+    for change in reversed(events):
         if change.reason:
             return change.reason
     return ""
 
 
-def _unexplained(changes: list[PromiseChange]) -> bool:
+def _unexplained(events: list[PromiseEvent]) -> bool:
     """Whether the latest move later has no reason yet (none then, none given since)."""
-    for change in reversed(changes):
+    for change in reversed(events):
         if change.kind == EXPLAINED:
             return False
         if change.later:

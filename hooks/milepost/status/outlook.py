@@ -1,7 +1,7 @@
 """What is measured about a project beyond its YAML, gathered once for all its pages.
 
 The promise ledger, the forecasts, the burn-up and the signals the health rules use, computed
-from plain data (the file's history, the shown changes, today) so that the home page, the
+from plain data (the file's history, the shown work, today) so that the home page, the
 project page and status.json all judge a project the same way.
 """
 
@@ -15,7 +15,7 @@ from milepost.status.burnup import BurnUp, burn_up
 from milepost.status.forecast import Forecast, project_forecasts
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 from milepost.status.health import Signals
-from milepost.model import Project, ShownChange
+from milepost.model import Project, WorkNote
 from milepost.history.project_files import PlanHistory, zone
 from milepost.status.ledger import UNAVAILABLE, ProjectLedger, project_ledger
 
@@ -28,9 +28,9 @@ class ProjectOutlook:
     signals: Signals = field(default_factory=Signals)
 
 
-def last_shown_work(project: Project, changes: Sequence[ShownChange], today: dt.date) -> dt.date | None:
+def last_shown_work(project: Project, work: Sequence[WorkNote], today: dt.date) -> dt.date | None:
     """The latest day the client could see work: a listed or counted change, or a task done."""
-    days = [c.date for c in changes if c.kind != "hidden"]
+    days = [c.date for c in work if c.kind != "hidden"]
     for m in project.milestones:
         days.extend(task.done for task in m.tasks if task.done is not None)
         if m.done is not None:
@@ -41,7 +41,7 @@ def last_shown_work(project: Project, changes: Sequence[ShownChange], today: dt.
 def project_outlook(
     project: Project,
     history: PlanHistory | None,
-    changes: Sequence[ShownChange],
+    work: Sequence[WorkNote],
     today: dt.date,
     *,
     timezone: str = "UTC",
@@ -51,7 +51,7 @@ def project_outlook(
     forecasts = project_forecasts(project, today)
     signals = Signals(
         forecasts=forecasts,
-        last_work=last_shown_work(project, changes, today),
+        last_work=last_shown_work(project, work, today),
         inactive_days=inactive_days,
     )
     return ProjectOutlook(

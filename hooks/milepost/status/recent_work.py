@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from milepost.model import ShownChange
+from milepost.model import WorkNote
 
 # Order in which listed kinds appear under a week.
 LISTED_KINDS = ("note", "new", "fixed", "faster")
@@ -15,7 +15,7 @@ LISTED_KINDS = ("note", "new", "fixed", "faster")
 class Week:
     start: dt.date  # first day of the week (locale's custom)
     end: dt.date  # last day, inclusive
-    listed: dict[str, list[ShownChange]] = field(default_factory=dict)
+    listed: dict[str, list[WorkNote]] = field(default_factory=dict)
     counted: int = 0
 
     @property
@@ -24,7 +24,7 @@ class Week:
 
 
 def weeks_of_work(
-    changes: list[ShownChange] | tuple[ShownChange, ...],
+    work: list[WorkNote] | tuple[WorkNote, ...],
     *,
     today: dt.date,
     week_start: dt.date,
@@ -40,14 +40,14 @@ def weeks_of_work(
         start = week_start - dt.timedelta(days=7 * offset)
         result.append(Week(start=start, end=start + dt.timedelta(days=6)))
     oldest = result[-1].start
-    for change in changes:
-        if change.kind == "hidden" or change.date > today or change.date < oldest:
+    for note in work:
+        if note.kind == "hidden" or note.date > today or note.date < oldest:
             continue
-        week = result[-((change.date - week_start).days // 7)]
-        if change.kind == "counted":
+        week = result[-((note.date - week_start).days // 7)]
+        if note.kind == "counted":
             week.counted += 1
         else:
-            week.listed.setdefault(change.kind, []).append(change)
+            week.listed.setdefault(note.kind, []).append(note)
     for week in result:
         for items in week.listed.values():
             items.sort(key=lambda c: (c.date, c.text), reverse=True)

@@ -13,10 +13,10 @@ import pytest
 from factories import CommitSpec, commit, git, make_repo
 from milepost.history.disk_cache import payload_of
 from milepost.history.state import GitHistory
-from milepost.classify import shown_work as changes_module
+from milepost.classify import shown_work as work_module
 from milepost.classify.rules import load_rules
 from milepost.model import Client, Milestone, Project, RepositorySpec
-from milepost.classify.shown_work import entry_path, project_changes
+from milepost.classify.shown_work import entry_path, project_work
 
 RULES = load_rules()
 CLIENT = Client(slug="acme", name="ACME Retail", language="en", timezone="Europe/Warsaw")
@@ -45,11 +45,11 @@ def project_for(repo: Path, *ids: str) -> Project:
 def run(
     project: Project, cache: Path | None, client: Client = CLIENT, history: GitHistory | None = None
 ) -> tuple[tuple, int]:
-    """(the shown changes, how many commits were classified for them), in a new build unless
+    """(the shown work, how many commits were classified for them), in a new build unless
     `history` is given."""
-    before = changes_module.stats.classified
-    shown = project_changes(client, project, rules=RULES, cache_dir=cache, history=history)
-    return shown, changes_module.stats.classified - before
+    before = work_module.stats.classified
+    shown = project_work(client, project, rules=RULES, cache_dir=cache, history=history)
+    return shown, work_module.stats.classified - before
 
 
 def test_the_cache_changes_nothing_but_the_work(repo: Path, tmp_path: Path) -> None:
@@ -115,7 +115,7 @@ def test_commits_lost_to_a_force_push_leave_the_cache(repo: Path, tmp_path: Path
     shown, classified = run(project_for(repo), cache)
     assert classified == 0 and len(shown) == 3
     stored = json.loads(payload_of(entry_path(cache, "acme", "shop").read_bytes()))
-    assert len(stored["changes"]) == len(COMMITS) - 2
+    assert len(stored["work"]) == len(COMMITS) - 2
 
 
 @pytest.mark.parametrize("damage", [b"", b"{", b'{"format": 1, "key": "x"}', "bad-row"], ids=str)
@@ -126,7 +126,7 @@ def test_a_damaged_entry_is_classified_again(repo: Path, tmp_path: Path, damage)
     if damage == "bad-row":
         header = path.read_bytes().partition(b"\n")[0]
         data = json.loads(payload_of(path.read_bytes()))
-        data["changes"][0][3] = "not a date"
+        data["work"][0][3] = "not a date"
         payload = json.dumps(data).encode()
         damage = header.rsplit(b" ", 1)[0] + b" %d\n" % len(payload) + payload
     path.write_bytes(damage)
