@@ -1,5 +1,5 @@
 """Helpers that tests import: paths of this repository, the demo's day, a local web server for
-a built site, Debian's Chromium and screenshots. (conftest.py holds the fixtures; it is not
+a built site, Debian's Chromium, screenshots, and the scripts as modules. (conftest.py holds the fixtures; it is not
 meant to be imported.)"""
 
 from __future__ import annotations
@@ -7,10 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import http.server
+import importlib.util
 import os
 import shutil
+import sys
 import threading
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -58,3 +61,16 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def load_script(name: str) -> ModuleType:
+    """One of scripts/*.py as a module (scripts/ is no package): its functions under test."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+

@@ -11,70 +11,21 @@ and say in the commit why the pages changed.
 from __future__ import annotations
 
 import os
-from html import escape
-from html.parser import HTMLParser
 from pathlib import Path
 
-from helpers import ROOT
+from helpers import ROOT, load_script
 
 GOLDEN = ROOT / "tests" / "golden" / "pages"
 UPDATE = os.environ.get("MILEPOST_UPDATE_GOLDEN") == "1"
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-class ContentArea(HTMLParser):
-    """Collects the content area (<article class="md-content__inner ...">) one node a line:
-    tags with sorted attributes, text with its white space folded, indented by depth."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[str] = []
-        self.depth = 0  # inside the article: its depth; 0 outside
-        self.found = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        classes = (dict(attrs).get("class") or "").split()
-        if not self.depth and tag == "article" and "md-content__inner" in classes:
-            self.found = True
-            self.depth = 1
-            return
-        if not self.depth:
-            return
-        shown = " ".join(f'{k}="{escape(v)}"' if v is not None else k for k, v in sorted(attrs))
-        self.lines.append("  " * (self.depth - 1) + f"<{tag}{' ' + shown if shown else ''}>")
-        if tag not in VOID:
-            self.depth += 1
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.depth:
-            self.handle_starttag(tag, attrs)
-            if tag not in VOID:
-                self.handle_endtag(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.depth or tag in VOID:
-            return
-        self.depth -= 1
-        if self.depth:
-            self.lines.append("  " * (self.depth - 1) + f"</{tag}>")
-
-    def _text(self, text: str) -> None:
-        folded = " ".join(text.split())
-        if self.depth and folded:
-            self.lines.append("  " * (self.depth - 1) + folded)
-
-    def handle_data(self, data: str) -> None:
-        # Character references are decoded, and only &, < and > written back: "&#x27;" and
-        # "&#39;" are the same apostrophe to a reader.
-        self._text(data.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+# The same normalizer as `make canary`'s (scripts/canary.py): tags with sorted attributes, text
+# with its white space folded and character references decoded, one node a line, indented.
+canary = load_script("canary")
 
 
 def content_area(html: str) -> str:
-    parser = ContentArea()
-    parser.feed(html)
-    parser.close()
-    assert parser.found, "no <article class=md-content__inner> on the page"
-    return "\n".join(parser.lines) + "\n"
+    lines = canary.html_lines(html, content_only=True)
+    assert lines is not None, "no <article class=md-content__inner> on the page"
+    return "\n".join(lines) + "\n"
 
 
 def demo_pages(site: Path) -> list[Path]:

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
-import sys
 from pathlib import Path
 
-from helpers import ROOT
+from helpers import load_script
 
-spec = importlib.util.spec_from_file_location("canary", ROOT / "scripts" / "canary.py")
-assert spec is not None and spec.loader is not None
-canary = importlib.util.module_from_spec(spec)
-sys.modules["canary"] = canary  # dataclasses look their module up while the class is made
-spec.loader.exec_module(canary)
+canary = load_script("canary")
 
 PAGE = """<!doctype html>
 <html><head><meta name="generator" content="{engine}"><title>Acme</title></head>

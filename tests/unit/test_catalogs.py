@@ -7,33 +7,22 @@ hooks/milepost/locale/<lang>/LC_MESSAGES/milepost.po, and run the tests again.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
-from helpers import ROOT
+from helpers import ROOT, load_script
 from milepost.i18n import available_languages, catalog_path, texts_for
 
 LANGUAGES = ("de", "en", "pl", "ru", "uk")
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 
-def _load_script():
-    spec = importlib.util.spec_from_file_location("update_catalogs", ROOT / "scripts" / "update_catalogs.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["update_catalogs"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-update_catalogs = _load_script()
+update_catalogs = load_script("update_catalogs")
 
 
 def read_catalog(path: Path, language: str | None) -> Catalog:
