@@ -6,11 +6,10 @@ the top (it is also installed into the virtual environment by `make`).
 
 from __future__ import annotations
 
+from milepost.mkdocs.site import BuildState, add_files, plugin_errors, prepare, prepare_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-
-from milepost.mkdocs.site import BuildState, add_files, prepare_page, plugin_errors, prepare
 
 _state: BuildState | None = None
 

@@ -57,20 +57,19 @@ from typing import Any
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 import yaml  # noqa: E402
+from milepost.classify.rules import load_rules  # noqa: E402
+from milepost.classify.shown_work import project_work  # noqa: E402
+from milepost.history.commits import LOG_FORMAT, HistoryError, read_history  # noqa: E402
+from milepost.history.state import GitHistory  # noqa: E402
+from milepost.mkdocs.build import build_clients  # noqa: E402
+from milepost.mkdocs.extra_config import settings_from_extra  # noqa: E402
+from milepost.mkdocs.site import ASSETS, CSS_PATH, PAGE_TEMPLATE, THEME_OVERRIDES, prepare  # noqa: E402
+from milepost.model import RepositorySpec  # noqa: E402
+from milepost.portal import load_configured  # noqa: E402
+from milepost.render.html import esc  # noqa: E402
 from mkdocs import __version__ as mkdocs_version  # noqa: E402
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
-
-from milepost.history.commits import LOG_FORMAT, HistoryError, read_history  # noqa: E402
-from milepost.history.state import GitHistory  # noqa: E402
-from milepost.render.html import esc  # noqa: E402
-from milepost.mkdocs.site import ASSETS, CSS_PATH, PAGE_TEMPLATE, THEME_OVERRIDES, prepare  # noqa: E402
-from milepost.mkdocs.extra_config import settings_from_extra  # noqa: E402
-from milepost.classify.rules import load_rules  # noqa: E402
-from milepost.model import RepositorySpec  # noqa: E402
-from milepost.portal import load_configured  # noqa: E402
-from milepost.classify.shown_work import project_work  # noqa: E402
-from milepost.mkdocs.build import build_clients  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENT_SLUG = "bench-client"

@@ -162,8 +162,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_clients(args: argparse.Namespace) -> int:
     import json
 
-    from milepost.portal import load_configured
     from milepost.errors import PrivacyError
+    from milepost.portal import load_configured
     from milepost.publish.privacy import client_folders
 
     today = today_override(args.today) or dt.date.today()

@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from helpers import SCREENSHOTS, screenshot
+from playwright.sync_api import Page, expect
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from factories import make_portal
 
 COMMANDS = (["check"], ["build"], ["clients", "--json"], ["serve", "--dev-addr", "127.0.0.1:0"])

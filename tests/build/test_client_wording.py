@@ -10,10 +10,9 @@ import re
 from pathlib import Path
 
 import pytest
-
 from factories import make_portal, make_repo, milestone, project_yml, task
-from milepost.portal import load_portal
 from milepost.mkdocs.build import build_clients
+from milepost.portal import load_portal
 
 TODAY = dt.date(2026, 11, 24)
 

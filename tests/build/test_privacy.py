@@ -11,15 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from git_http_server import serve_git_over_http
 from factories import client_yml, git, make_portal, make_repo, milestone, project_yml, task
+from git_http_server import serve_git_over_http
 from milepost.cli import main as milepost
-from milepost.model import Client
 from milepost.errors import BuildFailed, PrivacyError
-from milepost.publish.privacy import client_folders, derived_folder, path_secret
 from milepost.history.remotes import parse_remote, token_variables
 from milepost.mkdocs.build import build_clients
+from milepost.model import Client
+from milepost.publish.privacy import client_folders, derived_folder, path_secret
 
 TODAY = dt.date(2026, 11, 24)
 SITE_URL = "https://status.agency.example/"

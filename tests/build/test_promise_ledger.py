@@ -20,13 +20,13 @@ import yaml
 from factories import CommitSpec, commit, git, init_repo, make_portal, shallow_clone
 from helpers import ROOT
 from milepost import cli
-from milepost.i18n import texts_for
-from milepost.history.state import GitHistory
 from milepost.history.project_files import COMPLETE, NO_HISTORY, UNCOMMITTED, read_plan_histories
+from milepost.history.state import GitHistory
+from milepost.i18n import texts_for
 from milepost.load.settings import LedgerSource
 from milepost.portal import check_portal, load_portal
-from milepost.status.ledger import EXPLAINED, MOVED, UNAVAILABLE, PromiseEvent, project_ledger
 from milepost.render.promise_words import ledger_lines
+from milepost.status.ledger import EXPLAINED, MOVED, UNAVAILABLE, PromiseEvent, project_ledger
 
 D = dt.date
 

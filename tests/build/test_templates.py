@@ -8,14 +8,12 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
-
-from factories import make_repo
-from milepost.mkdocs.build import build_clients
-from milepost.model import Client, Milestone, Project, WorkNote, Task, WaitingItem
-from milepost.render.client_home import render_client_home
+from factories import make_portal, make_repo
 from milepost.i18n import texts_for
+from milepost.mkdocs.build import build_clients
+from milepost.model import Client, Milestone, Project, Task, WaitingItem, WorkNote
+from milepost.render.client_home import render_client_home
 from milepost.render.project_page import ProjectView, render_project_page
-from factories import make_portal
 
 TODAY = dt.date(2026, 11, 24)
 SCRIPT = "<script>alert(1)</script>"
@@ -58,7 +56,6 @@ OVERRIDE_PARTIAL = '<div class="agency-copyright">Agency partial from custom_dir
 
 def test_the_environment_escapes_and_refuses_unknown_names() -> None:
     from jinja2 import StrictUndefined, UndefinedError
-
     from milepost.render.environment import ENVIRONMENT, render
 
     assert ENVIRONMENT.autoescape is True and ENVIRONMENT.undefined is StrictUndefined

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from milepost.classify.classifier import NO_RULE, classify, classify_all
 from milepost.classify.rules import RulesError, load_rules
 from milepost.classify.subjects import clean_subject, parse_subject

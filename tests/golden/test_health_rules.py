@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 import yaml
-
 from factories import client_yml
 from helpers import GOLDEN, ROOT
-from milepost.status import forecast
-from milepost.status import health
+from milepost.load.settings import DEFAULT_INACTIVE_DAYS
+from milepost.model import Delay, HealthOverride, Milestone, Project, Task, WaitingItem
+from milepost.status import forecast, health
 from milepost.status.forecast import Forecast
 from milepost.status.health import (
     AT_RISK,
@@ -28,7 +28,6 @@ from milepost.status.health import (
     milestone_health,
     project_health,
 )
-from milepost.model import Delay, HealthOverride, Milestone, Project, Task, WaitingItem
 
 TABLE = yaml.safe_load((GOLDEN / "health" / "milestone_rules.yml").read_text(encoding="utf-8"))
 DOCS = (ROOT / "docs" / "health.md").read_text(encoding="utf-8")
@@ -113,7 +112,7 @@ def test_docs_describe_every_rule_in_the_code_order() -> None:
     # The thresholds the page states are the ones the code uses.
     assert f"**{health.DUE_SOON_DAYS} days** away" in DOCS
     assert f"**{round(health.BEHIND_LAG * 100)} points**" in DOCS
-    assert f"(**{health.DEFAULT_INACTIVE_DAYS}** by default" in DOCS
+    assert f"(**{DEFAULT_INACTIVE_DAYS}** by default" in DOCS
     flowing = " ".join(DOCS.split())  # the page wraps its lines anywhere
     short, long = forecast.SHORT_WINDOW_DAYS, forecast.LONG_WINDOW_DAYS
     assert f"over the last **{short} days** and over the last **{long} days**" in flowing
@@ -184,7 +183,7 @@ def test_inactive_days_and_ledger_repo_come_from_mkdocs_yml(tmp_path: Path) -> N
 
     config = str(tmp_path / "mkdocs.yml")
     plain = settings_from_extra(config, {"milepost": {}})
-    assert (plain.inactive_days, plain.ledger_repo) == (health.DEFAULT_INACTIVE_DAYS, None)
+    assert (plain.inactive_days, plain.ledger_repo) == (DEFAULT_INACTIVE_DAYS, None)
     assert plain.ledger.repository is None
     tuned = settings_from_extra(config, {"milepost": {"inactive_days": 30, "ledger_repo": "history"}})
     assert (tuned.inactive_days, tuned.ledger.repository, tuned.ledger.root) == (30, tmp_path / "history", tmp_path)
@@ -234,9 +233,9 @@ def test_an_override_needs_an_allowed_state_and_a_written_reason(tmp_path: Path)
 
 
 def test_the_client_reads_the_reason_of_a_state_set_by_hand() -> None:
-    from milepost.render.client_home import render_client_home
     from milepost.i18n import texts_for
     from milepost.model import Client
+    from milepost.render.client_home import render_client_home
     from milepost.render.project_page import ProjectView, render_project_page
 
     english = texts_for("en")

@@ -12,11 +12,10 @@ from typing import Any
 
 import pytest
 import yaml
-
 from milepost.classify.classifier import classify
+from milepost.classify.redaction import PATTERNS, redact
 from milepost.classify.rules import load_rules
 from milepost.model import Commit
-from milepost.classify.redaction import PATTERNS, redact
 
 CORPUS_FILE = Path(__file__).parent / "redaction" / "corpus.yml"
 CORPUS: list[dict[str, Any]] = yaml.safe_load(CORPUS_FILE.read_text(encoding="utf-8"))

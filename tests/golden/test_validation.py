@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
-
 from factories import client_yml
+from jsonschema import Draft202012Validator
+from milepost.load.problems import Problem, field_name
+from milepost.load.schema_messages import SCHEMA_DIR, schema_messages
+from milepost.load.yaml_source import load_yaml_text
 from milepost.model import (
     Absence,
     Budget,
@@ -33,9 +35,6 @@ from milepost.model import (
     WaitingItem,
 )
 from milepost.portal import check_portal, load_portal
-from milepost.load.problems import Problem, field_name
-from milepost.load.schema_messages import SCHEMA_DIR, schema_messages
-from milepost.load.yaml_source import load_yaml_text
 
 GOLDEN = Path(__file__).parent / "validation"
 TODAY = dt.date(2026, 11, 20)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from milepost.status.burnup import BurnUpPoint, burn_up
-from milepost.model import Client, Milestone, Project, Task
 from milepost.history.project_files import COMPLETE, NO_HISTORY, MilestonePlan, PlanHistory, PlanVersion
-from milepost.status.outlook import project_outlook
+from milepost.model import Client, Milestone, Project, Task
 from milepost.publish.status_json import project_status
+from milepost.status.burnup import BurnUpPoint, burn_up
+from milepost.status.outlook import project_outlook
 
 D = dt.date
 UTC = dt.timezone.utc

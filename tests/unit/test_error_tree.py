@@ -12,9 +12,8 @@ import inspect
 import pkgutil
 from pathlib import Path
 
-import pytest
-
 import milepost
+import pytest
 from milepost import errors
 from milepost.errors import MilepostError
 

@@ -10,8 +10,6 @@ import xml.etree.ElementTree as ET
 
 import icalendar
 import pytest
-
-from milepost.publish.feeds import atom_feed, ics_calendar
 from milepost.i18n import texts_for
 from milepost.model import (
     Budget,
@@ -21,10 +19,11 @@ from milepost.model import (
     Deliverable,
     Milestone,
     Project,
-    WorkNote,
     Task,
     WaitingItem,
+    WorkNote,
 )
+from milepost.publish.feeds import atom_feed, ics_calendar
 from milepost.publish.status_json import project_status, status_json_bytes
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from milepost.i18n import texts_for
+from milepost.model import Client, Milestone, Project, Task
+from milepost.render.project_page import ProjectView, render_project_page
+from milepost.render.promise_words import forecast_sentence
 from milepost.status.forecast import (
     LONG_WINDOW_DAYS,
     NO_FORECAST_ALL_TASKS_DONE,
@@ -18,11 +22,7 @@ from milepost.status.forecast import (
     project_forecasts,
 )
 from milepost.status.health import AT_RISK, Signals, milestone_health
-from milepost.i18n import texts_for
-from milepost.model import Client, Milestone, Project, Task
 from milepost.status.outlook import ProjectOutlook
-from milepost.render.project_page import ProjectView, render_project_page
-from milepost.render.promise_words import forecast_sentence
 
 D = dt.date
 TODAY = D(2026, 11, 24)

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from factories import (
     CommitSpec,
     checkout,
@@ -26,8 +25,8 @@ from factories import (
     rev_list,
     shallow_clone,
 )
-from milepost.history import commits as git_history
 from milepost.errors import HistoryError
+from milepost.history import commits as git_history
 from milepost.history.commits import cache_file, cache_key, head_commit, parse_log, read_history
 from milepost.history.state import GitHistory
 from milepost.model import RepositorySpec

@@ -8,13 +8,12 @@ import ast
 import datetime as dt
 import json
 import logging
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-
 from factories import commit, git, git_env, make_repo, shallow_clone
+from milepost.errors import MilepostError
 from milepost.history import disk_cache
 from milepost.history.commits import HistoryError, read_history
 from milepost.history.disk_cache import CacheFormat, load_entry, read_entry, write_entry
@@ -27,9 +26,8 @@ from milepost.history.git_runner import (
     GitRunner,
 )
 from milepost.history.state import GitHistory
-from milepost.errors import MilepostError
-from milepost.portal import load_portal
 from milepost.model import RepositorySpec
+from milepost.portal import load_portal
 
 PACKAGE = Path(disk_cache.__file__).resolve().parent.parent
 RUNNER = PACKAGE / "history" / "git_runner.py"

@@ -7,12 +7,11 @@ import html.parser
 import re
 
 import markdown
-
-from milepost.render.glossary import Term, glossary_for, glossary_section, mark_terms
-from milepost.render.environment import md_text
-from milepost.render.html import esc
 from milepost.i18n import texts_for
 from milepost.model import Client, Delay, Milestone, Project
+from milepost.render.environment import md_text
+from milepost.render.glossary import Term, glossary_for, glossary_section, mark_terms
+from milepost.render.html import esc
 from milepost.render.project_page import ProjectView, render_project_page
 
 CLIENT = Client(

@@ -5,11 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
-from milepost.status.health import (
-    AT_RISK, DONE, LATE, ON_TRACK, PLANNED, milestone_health, next_milestone, project_health, project_progress,
-)
 from milepost.model import Delay, Milestone, Project, Task, WaitingItem
+from milepost.status.health import (
+    AT_RISK,
+    DONE,
+    LATE,
+    ON_TRACK,
+    PLANNED,
+    milestone_health,
+    next_milestone,
+    project_health,
+    project_progress,
+)
 
 D = dt.date
 

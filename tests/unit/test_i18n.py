@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from milepost import i18n
 from milepost.classify.classifier import classify
 from milepost.classify.rules import load_rules

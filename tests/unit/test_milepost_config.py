@@ -8,11 +8,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from milepost.errors import SettingsError
-from milepost.portal import LoadResult
+from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 from milepost.mkdocs.extra_config import LOADED_PORTAL, SETTINGS, milepost_config, settings_from_extra
-from milepost.status.health import DEFAULT_INACTIVE_DAYS
+from milepost.portal import LoadResult
 
 
 def settings(tmp_path: Path, **options: object):

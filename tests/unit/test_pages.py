@@ -5,16 +5,25 @@ from __future__ import annotations
 import datetime as dt
 
 import markdown
-
-from milepost.render.client_home import render_client_home
 from milepost.i18n import texts_for
 from milepost.model import (
-    Absence, Budget, ChangeRequest, Client, Contact, Delay, Milestone, Project, WorkNote, Task, WaitingItem,
+    Absence,
+    Budget,
+    ChangeRequest,
+    Client,
+    Contact,
+    Delay,
+    Milestone,
+    Project,
+    Task,
+    WaitingItem,
+    WorkNote,
 )
+from milepost.render.client_home import render_client_home
 from milepost.render.contacts import contacts_section
 from milepost.render.project_page import ProjectView, render_project_page
-from milepost.status.waiting import open_waiting
 from milepost.status.recent_work import weeks_of_work
+from milepost.status.waiting import open_waiting
 
 D = dt.date
 EN = texts_for("en")

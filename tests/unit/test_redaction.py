@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from milepost.classify.redaction import PATTERNS, PLACEHOLDER, host_allowed, redact
 
 H = PLACEHOLDER

@@ -11,7 +11,6 @@ import time
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
 from milepost.classify import redaction
 from milepost.classify.redaction import MAX_CHARS, PLACEHOLDER, RULES, TRUNCATED, redact, shorten
 from test_redaction import EXAMPLES as FIRST_EXAMPLES

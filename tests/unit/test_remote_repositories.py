@@ -14,16 +14,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from git_http_server import serve_git_over_http
 from factories import commit, git, git_env, head, make_portal, make_repo, rev_list
-from milepost.history import remotes as remote_repositories
+from git_http_server import serve_git_over_http
 from milepost.cli import main as milepost
 from milepost.errors import HistoryError, RemoteError
+from milepost.history import remotes as remote_repositories
 from milepost.history.commits import read_history
+from milepost.history.remotes import local_mirror, parse_remote, token_variables
 from milepost.history.state import GitHistory, RemoteStats
 from milepost.model import RepositorySpec
-from milepost.history.remotes import local_mirror, parse_remote, token_variables
 
 TOKEN = "ghp_Sup3rSecretT0kenForTests0000000001"
 

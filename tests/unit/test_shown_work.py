@@ -9,14 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
-
 from factories import CommitSpec, commit, git, make_repo
-from milepost.history.disk_cache import payload_of
-from milepost.history.state import GitHistory
 from milepost.classify import shown_work as work_module
 from milepost.classify.rules import load_rules
-from milepost.model import Client, Milestone, Project, RepositorySpec
 from milepost.classify.shown_work import entry_path, project_work
+from milepost.history.disk_cache import payload_of
+from milepost.history.state import GitHistory
+from milepost.model import Client, Milestone, Project, RepositorySpec
 
 RULES = load_rules()
 CLIENT = Client(slug="acme", name="ACME Retail", language="en", timezone="Europe/Warsaw")

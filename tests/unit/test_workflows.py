@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from helpers import ROOT
 
 WORKFLOWS = ROOT / ".github" / "workflows"

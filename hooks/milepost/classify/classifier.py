@@ -22,8 +22,8 @@ from milepost.classify.redaction import redact
 from milepost.classify.rules import RuleSet
 from milepost.classify.subjects import clean_description, parse_subject, strip_ids_from_note
 from milepost.classify.trailers import client_text, milestone_of
-from milepost.model import Commit, WorkNote
 from milepost.i18n import texts_for
+from milepost.model import Commit, WorkNote
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

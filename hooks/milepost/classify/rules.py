@@ -21,8 +21,8 @@ import yaml
 
 from milepost.classify.subjects import parse_subject
 from milepost.classify.trailers import client_text
-from milepost.model import Commit
 from milepost.errors import RulesError
+from milepost.model import Commit
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "default_rules.yml"
 

@@ -20,6 +20,7 @@ from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from milepost.errors import HistoryError, RemoteError
 from milepost.history.disk_cache import CacheFormat, load_entry, write_entry
 from milepost.history.git_runner import (
     NOT_A_REPOSITORY,
@@ -30,7 +31,6 @@ from milepost.history.git_runner import (
     kind_of,
     shallow_message,
 )
-from milepost.errors import HistoryError, RemoteError
 from milepost.history.remotes import local_mirror, parse_remote
 from milepost.history.state import GitHistory, HistoryStats
 from milepost.model import Commit, RepositorySpec

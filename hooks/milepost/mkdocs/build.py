@@ -24,10 +24,10 @@ from mkdocs.exceptions import Abort, MkDocsException
 from milepost.errors import BuildFailed, MilepostError, PrivacyError, SettingsError
 from milepost.history.state import GitHistory
 from milepost.load.problems import Problem, display_path
-from milepost.portal import LoadResult, load_configured
 from milepost.mkdocs.config_file import read_mkdocs_config
 from milepost.mkdocs.extra_config import LOADED_PORTAL, settings_from_extra
 from milepost.model import Client
+from milepost.portal import LoadResult, load_configured
 from milepost.publish.privacy import client_folders, site_root_files
 from milepost.publish.protection import protect_site, site_password
 

@@ -21,15 +21,15 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 
 from milepost.errors import SettingsError
-from milepost.portal import LoadResult
 from milepost.load.settings import (
     DEFAULT_CACHE_DIR,
+    DEFAULT_INACTIVE_DAYS,
     DEFAULT_PREVIEW_DIR,
     DEFAULT_PROJECTS_DIR,
     BuildSettings,
     build_settings,
 )
-from milepost.load.settings import DEFAULT_INACTIVE_DAYS
+from milepost.portal import LoadResult
 
 SECTION = "extra.milepost"
 # Key by which `milepost build` hands each client's MkDocs build the portal it has already

@@ -25,14 +25,14 @@ from mkdocs.structure.pages import Page
 
 from milepost.classify.rules import load_rules
 from milepost.errors import BuildFailed, MilepostError, RulesError, SettingsError
-from milepost.portal import LoadResult, load_configured
+from milepost.i18n import texts_for
 from milepost.load.settings import BuildSettings, build_settings, client_today
 from milepost.mkdocs.extra_config import LOADED_PORTAL, milepost_config
+from milepost.portal import LoadResult, load_configured
 from milepost.publish.site_cache import rendered_site
-from milepost.render.html import esc
-from milepost.i18n import texts_for
-from milepost.render.search_language import search_settings
 from milepost.publish.site_content import ClientSite
+from milepost.render.html import esc
+from milepost.render.search_language import search_settings
 
 log = logging.getLogger("mkdocs.plugins.milepost")
 

@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from feedgen.feed import FeedEntry, FeedGenerator
 from icalendar import Calendar, Event
 
-from milepost.render.environment import render
 from milepost.i18n import Texts
-from milepost.model import Client, Deliverable, Milestone, Project, WorkNote, WaitingItem
+from milepost.model import Client, Deliverable, Milestone, Project, WaitingItem, WorkNote
+from milepost.render.environment import render
 from milepost.render.labels import kind_heading
 from milepost.render.promise_words import milestone_dates
 from milepost.status.recent_work import LISTED_KINDS, Week, weeks_of_work

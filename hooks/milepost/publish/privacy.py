@@ -19,9 +19,9 @@ import os
 from collections.abc import Mapping, Sequence
 
 from milepost.errors import PrivacyError
-from milepost.render.environment import render
 from milepost.i18n import texts_for
 from milepost.model import Client
+from milepost.render.environment import render
 
 PATH_SECRET_VARIABLE = "MILEPOST_PATH_SECRET"
 MIN_SECRET_LENGTH = 16

@@ -40,10 +40,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from markupsafe import Markup
 
 from milepost.errors import ProtectionError
-from milepost.render.environment import render
 from milepost.i18n import Texts, texts_for
 from milepost.model import Client
 from milepost.publish.privacy import ROBOTS_META
+from milepost.render.environment import render
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

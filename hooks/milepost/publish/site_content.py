@@ -10,15 +10,15 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from milepost.render.client_home import render_client_home
-from milepost.publish.feeds import atom_feed, ics_calendar
-from milepost.load.settings import DEFAULT_INACTIVE_DAYS
-from milepost.i18n import texts_for
-from milepost.model import Client, Project, WorkNote
 from milepost.history.project_files import PlanHistory
-from milepost.status.outlook import project_outlook
-from milepost.render.project_page import ProjectView, render_project_page
+from milepost.i18n import texts_for
+from milepost.load.settings import DEFAULT_INACTIVE_DAYS
+from milepost.model import Client, Project, WorkNote
+from milepost.publish.feeds import atom_feed, ics_calendar
 from milepost.publish.status_json import status_json_bytes
+from milepost.render.client_home import render_client_home
+from milepost.render.project_page import ProjectView, render_project_page
+from milepost.status.outlook import project_outlook
 
 
 @dataclass(frozen=True)

@@ -54,14 +54,14 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from milepost.status.forecast import Forecast
-from milepost.status.health import milestone_health, next_milestone, project_health, project_progress
 from milepost.i18n import texts_for
 from milepost.model import Budget, Client, Milestone, Project, WorkNote
-from milepost.status.outlook import ProjectOutlook
-from milepost.status.waiting import open_waiting
+from milepost.status.forecast import Forecast
+from milepost.status.health import milestone_health, next_milestone, project_health, project_progress
 from milepost.status.ledger import MilestoneLedger
+from milepost.status.outlook import ProjectOutlook
 from milepost.status.recent_work import LISTED_KINDS, weeks_of_work
+from milepost.status.waiting import open_waiting
 
 SCHEMA_VERSION = 1
 # Same window as "What changed recently" on the project page.

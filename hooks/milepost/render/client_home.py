@@ -9,11 +9,11 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from milepost.i18n import Texts
 from milepost.model import Client, Project
 from milepost.render.contacts import ContactsView, contacts_view
 from milepost.render.environment import render
 from milepost.render.glance import GlanceView, glance_view
-from milepost.i18n import Texts
 from milepost.render.waiting_list import WaitingItemView, waiting_item_view
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.waiting import open_waiting, open_waiting_across

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from milepost.i18n import Texts
 from milepost.model import Client, Contact
 from milepost.render.environment import render
-from milepost.i18n import Texts
 
 # An absence this close is announced in advance, so the client is not surprised.
 ANNOUNCE_ABSENCE_DAYS = 30

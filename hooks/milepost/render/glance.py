@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from milepost.model import Milestone, Project
 from milepost.i18n import Texts
+from milepost.model import Milestone, Project
 from milepost.render.labels import state_label
 from milepost.render.promise_words import HealthNote, health_note
 from milepost.status.glance import project_glance

@@ -38,10 +38,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from milepost.render.environment import macro, render
-from milepost.render.html import esc
 from milepost.i18n import Texts
 from milepost.model import Client, Project
+from milepost.render.environment import macro, render
+from milepost.render.html import esc
 
 SECTION_ID = "glossary"
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from milepost.model import Client, Decision, Deliverable, Milestone, Project, WorkNote, Task
+from milepost.i18n import Texts
+from milepost.model import Client, Decision, Deliverable, Milestone, Project, Task, WorkNote
 from milepost.render.contacts import ContactsView, contacts_view
 from milepost.render.environment import render
 from milepost.render.glance import GlanceView, bar_percent, glance_view
 from milepost.render.glossary import SECTION_ID, Term, glossary_for, mark_terms
-from milepost.i18n import Texts
 from milepost.render.labels import change_status_label, kind_heading, state_label
 from milepost.render.promise_words import (
     HealthNote,

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from milepost.status.forecast import Forecast
-from milepost.status.health import AT_RISK, Health, Signals, days_without_work
 from milepost.i18n import Texts
 from milepost.model import Milestone
+from milepost.status.forecast import Forecast
+from milepost.status.health import AT_RISK, Health, Signals, days_without_work
 from milepost.status.ledger import EXPLAINED, MilestoneLedger, PromiseEvent
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from milepost.model import Project, WaitingItem
 from milepost.i18n import Texts
+from milepost.model import Project, WaitingItem
 from milepost.status.waiting import held_milestone, overdue_days
 
 

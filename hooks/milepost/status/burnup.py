@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from milepost.model import Project
 from milepost.history.project_files import PlanHistory
+from milepost.model import Project
 
 
 @dataclass(frozen=True)

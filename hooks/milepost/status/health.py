@@ -37,9 +37,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from milepost.status.forecast import Forecast
 from milepost.model import Milestone, Project
-from milepost.load.settings import DEFAULT_INACTIVE_DAYS
+from milepost.status.forecast import Forecast
 
 DONE = "done"
 LATE = "late"

@@ -11,12 +11,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from milepost.history.project_files import PlanHistory, zone
+from milepost.load.settings import DEFAULT_INACTIVE_DAYS
+from milepost.model import Project, WorkNote
 from milepost.status.burnup import BurnUp, burn_up
 from milepost.status.forecast import Forecast, project_forecasts
-from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 from milepost.status.health import Signals
-from milepost.model import Project, WorkNote
-from milepost.history.project_files import PlanHistory, zone
 from milepost.status.ledger import UNAVAILABLE, ProjectLedger, project_ledger
 
 
