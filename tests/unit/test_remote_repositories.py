@@ -176,6 +176,19 @@ def test_a_damaged_cache_is_cloned_again(origin, tmp_path: Path) -> None:
     assert read_history(RepositorySpec(url=bare.as_uri()), cache_dir=cache)[0].sha == head(work)
 
 
+def test_a_cache_owned_by_another_user_is_kept_and_the_fix_named(origin, tmp_path: Path, monkeypatch) -> None:
+    work, bare = origin
+    cache = tmp_path / "cache"
+    mirror = local_mirror(bare.as_uri(), cache)
+    objects = sorted(p.name for p in (mirror / "objects").iterdir())
+    # git's own switch for testing ownership: every repository looks owned by someone else.
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+    with pytest.raises(RemoteError) as caught:
+        local_mirror(bare.as_uri(), cache, fresh_seconds=0)
+    assert "safe.directory" in str(caught.value) and "Traceback" not in str(caught.value)
+    assert sorted(p.name for p in (mirror / "objects").iterdir()) == objects  # not deleted, not cloned again
+
+
 def test_urls_are_checked_and_passwords_in_them_refused() -> None:
     assert parse_remote("git@github.com:acme/webshop.git").display == "github.com:acme/webshop.git"
     assert parse_remote("ssh://git@git.example:2222/acme/shop.git").display == "ssh://git.example:2222/acme/shop.git"

@@ -33,7 +33,15 @@ from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
 
 from milepost.errors import RemoteError
-from milepost.history.git_runner import NOT_STARTED, TIMEOUT, GitError, git_environment
+from milepost.history.git_runner import (
+    DUBIOUS_OWNERSHIP,
+    NOT_STARTED,
+    SAFE_DIRECTORY_ADVICE,
+    TIMEOUT,
+    GitError,
+    git_environment,
+    kind_of,
+)
 from milepost.history.state import GitHistory
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -263,11 +271,19 @@ class _Git:
         self.history.remotes.stats.fetches += 1
 
     def is_mirror(self, target: Path) -> bool:
+        """Whether `target` is a usable mirror; False means damaged (it is cloned again). A
+        mirror git refuses to open because another user owns it is not damaged: it is kept,
+        and the error says how to allow it."""
         if not (target / "HEAD").is_file():
             return False
         result = self.history.git.run(
             ["rev-parse", "--is-bare-repository"], cwd=target, env=_base_env(self.env), settings=(), check=False
         )
+        if not result.ok and kind_of(result.stderr) == DUBIOUS_OWNERSHIP:
+            raise RemoteError(
+                self.remote.display,
+                f"git refuses to open its cached clone {target}: {SAFE_DIRECTORY_ADVICE}",
+            )
         return result.ok and result.text == "true"
 
     def local(self, repo: Path, args: list[str], what: str) -> None:
