@@ -10,9 +10,11 @@ The MkDocs glue turns it into MkDocs' `PluginError` at one place (`milepost.mkdo
     ├── RulesError           a client's `commit_rules`
     ├── HistoryError         a repository's history cannot be read
     ├── RemoteError          a remote repository cannot be cloned or fetched
-    ├── ProjectHistoryError  a HistoryError, named after the project file that asked
+    ├── ProjectHistoryError  a history error, named after the project file that asked
+    ├── GitError             git could not do what was asked (its `kind` says what)
     ├── PrivacyError         a privacy setting (also a ValueError)
     ├── ProtectionError      a password-protected site
+    ├── CatalogError         a message catalog that cannot be read (also a ValueError)
     └── BuildFailed          nothing could be built (or served): problems in projects/, ...
 
 The history readers' own control flow (`_Unavailable`, `_Shallow`, `_Refused` in

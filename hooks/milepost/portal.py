@@ -32,7 +32,7 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 class LoadResult:
     portal: Portal | None  # None when there are problems
     problems: list[Problem] = field(default_factory=list)
-    # The git history of each project file, by (client slug, project slug): see plan_history.py.
+    # The git history of each project file, by (client slug, project slug): see history/project_files.py.
     histories: dict[tuple[str, str], PlanHistory] = field(default_factory=dict)
     # What this build read from git so far; the stages after loading read on with it.
     history: GitHistory = field(default_factory=GitHistory)

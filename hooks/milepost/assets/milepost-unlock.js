@@ -1,4 +1,4 @@
-/* Opens a password-protected Milepost page (see site_protection.py, which wrote it).
+/* Opens a password-protected Milepost page (see publish/protection.py, which wrote it).
  *
  * The page holds its real HTML encrypted with AES-256-GCM under a key derived from the
  * password with PBKDF2-HMAC-SHA256. This script derives the key with the browser's own

@@ -28,7 +28,7 @@ from milepost.model import Client, Project, WorkNote
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-# Bump when the layout of a cache entry notes.
+# Bump when the layout of a cache entry changes.
 FORMAT_VERSION = 3
 CACHE = CacheFormat("work", FORMAT_VERSION, "shown-work cache")
 
@@ -58,7 +58,7 @@ def project_work(
     A commit reachable from two repositories (a fork, a mirror) is counted once. `heads`: the
     repositories' `history_key`s when the caller has them already. `history`: the build's git
     state (a fresh one by default).
-    Raises `git_history.HistoryError` with a message for the agency when a repository cannot
+    Raises `HistoryError` with a message for the agency when a repository cannot
     be read.
     """
     history = history if history is not None else GitHistory()

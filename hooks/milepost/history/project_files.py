@@ -1,6 +1,6 @@
 """Every committed version of the project files, read from the portal's own git history.
 
-The promise ledger (promise_ledger.py) and the burn-up (burnup.py) need to know what each
+The promise ledger (status/ledger.py) and the burn-up (status/burnup.py) need to know what each
 project file said, and when. That history lives in the git repository that holds `projects/`
 (or, for the demo, in the repository named by `extra.milepost.ledger_repo`).
 

@@ -2,7 +2,7 @@
 
 Pure. Scope is counted as the project page counts progress: the tasks of every milestone, a
 milestone without tasks counting as one. It comes from the versions of the project file
-(plan_history.py), so tasks added or dropped show as the scope line moving. Done work comes
+(history/project_files.py), so tasks added or dropped show as the scope line moving. Done work comes
 from the newest version: each task on its `done:` date (the tasks of a finished milestone
 without a date, and a finished milestone without tasks, on the milestone's `done:` date).
 

@@ -1,6 +1,6 @@
 """The promise ledger: when each milestone's date was first promised, and every move since.
 
-Pure: built from the versions of a project file (plan_history.py), keyed by milestone id (ids
+Pure: built from the versions of a project file (history/project_files.py), keyed by milestone id (ids
 are stable; titles may change). The promise of a version is `delay.due` when the milestone
 has a delay, else `due`. Days are the days versions landed on the portal's main line, in the
 client's time zone.
