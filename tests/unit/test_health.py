@@ -88,3 +88,14 @@ def test_progress_and_next_milestone() -> None:
     assert project_progress(project(a, b)) == pytest.approx(3 / 4)
     # The delayed one is promised for February now: "next" follows the current promise.
     assert next_milestone(project(a, b, c)).id == "b"
+
+
+def test_the_schema_allows_exactly_the_states_an_override_may_set() -> None:
+    import json
+
+    from milepost.load.schema_messages import SCHEMA_DIR
+    from milepost.status.health import OVERRIDE_STATES
+
+    schema = json.loads((SCHEMA_DIR / "project.schema.json").read_text(encoding="utf-8"))
+    override = schema["$defs"]["health_override"]["properties"]["state"]
+    assert tuple(override["enum"]) == OVERRIDE_STATES

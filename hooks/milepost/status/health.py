@@ -56,11 +56,6 @@ DUE_SOON_DAYS = 14
 DUE_SOON_MIN_PROGRESS = 0.5
 BEHIND_LAG = 0.25
 
-# Kept under their old names for code written against the first version of this module.
-AT_RISK_WINDOW_DAYS = DUE_SOON_DAYS
-AT_RISK_MIN_PROGRESS = DUE_SOON_MIN_PROGRESS
-AT_RISK_LAG = BEHIND_LAG
-
 
 @dataclass(frozen=True)
 class Health:
