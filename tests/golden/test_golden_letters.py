@@ -2,7 +2,7 @@
 against tests/golden/letters/: the headers a client sees and the plain-text part as written.
 Rewrite them after a deliberate change with
 
-    MILEPOST_UPDATE_GOLDEN=1 .venv/bin/pytest tests/golden/test_letters.py
+    MILEPOST_UPDATE_GOLDEN=1 .venv/bin/pytest tests/golden/test_golden_letters.py
 """
 
 from __future__ import annotations
