@@ -28,11 +28,13 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 demo: $(VENV)/.installed .demo-repos
 	MILEPOST_TODAY=$(DEMO_TODAY) $(VENV)/bin/milepost build
+	MILEPOST_TODAY=$(DEMO_TODAY) $(VENV)/bin/milepost letters --out letters
 	@echo
 	@echo "Demo built. Open site/acme-retail/index.html or site/northwind-clinic/index.html in a browser"
 	@echo "(in Polish: site/piekarnia-zloty-klos/, Ukrainian: site/kavyarnia-zerno/, Russian:"
 	@echo "site/shkola-poliglot/, German: site/tischlerei-becker/),"
 	@echo "or run 'make serve' for a live preview with search at http://127.0.0.1:8000/"
+	@echo "The letters of $(DEMO_TODAY) are in letters/acme-retail/ and letters/piekarnia-zloty-klos/ (.eml files)."
 
 serve: $(VENV)/.installed .demo-repos
 	MILEPOST_TODAY=$(DEMO_TODAY) $(VENV)/bin/milepost serve
@@ -79,4 +81,4 @@ canary: $(VENV)/.installed $(CANARY)/.installed-$(PROPERDOCS_VERSION) .demo-repo
 	$(PY) scripts/canary.py --today $(DEMO_TODAY) --mkdocs-python $(PY) --properdocs-python $(CANARY)/bin/python
 
 clean:
-	rm -rf site .team-preview .cache .demo-repos $(CANARY)
+	rm -rf site .team-preview .cache .demo-repos $(CANARY) letters/*/

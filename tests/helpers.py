@@ -74,3 +74,68 @@ def load_script(name: str) -> ModuleType:
     spec.loader.exec_module(module)
     return module
 
+
+
+# --- a real SMTP server for the letters' tests ------------------------------------------------
+
+
+class SmtpCapture:
+    """An aiosmtpd server on 127.0.0.1 (a free port) that keeps every message it accepted.
+
+    `hold_after`: accept this many messages, then hold the next one without answering until
+    `release` is set (and refuse it then), so that a test can kill the sender mid-run.
+    """
+
+    def __init__(self, hold_after: int | None = None) -> None:
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[bytes] = []
+        self.hold_after = hold_after
+        self.holding = threading.Event()
+        self.release = threading.Event()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.controller = Controller(self, hostname="127.0.0.1", port=port)
+        self.port = port
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
+        import asyncio
+
+        if self.hold_after is not None and len(self.messages) >= self.hold_after:
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+            return "451 not now"
+        self.messages.append(envelope.original_content or envelope.content)
+        return "250 OK"
+
+    def message_ids(self) -> list[str]:
+        import email
+        from email import policy
+
+        return [str(email.message_from_bytes(m, policy=policy.default)["Message-ID"]) for m in self.messages]
+
+    def __enter__(self) -> "SmtpCapture":
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release.set()
+        self.controller.stop()
+
+
+def demo_portal_copy(target: Path) -> Path:
+    """The demo portal's settings and projects/ copied into `target` (its repositories, hooks
+    and docs linked), so that a test can write letters/sent.json there; returns mkdocs.yml."""
+    shutil.copy2(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    shutil.copytree(ROOT / "projects", target / "projects")
+    for name in (".demo-repos", "hooks", "docs"):
+        (target / name).symlink_to(ROOT / name)
+    return target / "mkdocs.yml"

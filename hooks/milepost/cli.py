@@ -4,6 +4,7 @@
     milepost build [--client SLUG ...] [--site-dir DIR] [--today YYYY-MM-DD] [--keep-going] [--verbose]
     milepost serve [--client SLUG] [--dev-addr HOST:PORT] [--today YYYY-MM-DD]
     milepost clients [--json]
+    milepost letters [--client SLUG ...] [--today YYYY-MM-DD] [--out DIR] [--send]
 """
 
 from __future__ import annotations
@@ -64,6 +65,17 @@ def _parser() -> argparse.ArgumentParser:
     clients.add_argument(
         "--json", action="store_true",
         help="print only the client slugs, as a JSON list (for a CI matrix: one build job per client)",
+    )
+
+    letters = sub.add_parser(
+        "letters", help="write the letters due today as .eml files into letters/<client>/, or --send them"
+    )
+    common(letters)
+    letters.add_argument("--client", action="append", metavar="SLUG", help="only this client's letters (repeatable)")
+    letters.add_argument("--out", default=None, type=Path, help="folder for the .eml files (default: letters/)")
+    letters.add_argument(
+        "--send", action="store_true",
+        help="send them by SMTP to MILEPOST_SMTP_URL instead; each letter is sent once (letters/sent.json)",
     )
     return parser
 
@@ -190,9 +202,86 @@ def cmd_clients(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_letters(args: argparse.Namespace) -> int:
+    from milepost.errors import LetterError
+    from milepost.load.settings import client_today
+    from milepost.mkdocs.config_file import read_mkdocs_config
+    from milepost.mkdocs.extra_config import settings_from_extra
+    from milepost.portal import load_configured
+    from milepost.publish.letters import SENT_RECORD, client_letters, read_record, send_letters, smtp_server, write_letters
+    from milepost.publish.privacy import client_folders
+    from milepost.render.letters import LetterWords
+
+    config = read_mkdocs_config(args.config_file)
+    settings = settings_from_extra(str(args.config_file), config.extra)
+    if not settings.letters_from:
+        raise LetterError(
+            "extra.milepost.letters.from is not set in mkdocs.yml; write the address letters come "
+            'from, e.g. letters: {from: "Example Agency <status@agency.example>"}'
+        )
+    server = smtp_server() if args.send else None  # a bad MILEPOST_SMTP_URL stops before anything is read
+    override = today_override(args.today) or settings.today
+    loaded = load_configured(settings, today=override or dt.date.today(), full_history=True)
+    if loaded.problems or loaded.portal is None:
+        for problem in loaded.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(loaded.problems)} problem(s) found; run `milepost check`. No letters were written.", file=sys.stderr)
+        return 1
+    portal = loaded.portal
+    known = {c.slug for c in portal.clients}
+    for slug in args.client or ():
+        if slug not in known:
+            raise LetterError(f"--client {slug}: no such client in {settings.projects_dir.name}/ ({', '.join(sorted(known))})")
+    clients = [c for c in portal.clients if not args.client or c.slug in args.client]
+    folders = client_folders(portal.clients)
+    record_path = settings.root / SENT_RECORD
+    record = read_record(record_path)
+    from email.utils import parseaddr
+
+    agency = settings.agency or parseaddr(settings.letters_from)[0]
+    site_url = (config.site_url or "").rstrip("/")
+    letters = []
+    for client in clients:
+        words = LetterWords(
+            subject_prefix=settings.letters_subject_prefix or agency,
+            agency=agency,
+            site_url=f"{site_url}/{folders[client.slug]}/" if site_url else "",
+        )
+        histories = {slug: h for (owner, slug), h in loaded.histories.items() if owner == client.slug}
+        letters.extend(
+            client_letters(
+                client,
+                portal.projects_of(client.slug),
+                client_today(client.timezone, override),
+                histories=histories,
+                record=record,
+                sender=settings.letters_from,
+                words=words,
+                fixed_day=override is not None,
+                cache_dir=settings.cache_dir,
+                inactive_days=settings.inactive_days,
+                history=loaded.history,
+            )
+        )
+    if server is None:
+        out = args.out or settings.root / "letters"
+        for path in write_letters(letters, out):
+            print(f"wrote {path}")
+        if not letters:
+            print("No letters are due.", file=sys.stderr)
+        return 0
+    sent = send_letters(letters, record_path, server)
+    for letter in sent:
+        print(f"sent {letter.due.client}: {letter.message['Subject']}")
+    print(f"{len(sent)} letter(s) sent; the record is {record_path}.", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "clients": cmd_clients}
+    handlers = {
+        "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "clients": cmd_clients, "letters": cmd_letters,
+    }
     try:
         return handlers[args.command](args)
     except MilepostError as err:  # the message names the file or setting and the fix

@@ -15,6 +15,7 @@ The MkDocs glue turns it into MkDocs' `PluginError` at one place (`milepost.mkdo
     ├── PrivacyError         a privacy setting (also a ValueError)
     ├── ProtectionError      a password-protected site
     ├── CatalogError         a message catalog that cannot be read (also a ValueError)
+    ├── LetterError          `milepost letters`: its settings, the SMTP server, the sent record
     └── BuildFailed          nothing could be built (or served): problems in projects/, ...
 
 The history readers' own control flow (`_Unavailable`, `_Shallow`, `_Refused` in
@@ -71,6 +72,12 @@ class PrivacyError(MilepostError, ValueError):
 
 class ProtectionError(MilepostError):
     """A protected site cannot be built; the message names the setting and how to fix it."""
+
+
+class LetterError(MilepostError):
+    """Letters cannot be written or sent (no `letters.from`, a bad MILEPOST_SMTP_URL, an SMTP
+    server that refuses or cannot be reached, a damaged sent record); one line naming the
+    setting or the server (never a password) and what to check."""
 
 
 class BuildFailed(MilepostError):

@@ -35,6 +35,23 @@ class Contact:
         return None
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class LetterPlan:
+    """`letters:` in client.yml: who gets the letters, and the day of the weekly one."""
+
+    weekly: str = "off"  # one of WEEKDAYS, or "off"
+    to: tuple[Recipient, ...] = ()
+
+
 @dataclass(frozen=True)
 class Client:
     slug: str  # folder name under projects/
@@ -50,6 +67,7 @@ class Client:
     password_env: str = ""  # environment variable holding the site's password; "" = no password
     # Extra commit rules (same shape as rules/default.yml), checked before the defaults.
     commit_rules: tuple[dict, ...] = ()
+    letters: LetterPlan = LetterPlan()  # no `to:`: the client gets no letters
 
 
 # --- what the agency writes: <project>.yml ----------------------------------------------------

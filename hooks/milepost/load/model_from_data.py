@@ -21,8 +21,10 @@ from milepost.model import (
     Delay,
     Deliverable,
     HealthOverride,
+    LetterPlan,
     Milestone,
     Project,
+    Recipient,
     RepositorySpec,
     Task,
     WaitingItem,
@@ -70,6 +72,16 @@ def client_from_data(slug: str, data: dict[str, Any], source: str) -> Client:
         path=_text(data, "path"),
         password_env=_text(data, "password_env"),
         commit_rules=tuple(_list(data, "commit_rules")),
+        letters=_letters(data.get("letters")),
+    )
+
+
+def _letters(data: Any) -> LetterPlan:
+    if not data:
+        return LetterPlan()
+    return LetterPlan(
+        weekly=data.get("weekly") or "off",
+        to=tuple(Recipient(name=r["name"], email=r["email"]) for r in _list(data, "to")),
     )
 
 

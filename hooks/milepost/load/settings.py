@@ -52,6 +52,13 @@ class BuildSettings:
     ledger_repo: Path | None = None
     # No shown work for more than this many days puts a started milestone at risk.
     inactive_days: int = DEFAULT_INACTIVE_DAYS
+    # The agency's name (`agency`): signs the letters; "" = not given.
+    agency: str = ""
+    # `letters.from`: the From: of every letter ("" = not given: letters cannot be written).
+    letters_from: str = ""
+    # `letters.subject_prefix`: the start of every subject ("" = the agency's name, else
+    # "Project status" in the client's language).
+    letters_subject_prefix: str = ""
 
     @property
     def ledger(self) -> LedgerSource:
@@ -100,4 +107,7 @@ def build_settings(config_file: str | Path, values: Mapping[str, Any]) -> BuildS
         preview_dir=str(values.get("preview_dir", DEFAULT_PREVIEW_DIR)).strip("/"),
         ledger_repo=(root / ledger) if ledger else None,
         inactive_days=values.get("inactive_days", DEFAULT_INACTIVE_DAYS),
+        agency=(values.get("agency") or "").strip(),
+        letters_from=str((values.get("letters") or {}).get("from") or "").strip(),
+        letters_subject_prefix=str((values.get("letters") or {}).get("subject_prefix") or "").strip(),
     )

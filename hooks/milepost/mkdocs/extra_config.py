@@ -120,6 +120,58 @@ class Day(BaseConfigOption[dt.date]):
         raise ValidationError(f"{_shown(value)} is not a date; use YYYY-MM-DD, e.g. 2026-11-24")
 
 
+LETTER_SETTINGS = ("from", "subject_prefix")
+
+
+class Letters(BaseConfigOption[dict]):
+    """`letters: {from: "Name <address>", subject_prefix: ...}`: what `milepost letters` needs
+    of the portal (docs/letters.md). Unknown keys are errors, as everywhere here."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = {}
+
+    def run_validation(self, value: object) -> dict:
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            raise ValidationError(
+                f"{_shown(value)} is not a list of settings; write `from:` (and `subject_prefix:`) "
+                "indented under `letters:`"
+            )
+        problems = []
+        for key in sorted(str(k) for k in value if k not in LETTER_SETTINGS):
+            close = difflib.get_close_matches(key, LETTER_SETTINGS, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"the settings are {', '.join(LETTER_SETTINGS)}"
+            problems.append(f"letters.{key}: unknown setting; {hint}")
+        sender = value.get("from")
+        if sender is not None and (not isinstance(sender, str) or not sender_address(sender)):
+            problems.append(
+                f"letters.from: {_shown(sender)} is not an e-mail address; write the address letters "
+                'come from, e.g. "Agency status <status@agency.example>"'
+            )
+        prefix = value.get("subject_prefix")
+        if prefix is not None and (not isinstance(prefix, str) or not prefix.strip()):
+            problems.append(
+                f"letters.subject_prefix: {_shown(prefix)} is not a text; write the words every "
+                "subject starts with, e.g. ACME status, or leave it out"
+            )
+        if problems:
+            raise ValidationError("; ".join(problems))
+        return dict(value)
+
+
+def sender_address(value: str) -> str:
+    """The bare address of `Name <address>` or `address`; "" when it is not one."""
+    from email.utils import parseaddr
+
+    _name, address = parseaddr(value)
+    local, _, domain = address.rpartition("@")
+    if not local or "." not in domain or any(ch.isspace() for ch in address):
+        return ""
+    return address
+
+
 class MilepostConfig(Config):
     """The settings under `extra.milepost` (docs/building.md lists them)."""
 
@@ -135,6 +187,10 @@ class MilepostConfig(Config):
     inactive_days = Days(default=DEFAULT_INACTIVE_DAYS)
     # Where the promise ledger reads the project files' history (default: the repository of projects/).
     ledger_repo = c.Optional(Text(what="a folder", fix=_folder("history") + " (a git repository), or leave it out"))
+    # The agency's name: signs the letters and, without `letters.subject_prefix`, starts their subjects.
+    agency = Text(what="a name", fix="write the agency's name, e.g. Example Agency", default="")
+    # `milepost letters`: the From: address and the words every subject starts with.
+    letters = Letters()
     # Set by `milepost build` / `milepost serve --client`: build only this client's site.
     client = Text(what="a client's slug", fix="write the name of a client's folder in projects/", default="")
     # Build as if today were this day (what `--today` hands each build); without it,

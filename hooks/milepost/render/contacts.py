@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from milepost.i18n import Texts
 from milepost.model import Client, Contact
 from milepost.render.environment import render
+from milepost.status.reachable import contact_named
 
 # An absence this close is announced in advance, so the client is not surprised.
 ANNOUNCE_ABSENCE_DAYS = 30
@@ -29,17 +30,10 @@ class ContactsView:
     response_time: str  # "" when the client.yml promises none
 
 
-def _deputy(client: Client, name: str) -> Contact | None:
-    for contact in client.contacts:
-        if contact.name == name:
-            return contact
-    return None
-
-
 def _away(client: Client, contact: Contact, today: dt.date, texts: Texts) -> tuple[tuple[str, str], ...]:
     absence = contact.absence_on(today)
     if absence:
-        deputy = _deputy(client, absence.deputy)
+        deputy = contact_named(client, absence.deputy)
         deputy_text = absence.deputy
         if deputy and deputy.email:
             deputy_text = f"{absence.deputy} ({deputy.email})"

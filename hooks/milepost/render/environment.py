@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -77,10 +78,18 @@ def number_filter(context: Context, value: float) -> str:
     return _texts(context).number(value)
 
 
-def _make_environment() -> Environment:
+def wrap_filter(text: object, indent: str = "", width: int = 72) -> str:
+    """Plain text wrapped for a letter's text part: lines of at most `width` characters, the
+    lines after the first indented by `indent` (a list item's text under its dash)."""
+    return textwrap.fill(
+        str(text), width=width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+    )
+
+
+def _make_environment(*, autoescape: bool = True) -> Environment:
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,
+        autoescape=autoescape,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -91,11 +100,15 @@ def _make_environment() -> Environment:
         css=css_name,
         date=date_filter,
         number=number_filter,
+        wrap=wrap_filter,
     )
     return environment
 
 
 ENVIRONMENT = _make_environment()
+# Plain text only (the letters' `*.txt.j2`): there is no markup to escape in text/plain, and
+# HTML entities would show as "&amp;" in a mail program. Everything else uses ENVIRONMENT.
+TEXT_ENVIRONMENT = _make_environment(autoescape=False)
 
 
 def words(texts: Texts) -> dict[str, Any]:
@@ -114,5 +127,7 @@ def render(name: str, texts: Texts, **context: Any) -> str:
     """The template `name` (a path under templates/) filled with `context`, in `texts`' words.
 
     Templates import macros.html.j2 `with context`, so the macros speak the same language.
+    A `*.txt.j2` template is plain text and is filled in without HTML escaping.
     """
-    return ENVIRONMENT.get_template(name).render(**context, **words(texts))
+    environment = TEXT_ENVIRONMENT if name.endswith(".txt.j2") else ENVIRONMENT
+    return environment.get_template(name).render(**context, **words(texts))

@@ -1,0 +1,321 @@
+"""The letters' words: one `LetterView` per due letter, in the client's language.
+
+`status/letters_due.py` says which letters are due and what they carry; this module chooses
+the sentences (through the same catalogs as the pages) and `templates/letters/letter.txt.j2`
+and `letter.html.j2` hold the two parts' layout. Texts the agency wrote pass through the
+same redaction as the shown work (`classify/redaction.py`), with the client's allowed hosts;
+the HTML template escapes everything, as the pages do. publish/letters.py turns the result
+into an e-mail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from milepost.classify.redaction import redact
+from milepost.i18n import Texts
+from milepost.model import Client, Contact
+from milepost.render.environment import render
+from milepost.status.health import AT_RISK, DONE, LATE, ON_TRACK
+from milepost.status.letters_due import (
+    CHANGE,
+    DELIVERED,
+    FINISHED_MILESTONE,
+    MEETING,
+    WEEKLY,
+    DueLetter,
+    Move,
+    ProjectWeek,
+)
+from milepost.status.waiting import overdue_days
+
+
+@dataclass(frozen=True)
+class Bullet:
+    text: str
+    lines: tuple[str, ...] = ()  # more about it, one sentence a line
+    url: str = ""
+    urgent: bool = False  # overdue: shown first and marked
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    paragraphs: tuple[str, ...] = ()
+    bullets: tuple[Bullet, ...] = ()
+
+
+@dataclass(frozen=True)
+class Signature:
+    name: str
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+    agency: str = ""
+
+
+@dataclass(frozen=True)
+class LetterView:
+    kind: str
+    language: str
+    subject: str
+    title: str  # the subject without the prefix: the letter's heading
+    greeting: str
+    intro: str
+    sections: tuple[Section, ...]
+    closing: tuple[str, ...]
+    site_url: str  # "" when the portal has no site_url
+    site_line: str  # the sentence before the address
+    sign_off: str
+    signature: Signature | None
+
+
+@dataclass(frozen=True)
+class LetterWords:
+    """What the portal says about itself in every letter."""
+
+    subject_prefix: str  # "" = "Project status" in the client's language
+    agency: str
+    site_url: str  # the client's own site, "" when unknown
+
+
+def subject_prefix(words: LetterWords, texts: Texts) -> str:
+    return words.subject_prefix or texts.gettext("Project status")
+
+
+def _clean(text: str, client: Client) -> str:
+    """A text the agency wrote, as a letter may show it."""
+    return redact(text, allowed_hosts=client.allowed_hosts, max_chars=None)
+
+
+def _title(letter: DueLetter, texts: Texts) -> str:
+    if letter.kind == WEEKLY:
+        return texts.gettext("Weekly letter, {date}", date=texts.date(letter.day))
+    if letter.kind == MEETING:
+        assert letter.decision is not None
+        return texts.gettext("Summary of the meeting on {date}", date=texts.date(letter.decision.date))
+    assert letter.project is not None
+    return texts.gettext("Change of plan: {project}", project=letter.project.name)
+
+
+def _state_sentence(week: ProjectWeek, texts: Texts) -> str:
+    health = week.health
+    milestone = week.upcoming
+    if health.milestone:
+        milestone = next((m for m in week.project.milestones if m.id == health.milestone), milestone)
+    if health.state == DONE:
+        return texts.gettext("Done: every milestone is finished.")
+    if milestone is None:
+        return texts.gettext("Planned: the milestones are not set yet.")
+    values = {"milestone": milestone.title, "date": texts.date(milestone.current_due)}
+    if health.state == LATE:
+        return texts.gettext("Late: {milestone} is now promised for {date}.", **values)
+    if health.state == AT_RISK:
+        return texts.gettext("At risk: {milestone}, promised for {date}, may be late.", **values)
+    if health.state == ON_TRACK:
+        return texts.gettext("On track: next is {milestone}, promised for {date}.", **values)
+    return texts.gettext("Not started yet: {milestone} is planned for {date}.", **values)
+
+
+def _move_bullet(move: Move, client: Client, texts: Texts, project: str = "") -> Bullet:
+    title = move.milestone.title if not project else f"{move.milestone.title} ({project})"
+    if move.new is not None and move.old is not None:
+        text = texts.gettext(
+            "{milestone}: now {new}, until now {old}.", milestone=title, new=texts.date(move.new),
+            old=texts.date(move.old),
+        )
+    else:
+        text = title
+    lines = []
+    if move.reason:
+        lines.append(texts.gettext("Why: {reason}", reason=_clean(move.reason, client)))
+    else:
+        lines.append(texts.gettext("Why: no reason was written down yet; we will tell you."))
+    if move.plan:
+        lines.append(texts.gettext("What we do now: {plan}", plan=_clean(move.plan, client)))
+    return Bullet(text=text, lines=tuple(lines))
+
+
+def _weekly_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[Section, ...]:
+    many = len(letter.weeks) > 1
+    assert letter.since is not None
+    since = texts.date(letter.since)
+
+    def named(text: str, week: ProjectWeek) -> str:
+        return f"{week.project.name}: {text}" if many else text
+
+    states = Section(
+        heading=texts.gettext("Where things stand"),
+        bullets=tuple(
+            Bullet(text=f"{week.project.name}: {_state_sentence(week, texts)}") for week in letter.weeks
+        ),
+    )
+    finished = []
+    for week in letter.weeks:
+        for item in week.finished:
+            title = _clean(item.title, client)
+            if item.kind == FINISHED_MILESTONE:
+                text = texts.gettext("{milestone} is finished.", milestone=title)
+            elif item.kind == DELIVERED:
+                text = texts.gettext("Ready for you to see: {title}", title=title)
+            else:
+                text = title
+            url = _clean(item.url, client) if item.url else ""
+            finished.append(Bullet(text=named(text, week), url=url if url.startswith(("https://", "http://")) else ""))
+    done = Section(
+        heading=texts.gettext("Finished since {date}", date=since),
+        bullets=tuple(finished),
+        paragraphs=() if finished else (texts.gettext("Nothing new was finished this week."),),
+    )
+    moves = [
+        _move_bullet(move, client, texts, week.project.name if many else "")
+        for week in letter.weeks
+        for move in week.moves
+    ]
+    moved = Section(
+        heading=texts.gettext("Dates that moved"),
+        bullets=tuple(moves),
+        paragraphs=() if moves else (texts.gettext("No promised date moved since {date}.", date=since),),
+    )
+    waiting = []
+    for project, item in letter.waiting:
+        late = overdue_days(item, letter.day)
+        if late:
+            text = texts.ngettext(
+                "{title}: overdue by {n} day", "{title}: overdue by {n} days", late, title=_clean(item.title, client)
+            )
+        elif item.needed_by:
+            text = texts.gettext(
+                "{title}: needed by {date}", title=_clean(item.title, client), date=texts.date(item.needed_by)
+            )
+        else:
+            text = _clean(item.title, client)
+        waiting.append(Bullet(text=f"{project.name}: {text}" if many else text, urgent=bool(late)))
+    needed = Section(
+        heading=texts.gettext("What we need from you"),
+        bullets=tuple(waiting),
+        paragraphs=() if waiting else (texts.gettext("Nothing at the moment. Thank you!"),),
+    )
+    upcoming = []
+    for week in letter.weeks:
+        milestone = week.upcoming
+        if milestone is None:
+            continue
+        open_tasks = [t.title for t in milestone.tasks if not t.done]
+        text = texts.gettext(
+            "{milestone}, promised for {date}", milestone=_clean(milestone.title, client),
+            date=texts.date(milestone.current_due),
+        )
+        lines = ()
+        if open_tasks:
+            lines = (
+                texts.gettext("Still to do: {tasks}", tasks=", ".join(_clean(t, client) for t in open_tasks)),
+            )
+        upcoming.append(Bullet(text=named(text, week), lines=lines))
+    nxt = Section(
+        heading=texts.gettext("What comes next"),
+        bullets=tuple(upcoming),
+        paragraphs=() if upcoming else (texts.gettext("Every milestone is finished."),),
+    )
+    return (states, done, moved, needed, nxt)
+
+
+def _meeting_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[Section, ...]:
+    decision = letter.decision
+    assert decision is not None and letter.project is not None
+    sections = [
+        Section(
+            heading=_clean(decision.title, client),
+            paragraphs=(_clean(decision.summary, client),) if decision.summary else (),
+        )
+    ]
+    if decision.agreed:
+        sections.append(
+            Section(
+                heading=texts.gettext("What we agreed"),
+                bullets=tuple(Bullet(text=_clean(point, client)) for point in decision.agreed),
+            )
+        )
+    return tuple(sections)
+
+
+def _change_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[Section, ...]:
+    return (
+        Section(
+            heading=texts.gettext("What moved"),
+            bullets=tuple(_move_bullet(move, client, texts) for move in letter.moves),
+        ),
+    )
+
+
+def _intro(letter: DueLetter, texts: Texts) -> str:
+    if letter.kind == WEEKLY:
+        return texts.ngettext(
+            "Here is how your project stands this week.",
+            "Here is how your projects stand this week.",
+            len(letter.weeks),
+        )
+    assert letter.project is not None
+    if letter.kind == MEETING:
+        assert letter.decision is not None
+        return texts.gettext(
+            "Here is, in writing, what we discussed and agreed on {date} about {project}.",
+            date=texts.date(letter.decision.date),
+            project=letter.project.name,
+        )
+    return texts.ngettext(
+        "A promised date in {project} has changed. We are telling you now rather than in the next weekly letter.",
+        "Promised dates in {project} have changed. We are telling you now rather than in the next weekly letter.",
+        len(letter.moves),
+        project=letter.project.name,
+    )
+
+
+def _closing(letter: DueLetter, client: Client, texts: Texts) -> tuple[str, ...]:
+    lines = []
+    if letter.kind == MEETING:
+        lines.append(texts.gettext("If anything here is not as you remember it, please reply to this letter."))
+    else:
+        lines.append(texts.gettext("If you have a question, just reply to this letter."))
+    if client.response_time:
+        lines.append(texts.gettext("We answer {time}.", time=client.response_time))
+    return tuple(lines)
+
+
+def signature(contact: Contact | None, agency: str) -> Signature | None:
+    if contact is None:
+        return Signature(name=agency) if agency else None
+    return Signature(name=contact.name, role=contact.role, email=contact.email, phone=contact.phone, agency=agency)
+
+
+def letter_view(
+    letter: DueLetter, client: Client, texts: Texts, words: LetterWords, contact: Contact | None
+) -> LetterView:
+    """The words of one letter: subject, sections, closing and signature."""
+    title = _title(letter, texts)
+    sections = {
+        WEEKLY: _weekly_sections,
+        MEETING: _meeting_sections,
+        CHANGE: _change_sections,
+    }[letter.kind](letter, client, texts)
+    return LetterView(
+        kind=letter.kind,
+        language=client.language,
+        subject=f"{subject_prefix(words, texts)}: {title}",
+        title=title,
+        greeting=texts.gettext("Hello,"),
+        intro=_intro(letter, texts),
+        sections=sections,
+        closing=_closing(letter, client, texts),
+        site_url=words.site_url,
+        site_line=texts.gettext("Everything is also on your status site:"),
+        sign_off=texts.gettext("Kind regards,"),
+        signature=signature(contact, words.agency),
+    )
+
+
+def render_letter(view: LetterView, texts: Texts) -> tuple[str, str]:
+    """The plain-text part and the HTML part (with its <style> block, not inlined yet)."""
+    text = render("letters/letter.txt.j2", texts, letter=view)
+    html = render("letters/letter.html.j2", texts, letter=view)
+    return text, html

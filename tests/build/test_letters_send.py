@@ -1,0 +1,119 @@
+"""`milepost letters --send` against a real SMTP server (aiosmtpd on 127.0.0.1): every letter
+is sent exactly once, across re-runs, a crash part-way and a lost cache; bad settings give one
+line each, no traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import make_demo_repos_once
+from helpers import DEMO_TODAY, SmtpCapture, demo_portal_copy
+
+TODAY = DEMO_TODAY.isoformat()
+# The demo sends four letters on its day: a weekly letter and a meeting summary to two clients.
+DEMO_LETTERS = 4
+
+
+@pytest.fixture
+def portal(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    make_demo_repos_once(tmp_path_factory)
+    return demo_portal_copy(tmp_path)
+
+
+def run(config: Path, url: str | None, *args: str, wait: bool = True) -> subprocess.CompletedProcess | subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MILEPOST_")}
+    if url is not None:
+        env["MILEPOST_SMTP_URL"] = url
+    command = [sys.executable, "-m", "milepost.cli", "letters", "-f", str(config), "--today", TODAY, *args]
+    if not wait:
+        return subprocess.Popen(command, env=env, cwd=config.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.run(command, env=env, cwd=config.parent, capture_output=True, text=True, timeout=300)
+
+
+def recorded(config: Path) -> list[dict]:
+    path = config.parent / "letters" / "sent.json"
+    return json.loads(path.read_text(encoding="utf-8"))["letters"] if path.exists() else []
+
+
+def test_a_rerun_the_same_day_sends_nothing_twice(portal: Path) -> None:
+    with SmtpCapture() as server:
+        first = run(portal, server.url, "--send")
+        assert first.returncode == 0, first.stderr
+        assert len(server.messages) == DEMO_LETTERS
+        second = run(portal, server.url, "--send")
+        assert second.returncode == 0, second.stderr
+        assert len(server.messages) == DEMO_LETTERS  # the second run sent 0
+        assert "0 letter(s) sent" in second.stderr
+    assert len(set(server.message_ids())) == DEMO_LETTERS
+    assert len(recorded(portal)) == DEMO_LETTERS
+
+
+def test_the_record_survives_a_lost_cache(portal: Path) -> None:
+    with SmtpCapture() as server:
+        assert run(portal, server.url, "--send").returncode == 0
+        shutil.rmtree(portal / ".cache", ignore_errors=True)
+        again = run(portal, server.url, "--send")
+        assert again.returncode == 0, again.stderr
+    assert len(server.messages) == DEMO_LETTERS
+
+
+def test_a_crash_after_the_first_message_loses_and_repeats_nothing(portal: Path) -> None:
+    with SmtpCapture(hold_after=1) as server:
+        process = run(portal, server.url, "--send", wait=False)
+        assert server.holding.wait(240), "the sender never reached its second message"
+        # The first message was accepted and is on record before the second one is sent.
+        assert len(recorded(portal)) == 1
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(30)
+        server.release.set()
+        assert len(server.messages) == 1
+    with SmtpCapture() as server_again:
+        rest = run(portal, server_again.url, "--send")
+        assert rest.returncode == 0, rest.stderr
+        assert len(server_again.messages) == DEMO_LETTERS - 1
+        ids = set(server.message_ids()) | set(server_again.message_ids())
+        assert len(ids) == DEMO_LETTERS  # every letter exactly once
+        assert run(portal, server_again.url, "--send").returncode == 0
+        assert len(server_again.messages) == DEMO_LETTERS - 1
+
+
+def _one_line_error(result: subprocess.CompletedProcess, *words: str) -> str:
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+    return lines[0]
+
+
+def test_without_letters_from_nothing_is_written(portal: Path) -> None:
+    text = portal.read_text(encoding="utf-8").replace('      from: "Example Agency <status@agency.example>"\n', "")
+    portal.write_text(text, encoding="utf-8")
+    _one_line_error(run(portal, None), "extra.milepost.letters.from")
+    assert not (portal.parent / "letters").exists()
+
+
+@pytest.mark.parametrize("url", ["", "http://mail.example", "smtp://", "smtp://host:notaport"])
+def test_a_bad_smtp_url_is_one_line(portal: Path, url: str) -> None:
+    _one_line_error(run(portal, url, "--send"), "MILEPOST_SMTP_URL")
+
+
+def test_an_unreachable_server_is_one_line_and_names_it_without_secrets(portal: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    line = _one_line_error(
+        run(portal, f"smtp://user:s3cret-pass@127.0.0.1:{port}", "--send"), f"127.0.0.1:{port}", "check"
+    )
+    assert "s3cret-pass" not in line and "user" not in line
+    assert recorded(portal) == []

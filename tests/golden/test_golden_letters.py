@@ -1,0 +1,72 @@
+"""The demo's letters on its day, in English (acme-retail) and Polish (piekarnia-zloty-klos),
+against tests/golden/letters/: the headers a client sees and the plain-text part as written.
+Rewrite them after a deliberate change with
+
+    MILEPOST_UPDATE_GOLDEN=1 .venv/bin/pytest tests/golden/test_golden_letters.py
+"""
+
+from __future__ import annotations
+
+import email
+import os
+from email import policy
+from pathlib import Path
+
+import pytest
+from conftest import make_demo_repos_once
+from helpers import DEMO_TODAY, GOLDEN, demo_portal_copy
+
+from milepost.cli import main
+
+UPDATE = os.environ.get("MILEPOST_UPDATE_GOLDEN") == "1"
+LETTERS = GOLDEN / "letters"
+HEADERS = ("Subject", "From", "To", "Reply-To", "Date", "Message-ID", "Content-Language")
+
+
+def as_text(path: Path) -> str:
+    message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    head = "".join(f"{name}: {message[name]}\n" for name in HEADERS if message[name] is not None)
+    body = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    return head + "\n" + body
+
+
+@pytest.fixture(scope="module")
+def demo_letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    make_demo_repos_once(tmp_path_factory)
+    portal = tmp_path_factory.mktemp("letters-portal")
+    config = demo_portal_copy(portal)
+    out = portal / "out"
+    code = main(["letters", "-f", str(config), "--today", DEMO_TODAY.isoformat(), "--out", str(out)])
+    assert code == 0
+    return out
+
+
+@pytest.mark.parametrize("client", ["acme-retail", "piekarnia-zloty-klos"])
+def test_the_demo_letters_match_their_golden_copies(demo_letters: Path, client: str) -> None:
+    files = sorted((demo_letters / client).glob("*.eml"))
+    kinds = sorted(path.name.split("-")[3] for path in files)
+    assert kinds == ["meeting", "weekly"], files
+    for path in files:
+        kind = path.name.split("-")[3]
+        golden = LETTERS / client / f"{kind}.txt"
+        got = as_text(path)
+        if UPDATE:
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_text(got, encoding="utf-8")
+            continue
+        assert golden.read_text(encoding="utf-8") == got, f"{path.name} differs from {golden}"
+
+
+def test_only_clients_with_recipients_get_letters(demo_letters: Path) -> None:
+    assert sorted(p.name for p in demo_letters.iterdir()) == ["acme-retail", "piekarnia-zloty-klos"]
+
+
+def test_the_html_part_is_inlined_and_self_contained(demo_letters: Path) -> None:
+    for path in demo_letters.glob("*/*.eml"):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        assert message.get_content_type() == "multipart/alternative"
+        html = message.get_body(("html",)).get_content()
+        assert "<style" not in html and 'style="' in html
+        for forbidden in ("<script", "<img", "<link", "src=", "@import"):
+            assert forbidden not in html.lower(), (path.name, forbidden)
+        assert message["Message-ID"].endswith("@agency.example>")

@@ -1,0 +1,161 @@
+"""Which letters are due (status/letters_due.py), their words (render/letters.py) and the
+messages (publish/letters.py), from plain data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+from email import policy
+
+import pytest
+
+from milepost.errors import LetterError
+from milepost.i18n import texts_for
+from milepost.model import (
+    Absence,
+    Client,
+    Contact,
+    Decision,
+    Delay,
+    LetterPlan,
+    Milestone,
+    Project,
+    Recipient,
+)
+from milepost.publish.letters import SentRecord, build_message, smtp_server
+from milepost.render.letters import LetterWords, letter_view, render_letter
+from milepost.status.letters_due import CHANGE, MEETING, WEEKLY, LetterHistory, letters_due
+from milepost.status.ledger import MOVED, MilestoneLedger, ProjectLedger, PromiseEvent
+from milepost.status.outlook import ProjectOutlook
+from milepost.status.reachable import reachable_contact
+
+TUESDAY = dt.date(2026, 11, 24)
+ANNA = Contact(
+    name="Anna Nowak", role="Project manager", email="anna@agency.example",
+    away=(Absence(dt.date(2026, 12, 22), dt.date(2027, 1, 2), "Piotr Zieliński"),),
+)
+PIOTR = Contact(name="Piotr Zieliński", role="Lead developer", email="piotr@agency.example")
+CLIENT = Client(
+    slug="acme", name="ACME", language="en", timezone="Europe/Warsaw", contacts=(ANNA, PIOTR),
+    letters=LetterPlan(weekly="tuesday", to=(Recipient("Jan Kowalski", "jan@acme.example"),)),
+)
+PAYMENTS = Milestone(
+    id="payments", title="Online payments <b>", due=dt.date(2026, 12, 1),
+    delay=Delay(reason="The provider changed its interface; ask bob@internal.example.", plan="Cards first.",
+                due=dt.date(2026, 12, 15)),
+)
+PROJECT = Project(
+    slug="shop", client="acme", name="Shop", milestones=(PAYMENTS,),
+    decisions=(Decision(dt.date(2026, 11, 20), "Call on 20 November", ("Guests can pay.",), "We met."),),
+)
+WORDS = LetterWords(subject_prefix="", agency="Example Agency", site_url="https://status.example/acme/")
+
+
+def outlook_with_move(day: dt.date) -> ProjectOutlook:
+    event = PromiseEvent(MOVED, day, dt.date(2026, 12, 1), dt.date(2026, 12, 15), "")
+    ledger = MilestoneLedger("payments", dt.date(2026, 12, 1), dt.date(2026, 10, 1), (event,))
+    return ProjectOutlook(ledger=ProjectLedger(True, milestones={"payments": ledger}))
+
+
+def test_no_recipients_no_letters() -> None:
+    client = Client(slug="acme", name="ACME", letters=LetterPlan(weekly="tuesday"))
+    assert letters_due(client, [PROJECT], TUESDAY) == []
+
+
+def test_weekly_on_its_day_and_meeting_once() -> None:
+    due = letters_due(CLIENT, [PROJECT], TUESDAY)
+    assert [d.kind for d in due] == [WEEKLY, MEETING]
+    carried = frozenset(key for d in due for key in d.carries)
+    assert letters_due(CLIENT, [PROJECT], TUESDAY, history=LetterHistory(carried, TUESDAY)) == []
+    wednesday = TUESDAY + dt.timedelta(days=1)
+    assert letters_due(CLIENT, [PROJECT], wednesday, history=LetterHistory(carried, TUESDAY)) == []
+    # Eight days after the meeting, it is no news any more.
+    assert letters_due(CLIENT, [PROJECT], dt.date(2026, 11, 28)) == []
+
+
+def test_a_move_gets_its_own_letter_on_the_day_unless_the_weekly_one_carries_it() -> None:
+    wednesday = TUESDAY + dt.timedelta(days=1)
+    outlooks = {"shop": outlook_with_move(wednesday)}
+    history = LetterHistory(frozenset({"decision:shop:2026-11-20:" + "x"}), TUESDAY)
+    due = [d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks=outlooks, history=history) if d.kind == CHANGE]
+    assert len(due) == 1 and due[0].moves[0].new == dt.date(2026, 12, 15)
+    assert due[0].moves[0].reason.startswith("The provider") and due[0].moves[0].plan == "Cards first."
+    again = LetterHistory(history.carried | set(due[0].carries), TUESDAY)
+    assert not [d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks=outlooks, history=again) if d.kind == CHANGE]
+    on_weekly_day = letters_due(CLIENT, [PROJECT], TUESDAY, outlooks={"shop": outlook_with_move(TUESDAY)})
+    assert [d.kind for d in on_weekly_day] == [WEEKLY, MEETING]
+    assert on_weekly_day[0].weeks[0].moves
+
+
+def test_a_change_letter_says_reason_plan_and_new_date_redacted_and_escaped() -> None:
+    wednesday = TUESDAY + dt.timedelta(days=1)
+    letter = next(
+        d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks={"shop": outlook_with_move(wednesday)})
+        if d.kind == CHANGE
+    )
+    texts = texts_for("en", "Europe/Warsaw")
+    view = letter_view(letter, CLIENT, texts, WORDS, reachable_contact(CLIENT, wednesday))
+    text, html = render_letter(view, texts)
+    assert view.subject == "Project status: Change of plan: Shop"
+    assert "15 December 2026" in text and "1 December 2026" in text and "Cards first." in text
+    assert "bob@internal.example" not in text and "bob@internal.example" not in html
+    assert "Online payments <b>" in text and "Online payments &lt;b&gt;" in html
+
+
+def test_reply_to_and_signature_are_the_deputy_while_the_contact_is_away() -> None:
+    christmas = dt.date(2026, 12, 29)  # a Tuesday
+    assert reachable_contact(CLIENT, christmas) == PIOTR
+    letter = letters_due(CLIENT, [PROJECT], christmas)[0]
+    message = build_message(
+        letter, CLIENT, sender="Agency <status@agency.example>", words=WORDS,
+        date=dt.datetime(2026, 12, 29, 8, tzinfo=dt.timezone.utc),
+    )
+    parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert "piotr@agency.example" in parsed["Reply-To"]
+    assert "Piotr Zieliński" in parsed.get_body(("plain",)).get_content()
+    assert parsed["Message-ID"].endswith("@agency.example>")
+    again = build_message(letter, CLIENT, sender="Agency <status@agency.example>", words=WORDS,
+                          date=dt.datetime(2026, 12, 29, 9, tzinfo=dt.timezone.utc))
+    assert again["Message-ID"] == message["Message-ID"]
+
+
+def test_the_weekly_subject_is_in_the_clients_language_with_plural_forms() -> None:
+    client = Client(slug="p", name="P", language="pl", timezone="Europe/Warsaw", letters=CLIENT.letters)
+    project = Project(slug="shop", client="p", name="Sklep", milestones=(PAYMENTS,))
+    letter = letters_due(client, [project], TUESDAY)[0]
+    texts = texts_for("pl", "Europe/Warsaw")
+    view = letter_view(letter, client, texts, WORDS, None)
+    assert view.subject == "Stan projektu: List tygodniowy, 24 listopada 2026" or view.subject.endswith(
+        "List tygodniowy, 24 listopada 2026"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "where", "user"),
+    [
+        ("smtp://mail.example", "mail.example:25", ""),
+        ("smtps://u%40x:p%3Aw@mail.example", "mail.example:465", "u@x"),
+        ("smtp://mail.example:2525", "mail.example:2525", ""),
+    ],
+)
+def test_smtp_urls(url: str, where: str, user: str) -> None:
+    server = smtp_server({"MILEPOST_SMTP_URL": url})
+    assert server.where == where and server.user == user
+
+
+def test_smtp_credentials_from_the_environment() -> None:
+    server = smtp_server(
+        {"MILEPOST_SMTP_URL": "smtp://mail.example", "MILEPOST_SMTP_USER": "u", "MILEPOST_SMTP_PASSWORD": "p"}
+    )
+    assert (server.user, server.password) == ("u", "p")
+    with pytest.raises(LetterError, match="MILEPOST_SMTP_URL"):
+        smtp_server({"MILEPOST_SMTP_URL": "ftp://x"})
+
+
+def test_the_record_gives_the_last_weekly_letter() -> None:
+    record = SentRecord(
+        path=None,  # type: ignore[arg-type]
+        entries=({"client": "acme", "kind": "weekly", "day": "2026-11-17", "carries": ["weekly:2026-11-17"]},),
+    )
+    assert record.history("acme").last_weekly == dt.date(2026, 11, 17)
+    assert record.history("other").carried == frozenset()
