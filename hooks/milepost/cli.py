@@ -3,7 +3,7 @@
     milepost check [--config-file mkdocs.yml] [--today YYYY-MM-DD]
     milepost build [--client SLUG ...] [--site-dir DIR] [--today YYYY-MM-DD] [--keep-going] [--verbose]
     milepost serve [--client SLUG] [--dev-addr HOST:PORT] [--today YYYY-MM-DD]
-    milepost clients [--json]
+    milepost clients [--json | --folder SLUG]
     milepost letters [--client SLUG ...] [--today YYYY-MM-DD] [--out DIR] [--send]
 """
 
@@ -65,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     clients.add_argument(
         "--json", action="store_true",
         help="print only the client slugs, as a JSON list (for a CI matrix: one build job per client)",
+    )
+    clients.add_argument(
+        "--folder", metavar="SLUG",
+        help="print only the folder of this client's site (for CI: keep a failed client's last site)",
     )
 
     letters = sub.add_parser(
@@ -152,8 +156,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     for slug, folder in outcome.built.items():
         print(f"built {slug}: {folder / 'index.html'}")
+    for problem in outcome.problems:
+        print(problem, file=sys.stderr)
     for slug, message in outcome.failed.items():
         print(f"FAILED {slug}: {message}", file=sys.stderr)
+    if outcome.failed:
+        print(f"not built: {', '.join(outcome.failed)}", file=sys.stderr)
     return 0 if outcome.ok else 1
 
 
@@ -174,31 +182,46 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_clients(args: argparse.Namespace) -> int:
     import json
 
-    from milepost.errors import PrivacyError
     from milepost.portal import load_configured
-    from milepost.publish.privacy import client_folders
+    from milepost.publish.privacy import client_folder, path_secret
 
     today = today_override(args.today) or dt.date.today()
     settings = _settings(args.config_file)
     loaded = load_configured(settings, today=today)
-    if loaded.problems or loaded.portal is None:
+    if not loaded.slugs:
         for problem in loaded.problems:
             print(problem, file=sys.stderr)
         print(f"{len(loaded.problems)} problem(s) found; run `milepost check`.", file=sys.stderr)
         return 1
-    clients = loaded.portal.clients
+    # Every client, broken ones too: each is built (and fails) on its own, so one client's
+    # problem does not hold back the others (a CI matrix gets one job per client).
+    broken = set(loaded.broken)
+    for slug in loaded.broken:
+        count = len(loaded.problems_of(slug))
+        print(f"{slug}: {count} problem(s); its build will fail until they are fixed "
+              "(run `milepost check`).", file=sys.stderr)
+    secret = path_secret()
+    folders = {client.slug: client_folder(client, secret) for client in loaded.clients}
+    if args.folder:
+        # For a CI job whose client failed: where that client's published site is.
+        if args.folder not in folders:
+            print(f"milepost: {args.folder}: no such client, or its client.yml has problems, "
+                  "so where its site is published is not known.", file=sys.stderr)
+            return 1
+        print(folders[args.folder])
+        return 0
     if args.json:
         # Slugs only: a CI log shows matrix values, and a site's folder may be meant to stay unguessable.
-        print(json.dumps([client.slug for client in clients]))
+        print(json.dumps(list(loaded.slugs)))
         return 0
-    try:
-        folders = client_folders(clients)
-    except PrivacyError as err:
-        print(f"milepost: {err}", file=sys.stderr)
-        return 1
-    for client in clients:
+    for slug in loaded.slugs:
+        client = next((c for c in loaded.clients if c.slug == slug), None)
+        if client is None:
+            print(f"{slug}: (its client.yml has problems)")
+            continue
         protected = f"  (password in {client.password_env})" if client.password_env else ""
-        print(f"{client.slug}: site/{folders[client.slug]}/{protected}")
+        state = "  (has problems: not built until they are fixed)" if slug in broken else ""
+        print(f"{slug}: site/{folders[slug]}/{protected}{state}")
     return 0
 
 

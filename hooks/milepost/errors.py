@@ -42,9 +42,10 @@ class RulesError(MilepostError):
 class HistoryError(MilepostError):
     """A repository's history cannot be read. `str(err)` is the whole message for the agency."""
 
-    def __init__(self, repository: str, detail: str) -> None:
+    def __init__(self, repository: str, detail: str, *, kind: str = "failed") -> None:
         self.repository = repository
         self.detail = detail
+        self.kind = kind  # as GitError's `kind`, when git said what went wrong
         self.message = f"repository {repository}: {detail}" if repository else detail
         super().__init__(self.message)
 

@@ -14,12 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from milepost.errors import HistoryError, PrivacyError
+from milepost.history.commits import history_key
+from milepost.history.git_runner import UNKNOWN_REVISION
 from milepost.history.project_files import PlanHistory, read_plan_histories, zone
 from milepost.history.state import GitHistory
-from milepost.load.problems import Problem, display_path
-from milepost.load.project_folders import read_project_folders
+from milepost.load.problems import Problem, display_path, field_name
+from milepost.load.project_folders import FolderReading, read_project_folders
 from milepost.load.settings import LedgerSource
 from milepost.model import Client, Portal, Project
+from milepost.publish.privacy import client_folder, path_secret
 from milepost.status.ledger import ledger_problems
 
 if TYPE_CHECKING:
@@ -30,12 +34,38 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 @dataclass
 class LoadResult:
-    portal: Portal | None  # None when there are problems
+    """The portal as loaded and checked. Every problem is known per client (`problems_of`):
+    a client's build needs only its own files, and the portal of the healthy clients
+    (`healthy`) is there even when another client is broken."""
+
+    portal: Portal | None  # the whole portal; None when there are problems
     problems: list[Problem] = field(default_factory=list)
     # The git history of each project file, by (client slug, project slug): see history/project_files.py.
     histories: dict[tuple[str, str], PlanHistory] = field(default_factory=dict)
     # What this build read from git so far; the stages after loading read on with it.
     history: GitHistory = field(default_factory=GitHistory)
+    # The clients without any problem, and their projects.
+    healthy: Portal = field(default_factory=lambda: Portal((), ()))
+    # Every client folder, broken or not, sorted (what `--client` may name).
+    slugs: tuple[str, ...] = ()
+    # The clients a problem belongs to: one client for its own files, both for two clients'
+    # clash; none for what is no client's (a stray file in projects/, no projects/ at all).
+    owners: dict[Problem, frozenset[str]] = field(default_factory=dict)
+    # Every client whose client.yml is valid, broken projects or not (where its site goes).
+    clients: tuple[Client, ...] = ()
+
+    def problems_of(self, slug: str) -> list[Problem]:
+        """The problems that stop client `slug` (sorted)."""
+        return [p for p in self.problems if slug in self.owners.get(p, frozenset())]
+
+    def general_problems(self) -> list[Problem]:
+        """The problems of no client: they stop no client's build, but `check` fails on them."""
+        return [p for p in self.problems if not self.owners.get(p)]
+
+    @property
+    def broken(self) -> list[str]:
+        """The clients with a problem, sorted."""
+        return sorted({slug for owners in self.owners.values() for slug in owners})
 
 
 def load_configured(
@@ -86,21 +116,38 @@ def load_portal(
     history = history if history is not None else GitHistory()
     projects_dir = Path(projects_dir).absolute()
     reading = read_project_folders(projects_dir, today=today)
-    problems = list(reading.problems)
-    histories, found = _histories(
+    owners: dict[Problem, set[str]] = {}
+    found: list[tuple[Problem, tuple[str, ...]]] = [
+        (problem, (reading.owned[problem],) if problem in reading.owned else ()) for problem in reading.problems
+    ]
+    found += _folder_clashes(reading)
+    found += [(problem, (slug,)) for problem, slug in _repository_problems(reading, cache_dir, history)]
+    histories, ledger_found = _histories(
         projects_dir, reading.clients, reading.projects, ledger, cache_dir, today, full_history, history
     )
-    problems.extend(found)
-    problems.sort()
+    for problem, slugs in [*found, *ledger_found]:
+        owners.setdefault(problem, set()).update(slugs)
+    problems = sorted(owners)
     for problem in problems:
         log.debug("%s", problem)
-    if problems:
-        return LoadResult(None, problems, histories, history)
-    portal = Portal(
-        clients=tuple(sorted(reading.clients, key=lambda c: c.slug)),
-        projects=tuple(sorted(reading.projects, key=lambda p: (p.client, p.slug))),
+    frozen = {problem: frozenset(slugs) for problem, slugs in owners.items()}
+    broken = {slug for slugs in frozen.values() for slug in slugs}
+    clients = tuple(sorted(reading.clients, key=lambda c: c.slug))
+    projects = tuple(sorted(reading.projects, key=lambda p: (p.client, p.slug)))
+    healthy = Portal(
+        clients=tuple(c for c in clients if c.slug not in broken),
+        projects=tuple(p for p in projects if p.client not in broken),
     )
-    return LoadResult(portal, [], histories, history)
+    return LoadResult(
+        portal=None if problems else Portal(clients=clients, projects=projects),
+        problems=problems,
+        histories=histories,
+        history=history,
+        healthy=healthy,
+        slugs=tuple(reading.slugs),
+        owners=frozen,
+        clients=clients,
+    )
 
 
 def _histories(
@@ -112,8 +159,10 @@ def _histories(
     today: dt.date,
     full_history: bool,
     history: GitHistory,
-) -> tuple[dict[tuple[str, str], PlanHistory], list[Problem]]:
-    """The history of every project file that loaded, and its silent date moves as problems."""
+) -> tuple[dict[tuple[str, str], PlanHistory], list[tuple[Problem, tuple[str, ...]]]]:
+    """The history of every project file that loaded, and its silent date moves as problems
+    (each with its client; a problem of the portal's repository belongs to every client
+    with a project, whose promise ledger it stops)."""
     paths = {(p.client, p.slug): projects_dir / p.client / f"{p.slug}.yml" for p in projects}
     if not paths:
         return {}, []
@@ -123,15 +172,69 @@ def _histories(
     )
     zones = {c.slug: c.timezone for c in clients}
     histories: dict[tuple[str, str], PlanHistory] = {}
-    problems = list(reading.problems)
+    everyone = tuple(sorted({client for client, _ in paths}))
+    problems: list[tuple[Problem, tuple[str, ...]]] = [(problem, everyone) for problem in reading.problems]
     for key, path in paths.items():
-        history = reading.histories.get(path.absolute())
-        if history is None:
+        plan = reading.histories.get(path.absolute())
+        if plan is None:
             continue
-        histories[key] = history
-        problems.extend(
-            ledger_problems(
-                history, path, source=display_path(path), timezone=zone(zones.get(key[0], "UTC")), today=today
-            )
-        )
+        histories[key] = plan
+        for problem in ledger_problems(
+            plan, path, source=display_path(path), timezone=zone(zones.get(key[0], "UTC")), today=today
+        ):
+            problems.append((problem, (key[0],)))
     return histories, problems
+
+
+def _folder_clashes(reading: FolderReading) -> list[tuple[Problem, tuple[str, ...]]]:
+    """Two clients whose sites would be published in the same folder (`path:` equal to the
+    other's folder): a problem on each client.yml, belonging to both. What a build refuses."""
+    try:
+        secret = path_secret()
+    except PrivacyError:
+        return []  # the build says so, naming the variable
+    by_folder: dict[str, list[Client]] = {}
+    for client in sorted(reading.clients, key=lambda c: c.slug):
+        by_folder.setdefault(client_folder(client, secret).lower(), []).append(client)
+    problems: list[tuple[Problem, tuple[str, ...]]] = []
+    for sharing in by_folder.values():
+        if len(sharing) < 2:
+            continue
+        slugs = tuple(c.slug for c in sharing)
+        for client in sharing:
+            others = ", ".join(other.source or other.slug for other in sharing if other is not client)
+            document = reading.documents.get(client.source)
+            if client.path:
+                line = document.line_of(("path",)) if document is not None else 0
+                where, what = "path", f"the folder '{client.path}'"
+            else:
+                line, where = 0, ""
+                what = "its folder" if secret else f"the folder '{client.slug}' (its folder's name)"
+            message = (
+                f"its site would be published in {what}, like the site of {others}; "
+                "give one of them another `path:`"
+            )
+            problems.append((Problem(client.source or client.slug, line, where, message), slugs))
+    return problems
+
+
+def _repository_problems(
+    reading: FolderReading, cache_dir: Path | None, history: GitHistory
+) -> list[tuple[Problem, str]]:
+    """What a build would refuse about each local repository (`path:`), found now: not a
+    repository, not its top folder, a shallow clone, a `branch:` it does not have. A `url:`
+    is checked when it is fetched, by the build."""
+    problems: list[tuple[Problem, str]] = []
+    for project in sorted(reading.projects, key=lambda p: (p.client, p.slug)):
+        document = reading.documents.get(project.source)
+        for index, spec in enumerate(project.repositories):
+            if not spec.path:
+                continue
+            try:
+                history_key(spec, cache_dir=cache_dir, history=history)
+            except HistoryError as err:
+                name = "branch" if spec.branch and err.kind == UNKNOWN_REVISION else "path"
+                path = ("repositories", index, name)
+                line = document.line_of(path) if document is not None else 0
+                problems.append((Problem(project.source, line, field_name(path), str(err)), project.client))
+    return problems

@@ -117,7 +117,7 @@ def test_commit_rules_are_checked_with_file_and_line(tmp_path: Path) -> None:
 
 def test_commit_rules_are_loaded_into_the_client(tmp_path: Path) -> None:
     make_portal(tmp_path, {"bakery/client.yml": CLIENT, "bakery/sklep.yml": PROJECT})
-    (tmp_path / "repo").mkdir()
+    make_repo(tmp_path / "repo", ["feat: first screen"])  # a build reads only a real repository
     portal = load_portal(tmp_path / "projects", today=TODAY).portal
     assert portal is not None
     rules = portal.client("bakery").commit_rules

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import client_yml
+from factories import client_yml, make_repo
 from jsonschema import Draft202012Validator
 from milepost.load.problems import Problem, field_name
 from milepost.load.schema_messages import SCHEMA_DIR, schema_messages
@@ -158,7 +158,7 @@ def valid_portal(tmp_path: Path) -> Path:
     write(tmp_path / "projects" / "acme" / "blog.yml", BLOG_YML)
     write(tmp_path / "projects" / "acme" / "_old.yml", "not: [checked\n")
     write(tmp_path / "projects" / "globex" / "client.yml", minimal_client("Globex", "de", "Europe/Berlin"))
-    (tmp_path / "repos" / "acme-webshop").mkdir(parents=True)
+    make_repo(tmp_path / "repos" / "acme-webshop", ["feat: first screen"])
     return tmp_path / "projects"
 
 

@@ -433,5 +433,14 @@ def test_parse_log_refuses_a_truncated_record(cut: int) -> None:
 def test_parse_log_refuses_output_in_another_format() -> None:
     with pytest.raises(HistoryError, match="does not understand"):
         parse_log(b"commit " + SHA_A.encode() + b"\nAuthor: Ada\n" + b"\0" * 9)
-    with pytest.raises(HistoryError, match="not a date"):
-        parse_log(record(SHA_A).replace(b"2026-11-02T09:00:00+01:00", b"yesterday"))
+
+
+@pytest.mark.parametrize("broken", [b"yesterday", b"2026-11-02T09:00:00+25:00", b"%aI"])
+def test_a_commit_with_a_broken_date_is_left_out_with_a_warning_naming_it(broken: bytes, caplog) -> None:
+    """One damaged commit (a time zone like +2500, written by a broken tool) must not stop the
+    client's whole build: it is skipped, and the warning names the repository and the commit."""
+    output = record(SHA_B, parents=SHA_A) + record(SHA_A).replace(b"2026-11-02T09:00:00+01:00", broken)
+    with caplog.at_level("WARNING"):
+        commits = parse_log(output, repository="/srv/repo")
+    assert [c.sha for c in commits] == [SHA_B]
+    assert f"Repository /srv/repo: commit {SHA_A[:12]} has a date that cannot be read" in caplog.text

@@ -1,6 +1,7 @@
 """The GitHub Actions workflows: actionlint (with ShellCheck for the `run:` scripts) finds no
 problem, and the publishing pipeline keeps its promises: checks first, one build per client,
-the build cache restored, full history, deploy only after every build passed."""
+the build cache restored, full history, every client that built deployed and a failed
+client's last good site kept."""
 
 from __future__ import annotations
 
@@ -88,10 +89,73 @@ def test_publishing_checks_first_builds_per_client_and_deploys_last() -> None:
     assert build_step["env"]["MILEPOST_TOKEN_GITHUB_COM"] == "${{ secrets.MILEPOST_TOKEN_GITHUB_COM }}"
 
     deploy = jobs["deploy"]
-    assert deploy["needs"] == "build"  # and so on every client's build, checks and tests
+    assert deploy["needs"] == ["plan", "build"]  # and so on every client's build, checks and tests
+    # One client's failure does not hold back the others: deploy runs when some builds failed.
+    assert deploy["if"] == "${{ !cancelled() && needs.plan.result == 'success' }}"
     assert steps_using(deploy, "actions/upload-pages-artifact") and steps_using(deploy, "actions/deploy-pages")
-    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    (pages,) = steps_using(deploy, "actions/upload-pages-artifact")
+    assert pages["with"]["retention-days"] == 90  # the next run keeps a failed client's site from it
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write", "actions": "read"}
     assert publish["permissions"] == {"contents": "read"}
+    # ... and it ends with a failing step naming the clients that were not updated.
+    last = deploy["steps"][-1]
+    assert "exit 1" in last["run"] and "steps.kept.outputs" in last["if"]
+
+
+def test_a_clients_problem_fails_its_build_job_not_the_check_of_every_client() -> None:
+    publish, ci = load("publish.yml"), load("ci.yml")
+    assert publish["jobs"]["checks"]["with"] == {"publishing": True}
+    (check,) = [s for s in ci["jobs"]["check"]["steps"] if s.get("run") == "make check"]
+    assert check["continue-on-error"] == "${{ inputs.publishing == true }}"
+    failed = [s for s in publish["jobs"]["build"]["steps"] if s.get("if") == "failure()"]
+    assert "milepost clients --folder" in failed[0]["run"]
+    assert failed[1]["with"]["name"] == "failed-${{ matrix.client }}"
+
+
+def test_the_deploy_job_keeps_the_last_good_site_of_a_failed_client(tmp_path: Path) -> None:
+    """Run the deploy job's assembling script with a stand-in `gh`: beta built, alpha failed
+    (its folder known), gamma failed with no folder known. alpha's folder comes from the last
+    Pages artifact, gamma is left out, and the step says so for the failing step after it."""
+    (step,) = [s for s in load("publish.yml")["jobs"]["deploy"]["steps"] if s.get("id") == "kept"]
+    work = tmp_path / "work"
+    (work / "parts" / "site-beta" / "beta-folder").mkdir(parents=True)
+    (work / "parts" / "site-beta" / "beta-folder" / "index.html").write_text("new beta")
+    for name in ("index.html", "robots.txt"):
+        (work / "parts" / "site-beta" / name).write_text(name)
+    (work / "failed").mkdir()
+    (work / "failed" / "alpha").write_text("k7q2m9x4\n")
+    (work / "failed" / "gamma").write_text("")
+    previous = tmp_path / "previous"
+    for folder, text in (("k7q2m9x4", "old alpha"), ("beta-folder", "old beta"), ("removed", "gone")):
+        (previous / folder).mkdir(parents=True)
+        (previous / folder / "index.html").write_text(text)
+    subprocess.run(["tar", "-cf", str(tmp_path / "artifact.tar"), "-C", str(previous), "."], check=True)
+    subprocess.run(["zip", "-qj", str(tmp_path / "pages.zip"), str(tmp_path / "artifact.tar")], check=True)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text(
+        "#!/bin/sh\ncase \"$2\" in\n  */zip) cat " + str(tmp_path / "pages.zip") + " ;;\n  *) echo 4242 ;;\nesac\n"
+    )
+    (bin_dir / "gh").chmod(0o755)
+    output = tmp_path / "github-output"
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_REPOSITORY": "agency/portal",
+        "CLIENTS": '["alpha","beta","gamma"]',
+    }
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step["run"]],
+        cwd=work, env=env, capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    site = work / "site"
+    assert (site / "beta-folder" / "index.html").read_text() == "new beta"
+    assert (site / "k7q2m9x4" / "index.html").read_text() == "old alpha"
+    assert not (site / "removed").exists()  # a client no longer in projects/ goes offline
+    assert output.read_text() == "kept=alpha\nlost=gamma\n"
+    assert "k7q2m9x4" not in done.stdout + done.stderr
 
 
 def test_every_checkout_fetches_the_whole_history_where_history_is_read() -> None:

@@ -25,6 +25,7 @@ from milepost.history.disk_cache import CacheFormat, load_entry, write_entry
 from milepost.history.git_runner import (
     NOT_A_REPOSITORY,
     NOT_A_REPOSITORY_ADVICE,
+    UNKNOWN_REVISION,
     GitError,
     GitRunner,
     failure,
@@ -190,8 +191,11 @@ def iter_log(stream: Iterable[bytes] | bytes, *, repository: str = "") -> Iterat
             partial = []
             if len(fields) == FIELD_COUNT:
                 commit = _commit_from_fields(fields, repository)
-                last_sha = commit.sha
                 fields = []
+                if isinstance(commit, str):  # a commit whose date is broken: left out, with a warning
+                    last_sha = commit
+                    continue
+                last_sha = commit.sha
                 yield commit
         if pieces[-1]:
             partial.append(pieces[-1])
@@ -205,7 +209,9 @@ def iter_log(stream: Iterable[bytes] | bytes, *, repository: str = "") -> Iterat
         )
 
 
-def _commit_from_fields(fields: list[bytes], repository: str) -> Commit:
+def _commit_from_fields(fields: list[bytes], repository: str) -> Commit | str:
+    """The commit of one record; only its sha when a date of it cannot be read (the commit is
+    then left out with a warning: one damaged commit must not hide a client's whole history)."""
     raw_sha, raw_parents, name, email, authored, committed, subject, body, trailers = fields
     if not raw_sha.startswith(_RECORD_START):
         raise _unexpected(repository, "a commit record does not start where expected")
@@ -220,12 +226,20 @@ def _commit_from_fields(fields: list[bytes], repository: str) -> Commit:
             repository,
             "the installed git is too old to list commit trailers; Milepost needs git 2.31 or newer.",
         )
+    authored_at, committed_at = _date(_text(authored)), _date(_text(committed))
+    if authored_at is None or committed_at is None:
+        bad = _text(authored) if authored_at is None else _text(committed)
+        log.warning(
+            "%s commit %s has a date that cannot be read ('%s'); it is left out of the pages.",
+            f"Repository {repository}:" if repository else "A", sha[:12], bad[:40],
+        )
+        return sha
     return Commit(
         sha=sha,
         author_name=_text(name),
         author_email=_text(email),
-        authored=_date(_text(authored), repository),
-        committed=_date(_text(committed), repository),
+        authored=authored_at,
+        committed=committed_at,
         parents=parents,
         subject=_text(subject),
         body=_text(body).rstrip(),
@@ -239,13 +253,15 @@ def _text(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
-def _date(text: str, repository: str) -> dt.datetime:
+def _date(text: str) -> dt.datetime | None:
+    """The date git printed, or None when it is not one (a commit written with a broken time
+    zone, like +2500, or no date at all)."""
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise _unexpected(repository, f"'{text[:50]}' is not a date") from None
+        return None
     if value.tzinfo is None:
-        raise _unexpected(repository, f"the date '{text}' has no time zone")
+        return None
     return value
 
 
@@ -278,7 +294,7 @@ def _resolve(spec: RepositorySpec, cache_dir: Path | None, history: GitHistory) 
         try:
             known = _Resolved(display, location, _head(history.git, display, location, spec.branch))
         except GitError as err:
-            raise HistoryError(err.repository, err.detail) from None
+            raise HistoryError(err.repository, err.detail, kind=err.kind) from None
         history.commits.heads[memo_key] = known
     return known
 
@@ -372,6 +388,7 @@ def _missing_head(git: GitRunner, display: str, location: Path, branch: str) -> 
         display,
         f"branch '{branch}' does not exist.{hint} {existing} Fix `branch:` in the project file, "
         "or leave it out to use the repository's current branch.",
+        kind=UNKNOWN_REVISION,
     )
 
 

@@ -57,6 +57,7 @@ DUBIOUS_OWNERSHIP = "dubious-ownership"
 NOT_A_REPOSITORY = "not-a-repository"
 UNKNOWN_REVISION = "unknown-revision"
 SHALLOW = "shallow"
+OUTSIDE_REPOSITORY = "outside-repository"
 
 SAFE_DIRECTORY_ADVICE = (
     "git refuses to read a repository owned by another user. Run "
@@ -70,6 +71,10 @@ SHALLOW_ADVICE = (
 NOT_A_REPOSITORY_ADVICE = (
     "this folder is not a git repository. Point `path:` at a folder that holds a "
     "clone of the project's code (it has a `.git` folder)."
+)
+OUTSIDE_REPOSITORY_ADVICE = (
+    "an `include:` path is outside the repository. `include:` paths count from the "
+    "repository's top folder, like src/ or apps/shop/; fix it in the project file."
 )
 UNKNOWN_BRANCH_ADVICE = (
     "Fix `branch:` in the project file, or leave it out to use the repository's current branch."
@@ -101,10 +106,12 @@ def git_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
 
 def kind_of(said: str) -> str:
     """What git's message says went wrong: DUBIOUS_OWNERSHIP, NOT_A_REPOSITORY,
-    UNKNOWN_REVISION or FAILED."""
+    UNKNOWN_REVISION, OUTSIDE_REPOSITORY or FAILED."""
     lowered = said.lower()
     if "dubious ownership" in lowered:
         return DUBIOUS_OWNERSHIP
+    if "is outside repository" in lowered or "beyond a symbolic link" in lowered:
+        return OUTSIDE_REPOSITORY
     if "not a git repository" in lowered:
         return NOT_A_REPOSITORY
     if "unknown revision" in lowered or "bad revision" in lowered or "needed a single revision" in lowered:
@@ -126,6 +133,8 @@ def advice(what: str, said: str) -> str:
         return f"{what} ({last_lines(said)}): {NOT_A_REPOSITORY_ADVICE}"
     if kind == UNKNOWN_REVISION:
         return f"{what} ({last_lines(said)}). {UNKNOWN_BRANCH_ADVICE}"
+    if kind == OUTSIDE_REPOSITORY:
+        return f"{what}: {OUTSIDE_REPOSITORY_ADVICE}"
     return f"{what} ({last_lines(said)}). Check the repository with `git fsck`."
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import logging
+import posixpath
 import re
 import zoneinfo
 from collections.abc import Iterator
@@ -157,6 +158,7 @@ def _check_repositories(report: _Report, data: dict[str, Any], folder: Path) -> 
     from milepost.history.remotes import parse_remote  # only for `url:` entries
 
     for index, repository in _items(data, "repositories"):
+        _check_include(report, index, repository.get("include"))
         url = repository.get("url")
         if isinstance(url, str) and url and "path" not in repository:
             try:
@@ -177,6 +179,22 @@ def _check_repositories(report: _Report, data: dict[str, Any], folder: Path) -> 
         elif not resolved.is_dir():
             report.add(
                 ("repositories", index, "path"), f"{shown} is a file; `path` must name the repository's folder"
+            )
+
+
+def _check_include(report: _Report, index: int, include: Any) -> None:
+    """Each `include:` path must name something inside the repository (git refuses others)."""
+    if not isinstance(include, list):
+        return
+    for position, entry in enumerate(include):
+        if not isinstance(entry, str) or not entry.strip():
+            continue
+        normal = posixpath.normpath(entry.strip().replace("\\", "/"))
+        if normal.startswith("/") or normal == ".." or normal.startswith("../") or re.match(r"^[A-Za-z]:", normal):
+            report.add(
+                ("repositories", index, "include", position),
+                f"'{entry}' is outside the repository; `include:` paths count from the repository's "
+                "top folder, like src/ or apps/shop/",
             )
 
 

@@ -50,6 +50,9 @@ _SYNTAX_HINTS = (
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Aliases can repeat a subtree many times ("billion laughs"); a portal file is far smaller.
 MAX_VALUES = 200_000
+# Lists in lists in lists...: a portal file needs a handful of levels; hundreds would exhaust
+# Python's stack while the values are built (and again in the schema check).
+MAX_DEPTH = 50
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ def load_yaml_text(text: str) -> YamlDocument:
             # libyaml words its errors differently; the pure-Python parser gives the messages
             # (and positions) the hints below are written for.
             root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:  # the pure-Python parser on lists nested hundreds deep
+        return YamlDocument(data=None, issues=[SourceIssue(1, (), _TOO_DEEP)], parsed=False)
     except yaml.MarkedYAMLError as err:
         return YamlDocument(data=None, issues=[_syntax_issue(err)], parsed=False)
     except yaml.YAMLError as err:  # errors without a position (rare: reader errors)
@@ -97,6 +102,12 @@ def load_yaml_text(text: str) -> YamlDocument:
     builder = _Builder(document)
     document.data = builder.value(root, (), root.start_mark.line + 1)
     return document
+
+
+_TOO_DEEP = (
+    f"lists or mappings are nested more than {MAX_DEPTH} levels deep; "
+    "a project file needs only a few levels: check the brackets"
+)
 
 
 def load_yaml_file(path: Path) -> YamlDocument:
@@ -139,6 +150,7 @@ class _Builder:
         self.building: set[int] = set()  # ids of collection nodes being built: catches `&a [*a]`
         self.count = 0
         self.too_big = False
+        self.too_deep = False
 
     def value(self, node: Node, path: PathKey, line: int) -> Any:
         self.document.lines.setdefault(path, line)
@@ -150,6 +162,11 @@ class _Builder:
             return None
         if isinstance(node, ScalarNode):
             return self._scalar(node, path)
+        if len(path) >= MAX_DEPTH:
+            if not self.too_deep:
+                self.too_deep = True
+                self._issue(node, path[:1], _TOO_DEEP)
+            return None
         if id(node) in self.building:
             self._issue(node, path, "an alias refers to the list or mapping it is part of")
             return None

@@ -7,7 +7,9 @@ half-written site where a good one was.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import logging
 import os
 import shutil
@@ -28,7 +30,7 @@ from milepost.mkdocs.config_file import read_mkdocs_config
 from milepost.mkdocs.extra_config import LOADED_PORTAL, settings_from_extra
 from milepost.model import Client
 from milepost.portal import LoadResult, load_configured
-from milepost.publish.privacy import client_folders, site_root_files
+from milepost.publish.privacy import client_folder, client_folders, derived_folder, path_secret, site_root_files
 from milepost.publish.protection import protect_site, site_password
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -38,10 +40,13 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 class BuildOutcome:
     built: dict[str, Path] = field(default_factory=dict)  # client slug -> its site folder
     failed: dict[str, str] = field(default_factory=dict)  # client slug -> message
+    # Problems of no client (a stray file in projects/): nothing was refused for them, but
+    # `milepost check` fails on them, and so does the command.
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.problems
 
 
 def select_clients(available: Sequence[str], wanted: Sequence[str] | None) -> list[str]:
@@ -65,6 +70,11 @@ def build_clients(
     history: GitHistory | None = None,
 ) -> BuildOutcome:
     """Build `site_dir/<client>/` for each selected client (all when `clients` is empty).
+
+    A client's problems stop that client only: with `clients`, only theirs (and the portal's
+    own settings) are looked at; with `keep_going`, every healthy client is built and the
+    broken ones are named in `failed`. A build of all clients without `keep_going` refuses
+    to start while any file has a problem (as `milepost check` would fail).
     `history`: the build's git state, new by default (the benchmark passes its own to count)."""
     config_file = config_file.resolve()
     try:
@@ -74,22 +84,41 @@ def build_clients(
         raise BuildFailed(str(err)) from None
     # Checked as the builds will check it (ledger included), so no client starts on a bad portal.
     loaded = load_configured(settings, today=today or dt.date.today(), full_history=True, history=history)
-    if loaded.problems or loaded.portal is None:
+    if not loaded.slugs:
         raise BuildFailed(problem_report(loaded.problems))
-    slugs = select_clients([c.slug for c in loaded.portal.clients], clients)
+    slugs = select_clients(list(loaded.slugs), clients)
+    wanted_problems = sorted({p for slug in slugs for p in loaded.problems_of(slug)})
+    if not keep_going:
+        refused = wanted_problems if clients else loaded.problems
+        if refused:
+            raise BuildFailed(problem_report(refused))
+    outcome = BuildOutcome()
+    if clients:
+        for problem in loaded.general_problems():
+            log.warning("%s", problem)
+    else:
+        outcome.problems = loaded.general_problems()
     try:
-        folders = client_folders(loaded.portal.clients)
+        folders = client_folders(loaded.healthy.clients)
+        known = known_folders(loaded)
     except PrivacyError as err:
         raise BuildFailed(str(err)) from None
 
-    site_dir.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(site_dir)
-    write_site_root(site_dir)
-    if not clients:
-        warn_about_strays(site_dir, set(folders.values()))
-    outcome = BuildOutcome()
+    try:
+        site_dir.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(site_dir)
+        write_site_root(site_dir)
+        if not clients:
+            warn_about_strays(site_dir, known)
+    except OSError as err:
+        raise BuildFailed(f"{write_failure(err, site_dir)}; nothing was built.") from None
     for slug in slugs:
-        client = loaded.portal.client(slug)
+        own = loaded.problems_of(slug)
+        if own:
+            outcome.failed[slug] = broken_client_message(own)
+            log.error("%s: not built: %s", slug, outcome.failed[slug])
+            continue  # only with keep_going: without it, the build refused above
+        client = loaded.healthy.client(slug)
         try:
             outcome.built[slug] = build_one(
                 config_file,
@@ -108,6 +137,37 @@ def build_clients(
             if not keep_going:
                 break
     return outcome
+
+
+def known_folders(loaded: LoadResult) -> set[str]:
+    """The site folders of every client in projects/, broken ones included (their published
+    site stays, and is no stray): from client.yml, or as it would be without a `path:`."""
+    secret = path_secret()
+    folders = {client_folder(client, secret) for client in loaded.clients}
+    loaded_slugs = {client.slug for client in loaded.clients}
+    folders |= {derived_folder(s, secret) if secret else s for s in loaded.slugs if s not in loaded_slugs}
+    return folders
+
+
+def broken_client_message(problems: Sequence[Problem]) -> str:
+    lines = "\n".join(str(p) for p in problems)
+    return f"{len(problems)} problem(s) in its files (its published site is left as it was):\n{lines}"
+
+
+def write_failure(err: OSError, where: Path) -> str:
+    """One line for a file or folder that cannot be written: read-only, full, not allowed."""
+    shown = display_path(Path(err.filename)) if err.filename else display_path(where)
+    if err.errno == errno.ENOSPC:
+        why = "the disk is full; make room"
+    elif err.errno == errno.EDQUOT:
+        why = "the disk quota is used up; make room"
+    elif err.errno == errno.EROFS:
+        why = "it is on a read-only file system; choose another folder with --site-dir"
+    elif err.errno in (errno.EACCES, errno.EPERM):
+        why = "this user may not write there; fix its permissions or choose another folder with --site-dir"
+    else:
+        why = err.strerror or str(err)
+    return f"{shown}: cannot be written ({why})"
 
 
 def build_one(
@@ -194,6 +254,8 @@ def failure_message(err: BaseException) -> str:
     BuildError!", keeping the real one (naming the file or repository) as the context."""
     if isinstance(err, Abort) and isinstance(err.__context__, MkDocsException):
         return str(err.__context__)
+    if isinstance(err, OSError) and err.errno is not None:
+        return write_failure(err, Path.cwd())
     return str(err)
 
 
@@ -202,8 +264,13 @@ def write_site_root(site_dir: Path) -> None:
     for name, content in site_root_files().items():
         target = site_dir / name
         temporary = target.with_name(f".{name}.new")
-        temporary.write_bytes(content)
-        temporary.replace(target)
+        try:
+            temporary.write_bytes(content)
+            temporary.replace(target)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            raise
 
 
 def problem_report(problems: Sequence[Problem]) -> str:

@@ -76,13 +76,17 @@ def prepare(config: MkDocsConfig) -> BuildState:
     if not isinstance(loaded, LoadResult):
         # A site is never published with a history cut short (a shallow clone): no ledger.
         loaded = load_configured(settings, today=check_day, full_history=True)
-    if loaded.problems or loaded.portal is None:
-        listing = "\n".join(str(p) for p in loaded.problems)
+    # A client's site needs only that client's files: another client's problem stops that
+    # client alone. The team preview shows every client, so it needs every file right.
+    problems = loaded.problems_of(settings.client) if settings.client else loaded.problems
+    if problems or (not settings.client and loaded.portal is None):
+        listing = "\n".join(str(p) for p in problems)
         raise BuildFailed(
-            f"{len(loaded.problems)} problem(s) in {settings.projects_dir.name}/ - nothing was built:\n"
+            f"{len(problems)} problem(s) in {settings.projects_dir.name}/ - nothing was built:\n"
             f"{listing}\nFix them (run `milepost check` to list them again) and build again."
         )
-    portal = loaded.portal
+    portal = loaded.healthy if settings.client else loaded.portal
+    assert portal is not None
     if settings.client:
         try:
             clients = [portal.client(settings.client)]
