@@ -53,7 +53,7 @@ _SKIP_TAGS = frozenset(
 )
 _SKIP_CLASSES = frozenset(
     {"mp-term", "mp-glossary", "mp-badge", "mp-facts", "mp-progress-text", "mp-visually-hidden",
-     "mp-contacts", "mp-follow", "mp-check"}
+     "mp-contacts", "mp-follow", "mp-check", "mp-chart"}
 )
 _VOID_TAGS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
