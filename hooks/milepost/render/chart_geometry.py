@@ -123,18 +123,21 @@ def count_ticks(maximum: int, most: int = 5) -> tuple[int, ...]:
 
 
 def step_path(points: Sequence[tuple[float, float]], end_x: float) -> str:
-    """An SVG path that keeps each value until the next point (a staircase) and the last one
-    until `end_x`: "M x0 y0 H x1 V y1 ... H end_x"."""
+    """An SVG path that keeps each value until the next point that changes it (a staircase)
+    and the last one until `end_x`: "M x0 y0 H x1 V y1 ... H end_x"."""
     if not points:
         return ""
     (x, y), rest = points[0], points[1:]
     parts = [f"M{number(x)} {number(y)}"]
     for next_x, next_y in rest:
-        parts.append(f"H{number(next_x)}")
-        if next_y != y:
-            parts.append(f"V{number(next_y)}")
-        y = next_y
-    parts.append(f"H{number(end_x)}")
+        if next_y == y:
+            continue  # the line goes on: no corner here
+        if next_x != x:
+            parts.append(f"H{number(next_x)}")
+        parts.append(f"V{number(next_y)}")
+        x, y = next_x, next_y
+    if end_x != x:
+        parts.append(f"H{number(end_x)}")
     return " ".join(parts)
 
 

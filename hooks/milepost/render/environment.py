@@ -34,6 +34,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from milepost.i18n import Texts
+from milepost.render.chart_geometry import number as coordinate
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -91,6 +92,8 @@ def _make_environment() -> Environment:
         css=css_name,
         date=date_filter,
         number=number_filter,
+        # A chart's coordinate as SVG text ("40", "37.5"): never a word, so not localized.
+        coordinate=coordinate,
     )
     return environment
 
