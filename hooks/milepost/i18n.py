@@ -114,6 +114,14 @@ class Texts:
         """A date without the year when context makes it obvious: "22 Nov", "22. Nov.", "22 нояб."."""
         return format_skeleton("dMMM", self._day(day), locale=self.locale)
 
+    def month(self, day: dt.date) -> str:
+        """The month of `day`, short, for a chart's time axis: "Nov", "lis", "нояб."."""
+        return format_skeleton("MMM", self._day(day), locale=self.locale)
+
+    def year(self, day: dt.date) -> str:
+        """The year of `day` as the language writes it alone: "2026", "2026 г."."""
+        return format_skeleton("y", self._day(day), locale=self.locale)
+
     def date_range(self, start: dt.date, end: dt.date) -> str:
         """Two days as one span, the way the language writes it, months in full:
         "23–29 listopada 2026", "30 listopada – 6 grudnia 2026", "23.–29. November 2026"."""

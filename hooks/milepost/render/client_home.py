@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from milepost.i18n import Texts
 from milepost.model import Client, Project
+from milepost.render.charts import TimelineView, timeline_view
 from milepost.render.contacts import ContactsView, contacts_view
 from milepost.render.environment import render
 from milepost.render.glance import GlanceView, glance_view
@@ -25,6 +26,7 @@ class ProjectCardView:
     name: str
     glance: GlanceView
     waiting_count: int
+    timeline: TimelineView | None = None  # the compact one; None: no milestones
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,9 @@ def client_home_view(
                 name=project.name,
                 glance=glance_view(project, today, texts, outlooks.get(project.slug)),
                 waiting_count=len(open_waiting(project, today)),
+                timeline=timeline_view(
+                    project, outlooks.get(project.slug), today, texts, compact=True, chart_id=f"mp-timeline-{project.slug}"
+                ),
             )
             for project in projects
         ),

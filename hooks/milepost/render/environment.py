@@ -35,6 +35,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from milepost.i18n import Texts
+from milepost.render.chart_geometry import number as coordinate
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -101,6 +102,8 @@ def _make_environment(*, autoescape: bool = True) -> Environment:
         date=date_filter,
         number=number_filter,
         wrap=wrap_filter,
+        # A chart's coordinate as SVG text ("40", "37.5"): never a word, so not localized.
+        coordinate=coordinate,
     )
     return environment
 

@@ -8,7 +8,7 @@ project page:
 - in the page's own texts, the first use of each term in each section (between two level-2
   headings) becomes a small button whose explanation appears on hover, on keyboard focus and
   on tap (`mark_terms`). Terms are never marked inside headings, links, buttons, labels and
-  dates, nor in the "Words we use" list itself.
+  dates, nor in the charts and their captions, nor in the "Words we use" list itself.
 
 Everything here is plain text in, escaped HTML out. The section comes from
 templates/glossary.md.j2. `mark_terms` works on the page's generated Markdown, whose texts are
@@ -53,7 +53,7 @@ _SKIP_TAGS = frozenset(
 )
 _SKIP_CLASSES = frozenset(
     {"mp-term", "mp-glossary", "mp-badge", "mp-facts", "mp-progress-text", "mp-visually-hidden",
-     "mp-contacts", "mp-follow", "mp-check"}
+     "mp-contacts", "mp-follow", "mp-check", "mp-chart"}
 )
 _VOID_TAGS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}

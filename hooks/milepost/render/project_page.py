@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from milepost.i18n import Texts
 from milepost.model import Client, Decision, Deliverable, Milestone, Project, Task, WorkNote
+from milepost.render.charts import BurnUpView, TimelineView, burnup_view, timeline_view
 from milepost.render.contacts import ContactsView, contacts_view
 from milepost.render.environment import render
 from milepost.render.glance import GlanceView, bar_percent, glance_view
@@ -98,6 +99,7 @@ class ProjectPageView:
     glance: GlanceView
     next_update: dt.date | None
     summary: str
+    timeline: TimelineView | None  # None: no milestones
     waiting: tuple[WaitingItemView, ...]
     milestones: tuple[MilestoneView, ...]
     weeks: tuple[WeekView, ...]
@@ -105,6 +107,7 @@ class ProjectPageView:
     decisions: tuple[Decision, ...]  # newest first
     changes: tuple[ChangeRowView, ...]
     budget: BudgetView | None
+    burnup: BurnUpView | None  # None: no milestones, or nothing measured
     terms: tuple[Term, ...]
     contacts: ContactsView
 
@@ -177,6 +180,7 @@ def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
         glance=glance_view(project, today, texts, view.outlook),
         next_update=project.next_update,
         summary=project.summary or "",
+        timeline=timeline_view(project, view.outlook, today, texts),
         waiting=tuple(waiting_item_view(item, project, today, texts) for item in open_waiting(project, today)),
         milestones=tuple(
             milestone_view(view, m, texts)
@@ -197,6 +201,7 @@ def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
             for change in project.changes
         ),
         budget=budget_view(project, texts),
+        burnup=burnup_view(project, view.outlook, today, texts),
         # The client's and the project's glossary: listed here, explained where used.
         terms=glossary_for(view.client, project),
         contacts=contacts_view(view.client, today, texts),

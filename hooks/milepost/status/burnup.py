@@ -1,4 +1,4 @@
-"""Burn-up data: a project's scope and its done work over time (the chart comes later).
+"""Burn-up data: a project's scope and its done work over time (drawn by render/charts.py).
 
 Pure. Scope is counted as the project page counts progress: the tasks of every milestone, a
 milestone without tasks counting as one. It comes from the versions of the project file
@@ -9,6 +9,11 @@ without a date, and a finished milestone without tasks, on the milestone's `done
 Points are listed for the first day, every day the scope or the done count changed, and today.
 Before the first version in the history, the first version's scope is used. Without a history,
 the scope is the current one throughout (`scope_from_history` is false).
+
+A step of the scope (`scope_steps`) is named after the change requests behind it: those
+accepted or done whose `date` is the day of the step. Only that: a change request with no
+date, or dated another day, names no step, and a step no change request explains is shown
+without one.
 """
 
 from __future__ import annotations
@@ -17,7 +22,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from milepost.history.project_files import PlanHistory
-from milepost.model import Project
+from milepost.model import ChangeRequest, Project
+
+# The change requests that can be behind a step of the scope: those the client agreed to.
+AGREED_CHANGES = ("accepted", "done")
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,14 @@ class BurnUpPoint:
 class BurnUp:
     scope_from_history: bool
     points: tuple[BurnUpPoint, ...]
+
+
+@dataclass(frozen=True)
+class ScopeStep:
+    day: dt.date
+    before: int  # tasks planned the day before
+    after: int  # tasks planned from that day on
+    changes: tuple[str, ...] = ()  # ids of the change requests behind it (see the docstring)
 
 
 def current_scope(project: Project) -> int:
@@ -87,3 +103,15 @@ def burn_up(project: Project, history: PlanHistory | None, timezone: dt.tzinfo, 
             continue
         points.append(point)
     return BurnUp(from_history, tuple(points))
+
+
+def scope_steps(burnup: BurnUp, changes: tuple[ChangeRequest, ...] = ()) -> tuple[ScopeStep, ...]:
+    """Every day the scope changed, with the change requests named behind it, oldest first."""
+    steps = []
+    for previous, point in zip(burnup.points, burnup.points[1:]):
+        if point.scope != previous.scope:
+            behind = tuple(
+                change.id for change in changes if change.status in AGREED_CHANGES and change.date == point.day
+            )
+            steps.append(ScopeStep(point.day, previous.scope, point.scope, behind))
+    return tuple(steps)

@@ -1,0 +1,96 @@
+"""Golden charts: the timeline and the burn-up of fixed projects, as the SVG and words a page gets.
+
+The cases are in tests/golden/charts/cases.yml; each draws the same bytes every time. After a
+deliberate change of the charts, rewrite the files with
+
+    MILEPOST_UPDATE_GOLDEN=1 .venv/bin/pytest tests/golden/test_golden_charts.py
+
+and look at the diff (and at a page in a browser) before committing it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from helpers import GOLDEN
+from milepost.history.project_files import COMPLETE, NO_HISTORY, MilestonePlan, PlanHistory, PlanVersion
+from milepost.i18n import texts_for
+from milepost.load.model_from_data import project_from_data
+from milepost.load.plan_snapshot import plan_snapshot
+from milepost.load.yaml_source import load_yaml_text
+from milepost.render.charts import burnup_view, timeline_view
+from milepost.render.environment import render
+from milepost.status.outlook import project_outlook
+
+CHARTS = GOLDEN / "charts"
+CASES: dict[str, Any] = yaml.safe_load((CHARTS / "cases.yml").read_text(encoding="utf-8"))
+UPDATE = os.environ.get("MILEPOST_UPDATE_GOLDEN") == "1"
+
+
+def _plan(data: dict[str, Any]) -> MilestonePlan:
+    return MilestonePlan(
+        id=data["id"],
+        title=data.get("title", ""),
+        due=data.get("due"),
+        delay_due=data.get("delay_due"),
+        delay_reason=data.get("delay_reason", ""),
+        done=data.get("done"),
+        tasks=data.get("tasks", 0),
+    )
+
+
+def history_of(case: dict[str, Any]) -> PlanHistory:
+    """The earlier versions of the case's file, then the file itself (not committed: today)."""
+    plans, _readable = plan_snapshot(yaml.safe_dump(case["project"], sort_keys=False))
+    now = PlanVersion("", None, "projects/client/project.yml", plans)
+    if not case["versions"]:
+        return PlanHistory(NO_HISTORY, (now,))
+    versions = tuple(
+        PlanVersion(f"{index:040d}", dt.datetime.fromisoformat(str(v["landed"])), "projects/client/project.yml",
+                    tuple(_plan(m) for m in v["milestones"]))
+        for index, v in enumerate(case["versions"], start=1)
+    )
+    return PlanHistory(COMPLETE, versions + (now,))
+
+
+def drawn(name: str) -> dict[str, str]:
+    case = CASES[name]
+    today = case["today"]
+    texts = texts_for(case["language"], case["timezone"])
+    # Read as `milepost check` reads a project file (dates as written, checked later).
+    data = load_yaml_text(yaml.safe_dump(case["project"], sort_keys=False, allow_unicode=True)).data
+    project = project_from_data("client", Path(f"{name}.yml"), data, f"{name}.yml")
+    outlook = project_outlook(project, history_of(case), (), today, timezone=case["timezone"])
+    timeline = timeline_view(project, outlook, today, texts)
+    card = timeline_view(project, outlook, today, texts, compact=True, chart_id=f"mp-timeline-{name}")
+    burnup = burnup_view(project, outlook, today, texts)
+    return {
+        "timeline": render("charts/timeline.html.j2", texts, chart=timeline),
+        "card": render("charts/timeline.html.j2", texts, chart=card),
+        "burnup": render("charts/burnup.html.j2", texts, chart=burnup),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_charts_match_their_golden_files(name: str) -> None:
+    different = []
+    for kind, got in drawn(name).items():
+        golden = CHARTS / f"{name}-{kind}.html"
+        if UPDATE:
+            golden.write_text(got, encoding="utf-8")
+        elif not golden.exists() or golden.read_text(encoding="utf-8") != got:
+            different.append(golden.name)
+    assert not different, (
+        f"{different} differ from what the charts draw now; compare, and rewrite them if the change "
+        "is deliberate (see this module's docstring)"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_same_data_draws_the_same_charts(name: str) -> None:
+    assert drawn(name) == drawn(name)
