@@ -217,7 +217,7 @@ def build_one(
             config.site_url = config.site_url.rstrip("/") + f"/{folder}/"
         mkdocs_build(config)
         if password is not None and client is not None:
-            protect_site(work, password, language=client.language)
+            protect_site(work, password, language=client.language, client=slug, site_folder=folder)
         check_complete(work, final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
