@@ -79,17 +79,22 @@ def exclusive(site_dir: Path, timeout: float | None = None) -> Iterator[None]:
     wait = lock_timeout() if timeout is None else timeout
     where = f"{display_path(site_dir).rstrip('/')}/"
     try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        log.warning("Waiting for another build of %s to finish (at most %.0f seconds)...", where, wait)
         try:
-            lock.acquire(timeout=wait)
+            lock.acquire(timeout=0)
         except Timeout:
-            raise BuildFailed(
-                f"another build of {where} has still not finished after {wait:.0f} seconds; nothing "
-                f"was built and the published sites are as they were. Wait for that build to end (or "
-                f"stop it), then build again; {LOCK_TIMEOUT_ENV} sets how long to wait."
-            ) from None
+            log.warning("Waiting for another build of %s to finish (at most %.0f seconds)...", where, wait)
+            lock.acquire(timeout=wait)
+    except Timeout:
+        raise BuildFailed(
+            f"another build of {where} has still not finished after {wait:.0f} seconds; nothing "
+            f"was built and the published sites are as they were. Wait for that build to end (or "
+            f"stop it), then build again; {LOCK_TIMEOUT_ENV} sets how long to wait."
+        ) from None
+    except OSError as err:
+        raise BuildFailed(
+            f"cannot lock {where} for this build: {display_path(lock_path(site_dir))}: "
+            f"{err.strerror or err}. The folder that holds {where} must be writable for the build."
+        ) from None
     try:
         yield
     finally:
