@@ -1,7 +1,9 @@
 """Checked client.yml and <project>.yml data -> the model's `Client` and `Project`.
 
 These run only on data that passed every check (checks.py), so shapes and dates are known to be
-right. Optional fields may be written empty (`done:`); that means "not set".
+right. Optional fields may be written empty (`done:`); that means "not set". Every free text
+goes through `load/text.py` here (`_name`, `_line`, `_paragraphs`), so that whatever a YAML
+string holds, every page, feed, calendar and status.json can carry it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from milepost.load.dates import parse_date
+from milepost.load.text import LINE_CAP, one_line, paragraphs
 from milepost.model import (
     Absence,
     Budget,
@@ -41,6 +44,25 @@ def _text(data: dict[str, Any], key: str) -> str:
     return data.get(key) or ""
 
 
+def _name(data: dict[str, Any], key: str) -> str:
+    """A name or title: one line (NAME_CAP)."""
+    return one_line(_text(data, key))
+
+
+def _line(data: dict[str, Any], key: str) -> str:
+    """A one-sentence field: one line (LINE_CAP)."""
+    return one_line(_text(data, key), LINE_CAP)
+
+
+def _paragraphs(data: dict[str, Any], key: str) -> str:
+    """A field that may hold paragraphs (TEXT_CAP)."""
+    return paragraphs(_text(data, key))
+
+
+def _glossary(data: dict[str, Any]) -> dict[str, str]:
+    return {one_line(word): one_line(meaning, LINE_CAP) for word, meaning in (data.get("glossary") or {}).items()}
+
+
 def _list(data: dict[str, Any], key: str) -> list[Any]:
     return data.get(key) or []
 
@@ -49,26 +71,26 @@ def client_from_data(slug: str, data: dict[str, Any], source: str) -> Client:
     """The `Client` of a checked client.yml (`slug`: its folder's name)."""
     return Client(
         slug=slug,
-        name=data["name"],
+        name=_name(data, "name"),
         language=data["language"],
         timezone=data["timezone"],
         contacts=tuple(
             Contact(
-                name=c["name"],
-                role=_text(c, "role"),
-                email=_text(c, "email"),
-                phone=_text(c, "phone"),
+                name=_name(c, "name"),
+                role=_line(c, "role"),
+                email=_name(c, "email"),
+                phone=_name(c, "phone"),
                 away=tuple(
-                    Absence(start=_date(a["from"]), end=_date(a["to"]), deputy=a["deputy"])
+                    Absence(start=_date(a["from"]), end=_date(a["to"]), deputy=_name(a, "deputy"))
                     for a in _list(c, "away")
                 ),
             )
             for c in _list(data, "contacts")
         ),
-        response_time=_text(data, "response_time"),
+        response_time=_line(data, "response_time"),
         source=source,
         allowed_hosts=tuple(_list(data, "allowed_hosts")),
-        glossary=dict(data.get("glossary") or {}),
+        glossary=_glossary(data),
         path=_text(data, "path"),
         password_env=_text(data, "password_env"),
         commit_rules=tuple(_list(data, "commit_rules")),
@@ -91,13 +113,13 @@ def project_from_data(client: str, path: Path, data: dict[str, Any], source: str
     return Project(
         slug=path.stem,
         client=client,
-        name=data["name"],
-        summary=_text(data, "summary"),
+        name=_name(data, "name"),
+        summary=_paragraphs(data, "summary"),
         repositories=tuple(_repository(r, path.parent) for r in _list(data, "repositories")),
         milestones=tuple(_milestone(m) for m in _list(data, "milestones")),
         waiting_on_client=tuple(
             WaitingItem(
-                title=w["title"],
+                title=_name(w, "title"),
                 asked=_date(w["asked"]),
                 needed_by=parse_date(w.get("needed_by")),
                 milestone=_text(w, "milestone"),
@@ -108,19 +130,19 @@ def project_from_data(client: str, path: Path, data: dict[str, Any], source: str
         decisions=tuple(
             Decision(
                 date=_date(d["date"]),
-                title=d["title"],
-                agreed=tuple(_list(d, "agreed")),
-                summary=_text(d, "summary"),
+                title=_name(d, "title"),
+                agreed=tuple(one_line(point, LINE_CAP) for point in _list(d, "agreed")),
+                summary=_paragraphs(d, "summary"),
             )
             for d in _list(data, "decisions")
         ),
         changes=tuple(
             ChangeRequest(
                 id=c["id"],
-                title=c["title"],
+                title=_name(c, "title"),
                 status=c["status"],
                 hours=float(c["hours"]) if c.get("hours") is not None else None,
-                impact=_text(c, "impact"),
+                impact=_paragraphs(c, "impact"),
                 date=parse_date(c.get("date")),
             )
             for c in _list(data, "changes")
@@ -128,9 +150,9 @@ def project_from_data(client: str, path: Path, data: dict[str, Any], source: str
         deliverables=tuple(
             Deliverable(
                 date=_date(d["date"]),
-                title=d["title"],
+                title=_name(d, "title"),
                 url=_text(d, "url"),
-                description=_text(d, "description"),
+                description=_paragraphs(d, "description"),
             )
             for d in _list(data, "deliverables")
         ),
@@ -140,7 +162,7 @@ def project_from_data(client: str, path: Path, data: dict[str, Any], source: str
             else None
         ),
         next_update=parse_date(data.get("next_update")),
-        glossary=dict(data.get("glossary") or {}),
+        glossary=_glossary(data),
         source=source,
         health_override=_health_override(data.get("health_override")),
     )
@@ -149,7 +171,7 @@ def project_from_data(client: str, path: Path, data: dict[str, Any], source: str
 def _health_override(data: Any) -> HealthOverride | None:
     if not data:
         return None
-    return HealthOverride(state=data["state"], reason=data["reason"].strip())
+    return HealthOverride(state=data["state"], reason=_paragraphs(data, "reason"))
 
 
 def _repository(data: dict[str, Any], folder: Path) -> RepositorySpec:
@@ -166,12 +188,16 @@ def _milestone(data: dict[str, Any]) -> Milestone:
     delay = data.get("delay")
     return Milestone(
         id=data["id"],
-        title=data["title"],
+        title=_name(data, "title"),
         due=_date(data["due"]),
         done=parse_date(data.get("done")),
         start=parse_date(data.get("start")),
-        description=_text(data, "description"),
-        tasks=tuple(Task(title=t["title"], done=parse_date(t.get("done"))) for t in _list(data, "tasks")),
-        delay=Delay(reason=delay["reason"], plan=delay["plan"], due=_date(delay["due"])) if delay else None,
+        description=_paragraphs(data, "description"),
+        tasks=tuple(Task(title=_name(t, "title"), done=parse_date(t.get("done"))) for t in _list(data, "tasks")),
+        delay=(
+            Delay(reason=_paragraphs(delay, "reason"), plan=_paragraphs(delay, "plan"), due=_date(delay["due"]))
+            if delay
+            else None
+        ),
         health_override=_health_override(data.get("health_override")),
     )

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from milepost.load.dates import parse_date
+from milepost.load.text import one_line, paragraphs
 from milepost.load.yaml_source import load_yaml_text
 
 
@@ -57,10 +58,10 @@ def plan_snapshot(text: str) -> Snapshot:
         plans.append(
             MilestonePlan(
                 id=item["id"],
-                title=title if isinstance(title, str) else "",
+                title=one_line(title) if isinstance(title, str) else "",
                 due=parse_date(item.get("due")),
                 delay_due=parse_date(delay.get("due")),
-                delay_reason=reason.strip() if isinstance(reason, str) else "",
+                delay_reason=paragraphs(reason) if isinstance(reason, str) else "",
                 done=parse_date(item.get("done")),
                 tasks=len(tasks) if isinstance(tasks, list) else 0,
             )

@@ -2,7 +2,8 @@
 
 Each client's site is built into a temporary folder beside its final place and renamed into
 `<site_dir>/<client>/` only when the build succeeded, so a failed build never leaves a
-half-written site where a good one was.
+half-written site where a good one was. The site folder's lock, the swap and the recovery of
+what a stopped build left are `publish/site_folder.py`'s (no MkDocs there).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import logging
 import os
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +32,13 @@ from milepost.model import Client
 from milepost.portal import LoadResult, load_configured
 from milepost.publish.privacy import client_folder, client_folders, derived_folder, path_secret, site_root_files
 from milepost.publish.protection import protect_site, site_password
+from milepost.publish.site_folder import (
+    check_complete,
+    exclusive,
+    new_work_folder,
+    recover_leftovers,
+    swap_in,
+)
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -106,36 +113,42 @@ def build_clients(
 
     try:
         site_dir.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(site_dir)
-        write_site_root(site_dir)
-        if not clients:
-            warn_about_strays(site_dir, known)
     except OSError as err:
         raise BuildFailed(f"{write_failure(err, site_dir)}; nothing was built.") from None
-    for slug in slugs:
-        own = loaded.problems_of(slug)
-        if own:
-            outcome.failed[slug] = broken_client_message(own)
-            log.error("%s: not built: %s", slug, outcome.failed[slug])
-            continue  # only with keep_going: without it, the build refused above
-        client = loaded.healthy.client(slug)
+    # One build of a site folder at a time: the others wait (see publish/site_folder.py), so
+    # every temporary folder found under the lock was left by a build that is gone.
+    with exclusive(site_dir):
         try:
-            outcome.built[slug] = build_one(
-                config_file,
-                slug,
-                site_dir=site_dir,
-                today=today,
-                folder=folders[slug],
-                client=client,
-                loaded=loaded,
-            )
-        # Per client: with --keep-going one client's failure, of any of these kinds, must not
-        # stop the others. (A Milepost error inside MkDocs' build arrives as its PluginError.)
-        except (MilepostError, MkDocsException, OSError, subprocess.SubprocessError) as err:
-            outcome.failed[slug] = failure_message(err)
-            log.error("%s: not built: %s", slug, outcome.failed[slug])
-            if not keep_going:
-                break
+            recover_leftovers(site_dir)
+            write_site_root(site_dir)
+            if not clients:
+                warn_about_strays(site_dir, known)
+        except OSError as err:
+            raise BuildFailed(f"{write_failure(err, site_dir)}; nothing was built.") from None
+        for slug in slugs:
+            own = loaded.problems_of(slug)
+            if own:
+                outcome.failed[slug] = broken_client_message(own)
+                log.error("%s: not built: %s", slug, outcome.failed[slug])
+                continue  # only with keep_going: without it, the build refused above
+            client = loaded.healthy.client(slug)
+            try:
+                outcome.built[slug] = build_one(
+                    config_file,
+                    slug,
+                    site_dir=site_dir,
+                    today=today,
+                    folder=folders[slug],
+                    client=client,
+                    loaded=loaded,
+                )
+            # Per client: with --keep-going one client's failure, of any of these kinds, must not
+            # stop the others. (A Milepost error inside MkDocs' build arrives as its PluginError.)
+            except (MilepostError, MkDocsException, OSError, subprocess.SubprocessError) as err:
+                outcome.failed[slug] = failure_message(err)
+                log.error("%s: not built: %s", slug, outcome.failed[slug])
+                if not keep_going:
+                    break
     return outcome
 
 
@@ -189,7 +202,8 @@ def build_one(
     final = site_dir / folder
     # Checked before building: a protected site is never published without its password.
     password = site_password(client) if client is not None else None
-    work = Path(tempfile.mkdtemp(prefix=f".{folder}.building-", dir=site_dir))
+    # Called under the site folder's lock (build_clients), like swap_in below.
+    work = new_work_folder(site_dir, folder)
     try:
         config = load_config(str(config_file), site_dir=str(work))
         options = dict(config.extra.get("milepost") or {})
@@ -203,7 +217,8 @@ def build_one(
             config.site_url = config.site_url.rstrip("/") + f"/{folder}/"
         mkdocs_build(config)
         if password is not None and client is not None:
-            protect_site(work, password, language=client.language)
+            protect_site(work, password, language=client.language, client=slug, site_folder=folder)
+        check_complete(work, final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -213,26 +228,6 @@ def build_one(
     work.chmod(0o777 & ~umask)
     swap_in(work, final)
     return final
-
-
-def swap_in(new: Path, final: Path) -> None:
-    """Replace `final` by `new` with two renames, so a reader sees the old or the new site."""
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{new.name.rsplit('-', 1)[-1]}")
-        final.rename(old)
-    new.rename(final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def remove_leftovers(site_dir: Path) -> None:
-    """Folders a killed build left behind (`.<folder>.building-*`, `.<folder>.old-*`): one may
-    hold a protected client's pages before encryption, and a copy of `site/` takes them along."""
-    for leftover in [*site_dir.glob(".*.building-*"), *site_dir.glob(".*.old-*")]:
-        if leftover.is_dir():
-            log.info("Removing %s, left by an interrupted build.", leftover.name)
-            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def warn_about_strays(site_dir: Path, folders: set[str]) -> None:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedgen.feed import FeedEntry, FeedGenerator
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from milepost.i18n import Texts
 from milepost.model import Client, Deliverable, Milestone, Project, WaitingItem, WorkNote
@@ -285,10 +285,14 @@ def ics_calendar(client: Client, project: Project, today: dt.date, *, texts: Tex
     events.sort(key=lambda e: (e.start, str(e.uid)))
 
     calendar = Calendar.new(
-        prodid="-//Milepost//Milepost//EN",
-        uid=f"{project.slug}.{client.slug}@milepost",
-        name=_clean(project.name),
-        description=_clean(project.summary) or None,
-        subcomponents=events,
+        prodid="-//Milepost//Milepost//EN", uid=f"{project.slug}.{client.slug}@milepost", subcomponents=events
     )
+    # Added as TEXT values, which icalendar escapes: given to Calendar.new, NAME and the
+    # X-WR-* properties are written raw, and a line break in them (a summary's paragraphs)
+    # stops icalendar with an AssertionError.
+    if project.summary:
+        calendar.add("description", vText(_clean(project.summary)))
+        calendar.add("x-wr-caldesc", vText(_clean(project.summary)))
+    calendar.add("name", vText(_clean(project.name)))
+    calendar.add("x-wr-calname", vText(_clean(project.name)))
     return calendar.to_ical()

@@ -15,6 +15,23 @@ with a key derived from the site's password (PBKDF2-HMAC-SHA256, then AES-256-GC
   away anyway.
 The theme's own files (`assets/`) are the same for every client and stay as they are.
 
+The salt stays the same from build to build while the password does not change, so a client
+who unlocked the site keeps it unlocked after a deploy (the unlock script remembers the key
+under its salt for the browser session); a new password gives a new salt. It is derived, not
+drawn at random: `site_salt` runs PBKDF2 over the password with the client's slug and the
+site's folder name as its salt, as many iterations as the key's own derivation. The trade-off,
+since the salt is public in every page:
+- checking a guessed password against the salt costs exactly what checking it against a page
+  costs (a full PBKDF2 run), so the salt gives no shortcut to the password;
+- two sites with the same password get different salts (the slug and the folder differ), so
+  one table of guesses serves one site only, as with a random salt. What is lost: such a table
+  could be computed before the site is published, knowing its address and the client's slug;
+  with a random salt only after. A long password (MIN_PASSWORD_LENGTH, e.g. four random words)
+  is what protects the site either way;
+- the salt tells that the password did not change since an earlier build (or did); a random
+  salt, new every build, did not. The nonces stay random, one per file and build, so no key
+  and nonce pair is ever used twice.
+
 mkdocs-encryptcontent-plugin (3.1.0) was evaluated first and not used: it leaves page titles
 in <title>, the header, the navigation and the table of contents (milestone titles), drops
 protected pages from the search index instead of encrypting them (its encrypted index needs a
@@ -89,10 +106,17 @@ def site_password(client: Client, environ: Mapping[str, str] | None = None) -> s
 
 
 def protect_site(
-    folder: Path, password: str, *, language: str, iterations: int = PBKDF2_ITERATIONS
+    folder: Path,
+    password: str,
+    *,
+    language: str,
+    client: str,
+    site_folder: str,
+    iterations: int = PBKDF2_ITERATIONS,
 ) -> ProtectedSite:
-    """Encrypt the built site in `folder` in place (see the module's description)."""
-    salt = os.urandom(SALT_BYTES)
+    """Encrypt the built site in `folder` in place (see the module's description): the site of
+    client `client` (slug), published as `site_folder` under the site root."""
+    salt = site_salt(password, client=client, site_folder=site_folder, iterations=iterations)
     key = derive_key(password, salt, iterations)
     cipher = AESGCM(key)
     texts = texts_for(language)
@@ -128,6 +152,14 @@ def protect_site(
     shutil.copyfile(_UNLOCK_SOURCE, script)
     log.info("Encrypted %d pages and %d files of %s.", pages, files, folder.name)
     return ProtectedSite(pages=pages, files=files, dropped=tuple(dropped))
+
+
+def site_salt(password: str, *, client: str, site_folder: str, iterations: int = PBKDF2_ITERATIONS) -> bytes:
+    """The site's salt: the same while the password, the client and the site's folder are (see
+    the module's description for why it costs a full PBKDF2 run)."""
+    secret = unicodedata.normalize("NFC", password).encode("utf-8")
+    context = f"milepost-salt\x1f{client}\x1f{site_folder}".encode()
+    return hashlib.pbkdf2_hmac("sha256", secret, context, iterations, dklen=SALT_BYTES)
 
 
 def derive_key(password: str, salt: bytes, iterations: int = PBKDF2_ITERATIONS) -> bytes:

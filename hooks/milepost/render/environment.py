@@ -59,6 +59,22 @@ def md_text(text: object) -> Markup:
     return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False)))
 
 
+def paragraphs_html(text: object, css_class: str = "") -> Markup:
+    """Text of one or more paragraphs (load/text.py's `paragraphs`: a blank line between two)
+    as `<p>` elements with no blank line between or inside them: an HTML block in Markdown
+    must hold none."""
+    opening = Markup('<p class="{}">').format(css_class) if css_class else Markup("<p>")
+    # Markup: the text is escaped first (Markup.escape), the tags are written here.
+    return Markup("\n").join(opening + part + Markup("</p>") for part in Markup.escape(text).split("\n\n"))
+
+
+def paragraph_breaks(text: object) -> Markup:
+    """The same text where a `<p>` cannot open (a list item, a table cell, after a label):
+    its paragraphs kept apart by line breaks (`<br><br>`), with no blank line."""
+    # Markup: the text is escaped first (Markup.escape), the line breaks are written here.
+    return Markup("<br><br>").join(Markup.escape(text).split("\n\n"))
+
+
 def css_name(value: str) -> str:
     """A state or kind as a CSS class name part: "on_track" -> "on-track"."""
     return str(value).replace("_", "-")
@@ -98,6 +114,8 @@ def _make_environment(*, autoescape: bool = True) -> Environment:
     )
     environment.filters.update(
         md_heading=md_text,
+        paragraphs=paragraphs_html,
+        breaks=paragraph_breaks,
         css=css_name,
         date=date_filter,
         number=number_filter,
