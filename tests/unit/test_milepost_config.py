@@ -89,6 +89,13 @@ def test_every_unknown_key_is_listed_one_a_line(tmp_path: Path) -> None:
     ]
 
 
+def test_every_wrong_setting_is_named_not_only_the_first(tmp_path: Path) -> None:
+    said = problem(tmp_path, inactive_days="14", cache_dir=["a"])
+    lines = said.splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("extra.milepost.cache_dir: ") and lines[1].startswith("extra.milepost.inactive_days: ")
+
+
 def test_settings_must_be_a_mapping(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="extra.milepost: 'projects' is not a list of settings"):
         settings_from_extra(str(tmp_path / "mkdocs.yml"), {"milepost": "projects"})

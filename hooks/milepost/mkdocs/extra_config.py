@@ -216,8 +216,17 @@ def milepost_config(extra: Mapping[str, Any]) -> MilepostConfig:
         )
     config = MilepostConfig()
     config.load_dict(dict(raw))
-    failed, _ = config.validate()  # MkDocs' only warning is an unknown key: an error here
-    problems = [f"{SECTION}.{key}: {error}" for key, error in failed]
+    # Each setting on its own: MkDocs' `Config.validate` stops at the first that fails, and an
+    # agency should see every wrong setting in one run. (MkDocs' only warning, an unknown key,
+    # is an error here, below.)
+    problems = []
+    for key, option in config._schema:
+        try:
+            option.pre_validation(config, key_name=key)
+            config[key] = option.validate(config.get(key))
+            option.post_validation(config, key_name=key)
+        except ValidationError as error:
+            problems.append(f"{SECTION}.{key}: {error}")
     known = {name for name, _ in MilepostConfig._schema}
     for key in sorted((str(k) for k in raw if k not in known)):
         problems.append(f"{SECTION}.{key}: unknown setting; {_suggestion(key)}")
