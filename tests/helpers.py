@@ -10,6 +10,7 @@ import http.server
 import importlib.util
 import os
 import shutil
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -139,3 +140,18 @@ def demo_portal_copy(target: Path) -> Path:
     for name in (".demo-repos", "hooks", "docs"):
         (target / name).symlink_to(ROOT / name)
     return target / "mkdocs.yml"
+
+
+def actionlint(*files: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """actionlint (with ShellCheck for the `run:` scripts) over workflow files, run in `cwd`
+    (the repository whose `./.github/workflows/...` the files call). The test extras install
+    both into the virtual environment's bin folder."""
+    tools = Path(sys.executable).parent
+    executable = tools / "actionlint"
+    if not executable.is_file():
+        pytest.fail("actionlint is missing: run `make test` (it installs the test extras of pyproject.toml)")
+    assert shutil.which("shellcheck", path=str(tools)), "shellcheck is missing from the test extras"
+    env = dict(os.environ, PATH=f"{tools}{os.pathsep}{os.environ.get('PATH', '')}")
+    return subprocess.run(
+        [str(executable), "-no-color", *map(str, files)], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
+    )

@@ -5,6 +5,7 @@
     milepost serve [--client SLUG] [--dev-addr HOST:PORT] [--today YYYY-MM-DD]
     milepost clients [--json | --folder SLUG]
     milepost letters [--client SLUG ...] [--today YYYY-MM-DD] [--out DIR] [--send]
+    milepost new DIR
 """
 
 from __future__ import annotations
@@ -81,6 +82,11 @@ def _parser() -> argparse.ArgumentParser:
         "--send", action="store_true",
         help="send them by SMTP to MILEPOST_SMTP_URL instead; each letter is sent once (letters/sent.json)",
     )
+
+    new = sub.add_parser(
+        "new", help="start an agency's own portal in an empty (or new) folder: mkdocs.yml, an example client, CI"
+    )
+    new.add_argument("dir", type=Path, metavar="DIR", help="the folder to create the portal in (must be empty)")
     return parser
 
 
@@ -300,10 +306,26 @@ def cmd_letters(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from milepost.portal_skeleton import new_portal
+
+    target: Path = args.dir
+    for path in new_portal(target):
+        print(f"wrote {path}")
+    print(
+        f"\nA new portal is in {target}. Next: read its README.md, then\n"
+        f"  cd {target} && git init && git add -A && git commit -m 'Start the portal'\n"
+        "  milepost check && milepost build",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {
         "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "clients": cmd_clients, "letters": cmd_letters,
+        "new": cmd_new,
     }
     try:
         return handlers[args.command](args)

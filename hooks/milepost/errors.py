@@ -16,6 +16,7 @@ The MkDocs glue turns it into MkDocs' `PluginError` at one place (`milepost.mkdo
     ├── ProtectionError      a password-protected site
     ├── CatalogError         a message catalog that cannot be read (also a ValueError)
     ├── LetterError          `milepost letters`: its settings, the SMTP server, the sent record
+    ├── NewPortalError       `milepost new DIR`: the folder is not empty, or cannot be written
     └── BuildFailed          nothing could be built (or served): problems in projects/, ...
 
 The history readers' own control flow (`_Unavailable`, `_Shallow`, `_Refused` in
@@ -112,3 +113,7 @@ class GitError(MilepostError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NewPortalError(MilepostError):
+    """`milepost new DIR` cannot start a portal there (the folder is not empty, or not writable)."""

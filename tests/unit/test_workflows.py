@@ -6,30 +6,15 @@ client's last good site kept."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from helpers import ROOT
+from helpers import ROOT, actionlint
 
 WORKFLOWS = ROOT / ".github" / "workflows"
-# The test extras install actionlint and shellcheck into the virtual environment's bin folder.
-TOOLS = Path(sys.executable).parent
-
-
-def actionlint(*files: Path) -> subprocess.CompletedProcess[str]:
-    executable = TOOLS / "actionlint"
-    if not executable.is_file():
-        pytest.fail("actionlint is missing: run `make test` (it installs the test extras of pyproject.toml)")
-    assert shutil.which("shellcheck", path=str(TOOLS)), "shellcheck is missing from the test extras"
-    env = dict(os.environ, PATH=f"{TOOLS}{os.pathsep}{os.environ.get('PATH', '')}")
-    return subprocess.run(
-        [str(executable), "-no-color", *map(str, files)], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
-    )
 
 
 def load(name: str) -> dict[str, Any]:
