@@ -125,6 +125,16 @@ def locate(data: object, dotted: str, path: str) -> tuple:
     return node, parts[-1]
 
 
+def demo_files_missing(entries: list[dict]) -> list[str]:
+    """The files under projects/ that the demo's portal history takes as they are, and that
+    are not there."""
+    wanted = {
+        path for entry in entries if isinstance(entry["files"], dict)
+        for path, spec in entry["files"].items() if spec == "current" or isinstance(spec, dict)
+    }
+    return sorted(path for path in wanted if not (ROOT / path).is_file())
+
+
 def make_portal_history(dest: Path, authors: dict, entries: list[dict]) -> None:
     """The demo portal's history: each entry commits its versions of files under projects/."""
     if dest.exists():
@@ -161,6 +171,17 @@ def main() -> int:
     parser.add_argument("--dest", type=Path, default=ROOT / ".demo-repos")
     args = parser.parse_args()
     data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    missing = demo_files_missing(data["portal_history"])
+    if missing:
+        # projects/ is no longer the demo's (an agency put its own clients there): the demo's
+        # histories cannot be made, and this repository's mkdocs.yml is the demo's.
+        print(
+            f"projects/ is not the demo's any more ({missing[0]} is missing), so the demo's code "
+            "histories are not made. To start your own portal, run `milepost new DIR` in an empty "
+            "folder (see README.md); to get the demo back, run `git checkout -- projects/`.",
+            file=sys.stderr,
+        )
+        return 1
     for name, entries in data["repositories"].items():
         make_repo(args.dest / name, data["authors"], entries)
         head = git(args.dest / name, "rev-parse", "--short", "HEAD")
