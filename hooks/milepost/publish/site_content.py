@@ -77,10 +77,11 @@ def client_site(
     }
     home = render_client_home(client, list(projects), today, texts, outlooks)
     # Feed readers find every project's news from the home page, and a project's from its page.
-    home_feeds = [
-        feed_link(f"{base_url}{p.slug}/feed.xml" if base_url else f"{p.slug}/feed.xml", p, texts)
-        for p in projects
-    ]
+    # Links relative to the page: mkdocs-material fetches a sitemap.xml beside every
+    # rel="alternate" link, which must not go to another host. A password-protected site's
+    # feeds are locked too, so no feed reader could read them: none is named.
+    protected = bool(client.password_env)
+    home_feeds = [] if protected else [feed_link(f"{p.slug}/feed.xml", p, texts) for p in projects]
     # The theme shows the client's name above the navigation already.
     pages = [SitePage(f"{prefix}index.md", texts.gettext("All projects"), with_feeds(home, home_feeds))]
     files: list[tuple[str, bytes]] = []
@@ -89,11 +90,17 @@ def client_site(
         outlook = outlooks[project.slug]
         project_url = f"{base_url}{project.slug}/" if base_url else ""
         view = ProjectView(
-            client=client, project=project, today=today, work=shown, outlook=outlook, page_url=project_url
+            client=client,
+            project=project,
+            today=today,
+            work=shown,
+            outlook=outlook,
+            # A calendar app cannot open a locked calendar: a protected site's stays a download.
+            page_url="" if protected else project_url,
         )
         folder = f"{prefix}{project.slug}/"
         markdown = with_feeds(
-            render_project_page(view, texts), [feed_link(f"{project_url}feed.xml", project, texts)]
+            render_project_page(view, texts), [] if protected else [feed_link("feed.xml", project, texts)]
         )
         pages.append(SitePage(f"{folder}index.md", project.name, markdown))
         files.append((f"{folder}status.json", status_json_bytes(client, project, shown, today, outlook)))
