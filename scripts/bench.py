@@ -340,13 +340,23 @@ def make_plain_site(base: Path, config_file: Path, today: dt.date) -> Path:
     options = dict(config.extra.get("milepost") or {})
     options.update(client=CLIENT_SLUG, today=today.isoformat())
     config.extra["milepost"] = options
+    # The address the client's own build has (its folder under site_url), as the pages use it
+    # (the calendar's webcal:// link).
+    if config.site_url:
+        config.site_url = config.site_url.rstrip("/") + f"/{CLIENT_SLUG}/"
     state = prepare(config)
     docs = base / "docs"
     for page in state.sites[0].pages:
         target = docs / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        # The hook draws every page with milepost.html; here the page says so itself.
-        target.write_text(f"---\ntemplate: {PAGE_TEMPLATE}\n---\n{page.markdown}", encoding="utf-8")
+        # The hook draws every page with milepost.html; here the page says so itself, in the
+        # page's own front matter when it has one (its feeds).
+        text = page.markdown
+        if text.startswith("---\n"):
+            text = f"---\ntemplate: {PAGE_TEMPLATE}\n{text[4:]}"
+        else:
+            text = f"---\ntemplate: {PAGE_TEMPLATE}\n---\n{text}"
+        target.write_text(text, encoding="utf-8")
     for path, content in state.sites[0].files:
         target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)

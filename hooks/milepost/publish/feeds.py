@@ -24,10 +24,13 @@ from feedgen.feed import FeedEntry, FeedGenerator
 from icalendar import Calendar, Event, vText
 
 from milepost.i18n import Texts
-from milepost.model import Client, Deliverable, Milestone, Project, WaitingItem, WorkNote
+from milepost.model import Client, Decision, Deliverable, Milestone, Project, WaitingItem, WorkNote
 from milepost.render.environment import render
 from milepost.render.labels import kind_heading
-from milepost.render.promise_words import milestone_dates
+from milepost.render.promise_words import change_sentence, health_note, milestone_dates
+from milepost.status.health import AT_RISK, DUE_SOON_DAYS, LATE, Health, Signals, milestone_health
+from milepost.status.ledger import MOVED, MilestoneLedger, PromiseEvent
+from milepost.status.outlook import ProjectOutlook
 from milepost.status.recent_work import LISTED_KINDS, Week, weeks_of_work
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -146,6 +149,151 @@ def _deliverable_entry(d: Deliverable, texts: Texts, urn: str, page: str, zone: 
     )
 
 
+def _move_entries(
+    m: Milestone, ledger: MilestoneLedger, today: dt.date, texts: Texts, urn: str, page: str, zone: dt.tzinfo
+) -> list[FeedEntry]:
+    """One entry per move of the milestone's promised date (moves on one day are one move, so
+    the day is the id). The team's current plan goes with the latest move only."""
+    moves = [e for e in ledger.events if e.kind == MOVED and e.new is not None and e.day <= today]
+    entries = []
+    for index, move in enumerate(moves):
+        assert move.new is not None
+        latest = index == len(moves) - 1
+        plan = m.delay.plan if latest and m.delay and m.done is None else ""
+        content = _html("moved.html.j2", texts, sentence=change_sentence(move, texts), old=move.old, plan=plan)
+        entries.append(
+            _entry(
+                f"{urn}:milestone:{m.id}:moved:{move.day.isoformat()}",
+                texts.gettext("New date for {milestone}: {date}", milestone=m.title, date=texts.date(move.new)),
+                _moment(move.day, zone),
+                content,
+                f"{page}#milestone-{m.id}",
+            )
+        )
+    return entries
+
+
+def _last_move(ledger: MilestoneLedger | None, today: dt.date) -> PromiseEvent | None:
+    if ledger is None:
+        return None
+    moves = [e for e in ledger.moves if e.day <= today]
+    return moves[-1] if moves else None
+
+
+def _state_since(
+    m: Milestone,
+    health: Health,
+    project: Project,
+    signals: Signals,
+    ledger: MilestoneLedger | None,
+    today: dt.date,
+) -> dt.date:
+    """The day a milestone's state (late, at risk) can be said to have begun, from its data:
+    the entry's `updated`, so it does not look new on every build."""
+    day: dt.date | None = None
+    if health.rule == "past-due":
+        day = m.current_due + dt.timedelta(days=1)
+    elif health.rule == "delayed":
+        move = _last_move(ledger, today)
+        day = move.day if move else None
+    elif health.rule == "waiting-on-client":
+        overdue = [
+            item.needed_by + dt.timedelta(days=1)
+            for item in project.waiting_on_client
+            if item.milestone == m.id and item.done is None and item.needed_by is not None
+        ]
+        day = min(overdue, default=None)
+    elif health.rule == "due-soon":
+        day = m.current_due - dt.timedelta(days=DUE_SOON_DAYS)
+    elif health.rule == "no-recent-work" and signals.inactive_days is not None:
+        since = [d for d in (signals.last_work, m.start) if d is not None]
+        since.extend(task.done for task in m.tasks if task.done is not None)
+        if since:
+            day = max(since) + dt.timedelta(days=signals.inactive_days + 1)
+    if day is None:
+        # No day marks the start of this state (a forecast, a share of work): the latest
+        # day the data gives for the milestone.
+        known = [d for d in (m.start, signals.last_work) if d is not None]
+        if ledger is not None:
+            known.append(ledger.promised_on)
+            known.extend(e.day for e in ledger.events)
+        known = [d for d in known if d <= today]
+        day = max(known, default=today)
+    if m.start is not None and m.start <= today:
+        day = max(day, m.start)
+    return min(day, today)
+
+
+def _health_entry(
+    m: Milestone,
+    health: Health,
+    project: Project,
+    outlook: ProjectOutlook,
+    today: dt.date,
+    texts: Texts,
+    urn: str,
+    page: str,
+    zone: dt.tzinfo,
+) -> FeedEntry:
+    ledger = outlook.ledger.of(m.id)
+    note = health_note(health, m, outlook.signals, today, texts)
+    late = health.state == LATE
+    content = _html(
+        "health.html.j2",
+        texts,
+        dates=" ".join(milestone_dates(m, texts)),
+        note=note.text if note else "",
+        reason=m.delay.reason if late and m.delay else "",
+        plan=m.delay.plan if m.delay else "",
+    )
+    if late:
+        title = texts.gettext("Late: {milestone}", milestone=m.title)
+    else:
+        title = texts.gettext("At risk: {milestone}", milestone=m.title)
+    return _entry(
+        f"{urn}:milestone:{m.id}:{'late' if late else 'at-risk'}",
+        title,
+        _moment(_state_since(m, health, project, outlook.signals, ledger, today), zone),
+        content,
+        f"{page}#milestone-{m.id}",
+    )
+
+
+def _waiting_fingerprint(item: WaitingItem) -> str:
+    return _digest(item.title, item.asked.isoformat())
+
+
+def _waiting_entry(
+    item: WaitingItem, project: Project, texts: Texts, urn: str, page: str, zone: dt.tzinfo
+) -> FeedEntry:
+    held = next((m for m in project.milestones if m.id == item.milestone), None)
+    content = _html(
+        "waiting.html.j2",
+        texts,
+        asked=item.asked,
+        needed_by=item.needed_by,
+        milestone=held.title if held else "",
+    )
+    return _entry(
+        f"{urn}:waiting:{_waiting_fingerprint(item)}",
+        texts.gettext("Needed from you: {item}", item=item.title),
+        _moment(item.asked, zone),
+        content,
+        f"{page}#waiting-on-you",
+    )
+
+
+def _decision_entry(d: Decision, texts: Texts, urn: str, page: str, zone: dt.tzinfo) -> FeedEntry:
+    content = _html("decision.html.j2", texts, day=d.date, summary=d.summary, agreed=list(d.agreed))
+    return _entry(
+        f"{urn}:decision:{d.date.isoformat()}:{_digest(d.title)}",
+        texts.gettext("Decided: {title}", title=d.title),
+        _moment(d.date, zone),
+        content,
+        f"{page}#decisions",
+    )
+
+
 def atom_feed(
     client: Client,
     project: Project,
@@ -154,12 +302,27 @@ def atom_feed(
     *,
     texts: Texts,
     base_url: str,
+    outlook: ProjectOutlook | None = None,
 ) -> bytes:
     """The project's news as an Atom feed (UTF-8 bytes).
 
-    Entries: one per recent week with visible work (what the "What changed recently" section
-    lists, plus the count of smaller technical improvements), one per finished milestone and
-    one per deliverable, newest first. Nothing dated after `today` is included.
+    Entries, newest first; nothing dated after `today` is included:
+
+    - one per recent week with visible work (what the "What changed recently" section lists,
+      plus the count of smaller technical improvements): `...:week:<monday>`;
+    - one per finished milestone: `...:milestone:<id>:done`;
+    - one per move of a promised date, from the promise ledger (`outlook.ledger`), dated by
+      the day of the move: `...:milestone:<id>:moved:<day>`;
+    - one per open milestone late or at risk today (`status/health.py`, with the outlook's
+      signals): `...:milestone:<id>:late` / `:at-risk`, one id per milestone and state, dated
+      by the day the state began as far as the data tells (`_state_since`);
+    - one per open request to the client (waiting on you), dated by the day it was asked:
+      `...:waiting:<fingerprint of title and day asked>`;
+    - one per decision: `...:decision:<day>:<fingerprint of title>`;
+    - one per deliverable: `...:deliverable:<day>:<fingerprint of title>`.
+
+    Without an `outlook` there are no moves (no ledger) and the health rules run without
+    forecasts or the day of the latest work.
 
     `base_url` is the project page's absolute URL ending in "/" (the feed sits beside the page
     as `feed.xml`); with "" links are relative to the feed. Ids are URNs built from the client,
@@ -178,6 +341,21 @@ def atom_feed(
     entries += [
         _deliverable_entry(d, texts, urn, page, zone) for d in project.deliverables if d.date <= today
     ]
+    outlook = outlook or ProjectOutlook()
+    for m in project.milestones:
+        ledger = outlook.ledger.of(m.id)
+        if ledger is not None:
+            entries += _move_entries(m, ledger, today, texts, urn, page, zone)
+        if m.done is None:
+            health = milestone_health(m, project, today, outlook.signals)
+            if health.state in (LATE, AT_RISK):
+                entries.append(_health_entry(m, health, project, outlook, today, texts, urn, page, zone))
+    entries += [
+        _waiting_entry(item, project, texts, urn, page, zone)
+        for item in project.waiting_on_client
+        if item.done is None and item.asked <= today
+    ]
+    entries += [_decision_entry(d, texts, urn, page, zone) for d in project.decisions if d.date <= today]
     entries.sort(key=lambda e: (e.updated(), e.id()), reverse=True)
 
     feed = FeedGenerator()
@@ -202,7 +380,15 @@ def atom_feed(
 
 
 def _milestone_event(
-    m: Milestone, project: Project, client: Client, today: dt.date, stamp: dt.datetime, texts: Texts
+    m: Milestone,
+    project: Project,
+    client: Client,
+    today: dt.date,
+    stamp: dt.datetime,
+    texts: Texts,
+    *,
+    ledger: MilestoneLedger | None = None,
+    page_url: str = "",
 ) -> Event:
     # The date promised now, with a word that says when that is not the first promise.
     if m.done:
@@ -224,13 +410,23 @@ def _milestone_event(
     if m.delay and not m.done:
         lines.append(texts.gettext("Why it is late:") + " " + m.delay.reason)
         lines.append(texts.gettext("What we propose:") + " " + m.delay.plan)
-    return _all_day_event(
+    event = _all_day_event(
         uid=f"{m.id}.{project.slug}.{client.slug}@milepost",
         day=day,
         summary=summary,
         description="\n\n".join(lines),
         stamp=stamp,
     )
+    if page_url:
+        event.add("url", f"{page_url}#milestone-{m.id}")
+    # A calendar app moves an event it already has when SEQUENCE grows: the number of moves of
+    # the promised date, dated by the last of them (or by the first promise).
+    moves = [e for e in ledger.moves if e.day <= today] if ledger is not None else []
+    event.add("sequence", len(moves))
+    if ledger is not None:
+        changed = moves[-1].day if moves else ledger.promised_on
+        event.add("last-modified", _moment(changed, _zone(client)).astimezone(dt.timezone.utc))
+    return event
 
 
 def _waiting_event(
@@ -242,7 +438,7 @@ def _waiting_event(
     if held:
         lines.append(texts.gettext("Needed for: {milestone}", milestone=held.title))
     # Three dots before "@" where a milestone UID has two: the two kinds can never collide.
-    fingerprint = _digest(item.title, item.asked.isoformat())
+    fingerprint = _waiting_fingerprint(item)
     return _all_day_event(
         uid=f"{fingerprint}.waiting.{project.slug}.{client.slug}@milepost",
         day=item.needed_by,
@@ -266,7 +462,15 @@ def _all_day_event(*, uid: str, day: dt.date, summary: str, description: str, st
     return event
 
 
-def ics_calendar(client: Client, project: Project, today: dt.date, *, texts: Texts) -> bytes:
+def ics_calendar(
+    client: Client,
+    project: Project,
+    today: dt.date,
+    *,
+    texts: Texts,
+    base_url: str = "",
+    outlook: ProjectOutlook | None = None,
+) -> bytes:
     """The project's dates as an iCalendar file (UTF-8 bytes, CRLF lines).
 
     One all-day event per milestone on the date promised now (the finish date once done, the
@@ -274,9 +478,18 @@ def ics_calendar(client: Client, project: Project, today: dt.date, *, texts: Tex
     date. UIDs are `<milestone-id>.<project>.<client>@milepost` (and a fingerprint-based one
     for waiting items); DTSTAMP is the start of `today` in UTC, so two builds on the same day
     give the same bytes.
+
+    A milestone's event carries SEQUENCE, the number of times its promised date moved (0
+    without a ledger), LAST-MODIFIED, the day of the last move or of the first promise (only
+    with a ledger), and URL, the milestone on the project page (`base_url`: the page's
+    absolute URL ending in "/"; none with "").
     """
     stamp = dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.timezone.utc)
-    events = [_milestone_event(m, project, client, today, stamp, texts) for m in project.milestones]
+    ledger = (outlook or ProjectOutlook()).ledger
+    events = [
+        _milestone_event(m, project, client, today, stamp, texts, ledger=ledger.of(m.id), page_url=base_url)
+        for m in project.milestones
+    ]
     events += [
         _waiting_event(item, project, client, stamp, texts)
         for item in project.waiting_on_client

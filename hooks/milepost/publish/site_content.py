@@ -7,11 +7,12 @@ MkDocs files. Only this client's data is ever passed in, which is what keeps cli
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from milepost.history.project_files import PlanHistory
-from milepost.i18n import texts_for
+from milepost.i18n import Texts, texts_for
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 from milepost.model import Client, Project, WorkNote
 from milepost.publish.feeds import atom_feed, ics_calendar
@@ -33,6 +34,19 @@ class ClientSite:
     client: Client
     pages: tuple[SitePage, ...]  # home first, then projects in order
     files: tuple[tuple[str, bytes], ...]  # (path, content): status.json, feeds
+
+
+def feed_link(href: str, project: Project, texts: Texts) -> dict[str, str]:
+    """One feed for the page's <head> (`<link rel="alternate">`, see mkdocs/theme/milepost.html)."""
+    return {"href": href, "title": texts.gettext("News about {project}", project=project.name)}
+
+
+def with_feeds(markdown: str, feeds: Sequence[Mapping[str, str]]) -> str:
+    """The page with its feeds in YAML front matter: MkDocs gives them to the theme as
+    `page.meta.milepost_feeds`. Written as JSON, which is YAML, so no title can break it."""
+    if not feeds:
+        return markdown
+    return f"---\nmilepost_feeds: {json.dumps(list(feeds))}\n---\n\n{markdown}"
 
 
 def client_site(
@@ -62,19 +76,44 @@ def client_site(
         for project in projects
     }
     home = render_client_home(client, list(projects), today, texts, outlooks)
+    # Feed readers find every project's news from the home page, and a project's from its page.
+    # Links relative to the page: mkdocs-material fetches a sitemap.xml beside every
+    # rel="alternate" link, which must not go to another host. A password-protected site's
+    # feeds are locked too, so no feed reader could read them: none is named.
+    protected = bool(client.password_env)
+    home_feeds = [] if protected else [feed_link(f"{p.slug}/feed.xml", p, texts) for p in projects]
     # The theme shows the client's name above the navigation already.
-    pages = [SitePage(f"{prefix}index.md", texts.gettext("All projects"), home)]
+    pages = [SitePage(f"{prefix}index.md", texts.gettext("All projects"), with_feeds(home, home_feeds))]
     files: list[tuple[str, bytes]] = []
     for project in projects:
         shown = tuple(work.get(project.slug, ()))
         outlook = outlooks[project.slug]
-        view = ProjectView(client=client, project=project, today=today, work=shown, outlook=outlook)
-        folder = f"{prefix}{project.slug}/"
-        pages.append(SitePage(f"{folder}index.md", project.name, render_project_page(view, texts)))
         project_url = f"{base_url}{project.slug}/" if base_url else ""
+        view = ProjectView(
+            client=client,
+            project=project,
+            today=today,
+            work=shown,
+            outlook=outlook,
+            # A calendar app cannot open a locked calendar: a protected site's stays a download.
+            page_url="" if protected else project_url,
+        )
+        folder = f"{prefix}{project.slug}/"
+        markdown = with_feeds(
+            render_project_page(view, texts), [] if protected else [feed_link("feed.xml", project, texts)]
+        )
+        pages.append(SitePage(f"{folder}index.md", project.name, markdown))
         files.append((f"{folder}status.json", status_json_bytes(client, project, shown, today, outlook)))
         files.append(
-            (f"{folder}feed.xml", atom_feed(client, project, shown, today, texts=texts, base_url=project_url))
+            (
+                f"{folder}feed.xml",
+                atom_feed(client, project, shown, today, texts=texts, base_url=project_url, outlook=outlook),
+            )
         )
-        files.append((f"{folder}calendar.ics", ics_calendar(client, project, today, texts=texts)))
+        files.append(
+            (
+                f"{folder}calendar.ics",
+                ics_calendar(client, project, today, texts=texts, base_url=project_url, outlook=outlook),
+            )
+        )
     return ClientSite(client=client, pages=tuple(pages), files=tuple(files))

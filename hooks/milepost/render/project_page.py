@@ -45,6 +45,7 @@ class ProjectView:
     today: dt.date
     work: tuple[WorkNote, ...] = ()  # already classified and redacted
     outlook: ProjectOutlook | None = None  # ledger, forecasts and health signals; None: unmeasured
+    page_url: str = ""  # the page's absolute URL ending in "/" when the site's address is known
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ class ProjectPageView:
     burnup: BurnUpView | None  # None: no milestones, or nothing measured
     terms: tuple[Term, ...]
     contacts: ContactsView
+    calendar_href: str = "calendar.ics"  # webcal:// when the site's address is known
 
 
 def milestone_view(view: ProjectView, m: Milestone, texts: Texts) -> MilestoneView:
@@ -205,7 +207,17 @@ def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
         # The client's and the project's glossary: listed here, explained where used.
         terms=glossary_for(view.client, project),
         contacts=contacts_view(view.client, today, texts),
+        calendar_href=calendar_href(view.page_url),
     )
+
+
+def calendar_href(page_url: str) -> str:
+    """The calendar's link: `webcal://` when the page's address is known, so a click subscribes
+    (the calendar app then fetches it again by itself); else the file beside the page."""
+    for scheme in ("https://", "http://"):
+        if page_url.startswith(scheme):
+            return f"webcal://{page_url[len(scheme):]}calendar.ics"
+    return "calendar.ics"
 
 
 def render_project_page(view: ProjectView, texts: Texts) -> str:
