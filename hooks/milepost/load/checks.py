@@ -17,6 +17,7 @@ import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from milepost.load.dates import parse_date
 from milepost.load.problems import Problem, display_path, field_name
@@ -92,6 +93,7 @@ def project_problems(document: YamlDocument, *, source: str, folder: Path, today
     ids = _check_milestones(report, data, today)
     _check_waiting(report, data, ids, today)
     _check_unique(report, data, "changes", "id", "change request id")
+    _check_deliverable_urls(report, data)
     return report.sorted()
 
 
@@ -151,6 +153,43 @@ def _check_timezone(report: _Report, name: str) -> None:
     close = difflib.get_close_matches(name, zones, n=1, cutoff=0.6)
     hint = f"did you mean '{close[0]}'?" if close else "use an IANA name like Europe/Warsaw"
     report.add(("timezone",), f"unknown time zone '{name}'; {hint}")
+
+
+# Query parameters that carry a credential in a link ("?token=...", "&X-Amz-Signature=...").
+_CREDENTIAL_PARAMETER = re.compile(
+    r"(?:^|[_.-])(?:token|access[_-]?token|api[_-]?key|key|secret|password|passwd|pwd|auth|sig|signature|"
+    r"x-amz-signature|x-amz-credential|credential)$",
+    re.IGNORECASE,
+)
+
+
+def _check_deliverable_urls(report: _Report, data: dict[str, Any]) -> None:
+    """A link the client is given must not carry a credential: a user name or password, or a
+    token in the query. The message never repeats the credential itself."""
+    for index, deliverable in _items(data, "deliverables"):
+        url = deliverable.get("url")
+        if not isinstance(url, str) or not url:
+            continue
+        try:
+            parts = urlsplit(url)
+            has_userinfo = parts.username is not None or parts.password is not None
+        except ValueError:
+            continue  # the schema's own check names a malformed address
+        names = [name for name, _ in parse_qsl(parts.query, keep_blank_values=True)]
+        secret = next((name for name in names if _CREDENTIAL_PARAMETER.search(name)), None)
+        if has_userinfo:
+            report.add(
+                ("deliverables", index, "url"),
+                f"the address holds a user name or password ({parts.scheme}://…@{parts.hostname or ''}); "
+                "remove them: every client reads this page. Give access another way (the preview's own "
+                "login, or a password sent separately)",
+            )
+        elif secret is not None:
+            report.add(
+                ("deliverables", index, "url"),
+                f"the address carries a credential in its query (`{secret}=…`); link to a page that asks "
+                "the client to sign in instead, or send the link privately",
+            )
 
 
 def _check_repositories(report: _Report, data: dict[str, Any], folder: Path) -> None:
