@@ -134,6 +134,8 @@ def prepare(config: MkDocsConfig) -> BuildState:
         # the page description (<meta name="description">) and the "page not found" page
         # (theme/404.html).
         words = texts_for(site.client.language, site.client.timezone)
+        # Markup for the same reason as the site name: escaped once here (the client's name is
+        # in it), never again by the theme.
         config.site_description = Markup(
             esc(words.gettext("Project status for {client}", client=site.client.name))
         )

@@ -4,8 +4,8 @@ Templates live in `templates/` beside this module (shipped with the package). Py
 plain view models and chooses the sentences; the templates hold the markup. Everything a
 template prints is escaped (autoescape), so a commit message `<script>alert(1)</script>` or a
 YAML title `{{ 7*7 }}` shows as text: user text is data handed to a template, never a
-template itself. Unescaped output is only ever an explicit `Markup(...)` in Python or `|safe`
-in a template, each with a comment saying why it is safe.
+template itself. Unescaped output is only ever an explicit `Markup(...)` in Python, with a
+comment saying why it is safe; no template uses `|safe`.
 
 Which sentence a page says (one of several cases, a label for a state) is chosen in Python
 and handed over in the view; a fixed sentence with its values is written in the template,
