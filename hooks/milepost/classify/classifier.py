@@ -47,7 +47,8 @@ def _meaningful(text: str, placeholder: str) -> bool:
 
 
 @functools.lru_cache(maxsize=16)
-def _placeholder(language: str) -> str:
+def placeholder_for(language: str) -> str:
+    """What stands where something was hidden, in the client's language."""
     # Translated through the gettext catalogs like every other word the client reads.
     return texts_for(language).gettext("[hidden]")
 
@@ -79,7 +80,7 @@ def classify(
     )
     if rule is None or rule.action == "count":
         return counted
-    placeholder = _placeholder(language)
+    placeholder = placeholder_for(language)
     note = client_text(commit, language) if rule.heading == "note" else None
     if note is not None:
         # Written for the client, so shown as written - but ticket ids are the team's, not the

@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from milepost.classify.plan_text import redact_client_glossary, redact_plan_history, redact_project
 from milepost.history.project_files import PlanHistory
 from milepost.i18n import Texts, texts_for
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
@@ -64,10 +65,18 @@ def client_site(
     `work` maps project slug to its classified history, `histories` to the git history of
     its YAML file (for the promise ledger and the burn-up)."""
     texts = texts_for(client.language)
+    # The YAML's words are redacted here, once, for every page, feed, calendar and status.json.
+    client = redact_client_glossary(client)
+    projects = [redact_project(project, client) for project in projects]
+    histories = {
+        project.slug: redact_plan_history(history, client, project)
+        for project in projects
+        if (history := (histories or {}).get(project.slug)) is not None
+    }
     outlooks = {
         project.slug: project_outlook(
             project,
-            (histories or {}).get(project.slug),
+            histories.get(project.slug),
             tuple(work.get(project.slug, ())),
             today,
             timezone=client.timezone,
