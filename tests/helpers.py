@@ -15,6 +15,7 @@ import sys
 import threading
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -85,26 +86,56 @@ class SmtpCapture:
 
     `hold_after`: accept this many messages, then hold the next one without answering until
     `release` is set (and refuse it then), so that a test can kill the sender mid-run.
+    `tls`: a server-side SSL context: offered as STARTTLS (required before anything is sent),
+    or from the first byte with `implicit_tls` (an `smtps://` server). `login`: the only
+    (user, password) accepted; the server then refuses mail without it, and any login
+    without TLS.
     """
 
-    def __init__(self, hold_after: int | None = None) -> None:
+    def __init__(
+        self,
+        hold_after: int | None = None,
+        *,
+        tls: Any = None,
+        implicit_tls: bool = False,
+        login: tuple[str, str] | None = None,
+    ) -> None:
         import socket
 
         from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult
 
         self.messages: list[bytes] = []
+        self.logins: list[str] = []
         self.hold_after = hold_after
         self.holding = threading.Event()
         self.release = threading.Event()
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        self.controller = Controller(self, hostname="127.0.0.1", port=port)
+
+        def authenticator(server, session, envelope, mechanism, auth_data) -> AuthResult:
+            user, password = auth_data.login.decode(), auth_data.password.decode()
+            self.logins.append(user)
+            # handled=False: aiosmtpd answers a refused login itself (535).
+            return AuthResult(success=(user, password) == login, handled=False)
+
+        options: dict[str, Any] = {}
+        if tls is not None and implicit_tls:
+            options["ssl_context"] = tls
+        elif tls is not None:
+            options.update(tls_context=tls, require_starttls=True)
+        if login is not None:
+            # aiosmtpd does not count TLS from the first byte as TLS for AUTH: it would offer
+            # no login on an smtps:// server; the connection is encrypted all the same.
+            options.update(authenticator=authenticator, auth_required=True, auth_require_tls=not implicit_tls)
+        self.scheme = "smtps" if implicit_tls else "smtp"
+        self.controller = Controller(self, hostname="127.0.0.1", port=port, **options)
         self.port = port
 
     @property
     def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
         import asyncio

@@ -350,9 +350,21 @@ def smtp_connection(server: SmtpServer) -> Iterator[smtplib.SMTP]:
         else:
             connection = smtplib.SMTP(server.host, server.port, timeout=SMTP_TIMEOUT)
         connection.ehlo()
-        if server.scheme == "smtp" and connection.has_extn("starttls"):
+        encrypted = server.scheme == "smtps"
+        if not encrypted and connection.has_extn("starttls"):
             connection.starttls(context=context)
             connection.ehlo()
+            encrypted = True
+        if server.user and not encrypted:
+            # A password sent in the clear can be read by anyone on the way; most servers
+            # refuse such a login too. Without a login, a local relay may still take the mail.
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                connection.quit()
+            raise LetterError(
+                f"SMTP server {server.where} offers no TLS (no STARTTLS), so the password is not sent; "
+                f"use smtps:// in {SMTP_URL_VARIABLE} if the server speaks TLS from the start, or its "
+                "TLS port. The letters not sent yet will be sent on the next run."
+            )
         if server.user:
             connection.login(server.user, server.password)
     except (OSError, smtplib.SMTPException) as err:
