@@ -68,15 +68,17 @@ def spell_portal(
             by_client.setdefault(Path(source).parent.name, {})[source] = document
     spellers: dict[str, Speller | MissingDictionary] = {}
     clients = {client.slug: client for client in loaded.clients}
+    healthy = {client.slug for client in loaded.healthy.clients}
     for slug, documents in sorted(by_client.items()):
         client_data = next(
             (d.data for source, d in documents.items() if Path(source).name == CLIENT_FILE), {}
         )
         language = clients[slug].language if slug in clients else _text(client_data.get("language")) or "en"
         if language not in spellers:
-            spellers[language] = open_speller(language)
-            if isinstance(spellers[language], MissingDictionary):
-                report.missing.append(spellers[language])  # type: ignore[arg-type]
+            opened = open_speller(language)
+            spellers[language] = opened
+            if isinstance(opened, MissingDictionary):
+                report.missing.append(opened)
         speller = spellers[language]
         if isinstance(speller, MissingDictionary):
             continue
@@ -84,7 +86,7 @@ def spell_portal(
         for source, document in sorted(documents.items()):
             patterns = CLIENT_TEXTS if Path(source).name == CLIENT_FILE else PROJECT_TEXTS
             report.misspellings.extend(spell_document(document, source, patterns, speller, allowed))
-        if slug in {c.slug for c in loaded.healthy.clients}:
+        if slug in healthy:
             report.misspellings.extend(_spell_notes(loaded, slug, documents, speller, allowed, today, cache_dir))
     report.misspellings.sort()
     return report
