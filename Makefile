@@ -7,7 +7,7 @@ DEMO_TODAY ?= 2026-11-24
 # mkdocs-material prints an end-of-life notice on every build unless this is set.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo serve test test-fast check bench chromium clean catalogs canary
+.PHONY: demo serve test test-fast check bench chromium dictionaries clean catalogs canary
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,20 +39,24 @@ demo: $(VENV)/.installed .demo-repos
 serve: $(VENV)/.installed .demo-repos
 	MILEPOST_TODAY=$(DEMO_TODAY) $(VENV)/bin/milepost serve
 
-check: $(VENV)/.installed .demo-repos
+check: $(VENV)/.installed .demo-repos dictionaries
 	MILEPOST_TODAY=$(DEMO_TODAY) $(VENV)/bin/milepost check
 
 chromium:
 	@scripts/ensure_chromium.sh
 
+# `milepost check` spells with the Enchant library and Hunspell's dictionaries (en, pl, ru, uk, de).
+dictionaries:
+	@scripts/ensure_dictionaries.sh
+
 # Tests run in two processes (pytest-xdist); PYTEST_WORKERS=0 runs them in this one.
 PYTEST_WORKERS ?= 2
 
-test: $(VENV)/.installed-test .demo-repos chromium
+test: $(VENV)/.installed-test .demo-repos chromium dictionaries
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 # The unit and golden tests only: no build of a portal in a temporary folder, no browser.
-test-fast: $(VENV)/.installed-test .demo-repos
+test-fast: $(VENV)/.installed-test .demo-repos dictionaries
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not build and not browser"
 
 # Extract the client-facing strings and merge them into every language's catalog (see

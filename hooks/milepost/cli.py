@@ -1,6 +1,6 @@
 """The `milepost` command: check, build and preview the client sites.
 
-    milepost check [--config-file mkdocs.yml] [--today YYYY-MM-DD]
+    milepost check [--config-file mkdocs.yml] [--today YYYY-MM-DD] [--strict]
     milepost build [--client SLUG ...] [--site-dir DIR] [--today YYYY-MM-DD] [--keep-going] [--verbose]
     milepost serve [--client SLUG] [--dev-addr HOST:PORT] [--today YYYY-MM-DD]
     milepost clients [--json | --folder SLUG]
@@ -43,8 +43,14 @@ def _parser() -> argparse.ArgumentParser:
             help="build as if today were this date (also: MILEPOST_TODAY); for reproducible builds",
         )
 
-    check = sub.add_parser("check", help="validate every file under projects/; exit 1 on any problem")
+    check = sub.add_parser(
+        "check", help="validate every file under projects/ and spell what clients read; exit 1 on any problem"
+    )
     common(check)
+    check.add_argument(
+        "--strict", action="store_true",
+        help="also exit 1 on warnings (likely misspellings, a language that could not be spelled)",
+    )
 
     build = sub.add_parser("build", help="build one static site per client into site/<client>/")
     common(build)
@@ -90,10 +96,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+_check_log = logging.getLogger("mkdocs.plugins.milepost.check")
+
+
 class _StderrHandler(logging.Handler):
-    """Writes to whatever sys.stderr is at the time (not the stream of the first call)."""
+    """Writes to whatever sys.stderr is at the time (not the stream of the first call), and
+    counts the warnings (and worse) it wrote."""
+
+    count = 0
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING:
+            self.count += 1
         try:
             print(self.format(record), file=sys.stderr)
         except Exception:  # pragma: no cover - logging must never break a build
@@ -101,9 +115,10 @@ class _StderrHandler(logging.Handler):
 
 
 @contextlib.contextmanager
-def _logging_to_stderr(verbose: bool) -> Iterator[None]:
+def _logging_to_stderr(verbose: bool) -> Iterator[_StderrHandler]:
     """Print MkDocs' and Milepost's messages for the length of one command, then restore
-    the logging set-up (the command also runs in-process, from tests and scripts)."""
+    the logging set-up (the command also runs in-process, from tests and scripts). Yields
+    the handler, which counts the warnings."""
     handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     logger = logging.getLogger("mkdocs")
@@ -112,7 +127,7 @@ def _logging_to_stderr(verbose: bool) -> Iterator[None]:
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
     logger.propagate = False
     try:
-        yield
+        yield handler
     finally:
         logger.handlers[:], logger.level, logger.propagate = saved[0], saved[1], saved[2]
 
@@ -128,17 +143,30 @@ def _settings(config_file: Path) -> BuildSettings:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from milepost.portal import load_configured
+    from milepost.spelling_check import spell_portal
 
     today = today_override(args.today) or dt.date.today()
     settings = _settings(args.config_file)
-    # A shallow clone cannot show whether a date moved silently: that is a problem, not a
-    # warning, or a pull request's check would pass while seeing nothing.
-    problems = load_configured(settings, today=today, full_history=True).problems
+    with _logging_to_stderr(False) as warnings:
+        # A shallow clone cannot show whether a date moved silently: that is a problem, not a
+        # warning, or a pull request's check would pass while seeing nothing.
+        loaded = load_configured(settings, today=today, full_history=True)
+        # Spelling gives warnings, not problems: a word the dictionary lacks is not always wrong.
+        spelling = spell_portal(loaded, settings.projects_dir, today=today, cache_dir=settings.cache_dir)
+        for missing in spelling.missing:
+            _check_log.warning("%s", missing)
+        for misspelling in spelling.misspellings:
+            _check_log.warning("%s", misspelling)
+    problems = loaded.problems
     for problem in problems:
         print(problem)
     if problems:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return 1
+    if warnings.count:
+        strict = " (--strict: that fails the check)" if args.strict else ""
+        print(f"{settings.projects_dir.name}/: no problems found; {warnings.count} warning(s){strict}.", file=sys.stderr)
+        return 1 if args.strict else 0
     print(f"{settings.projects_dir.name}/: no problems found.", file=sys.stderr)
     return 0
 

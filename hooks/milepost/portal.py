@@ -22,6 +22,7 @@ from milepost.history.state import GitHistory
 from milepost.load.problems import Problem, display_path, field_name
 from milepost.load.project_folders import FolderReading, read_project_folders
 from milepost.load.settings import LedgerSource
+from milepost.load.yaml_source import YamlDocument
 from milepost.model import Client, Portal, Project
 from milepost.publish.privacy import client_folder, path_secret
 from milepost.status.ledger import ledger_problems
@@ -53,6 +54,9 @@ class LoadResult:
     owners: dict[Problem, frozenset[str]] = field(default_factory=dict)
     # Every client whose client.yml is valid, broken projects or not (where its site goes).
     clients: tuple[Client, ...] = ()
+    # The files read, by the path shown in messages, with the line of every value (for checks
+    # that read the texts themselves, such as the spelling check).
+    documents: dict[str, YamlDocument] = field(default_factory=dict)
 
     def problems_of(self, slug: str) -> list[Problem]:
         """The problems that stop client `slug` (sorted)."""
@@ -147,6 +151,7 @@ def load_portal(
         slugs=tuple(reading.slugs),
         owners=frozen,
         clients=clients,
+        documents=reading.documents,
     )
 
 

@@ -27,6 +27,7 @@ FILES = {
     "docs/index.md": "docs/index.md",
     "projects/example-client/client.yml": "projects/example-client/client.yml",
     "projects/example-client/website.yml": "projects/example-client/website.yml",
+    "projects/words.txt": "projects/words.txt",
     "github/workflows/ci.yml": ".github/workflows/ci.yml",
     "github/workflows/publish.yml": ".github/workflows/publish.yml",
 }

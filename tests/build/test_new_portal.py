@@ -24,6 +24,7 @@ EXPECTED = {
     "docs/index.md",
     "projects/example-client/client.yml",
     "projects/example-client/website.yml",
+    "projects/words.txt",
     ".github/workflows/ci.yml",
     ".github/workflows/publish.yml",
 }
