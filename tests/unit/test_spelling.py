@@ -160,7 +160,12 @@ def test_the_tokenizer_is_linear_on_long_awkward_text() -> None:
     big = "a'" * 32_000 + "b" * 32_000
     timings = []
     for text in (small, big):
-        start = time.perf_counter()
-        list(misspelt_words(text, lambda word: True, Allowed()))
-        timings.append(time.perf_counter() - start)
-    assert timings[1] < max(timings[0], 1e-4) * 16 * 8  # 16 times the text: far from 256 times the time
+        runs = []
+        for _ in range(5):  # the fastest of five: other work on a shared machine only adds time
+            start = time.perf_counter()
+            list(misspelt_words(text, lambda word: True, Allowed()))
+            runs.append(time.perf_counter() - start)
+        timings.append(min(runs))
+    # 16 times the text: linear is about 16 times the time, quadratic 256 times. The floor keeps
+    # a timer's noise on the small text from deciding.
+    assert timings[1] < max(timings[0], 5e-3) * 16 * 4
