@@ -20,7 +20,7 @@ from typing import ParamSpec, TypeVar
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from milepost.classify.rules import load_rules
@@ -195,7 +195,10 @@ def add_files(files: Files, config: MkDocsConfig, state: BuildState) -> Files:
                 files.remove(file)
     for site in state.sites:
         for page in site.pages:
-            files.append(File.generated(config, page.path, content=page.markdown))
+            # A letter's page is reached from the archive: MkDocs must not list it in the
+            # preview's navigation nor warn that the client's navigation leaves it out.
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
         for path, content in site.files:
             files.append(File.generated(config, path, content=content))
     files.append(File.generated(config, CSS_PATH, abs_src_path=str(ASSETS / "milepost.css")))
