@@ -125,10 +125,17 @@ def client_site(
     return ClientSite(client=client, pages=tuple(pages), files=tuple(files))
 
 
-def with_title(markdown: str, title: str) -> str:
-    """The page with its title in YAML front matter (JSON, which is YAML): a page outside the
-    navigation takes its title from here, as plain text, not from its escaped heading."""
-    return f"---\ntitle: {json.dumps(title)}\n---\n\n{markdown}"
+# A letter's page ranks below the pages in search (mkdocs-material's `search.boost`): the
+# pages say how things stand now, a letter how they stood on its day.
+LETTER_SEARCH_BOOST = 0.25
+
+
+def letter_front_matter(markdown: str, title: str) -> str:
+    """A letter's page with its title and search rank in YAML front matter (JSON, which is
+    YAML): a page outside the navigation takes its title from here, as plain text, not from
+    its escaped heading."""
+    search = json.dumps({"boost": LETTER_SEARCH_BOOST})
+    return f"---\ntitle: {json.dumps(title)}\nsearch: {search}\n---\n\n{markdown}"
 
 
 def archive_pages(client: Client, letters: Sequence[SentLetter], texts: Texts, prefix: str = "") -> list[SitePage]:
@@ -146,7 +153,7 @@ def archive_pages(client: Client, letters: Sequence[SentLetter], texts: Texts, p
                 SitePage(
                     f"{folder}{page_folder(letter)}index.md",
                     title,
-                    with_title(render_sent_letter(letter, texts), title),
+                    letter_front_matter(render_sent_letter(letter, texts), title),
                     in_nav=False,
                 )
             )

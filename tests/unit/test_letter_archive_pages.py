@@ -90,7 +90,7 @@ def test_the_archive_is_a_nav_page_and_each_letter_a_page_beside_it() -> None:
     assert (archive.path, archive.title, archive.in_nav) == ("letters/index.md", "Letters", True)
     assert (page.path, page.in_nav) == ("letters/2026-11-17-meeting-abcdef0123/index.md", False)
     assert 'href="2026-11-17-meeting-abcdef0123/index.html"' in archive.markdown
-    assert page.markdown.startswith('---\ntitle: "Status: Summary"\n---\n')
+    assert page.markdown.startswith('---\ntitle: "Status: Summary"\nsearch: {"boost": 0.25}\n---\n')
 
 
 def test_subjects_and_texts_are_escaped_and_load_nothing() -> None:
