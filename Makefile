@@ -35,6 +35,7 @@ demo: $(VENV)/.installed .demo-repos
 	@echo "site/shkola-poliglot/, German: site/tischlerei-becker/),"
 	@echo "or run 'make serve' for a live preview with search at http://127.0.0.1:8000/"
 	@echo "The letters of $(DEMO_TODAY) are in letters/acme-retail/ and letters/piekarnia-zloty-klos/ (.eml files)."
+	@echo "The letters they were sent a week earlier (letters/sent.json) are on each of their sites' Letters page."
 
 serve: $(VENV)/.installed .demo-repos
 	MILEPOST_TODAY=$(DEMO_TODAY) $(VENV)/bin/milepost serve

@@ -16,7 +16,7 @@ import datetime as dt
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 # mkdocs-material prints an end-of-life notice on every build unless this is set.
@@ -259,42 +259,48 @@ def cmd_clients(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_letters(args: argparse.Namespace) -> int:
+def due_letters(
+    config_file: Path, override: dt.date | None, only: Sequence[str] = (), *, send: bool = False
+) -> tuple[BuildSettings, list, Path] | None:
+    """The letters due (for the clients in `only`, else all) on `override` or today, with the
+    settings and the sent record's path; None (the problems printed) when projects/ has any.
+    With `send`, a bad MILEPOST_SMTP_URL stops before anything is read."""
+    from email.utils import parseaddr
+
     from milepost.errors import LetterError
     from milepost.load.settings import client_today
     from milepost.mkdocs.config_file import read_mkdocs_config
     from milepost.mkdocs.extra_config import settings_from_extra
     from milepost.portal import load_configured
-    from milepost.publish.letters import SENT_RECORD, client_letters, read_record, send_letters, smtp_server, write_letters
+    from milepost.publish.letters import SENT_RECORD, client_letters, read_record, smtp_server
     from milepost.publish.privacy import client_folders
     from milepost.render.letters import LetterWords
 
-    config = read_mkdocs_config(args.config_file)
-    settings = settings_from_extra(str(args.config_file), config.extra)
+    config = read_mkdocs_config(config_file)
+    settings = settings_from_extra(str(config_file), config.extra)
     if not settings.letters_from:
         raise LetterError(
             "extra.milepost.letters.from is not set in mkdocs.yml; write the address letters come "
             'from, e.g. letters: {from: "Example Agency <status@agency.example>"}'
         )
-    server = smtp_server() if args.send else None  # a bad MILEPOST_SMTP_URL stops before anything is read
-    override = today_override(args.today) or settings.today
+    if send:
+        smtp_server()
+    override = override or settings.today
     loaded = load_configured(settings, today=override or dt.date.today(), full_history=True)
     if loaded.problems or loaded.portal is None:
         for problem in loaded.problems:
             print(problem, file=sys.stderr)
         print(f"{len(loaded.problems)} problem(s) found; run `milepost check`. No letters were written.", file=sys.stderr)
-        return 1
+        return None
     portal = loaded.portal
     known = {c.slug for c in portal.clients}
-    for slug in args.client or ():
+    for slug in only:
         if slug not in known:
             raise LetterError(f"--client {slug}: no such client in {settings.projects_dir.name}/ ({', '.join(sorted(known))})")
-    clients = [c for c in portal.clients if not args.client or c.slug in args.client]
+    clients = [c for c in portal.clients if not only or c.slug in only]
     folders = client_folders(portal.clients)
     record_path = settings.root / SENT_RECORD
     record = read_record(record_path)
-    from email.utils import parseaddr
-
     agency = settings.agency or parseaddr(settings.letters_from)[0]
     site_url = (config.site_url or "").rstrip("/")
     letters = []
@@ -320,14 +326,24 @@ def cmd_letters(args: argparse.Namespace) -> int:
                 history=loaded.history,
             )
         )
-    if server is None:
+    return settings, letters, record_path
+
+
+def cmd_letters(args: argparse.Namespace) -> int:
+    from milepost.publish.letters import send_letters, smtp_server, write_letters
+
+    due = due_letters(args.config_file, today_override(args.today), args.client or (), send=args.send)
+    if due is None:
+        return 1
+    settings, letters, record_path = due
+    if not args.send:
         out = args.out or settings.root / "letters"
         for path in write_letters(letters, out):
             print(f"wrote {path}")
         if not letters:
             print("No letters are due.", file=sys.stderr)
         return 0
-    sent = send_letters(letters, record_path, server)
+    sent = send_letters(letters, record_path, smtp_server())
     for letter in sent:
         print(f"sent {letter.due.client}: {letter.message['Subject']}")
     print(f"{len(sent)} letter(s) sent; the record is {record_path}.", file=sys.stderr)

@@ -259,3 +259,29 @@ class WorkNote:
     milestone: str = ""  # milestone id, "" when not tied
     sha: str = ""
     rule: str = ""  # name of the rule that decided, for `milepost explain`-style debugging
+
+
+# --- a letter that was sent ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SentLetter:
+    """One letter of the sent record (publish/letters.py), as the client's site lists it.
+
+    `text` is the plain-text part exactly as it was sent, "" for a letter recorded before the
+    record kept the text (it is listed, without a page of its own). Plain text: it must be
+    escaped when rendered.
+    """
+
+    client: str
+    kind: str  # "weekly", "meeting" or "change" (status/letters_due.py)
+    day: dt.date  # the letter's day, in the client's time zone
+    subject: str
+    message_id: str
+    text: str = ""
+
+    @property
+    def name(self) -> str:
+        """`<day>-<kind>-<digest>`, as its `.eml` file is named: its page's folder."""
+        digest = self.message_id.strip("<>").split("@")[0].rpartition(".")[2][:10]
+        return f"{self.day.isoformat()}-{self.kind}-{digest}"

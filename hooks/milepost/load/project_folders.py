@@ -30,6 +30,9 @@ from milepost.model import Client, Project
 CLIENT_FILE = "client.yml"
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]+$")
 _SLUG_HINT = "rename it using lowercase letters, digits and '-' only"
+# The folder of the client's site that holds the letters it was sent (render/letter_archive.py):
+# no project may be called so, or its pages would take the archive's place.
+ARCHIVE_FOLDER = "letters"
 
 
 @dataclass
@@ -177,6 +180,14 @@ def _load_client_folder(
         source = display_path(path)
         if not SLUG_PATTERN.match(path.stem):
             problems.append(_file_problem(path, f"'{path.stem}' is not a valid project slug: {_SLUG_HINT}"))
+        elif path.stem == ARCHIVE_FOLDER:
+            problems.append(
+                _file_problem(
+                    path,
+                    f"'{path.stem}' is the folder of the client's letters on its site; rename the file, "
+                    f"e.g. {path.stem}-project.yml",
+                )
+            )
         document = load_yaml_file(path)
         documents[source] = document
         found = project_problems(document, source=source, folder=path.parent, today=today)

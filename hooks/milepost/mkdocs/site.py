@@ -20,7 +20,7 @@ from typing import ParamSpec, TypeVar
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from milepost.classify.rules import load_rules
@@ -29,6 +29,7 @@ from milepost.i18n import texts_for
 from milepost.load.settings import BuildSettings, build_settings, client_today
 from milepost.mkdocs.extra_config import LOADED_PORTAL, milepost_config
 from milepost.portal import LoadResult, load_configured
+from milepost.publish.letters import SENT_RECORD, read_record
 from milepost.publish.site_cache import rendered_site
 from milepost.publish.site_content import ClientSite
 from milepost.render.html import esc
@@ -100,12 +101,16 @@ def prepare(config: MkDocsConfig) -> BuildState:
         clients = list(portal.clients)
 
     state = BuildState(settings=settings)
+    # The letters sent so far (the durable record, never letters merely written): each
+    # client's site lists its own.
+    record = read_record(settings.root / SENT_RECORD)
     for client in clients:
         try:
             rules = load_rules(getattr(client, "commit_rules", None) or None)
         except RulesError as err:
             raise RulesError(f"{client.source}: {err}") from None
         prefix = "" if settings.client else f"{settings.preview_dir}/{client.slug}/"
+        today = client_today(client.timezone, settings.today)
         base_url = config.site_url or ""
         histories = {
             slug: history for (owner, slug), history in loaded.histories.items() if owner == client.slug
@@ -115,12 +120,13 @@ def prepare(config: MkDocsConfig) -> BuildState:
             portal.projects_of(client.slug),
             rules=rules,
             histories=histories,
-            today=client_today(client.timezone, settings.today),
+            today=today,
             prefix=prefix,
             base_url=base_url if settings.client else "",
             inactive_days=settings.inactive_days,
             cache_dir=settings.cache_dir,
             history=loaded.history,
+            letters=record.sent_to(client.slug, until=today),
         )
         state.sites.append(site)
 
@@ -157,7 +163,7 @@ def prepare(config: MkDocsConfig) -> BuildState:
                 if index is not None and isinstance(getattr(index, "config", None), dict):
                     index.config.update(values)
         # Titles are plain text here; `prepare_page` escapes each page's title once.
-        config.nav = [{page.title: page.path} for page in site.pages]
+        config.nav = [{page.title: page.path} for page in site.pages if page.in_nav]
     add_theme_overrides(config)
     if CSS_PATH not in config.extra_css:
         config.extra_css.append(CSS_PATH)
@@ -189,7 +195,10 @@ def add_files(files: Files, config: MkDocsConfig, state: BuildState) -> Files:
                 files.remove(file)
     for site in state.sites:
         for page in site.pages:
-            files.append(File.generated(config, page.path, content=page.markdown))
+            # A letter's page is reached from the archive: MkDocs must not list it in the
+            # preview's navigation nor warn that the client's navigation leaves it out.
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
         for path, content in site.files:
             files.append(File.generated(config, path, content=content))
     files.append(File.generated(config, CSS_PATH, abs_src_path=str(ASSETS / "milepost.css")))

@@ -11,6 +11,8 @@ sent by SMTP exactly once each.
 
 The sent record (`letters/sent.json` in the portal repository, `SENT_RECORD`) is not a cache:
 it must survive a lost `.cache/`, so the job that sends letters commits it back (docs/letters.md).
+Each entry keeps the letter's subject and plain-text part too: the client's site lists the
+letters sent to it from here (`SentRecord.sent_to`, render/letter_archive.py).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from milepost.errors import LetterError, RulesError
 from milepost.history.project_files import PlanHistory
 from milepost.history.state import GitHistory
 from milepost.i18n import texts_for
-from milepost.model import Client, Project
+from milepost.model import Client, Project, SentLetter
 from milepost.render.letters import LetterWords, letter_view, render_letter
 from milepost.status.letters_due import WEEKLY, DueLetter, LetterHistory, letters_due
 from milepost.status.outlook import project_outlook
@@ -72,8 +74,15 @@ class Letter:
 
     @property
     def file_name(self) -> str:
-        digest = self.message_id.strip("<>").split("@")[0].rpartition(".")[2][:10]
-        return f"{self.due.day.isoformat()}-{self.due.kind}-{digest}.eml"
+        name = SentLetter(self.due.client, self.due.kind, self.due.day, "", self.message_id).name
+        return f"{name}.eml"
+
+    @property
+    def text(self) -> str:
+        """The plain-text part, as the client receives it."""
+        part = self.message.get_body(("plain",))
+        assert part is not None
+        return str(part.get_content()).replace("\r\n", "\n")
 
 
 # --- the sent record ---------------------------------------------------------------------------
@@ -94,6 +103,32 @@ class SentRecord:
 
     def has(self, message_id: str) -> bool:
         return any(e.get("message_id") == message_id for e in self.entries)
+
+    def sent_to(self, client: str, until: dt.date | None = None) -> tuple[SentLetter, ...]:
+        """The letters sent to `client` (only to it), newest first, up to the day `until`.
+        An entry written before the record kept the text (format 1 without `text`) gives a
+        letter with an empty text; an entry that cannot be read is left out."""
+        letters = []
+        for entry in self.entries:
+            if entry.get("client") != client:
+                continue
+            try:
+                day = dt.date.fromisoformat(str(entry["day"]))
+                letter = SentLetter(
+                    client=client,
+                    kind=str(entry["kind"]),
+                    day=day,
+                    subject=str(entry.get("subject") or ""),
+                    message_id=str(entry["message_id"]),
+                    text=str(entry.get("text") or ""),
+                )
+            except (KeyError, ValueError):
+                continue
+            if until is None or letter.day <= until:
+                letters.append(letter)
+        # Newest first; on one day in the order they were sent (the record's order), last first.
+        order = {id(letter): n for n, letter in enumerate(letters)}
+        return tuple(sorted(letters, key=lambda letter: (letter.day, order[id(letter)]), reverse=True))
 
 
 def read_record(path: Path) -> SentRecord:
@@ -146,6 +181,8 @@ def record_sent(record: SentRecord, letter: Letter, sent_at: dt.datetime) -> Sen
         "carries": list(letter.due.carries),
         "subject": str(letter.message["Subject"]),
         "sent": sent_at.isoformat(timespec="seconds"),
+        # The plain-text part as sent: the client's site shows it in its archive of letters.
+        "text": letter.text,
     }
     updated = SentRecord(record.path, (*record.entries, entry))
     text = json.dumps({"format": RECORD_FORMAT, "letters": list(updated.entries)}, ensure_ascii=False, indent=1)

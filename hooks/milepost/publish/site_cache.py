@@ -30,7 +30,7 @@ from milepost.history.commits import history_key
 from milepost.history.disk_cache import CacheFormat, code_fingerprint, load_entry, write_entry
 from milepost.history.project_files import PlanHistory
 from milepost.history.state import GitHistory
-from milepost.model import Client, Project
+from milepost.model import Client, Project, SentLetter
 from milepost.publish.site_content import ClientSite, SitePage, client_site
 
 MILEPOST_LOGGER = "mkdocs.plugins.milepost"
@@ -48,7 +48,7 @@ class SiteCacheStats:
 stats = SiteCacheStats()
 
 # Bump when the layout of an entry changes.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CACHE = CacheFormat("site", FORMAT_VERSION, "page cache")
 
 
@@ -77,7 +77,7 @@ def load_site(
 
     def decode(payload: bytes) -> tuple[ClientSite, list[tuple[str, int, str]]]:
         data = json.loads(payload)
-        pages = tuple(SitePage(path=p, title=t, markdown=m) for p, t, m in data["pages"])
+        pages = tuple(SitePage(path=p, title=t, markdown=m, in_nav=bool(n)) for p, t, m, n in data["pages"])
         files = tuple((name, base64.b64decode(content, validate=True)) for name, content in data["files"])
         warnings = [(str(name), int(level), str(message)) for name, level, message in data["warnings"]]
         return ClientSite(client=client, pages=pages, files=files), warnings
@@ -92,7 +92,7 @@ def store_site(
     for this client and kind."""
     path = entry_path(cache_dir, site.client.slug, kind)
     data = {
-        "pages": [[page.path, page.title, page.markdown] for page in site.pages],
+        "pages": [[page.path, page.title, page.markdown, page.in_nav] for page in site.pages],
         "files": [[name, base64.b64encode(content).decode("ascii")] for name, content in site.files],
         "warnings": [list(warning) for warning in warnings],
     }
@@ -111,10 +111,12 @@ def rendered_site(
     inactive_days: int,
     cache_dir: Path | None,
     history: GitHistory | None = None,
+    letters: Sequence[SentLetter] = (),
 ) -> ClientSite:
     """The client's site: from the cache when all it is made from is unchanged, else rendered
     (reading and classifying every repository's history) and kept for the next build.
 
+    `letters`: the letters sent to the client (its archive), part of the key like the rest.
     `history`: the build's git state (a fresh one by default). Raises `ProjectHistoryError`
     when a repository cannot be read.
     """
@@ -139,6 +141,7 @@ def rendered_site(
             base_url=base_url,
             histories=histories,
             inactive_days=inactive_days,
+            letters=letters,
         )
 
     if cache_dir is None:
@@ -151,7 +154,10 @@ def rendered_site(
             ]
     ledger = sorted(histories.items())
     key = site_key(
-        (kind, client, tuple(projects), rules, sorted(heads.items()), ledger, today, prefix, base_url, inactive_days)
+        (
+            kind, client, tuple(projects), rules, sorted(heads.items()), ledger, today, prefix, base_url,
+            inactive_days, tuple(letters),
+        )
     )
     cached = load_site(cache_dir, client.slug, kind, key, client)
     if cached is not None:

@@ -15,10 +15,12 @@ from milepost.classify.plan_text import redact_client_glossary, redact_plan_hist
 from milepost.history.project_files import PlanHistory
 from milepost.i18n import Texts, texts_for
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
-from milepost.model import Client, Project, WorkNote
+from milepost.model import Client, Project, SentLetter, WorkNote
 from milepost.publish.feeds import atom_feed, ics_calendar
 from milepost.publish.status_json import status_json_bytes
 from milepost.render.client_home import render_client_home
+from milepost.load.project_folders import ARCHIVE_FOLDER
+from milepost.render.letter_archive import page_folder, render_archive, render_sent_letter
 from milepost.render.project_page import ProjectView, render_project_page
 from milepost.status.outlook import project_outlook
 
@@ -28,6 +30,7 @@ class SitePage:
     path: str  # src path, e.g. "webshop/index.md"
     title: str  # for the navigation (plain text)
     markdown: str
+    in_nav: bool = True  # a letter's page is reached from the archive, not the navigation
 
 
 @dataclass(frozen=True)
@@ -60,10 +63,12 @@ def client_site(
     base_url: str = "",
     histories: Mapping[str, PlanHistory] | None = None,
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
+    letters: Sequence[SentLetter] = (),
 ) -> ClientSite:
     """Build the client's pages. `prefix` places them in a folder (team preview);
     `work` maps project slug to its classified history, `histories` to the git history of
-    its YAML file (for the promise ledger and the burn-up)."""
+    its YAML file (for the promise ledger and the burn-up); `letters` are the letters this
+    client was sent, newest first (the sent record's, publish/letters.py)."""
     texts = texts_for(client.language)
     # The YAML's words are redacted here, once, for every page, feed, calendar and status.json.
     client = redact_client_glossary(client)
@@ -125,4 +130,40 @@ def client_site(
                 ics_calendar(client, project, today, texts=texts, base_url=project_url, outlook=outlook),
             )
         )
+    pages.extend(archive_pages(client, letters, texts, prefix))
     return ClientSite(client=client, pages=tuple(pages), files=tuple(files))
+
+
+# A letter's page ranks below the pages in search (mkdocs-material's `search.boost`): the
+# pages say how things stand now, a letter how they stood on its day.
+LETTER_SEARCH_BOOST = 0.25
+
+
+def letter_front_matter(markdown: str, title: str) -> str:
+    """A letter's page with its title and search rank in YAML front matter (JSON, which is
+    YAML): a page outside the navigation takes its title from here, as plain text, not from
+    its escaped heading."""
+    search = json.dumps({"boost": LETTER_SEARCH_BOOST})
+    return f"---\ntitle: {json.dumps(title)}\nsearch: {search}\n---\n\n{markdown}"
+
+
+def archive_pages(client: Client, letters: Sequence[SentLetter], texts: Texts, prefix: str = "") -> list[SitePage]:
+    """The archive of letters: a page listing them (in the navigation) and a page per letter
+    whose text the record kept. None while no letter was sent to the client."""
+    mine = [letter for letter in letters if letter.client == client.slug]
+    if not mine:
+        return []
+    folder = f"{prefix}{ARCHIVE_FOLDER}/"
+    pages = [SitePage(f"{folder}index.md", texts.gettext("Letters"), render_archive(mine, texts))]
+    for letter in mine:
+        if letter.text:
+            title = letter.subject or texts.gettext("Letters")
+            pages.append(
+                SitePage(
+                    f"{folder}{page_folder(letter)}index.md",
+                    title,
+                    letter_front_matter(render_sent_letter(letter, texts), title),
+                    in_nav=False,
+                )
+            )
+    return pages
