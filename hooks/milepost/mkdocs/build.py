@@ -31,6 +31,7 @@ from milepost.load.problems import Problem, display_path
 from milepost.mkdocs.build_inputs import client_key, config_inputs
 from milepost.mkdocs.config_file import read_mkdocs_config
 from milepost.mkdocs.extra_config import LOADED_PORTAL, settings_from_extra
+from milepost.mkdocs.shared_theme import share_theme as use_shared_theme
 from milepost.mkdocs.workers import build_in_workers
 from milepost.model import Client
 from milepost.portal import LoadResult, load_configured
@@ -84,6 +85,7 @@ def build_clients(
     history: GitHistory | None = None,
     skip_unchanged: bool = False,
     jobs: int = 1,
+    share_theme: bool = True,
 ) -> BuildOutcome:
     """Build `site_dir/<client>/` for each selected client (all when `clients` is empty).
 
@@ -190,6 +192,7 @@ def build_clients(
                 cache_dir=settings.cache_dir,
                 keep_going=keep_going,
                 loaded=loaded,
+                share=share_theme,
             ):
                 if isinstance(result, Path):
                     outcome.built[slug] = result
@@ -218,6 +221,7 @@ def build_task(
     today: dt.date | None,
     cache_dir: Path | None,
     loaded: LoadResult,
+    share: bool = True,
 ) -> Path | str:
     """Build one client and record what its published site was built from: its site folder,
     or the message of what went wrong (a failure of one client is that client's)."""
@@ -230,6 +234,7 @@ def build_task(
             folder=task.folder,
             client=next((c for c in loaded.healthy.clients if c.slug == task.slug), None),
             loaded=loaded,
+            share=share,
         )
         if cache_dir is not None and task.key:
             write_record(cache_dir, site_dir, task.folder, task.key)
@@ -292,12 +297,14 @@ def build_one(
     folder: str = "",
     client: Client | None = None,
     loaded: LoadResult | None = None,
+    share: bool = True,
 ) -> Path:
     """Build one client into `site_dir/<folder>/` (the slug by default), encrypted when the
     client has a password; the previous site stays until the new one is complete.
 
     `loaded`: the portal as `build_clients` loaded and checked it for the same day, so the
-    client's build does not read it again."""
+    client's build does not read it again. `share`: use the theme's environment and file list
+    shared by the builds of this process (mkdocs/shared_theme.py)."""
     folder = folder or slug
     final = site_dir / folder
     # Checked before building: a protected site is never published without its password.
@@ -315,6 +322,8 @@ def build_one(
         config.extra["milepost"] = options
         if config.site_url:
             config.site_url = config.site_url.rstrip("/") + f"/{folder}/"
+        if share:
+            use_shared_theme(config)
         mkdocs_build(config)
         if password is not None and client is not None:
             protect_site(work, password, language=client.language, client=slug, site_folder=folder)

@@ -54,6 +54,7 @@ def build_in_workers(
     today: dt.date | None,
     cache_dir: Path | None,
     loaded: LoadResult | None = None,
+    share: bool = True,
 ) -> Iterator[tuple[str, Path | str]]:
     """Build `tasks` in `jobs` processes; yield (slug, site folder or failure message) as each
     client is done. Without `keep_going`, the clients not yet started when one fails are not
@@ -72,7 +73,8 @@ def build_in_workers(
         ) as pool:
             futures = {
                 pool.submit(
-                    _build, task, config_file=config_file, site_dir=site_dir, today=today, cache_dir=cache_dir
+                    _build, task, config_file=config_file, site_dir=site_dir, today=today, cache_dir=cache_dir,
+                    share=share,
                 ): task
                 for task in tasks
             }
@@ -132,7 +134,13 @@ def _portal(config_file: Path, today: dt.date | None) -> LoadResult:
 
 
 def _build(
-    task: ClientTask, *, config_file: Path, site_dir: Path, today: dt.date | None, cache_dir: Path | None
+    task: ClientTask,
+    *,
+    config_file: Path,
+    site_dir: Path,
+    today: dt.date | None,
+    cache_dir: Path | None,
+    share: bool = True,
 ) -> Path | str:
     from milepost.errors import MilepostError
     from milepost.mkdocs.build import build_task, failure_message
@@ -141,4 +149,6 @@ def _build(
         loaded = _portal(config_file, today)
     except MilepostError as err:
         return failure_message(err)
-    return build_task(task, config_file=config_file, site_dir=site_dir, today=today, cache_dir=cache_dir, loaded=loaded)
+    return build_task(
+        task, config_file=config_file, site_dir=site_dir, today=today, cache_dir=cache_dir, loaded=loaded, share=share
+    )
