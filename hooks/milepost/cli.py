@@ -1,7 +1,7 @@
 """The `milepost` command: check, build and preview the client sites.
 
     milepost check [--config-file mkdocs.yml] [--today YYYY-MM-DD] [--strict]
-    milepost build [--client SLUG ...] [--site-dir DIR] [--today YYYY-MM-DD] [--keep-going] [--verbose]
+    milepost build [--client SLUG ...] [--site-dir DIR] [--today YYYY-MM-DD] [--keep-going] [--force] [--jobs N] [--verbose]
     milepost serve [--client SLUG] [--dev-addr HOST:PORT] [--today YYYY-MM-DD]
     milepost clients [--json | --folder SLUG]
     milepost letters [--client SLUG ...] [--today YYYY-MM-DD] [--out DIR] [--send]
@@ -61,6 +61,14 @@ def _parser() -> argparse.ArgumentParser:
         help="build the other clients when one fails (the command still exits non-zero)",
     )
     build.add_argument("-v", "--verbose", action="store_true", help="also print MkDocs' progress messages")
+    build.add_argument(
+        "--force", action="store_true",
+        help="build every selected client, also those whose inputs did not change since their published build",
+    )
+    build.add_argument(
+        "-j", "--jobs", type=_positive, default=None, metavar="N",
+        help="build the clients in N processes at once (default: the number of cores)",
+    )
 
     serve = sub.add_parser("serve", help="live preview while editing YAML (all clients, or one)")
     common(serve)
@@ -97,6 +105,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 _check_log = logging.getLogger("mkdocs.plugins.milepost.check")
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of processes; use 1 or more, e.g. --jobs 2")
+    return number
 
 
 class _StderrHandler(logging.Handler):
@@ -174,6 +192,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from milepost.errors import BuildFailed
     from milepost.mkdocs.build import build_clients
+    from milepost.mkdocs.workers import default_jobs
 
     site_dir = args.site_dir or args.config_file.resolve().parent / "site"
     try:
@@ -184,12 +203,16 @@ def cmd_build(args: argparse.Namespace) -> int:
                 site_dir=site_dir,
                 today=today_override(args.today),
                 keep_going=args.keep_going,
+                skip_unchanged=not args.force,
+                jobs=args.jobs or default_jobs(),
             )
     except BuildFailed as err:
         print(err, file=sys.stderr)
         return 1
     for slug, folder in outcome.built.items():
         print(f"built {slug}: {folder / 'index.html'}")
+    for slug, folder in outcome.unchanged.items():
+        print(f"unchanged {slug}: {folder / 'index.html'} (not rebuilt; --force rebuilds it)")
     for problem in outcome.problems:
         print(problem, file=sys.stderr)
     for slug, message in outcome.failed.items():

@@ -132,10 +132,10 @@ def test_a_build_killed_at_any_moment_leaves_every_site_whole_after_the_next_bui
     alpha_before = snapshot(site / "alpha")
 
     if moment == SWAP:
-        build = start(portal, site, env={TEST_PAUSE_ENV: "60"})
+        build = start(portal, site, "--force", env={TEST_PAUSE_ENV: "60"})
         wait_for(lambda: not (site / "alpha").exists() and any(site.glob(".alpha.old-*")))
     else:
-        build = start(portal, site)
+        build = start(portal, site, "--force")
         time.sleep(duration * float(moment))
     build.send_signal(signal.SIGKILL)
     build.wait(timeout=60)

@@ -15,22 +15,28 @@ import logging
 import os
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
 from milepost.errors import BuildFailed, MilepostError, PrivacyError, SettingsError
+from milepost.history.disk_cache import code_fingerprint
 from milepost.history.state import GitHistory
 from milepost.load.problems import Problem, display_path
+from milepost.mkdocs.build_inputs import client_key, config_inputs
 from milepost.mkdocs.config_file import read_mkdocs_config
 from milepost.mkdocs.extra_config import LOADED_PORTAL, settings_from_extra
+from milepost.mkdocs.shared_theme import share_theme as use_shared_theme
+from milepost.mkdocs.workers import build_in_workers
 from milepost.model import Client
 from milepost.portal import LoadResult, load_configured
 from milepost.publish.privacy import client_folder, client_folders, derived_folder, path_secret, site_root_files
+from milepost.publish.build_record import is_unchanged, write_record
 from milepost.publish.protection import protect_site, site_password
 from milepost.publish.site_folder import (
     check_complete,
@@ -46,6 +52,8 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 @dataclass
 class BuildOutcome:
     built: dict[str, Path] = field(default_factory=dict)  # client slug -> its site folder
+    # Clients whose inputs did not change and whose published folder is intact: not built.
+    unchanged: dict[str, Path] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)  # client slug -> message
     # Problems of no client (a stray file in projects/): nothing was refused for them, but
     # `milepost check` fails on them, and so does the command.
@@ -75,6 +83,9 @@ def build_clients(
     today: dt.date | None = None,
     keep_going: bool = False,
     history: GitHistory | None = None,
+    skip_unchanged: bool = False,
+    jobs: int = 1,
+    share_theme: bool = True,
 ) -> BuildOutcome:
     """Build `site_dir/<client>/` for each selected client (all when `clients` is empty).
 
@@ -82,11 +93,18 @@ def build_clients(
     own settings) are looked at; with `keep_going`, every healthy client is built and the
     broken ones are named in `failed`. A build of all clients without `keep_going` refuses
     to start while any file has a problem (as `milepost check` would fail).
-    `history`: the build's git state, new by default (the benchmark passes its own to count)."""
+    `history`: the build's git state, new by default (the benchmark passes its own to count).
+
+    A client whose inputs are those of its published site, and whose published folder is
+    intact (publish/build_record.py), is not built (`unchanged`) with `skip_unchanged` (what
+    `milepost build` does, unless `--force`). The others
+    are built in `jobs` worker processes (mkdocs/workers.py), each building whole clients."""
     config_file = config_file.resolve()
     try:
         base = read_mkdocs_config(config_file)
         settings = settings_from_extra(str(config_file), base.extra)
+        if today is None:
+            today = settings.today
     except SettingsError as err:
         raise BuildFailed(str(err)) from None
     # Checked as the builds will check it (ledger included), so no client starts on a bad portal.
@@ -125,6 +143,11 @@ def build_clients(
                 warn_about_strays(site_dir, known)
         except OSError as err:
             raise BuildFailed(f"{write_failure(err, site_dir)}; nothing was built.") from None
+        try:
+            config_parts = config_inputs(config_file, base) if settings.cache_dir is not None else {}
+        except OSError as err:
+            raise BuildFailed(f"{write_failure(err, config_file)}; nothing was built.") from None
+        tasks: list[ClientTask] = []
         for slug in slugs:
             own = loaded.problems_of(slug)
             if own:
@@ -132,24 +155,106 @@ def build_clients(
                 log.error("%s: not built: %s", slug, outcome.failed[slug])
                 continue  # only with keep_going: without it, the build refused above
             client = loaded.healthy.client(slug)
+            task = ClientTask(slug=slug, folder=folders[slug])
             try:
-                outcome.built[slug] = build_one(
-                    config_file,
-                    slug,
-                    site_dir=site_dir,
-                    today=today,
-                    folder=folders[slug],
-                    client=client,
-                    loaded=loaded,
-                )
-            # Per client: with --keep-going one client's failure, of any of these kinds, must not
-            # stop the others. (A Milepost error inside MkDocs' build arrives as its PluginError.)
-            except (MilepostError, MkDocsException, OSError, subprocess.SubprocessError) as err:
+                if settings.cache_dir is not None:
+                    task.key = client_key(
+                        client,
+                        loaded=loaded,
+                        projects_dir=settings.projects_dir,
+                        cache_dir=settings.cache_dir,
+                        config=config_parts,
+                        code=code_fingerprint(),
+                        folder=task.folder,
+                        site_url=base.site_url or "",
+                        today=today,
+                        password=site_password(client),
+                    )
+                    if skip_unchanged and is_unchanged(settings.cache_dir, site_dir, task.folder, task.key):
+                        outcome.unchanged[slug] = site_dir / task.folder
+                        log.info("%s: unchanged, not rebuilt", slug)
+                        continue
+            except (MilepostError, OSError, subprocess.SubprocessError) as err:
                 outcome.failed[slug] = failure_message(err)
                 log.error("%s: not built: %s", slug, outcome.failed[slug])
                 if not keep_going:
                     break
+                continue
+            tasks.append(task)
+        if tasks and (keep_going or not outcome.failed):
+            run = build_in_workers if jobs > 1 and len(tasks) > 1 else build_here
+            for slug, result in run(
+                tasks,
+                jobs=jobs,
+                config_file=config_file,
+                site_dir=site_dir,
+                today=today,
+                cache_dir=settings.cache_dir,
+                keep_going=keep_going,
+                loaded=loaded,
+                share=share_theme,
+            ):
+                if isinstance(result, Path):
+                    outcome.built[slug] = result
+                else:
+                    outcome.failed[slug] = result
+                    log.error("%s: not built: %s", slug, result)
+    outcome.built = {slug: outcome.built[slug] for slug in slugs if slug in outcome.built}
+    outcome.failed = {slug: outcome.failed[slug] for slug in slugs if slug in outcome.failed}
     return outcome
+
+
+@dataclass
+class ClientTask:
+    """One client to build: its slug, its site's folder and its input key ("" without a cache)."""
+
+    slug: str
+    folder: str
+    key: str = ""
+
+
+def build_task(
+    task: ClientTask,
+    *,
+    config_file: Path,
+    site_dir: Path,
+    today: dt.date | None,
+    cache_dir: Path | None,
+    loaded: LoadResult,
+    share: bool = True,
+) -> Path | str:
+    """Build one client and record what its published site was built from: its site folder,
+    or the message of what went wrong (a failure of one client is that client's)."""
+    try:
+        final = build_one(
+            config_file,
+            task.slug,
+            site_dir=site_dir,
+            today=today,
+            folder=task.folder,
+            client=next((c for c in loaded.healthy.clients if c.slug == task.slug), None),
+            loaded=loaded,
+            share=share,
+        )
+        if cache_dir is not None and task.key:
+            write_record(cache_dir, site_dir, task.folder, task.key)
+        return final
+    # Per client: with --keep-going one client's failure, of any of these kinds, must not
+    # stop the others. (A Milepost error inside MkDocs' build arrives as its PluginError.)
+    except (MilepostError, MkDocsException, OSError, subprocess.SubprocessError) as err:
+        return failure_message(err)
+
+
+def build_here(
+    tasks: Sequence[ClientTask], *, jobs: int, keep_going: bool, **context: Any
+) -> Iterator[tuple[str, Path | str]]:
+    """Build the clients one after the other in this process; without `keep_going`, stop at
+    the first that fails."""
+    for task in tasks:
+        result = build_task(task, **context)
+        yield task.slug, result
+        if isinstance(result, str) and not keep_going:
+            return
 
 
 def known_folders(loaded: LoadResult) -> set[str]:
@@ -192,12 +297,14 @@ def build_one(
     folder: str = "",
     client: Client | None = None,
     loaded: LoadResult | None = None,
+    share: bool = True,
 ) -> Path:
     """Build one client into `site_dir/<folder>/` (the slug by default), encrypted when the
     client has a password; the previous site stays until the new one is complete.
 
     `loaded`: the portal as `build_clients` loaded and checked it for the same day, so the
-    client's build does not read it again."""
+    client's build does not read it again. `share`: use the theme's environment and file list
+    shared by the builds of this process (mkdocs/shared_theme.py)."""
     folder = folder or slug
     final = site_dir / folder
     # Checked before building: a protected site is never published without its password.
@@ -215,6 +322,8 @@ def build_one(
         config.extra["milepost"] = options
         if config.site_url:
             config.site_url = config.site_url.rstrip("/") + f"/{folder}/"
+        if share:
+            use_shared_theme(config)
         mkdocs_build(config)
         if password is not None and client is not None:
             protect_site(work, password, language=client.language, client=slug, site_folder=folder)
