@@ -93,6 +93,29 @@ def test_one_commit_rebuilds_only_that_client(portal: Path, tmp_path: Path, caps
     assert identity(site / "alpha") == kept["alpha"] and identity(site / "beta") != kept["beta"]
 
 
+def test_a_letter_sent_rebuilds_only_that_clients_site(portal: Path, tmp_path: Path, capsys) -> None:
+    """The client's archive lists the letters sent to it: a new entry in the sent record is a
+    new input of that client's site only."""
+    import json
+
+    from milepost.publish.letters import RECORD_FORMAT
+
+    site = tmp_path / "site"
+    assert build(portal, site, capsys)[0] == 0
+    entry = {
+        "client": "beta", "kind": "weekly", "day": "2026-11-23", "subject": "Beta Ltd: the week of 16 November",
+        "message_id": "<weekly-2026-11-23@test>", "text": "Good morning,\n\nthe shop's gift cards are ready.",
+    }
+    record = portal.parent / "letters" / "sent.json"
+    record.parent.mkdir(exist_ok=True)
+    record.write_text(json.dumps({"format": RECORD_FORMAT, "letters": [entry]}), encoding="utf-8")
+    code, out, err = build(portal, site, capsys)
+    assert code == 0, err
+    assert built(out) == ["beta"]
+    assert unchanged(out) == ["alpha", "gamma"]
+    assert "Beta Ltd: the week of 16 November" in (site / "beta" / "letters" / "index.html").read_text(encoding="utf-8")
+
+
 def test_an_edited_project_file_rebuilds_its_client(portal: Path, tmp_path: Path, capsys) -> None:
     site = tmp_path / "site"
     assert build(portal, site, capsys)[0] == 0

@@ -24,7 +24,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
-from milepost.errors import BuildFailed, MilepostError, PrivacyError, SettingsError
+from milepost.errors import BuildFailed, LetterError, MilepostError, PrivacyError, SettingsError
 from milepost.history.disk_cache import code_fingerprint
 from milepost.history.state import GitHistory
 from milepost.load.problems import Problem, display_path
@@ -37,6 +37,7 @@ from milepost.model import Client
 from milepost.portal import LoadResult, load_configured
 from milepost.publish.privacy import client_folder, client_folders, derived_folder, path_secret, site_root_files
 from milepost.publish.build_record import is_unchanged, write_record
+from milepost.publish.letters import SENT_RECORD, read_record
 from milepost.publish.protection import protect_site, site_password
 from milepost.publish.site_folder import (
     check_complete,
@@ -147,6 +148,10 @@ def build_clients(
             config_parts = config_inputs(config_file, base) if settings.cache_dir is not None else {}
         except OSError as err:
             raise BuildFailed(f"{write_failure(err, config_file)}; nothing was built.") from None
+        try:
+            sent = read_record(settings.root / SENT_RECORD)  # a client's archive is part of its inputs
+        except LetterError as err:
+            raise BuildFailed(f"{err}; nothing was built.") from None
         tasks: list[ClientTask] = []
         for slug in slugs:
             own = loaded.problems_of(slug)
@@ -169,6 +174,7 @@ def build_clients(
                         site_url=base.site_url or "",
                         today=today,
                         password=site_password(client),
+                        letters=[e for e in sent.entries if e.get("client") == slug],
                     )
                     if skip_unchanged and is_unchanged(settings.cache_dir, site_dir, task.folder, task.key):
                         outcome.unchanged[slug] = site_dir / task.folder

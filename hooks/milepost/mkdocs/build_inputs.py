@@ -9,7 +9,8 @@
   package's version (MkDocs, the theme, its plugins and Markdown extensions);
 - mkdocs.yml, the hook files it names and the theme's `custom_dir` (their bytes);
 - the client's today in its time zone, its site's folder and address, and for a protected
-  site the salt of its password (public in every page; a new password gives a new one).
+  site the salt of its password (public in every page; a new password gives a new one);
+- the client's entries of the record of sent letters (its site's archive lists them).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import functools
 import hashlib
 import os
 from importlib import metadata
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -78,6 +80,7 @@ def client_key(
     site_url: str,
     today: dt.date | None,
     password: str | None,
+    letters: Sequence[Mapping[str, object]] = (),
 ) -> str:
     """The input key of `client`'s site (see the module). Resolves each repository's head
     (fetching a `url:` mirror, as the build would); raises `ProjectHistoryError` naming the
@@ -101,5 +104,6 @@ def client_key(
         "folder": folder,
         "site_url": site_url,
         "salt": salt,
+        "letters": [canonical(entry) for entry in letters],
     }
     return input_key(parts)
