@@ -1,14 +1,17 @@
 /* Milepost's search as people type (see hooks/milepost/render/search_words.py).
 
+   This file is ASCII, whatever charset a server announces for it.
+
    Loaded before mkdocs-material's bundle, so that the bundle's search worker is made from
    the Worker below. Two things:
 
    1. Each word of the query is folded (lower case, no diacritics) and cut to its stem with
-      the same rules as the index, which are appended to this file at build time:
-      "Płatności" -> "platnosc", "wdrożeniem" -> "wdrozen". The index holds the folded forms
-      of the pages' words, and material searches each term as a prefix.
+      the same rules as the index, which are appended to this file at build time (Polish
+      "platnosci" and "wdrozeniem" become "platnosc" and "wdrozen"; so do the same words
+      typed with their diacritics). The index holds the folded forms of the pages' words,
+      and material searches each term as a prefix.
    2. Any change of the search box's text runs the search: material listens for key
-      releases only, so a paste (keyboard, mouse or a phone's menu) or a dictated word did
+      releases only, so a paste from a mouse or a phone's menu, or a dictated word, did
       not search until the next key. */
 (function (RULES) {
   "use strict";
