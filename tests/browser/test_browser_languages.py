@@ -60,8 +60,9 @@ def search(page: Page, word: str) -> None:
     page.locator("label.md-search__icon, .md-search__input").first.click()
     box = page.locator("input.md-search__input")
     # fill() does not trigger material's search; typing does. Playwright types a letter that is
-    # not on its US keyboard (ż, ü, any Cyrillic one) as inserted text without key events, and
-    # material searches on key release: a last press of End is the key-up a real keyboard gives.
+    # not on its US keyboard (ż, ü, any Cyrillic one) as inserted text without key events;
+    # material searches on key release and Milepost's script on input too. A last press of End
+    # is the key-up a real keyboard gives.
     box.press_sequentially(word, delay=20)
     box.press("End")
 
