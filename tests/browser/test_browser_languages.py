@@ -283,6 +283,10 @@ def test_search_forgives_diacritics_and_word_forms(
     results = page.locator(".md-search-result__list")
     expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=10_000)
     expect(results).to_contain_text(shown)
+    # The word found is marked in the results (some perhaps folded away under "more on this
+    # page"), as a word typed as written is.
+    word = shown.split()[0]
+    expect(results.locator("mark", has_text=re.compile(f"^{re.escape(word)}$"))).not_to_have_count(0)
     # The folded words the index holds for this are never shown in a preview.
     folded = page.evaluate("word => window.milepostSearch.fold(word)", shown)
     if folded != shown.lower():
