@@ -36,6 +36,11 @@ Why this way (mkdocs-material 9.6, lunr):
   working: "wdroż" becomes "wdroz".
 - A word's folded form is added only when it differs from the word as written (lower case):
   words with no diacritics are found in `title`/`text` themselves.
+- Material marks in its results the words it matched as written; for the others the script
+  marks, in the results' text between tags, the words whose folded form starts with one of
+  the query's stems, and makes a paste (an input event with no key released) search too.
+  What it does not reach: the marks material puts on the opened page (`search.highlight`,
+  from the `?h=` of the link), which still follow the query as typed.
 
 Matching is by start, so a short stem finds more than the exact word ("plan" also finds
 "planowanie"); what it never does is miss a page that has the word in another form or
