@@ -9,6 +9,8 @@ import pytest
 from helpers import SCREENSHOTS, screenshot
 from playwright.sync_api import Page, expect
 
+from milepost.render.search_words import query_term
+
 
 @dataclass(frozen=True)
 class Site:
@@ -58,8 +60,9 @@ def search(page: Page, word: str) -> None:
     page.locator("label.md-search__icon, .md-search__input").first.click()
     box = page.locator("input.md-search__input")
     # fill() does not trigger material's search; typing does. Playwright types a letter that is
-    # not on its US keyboard (ż, ü, any Cyrillic one) as inserted text without key events, and
-    # material searches on key release: a last press of End is the key-up a real keyboard gives.
+    # not on its US keyboard (ż, ü, any Cyrillic one) as inserted text without key events;
+    # material searches on key release and Milepost's script on input too. A last press of End
+    # is the key-up a real keyboard gives.
     box.press_sequentially(word, delay=20)
     box.press("End")
 
@@ -139,8 +142,10 @@ def test_search_finds_a_native_word(page: Page, demo_url: str, language: str) ->
         ("wdrożenie", True),  # as written on the page, with its diacritic
         ("Wdrożenie", True),  # upper/lower case does not matter
         ("wdroż", True),  # the start of a word finds every form of it
-        ("wdrożeniem", False),  # another form that is not a prefix: not found
-        ("wdrozenie", False),  # without the diacritic: not found (docs/languages.md says so)
+        ("wdrożeniem", True),  # another form of the word: found by its stem
+        ("wdrozenie", True),  # without the diacritic: found too
+        ("WDROZENIU", True),  # both at once, in capitals
+        ("wdrożyć", False),  # another word of the family, with another stem: not found
     ],
 )
 def test_polish_search_and_diacritics(page: Page, demo_url: str, typed: str, found: bool) -> None:
@@ -161,7 +166,8 @@ def test_polish_search_and_diacritics(page: Page, demo_url: str, typed: str, fou
     [
         ("Küchen", True),
         ("küch", True),
-        ("Kuchen", False),  # without the umlaut: not found (docs/languages.md says so)
+        ("Kuchen", True),  # without the umlaut: found too
+        ("kuech", False),  # "ue" for "ü" is not folded (docs/languages.md says so)
         ("und", False),  # a German stop word: not in the index
     ],
 )
@@ -245,3 +251,93 @@ def test_glossary_term_explained_on_tap(browser_context, demo_url: str, language
         expect(tip).to_be_hidden()
     finally:
         page.close()
+
+
+# What a reader types without diacritics or in another grammatical form, on each language's
+# demo site, and words the result list then shows (as the demo's pages write it).
+FORGIVING = [
+    ("pl", "platnosci", "Płatności BLIK i kartą"),  # no diacritics
+    ("pl", "zamowienia", "Zamówienia przez internet"),  # no diacritics
+    ("pl", "wdrożeniem", "Wdrożenie w trzech sklepach"),  # instrumental of "wdrożenie"
+    ("pl", "platnosciach", "Płatności BLIK i kartą"),  # locative plural, no diacritics
+    ("de", "Kuchen", "Küchen"),  # no umlaut
+    ("de", "Aufmass", "Aufmaß"),  # "ss" for "ß"
+    ("de", "Schätzungen", "Schätzung"),  # plural
+    ("ru", "оплаты", "Оплата"),  # genitive of "оплата"
+    ("ru", "оплатой", "Оплата"),  # instrumental
+    ("ru", "ждем", "Ждём"),  # "е" for "ё"
+    ("uk", "бронюванням", "Бронювання"),  # instrumental of "бронювання"
+    ("uk", "кавярнях", "кав'ярнях"),  # the apostrophe left out
+    ("en", "refunded", "refunds"),  # another form
+    ("en", "Refund", "refunds"),  # singular, capital
+]
+
+
+@pytest.mark.parametrize(("language", "typed", "shown"), FORGIVING, ids=[f"{lang}-{t}" for lang, t, _ in FORGIVING])
+def test_search_forgives_diacritics_and_word_forms(
+    page: Page, demo_url: str, language: str, typed: str, shown: str
+) -> None:
+    site = SITES[language]
+    page.goto(f"{demo_url}/{site.client}/index.html")
+    search(page, typed)
+    results = page.locator(".md-search-result__list")
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=10_000)
+    expect(results).to_contain_text(shown)
+    # The word found is marked in the results (some perhaps folded away under "more on this
+    # page"), as a word typed as written is.
+    word = shown.split()[0]
+    expect(results.locator("mark", has_text=re.compile(f"^{re.escape(word)}$"))).not_to_have_count(0)
+    # The folded words the index holds for this are never shown in a preview.
+    folded = page.evaluate("word => window.milepostSearch.fold(word)", shown)
+    if folded != shown.lower():
+        expect(results).not_to_contain_text(folded)
+    assert page.js_errors == []  # type: ignore[attr-defined]
+
+
+def test_a_pasted_query_searches(page: Page, demo_url: str) -> None:
+    """A paste gives the search box its text with no key released (a mouse or a phone's menu):
+    `insert_text` fires only the input event, as such a paste does."""
+    site = SITES["pl"]
+    page.goto(f"{demo_url}/{site.client}/index.html")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.focus()
+    page.keyboard.insert_text("zamowienia")
+    expect(page.locator(".md-search-result__list")).to_contain_text("Zamówienia przez internet", timeout=10_000)
+    # A second paste replaces the query, and the results follow it.
+    box.select_text()
+    page.keyboard.insert_text("zzzqqq")
+    expect(page.locator(".md-search-result__meta")).to_have_text(site.no_results, timeout=10_000)
+    expect(page.locator(".md-search-result__item")).to_have_count(0)
+
+
+def test_a_query_pasted_from_the_clipboard_searches(browser_context, demo_url: str) -> None:
+    """The real clipboard, pasted with the keyboard (Chromium lets no page paste by script,
+    and a menu's paste is what `test_a_pasted_query_searches` does)."""
+    site = SITES["de"]
+    browser_context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo_url)
+    page = browser_context.new_page()
+    try:
+        page.goto(f"{demo_url}/{site.client}/index.html")
+        page.locator("label.md-search__icon, .md-search__input").first.click()
+        page.locator("input.md-search__input").focus()
+        page.evaluate("navigator.clipboard.writeText('Kuchen')")
+        page.keyboard.press("ControlOrMeta+V")
+        expect(page.locator("input.md-search__input")).to_have_value("Kuchen")
+        expect(page.locator(".md-search-result__list")).to_contain_text("Küchen", timeout=10_000)
+    finally:
+        browser_context.clear_permissions()
+        page.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_browser_folds_and_stems_as_the_index_does(page: Page, demo_url: str, language: str) -> None:
+    """The two halves share their rules (render/search_words.json); this checks that the
+    JavaScript applies them as the Python does, on the words of the language's demo pages."""
+    site = SITES[language]
+    page.goto(f"{demo_url}/{site.client}/{site.project}/index.html")
+    words = sorted(set(re.findall(r"[\w'’]+", page.locator("article").inner_text())))
+    assert len(words) > 100
+    in_browser = page.evaluate("words => words.map(w => window.milepostSearch.queryTerm(w))", words)
+    differs = {w: (b, query_term(w, language)) for w, b in zip(words, in_browser) if b != query_term(w, language)}
+    assert differs == {}

@@ -34,6 +34,7 @@ from milepost.publish.site_cache import rendered_site
 from milepost.publish.site_content import ClientSite
 from milepost.render.html import esc
 from milepost.render.search_language import search_settings
+from milepost.render.search_words import SCRIPT_PATH, index_forms, search_script
 
 log = logging.getLogger("mkdocs.plugins.milepost")
 
@@ -156,18 +157,57 @@ def prepare(config: MkDocsConfig) -> BuildState:
         # The search plugin read its settings before this hook ran: give it the client's.
         search = search_settings(site.client.language)
         values = {"lang": list(search.lang), "separator": search.separator, "pipeline": list(search.pipeline)}
-        for name, plugin in config.plugins.items():
-            if name.split("/")[-1] == "search" and "lang" in plugin.config:
-                plugin.config.update(values)
-                index = getattr(plugin, "search_index", None)
-                if index is not None and isinstance(getattr(index, "config", None), dict):
-                    index.config.update(values)
+        for plugin in search_plugins(config):
+            plugin.config.update(values)
+            index = getattr(plugin, "search_index", None)
+            if index is not None and isinstance(getattr(index, "config", None), dict):
+                index.config.update(values)
         # Titles are plain text here; `prepare_page` escapes each page's title once.
         config.nav = [{page.title: page.path} for page in site.pages if page.in_nav]
+    add_search_fields(config)
     add_theme_overrides(config)
     if CSS_PATH not in config.extra_css:
         config.extra_css.append(CSS_PATH)
     return state
+
+
+def search_plugins(config: MkDocsConfig) -> list:
+    """mkdocs-material's search plugin(s) of this build (none if the agency turned search off)."""
+    return [
+        plugin
+        for name, plugin in config.plugins.items()
+        if name.split("/")[-1] == "search" and "lang" in plugin.config and "fields" in plugin.config
+    ]
+
+
+# The index fields that hold the folded forms of each entry's words (render/search_words.py),
+# weighted as the title and the text they come from. Material indexes every field of
+# `config.fields` and shows only the title and the text.
+FORM_FIELDS = {"title_forms": "title", "text_forms": "text"}
+
+
+def add_search_fields(config: MkDocsConfig) -> None:
+    """Declare the folded-forms fields to the search plugin (on_config). Its own on_config ran
+    already and filled in the title's and text's boosts; `fields` is the one dict the plugin
+    and its index share."""
+    for plugin in search_plugins(config):
+        fields = plugin.config["fields"]
+        for name, source in FORM_FIELDS.items():
+            fields.setdefault(name, dict(fields.get(source) or {"boost": 1.0}))
+
+
+def add_search_forms(config: MkDocsConfig) -> None:
+    """Give every entry of the search index its words' folded forms (on_post_build, before
+    the search plugin writes search/search_index.json)."""
+    for plugin in search_plugins(config):
+        index = getattr(plugin, "search_index", None)
+        for entry in getattr(index, "entries", None) or []:
+            for name, source in FORM_FIELDS.items():
+                forms = index_forms(str(entry.get(source) or ""))
+                if forms:
+                    entry[name] = forms
+                else:
+                    entry.pop(name, None)
 
 
 def add_theme_overrides(config: MkDocsConfig) -> None:
@@ -202,6 +242,8 @@ def add_files(files: Files, config: MkDocsConfig, state: BuildState) -> Files:
         for path, content in site.files:
             files.append(File.generated(config, path, content=content))
     files.append(File.generated(config, CSS_PATH, abs_src_path=str(ASSETS / "milepost.css")))
+    # Loaded by theme/milepost.html before material's bundle (it wraps the search worker).
+    files.append(File.generated(config, SCRIPT_PATH, content=search_script()))
     return files
 
 

@@ -13,14 +13,18 @@ typed word finds:
 - `separator`: where words are split, a JavaScript regular expression.
 
 Material types a trailing wildcard after every word the reader types ("wdroż" searches
-"wdroż*"), and a wildcard query skips stemming. So for every language the search is a
-prefix search on the words of the page as written, lower-cased: typing the start of a word,
-or the whole word, finds it, including its letters with diacritics (ż, ó, ą, ä, ß, ё, ї).
-That is also why Polish and Ukrainian, which have no lunr stemmer, work: a stemmer is not
-what makes a typed word match. What it does NOT do: match a word typed without its
-diacritics ("wdrozenie" does not find "wdrożenie"), or another grammatical form that is not
-a prefix ("wdrożeniu" does not find "wdrożenie"; "wdroż" finds both). docs/languages.md says
-this to the agency, and tests/browser/test_browser_languages.py checks it in Chromium.
+"wdroż*"), and a wildcard query skips stemming, so lunr's own stemmers (de, ru) never act on
+a typed word: lunr's search is a prefix search on the words as written, lower-cased. That is
+why no stemmer is turned on here, and why Polish and Ukrainian, which have none, work alike.
+
+What makes a word typed without its diacritics, or in another grammatical form, find the
+page is `search_words.py`: the index also holds each word folded to plain letters
+("wdrozenie"), and the browser folds and stems each typed word the same way before material
+searches it ("wdrożeniem" and "wdrozeniem" both search "wdrozen*", which finds "wdrożenie"
+and "wdrożeniu"; "Kuchen" finds "Küchen"; "оплаты" finds "оплата"). Typing the start of a
+word keeps working ("wdroż"). A paste runs the search too (`assets/milepost-search.js`).
+docs/languages.md says this to the agency, and tests/browser/test_browser_languages.py
+checks it in Chromium for every language.
 
 Stop words (for de, en, ru) are left out of the index: "und", "the", "и" find nothing.
 """
