@@ -24,6 +24,7 @@ import functools
 import gettext as gettext_module
 import io
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -37,6 +38,7 @@ from babel.dates import (
     tokenize_pattern,
     untokenize_pattern,
 )
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, format_percent
@@ -157,6 +159,10 @@ class Texts:
 
     def percent(self, share: float) -> str:
         return format_percent(share, locale=self.locale)
+
+    def list(self, items: Sequence[str]) -> str:
+        """Items joined the way the language lists them: "a, b and c", "a, b i c"."""
+        return format_list(list(items), locale=self.locale)
 
     @property
     def first_week_day(self) -> int:

@@ -162,7 +162,7 @@ def _spaced(text: str) -> str:
         ("kavyarnia-zerno/menu", "Пояснення слів"),
         ("piekarnia-zloty-klos/zamowienia", "Płatność BLIK (jeszcze do zrobienia)"),
         ("shkola-poliglot", "Ждём от вас ответа по 1 пункту."),
-        ("kavyarnia-zerno", "Чекаємо від вас відповіді щодо 1 пункту."),
+        ("kavyarnia-zerno", "Чекаємо від вас відповіді щодо 2 пунктів."),  # an item and a change request
         # How fresh the news is, in relative words (the demo is built as of 24 November).
         ("acme-retail/webshop", "Latest work: yesterday."),
         ("acme-retail", "Latest work: 4 days ago."),

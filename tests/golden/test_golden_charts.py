@@ -46,7 +46,7 @@ def _plan(data: dict[str, Any]) -> MilestonePlan:
 
 def history_of(case: dict[str, Any]) -> PlanHistory:
     """The earlier versions of the case's file, then the file itself (not committed: today)."""
-    plans, _readable = plan_snapshot(yaml.safe_dump(case["project"], sort_keys=False))
+    plans, _readable, _budget = plan_snapshot(yaml.safe_dump(case["project"], sort_keys=False))
     now = PlanVersion("", None, "projects/client/project.yml", plans)
     if not case["versions"]:
         return PlanHistory(NO_HISTORY, (now,))

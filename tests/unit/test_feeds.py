@@ -416,7 +416,19 @@ def test_status_waiting_on_client(status: dict) -> None:
 
 
 def test_status_budget_deliverables_and_change_requests(status: dict) -> None:
-    assert status["budget"] == {"hours": 400, "used": 312, "left": 88, "share_used": 0.78, "as_of": "2026-11-20"}
+    assert status["budget"] == {
+        "hours": 400,
+        "used": 312,
+        "left": 88,
+        "share_used": 0.78,
+        "as_of": "2026-11-20",
+        # The hours against the work: 78% used for 60% of the parts, so they cover 60 / 78.
+        "used_percent": 78,
+        "done_percent": 60,
+        "ahead": True,
+        "covers_percent": 77,
+        "raises": [],
+    }
     assert [d["title"] for d in status["deliverables"]] == ["Checkout preview", "Product page preview"]
     assert status["changes"] == [
         {

@@ -110,8 +110,9 @@ def test_contacts_name_the_deputy_and_announce_absences() -> None:
 def test_client_home_lists_projects_and_what_is_waiting() -> None:
     home = html_of(render_client_home(CLIENT, [PROJECT], TODAY, EN))
     assert 'href="shop/index.html"' in home
-    assert "Late" in home and "We are waiting for 2 things from you." in home
-    assert home.index("Logo") < home.index("Texts")
+    # Two items and the change request that waits for the client's decision.
+    assert "Late" in home and "We are waiting for 3 things from you." in home
+    assert home.index("Logo") < home.index("Texts") < home.index("Your decision on CR-1: Gift cards")
 
 
 def test_a_heading_stays_on_one_line_and_keeps_no_break_spaces() -> None:

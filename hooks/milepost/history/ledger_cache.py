@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from milepost.history.disk_cache import CacheFormat, load_entry, write_entry
-from milepost.load.plan_snapshot import MilestonePlan, Snapshot
+from milepost.load.plan_snapshot import BudgetPlan, MilestonePlan, Snapshot
 
 # Bump when the payloads' layout or the snapshot's fields or their parsing change.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 VERSIONS = CacheFormat("ledger-versions", FORMAT_VERSION, "ledger cache")
 SNAPSHOTS = CacheFormat("ledger-snapshots", FORMAT_VERSION, "ledger cache")
 
@@ -61,8 +61,8 @@ def load_snapshots(folder: Path) -> dict[str, Snapshot]:
 
 def store_snapshots(folder: Path, snapshots: Mapping[str, Snapshot]) -> None:
     data = {
-        blob: {"readable": readable, "milestones": [_plan_to_json(p) for p in plans]}
-        for blob, (plans, readable) in snapshots.items()
+        blob: {"readable": readable, "milestones": [_plan_to_json(p) for p in plans], "budget": _budget_to_json(budget)}
+        for blob, (plans, readable, budget) in snapshots.items()
     }
     write_entry(folder / "snapshots.json", SNAPSHOTS, _json(data))
 
@@ -94,7 +94,11 @@ def _aware(text: str) -> dt.datetime:
 def _snapshots_from_json(payload: bytes) -> dict[str, Snapshot]:
     data = json.loads(payload)
     return {
-        str(blob): (tuple(_plan_from_json(p) for p in item["milestones"]), bool(item["readable"]))
+        str(blob): (
+            tuple(_plan_from_json(p) for p in item["milestones"]),
+            bool(item["readable"]),
+            _budget_from_json(item["budget"]),
+        )
         for blob, item in data.items()
     }
 
@@ -131,3 +135,16 @@ def _plan_from_json(item: dict[str, Any]) -> MilestonePlan:
         done=day("done"),
         tasks=item["tasks"],
     )
+
+
+def _budget_to_json(budget: BudgetPlan | None) -> dict[str, Any] | None:
+    if budget is None:
+        return None
+    return {"hours": budget.hours, "used": budget.used, "as_of": _iso(budget.as_of)}
+
+
+def _budget_from_json(item: dict[str, Any] | None) -> BudgetPlan | None:
+    if item is None:
+        return None
+    as_of = item["as_of"]
+    return BudgetPlan(float(item["hours"]), float(item["used"]), dt.date.fromisoformat(as_of) if as_of else None)

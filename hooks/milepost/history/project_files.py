@@ -50,7 +50,13 @@ from milepost.history.git_runner import (
 )
 from milepost.history.ledger_cache import Chains, Entry
 from milepost.history.state import GitHistory, LedgerMemo
-from milepost.load.plan_snapshot import UNREADABLE, MilestonePlan, plan_snapshot, plan_snapshot_of_bytes
+from milepost.load.plan_snapshot import (
+    UNREADABLE,
+    BudgetPlan,
+    MilestonePlan,
+    plan_snapshot,
+    plan_snapshot_of_bytes,
+)
 from milepost.load.problems import Problem, display_path
 from milepost.load.settings import LedgerSource
 
@@ -77,6 +83,7 @@ class PlanVersion:
     milestones: tuple[MilestonePlan, ...]
     readable: bool = True  # False when that version was not valid YAML (its milestones are empty)
     blob: str = ""  # git's id of the content
+    budget: BudgetPlan | None = None  # the version's `budget` (None: it had none)
 
     def day(self, timezone: dt.tzinfo, today: dt.date) -> dt.date:
         """The day this version counts from, in the client's time zone."""
@@ -298,8 +305,8 @@ class _Reader:
         return chains
 
     def version(self, entry: Entry) -> PlanVersion:
-        plans, readable = self.memo.snapshots.get(entry.blob, UNREADABLE)
-        return PlanVersion(entry.commit, entry.committed, entry.path, plans, readable, entry.blob)
+        plans, readable, budget = self.memo.snapshots.get(entry.blob, UNREADABLE)
+        return PlanVersion(entry.commit, entry.committed, entry.path, plans, readable, entry.blob, budget)
 
     def on_disk(self, path: Path, key: str) -> PlanVersion:
         try:
@@ -310,8 +317,8 @@ class _Reader:
         snapshots = self.memo.snapshots
         if blob not in snapshots:
             snapshots[blob] = plan_snapshot_of_bytes(content)
-        plans, readable = snapshots[blob]
-        return PlanVersion("", None, key, plans, readable, blob)
+        plans, readable, budget = snapshots[blob]
+        return PlanVersion("", None, key, plans, readable, blob, budget)
 
     def read_chains(self, top: Path, shown: str, head: str, prefix: Path) -> Chains:
         result = self.git(

@@ -1,4 +1,4 @@
-"""What one version of a project file said about its milestones, read leniently.
+"""What one version of a project file said about its milestones and its budget, read leniently.
 
 The promise ledger compares the versions of a project file over its whole history; old
 versions may hold mistakes fixed later, so a version that does not parse, or a milestone
@@ -34,12 +34,40 @@ class MilestonePlan:
         return self.delay_due or self.due
 
 
-Snapshot = tuple[tuple[MilestonePlan, ...], bool]  # (milestones, readable)
-UNREADABLE: Snapshot = ((), False)
+@dataclass(frozen=True)
+class BudgetPlan:
+    """What one version of a project file said about the budget (status/budget.py reads
+    whether and when the agreed hours were raised)."""
+
+    hours: float
+    used: float = 0.0
+    as_of: dt.date | None = None
+
+
+Snapshot = tuple[tuple[MilestonePlan, ...], bool, BudgetPlan | None]  # (milestones, readable, budget)
+UNREADABLE: Snapshot = ((), False, None)
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def budget_plan(data: dict) -> BudgetPlan | None:
+    """The version's `budget`, or None when it has none (or none with readable hours)."""
+    budget = data.get("budget")
+    if not isinstance(budget, dict):
+        return None
+    hours = _number(budget.get("hours"))
+    if hours is None:
+        return None
+    return BudgetPlan(hours, _number(budget.get("used")) or 0.0, parse_date(budget.get("as_of")))
 
 
 def plan_snapshot(text: str) -> Snapshot:
-    """The milestones of one version of a project file, and whether it was valid YAML."""
+    """The milestones of one version of a project file, whether it was valid YAML, and its
+    budget."""
     document = load_yaml_text(text)
     data = document.data
     if not document.parsed or not isinstance(data, dict):
@@ -66,7 +94,7 @@ def plan_snapshot(text: str) -> Snapshot:
                 tasks=len(tasks) if isinstance(tasks, list) else 0,
             )
         )
-    return tuple(plans), True
+    return tuple(plans), True, budget_plan(data)
 
 
 def plan_snapshot_of_bytes(content: bytes) -> Snapshot:

@@ -32,7 +32,13 @@ removing one raises the version. Every date is an ISO `YYYY-MM-DD` string; absen
     waiting_on_client  what the team still needs, overdue first, then by when it is needed:
                      [{title, asked, needed_by, overdue_days (0 when not overdue), milestone
                       (id or null)}]
-    budget           {hours, used, left, share_used, as_of} or null
+    waiting_for_decision  change requests waiting for the client's decision (status
+                     proposed): [id], oldest first (also in "Waiting on you" and its count)
+    update_overdue_days  days the promised `next_update` is past (0: not past, or none)
+    budget           {hours, used, left, share_used, as_of, used_percent, done_percent (null:
+                     no tasks), ahead (the hours run ahead of the work), covers_percent (at
+                     this pace, the share of the plan the hours cover; null unless ahead),
+                     raises: [{day, from, to}] (from the file's history)} or null
     deliverables     [{date, title, url, description}], newest first
     changes          change requests: [{id, title, status, hours, impact, date}]
     recent_work      [{date, kind, text, milestone}] for listed work (kind: note | new |
@@ -45,6 +51,8 @@ removing one raises the version. Every date is an ISO `YYYY-MM-DD` string; absen
                      done over time (see burnup.py), oldest first, the last point today; null
                      when nothing was measured
     last_work        the latest day work was shown to the client (a change or a task done), or null
+    promise_record   {finished, kept (finished by the date first promised), moves: [{milestone,
+                     days (from the first promise), finished}]} (status/promise_record.py)
 """
 
 from __future__ import annotations
@@ -56,12 +64,15 @@ from typing import Any
 
 from milepost.i18n import texts_for
 from milepost.model import Budget, Client, Milestone, Project, WorkNote
+from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.forecast import Forecast
 from milepost.status.health import milestone_health, next_milestone, project_health, project_progress
-from milepost.status.ledger import MilestoneLedger
+from milepost.status.headline import update_overdue
+from milepost.status.ledger import UNAVAILABLE, MilestoneLedger
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.recent_work import LISTED_KINDS, weeks_of_work
-from milepost.status.waiting import open_waiting
+from milepost.status.promise_record import PromiseRecord, project_record
+from milepost.status.waiting import awaiting_decision, open_waiting
 
 SCHEMA_VERSION = 1
 # Same window as "What changed recently" on the project page.
@@ -147,7 +158,7 @@ def _progress(project: Project) -> dict[str, Any]:
     return {"done": done, "total": total, "share": _share(project_progress(project))}
 
 
-def _budget(budget: Budget | None) -> dict[str, Any] | None:
+def _budget(budget: Budget | None, pace: BudgetPace | None) -> dict[str, Any] | None:
     if budget is None:
         return None
     return {
@@ -156,6 +167,19 @@ def _budget(budget: Budget | None) -> dict[str, Any] | None:
         "left": budget.hours - budget.used,
         "share_used": _share(budget.used / budget.hours) if budget.hours else None,
         "as_of": budget.as_of.isoformat(),
+        "used_percent": pace.used_percent if pace else None,
+        "done_percent": pace.done_percent if pace else None,
+        "ahead": pace.ahead if pace else False,
+        "covers_percent": pace.covers_percent if pace else None,
+        "raises": [{"day": r.day.isoformat(), "from": r.old, "to": r.new} for r in pace.raises] if pace else [],
+    }
+
+
+def _record(record: PromiseRecord) -> dict[str, Any]:
+    return {
+        "finished": record.finished,
+        "kept": record.kept,
+        "moves": [{"milestone": m.milestone, "days": m.days, "finished": m.finished} for m in record.moves],
     }
 
 
@@ -208,7 +232,12 @@ def project_status(
             }
             for item in open_waiting(project, today)
         ],
-        "budget": _budget(project.budget),
+        "waiting_for_decision": [c.id for c in awaiting_decision(project)],
+        "update_overdue_days": update_overdue(project, today),
+        "budget": _budget(
+            project.budget,
+            outlook.budget if outlook else budget_pace(project, None, dt.timezone.utc, today),
+        ),
         "deliverables": [
             {"date": d.date.isoformat(), "title": d.title, "url": d.url, "description": d.description}
             for d in sorted(project.deliverables, key=lambda d: (d.date, d.title), reverse=True)
@@ -245,6 +274,11 @@ def project_status(
             else None
         ),
         "last_work": _iso(outlook.signals.last_work) if outlook else None,
+        "promise_record": _record(
+            outlook.record
+            if outlook and outlook.record
+            else project_record(project, outlook.ledger if outlook else UNAVAILABLE, today)
+        ),
     }
 
 

@@ -11,13 +11,18 @@ from dataclasses import dataclass
 
 from milepost.i18n import Texts
 from milepost.model import Client, Project
+from milepost.render.budget_words import pace_sentence
 from milepost.render.charts import TimelineView, timeline_view
 from milepost.render.contacts import ContactsView, contacts_view
 from milepost.render.environment import render
 from milepost.render.glance import GlanceView, glance_view
-from milepost.render.waiting_list import WaitingItemView, waiting_item_view
+from milepost.render.record_words import record_sentence
+from milepost.render.waiting_list import WaitingItemView, decision_item_view, waiting_item_view
+from milepost.status.budget import budget_pace
+from milepost.status.ledger import UNAVAILABLE
 from milepost.status.outlook import ProjectOutlook
-from milepost.status.waiting import open_waiting, open_waiting_across
+from milepost.status.promise_record import PromiseRecord, client_record, project_record
+from milepost.status.waiting import awaiting_decision, open_waiting_across, waiting_count
 
 
 @dataclass(frozen=True)
@@ -25,8 +30,9 @@ class ProjectCardView:
     slug: str
     name: str
     glance: GlanceView
-    waiting_count: int
+    waiting_count: int  # open items and change requests waiting for a decision
     timeline: TimelineView | None = None  # the compact one; None: no milestones
+    budget: str | None = None  # the hours running ahead of the work, in one line; None: not
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ class ClientHomeView:
     waiting: tuple[WaitingItemView, ...]  # across projects, overdue first
     cards: tuple[ProjectCardView, ...]
     contacts: ContactsView
+    record: str | None = None  # the client's promise record in one sentence
 
 
 def client_home_view(
@@ -52,21 +59,39 @@ def client_home_view(
         waiting=tuple(
             waiting_item_view(item, project, today, texts, name_project=True)
             for project, item in open_waiting_across(projects, today)
+        )
+        + tuple(
+            decision_item_view(change, project, texts, name_project=True)
+            for project in projects
+            for change in awaiting_decision(project)
         ),
         cards=tuple(
             ProjectCardView(
                 slug=project.slug,
                 name=project.name,
                 glance=glance_view(project, today, texts, outlooks.get(project.slug)),
-                waiting_count=len(open_waiting(project, today)),
+                waiting_count=waiting_count(project, today),
                 timeline=timeline_view(
                     project, outlooks.get(project.slug), today, texts, compact=True, chart_id=f"mp-timeline-{project.slug}"
+                ),
+                budget=pace_sentence(
+                    outlooks[project.slug].budget
+                    if project.slug in outlooks
+                    else budget_pace(project, None, dt.timezone.utc, today),
+                    texts,
                 ),
             )
             for project in projects
         ),
         contacts=contacts_view(client, today, texts),
+        record=record_sentence(client_record(_record(p, outlooks.get(p.slug), today) for p in projects), texts),
     )
+
+
+def _record(project: Project, outlook: ProjectOutlook | None, today: dt.date) -> PromiseRecord:
+    if outlook is not None and outlook.record is not None:
+        return outlook.record
+    return project_record(project, outlook.ledger if outlook is not None else UNAVAILABLE, today)
 
 
 def render_client_home(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from milepost.i18n import Texts
 from milepost.model import Milestone, Project
 from milepost.render.labels import state_label
-from milepost.render.promise_words import HealthNote, health_note
+from milepost.render.promise_words import HealthNote, headline_note, headline_sentence
 from milepost.status.glance import project_glance
 from milepost.status.outlook import ProjectOutlook
 
@@ -26,12 +26,14 @@ def bar_percent(share: float) -> int:
 class GlanceView:
     state: str
     state_label: str
-    note: HealthNote | None  # only the team's own reason (an override) is said at a glance
+    note: HealthNote | None  # why at risk or late, in one line (the team's own words first)
+    headline: str | None  # the promise with the later forecast; None when it is not later
     parts_done: int
     parts_total: int
     percent: int
     upcoming: Milestone | None
     latest_work: str | None  # when the latest work was, in words ("2 days ago")
+    update_overdue: int = 0  # days the promised next update is past
 
 
 def glance_view(
@@ -39,14 +41,16 @@ def glance_view(
 ) -> GlanceView:
     glance = project_glance(project, today, outlook)
     health = glance.health
-    note = health_note(health, None, glance.signals, today, texts) if health.rule == "override" else None
+    note = headline_note(glance.headline, glance.signals, today, texts)
     return GlanceView(
         state=health.state,
         state_label=state_label(health.state, texts),
         note=note,
+        headline=headline_sentence(glance.headline, texts),
         parts_done=glance.parts_done,
         parts_total=glance.parts_total,
         percent=bar_percent(glance.progress),
         upcoming=glance.upcoming,
         latest_work=texts.relative(glance.last_work, today) if glance.last_work is not None else None,
+        update_overdue=glance.update_overdue,
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from milepost.i18n import Texts
 from milepost.model import Client, Decision, Deliverable, Milestone, Project, Task, WorkNote
+from milepost.render.budget_words import pace_sentence, raise_sentences
 from milepost.render.charts import BurnUpView, TimelineView, burnup_view, timeline_view
 from milepost.render.contacts import ContactsView, contacts_view
 from milepost.render.environment import render
@@ -26,11 +27,14 @@ from milepost.render.promise_words import (
     ledger_lines,
     milestone_dates,
 )
-from milepost.render.waiting_list import WaitingItemView, waiting_item_view
+from milepost.render.record_words import record_sentence
+from milepost.render.waiting_list import WaitingItemView, decision_item_view, waiting_item_view
 from milepost.status.health import LATE, milestone_health
+from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.outlook import ProjectOutlook
+from milepost.status.promise_record import project_record
 from milepost.status.recent_work import LISTED_KINDS, weeks_of_work
-from milepost.status.waiting import open_waiting
+from milepost.status.waiting import awaiting_decision, open_waiting
 
 RECENT_WEEKS = 6
 WORK_PER_MILESTONE = 5
@@ -91,6 +95,8 @@ class BudgetView:
     percent: int
     label: str
     over_by: str | None  # the hours over the agreed ones, as a number in words; None: not over
+    pace: str | None = None  # the hours running ahead of the work, and what it means; None: not
+    raises: tuple[str, ...] = ()  # each raise of the agreed hours, in a sentence
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,7 @@ class ProjectPageView:
     terms: tuple[Term, ...]
     contacts: ContactsView
     calendar_href: str = "calendar.ics"  # webcal:// when the site's address is known
+    record: str | None = None  # the promise record in one sentence; None: nothing to say yet
 
 
 def milestone_view(view: ProjectView, m: Milestone, texts: Texts) -> MilestoneView:
@@ -158,7 +165,8 @@ def week_views(view: ProjectView, texts: Texts) -> tuple[WeekView, ...]:
     )
 
 
-def budget_view(project: Project, texts: Texts) -> BudgetView | None:
+def budget_view(project: Project, texts: Texts, pace: BudgetPace | None = None) -> BudgetView | None:
+    """`pace`: the hours against the work (status/budget.py), with the raises of the hours."""
     budget = project.budget
     if not budget:
         return None
@@ -171,7 +179,20 @@ def budget_view(project: Project, texts: Texts) -> BudgetView | None:
         date=texts.date(budget.as_of),
     )
     over = texts.number(budget.used - budget.hours) if budget.used > budget.hours else None
-    return BudgetView(percent=bar_percent(share), label=label, over_by=over)
+    return BudgetView(
+        percent=bar_percent(share),
+        label=label,
+        over_by=over,
+        pace=pace_sentence(pace, texts),
+        raises=raise_sentences(pace, texts),
+    )
+
+
+def page_budget_pace(view: ProjectView) -> BudgetPace | None:
+    """The outlook's budget pace; measured here, without the history, when nothing was."""
+    if view.outlook is not None:
+        return view.outlook.budget
+    return budget_pace(view.project, None, dt.timezone.utc, view.today)
 
 
 def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
@@ -183,7 +204,8 @@ def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
         next_update=project.next_update,
         summary=project.summary or "",
         timeline=timeline_view(project, view.outlook, today, texts),
-        waiting=tuple(waiting_item_view(item, project, today, texts) for item in open_waiting(project, today)),
+        waiting=tuple(waiting_item_view(item, project, today, texts) for item in open_waiting(project, today))
+        + tuple(decision_item_view(change, project, texts) for change in awaiting_decision(project)),
         milestones=tuple(
             milestone_view(view, m, texts)
             for m in sorted(project.milestones, key=lambda m: (m.done or m.current_due, m.id))
@@ -202,12 +224,18 @@ def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
             )
             for change in project.changes
         ),
-        budget=budget_view(project, texts),
+        budget=budget_view(project, texts, page_budget_pace(view)),
         burnup=burnup_view(project, view.outlook, today, texts),
         # The client's and the project's glossary: listed here, explained where used.
         terms=glossary_for(view.client, project),
         contacts=contacts_view(view.client, today, texts),
         calendar_href=calendar_href(view.page_url),
+        record=record_sentence(
+            view.outlook.record
+            if view.outlook is not None and view.outlook.record is not None
+            else project_record(project, (view.outlook or ProjectOutlook()).ledger, today),
+            texts,
+        ),
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from milepost.i18n import Texts
 from milepost.model import Milestone
 from milepost.status.forecast import Forecast
+from milepost.status.headline import CAUSE_FORECAST, CAUSE_WAITING, CAUSE_WRITTEN, Headline
 from milepost.status.health import AT_RISK, Health, Signals, days_without_work
 from milepost.status.ledger import EXPLAINED, MilestoneLedger, PromiseEvent
 
@@ -107,17 +108,75 @@ def health_note(
         return HealthNote(health.reason, labelled=True)
     if health.state != AT_RISK or milestone is None:
         return None
-    if health.rule == "waiting-on-client":
+    text = rule_sentence(health.rule, milestone, signals, today, texts)
+    return HealthNote(text) if text else None
+
+
+def rule_sentence(
+    rule: str, milestone: Milestone, signals: Signals | None, today: dt.date, texts: Texts
+) -> str | None:
+    """The measure behind an at-risk (or late) state, in one sentence; None for other rules."""
+    if rule == "past-due":
+        text = texts.gettext("This is past the promised date and not finished yet.")
+    elif rule == "waiting-on-client":
         text = texts.gettext("We are waiting for something from you that this needs (see “Waiting on you”).")
-    elif health.rule == "forecast-later":
+    elif rule == "forecast-later":
         text = texts.gettext("At the pace of the work lately, this would be finished after the promised date.")
-    elif health.rule == "due-soon":
+    elif rule == "due-soon":
         text = texts.gettext("The date is close and fewer than half of the parts are done.")
-    elif health.rule == "behind-schedule":
+    elif rule == "behind-schedule":
         text = texts.gettext("Less of the work is done than the time gone by would suggest.")
-    elif health.rule == "no-recent-work":
+    elif rule == "no-recent-work":
         quiet = days_without_work(milestone, signals.last_work if signals else None, today)
         text = texts.ngettext("No visible work for {n} day.", "No visible work for {n} days.", quiet)
     else:
         return None
-    return HealthNote(text)
+    return text
+
+
+def forecast_range(forecast: Forecast, texts: Texts) -> str:
+    """The forecast's range in the client's words, for the headline ("1–19 January 2027")."""
+    assert forecast.earliest is not None
+    if forecast.latest is None:
+        return texts.gettext("not before {date}", date=texts.date(forecast.earliest))
+    if forecast.latest == forecast.earliest:
+        return texts.gettext("around {date}", date=texts.date(forecast.earliest))
+    return texts.date_range(forecast.earliest, forecast.latest)
+
+
+def headline_sentence(headline: Headline, texts: Texts) -> str | None:
+    """The promise and the later forecast together, never the promise alone when the forecast
+    is later: "Online payments: promised for 12 December 2026; at the current pace 1–19 January
+    2027." None when the forecast is not later (the glance's "Next:" line then says the date)."""
+    m, forecast = headline.milestone, headline.forecast
+    if m is None or forecast is None or headline.promise is None:
+        return None
+    return texts.gettext(
+        "{milestone}: promised for {date}; at the current pace {forecast}.",
+        milestone=m.title,
+        date=texts.date(headline.promise),
+        forecast=forecast_range(forecast, texts),
+    )
+
+
+def headline_note(headline: Headline, signals: Signals | None, today: dt.date, texts: Texts) -> HealthNote | None:
+    """Why the project is at risk or late, in one line (None when it is neither)."""
+    m = headline.milestone
+    if headline.cause == CAUSE_WRITTEN:
+        return HealthNote(" ".join(headline.written.split()), labelled=True)
+    if headline.cause == CAUSE_WAITING and headline.waiting is not None:
+        item = headline.waiting
+        assert item.needed_by is not None
+        return HealthNote(
+            texts.gettext(
+                "Waiting on you: {item}, needed by {date}.", item=item.title, date=texts.date(item.needed_by)
+            )
+        )
+    if headline.cause == CAUSE_FORECAST:
+        return HealthNote(
+            texts.gettext("At the pace of the work lately, this would be finished after the promised date.")
+        )
+    if not headline.cause or m is None:
+        return None
+    text = rule_sentence(headline.cause, m, signals, today, texts)
+    return HealthNote(text) if text else None

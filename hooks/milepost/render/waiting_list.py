@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from milepost.i18n import Texts
-from milepost.model import Project, WaitingItem
+from milepost.model import ChangeRequest, Project, WaitingItem
 from milepost.status.waiting import held_milestone, overdue_days
 
 
@@ -39,5 +39,26 @@ def waiting_item_view(
         facts=facts,
         overdue_days=overdue_days(item, today),
         holds=held.title if held else None,
+        project_name=project.name if name_project else None,
+    )
+
+
+def decision_item_view(
+    change: ChangeRequest, project: Project, texts: Texts, *, name_project: bool = False
+) -> WaitingItemView:
+    """A change request that waits for the client's decision, as one item of "Waiting on you"."""
+    title = texts.gettext("Your decision on {id}: {title}", id=change.id, title=change.title)
+    parts = []
+    if change.date:
+        parts.append(texts.gettext("Proposed on {date}", date=texts.date(change.date)))
+    if change.hours is not None:
+        parts.append(texts.gettext("extra hours: {hours}", hours=texts.number(change.hours)))
+    if change.impact:
+        parts.append(texts.gettext("effect on the plan: {impact}", impact=change.impact))
+    return WaitingItemView(
+        title=title,
+        facts="; ".join(parts),
+        overdue_days=0,
+        holds=None,
         project_name=project.name if name_project else None,
     )

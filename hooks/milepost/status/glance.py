@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from milepost.model import Milestone, Project
+from milepost.status.headline import Headline, project_headline, update_overdue
 from milepost.status.health import Health, Signals, next_milestone, project_health, project_progress
 from milepost.status.outlook import ProjectOutlook
 
@@ -20,6 +21,8 @@ class Glance:
     progress: float  # 0..1, as the progress bar shows it
     upcoming: Milestone | None  # the next milestone not finished yet
     last_work: dt.date | None  # the latest shown work, when measured
+    headline: Headline  # the promise, a later forecast and why at risk or late
+    update_overdue: int  # days the promised next update is past (0: not past)
 
 
 def project_glance(project: Project, today: dt.date, outlook: ProjectOutlook | None = None) -> Glance:
@@ -32,4 +35,6 @@ def project_glance(project: Project, today: dt.date, outlook: ProjectOutlook | N
         progress=project_progress(project),
         upcoming=next_milestone(project),
         last_work=signals.last_work if signals is not None else None,
+        headline=project_headline(project, today, signals),
+        update_overdue=update_overdue(project, today),
     )

@@ -1,6 +1,7 @@
 """What is measured about a project beyond its YAML, gathered once for all its pages.
 
-The promise ledger, the forecasts, the burn-up and the signals the health rules use, computed
+The promise ledger, the forecasts, the burn-up, the signals the health rules use, the budget
+against the work and the promise record, computed
 from plain data (the file's history, the shown work, today) so that the home page, the
 project page and status.json all judge a project the same way.
 """
@@ -14,10 +15,12 @@ from dataclasses import dataclass, field
 from milepost.history.project_files import PlanHistory, zone
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 from milepost.model import Project, WorkNote
+from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.burnup import BurnUp, burn_up
 from milepost.status.forecast import Forecast, project_forecasts
 from milepost.status.health import Signals
 from milepost.status.ledger import UNAVAILABLE, ProjectLedger, project_ledger
+from milepost.status.promise_record import PromiseRecord, project_record
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ class ProjectOutlook:
     forecasts: Mapping[str, Forecast] = field(default_factory=dict)
     burnup: BurnUp | None = None
     signals: Signals = field(default_factory=Signals)
+    budget: BudgetPace | None = None  # hours against work, with the raises from the history
+    record: PromiseRecord | None = None  # None: not measured
 
 
 def last_shown_work(project: Project, work: Sequence[WorkNote], today: dt.date) -> dt.date | None:
@@ -54,9 +59,12 @@ def project_outlook(
         last_work=last_shown_work(project, work, today),
         inactive_days=inactive_days,
     )
+    ledger = project_ledger(history, tz, today)
     return ProjectOutlook(
-        ledger=project_ledger(history, tz, today),
+        ledger=ledger,
         forecasts=forecasts,
         burnup=burn_up(project, history, tz, today),
         signals=signals,
+        budget=budget_pace(project, history, tz, today),
+        record=project_record(project, ledger, today),
     )

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from milepost.model import Milestone, Project, WaitingItem
+from milepost.model import ChangeRequest, Milestone, Project, WaitingItem
+
+# A change request in this status waits for the client's decision.
+AWAITING_DECISION = "proposed"
 
 
 def is_overdue(item: WaitingItem, today: dt.date) -> bool:
@@ -37,3 +40,14 @@ def open_waiting_across(projects: Sequence[Project], today: dt.date) -> list[tup
 def held_milestone(item: WaitingItem, project: Project) -> Milestone | None:
     """The milestone the item holds up, if it names one of the project's."""
     return next((m for m in project.milestones if m.id == item.milestone), None)
+
+
+def awaiting_decision(project: Project) -> list[ChangeRequest]:
+    """The change requests that wait for the client's decision, oldest first (undated last)."""
+    changes = [c for c in project.changes if c.status == AWAITING_DECISION]
+    return sorted(changes, key=lambda c: c.date or dt.date.max)
+
+
+def waiting_count(project: Project, today: dt.date) -> int:
+    """All the team waits for from the client: open items and decisions on change requests."""
+    return len(open_waiting(project, today)) + len(awaiting_decision(project))
