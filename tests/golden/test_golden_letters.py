@@ -70,3 +70,15 @@ def test_the_html_part_is_inlined_and_self_contained(demo_letters: Path) -> None
         for forbidden in ("<script", "<img", "<link", "src=", "@import"):
             assert forbidden not in html.lower(), (path.name, forbidden)
         assert message["Message-ID"].endswith("@agency.example>")
+
+
+def test_the_weekly_letter_says_what_the_page_top_says(demo_letters: Path) -> None:
+    """Honest as the site: the late webshop's letter gives the forecast beside the promise and
+    why it is late, and asks for the decision on the change request that waits for one."""
+    (weekly,) = (demo_letters / "acme-retail").glob("*-weekly-*.eml")
+    text = " ".join(as_text(weekly).split())
+    assert "Online payments: promised for 12 December 2026; at the current pace 1–19 January 2027." in text
+    assert "Why: The payment provider changed its interface in November" in text
+    assert "Your decision on CR-3: Gift cards" in text
+    (polish,) = (demo_letters / "piekarnia-zloty-klos").glob("*-weekly-*.eml")
+    assert "w obecnym tempie" in " ".join(as_text(polish).split())

@@ -10,12 +10,15 @@ into an e-mail.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from milepost.classify.redaction import redact
 from milepost.i18n import Texts
 from milepost.model import Client, Contact
 from milepost.render.environment import render
+from milepost.render.promise_words import headline_note, headline_sentence
+from milepost.render.waiting_list import decision_item_view
 from milepost.status.health import AT_RISK, DONE, LATE, ON_TRACK
 from milepost.status.letters_due import (
     CHANGE,
@@ -27,7 +30,7 @@ from milepost.status.letters_due import (
     Move,
     ProjectWeek,
 )
-from milepost.status.waiting import overdue_days
+from milepost.status.waiting import awaiting_decision, overdue_days
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,22 @@ def _state_sentence(week: ProjectWeek, texts: Texts) -> str:
     return texts.gettext("Not started yet: {milestone} is planned for {date}.", **values)
 
 
+def _headline_lines(week: ProjectWeek, client: Client, texts: Texts, today: dt.date) -> tuple[str, ...]:
+    """What the project page's top says beyond the state: the forecast when it is later than
+    the promise (never the promise alone), and why the project is at risk or late."""
+    headline = week.headline
+    if headline is None:
+        return ()
+    lines = []
+    sentence = headline_sentence(headline, texts)
+    if sentence:
+        lines.append(_clean(sentence, client))
+    note = headline_note(headline, week.signals, today, texts)
+    if note is not None:
+        lines.append(texts.gettext("Why: {reason}", reason=_clean(note.text, client)))
+    return tuple(lines)
+
+
 def _move_bullet(move: Move, client: Client, texts: Texts, project: str = "") -> Bullet:
     title = move.milestone.title if not project else f"{move.milestone.title} ({project})"
     if move.new is not None and move.old is not None:
@@ -147,7 +166,8 @@ def _weekly_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[S
     states = Section(
         heading=texts.gettext("Where things stand"),
         bullets=tuple(
-            Bullet(text=f"{week.project.name}: {_state_sentence(week, texts)}") for week in letter.weeks
+            Bullet(text=f"{week.project.name}: {_state_sentence(week, texts)}", lines=_headline_lines(week, client, texts, letter.day))
+            for week in letter.weeks
         ),
     )
     finished = []
@@ -191,6 +211,14 @@ def _weekly_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[S
         else:
             text = _clean(item.title, client)
         waiting.append(Bullet(text=f"{project.name}: {text}" if many else text, urgent=bool(late)))
+    # A change request waiting for the client's decision is asked for here too, as on the site.
+    for week in letter.weeks:
+        for change in awaiting_decision(week.project):
+            item = decision_item_view(change, week.project, texts)
+            text = _clean(item.title, client)
+            waiting.append(
+                Bullet(text=f"{week.project.name}: {text}" if many else text, lines=(_clean(item.facts, client),) if item.facts else ())
+            )
     needed = Section(
         heading=texts.gettext("What we need from you"),
         bullets=tuple(waiting),

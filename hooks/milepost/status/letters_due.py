@@ -23,7 +23,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from milepost.model import WEEKDAYS, Client, Decision, Milestone, Project, WaitingItem
-from milepost.status.health import Health, next_milestone, project_health
+from milepost.status.headline import Headline, project_headline
+from milepost.status.health import Health, Signals, next_milestone, project_health
 from milepost.status.ledger import MOVED
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.waiting import open_waiting_across
@@ -78,6 +79,10 @@ class ProjectWeek:
     upcoming: Milestone | None
     finished: tuple[Finished, ...] = ()
     moves: tuple[Move, ...] = ()
+    # The page's honest headline: the forecast when later than the promise, and why the
+    # project is at risk or late; the letter says the same as the site.
+    headline: Headline | None = None
+    signals: Signals | None = None  # what the headline's reason is measured from
 
 
 @dataclass(frozen=True)
@@ -190,13 +195,16 @@ def letters_due(
             moves = project_moves(project, outlook, min(since, week_ago), today)
             moves = tuple(m for m in moves if m.day > since or m.key not in history.carried)
             carried_moves.extend(m.key for m in moves)
+            signals = outlook.signals if outlook else None
             weeks.append(
                 ProjectWeek(
                     project=project,
-                    health=project_health(project, today, outlook.signals if outlook else None),
+                    health=project_health(project, today, signals),
                     upcoming=next_milestone(project),
                     finished=finished_between(project, since, today),
                     moves=moves,
+                    headline=project_headline(project, today, signals),
+                    signals=signals,
                 )
             )
         due.append(
