@@ -39,6 +39,8 @@ log = logging.getLogger("mkdocs.plugins.milepost")
 ASSETS = Path(__file__).parent.parent / "assets"
 THEME_OVERRIDES = Path(__file__).parent / "theme"
 CSS_PATH = "assets/milepost.css"
+# Glossary tips that stay on screen and close with Escape (WCAG 1.4.13): assets/milepost.js.
+JS_PATH = "assets/milepost.js"
 
 
 P = ParamSpec("P")
@@ -159,9 +161,21 @@ def prepare(config: MkDocsConfig) -> BuildState:
         # Titles are plain text here; `prepare_page` escapes each page's title once.
         config.nav = [{page.title: page.path} for page in site.pages]
     add_theme_overrides(config)
+    one_colour_scheme(config)
     if CSS_PATH not in config.extra_css:
         config.extra_css.append(CSS_PATH)
+    if JS_PATH not in config.extra_javascript:
+        config.extra_javascript.append(JS_PATH)
     return state
+
+
+def one_colour_scheme(config: MkDocsConfig) -> None:
+    """A `theme.palette` list of one scheme is that scheme: mkdocs-material draws a list as a
+    switch between schemes, and with one scheme to switch to, the switch is a radio button
+    nobody can see that still takes a tab stop before the content."""
+    palette = config.theme.get("palette")
+    if isinstance(palette, list) and len(palette) == 1 and isinstance(palette[0], dict):
+        config.theme["palette"] = palette[0]
 
 
 def add_theme_overrides(config: MkDocsConfig) -> None:
@@ -193,6 +207,7 @@ def add_files(files: Files, config: MkDocsConfig, state: BuildState) -> Files:
         for path, content in site.files:
             files.append(File.generated(config, path, content=content))
     files.append(File.generated(config, CSS_PATH, abs_src_path=str(ASSETS / "milepost.css")))
+    files.append(File.generated(config, JS_PATH, abs_src_path=str(ASSETS / "milepost.js")))
     return files
 
 
