@@ -63,7 +63,7 @@ from milepost.history.commits import LOG_FORMAT, HistoryError, read_history  # n
 from milepost.history.state import GitHistory  # noqa: E402
 from milepost.mkdocs.build import build_clients  # noqa: E402
 from milepost.mkdocs.extra_config import settings_from_extra  # noqa: E402
-from milepost.mkdocs.site import ASSETS, CSS_PATH, PAGE_TEMPLATE, THEME_OVERRIDES, prepare  # noqa: E402
+from milepost.mkdocs.site import ASSETS, CSS_PATH, JS_PATH, PAGE_TEMPLATE, THEME_OVERRIDES, prepare  # noqa: E402
 from milepost.model import RepositorySpec  # noqa: E402
 from milepost.portal import load_configured  # noqa: E402
 from milepost.render.html import esc  # noqa: E402
@@ -363,6 +363,7 @@ def make_plain_site(base: Path, config_file: Path, today: dt.date) -> Path:
         target.write_bytes(content)
     (docs / CSS_PATH).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(ASSETS / "milepost.css", docs / CSS_PATH)
+    shutil.copyfile(ASSETS / "milepost.js", docs / JS_PATH)
 
     plain = yaml.load(config_file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     for key in ("hooks", "watch"):
@@ -377,6 +378,9 @@ def make_plain_site(base: Path, config_file: Path, today: dt.date) -> Path:
     plain["theme"]["language"] = config.theme["language"]
     plain["theme"]["custom_dir"] = str(THEME_OVERRIDES)
     plain["extra_css"] = [CSS_PATH]
+    plain["extra_javascript"] = [JS_PATH]
+    # The palette as the hook leaves it (a list of one scheme becomes that scheme).
+    plain["theme"]["palette"] = config.theme["palette"]
     # The hook escapes each page's title once, as the page is rendered; here it is done ahead.
     plain["nav"] = [{esc(title): path} for item in config.nav for title, path in item.items()]
     plain_file = base / "mkdocs.yml"

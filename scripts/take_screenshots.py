@@ -3,7 +3,8 @@
 
     make demo && .venv/bin/python scripts/take_screenshots.py
 
-Serves site/ on a local port and photographs a few pages at a laptop and a phone width.
+Serves site/ on a local port and photographs a few pages at a laptop and a phone width, and
+the late demo project as it prints (A4 width, print styles).
 """
 
 from __future__ import annotations
@@ -25,14 +26,18 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 SHOTS = [
-    # (file name, page, element to scroll to or None, viewport, element to hover or None)
-    ("client-home.png", "acme-retail/index.html", None, (1280, 900), None),
+    # (file name, page, element to scroll to or None, viewport, element to hover or None, media)
+    ("client-home.png", "acme-retail/index.html", None, (1280, 900), None, "screen"),
+    # The first screen of the home page on a phone: every project's state.
+    ("client-home-phone.png", "acme-retail/index.html", None, (390, 844), None, "screen"),
     # The demo's late milestone: reason, plan, new date and the history of the promise.
-    ("project-page.png", "acme-retail/webshop/index.html", "#milestone-payments", (1280, 900), None),
-    ("project-page-phone.png", "acme-retail/webshop/index.html", None, (390, 844), None),
+    ("project-page.png", "acme-retail/webshop/index.html", "#milestone-payments", (1280, 900), None, "screen"),
+    ("project-page-phone.png", "acme-retail/webshop/index.html", None, (390, 844), None, "screen"),
+    # The same page on paper: an A4 page's width at 96 dpi, the print styles.
+    ("project-page-print.png", "acme-retail/webshop/index.html", None, (794, 1123), None, "print"),
     # Other languages, with a glossary word explained.
-    ("site-pl.png", "piekarnia-zloty-klos/zamowienia/index.html", None, (1280, 900), ".mp-term-word"),
-    ("site-uk.png", "kavyarnia-zerno/menu/index.html", None, (1280, 900), ".mp-term-word"),
+    ("site-pl.png", "piekarnia-zloty-klos/zamowienia/index.html", None, (1280, 900), ".mp-term-word", "screen"),
+    ("site-uk.png", "kavyarnia-zerno/menu/index.html", None, (1280, 900), ".mp-term-word", "screen"),
 ]
 
 
@@ -53,9 +58,10 @@ def main() -> int:
         context = playwright.chromium.launch_persistent_context(
             profile, executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
         )
-        for name, path, anchor, (width, height), hover in SHOTS:
+        for name, path, anchor, (width, height), hover, media in SHOTS:
             page = context.new_page()
             page.set_viewport_size({"width": width, "height": height})
+            page.emulate_media(media=media)
             page.goto(f"{base}/{path}")
             if anchor:
                 # Leave room for the sticky header above the heading.

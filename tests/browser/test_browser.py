@@ -36,8 +36,10 @@ def test_navigation_to_project_page_shows_the_late_milestone(page, demo_url: str
     expect(payments.locator(".mp-delay")).to_contain_text("we test them with you on 8 December")
     expect(payments.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "33")
     # Recent work, week by week, in plain words: prefixes, tickets and e-mails gone.
-    recent = page.locator(".mp-week").first
-    expect(recent).to_contain_text("Start refunds in the back office")
+    # Work on a milestone is listed under it, and not again under its week.
+    expect(page.locator(".mp-milestone .mp-tied")).to_contain_text(["Start refunds in the back office"])
+    expect(page.locator(".mp-week").first).not_to_contain_text("Start refunds in the back office")
+    expect(page.locator(".mp-week").first).to_contain_text("1 change is listed under its milestone above.")
     expect(page.locator("body")).not_to_contain_text("feat(")
     expect(page.locator("body")).not_to_contain_text("anna@agency.example)")  # not from commits
     expect(page.locator("body")).not_to_contain_text("jira.agency.internal")

@@ -148,10 +148,11 @@ def _spaced(text: str) -> str:
         # Weeks: one span, months in full, also across two months.
         ("piekarnia-zloty-klos/zamowienia", "Tydzień 23–29 listopada 2026"),
         ("piekarnia-zloty-klos/zamowienia", "Tydzień 26 października\u2009–\u20091 listopada 2026"),
-        ("shkola-poliglot/kabinet", "Неделя 26 октября – 1 ноября 2026\u202fг."),
+        # A quiet week across two months is one line, with the same span of days.
+        ("shkola-poliglot/kabinet", "1 неделя без видимой работы: 26 октября – 1 ноября 2026\u202fг."),
         ("kavyarnia-zerno/menu", "Тиждень 16–22 листопада 2026\u202fр."),
         ("tischlerei-becker/website", "Woche vom 23.–29. November 2026"),
-        ("tischlerei-becker/website", "Woche vom 26. Oktober\u2009–\u20091. November 2026"),
+        ("tischlerei-becker/website", "1 Woche ohne sichtbare Arbeit: 26. Oktober\u2009–\u20091. November 2026."),
         # The promise's day first, then what was promised.
         ("piekarnia-zloty-klos/zamowienia", "Historia obiecanego terminu: 7 września 2026 obiecaliśmy termin "
                                             "20 października 2026; od tego czasu się nie zmienił."),

@@ -70,6 +70,7 @@ SAME_IN_BOTH = {
 NAMES = {"atom", "json"}
 
 _PLACEHOLDER = re.compile(r"\{\w*\}|#")
+_ADDRESS = re.compile(r"https?://[^\s<>\"]+")
 _ATTRIBUTES = ("content", "aria-label", "title", "alt", "placeholder")
 _MATERIAL_WORDS = re.compile(r'"([\w.]+)": "((?:[^"\\]|\\.)*)"')
 # Keys of the theme's language file that are settings, not words shown to anybody.
@@ -156,7 +157,9 @@ class _Shown(html.parser.HTMLParser):
             # Shown by the theme's script: "Type to start searching", "No matching documents".
             self.parts.extend(str(v) for v in (json.loads(data).get("translations") or {}).values())
         elif not self._skipped:
-            self.parts.append(data)
+            # A web address shown as text (the printed page's address line) is a name, not
+            # words to translate: "status" in https://status.agency.example/ is no English.
+            self.parts.append(_ADDRESS.sub(" ", data))
 
 
 def shown_text(page: str) -> str:

@@ -22,7 +22,7 @@ from milepost.model import (
 from milepost.render.client_home import render_client_home
 from milepost.render.contacts import contacts_section
 from milepost.render.project_page import ProjectView, render_project_page
-from milepost.status.recent_work import weeks_of_work
+from milepost.status.recent_work import weeks_of_work, with_quiet_stretches
 from milepost.status.waiting import open_waiting
 
 D = dt.date
@@ -95,7 +95,36 @@ def test_weeks_count_small_work_and_show_quiet_weeks() -> None:
     assert [c.text for c in weeks[0].listed["new"]] == ["Card form"]
     assert weeks[1].counted == 2 and weeks[2].empty
     page = html_of(render_project_page(ProjectView(CLIENT, PROJECT, TODAY, CHANGES), EN))
-    assert "2 smaller technical improvements." in page and "No visible changes this week." in page
+    assert "2 smaller technical improvements." in page
+
+
+def test_a_quiet_stretch_is_one_line_not_a_week_each() -> None:
+    weeks = weeks_of_work(CHANGES, today=TODAY, week_start=EN.week_start(TODAY), weeks=6)
+    runs = with_quiet_stretches(weeks)
+    assert [type(r).__name__ for r in runs] == ["Week", "Week", "QuietStretch"]
+    assert (runs[2].start, runs[2].end, runs[2].weeks) == (D(2026, 10, 19), D(2026, 11, 15), 4)
+    page = html_of(render_project_page(ProjectView(CLIENT, PROJECT, TODAY, CHANGES), EN))
+    assert "No work shown in 4 weeks: 19 October\u2009–\u200915 November 2026." in page
+    assert page.count("Week of ") == 2 and "week-2026-11-09" not in page
+    # One quiet week between two busy ones: singular, and the busy weeks keep their headings.
+    gap = CHANGES + (WorkNote("fixed", "Old fix", D(2026, 11, 3)),)
+    page = html_of(render_project_page(ProjectView(CLIENT, PROJECT, TODAY, gap), EN))
+    assert "No work shown in 1 week: 9–15 November 2026." in page
+    assert "week-2026-11-02" in page and "No work shown in 2 weeks: 19 October\u2009–\u20091 November 2026." in page
+
+
+def test_work_under_its_milestone_is_not_listed_again_under_its_week() -> None:
+    page = html_of(render_project_page(ProjectView(CLIENT, PROJECT, TODAY, CHANGES), EN))
+    assert page.count("Card form") == 1
+    assert page.index("Card form") < page.index('id="recent-work"')
+    assert "1 change is listed under its milestone above." in page
+    # The week still counts as a week with work: its heading stays, it is no quiet stretch.
+    assert 'id="week-2026-11-23"' in page
+    # Only what the milestone lists (its latest few) is left out of the weeks.
+    many = tuple(WorkNote("new", f"Step {i}", D(2026, 11, 10 + i), milestone="pay") for i in range(7))
+    page = html_of(render_project_page(ProjectView(CLIENT, PROJECT, TODAY, many), EN))
+    assert all(page.count(f"Step {i}") == 1 for i in range(7))
+    assert page.index("Step 0") > page.index('id="recent-work"') > page.index("Step 6")
 
 
 def test_contacts_name_the_deputy_and_announce_absences() -> None:

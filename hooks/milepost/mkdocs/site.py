@@ -41,6 +41,8 @@ log = logging.getLogger("mkdocs.plugins.milepost")
 ASSETS = Path(__file__).parent.parent / "assets"
 THEME_OVERRIDES = Path(__file__).parent / "theme"
 CSS_PATH = "assets/milepost.css"
+# Glossary tips that stay on screen and close with Escape (WCAG 1.4.13): assets/milepost.js.
+JS_PATH = "assets/milepost.js"
 
 
 P = ParamSpec("P")
@@ -166,8 +168,11 @@ def prepare(config: MkDocsConfig) -> BuildState:
         config.nav = [{page.title: page.path} for page in site.pages if page.in_nav]
     add_search_fields(config)
     add_theme_overrides(config)
+    one_colour_scheme(config)
     if CSS_PATH not in config.extra_css:
         config.extra_css.append(CSS_PATH)
+    if JS_PATH not in config.extra_javascript:
+        config.extra_javascript.append(JS_PATH)
     return state
 
 
@@ -210,6 +215,15 @@ def add_search_forms(config: MkDocsConfig) -> None:
                     entry.pop(name, None)
 
 
+def one_colour_scheme(config: MkDocsConfig) -> None:
+    """A `theme.palette` list of one scheme is that scheme: mkdocs-material draws a list as a
+    switch between schemes, and with one scheme to switch to, the switch is a radio button
+    nobody can see that still takes a tab stop before the content."""
+    palette = config.theme.get("palette")
+    if isinstance(palette, list) and len(palette) == 1 and isinstance(palette[0], dict):
+        config.theme["palette"] = palette[0]
+
+
 def add_theme_overrides(config: MkDocsConfig) -> None:
     """Put Milepost's theme files (mkdocs/theme/) before mkdocs-material's, and after the
     agency's `theme.custom_dir`: an agency that overrides `main.html` or a partial wins over
@@ -244,6 +258,7 @@ def add_files(files: Files, config: MkDocsConfig, state: BuildState) -> Files:
     files.append(File.generated(config, CSS_PATH, abs_src_path=str(ASSETS / "milepost.css")))
     # Loaded by theme/milepost.html before material's bundle (it wraps the search worker).
     files.append(File.generated(config, SCRIPT_PATH, content=search_script()))
+    files.append(File.generated(config, JS_PATH, abs_src_path=str(ASSETS / "milepost.js")))
     return files
 
 

@@ -33,7 +33,7 @@ from milepost.status.health import LATE, milestone_health
 from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.promise_record import project_record
-from milepost.status.recent_work import LISTED_KINDS, weeks_of_work
+from milepost.status.recent_work import LISTED_KINDS, QuietStretch, weeks_of_work, with_quiet_stretches
 from milepost.status.waiting import awaiting_decision, open_waiting
 
 RECENT_WEEKS = 6
@@ -73,11 +73,14 @@ class MilestoneView:
 
 @dataclass(frozen=True)
 class WeekView:
+    """A week of work, or (`quiet` set) a stretch of weeks with none: one line, no heading."""
+
     start: dt.date  # the anchor: week-<start>
     dates: str  # the week's days in words
-    empty: bool
     listed: tuple[tuple[str, str, tuple[str, ...]], ...]  # (kind, its heading, texts)
     counted: int  # smaller technical work, only counted
+    elsewhere: int = 0  # listed work shown under its milestone instead
+    quiet: str = ""  # "No work shown in 3 weeks: ..." for a quiet stretch
 
 
 @dataclass(frozen=True)
@@ -145,24 +148,45 @@ def milestone_view(view: ProjectView, m: Milestone, texts: Texts) -> MilestoneVi
     )
 
 
-def week_views(view: ProjectView, texts: Texts) -> tuple[WeekView, ...]:
+def week_views(
+    view: ProjectView, texts: Texts, milestones: tuple[MilestoneView, ...] = ()
+) -> tuple[WeekView, ...]:
+    # Work tied to a milestone and listed under it ("Latest work on this:") is not listed
+    # again under its week. The milestone keeps it: there it says what moved the date the
+    # client is reading about, while a week would only repeat it out of that context. Only
+    # what a milestone really lists is left out (it lists its latest few), and the week says
+    # how many of its changes are there, so no week looks quieter than it was.
+    under_milestones = frozenset(note for ms in milestones for note in ms.tied)
     weeks = weeks_of_work(
-        view.work, today=view.today, week_start=texts.week_start(view.today), weeks=RECENT_WEEKS
+        view.work,
+        today=view.today,
+        week_start=texts.week_start(view.today),
+        weeks=RECENT_WEEKS,
+        shown_elsewhere=under_milestones,
     )
-    return tuple(
-        WeekView(
-            start=week.start,
-            dates=texts.date_range(week.start, week.end),
-            empty=week.empty,
-            listed=tuple(
-                (kind, kind_heading(kind, texts), tuple(c.text for c in week.listed[kind]))
-                for kind in LISTED_KINDS
-                if week.listed.get(kind)
-            ),
-            counted=week.counted,
+    result = []
+    for week in with_quiet_stretches(weeks):
+        if isinstance(week, QuietStretch):
+            dates = texts.date_range(week.start, week.end)
+            quiet = texts.ngettext(
+                "No work shown in {n} week: {dates}.", "No work shown in {n} weeks: {dates}.", week.weeks, dates=dates
+            )
+            result.append(WeekView(start=week.start, dates=dates, listed=(), counted=0, quiet=quiet))
+            continue
+        result.append(
+            WeekView(
+                start=week.start,
+                dates=texts.date_range(week.start, week.end),
+                listed=tuple(
+                    (kind, kind_heading(kind, texts), tuple(c.text for c in week.listed[kind]))
+                    for kind in LISTED_KINDS
+                    if week.listed.get(kind)
+                ),
+                counted=week.counted,
+                elsewhere=week.elsewhere,
+            )
         )
-        for week in weeks
-    )
+    return tuple(result)
 
 
 def budget_view(project: Project, texts: Texts, pace: BudgetPace | None = None) -> BudgetView | None:
@@ -197,6 +221,10 @@ def page_budget_pace(view: ProjectView) -> BudgetPace | None:
 
 def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
     project, today = view.project, view.today
+    milestones = tuple(
+        milestone_view(view, m, texts)
+        for m in sorted(project.milestones, key=lambda m: (m.done or m.current_due, m.id))
+    )
     return ProjectPageView(
         name=project.name,
         today=today,
@@ -206,11 +234,8 @@ def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
         timeline=timeline_view(project, view.outlook, today, texts),
         waiting=tuple(waiting_item_view(item, project, today, texts) for item in open_waiting(project, today))
         + tuple(decision_item_view(change, project, texts) for change in awaiting_decision(project)),
-        milestones=tuple(
-            milestone_view(view, m, texts)
-            for m in sorted(project.milestones, key=lambda m: (m.done or m.current_due, m.id))
-        ),
-        weeks=week_views(view, texts),
+        milestones=milestones,
+        weeks=week_views(view, texts, milestones),
         deliverables=tuple(sorted(project.deliverables, key=lambda d: d.date, reverse=True)),
         decisions=tuple(sorted(project.decisions, key=lambda d: d.date, reverse=True)),
         changes=tuple(

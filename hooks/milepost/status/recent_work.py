@@ -17,10 +17,20 @@ class Week:
     end: dt.date  # last day, inclusive
     listed: dict[str, list[WorkNote]] = field(default_factory=dict)
     counted: int = 0
+    elsewhere: int = 0  # listed work left out here because the page shows it elsewhere
 
     @property
     def empty(self) -> bool:
-        return not self.counted and not any(self.listed.values())
+        return not self.counted and not self.elsewhere and not any(self.listed.values())
+
+
+@dataclass(frozen=True)
+class QuietStretch:
+    """Consecutive weeks with nothing to show: one line on a page instead of a week each."""
+
+    start: dt.date  # first day of the oldest week
+    end: dt.date  # last day of the newest week, inclusive
+    weeks: int
 
 
 def weeks_of_work(
@@ -29,11 +39,13 @@ def weeks_of_work(
     today: dt.date,
     week_start: dt.date,
     weeks: int = 6,
+    shown_elsewhere: frozenset[WorkNote] = frozenset(),
 ) -> list[Week]:
     """The last `weeks` calendar weeks, newest first, quiet weeks included.
 
     `week_start` is the first day of the current week (the caller knows the locale). Work
-    dated after `today` (clock skew, a future --today) is not shown.
+    dated after `today` (clock skew, a future --today) is not shown. Listed work in
+    `shown_elsewhere` (a page shows it under its milestone) is only counted in `elsewhere`.
     """
     result = []
     for offset in range(weeks):
@@ -46,9 +58,26 @@ def weeks_of_work(
         week = result[-((note.date - week_start).days // 7)]
         if note.kind == "counted":
             week.counted += 1
+        elif note in shown_elsewhere:
+            week.elsewhere += 1
         else:
             week.listed.setdefault(note.kind, []).append(note)
     for week in result:
         for items in week.listed.values():
             items.sort(key=lambda c: (c.date, c.text), reverse=True)
+    return result
+
+
+def with_quiet_stretches(weeks: list[Week]) -> list[Week | QuietStretch]:
+    """`weeks` (newest first) with each run of empty weeks, one week or more, as one
+    `QuietStretch`: a page says once that nothing happened, not once a week."""
+    result: list[Week | QuietStretch] = []
+    for week in weeks:
+        last = result[-1] if result else None
+        if not week.empty:
+            result.append(week)
+        elif isinstance(last, QuietStretch):
+            result[-1] = QuietStretch(start=week.start, end=last.end, weeks=last.weeks + 1)
+        else:
+            result.append(QuietStretch(start=week.start, end=week.end, weeks=1))
     return result
