@@ -437,6 +437,69 @@ def _replacer(rule: Rule, allowed_hosts: Collection[str]) -> Callable[[re.Match[
 _REPEATED = re.compile(r"(?:\[hidden\]\s*+){2,}+")
 
 
+# --- the pre-check: which rules could change a text ---------------------------------------------
+#
+# Trying each rule's keywords one by one cost more than the rules' regexes on a short subject,
+# and most texts hold nothing to hide. `candidate_rules` finds the same rules with far fewer
+# tests: a keyword holding one of a few characters (":", "@", "_", ".", "-", "/", "\\") is looked
+# for only when the text has that character, so an ordinary sentence costs a handful of
+# substring tests. Exactly the rules `Rule.applies` would try are found. The rules without
+# keywords (long hex, random-looking strings) each need a run of 32 characters of the base64
+# alphabet, which one simple scan looks for (a fixed count of one class: linear).
+#
+# Redacting a text only ever replaces a part of it with PLACEHOLDER, whose characters no
+# keyword holds and which no such run can cross, so a rule that could not change the text at
+# the start cannot change it later either: the pre-check runs once per text (after a change the
+# remaining candidates are checked against the changed text with `Rule.applies`, as before).
+
+_NEED_LONG_RUN = ("long hex string", "random-looking string")  # their regexes need such a run
+_LONG = frozenset(i for i, rule in enumerate(RULES) if not rule.keywords and rule.name in _NEED_LONG_RUN)
+_ALWAYS = frozenset(i for i, rule in enumerate(RULES) if not rule.keywords and rule.name not in _NEED_LONG_RUN)
+_LONG_RUN = re.compile(r"[A-Za-z0-9+/_\-]{32}")
+_ANCHORS = ":@_./\\-"
+
+
+def _keyword_groups() -> tuple[tuple[tuple[str, tuple[tuple[str, frozenset[int]], ...]], ...], ...]:
+    """(anchor character or "", ((keyword, rules it lets in), ...)), ...: keywords by the first
+    anchor character they hold ("" for those with none, always looked for)."""
+    words = sorted({word for rule in RULES for word in rule.keywords})
+    groups: dict[str, list[tuple[str, frozenset[int]]]] = {}
+    for word in words:
+        anchor = next((ch for ch in _ANCHORS if ch in word), "")
+        rules = frozenset(i for i, rule in enumerate(RULES) if word in rule.keywords)
+        groups.setdefault(anchor, []).append((word, rules))
+    return tuple((anchor, tuple(entries)) for anchor, entries in sorted(groups.items()))
+
+
+_KEYWORD_GROUPS = _keyword_groups()
+# A keyword found only after a change would overlap the inserted PLACEHOLDER: it would hold
+# one of its brackets or lie inside it. The table must have no such keyword.
+if any(
+    PLACEHOLDER[0] in word or PLACEHOLDER[-1] in word or word in PLACEHOLDER.lower()
+    for rule in RULES
+    for word in rule.keywords
+) or _LONG_RUN.search(PLACEHOLDER):
+    raise ValueError(f"{RULES_FILE.name}: a keyword could be made by inserting {PLACEHOLDER!r}; redact() assumes none can")
+
+
+def candidate_rules(text: str) -> frozenset[int]:
+    """The positions in RULES of the rules that could change `text`: those `Rule.applies`
+    lets in (the text holds one of their keywords), those without keywords when the text has
+    a run of 32 base64 characters, and any other rule without keywords. A rule left out
+    cannot change the text."""
+    lowered = text.lower()
+    found = set(_ALWAYS)
+    for anchor, entries in _KEYWORD_GROUPS:
+        if anchor and anchor not in lowered:
+            continue
+        for word, rules in entries:
+            if word in lowered:
+                found |= rules
+    if _LONG and _LONG_RUN.search(text):
+        found |= _LONG
+    return frozenset(found)
+
+
 def _visible_length(text: str, placeholder: str) -> int:
     """How long `text` is without its placeholders (what redaction cannot make longer)."""
     hidden = text.count(PLACEHOLDER) * len(PLACEHOLDER)
@@ -471,9 +534,10 @@ def redact(
     """
     if max_chars is not None:
         text = shorten(text, max_chars, placeholder)
-    lowered = text.lower()
-    for rule in RULES:
-        if not rule.applies(lowered):
+    candidates = candidate_rules(text)
+    lowered = None  # the changed text in lower case, once a rule changed it
+    for index, rule in enumerate(RULES):
+        if index not in candidates or (lowered is not None and not rule.applies(lowered)):
             continue
         changed = rule.regex.sub(_replacer(rule, allowed_hosts), text)
         if changed != text:

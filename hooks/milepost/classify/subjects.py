@@ -13,6 +13,7 @@ Shown text is cleaned for a non-technical reader (and then always redacted, see 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -32,7 +33,10 @@ class Header:
 _HEADER = re.compile(r"^\s*(?P<type>[A-Za-z]+)(?:\((?P<scope>[^()\r\n]*)\))?(?P<bang>!)?:(?!//)(?P<desc>.*)$", re.DOTALL)
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_subject(subject: str) -> Header:
+    """The subject split as a Conventional Commit; parsed once per distinct subject (the
+    rules, the milestone and the listed text all ask)."""
     match = _HEADER.match(subject)
     if not match:
         return Header(type=None, scope=None, breaking=False, description=subject.strip())
