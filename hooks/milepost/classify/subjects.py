@@ -90,6 +90,8 @@ _TIDY_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[\s,;:|/\-–—]+$"), ""),  # ... and at the end
 )
 _LINK = dict(PATTERNS)["link"]
+# Each ticket step needs an id (`_IDS` starts with one): where there is none, none can change.
+_ANY_ID = re.compile(_ID)
 
 
 def _strip_ticket_ids(text: str) -> str:
@@ -99,7 +101,8 @@ def _strip_ticket_ids(text: str) -> str:
     cleaned = []
     for piece in pieces:
         previous = None
-        while previous != piece:  # "refs #1 closes #2": each step may uncover another
+        # Every step removes ids and nothing else, so a piece without one is left as it is.
+        while previous != piece and _ANY_ID.search(piece):  # "refs #1 closes #2": each step may uncover another
             previous = piece
             for pattern, replacement in _TICKET_STEPS:
                 piece = pattern.sub(replacement, piece)
