@@ -66,6 +66,8 @@ _RECORD_START = b"\x1e"
 _TRAILER_SEPARATOR = "\x1f"
 _TRAILER_KEY_VALUE = "\x1d"
 _SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
+_SHA_BYTES = re.compile(rb"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+_PARENTS = re.compile(rb"[0-9a-f]{40}(?:[0-9a-f]{24})?(?: [0-9a-f]{40}(?:[0-9a-f]{24})?)*")
 _SHALLOW = "older commits are missing and the pages would show less work than was done"
 
 __all__ = [
@@ -178,27 +180,27 @@ def iter_log(stream: Iterable[bytes] | bytes, *, repository: str = "") -> Iterat
     """Like `parse_log`, one commit at a time, reading `stream` chunk by chunk."""
     chunks: Iterable[bytes]
     chunks = (bytes(stream),) if isinstance(stream, (bytes, bytearray, memoryview)) else stream
-    partial: list[bytes] = []  # pieces of the field being read, not yet ended by NUL
-    fields: list[bytes] = []
+    leftover = b""  # the start of a field not yet ended by NUL
+    pending: list[bytes] = []  # the ended fields of a record not yet complete
     last_sha = ""
     for chunk in chunks:
         if not chunk:
             continue
-        pieces = chunk.split(b"\0")
-        for ended in pieces[:-1]:
-            partial.append(ended)
-            fields.append(b"".join(partial))
-            partial = []
-            if len(fields) == FIELD_COUNT:
-                commit = _commit_from_fields(fields, repository)
-                fields = []
-                if isinstance(commit, str):  # a commit whose date is broken: left out, with a warning
-                    last_sha = commit
-                    continue
-                last_sha = commit.sha
-                yield commit
-        if pieces[-1]:
-            partial.append(pieces[-1])
+        # One split per chunk; a record is then a slice of FIELD_COUNT fields.
+        pieces = (leftover + chunk).split(b"\0") if leftover else chunk.split(b"\0")
+        leftover = pieces.pop()
+        if pending:
+            pieces[:0] = pending
+        complete = len(pieces) - len(pieces) % FIELD_COUNT
+        for start in range(0, complete, FIELD_COUNT):
+            commit = _commit_from_fields(pieces[start : start + FIELD_COUNT], repository)
+            if isinstance(commit, str):  # a commit whose date is broken: left out, with a warning
+                last_sha = commit
+                continue
+            last_sha = commit.sha
+            yield commit
+        pending = pieces[complete:]
+    fields, partial = pending, leftover
     if fields or partial:
         where = f"after commit {last_sha[:12]}" if last_sha else "in the first commit"
         raise HistoryError(
@@ -215,12 +217,12 @@ def _commit_from_fields(fields: list[bytes], repository: str) -> Commit | str:
     raw_sha, raw_parents, name, email, authored, committed, subject, body, trailers = fields
     if not raw_sha.startswith(_RECORD_START):
         raise _unexpected(repository, "a commit record does not start where expected")
-    sha = _text(raw_sha[1:])
-    parents = tuple(_text(raw_parents).split())
-    for value in (sha, *parents):
-        if not _SHA.fullmatch(value):
-            raise _unexpected(repository, f"'{value[:50]}' is not a commit id")
-    raw_trailers = _text(trailers)
+    if not _SHA_BYTES.fullmatch(raw_sha, 1) or (raw_parents and not _PARENTS.fullmatch(raw_parents)):
+        bad = next(v for v in (raw_sha[1:], *raw_parents.split()) if not _SHA_BYTES.fullmatch(v))
+        raise _unexpected(repository, f"'{_text(bad)[:50]}' is not a commit id")
+    sha = raw_sha[1:].decode("ascii")
+    parents = tuple(raw_parents.decode("ascii").split()) if raw_parents else ()
+    raw_trailers = trailers.decode("utf-8", errors="replace") if trailers else ""
     if raw_trailers.startswith("%(trailers"):
         raise HistoryError(
             repository,
@@ -236,14 +238,14 @@ def _commit_from_fields(fields: list[bytes], repository: str) -> Commit | str:
         return sha
     return Commit(
         sha=sha,
-        author_name=_text(name),
-        author_email=_text(email),
+        author_name=name.decode("utf-8", errors="replace"),
+        author_email=email.decode("utf-8", errors="replace"),
         authored=authored_at,
         committed=committed_at,
         parents=parents,
-        subject=_text(subject),
-        body=_text(body).rstrip(),
-        trailers=_trailers(raw_trailers),
+        subject=subject.decode("utf-8", errors="replace"),
+        body=body.decode("utf-8", errors="replace").rstrip() if body else "",
+        trailers=_trailers(raw_trailers) if raw_trailers else (),
     )
 
 
