@@ -96,8 +96,13 @@ _ANY_ID = re.compile(_ID)
 
 def _strip_ticket_ids(text: str) -> str:
     """`text` without ticket and pull-request ids; links are left whole."""
-    pieces = _LINK.split(text)
-    links = _LINK.findall(text)
+    if not _ANY_ID.search(text):
+        return text
+    lowered = text.lower()
+    # The link pattern needs "://" or "www.": without them the text is one piece.
+    has_link = "://" in text or "www." in lowered
+    pieces = _LINK.split(text) if has_link else [text]
+    links = _LINK.findall(text) if has_link else []
     cleaned = []
     for piece in pieces:
         previous = None
@@ -138,7 +143,8 @@ def clean_description(description: str) -> str:
         text = stripped
         for pattern, replacement in _TIDY_STEPS:
             text = " ".join(pattern.sub(replacement, text).split())
-    text = re.sub(r"(?<!\.)\.$", "", text)
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]
     return _capitalise(text.strip())
 
 
