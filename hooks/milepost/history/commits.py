@@ -1,7 +1,7 @@
 """A repository's commit history, read with git and kept in a small on-disk cache.
 
 The history comes from one streamed `git log` per repository (walking thousands of commits
-through an object model is slow, and only git's own trailer parsing is git's), run through
+through an object model is slow), run through
 the build's `GitRunner`; the repository and its head are found with `git rev-parse`. What a
 build read is kept in its `GitHistory`, so the same head is resolved and read once per build;
 with a cache folder, git's output is kept on disk by head, so it is read once at all.
@@ -34,37 +34,25 @@ from milepost.history.git_runner import (
 )
 from milepost.history.remotes import local_mirror, parse_remote
 from milepost.history.state import GitHistory, HistoryStats
+from milepost.history.trailer_block import trailers_of
 from milepost.model import Commit, RepositorySpec
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 # Part of every cache key and entry header: bump it whenever the fields read from git or their
 # parsing change, so that caches written by an older Milepost are not trusted.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CACHE = CacheFormat("history", FORMAT_VERSION, "history cache")
 
 # One record per commit. With `-z`, git ends every record with NUL, so each of the fields is
 # NUL-terminated; git cuts commit messages at a NUL byte, so no field can contain one. The
 # record separator at the start of each record lets the parser notice output it does not
-# understand. Trailers come out as key \x1d value, pairs separated by \x1f, exactly as git
-# itself recognises them (unfolded, trailer block only).
-LOG_FORMAT = "%x00".join(
-    (
-        "%x1e%H",
-        "%P",
-        "%an",
-        "%ae",
-        "%aI",
-        "%cI",
-        "%s",
-        "%b",
-        "%(trailers:only,unfold,separator=%x1f,key_value_separator=%x1d)",
-    )
-)
-FIELD_COUNT = 9
+# understand. Trailers are not asked of git (`%(trailers)` makes git itself about a third
+# slower): they are read from the body, by git's rules, and only when it has a colon
+# (trailer_block.py).
+LOG_FORMAT = "%x00".join(("%x1e%H", "%P", "%an", "%ae", "%aI", "%cI", "%s", "%b"))
+FIELD_COUNT = 8
 _RECORD_START = b"\x1e"
-_TRAILER_SEPARATOR = "\x1f"
-_TRAILER_KEY_VALUE = "\x1d"
 _SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
 _SHA_BYTES = re.compile(rb"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 _PARENTS = re.compile(rb"[0-9a-f]{40}(?:[0-9a-f]{24})?(?: [0-9a-f]{40}(?:[0-9a-f]{24})?)*")
@@ -214,7 +202,7 @@ def iter_log(stream: Iterable[bytes] | bytes, *, repository: str = "") -> Iterat
 def _commit_from_fields(fields: list[bytes], repository: str) -> Commit | str:
     """The commit of one record; only its sha when a date of it cannot be read (the commit is
     then left out with a warning: one damaged commit must not hide a client's whole history)."""
-    raw_sha, raw_parents, name, email, authored, committed, subject, body, trailers = fields
+    raw_sha, raw_parents, name, email, authored, committed, subject, body = fields
     if not raw_sha.startswith(_RECORD_START):
         raise _unexpected(repository, "a commit record does not start where expected")
     if not _SHA_BYTES.fullmatch(raw_sha, 1) or (raw_parents and not _PARENTS.fullmatch(raw_parents)):
@@ -222,12 +210,6 @@ def _commit_from_fields(fields: list[bytes], repository: str) -> Commit | str:
         raise _unexpected(repository, f"'{_text(bad)[:50]}' is not a commit id")
     sha = raw_sha[1:].decode("ascii")
     parents = tuple(raw_parents.decode("ascii").split()) if raw_parents else ()
-    raw_trailers = trailers.decode("utf-8", errors="replace") if trailers else ""
-    if raw_trailers.startswith("%(trailers"):
-        raise HistoryError(
-            repository,
-            "the installed git is too old to list commit trailers; Milepost needs git 2.31 or newer.",
-        )
     authored_at, committed_at = _date(_text(authored)), _date(_text(committed))
     if authored_at is None or committed_at is None:
         bad = _text(authored) if authored_at is None else _text(committed)
@@ -236,6 +218,7 @@ def _commit_from_fields(fields: list[bytes], repository: str) -> Commit | str:
             f"Repository {repository}:" if repository else "A", sha[:12], bad[:40],
         )
         return sha
+    text = body.decode("utf-8", errors="replace") if body else ""
     return Commit(
         sha=sha,
         author_name=name.decode("utf-8", errors="replace"),
@@ -244,8 +227,8 @@ def _commit_from_fields(fields: list[bytes], repository: str) -> Commit | str:
         committed=committed_at,
         parents=parents,
         subject=subject.decode("utf-8", errors="replace"),
-        body=body.decode("utf-8", errors="replace").rstrip() if body else "",
-        trailers=_trailers(raw_trailers) if raw_trailers else (),
+        body=text.rstrip(),
+        trailers=trailers_of(text),
     )
 
 
@@ -265,15 +248,6 @@ def _date(text: str) -> dt.datetime | None:
     if value.tzinfo is None:
         return None
     return value
-
-
-def _trailers(text: str) -> tuple[tuple[str, str], ...]:
-    pairs = []
-    for item in text.split(_TRAILER_SEPARATOR):
-        key, separator, value = item.partition(_TRAILER_KEY_VALUE)
-        if separator and key.strip():
-            pairs.append((key.strip(), value.strip()))
-    return tuple(pairs)
 
 
 def _unexpected(repository: str, what: str) -> HistoryError:
