@@ -17,11 +17,15 @@ tests/unit/test_trailer_block.py compares the result with git's own on many mess
 
 from __future__ import annotations
 
+import re
+
 COMMENT = "#"
 _GIT_PREFIXES = ("Signed-off-by: ", "(cherry picked from commit ")
 _SCISSORS = "# ------------------------ >8 ------------------------\n"
 _C_SPACE = " \t\n\v\f\r"  # C's isspace()
-_TOKEN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+# A token of ASCII letters, digits and "-", blanks only after it, then the colon (the two classes
+# share no character, so the match is linear).
+_SEPARATOR = re.compile(r"(?:[A-Za-z0-9-]+[ \t]*)?:")
 
 
 def trailers_of(body: str) -> tuple[tuple[str, str], ...]:
@@ -29,6 +33,11 @@ def trailers_of(body: str) -> tuple[tuple[str, str], ...]:
     it), in order; () when its last paragraph is no trailer block."""
     if ":" not in body:  # every trailer git lists has its colon
         return ()
+    if "#" not in body and "Conflicts:\n" not in body:
+        # The last paragraph lies after the last empty line: without a colon it lists none.
+        tail = body.rstrip(_C_SPACE)
+        if ":" not in tail[tail.rfind("\n\n") + 1 :] and "(cherry picked from commit " not in tail:
+            return ()
     lines = _lines(body[: _end_of_message(body)])
     start = _block_start(lines)
     if start is None:
@@ -66,22 +75,16 @@ def _blank(line: str) -> bool:
 
 def _separator(line: str) -> int:
     """Where the `:` of a trailer line is (git's find_separator), or -1."""
-    blanks = False
-    for index, ch in enumerate(line):
-        if ch == ":":
-            return index
-        if not blanks and ch in _TOKEN:
-            continue
-        if index and ch in " \t":
-            blanks = True
-            continue
-        break
-    return -1
+    found = _SEPARATOR.match(line)
+    return found.end() - 1 if found else -1
 
 
 def _end_of_message(text: str) -> int:
     """Where the message proper ends: before a scissors line, trailing comments, blank lines
     and an old "Conflicts:" list (git's ignore_non_trailer)."""
+    if "#" not in text and "Conflicts:\n" not in text:  # only empty lines at the end to drop
+        kept = text.rstrip("\n")
+        return len(kept) + 1 if kept and len(kept) < len(text) else len(kept)
     cutoff = len(text)
     if text.startswith(_SCISSORS):
         cutoff = 0
