@@ -26,6 +26,9 @@ _C_SPACE = " \t\n\v\f\r"  # C's isspace()
 # A token of ASCII letters, digits and "-", blanks only after it, then the colon (the two classes
 # share no character, so the match is linear).
 _SEPARATOR = re.compile(r"(?:[A-Za-z0-9-]+[ \t]*)?:")
+# A paragraph of trailer lines only (each run possessive and followed by what it cannot hold).
+_ALL_TRAILERS = re.compile(r"[A-Za-z0-9-]++[ \t]*+:[^\n]*+(?:\n[A-Za-z0-9-]++[ \t]*+:[^\n]*+)*+")
+_INDENTED = re.compile(r"(?:^|\n)[ \t\r\v\f]")
 
 
 def trailers_of(body: str) -> tuple[tuple[str, str], ...]:
@@ -34,10 +37,19 @@ def trailers_of(body: str) -> tuple[tuple[str, str], ...]:
     if ":" not in body:  # every trailer git lists has its colon
         return ()
     if "#" not in body and "Conflicts:\n" not in body:
-        # The last paragraph lies after the last empty line: without a colon it lists none.
+        # No comments, no conflicts list: the last paragraph is what follows the last empty
+        # line. Without a colon it lists none; when none of its lines is indented (so none is
+        # blank or a continuation) and none is git's own, it is a trailer block exactly when
+        # every line is a trailer line.
         tail = body.rstrip(_C_SPACE)
-        if ":" not in tail[tail.rfind("\n\n") + 1 :] and "(cherry picked from commit " not in tail:
+        empty_line = tail.rfind("\n\n")
+        last = tail[empty_line + 2 :] if empty_line >= 0 else tail
+        if ":" not in last and "(cherry picked from commit " not in last:
             return ()
+        if not _INDENTED.search(last) and not any(prefix in last for prefix in _GIT_PREFIXES):
+            if not _ALL_TRAILERS.fullmatch(last):
+                return ()
+            return tuple(_pair(line) for line in last.split("\n"))
     lines = _lines(body[: _end_of_message(body)])
     start = _block_start(lines)
     if start is None:
@@ -57,6 +69,11 @@ def trailers_of(body: str) -> tuple[tuple[str, str], ...]:
             key, value = item[:at].strip(_C_SPACE), _unfold(item[at + 1 :].strip(_C_SPACE))
             pairs.append((key, value))
     return tuple(pairs)
+
+
+def _pair(line: str) -> tuple[str, str]:
+    key, _colon, value = line.partition(":")
+    return key.strip(_C_SPACE), value.strip(_C_SPACE)
 
 
 def _lines(text: str) -> list[str]:
