@@ -39,7 +39,8 @@ def test_bench_prints_every_figure_and_ratio(tmp_path: Path) -> None:
         r"the same from the shown-work cache \(heads unchanged\)",
     ):
         assert re.search(label + SECONDS, out), f"no figures for {label!r} in:\n{out}"
-    assert re.search(r"history: read_history cold / git log" + RATIO.format(target=r"1\.5"), out), out
+    assert re.search(r"history: read_history cold / git log" + RATIO.format(target=r"1\.2"), out), out
+    assert_classification_figures(out, commits=50)
     assert re.search(r"build: milepost warm / plain mkdocs" + RATIO.format(target=r"1\.3"), out), out
     assert re.search(r"cpus: \d+", out) and "git version" in out and "python: 3." in out, out
     # The plain build rendered the same pages as Milepost's, or the build ratio means nothing.
@@ -50,6 +51,21 @@ def test_bench_prints_every_figure_and_ratio(tmp_path: Path) -> None:
         capture_output=True, text=True, check=True,
     )
     assert count.stdout.strip() == "50"
+
+
+def assert_classification_figures(out: str, *, commits: int) -> None:
+    assert f"Classification: {commits} commits of one generated repository" in out, out
+    assert re.search(r"classify \+ redact \(classify_all\)" + SECONDS, out), out
+    assert re.search(r"one regex pass over subject and body" + SECONDS, out), out
+    assert re.search(r"per commit \(median\): \d+\.\d µs; \d+\.\dx one regex pass", out), out
+    assert re.search(r"classification: µs per commit\s+\d+\.\d\s+target <= 15 µs\s+(PASS|OVER)", out), out
+
+
+def test_bench_only_classify_prints_the_classification_figures_alone() -> None:
+    done = run_bench("--only", "classify", "--commits", "40", "--runs", "2")
+    assert done.returncode == 0, done.stderr
+    assert_classification_figures(done.stdout, commits=40)
+    assert "History:" not in done.stdout and "Build:" not in done.stdout
 
 
 def test_bench_refuses_a_folder_with_files_in_it(tmp_path: Path) -> None:

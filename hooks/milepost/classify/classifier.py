@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from milepost.classify.redaction import redact
+from milepost.classify.redaction import PLACEHOLDER, redact
 from milepost.classify.rules import RuleSet
 from milepost.classify.subjects import clean_description, parse_subject, strip_ids_from_note
 from milepost.classify.trailers import client_text, milestone_of
@@ -82,22 +82,63 @@ def classify(
         return counted
     placeholder = placeholder_for(language)
     note = client_text(commit, language) if rule.heading == "note" else None
-    if note is not None:
-        # Written for the client, so shown as written - but ticket ids are the team's, not the
-        # client's, in a note as anywhere else.
-        note = strip_ids_from_note(redact(note, allowed_hosts=allowed_hosts))
-        text = redact(note, allowed_hosts=allowed_hosts, placeholder=placeholder)
-    else:
-        # Redact before cleaning so ids inside a hidden link go with it, and again after as the
-        # last word on what reaches a page (redaction is idempotent).
-        description = redact(parse_subject(commit.subject).description, allowed_hosts=allowed_hosts)
-        text = redact(clean_description(description), allowed_hosts=allowed_hosts, placeholder=placeholder)
-    if not _meaningful(text, placeholder):
+    hosts = tuple(allowed_hosts)
+    text = _note_text(note, hosts, placeholder) if note is not None else _subject_text(commit.subject, hosts, placeholder)
+    if not _readable(text, placeholder):
         log.debug("commit %s: nothing readable left of %r; counted instead", commit.sha[:7], commit.subject)
         return counted
     return WorkNote(kind=rule.heading, text=text, date=day, milestone=milestone, sha=commit.sha, rule=rule.name)
 
 
+# --- the listed text, worked out once per distinct message --------------------------------------
+#
+# Many commits share a subject or a note ("chore(deps): bump ...", the same fix on two branches),
+# and what a client reads of one depends only on that text, the allowed hosts and the language:
+# each distinct text is cleaned and redacted once, and kept in a bounded memo.
+
+MEMO_SIZE = 8192
+
+
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def _note_text(note: str, allowed_hosts: tuple[str, ...], placeholder: str) -> str:
+    # Written for the client, so shown as written - but ticket ids are the team's, not the
+    # client's, in a note as anywhere else.
+    redacted = redact(note, allowed_hosts=allowed_hosts)
+    stripped = strip_ids_from_note(redacted)
+    if stripped == redacted:  # redaction is idempotent: a second pass would change nothing
+        return _with_placeholder(redacted, placeholder)
+    return redact(stripped, allowed_hosts=allowed_hosts, placeholder=placeholder)
+
+
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def _subject_text(subject: str, allowed_hosts: tuple[str, ...], placeholder: str) -> str:
+    # Redact before cleaning so ids inside a hidden link go with it, and again after as the last
+    # word on what reaches a page when cleaning changed the text (redaction is idempotent, so
+    # text that cleaning left alone is not redacted twice).
+    description = redact(parse_subject(subject).description, allowed_hosts=allowed_hosts)
+    cleaned = clean_description(description)
+    if cleaned == description:
+        return _with_placeholder(description, placeholder)
+    return redact(cleaned, allowed_hosts=allowed_hosts, placeholder=placeholder)
+
+
+def _with_placeholder(redacted: str, placeholder: str) -> str:
+    """What `redact(redacted, placeholder=placeholder)` gives for text `redact` already gave."""
+    return redacted if placeholder == PLACEHOLDER else redacted.replace(PLACEHOLDER, placeholder)
+
+
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def _readable(text: str, placeholder: str) -> bool:
+    return _meaningful(text, placeholder)
+
+
+def clear_memo() -> None:
+    """Forget the texts worked out so far (the benchmark starts each run from nothing)."""
+    for memo in (_note_text, _subject_text, _readable, parse_subject):
+        memo.cache_clear()
+
+
 def classify_all(commits: Iterable[Commit], rules: RuleSet, **kw: Any) -> list[WorkNote]:
     """`classify` for each commit, in order; hidden ones included (filter on `kind`)."""
     return [classify(commit, rules, **kw) for commit in commits]
+

@@ -81,6 +81,10 @@ class Rule:
     confirm: Callable[[re.Match[str]], Span] | None = None
     link_like: bool = False
     gitleaks: tuple[str, ...] = ()
+    # What every match needs (the table's `needs`): tried only on a text that has it.
+    min_digits: int = 0
+    one_of: str = ""  # characters, one of which the text must hold; "" for no such need
+    long_run: bool = False
 
     def applies(self, lowered: str) -> bool:
         """The keyword pre-check: could this rule match `lowered` (the text in lower case)?"""
@@ -315,6 +319,16 @@ CONFIRM: dict[str, Callable[[re.Match[str]], Span]] = {
 _FLAGS = {"ignore_case": re.IGNORECASE, "dotall": re.DOTALL}
 
 
+def _needs(name: str, needs: object, path: Path) -> dict[str, object]:
+    if not isinstance(needs, dict) or set(needs) - {"min_digits", "one_of", "long_run"}:
+        raise ValueError(f"{path.name}: rule {name!r}: needs: a mapping of min_digits, one_of, long_run")
+    return {
+        "min_digits": int(needs.get("min_digits", 0)),
+        "one_of": "".join(str(ch) for ch in needs.get("one_of", [])),
+        "long_run": bool(needs.get("long_run", False)),
+    }
+
+
 def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
     """The table in `path`, compiled. A mistake in it (a bad regex, an unknown confirm check or
     flag, a name used twice) raises ValueError naming the rule."""
@@ -342,6 +356,7 @@ def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
                 confirm=confirm,
                 link_like=bool(row.get("link_like", False)),
                 gitleaks=tuple(row.get("gitleaks", [])),
+                **_needs(name, row.get("needs", {}), path),
             )
         )
     return tuple(rules)
@@ -437,6 +452,85 @@ def _replacer(rule: Rule, allowed_hosts: Collection[str]) -> Callable[[re.Match[
 _REPEATED = re.compile(r"(?:\[hidden\]\s*+){2,}+")
 
 
+# --- the pre-check: which rules could change a text ---------------------------------------------
+#
+# Trying each rule's keywords one by one cost more than the rules' regexes on a short subject,
+# and most texts hold nothing to hide. `candidate_rules` finds the rules worth trying with far
+# fewer tests: a keyword holding one of a few characters (":", "@", "_", ".", "-", "/", "\\") is
+# looked for only when the text has that character, so an ordinary sentence costs a handful of
+# substring tests; then each rule's `needs` (digits, a character, a long run of the base64
+# alphabet; all counted with linear scans) must be met. A rule left out could not change the
+# text: its keywords are not there, or its regex needs something that is not.
+#
+# Redacting a text only ever replaces a part of it with PLACEHOLDER, whose characters no
+# keyword holds, which has no digit, no ":" or "=" and which no such run can cross: a rule
+# left out at the start stays out of reach, so the pre-check runs once per text (after a change
+# the remaining candidates are checked against the changed text with `Rule.applies`, as before).
+
+_LONG_RUN = re.compile(r"[A-Za-z0-9+/_\-]{32}")
+_DIGIT = re.compile(r"\d")
+_ANCHORS = ":@_./\\-"
+_ALWAYS = frozenset(i for i, rule in enumerate(RULES) if not rule.keywords)
+
+
+def _keyword_groups() -> tuple[tuple[str, tuple[tuple[str, frozenset[int]], ...]], ...]:
+    """(anchor character or "", ((keyword, rules it lets in), ...)), ...: keywords by the first
+    anchor character they hold ("" for those with none, always looked for)."""
+    words = sorted({word for rule in RULES for word in rule.keywords})
+    groups: dict[str, list[tuple[str, frozenset[int]]]] = {}
+    for word in words:
+        anchor = next((ch for ch in _ANCHORS if ch in word), "")
+        rules = frozenset(i for i, rule in enumerate(RULES) if word in rule.keywords)
+        groups.setdefault(anchor, []).append((word, rules))
+    return tuple((anchor, tuple(entries)) for anchor, entries in sorted(groups.items()))
+
+
+_KEYWORD_GROUPS = _keyword_groups()
+# A keyword found only after a change would overlap the inserted PLACEHOLDER: it would hold
+# one of its brackets or lie inside it. The table must have no such keyword, and no need the
+# placeholder could meet.
+if (
+    any(PLACEHOLDER[0] in w or PLACEHOLDER[-1] in w or w in PLACEHOLDER.lower() for r in RULES for w in r.keywords)
+    or any(ch in PLACEHOLDER for rule in RULES for ch in rule.one_of)
+    or _LONG_RUN.search(PLACEHOLDER)
+    or _DIGIT.search(PLACEHOLDER)
+):
+    raise ValueError(f"{RULES_FILE.name}: a keyword or need could be met by inserting {PLACEHOLDER!r}")
+
+
+def candidate_rules(text: str) -> frozenset[int]:
+    """The positions in RULES of the rules that could change `text`: those `Rule.applies`
+    lets in (the text holds one of their keywords, or they have none) whose `needs` the text
+    meets. A rule left out cannot change the text."""
+    lowered = text.lower()
+    found = set(_ALWAYS)
+    for anchor, entries in _KEYWORD_GROUPS:
+        if anchor and anchor not in lowered:
+            continue
+        for word, rules in entries:
+            if word in lowered:
+                found |= rules
+    digits: int | None = None
+    long_run: bool | None = None
+    for index in list(found):
+        rule = RULES[index]
+        if rule.min_digits:
+            if digits is None:
+                digits = len(_DIGIT.findall(text))
+            if digits < rule.min_digits:
+                found.discard(index)
+                continue
+        if rule.one_of and not any(ch in text for ch in rule.one_of):
+            found.discard(index)
+            continue
+        if rule.long_run:
+            if long_run is None:
+                long_run = _LONG_RUN.search(text) is not None
+            if not long_run:
+                found.discard(index)
+    return frozenset(found)
+
+
 def _visible_length(text: str, placeholder: str) -> int:
     """How long `text` is without its placeholders (what redaction cannot make longer)."""
     hidden = text.count(PLACEHOLDER) * len(PLACEHOLDER)
@@ -471,9 +565,10 @@ def redact(
     """
     if max_chars is not None:
         text = shorten(text, max_chars, placeholder)
-    lowered = text.lower()
-    for rule in RULES:
-        if not rule.applies(lowered):
+    candidates = candidate_rules(text)
+    lowered = None  # the changed text in lower case, once a rule changed it
+    for index, rule in enumerate(RULES):
+        if index not in candidates or (lowered is not None and not rule.applies(lowered)):
             continue
         changed = rule.regex.sub(_replacer(rule, allowed_hosts), text)
         if changed != text:

@@ -49,28 +49,67 @@ class Conditions:
     scope: re.Pattern[str] | None = None
     client_note: bool | None = None
 
-    def matches(self, commit: Commit, *, language: str) -> bool:
+    def matches(self, commit: Commit, *, language: str, facts: CommitFacts | None = None) -> bool:
+        """`facts`: what was worked out of this commit for earlier rules (first_match passes it)."""
         if self.merge is not None and commit.is_merge != self.merge:
             return False
-        if self.author and not self.author.search(f"{commit.author_name} <{commit.author_email}>"):
+        facts = facts if facts is not None else CommitFacts(commit, language)
+        if self.author and not _found(self.author, facts.author()):
             return False
         if self.subject and not self.subject.search(commit.subject):
             return False
         if self.body and not self.body.search(commit.body):
             return False
-        for key, pattern in self.trailers:
-            values = [value for name, value in commit.trailers if name.lower() == key]
-            if not any(pattern.search(value) for value in values):
-                return False
+        if self.trailers:
+            by_key = facts.trailers()
+            for key, pattern in self.trailers:
+                if not any(pattern.search(value) for value in by_key.get(key, ())):
+                    return False
         if self.types is not None or self.scope is not None:
             header = parse_subject(commit.subject)
             if self.types is not None and (header.type or "") not in self.types:
                 return False
             if self.scope is not None and (header.scope is None or not self.scope.search(header.scope)):
                 return False
-        if self.client_note is not None and (client_text(commit, language) is not None) != self.client_note:
+        if self.client_note is not None and facts.has_client_note() != self.client_note:
             return False
         return True
+
+
+@functools.lru_cache(maxsize=1024)
+def _found(pattern: re.Pattern[str], text: str) -> bool:
+    """`pattern.search(text)`, remembered: a portal has few authors and many commits each."""
+    return pattern.search(text) is not None
+
+
+class CommitFacts:
+    """What the conditions read of one commit, each worked out once however many rules ask."""
+
+    __slots__ = ("commit", "language", "_author", "_trailers", "_note")
+
+    def __init__(self, commit: Commit, language: str) -> None:
+        self.commit, self.language = commit, language
+        self._author: str | None = None
+        self._trailers: dict[str, list[str]] | None = None
+        self._note: bool | None = None
+
+    def author(self) -> str:
+        if self._author is None:
+            self._author = f"{self.commit.author_name} <{self.commit.author_email}>"
+        return self._author
+
+    def trailers(self) -> dict[str, list[str]]:
+        """Trailer values by lower-cased key, in order."""
+        if self._trailers is None:
+            self._trailers = {}
+            for name, value in self.commit.trailers:
+                self._trailers.setdefault(name.lower(), []).append(value)
+        return self._trailers
+
+    def has_client_note(self) -> bool:
+        if self._note is None:
+            self._note = client_text(self.commit, self.language) is not None
+        return self._note
 
 
 @dataclass(frozen=True)
@@ -87,8 +126,9 @@ class RuleSet:
     rules: tuple[Rule, ...]
 
     def first_match(self, commit: Commit, *, language: str = "en") -> Rule | None:
+        facts = CommitFacts(commit, language)
         for rule in self.rules:
-            if rule.when.matches(commit, language=language):
+            if rule.when.matches(commit, language=language, facts=facts):
                 return rule
         return None
 

@@ -12,7 +12,6 @@ repository moved either (same heads), the history is not even read again.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,7 +21,7 @@ from pathlib import Path
 from milepost.classify.classifier import classify
 from milepost.classify.rules import RuleSet
 from milepost.history.commits import history_key, read_history
-from milepost.history.disk_cache import CacheFormat, code_fingerprint, load_entry, write_entry
+from milepost.history.disk_cache import CacheFormat, canonical_key, code_fingerprint, load_entry, write_entry
 from milepost.history.state import GitHistory
 from milepost.model import Client, Project, WorkNote
 
@@ -111,8 +110,9 @@ def settings_key(
     rules: RuleSet, milestone_ids: frozenset[str], language: str, allowed_hosts: tuple[str, ...], timezone: str
 ) -> str:
     """Everything besides the commit that decides what a commit becomes, as a digest."""
-    parts = (FORMAT_VERSION, code_fingerprint(), rules, sorted(milestone_ids), language, allowed_hosts, timezone)
-    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+    return canonical_key(
+        "shown-work", FORMAT_VERSION, code_fingerprint(), rules, milestone_ids, language, allowed_hosts, timezone
+    )
 
 
 def entry_path(cache_dir: Path, client: str, project: str) -> Path:

@@ -13,6 +13,7 @@ Shown text is cleaned for a non-technical reader (and then always redacted, see 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -32,7 +33,10 @@ class Header:
 _HEADER = re.compile(r"^\s*(?P<type>[A-Za-z]+)(?:\((?P<scope>[^()\r\n]*)\))?(?P<bang>!)?:(?!//)(?P<desc>.*)$", re.DOTALL)
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_subject(subject: str) -> Header:
+    """The subject split as a Conventional Commit; parsed once per distinct subject (the
+    rules, the milestone and the listed text all ask)."""
     match = _HEADER.match(subject)
     if not match:
         return Header(type=None, scope=None, breaking=False, description=subject.strip())
@@ -86,16 +90,24 @@ _TIDY_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[\s,;:|/\-–—]+$"), ""),  # ... and at the end
 )
 _LINK = dict(PATTERNS)["link"]
+# Each ticket step needs an id (`_IDS` starts with one): where there is none, none can change.
+_ANY_ID = re.compile(_ID)
 
 
 def _strip_ticket_ids(text: str) -> str:
     """`text` without ticket and pull-request ids; links are left whole."""
-    pieces = _LINK.split(text)
-    links = _LINK.findall(text)
+    if not _ANY_ID.search(text):
+        return text
+    lowered = text.lower()
+    # The link pattern needs "://" or "www.": without them the text is one piece.
+    has_link = "://" in text or "www." in lowered
+    pieces = _LINK.split(text) if has_link else [text]
+    links = _LINK.findall(text) if has_link else []
     cleaned = []
     for piece in pieces:
         previous = None
-        while previous != piece:  # "refs #1 closes #2": each step may uncover another
+        # Every step removes ids and nothing else, so a piece without one is left as it is.
+        while previous != piece and _ANY_ID.search(piece):  # "refs #1 closes #2": each step may uncover another
             previous = piece
             for pattern, replacement in _TICKET_STEPS:
                 piece = pattern.sub(replacement, piece)
@@ -131,7 +143,8 @@ def clean_description(description: str) -> str:
         text = stripped
         for pattern, replacement in _TIDY_STEPS:
             text = " ".join(pattern.sub(replacement, text).split())
-    text = re.sub(r"(?<!\.)\.$", "", text)
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]
     return _capitalise(text.strip())
 
 

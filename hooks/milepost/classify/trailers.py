@@ -6,6 +6,7 @@ a Conventional Commit scope equal to a milestone id, ties a commit to a mileston
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 
@@ -22,6 +23,11 @@ def client_text(commit: Commit, language: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)
+def _lowered(milestone_ids: frozenset[str]) -> frozenset[str]:
+    return frozenset(str(m).lower() for m in milestone_ids)
+
+
 def milestone_of(commit: Commit, milestone_ids: Collection[str]) -> tuple[str, str | None]:
     """(milestone id the commit is tied to or "", id named in a `Milestone:` trailer that is unknown).
 
@@ -29,7 +35,7 @@ def milestone_of(commit: Commit, milestone_ids: Collection[str]) -> tuple[str, s
     scope equal to a known milestone id ties the commit ("feat(payments): ..."). The second
     value lets the caller warn about a trailer naming no milestone of the project.
     """
-    known = {str(m).lower() for m in milestone_ids}
+    known = _lowered(milestone_ids) if isinstance(milestone_ids, frozenset) else {str(m).lower() for m in milestone_ids}
     unknown = None
     named = commit.trailer("Milestone")
     if named is not None and named.strip():

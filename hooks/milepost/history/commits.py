@@ -1,7 +1,7 @@
 """A repository's commit history, read with git and kept in a small on-disk cache.
 
 The history comes from one streamed `git log` per repository (walking thousands of commits
-through an object model is slow, and only git's own trailer parsing is git's), run through
+through an object model is slow), run through
 the build's `GitRunner`; the repository and its head are found with `git rev-parse`. What a
 build read is kept in its `GitHistory`, so the same head is resolved and read once per build;
 with a cache folder, git's output is kept on disk by head, so it is read once at all.
@@ -34,38 +34,28 @@ from milepost.history.git_runner import (
 )
 from milepost.history.remotes import local_mirror, parse_remote
 from milepost.history.state import GitHistory, HistoryStats
+from milepost.history.trailer_block import trailers_of
 from milepost.model import Commit, RepositorySpec
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 # Part of every cache key and entry header: bump it whenever the fields read from git or their
 # parsing change, so that caches written by an older Milepost are not trusted.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CACHE = CacheFormat("history", FORMAT_VERSION, "history cache")
 
 # One record per commit. With `-z`, git ends every record with NUL, so each of the fields is
 # NUL-terminated; git cuts commit messages at a NUL byte, so no field can contain one. The
 # record separator at the start of each record lets the parser notice output it does not
-# understand. Trailers come out as key \x1d value, pairs separated by \x1f, exactly as git
-# itself recognises them (unfolded, trailer block only).
-LOG_FORMAT = "%x00".join(
-    (
-        "%x1e%H",
-        "%P",
-        "%an",
-        "%ae",
-        "%aI",
-        "%cI",
-        "%s",
-        "%b",
-        "%(trailers:only,unfold,separator=%x1f,key_value_separator=%x1d)",
-    )
-)
-FIELD_COUNT = 9
+# understand. Trailers are not asked of git (`%(trailers)` makes git itself about a third
+# slower): they are read from the body, by git's rules, and only when it has a colon
+# (trailer_block.py).
+LOG_FORMAT = "%x00".join(("%x1e%H", "%P", "%an", "%ae", "%aI", "%cI", "%s", "%b"))
+FIELD_COUNT = 8
 _RECORD_START = b"\x1e"
-_TRAILER_SEPARATOR = "\x1f"
-_TRAILER_KEY_VALUE = "\x1d"
 _SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
+_SHA_BYTES = re.compile(rb"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+_PARENTS = re.compile(rb"[0-9a-f]{40}(?:[0-9a-f]{24})?(?: [0-9a-f]{40}(?:[0-9a-f]{24})?)*")
 _SHALLOW = "older commits are missing and the pages would show less work than was done"
 
 __all__ = [
@@ -178,27 +168,27 @@ def iter_log(stream: Iterable[bytes] | bytes, *, repository: str = "") -> Iterat
     """Like `parse_log`, one commit at a time, reading `stream` chunk by chunk."""
     chunks: Iterable[bytes]
     chunks = (bytes(stream),) if isinstance(stream, (bytes, bytearray, memoryview)) else stream
-    partial: list[bytes] = []  # pieces of the field being read, not yet ended by NUL
-    fields: list[bytes] = []
+    leftover = b""  # the start of a field not yet ended by NUL
+    pending: list[bytes] = []  # the ended fields of a record not yet complete
     last_sha = ""
     for chunk in chunks:
         if not chunk:
             continue
-        pieces = chunk.split(b"\0")
-        for ended in pieces[:-1]:
-            partial.append(ended)
-            fields.append(b"".join(partial))
-            partial = []
-            if len(fields) == FIELD_COUNT:
-                commit = _commit_from_fields(fields, repository)
-                fields = []
-                if isinstance(commit, str):  # a commit whose date is broken: left out, with a warning
-                    last_sha = commit
-                    continue
-                last_sha = commit.sha
-                yield commit
-        if pieces[-1]:
-            partial.append(pieces[-1])
+        # One split per chunk; a record is then a slice of FIELD_COUNT fields.
+        pieces = (leftover + chunk).split(b"\0") if leftover else chunk.split(b"\0")
+        leftover = pieces.pop()
+        if pending:
+            pieces[:0] = pending
+        complete = len(pieces) - len(pieces) % FIELD_COUNT
+        for start in range(0, complete, FIELD_COUNT):
+            commit = _commit_from_fields(pieces[start : start + FIELD_COUNT], repository)
+            if isinstance(commit, str):  # a commit whose date is broken: left out, with a warning
+                last_sha = commit
+                continue
+            last_sha = commit.sha
+            yield commit
+        pending = pieces[complete:]
+    fields, partial = pending, leftover
     if fields or partial:
         where = f"after commit {last_sha[:12]}" if last_sha else "in the first commit"
         raise HistoryError(
@@ -212,20 +202,14 @@ def iter_log(stream: Iterable[bytes] | bytes, *, repository: str = "") -> Iterat
 def _commit_from_fields(fields: list[bytes], repository: str) -> Commit | str:
     """The commit of one record; only its sha when a date of it cannot be read (the commit is
     then left out with a warning: one damaged commit must not hide a client's whole history)."""
-    raw_sha, raw_parents, name, email, authored, committed, subject, body, trailers = fields
+    raw_sha, raw_parents, name, email, authored, committed, subject, body = fields
     if not raw_sha.startswith(_RECORD_START):
         raise _unexpected(repository, "a commit record does not start where expected")
-    sha = _text(raw_sha[1:])
-    parents = tuple(_text(raw_parents).split())
-    for value in (sha, *parents):
-        if not _SHA.fullmatch(value):
-            raise _unexpected(repository, f"'{value[:50]}' is not a commit id")
-    raw_trailers = _text(trailers)
-    if raw_trailers.startswith("%(trailers"):
-        raise HistoryError(
-            repository,
-            "the installed git is too old to list commit trailers; Milepost needs git 2.31 or newer.",
-        )
+    if not _SHA_BYTES.fullmatch(raw_sha, 1) or (raw_parents and not _PARENTS.fullmatch(raw_parents)):
+        bad = next(v for v in (raw_sha[1:], *raw_parents.split()) if not _SHA_BYTES.fullmatch(v))
+        raise _unexpected(repository, f"'{_text(bad)[:50]}' is not a commit id")
+    sha = raw_sha[1:].decode("ascii")
+    parents = tuple(raw_parents.decode("ascii").split()) if raw_parents else ()
     authored_at, committed_at = _date(_text(authored)), _date(_text(committed))
     if authored_at is None or committed_at is None:
         bad = _text(authored) if authored_at is None else _text(committed)
@@ -234,16 +218,17 @@ def _commit_from_fields(fields: list[bytes], repository: str) -> Commit | str:
             f"Repository {repository}:" if repository else "A", sha[:12], bad[:40],
         )
         return sha
+    text = body.decode("utf-8", errors="replace") if body else ""
     return Commit(
         sha=sha,
-        author_name=_text(name),
-        author_email=_text(email),
+        author_name=name.decode("utf-8", errors="replace"),
+        author_email=email.decode("utf-8", errors="replace"),
         authored=authored_at,
         committed=committed_at,
         parents=parents,
-        subject=_text(subject),
-        body=_text(body).rstrip(),
-        trailers=_trailers(raw_trailers),
+        subject=subject.decode("utf-8", errors="replace"),
+        body=text.rstrip(),
+        trailers=trailers_of(text),
     )
 
 
@@ -263,15 +248,6 @@ def _date(text: str) -> dt.datetime | None:
     if value.tzinfo is None:
         return None
     return value
-
-
-def _trailers(text: str) -> tuple[tuple[str, str], ...]:
-    pairs = []
-    for item in text.split(_TRAILER_SEPARATOR):
-        key, separator, value = item.partition(_TRAILER_KEY_VALUE)
-        if separator and key.strip():
-            pairs.append((key.strip(), value.strip()))
-    return tuple(pairs)
 
 
 def _unexpected(repository: str, what: str) -> HistoryError:

@@ -15,16 +15,26 @@ Every entry is a header line and a payload in its cache's own format:
 
 `code_fingerprint()` names the Milepost that made a result, for caches whose payload depends
 on Milepost's own code and texts (they put it in their keys).
+
+`canonical_key()` is the one way to turn what a result depends on into a cache key: the same
+inputs give the same key in every process. `repr()` would not do: a set or frozenset prints
+its members in an order that changes with each process's hash seed (PYTHONHASHSEED), so keys
+made from it never matched across processes and every build was a cold one.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import enum
 import functools
 import hashlib
+import json
 import logging
 import os
+import re
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -33,6 +43,10 @@ from typing import TypeVar
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 T = TypeVar("T")
+
+# Part of every key `canonical_key` makes: bump it when `canonical_data` changes how a value is
+# written, so no key made the old way can match one made the new way.
+KEY_FORMAT = 1
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # Libraries whose output ends up in the rendered pages and files (dates, Markdown, feeds).
@@ -142,3 +156,54 @@ def code_fingerprint() -> str:
             version = "-"
         digest.update(f"{name}={version}\0".encode())
     return digest.hexdigest()
+
+
+# --- cache keys ----------------------------------------------------------------------------------
+
+
+def canonical_data(value: object) -> object:
+    """`value` as plain JSON data that is the same in every process: dataclasses become their
+    type's name and fields, sets and frozensets sorted lists, mappings sorted [key, value]
+    pairs, compiled patterns their source and flags, dates ISO text, paths POSIX text.
+
+    Raises TypeError for a value it has no rule for, rather than guess (a key that silently
+    leaves something out would reuse a stale result).
+    """
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return ["float", value.hex()]
+    if isinstance(value, enum.Enum):
+        return ["enum", type(value).__qualname__, canonical_data(value.value)]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: canonical_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return ["dataclass", type(value).__qualname__, fields]
+    if isinstance(value, (set, frozenset)):
+        return ["set", sorted((canonical_data(item) for item in value), key=_sort_key)]
+    if isinstance(value, Mapping):
+        pairs = [[canonical_data(k), canonical_data(v)] for k, v in value.items()]
+        return ["map", sorted(pairs, key=lambda pair: _sort_key(pair[0]))]
+    if isinstance(value, (list, tuple)):
+        return [canonical_data(item) for item in value]
+    if isinstance(value, re.Pattern):
+        return ["regex", value.pattern if isinstance(value.pattern, str) else value.pattern.hex(), int(value.flags)]
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return [type(value).__name__, value.isoformat()]
+    if isinstance(value, dt.timedelta):
+        return ["timedelta", value.days, value.seconds, value.microseconds]
+    if isinstance(value, os.PathLike):
+        return ["path", Path(value).as_posix()]
+    if isinstance(value, bytes):
+        return ["bytes", value.hex()]
+    raise TypeError(f"no canonical form for a cache key part of type {type(value).__qualname__}")
+
+
+def _sort_key(data: object) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+def canonical_key(*parts: object) -> str:
+    """A digest of `parts` (see `canonical_data`) and KEY_FORMAT: equal inputs give equal keys
+    in any process, whatever its hash seed."""
+    text = json.dumps([KEY_FORMAT, *(canonical_data(part) for part in parts)], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -29,6 +29,11 @@ from pathlib import Path
 
 from milepost.errors import GitError
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 # Variables that point git at another repository or object store.
@@ -237,6 +242,7 @@ class GitRunner:
             except OSError as err:
                 raise _not_started(repository, err, _no_mask) from None
             assert process.stdout is not None
+            _widen_pipe(process.stdout.fileno())
             try:
                 yield from iter(functools.partial(process.stdout.read, read_size), b"")
                 returncode = process.wait()
@@ -277,6 +283,22 @@ class GitRunner:
         result = self.run(["for-each-ref", "--format=%(refname)", *patterns], cwd=location,
                           repository=repository, what="git could not list its branches")
         return [line for line in result.text.splitlines() if line]
+
+
+# How much git may write ahead of the reader (Linux; elsewhere the system's pipe size stays).
+# With the usual 64 KiB, git waits whenever the reader is busy parsing what it read; with
+# 1 MiB the two work at the same time.
+PIPE_SIZE = 1 << 20
+
+
+def _widen_pipe(fd: int) -> None:
+    setting = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if setting is None:
+        return
+    try:
+        fcntl.fcntl(fd, setting, PIPE_SIZE)
+    except OSError:  # above the system's limit (/proc/sys/fs/pipe-max-size): the default stays
+        pass
 
 
 def shallow_message(consequence: str) -> str:

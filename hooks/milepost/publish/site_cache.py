@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -27,7 +26,7 @@ from milepost.classify.rules import RuleSet
 from milepost.classify.shown_work import project_work
 from milepost.errors import HistoryError, ProjectHistoryError
 from milepost.history.commits import history_key
-from milepost.history.disk_cache import CacheFormat, code_fingerprint, load_entry, write_entry
+from milepost.history.disk_cache import CacheFormat, canonical_key, code_fingerprint, load_entry, write_entry
 from milepost.history.project_files import PlanHistory
 from milepost.history.state import GitHistory
 from milepost.model import Client, Project, SentLetter
@@ -56,13 +55,11 @@ def site_key(parts: Iterable[object]) -> str:
     """The key of a client's rendered site: a digest of everything rendering reads.
 
     `parts` are plain values and frozen dataclasses (the client, its projects, history keys,
-    the day...), whose `repr` shows every field; they are hashed after Milepost's code
-    fingerprint and this module's format version.
+    the day...), written canonically (`canonical_key`: sets sorted, never `repr`, so the key
+    is the same in every process) after Milepost's code fingerprint and this module's format
+    version.
     """
-    digest = hashlib.sha256(f"{FORMAT_VERSION}\0{code_fingerprint()}\0".encode())
-    for part in parts:
-        digest.update(repr(part).encode("utf-8") + b"\0")
-    return digest.hexdigest()
+    return canonical_key("site", FORMAT_VERSION, code_fingerprint(), list(parts))
 
 
 def entry_path(cache_dir: Path, slug: str, kind: str) -> Path:
