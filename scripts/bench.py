@@ -27,6 +27,12 @@ Rows without a target are there to show where time goes: git log into a pipe rea
 reading histories from the disk cache, and the parts of rendering the pages timed on their own.
 `--profile` adds cProfile listings of a cold read, a warm build and the plain build.
 
+`--portal` times a whole portal instead, every command in a new process (see the "portal
+scale" section below and docs/building.md):
+
+    python scripts/bench.py --portal [--clients 50] [--projects 4] [--commits 5000] [--runs 3]
+                                     [--today YYYY-MM-DD] [--keep DIR]
+
 The script measures and does not judge: it exits 0 whether or not a target is met, and
 non-zero only when something fails (git missing, a build error).
 """
@@ -962,7 +968,7 @@ def milepost_command() -> str:
     beside = Path(sys.executable).parent / "milepost"
     found = str(beside) if beside.exists() else shutil.which("milepost")
     if not found:
-        raise BenchError("the milepost command was not found; install Milepost (make test-fast) and run with its Python")
+        raise BenchError("the milepost command was not found; run this script with the Python Milepost is installed in")
     return found
 
 
@@ -1087,7 +1093,9 @@ def portal_parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument("--portal", action="store_true", required=True, help="portal-scale figures")
     parser.add_argument("--clients", type=positive, default=50, help="clients (default 50)")
-    parser.add_argument("--projects", type=positive, default=4, help="projects per client, one repository each (default 4)")
+    parser.add_argument(
+        "--projects", type=positive, default=4, help="projects per client, one repository each (default 4)"
+    )
     parser.add_argument("--commits", type=positive, default=5000, help="commits per repository (default 5000)")
     parser.add_argument("--runs", type=positive, default=3, help="timed runs per figure (default 3)")
     parser.add_argument(
@@ -1124,6 +1132,7 @@ def portal_bench(args: argparse.Namespace, base: Path) -> None:
     )
     print("machine:")
     print("\n".join(machine_info()))
+    print("  load average at the start: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     started = time.perf_counter()
     data = make_many_portal(base, args.clients, args.projects, args.commits, today)
     print(f"  data made in {time.perf_counter() - started:.1f} s" + (f" in {base}" if args.keep else ""))
@@ -1215,7 +1224,8 @@ def portal_bench(args: argparse.Namespace, base: Path) -> None:
 
     print("\nsite/ after the cold build:")
     print(f"  {'total':<40} {mb(size.total):>10}   {size.files} files")
-    print(f"  {'under assets/ folders':<40} {mb(size.assets):>10}   in {plural(size.asset_folders, 'folder', 'folders')}")
+    folders = plural(size.asset_folders, "folder", "folders")
+    print(f"  {'under assets/ folders':<40} {mb(size.assets):>10}   in {folders}")
     print(f"  {'repeated copies (same bytes elsewhere)':<40} {mb(size.repeated):>10}   goal: theme assets once")
 
     print("\nRatios (of medians):")
@@ -1225,6 +1235,7 @@ def portal_bench(args: argparse.Namespace, base: Path) -> None:
     print(portal_ratio("cold build / plain mkdocs build", cold.wall / plain.wall, "(none)"))
     print(portal_ratio(f"rebuild after one commit / build --client {one}", commit_all.wall / commit_one.wall,
                        "about 1x"))
+    print("  load average at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":
