@@ -32,6 +32,12 @@ Rows without a target are there to show where time goes: git log into a pipe rea
 reading histories from the disk cache, and the parts of rendering the pages timed on their own.
 `--profile` adds cProfile listings of a cold read, a warm build and the plain build.
 
+`--portal` times a whole portal instead, every command in a new process (see the "portal
+scale" section below and docs/building.md):
+
+    python scripts/bench.py --portal [--clients 50] [--projects 4] [--commits 5000] [--runs 3]
+                                     [--today YYYY-MM-DD] [--keep DIR]
+
 The script measures and does not judge: it exits 0 whether or not a target is met, and
 non-zero only when something fails (git missing, a build error).
 """
@@ -337,7 +343,7 @@ def make_portal(base: Path, repositories: Sequence[Path], today: dt.date) -> Pat
     return config_file
 
 
-def make_plain_site(base: Path, config_file: Path, today: dt.date) -> Path:
+def make_plain_site(base: Path, config_file: Path, today: dt.date, slug: str = CLIENT_SLUG) -> Path:
     """A hook-free MkDocs project holding exactly the pages and files the hook generates.
 
     The pages come from the hook's own `prepare` for the client, so they are the ones a build
@@ -346,12 +352,12 @@ def make_plain_site(base: Path, config_file: Path, today: dt.date) -> Path:
     """
     config = load_config(str(config_file), site_dir=str(base / "unused"))
     options = dict(config.extra.get("milepost") or {})
-    options.update(client=CLIENT_SLUG, today=today.isoformat())
+    options.update(client=slug, today=today.isoformat())
     config.extra["milepost"] = options
     # The address the client's own build has (its folder under site_url), as the pages use it
     # (the calendar's webcal:// link).
     if config.site_url:
-        config.site_url = config.site_url.rstrip("/") + f"/{CLIENT_SLUG}/"
+        config.site_url = config.site_url.rstrip("/") + f"/{slug}/"
     state = prepare(config)
     docs = base / "docs"
     for page in state.sites[0].pages:
@@ -381,7 +387,7 @@ def make_plain_site(base: Path, config_file: Path, today: dt.date) -> Path:
     plain["extra"] = {key: value for key, value in config.extra.items() if key != "milepost"}
     plain["site_name"] = str(config.site_name)
     plain["site_description"] = str(config.site_description)
-    plain["site_url"] = plain["site_url"].rstrip("/") + f"/{CLIENT_SLUG}/"
+    plain["site_url"] = plain["site_url"].rstrip("/") + f"/{slug}/"
     plain["docs_dir"] = "docs"
     plain["theme"]["language"] = config.theme["language"]
     plain["theme"]["custom_dir"] = str(THEME_OVERRIDES)
@@ -812,6 +818,9 @@ def bench(args: argparse.Namespace, base: Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--portal" in argv:
+        return portal_main(argv)
     args = parse_args(argv)
     try:
         run(args)
@@ -819,6 +828,499 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"bench: {err}", file=sys.stderr)
         return 1
     return 0
+
+
+# --- portal scale (--portal) -----------------------------------------------------------------------
+#
+#   python scripts/bench.py --portal [--clients 50] [--projects 4] [--commits 5000] [--runs 3]
+#                                    [--today YYYY-MM-DD] [--keep DIR]
+#
+# A portal of C clients with P projects each, every project its own repository of N commits
+# (written with `git fast-import`, merges and bots among them), then every figure taken from
+# a command run in a NEW process, as a team or a CI job runs it: wall time, CPU time (the
+# process and the git processes it waited for) and peak memory (the largest resident set of
+# the process or any child it waited for, from os.wait4). Floors: raw `git log` of every
+# repository, and a plain `mkdocs build` of the same C sites in one new process.
+
+PORTAL_LANGUAGES = ("en", "pl", "de", "ru", "uk")
+# The goals of the portal-scale work, printed beside the figures (not judged).
+GOAL_COLD_SECONDS = 20.0
+GOAL_COLD_MB = 400.0
+GOAL_WARM_SECONDS = 5.0
+GOAL_HISTORY_RATIO = 1.2
+
+
+def portal_slug(number: int) -> str:
+    return f"client-{number:02d}"
+
+
+def portal_stream(commits: int, shape: HistoryShape, last: dt.datetime) -> bytes:
+    """A `git fast-import` stream of `commits` commits on `main`, about one in twenty a merge of
+    a one-commit topic branch (the branch commit and the merge both count)."""
+    rng = random.Random(shape.seed)
+    stamps = []
+    moment = last
+    for _ in range(commits):
+        stamps.append(moment)
+        moment -= dt.timedelta(minutes=rng.randint(20, 180))
+    stamps.reverse()
+    out = io.BytesIO()
+
+    def write(ref: str, mark: int, who: tuple[str, str], stamp: dt.datetime, message: str,
+              parents: Sequence[int] = (), path: str | None = None) -> None:
+        name, email = who
+        when = f"{int(stamp.timestamp())} {stamp.strftime('%z')}"
+        data = message.encode("utf-8")
+        out.write(f"commit {ref}\nmark :{mark}\n".encode())
+        out.write(f"author {name} <{email}> {when}\ncommitter {name} <{email}> {when}\n".encode("utf-8"))
+        out.write(f"data {len(data)}\n".encode() + data + b"\n")
+        if parents:
+            out.write(f"from :{parents[0]}\n".encode())
+        for other in parents[1:]:
+            out.write(f"merge :{other}\n".encode())
+        if path is not None:
+            content = f"# {path}\nrevision = {mark}\n".encode("utf-8")
+            out.write(f"M 100644 inline {path}\ndata {len(content)}\n".encode() + content + b"\n")
+
+    tip = 0  # mark of main's last commit (0: none yet)
+    mark = 0
+    pulls = 0
+    while mark < commits:
+        if tip and commits - mark >= 3 and rng.random() < 0.05:
+            # A topic branch off main, one more commit on main, then the merge.
+            pulls += 1
+            topic = mark + 1
+            write("refs/heads/topic", topic, rng.choice(PEOPLE), stamps[mark],
+                  commit_message(rng, shape, False), (tip,), rng.choice(FILES))
+            write("refs/heads/main", topic + 1, rng.choice(PEOPLE), stamps[mark + 1],
+                  commit_message(rng, shape, False), (tip,), rng.choice(FILES))
+            subject = f"Merge pull request #{pulls} from agency/topic-{pulls}"
+            write("refs/heads/main", topic + 2, rng.choice(PEOPLE), stamps[mark + 2],
+                  f"{subject}\n\n{rng.choice(THINGS).capitalize()}\n", (topic + 1, topic))
+            tip = mark = topic + 2
+            continue
+        mark += 1
+        is_bot = rng.random() < 0.05
+        who = rng.choice(BOTS) if is_bot else rng.choice(PEOPLE)
+        write("refs/heads/main", mark, who, stamps[mark - 1], commit_message(rng, shape, is_bot),
+              (tip,) if tip else (), rng.choice(FILES))
+        tip = mark
+    out.write(b"done\n")
+    return out.getvalue()
+
+
+def make_portal_repository(path: Path, commits: int, shape: HistoryShape, last: dt.datetime) -> None:
+    run_git("init", "-q", "--initial-branch=main", str(path))
+    run_git("-C", str(path), "fast-import", "--quiet", "--done", stdin=portal_stream(commits, shape, last))
+
+
+def portal_client_yaml(number: int) -> str:
+    data = yaml.safe_load(client_yaml())
+    data["name"] = f"Client {number:02d}"
+    data["language"] = PORTAL_LANGUAGES[(number - 1) % len(PORTAL_LANGUAGES)]
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+@dataclass
+class PortalData:
+    base: Path  # the portal's folder (mkdocs.yml, projects/, site/)
+    config_file: Path
+    cache_dir: Path
+    site_dir: Path
+    slugs: list[str]
+    repositories: list[Path]  # every repository, client by client
+    last: dt.datetime  # the newest commit's time in every repository
+
+
+def make_many_portal(base: Path, clients: int, projects: int, commits: int, today: dt.date) -> PortalData:
+    """C clients x P projects, each project on its own repository; the repositories are made
+    side by side (git fast-import does the writing)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    milestone_ids = ("discovery", "build", "launch")
+    last = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(17, 0), dt.timezone(dt.timedelta(hours=1)))
+    jobs = [
+        (base / "repos" / portal_slug(c) / f"repo-{p}", HistoryShape(milestone_ids, seed=c * 1000 + p))
+        for c in range(1, clients + 1)
+        for p in range(1, projects + 1)
+    ]
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
+        for done in pool.map(lambda job: make_portal_repository(job[0], commits, job[1], last), jobs):
+            del done
+    portal = base / "portal"
+    cache_dir = portal / ".cache"
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    config["hooks"] = [str(ROOT / "hooks" / "milepost_hooks.py")]
+    config["watch"] = []
+    config["extra"]["milepost"]["projects_dir"] = "projects"
+    config["extra"]["milepost"]["cache_dir"] = str(cache_dir)
+    config["extra"]["milepost"].pop("ledger_repo", None)
+    (portal / "docs").mkdir(parents=True)
+    (portal / "docs" / "index.md").write_text("# Team notes\n\nInternal only.\n", encoding="utf-8")
+    slugs = []
+    for c in range(1, clients + 1):
+        slug = portal_slug(c)
+        slugs.append(slug)
+        folder = portal / "projects" / slug
+        folder.mkdir(parents=True)
+        (folder / "client.yml").write_text(portal_client_yaml(c), encoding="utf-8")
+        for p in range(1, projects + 1):
+            relative = os.path.relpath(base / "repos" / slug / f"repo-{p}", folder)
+            (folder / f"project-{p}.yml").write_text(project_yaml(p, relative, today), encoding="utf-8")
+    config_file = portal / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    run_git("init", "--quiet", str(portal))
+    run_git("-C", str(portal), "add", "mkdocs.yml", "docs", "projects")
+    identity = ("-c", "user.name=Bench", "-c", "user.email=bench@example.invalid")
+    run_git("-C", str(portal), *identity, "commit", "--quiet", "-m", "Plan every client's projects")
+    return PortalData(portal, config_file, cache_dir, portal / "site", slugs, [job[0] for job in jobs], last)
+
+
+@dataclass
+class ProcessRun:
+    wall: float  # seconds
+    cpu: float  # seconds, user + system, the process and the children it waited for
+    peak_mb: float  # largest resident set of the process or of any child it waited for
+
+
+@dataclass
+class ProcessSeries:
+    label: str
+    runs: list[ProcessRun] = field(default_factory=list)
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(r.wall for r in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
+    def peak_mb(self) -> float:
+        return statistics.median(r.peak_mb for r in self.runs)
+
+
+def child_env() -> dict[str, str]:
+    env = git_env()
+    for name in [name for name in env if name.startswith("MILEPOST_")]:
+        del env[name]
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    return env
+
+
+# Run in a small Python of its own between this process and the command: the peak memory of a
+# process started straight from this one would count this process's pages (a child's resident
+# set before exec is its parent's), and this process grows large at portal scale. The
+# launcher's own few megabytes are the floor of every peak (printed as "launcher alone").
+LAUNCHER = """\
+import os, sys, time
+report, command = sys.argv[1], sys.argv[2:]
+started = time.perf_counter()
+pid = os.posix_spawnp(command[0], command, os.environ)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - started
+with open(report, "w") as out:
+    out.write(f"{wall} {usage.ru_utime + usage.ru_stime} {usage.ru_maxrss}\\n")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def in_new_process(command: Sequence[str], cwd: Path, stdout: int | None = None) -> ProcessRun:
+    """Run `command` in a new process: its wall time, CPU time (its own and its waited-for
+    children's) and peak resident memory (its own or its largest child's), from os.wait4."""
+    with tempfile.TemporaryFile() as output, tempfile.NamedTemporaryFile("r", suffix=".rusage") as report:
+        launch = [sys.executable, "-I", "-S", "-c", LAUNCHER, report.name, *map(str, command)]
+        try:
+            done = subprocess.run(
+                launch, cwd=cwd, env=child_env(), stdout=output if stdout is None else stdout, stderr=output
+            )
+        except OSError as err:
+            raise BenchError(f"{command[0]} could not be started ({err})") from None
+        if done.returncode != 0:
+            output.seek(0)
+            tail = output.read().decode("utf-8", errors="replace").strip().splitlines()[-15:]
+            raise BenchError(f"{' '.join(map(str, command[:4]))} exited {done.returncode}:\n" + "\n".join(tail))
+        wall, cpu, maxrss = report.read().split()
+    # ru_maxrss is in kilobytes on Linux.
+    return ProcessRun(float(wall), float(cpu), int(maxrss) / 1024)
+
+
+def milepost_command() -> str:
+    beside = Path(sys.executable).parent / "milepost"
+    found = str(beside) if beside.exists() else shutil.which("milepost")
+    if not found:
+        raise BenchError("the milepost command was not found; run this script with the Python Milepost is installed in")
+    return found
+
+
+def portal_git_log(repositories: Sequence[Path]) -> ProcessRun:
+    """Raw git log of every repository, one after another, output thrown away: the sum."""
+    total = ProcessRun(0.0, 0.0, 0.0)
+    for path in repositories:
+        done = in_new_process(git_log_args(path, "main"), path, stdout=subprocess.DEVNULL)
+        total = ProcessRun(total.wall + done.wall, total.cpu + done.cpu, max(total.peak_mb, done.peak_mb))
+    return total
+
+
+def portal_read_histories(repositories: Sequence[Path]) -> ProcessRun:
+    """read_history of every repository in this process, cold (no disk cache, nothing
+    remembered): wall and CPU time (this process's and the git log processes'), no peak."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = time.process_time()
+    wall = sum(cold_read(RepositorySpec(path=str(path))) for path in repositories)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    git_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+    return ProcessRun(wall, time.process_time() - cpu + git_cpu, 0.0)
+
+
+PLAIN_BUILDER = """\
+import logging, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+logging.getLogger("mkdocs").setLevel(logging.WARNING)
+pairs = sys.argv[1:]
+for config_file, site_dir in zip(pairs[::2], pairs[1::2]):
+    build(load_config(config_file, site_dir=site_dir))
+"""
+
+
+def add_commit(repository: Path, when: dt.datetime, message: str) -> None:
+    """One more commit on main (same tree), dated `when`."""
+    env = git_env()
+    stamp = f"{int(when.timestamp())} {when.strftime('%z')}"
+    env.update(
+        GIT_AUTHOR_NAME="Anna Nowak", GIT_AUTHOR_EMAIL="anna@agency.example", GIT_AUTHOR_DATE=stamp,
+        GIT_COMMITTER_NAME="Anna Nowak", GIT_COMMITTER_EMAIL="anna@agency.example", GIT_COMMITTER_DATE=stamp,
+    )
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(repository), *args], capture_output=True, text=True, env=env)
+        if done.returncode != 0:
+            raise BenchError(f"git {args[0]} failed in {repository}: {done.stderr.strip()}")
+        return done.stdout.strip()
+
+    commit = git("commit-tree", "main^{tree}", "-p", "main", "-m", message)
+    git("update-ref", "refs/heads/main", commit)
+
+
+def edit_summary(project_file: Path, count: int) -> None:
+    """Change one project's summary, as a team member editing the YAML would."""
+    lines = project_file.read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(lines):
+        if line.startswith("summary: "):
+            lines[index] = f"summary: A plain-language paragraph about what we are building, edit {count}."
+            break
+    else:
+        raise BenchError(f"{project_file} has no summary line to edit")
+    project_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@dataclass
+class SiteSize:
+    total: int  # bytes, each file once (hard links counted once)
+    files: int
+    assets: int  # bytes under the sites' assets/ folders (the theme's files and milepost.css)
+    asset_folders: int  # how many assets/ folders hold them
+    repeated: int  # bytes of files whose exact content is already elsewhere in site/
+
+
+def measure_site(site_dir: Path) -> SiteSize:
+    import hashlib
+
+    seen_inodes: set[tuple[int, int]] = set()
+    seen_content: set[bytes] = set()
+    total = files = assets = repeated = 0
+    folders: set[Path] = set()
+    for path in sorted(site_dir.rglob("*")):
+        if not path.is_file() or path.is_symlink():
+            continue
+        info = path.stat()
+        if (info.st_dev, info.st_ino) in seen_inodes:
+            continue
+        seen_inodes.add((info.st_dev, info.st_ino))
+        files += 1
+        total += info.st_size
+        parts = path.relative_to(site_dir).parts
+        if "assets" in parts[:-1]:
+            assets += info.st_size
+            folders.add(site_dir.joinpath(*parts[: parts.index("assets") + 1]))
+        digest = hashlib.sha256(path.read_bytes()).digest()
+        if digest in seen_content:
+            repeated += info.st_size
+        seen_content.add(digest)
+    return SiteSize(total, files, assets, len(folders), repeated)
+
+
+def portal_header(title: str) -> str:
+    return (
+        f"\n{title}\n  {'':<50} {'median':>8} {'min':>8} {'max':>8} {'CPU':>8} {'peak MB':>8}  "
+        "(wall and CPU in seconds)"
+    )
+
+
+def portal_row(series: ProcessSeries, note: str = "") -> str:
+    walls = [r.wall for r in series.runs]
+    return (
+        f"  {series.label:<50} {series.wall:8.2f} {min(walls):8.2f} {max(walls):8.2f} "
+        f"{series.cpu:8.2f} {series.peak_mb:8.0f}  {note}"
+    ).rstrip()
+
+
+def portal_ratio(label: str, top: ProcessSeries, bottom: ProcessSeries, goal: str) -> str:
+    """Wall-time ratio of the medians, and the CPU-time one (steadier on a busy machine)."""
+    return f"  {label:<52} {top.wall / bottom.wall:7.2f}x   CPU {top.cpu / bottom.cpu:6.2f}x   goal: {goal}"
+
+
+def mb(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
+def portal_parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bench.py --portal", description="Time Milepost at portal scale, every figure in a new process."
+    )
+    parser.add_argument("--portal", action="store_true", required=True, help="portal-scale figures")
+    parser.add_argument("--clients", type=positive, default=50, help="clients (default 50)")
+    parser.add_argument(
+        "--projects", type=positive, default=4, help="projects per client, one repository each (default 4)"
+    )
+    parser.add_argument("--commits", type=positive, default=5000, help="commits per repository (default 5000)")
+    parser.add_argument("--runs", type=positive, default=3, help="timed runs per figure (default 3)")
+    parser.add_argument(
+        "--today", type=dt.date.fromisoformat, default=dt.date(2026, 11, 24), help="the build's day (YYYY-MM-DD)"
+    )
+    parser.add_argument("--keep", type=Path, help="make the data in this (new or empty) folder and keep it")
+    return parser.parse_args(argv)
+
+
+def portal_main(argv: Sequence[str]) -> int:
+    args = portal_parse_args(argv)
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    try:
+        base, cleanup = workspace(args.keep)
+        try:
+            portal_bench(args, base)
+        finally:
+            cleanup()
+    except (BenchError, HistoryError) as err:
+        print(f"bench: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def portal_bench(args: argparse.Namespace, base: Path) -> None:
+    today: dt.date = args.today
+    runs: int = args.runs
+    repos = args.clients * args.projects
+    print(
+        f"Milepost portal benchmark: {plural(args.clients, 'client', 'clients')} x "
+        f"{plural(args.projects, 'project', 'projects')} ({plural(repos, 'repository', 'repositories')}) x "
+        f"{plural(args.commits, 'commit', 'commits')} = {repos * args.commits:,} commits, "
+        f"{plural(runs, 'run', 'runs')}, today {today}"
+    )
+    print("machine:")
+    print("\n".join(machine_info()))
+    print("  load average at the start: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
+    started = time.perf_counter()
+    data = make_many_portal(base, args.clients, args.projects, args.commits, today)
+    print(f"  data made in {time.perf_counter() - started:.1f} s" + (f" in {base}" if args.keep else ""))
+    counted = run_git("-C", str(data.repositories[0]), "rev-list", "--count", "main")
+    if counted != str(args.commits):
+        raise BenchError(f"{data.repositories[0]} has {counted} commits, expected {args.commits}")
+
+    milepost = milepost_command()
+    build = [milepost, "build", "--config-file", "mkdocs.yml", "--today", today.isoformat()]
+    one = data.slugs[0]
+    edited = data.slugs[-1]  # the YAML edit is in another client than the new commits, when there are two
+    commit_repo = data.repositories[0]
+    project_file = data.base / "projects" / edited / "project-1.yml"
+
+    # --- cold: every run starts with no caches and no site/
+    cold = ProcessSeries("cold build (no caches, no site/)")
+    for _ in range(runs):
+        shutil.rmtree(data.cache_dir, ignore_errors=True)
+        shutil.rmtree(data.site_dir, ignore_errors=True)
+        cold.runs.append(in_new_process(build, data.base))
+    built = sorted(p.name for p in data.site_dir.iterdir() if p.is_dir())
+    if built != sorted(data.slugs):
+        raise BenchError(f"the cold build made {built}, expected {sorted(data.slugs)}")
+    size = measure_site(data.site_dir)
+
+    # --- the floor's sites: the pages the hook generates for each client, built by plain MkDocs
+    plain_args: list[str] = []
+    for slug in data.slugs:
+        plain_file = make_plain_site(base / "plain" / slug, data.config_file, today, slug=slug)
+        plain_args += [str(plain_file), str(base / "plain-site" / slug)]
+    builder = base / "plain" / "build_all.py"
+    builder.write_text(PLAIN_BUILDER, encoding="utf-8")
+    plain_command = [sys.executable, str(builder), *plain_args]
+    # Making the plain sites ran the hook's `prepare` with its own settings, which replaced the
+    # page cache entries: one untimed build puts the real ones back.
+    in_new_process(build, data.base)
+    # Are they the same pages? (Compared now, before the rounds add commits and edit YAML.)
+    in_new_process(plain_command, base)
+    same = pages = 0
+    for slug in data.slugs:
+        equal, html, _ = compare_outputs(data.site_dir / slug, base / "plain-site" / slug)
+        same, pages = same + equal, pages + html
+
+    warm = ProcessSeries("rebuild, nothing changed")
+    plain = ProcessSeries(f"plain mkdocs build of the {plural(args.clients, 'site', 'sites')}, no hooks")
+    commit_all = ProcessSeries(f"rebuild after one new commit (in {one})")
+    commit_one = ProcessSeries(f"build --client {one} after one new commit")
+    yaml_edit = ProcessSeries(f"rebuild after one YAML edit (in {edited})")
+    check = ProcessSeries("milepost check")
+    git_log = ProcessSeries(f"git log of the {plural(repos, 'repository', 'repositories')}, summed")
+    reads = ProcessSeries("read_history, cold, every repository (this process)")
+    added = 0
+    for round_number in range(1, runs + 1):
+        warm.runs.append(in_new_process(build, data.base))
+        plain.runs.append(in_new_process(plain_command, base))
+        added += 1
+        add_commit(commit_repo, data.last + dt.timedelta(minutes=added), f"fix(cart): keep basket total, take {added}")
+        commit_all.runs.append(in_new_process(build, data.base))
+        added += 1
+        add_commit(commit_repo, data.last + dt.timedelta(minutes=added), f"fix(cart): keep basket total, take {added}")
+        commit_one.runs.append(in_new_process([*build, "--client", one], data.base))
+        edit_summary(project_file, round_number)
+        yaml_edit.runs.append(in_new_process(build, data.base))
+        # Untimed: the next round's "nothing changed" must follow a build of this very state.
+        in_new_process(build, data.base)
+        check.runs.append(in_new_process([milepost, "check", "--config-file", "mkdocs.yml",
+                                          "--today", today.isoformat()], data.base))
+        git_log.runs.append(portal_git_log(data.repositories))
+        reads.runs.append(portal_read_histories(data.repositories))
+
+    print(portal_header("Milepost, each command in a new process"))
+    print(portal_row(cold, f"goal <= {GOAL_COLD_SECONDS:.0f} s, <= {GOAL_COLD_MB:.0f} MB"))
+    print(portal_row(warm, f"goal <= {GOAL_WARM_SECONDS:.0f} s"))
+    print(portal_row(commit_all, f"goal: about the --client {one} build below"))
+    print(portal_row(commit_one))
+    print(portal_row(yaml_edit, "(no goal)"))
+    print(portal_row(check, "(no goal)"))
+    print(portal_header("Floors"))
+    print(portal_row(git_log))
+    print(portal_row(plain, "(one new process)"))
+    print(portal_row(reads).rsplit(maxsplit=1)[0])  # no peak: it ran in this process
+    print(f"  HTML pages identical in Milepost's and the plain sites: {same} of {pages}")
+    alone = in_new_process(["true"], base)
+    print(f"  launcher alone (the floor of every peak): {alone.peak_mb:.0f} MB")
+
+    print("\nsite/ after the cold build:")
+    print(f"  {'total':<40} {mb(size.total):>10}   {size.files} files")
+    folders = plural(size.asset_folders, "folder", "folders")
+    print(f"  {'under assets/ folders':<40} {mb(size.assets):>10}   in {folders}")
+    print(f"  {'repeated copies (same bytes elsewhere)':<40} {mb(size.repeated):>10}   goal: theme assets once")
+
+    print("\nRatios (of medians):")
+    print(portal_ratio("history: read_history cold / git log", reads, git_log, f"<= {GOAL_HISTORY_RATIO:.1f}x"))
+    print(portal_ratio("rebuild, nothing changed / plain mkdocs build", warm, plain, "(none)"))
+    print(portal_ratio("cold build / plain mkdocs build", cold, plain, "(none)"))
+    print(portal_ratio(f"rebuild after one commit / build --client {one}", commit_all, commit_one, "about 1x"))
+    print("  load average at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

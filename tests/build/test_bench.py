@@ -15,10 +15,10 @@ SECONDS = r"\s+\d+\.\d{3}\s+\d+\.\d{3}\s+\d+\.\d{3}"  # median, min, max
 RATIO = r"\s+\d+\.\d\dx\s+target <= {target}x\s+(PASS|OVER)"
 
 
-def run_bench(*args: str) -> subprocess.CompletedProcess[str]:
+def run_bench(*args: str, timeout: int = 120) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
-        [sys.executable, str(SCRIPT), *args], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, str(SCRIPT), *args], capture_output=True, text=True, env=env, timeout=timeout
     )
 
 
@@ -74,3 +74,60 @@ def test_bench_refuses_a_folder_with_files_in_it(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "--keep" in done.stderr and "Traceback" not in done.stderr
     assert (tmp_path / "something.txt").read_text(encoding="utf-8") == "mine"
+
+
+TIMES = r"\s+\d+\.\d\d" * 4  # median, min, max (wall), CPU
+PROCESS = TIMES + r"\s+(\d+)"  # and peak MB
+
+
+def test_portal_mode_prints_every_row_from_new_processes(tmp_path: Path) -> None:
+    keep = tmp_path / "data"
+    done = run_bench(
+        "--portal", "--clients", "2", "--projects", "1", "--commits", "50", "--runs", "1", "--keep", str(keep),
+        timeout=600,  # about 20 s alone; eleven builds in new processes on a busy machine take longer
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "2 clients x 1 project (2 repositories) x 50 commits = 100 commits" in out, out
+    peaks = {}
+    for label in (
+        r"cold build \(no caches, no site/\)",
+        "rebuild, nothing changed",
+        r"rebuild after one new commit \(in client-01\)",
+        "build --client client-01 after one new commit",
+        r"rebuild after one YAML edit \(in client-02\)",
+        "milepost check",
+        "git log of the 2 repositories, summed",
+        "plain mkdocs build of the 2 sites, no hooks",
+    ):
+        found = re.search(label + PROCESS, out)
+        assert found, f"no figures for {label!r} in:\n{out}"
+        peaks[label] = int(found.group(1))
+    assert re.search(r"read_history, cold, every repository \(this process\)" + TIMES + "$", out, re.M), out
+    # The peaks are the commands' own, not this process's pages nor only the launcher's.
+    floor = int(re.search(r"launcher alone \(the floor of every peak\): (\d+) MB", out).group(1))
+    assert peaks[r"cold build \(no caches, no site/\)"] > 2 * floor, out
+    assert re.search(r"HTML pages identical in Milepost's and the plain sites: (\d+) of \1\b", out), out
+    assert re.search(r"total\s+\d+\.\d MB\s+\d+ files", out), out
+    assert re.search(r"under assets/ folders\s+\d+\.\d MB\s+in 2 folders", out), out
+    assert re.search(r"repeated copies \(same bytes elsewhere\)\s+\d+\.\d MB\s+goal: theme assets once", out), out
+    for ratio, goal in (
+        ("history: read_history cold / git log", r"<= 1\.2x"),
+        ("rebuild, nothing changed / plain mkdocs build", r"\(none\)"),
+        ("cold build / plain mkdocs build", r"\(none\)"),
+        ("rebuild after one commit / build --client client-01", "about 1x"),
+    ):
+        assert re.search(re.escape(ratio) + r"\s+\d+\.\d\dx\s+CPU\s+\d+\.\d\dx\s+goal: " + goal, out), out
+    # Every client's site was built, and each project is its own repository of 50 commits,
+    # merges among them, plus the two commits the rebuild rows added to client-01's.
+    assert sorted(p.name for p in (keep / "portal" / "site").iterdir() if p.is_dir()) == ["client-01", "client-02"]
+
+    def git(repo: str, *args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(keep / "repos" / repo / "repo-1"), *args], capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    assert git("client-02", "rev-list", "--count", "main") == "50"
+    assert git("client-01", "rev-list", "--count", "main") == "52"
+    assert int(git("client-02", "rev-list", "--count", "--merges", "main")) > 0
+    assert git("client-01", "log", "-1", "--format=%s", "main") == "fix(cart): keep basket total, take 2"
