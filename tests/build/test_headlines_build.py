@@ -54,7 +54,8 @@ def test_waiting_on_you_counts_the_change_request_awaiting_a_decision(demo_site:
     items = [w for w in data["waiting_on_client"] if not w.get("done")]
     assert proposed  # the demo has one (CR-3)
     home = demo_site / "acme-retail/index.html"
-    card = home.read_text(encoding="utf-8").split('<a href="webshop/index.html">', 1)[1].split("</section>", 1)[0]
+    cards = home.read_text(encoding="utf-8").split('<section class="mp-card')[1:]
+    (card,) = [c.split("</section>", 1)[0] for c in cards if '<a href="webshop/index.html">' in c]
     assert f"We are waiting for {len(items) + len(proposed)} things from you." in card
     for page in (home, demo_site / "acme-retail/webshop/index.html"):
         waiting = page.read_text(encoding="utf-8").split('class="mp-waiting"', 1)[1].split("</ul>", 1)[0]

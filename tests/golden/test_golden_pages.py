@@ -58,3 +58,18 @@ def test_every_demo_page_matches_its_golden_snapshot(demo_site: Path) -> None:
         "`git diff --no-index` or rewrite them (see this module's docstring) if the change is deliberate"
     )
     assert not expected_files - set(pages), f"pages no longer built: {sorted(expected_files - set(pages))}"
+
+
+def test_no_page_shows_template_markup_or_a_block_inside_a_heading(demo_site: Path) -> None:
+    """A Jinja comment's `-` can eat the blank line that ends a Markdown heading: the next
+    block then becomes part of the heading ("Requested changes {#changes}" with the table
+    inside the <h2>). No page may show `{#`, `{{` or `{%`, and no heading may hold a block."""
+    import re
+
+    for page in sorted(demo_site.glob("**/*.html")):
+        html = page.read_text(encoding="utf-8")
+        text = re.sub(r"<script\b.*?</script>|<style\b.*?</style>", "", html, flags=re.S)
+        for marker in ("{#", "{{", "{%"):
+            assert marker not in re.sub(r"<[^>]+>", "", text), (page, marker)
+        for heading in re.findall(r"<h[1-6]\b[^>]*>(.*?)</h[1-6]>", text, flags=re.S):
+            assert not re.search(r"<(table|div|ul|ol|p)\b", heading), (page, heading[:120])
