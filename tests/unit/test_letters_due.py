@@ -73,6 +73,24 @@ def test_weekly_on_its_day_and_meeting_once() -> None:
     assert letters_due(CLIENT, [PROJECT], dt.date(2026, 11, 28)) == []
 
 
+def test_a_weekly_letter_missed_on_its_day_goes_on_the_next_run_of_that_week() -> None:
+    """The server was down on Tuesday (or no run happened): Wednesday's run sends the week's
+    letter, once; the next week's goes on its Tuesday again. A first letter waits for its day."""
+    before = LetterHistory(frozenset({"weekly:2026-11-17"}), TUESDAY - dt.timedelta(days=7))
+    wednesday = TUESDAY + dt.timedelta(days=1)
+    late = [d for d in letters_due(CLIENT, [PROJECT], wednesday, history=before) if d.kind == WEEKLY]
+    assert len(late) == 1 and late[0].key == "weekly:2026-11-24" and late[0].since == before.last_weekly
+    sent = LetterHistory(before.carried | set(late[0].carries), wednesday)
+    assert not [d for d in letters_due(CLIENT, [PROJECT], wednesday, history=sent) if d.kind == WEEKLY]
+    monday = TUESDAY + dt.timedelta(days=6)
+    assert not [d for d in letters_due(CLIENT, [PROJECT], monday, history=sent) if d.kind == WEEKLY]
+    next_tuesday = TUESDAY + dt.timedelta(days=7)
+    assert [d.key for d in letters_due(CLIENT, [PROJECT], next_tuesday, history=sent) if d.kind == WEEKLY] == [
+        "weekly:2026-12-01"
+    ]
+    assert not [d for d in letters_due(CLIENT, [PROJECT], wednesday) if d.kind == WEEKLY]
+
+
 def test_a_move_gets_its_own_letter_on_the_day_unless_the_weekly_one_carries_it() -> None:
     wednesday = TUESDAY + dt.timedelta(days=1)
     outlooks = {"shop": outlook_with_move(wednesday)}

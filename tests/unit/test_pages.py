@@ -98,6 +98,18 @@ def test_weeks_count_small_work_and_show_quiet_weeks() -> None:
     assert "2 smaller technical improvements." in page
 
 
+def test_the_week_not_over_yet_is_no_quiet_week() -> None:
+    """On Tuesday 24 November, with nothing yet this week, the page must not say "No work
+    shown in 1 week: 23–29 November"; last week's work comes first."""
+    older = tuple(n for n in CHANGES if n.date < D(2026, 11, 23))
+    weeks = weeks_of_work(older, today=TODAY, week_start=EN.week_start(TODAY), weeks=3)
+    assert weeks[0].start == D(2026, 11, 23) and weeks[0].empty
+    runs = with_quiet_stretches(weeks, TODAY)
+    assert runs[0].start == D(2026, 11, 16)
+    page = html_of(render_project_page(ProjectView(CLIENT, PROJECT, TODAY, older), EN))
+    assert "23–29 November" not in page and "29 November" not in page
+
+
 def test_a_quiet_stretch_is_one_line_not_a_week_each() -> None:
     weeks = weeks_of_work(CHANGES, today=TODAY, week_start=EN.week_start(TODAY), weeks=6)
     runs = with_quiet_stretches(weeks)

@@ -165,7 +165,7 @@ def week_views(
         shown_elsewhere=under_milestones,
     )
     result = []
-    for week in with_quiet_stretches(weeks):
+    for week in with_quiet_stretches(weeks, view.today):
         if isinstance(week, QuietStretch):
             dates = texts.date_range(week.start, week.end)
             quiet = texts.ngettext(

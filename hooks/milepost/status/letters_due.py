@@ -116,8 +116,25 @@ def weekly_key(day: dt.date) -> str:
     return f"weekly:{day.isoformat()}"
 
 
-def weekly_due(client: Client, day: dt.date) -> bool:
-    return client.letters.weekly in WEEKDAYS and WEEKDAYS.index(client.letters.weekly) == day.weekday()
+def weekly_day(client: Client, today: dt.date) -> dt.date | None:
+    """The day of this week's weekly letter: the client's `letters.weekly` day, today or in the
+    six days before (None when the client has no weekly letter)."""
+    if client.letters.weekly not in WEEKDAYS:
+        return None
+    return today - dt.timedelta(days=(today.weekday() - WEEKDAYS.index(client.letters.weekly)) % 7)
+
+
+def weekly_due(client: Client, today: dt.date, history: LetterHistory = LetterHistory()) -> bool:
+    """Whether the weekly letter goes today: on its day, or, for a client that had weekly
+    letters before, on a later day of the same week when none went since its day (that day's
+    run failed, the server was down, no run happened): the letter is late then, never lost.
+    A client's first weekly letter waits for its day."""
+    day = weekly_day(client, today)
+    if day is None or weekly_key(day) in history.carried:
+        return False
+    if history.last_weekly is None:
+        return day == today
+    return history.last_weekly < day
 
 
 def recent(day: dt.date, today: dt.date) -> bool:
@@ -185,7 +202,7 @@ def letters_due(
     outlooks = outlooks or {}
     due: list[DueLetter] = []
     week_ago = today - dt.timedelta(days=RECENT_DAYS)
-    weekly = weekly_due(client, today) and weekly_key(today) not in history.carried
+    weekly = weekly_due(client, today, history)
     if weekly:
         since = history.last_weekly if history.last_weekly and history.last_weekly < today else week_ago
         weeks = []
@@ -212,8 +229,8 @@ def letters_due(
                 WEEKLY,
                 client.slug,
                 today,
-                key=weekly_key(today),
-                carries=(weekly_key(today), *carried_moves),
+                key=weekly_key(weekly_day(client, today) or today),
+                carries=(weekly_key(weekly_day(client, today) or today), *carried_moves),
                 since=since,
                 weeks=tuple(weeks),
                 waiting=tuple(open_waiting_across(projects, today)),

@@ -68,12 +68,17 @@ def weeks_of_work(
     return result
 
 
-def with_quiet_stretches(weeks: list[Week]) -> list[Week | QuietStretch]:
+def with_quiet_stretches(weeks: list[Week], today: dt.date | None = None) -> list[Week | QuietStretch]:
     """`weeks` (newest first) with each run of empty weeks, one week or more, as one
-    `QuietStretch`: a page says once that nothing happened, not once a week."""
+    `QuietStretch`: a page says once that nothing happened, not once a week.
+
+    The week of `today` is not over: empty, it is left out (it is not a quiet week yet, and a
+    page saying "no work in 1 week: 23-29 November" on the 24th would be wrong)."""
     result: list[Week | QuietStretch] = []
     for week in weeks:
         last = result[-1] if result else None
+        if week.empty and today is not None and week.end >= today:
+            continue
         if not week.empty:
             result.append(week)
         elif isinstance(last, QuietStretch):
