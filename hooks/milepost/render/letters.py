@@ -17,7 +17,7 @@ from milepost.classify.redaction import redact
 from milepost.i18n import Texts
 from milepost.model import Client, Contact
 from milepost.render.environment import render
-from milepost.render.promise_words import headline_note, headline_sentence
+from milepost.render.promise_words import forecast_range, headline_note, headline_sentence
 from milepost.render.waiting_list import decision_item_view
 from milepost.status.health import AT_RISK, DONE, LATE, ON_TRACK
 from milepost.status.letters_due import (
@@ -127,9 +127,9 @@ def _headline_lines(week: ProjectWeek, client: Client, texts: Texts, today: dt.d
     if headline is None:
         return ()
     lines = []
-    sentence = headline_sentence(headline, texts)
-    if sentence:
-        lines.append(_clean(sentence, client))
+    # The state sentence above already names the milestone and its promise: the forecast alone.
+    if headline_sentence(headline, texts) and headline.forecast is not None:
+        lines.append(texts.gettext("At the current pace: {forecast}.", forecast=forecast_range(headline.forecast, texts)))
     note = headline_note(headline, week.signals, today, texts)
     if note is not None:
         lines.append(texts.gettext("Why: {reason}", reason=_clean(note.text, client)))
