@@ -164,3 +164,17 @@ def test_pages_link_to_the_shared_folder_at_their_own_depth(tmp_path: Path) -> N
     assert link_pages(site, version) == 0  # linked once: a second pass changes nothing
     (site / "assets" / "stylesheets" / "main.css").write_text("body{color:red}", encoding="utf-8")
     assert assets_version(site / "assets") != version  # content-addressed
+
+
+def test_check_and_build_refuse_a_site_in_the_shared_folder(tmp_path: Path, capsys) -> None:
+    make_repo(tmp_path / "repo", commits_with("feat: gift cards"))
+    portal = make_portal(tmp_path, {
+        "acme/client.yml": client_yml(name="Acme", path="assets"),
+        "acme/shop.yml": project_yml(name="Shop", repositories=[{"path": "../../repo"}], milestones=[milestone()]),
+    })
+    assert milepost(["check", "--config-file", str(portal), "--today", TODAY]) == 1
+    out, err = capsys.readouterr()
+    assert re.search(r"acme/client\.yml:\d+: path: .*'assets', which holds the theme's files", out + err), out + err
+    code, log = build(portal, tmp_path / "site", capsys)
+    assert code == 1 and "theme's files every site shares" in log, log
+    assert not (tmp_path / "site" / "assets").exists()

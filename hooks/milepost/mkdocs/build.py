@@ -3,7 +3,9 @@
 Each client's site is built into a temporary folder beside its final place and renamed into
 `<site_dir>/<client>/` only when the build succeeded, so a failed build never leaves a
 half-written site where a good one was. The site folder's lock, the swap and the recovery of
-what a stopped build left are `publish/site_folder.py`'s (no MkDocs there).
+what a stopped build left are `publish/site_folder.py`'s (no MkDocs there). The theme's files
+of each built site go, before its swap, to the one copy all sites share, `<site_dir>/assets/<version>/`
+(`publish/shared_assets.py`).
 """
 
 from __future__ import annotations
