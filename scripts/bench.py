@@ -540,12 +540,28 @@ def time_stages(stages: Stages, config_file: Path, today: dt.date) -> None:
     )
 
 
+# Milepost's pages link to the theme's files shared by every client (publish/shared_assets.py):
+# `../assets/<version>/` one level up, where a plain build has its own `assets/`.
+SHARED_ASSETS = re.compile(rb"\.\./assets/[0-9a-f]{16}/")
+SHARED_ABSOLUTE = re.compile(rb"(?<=[\"'(])/assets/[0-9a-f]{16}/")
+
+
+def own_assets(page: bytes, folder: str) -> bytes:
+    """A Milepost page as it links its assets before they move to the shared folder."""
+    return SHARED_ABSOLUTE.sub(f"/{folder}/assets/".encode(), SHARED_ASSETS.sub(b"assets/", page))
+
+
 def compare_outputs(milepost_site: Path, plain_site: Path) -> tuple[int, int, list[str]]:
     """(same HTML pages, HTML pages, files found in only one site): are they the same pages?"""
     ours = {p.relative_to(milepost_site).as_posix() for p in milepost_site.rglob("*") if p.is_file()}
+    shared = milepost_site.parent / "assets"
+    for version in (v for v in shared.iterdir() if v.is_dir()) if shared.is_dir() else ():
+        ours |= {"assets/" + p.relative_to(version).as_posix() for p in version.rglob("*") if p.is_file()}
     theirs = {p.relative_to(plain_site).as_posix() for p in plain_site.rglob("*") if p.is_file()}
     html = sorted(p for p in ours & theirs if p.endswith(".html"))
-    same = sum((milepost_site / p).read_bytes() == (plain_site / p).read_bytes() for p in html)
+    same = sum(
+        own_assets((milepost_site / p).read_bytes(), milepost_site.name) == (plain_site / p).read_bytes() for p in html
+    )
     return same, len(html), sorted(ours ^ theirs)
 
 

@@ -24,7 +24,7 @@ from milepost.load.project_folders import FolderReading, read_project_folders
 from milepost.load.settings import LedgerSource
 from milepost.load.yaml_source import YamlDocument
 from milepost.model import Client, Portal, Project
-from milepost.publish.privacy import client_folder, path_secret
+from milepost.publish.privacy import RESERVED_FOLDERS, client_folder, path_secret
 from milepost.status.ledger import ledger_problems
 
 if TYPE_CHECKING:
@@ -202,6 +202,17 @@ def _folder_clashes(reading: FolderReading) -> list[tuple[Problem, tuple[str, ..
     for client in sorted(reading.clients, key=lambda c: c.slug):
         by_folder.setdefault(client_folder(client, secret).lower(), []).append(client)
     problems: list[tuple[Problem, tuple[str, ...]]] = []
+    for folder, owners in sorted(by_folder.items()):
+        if folder not in RESERVED_FOLDERS:
+            continue
+        for client in owners:  # the site root's folder of the shared theme files
+            document = reading.documents.get(client.source)
+            line = document.line_of(("path",)) if client.path and document is not None else 0
+            message = (
+                f"its site would be published in the folder '{folder}', which holds the theme's "
+                f"files every site shares; give it {'another' if client.path else 'a'} `path:`"
+            )
+            problems.append((Problem(client.source or client.slug, line, "path" if client.path else "", message), (client.slug,)))
     for sharing in by_folder.values():
         if len(sharing) < 2:
             continue

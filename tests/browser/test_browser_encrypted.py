@@ -91,6 +91,12 @@ def test_no_plaintext_of_the_protected_site_is_in_its_files(protected_site: Path
     locked = (protected_site / FOLDER / "cider" / "index.html").read_text(encoding="utf-8")
     assert "<title>Protected page</title>" in locked
     assert re.search(r'<meta name="robots" content="noindex', locked)
+    # The theme's files and the unlock script come from the copy every site shares (they hold
+    # nothing of the client); the locked page loads the script from there.
+    assert not (protected_site / FOLDER / "assets").exists()
+    script = re.search(r'<script src="([^"]*milepost-unlock\.js)"', locked)
+    assert script and re.fullmatch(r"\.\./\.\./assets/[0-9a-f]{16}/milepost-unlock\.js", script[1]), locked
+    assert (protected_site / FOLDER / "cider" / script[1]).resolve().is_file()
 
 
 def test_wrong_password_shows_an_error_and_the_right_one_the_page(page, protected_url: str) -> None:

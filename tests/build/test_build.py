@@ -15,6 +15,7 @@ from factories import client_yml, commits_with, contact, make_portal, make_repo,
 from helpers import DEMO_TODAY, ROOT
 from milepost.cli import main as milepost
 from milepost.mkdocs.build import build_clients
+from milepost.publish.shared_assets import used_version, version_intact
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -38,10 +39,12 @@ def all_text(folder: Path) -> str:
 
 
 def same_assets(site_a: Path, site_b: Path) -> None:
-    """The theme's assets are byte-identical for two clients, so they hold no client's data."""
-    files_a = {p.relative_to(site_a): p.read_bytes() for p in (site_a / "assets").rglob("*") if p.is_file()}
-    files_b = {p.relative_to(site_b): p.read_bytes() for p in (site_b / "assets").rglob("*") if p.is_file()}
-    assert files_a == files_b
+    """The theme's assets are byte-identical for two clients, so they hold no client's data:
+    both sites link to the one shared copy (publish/shared_assets.py), which is whole."""
+    assert not (site_a / "assets").exists() and not (site_b / "assets").exists()
+    version = used_version(site_a)
+    assert version is not None and used_version(site_b) == version
+    assert site_a.parent == site_b.parent and version_intact(site_a.parent, version)
 
 
 def test_build_writes_pages_feeds_and_status(portal: Path, tmp_path: Path) -> None:
@@ -49,8 +52,9 @@ def test_build_writes_pages_feeds_and_status(portal: Path, tmp_path: Path) -> No
     assert outcome.ok and list(outcome.built) == ["example"]
     site = tmp_path / "site" / "example"
     for name in ("index.html", "shop/index.html", "shop/status.json", "shop/feed.xml", "shop/calendar.ics",
-                 "search/search_index.json", "sitemap.xml", "assets/milepost.css"):
+                 "search/search_index.json", "sitemap.xml"):
         assert (site / name).is_file(), name
+    assert (tmp_path / "site" / "assets" / str(used_version(site)) / "milepost.css").is_file()
     status = json.loads((site / "shop" / "status.json").read_text(encoding="utf-8"))
     assert status["milestones"][0]["id"] == "first"
 
@@ -128,7 +132,7 @@ def test_failed_build_keeps_the_published_site(portal: Path, tmp_path: Path, cap
     assert code == 1
     assert (site_dir / "example" / "shop" / "index.html").read_bytes() == before
     # No temporary folder left behind (the root's neutral index.html and robots.txt list no client).
-    assert sorted(p.name for p in site_dir.iterdir()) == ["example", "index.html", "robots.txt"]
+    assert sorted(p.name for p in site_dir.iterdir()) == ["assets", "example", "index.html", "robots.txt"]
     err = capsys.readouterr().err
     assert "shop.yml" in err and "Traceback" not in err
 
@@ -211,7 +215,7 @@ def test_leftovers_of_an_interrupted_build_are_removed_and_strays_named(
     (site_dir / "old-name-of-a-client").mkdir()
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost"):
         assert build_clients(portal, site_dir=site_dir, today=TODAY).ok
-    assert sorted(p.name for p in site_dir.iterdir()) == ["example", "index.html", "old-name-of-a-client", "robots.txt"]
+    assert sorted(p.name for p in site_dir.iterdir()) == ["assets", "example", "index.html", "old-name-of-a-client", "robots.txt"]
     assert "old-name-of-a-client is no client's site any more" in caplog.text
     # Building one client says nothing about the others' folders.
     caplog.clear()

@@ -15,6 +15,7 @@ import pytest
 from factories import client_yml, commits_with, make_portal, make_repo, milestone, project_yml
 from filelock import FileLock
 from milepost.cli import main as milepost
+from milepost.publish.shared_assets import used_version, version_intact
 from milepost.publish.site_folder import TEST_PAUSE_ENV, lock_path
 
 TODAY = "2026-11-24"
@@ -54,12 +55,16 @@ def start(config: Path, site: Path, *options: str, env: dict[str, str] | None = 
 def missing_parts(site: Path, client: str) -> list[str]:
     """What a complete client site has and this one lacks (empty: complete)."""
     folder = site / client
-    wanted = ["index.html", "assets/milepost.css", "search/search_index.json", "sitemap.xml"]
+    wanted = ["index.html", "search/search_index.json", "sitemap.xml"]
     for project in CLIENTS[client]:
         wanted += [f"{project}/index.html", f"{project}/feed.xml", f"{project}/calendar.ics", f"{project}/status.json"]
     missing = [part for part in wanted if not (folder / part).is_file()]
-    if (folder / "assets").is_dir() and not any((folder / "assets" / "javascripts").glob("*.js")):
-        missing.append("assets/javascripts/*.js")
+    # The theme's files, in the shared folder the pages link to (publish/shared_assets.py).
+    version = used_version(folder) if folder.is_dir() else None
+    if version is not None and not version_intact(site, version):
+        missing.append(f"assets/{version}/")
+    elif version is not None and not (site / "assets" / version / "milepost.css").is_file():
+        missing.append(f"assets/{version}/milepost.css")
     return missing
 
 

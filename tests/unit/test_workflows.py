@@ -107,6 +107,9 @@ def test_the_deploy_job_keeps_the_last_good_site_of_a_failed_client(tmp_path: Pa
     (work / "parts" / "site-beta" / "beta-folder" / "index.html").write_text("new beta")
     for name in ("index.html", "robots.txt"):
         (work / "parts" / "site-beta" / name).write_text(name)
+    # The shared theme files: beta's build has the new version, the last site the old one too.
+    (work / "parts" / "site-beta" / "assets" / "new0000000000000").mkdir(parents=True)
+    (work / "parts" / "site-beta" / "assets" / "new0000000000000" / "main.css").write_text("new theme")
     (work / "failed").mkdir()
     (work / "failed" / "alpha").write_text("k7q2m9x4\n")
     (work / "failed" / "gamma").write_text("")
@@ -114,6 +117,9 @@ def test_the_deploy_job_keeps_the_last_good_site_of_a_failed_client(tmp_path: Pa
     for folder, text in (("k7q2m9x4", "old alpha"), ("beta-folder", "old beta"), ("removed", "gone")):
         (previous / folder).mkdir(parents=True)
         (previous / folder / "index.html").write_text(text)
+    for version, text in (("old0000000000000", "old theme"), ("new0000000000000", "stale copy")):
+        (previous / "assets" / version).mkdir(parents=True)
+        (previous / "assets" / version / "main.css").write_text(text)
     subprocess.run(["tar", "-cf", str(tmp_path / "artifact.tar"), "-C", str(previous), "."], check=True)
     subprocess.run(["zip", "-qj", str(tmp_path / "pages.zip"), str(tmp_path / "artifact.tar")], check=True)
     bin_dir = tmp_path / "bin"
@@ -139,6 +145,9 @@ def test_the_deploy_job_keeps_the_last_good_site_of_a_failed_client(tmp_path: Pa
     assert (site / "beta-folder" / "index.html").read_text() == "new beta"
     assert (site / "k7q2m9x4" / "index.html").read_text() == "old alpha"
     assert not (site / "removed").exists()  # a client no longer in projects/ goes offline
+    # alpha's kept pages still find the theme they were built with; beta's version is its own.
+    assert (site / "assets" / "old0000000000000" / "main.css").read_text() == "old theme"
+    assert (site / "assets" / "new0000000000000" / "main.css").read_text() == "new theme"
     assert output.read_text() == "kept=alpha\nlost=gamma\n"
     assert "k7q2m9x4" not in done.stdout + done.stderr
 

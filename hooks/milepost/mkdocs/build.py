@@ -3,7 +3,9 @@
 Each client's site is built into a temporary folder beside its final place and renamed into
 `<site_dir>/<client>/` only when the build succeeded, so a failed build never leaves a
 half-written site where a good one was. The site folder's lock, the swap and the recovery of
-what a stopped build left are `publish/site_folder.py`'s (no MkDocs there).
+what a stopped build left are `publish/site_folder.py`'s (no MkDocs there). The theme's files
+of each built site go, before its swap, to the one copy all sites share, `<site_dir>/assets/<version>/`
+(`publish/shared_assets.py`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -38,7 +41,16 @@ from milepost.portal import LoadResult, load_configured
 from milepost.publish.privacy import client_folder, client_folders, derived_folder, path_secret, site_root_files
 from milepost.publish.build_record import is_unchanged, write_record
 from milepost.publish.letters import SENT_RECORD, read_record
-from milepost.publish.protection import protect_site, site_password
+from milepost.publish.protection import add_unlock_script, protect_site, site_password
+from milepost.publish.shared_assets import (
+    SHARED_FOLDER,
+    assets_version,
+    link_pages,
+    publish_version,
+    recover_shared,
+    used_version,
+    version_intact,
+)
 from milepost.publish.site_folder import (
     check_complete,
     exclusive,
@@ -139,6 +151,7 @@ def build_clients(
     with exclusive(site_dir):
         try:
             recover_leftovers(site_dir)
+            recover_shared(site_dir)
             write_site_root(site_dir)
             if not clients:
                 warn_about_strays(site_dir, known)
@@ -153,6 +166,7 @@ def build_clients(
         except LetterError as err:
             raise BuildFailed(f"{err}; nothing was built.") from None
         tasks: list[ClientTask] = []
+        checked: dict[str, bool] = {}  # shared assets' versions looked at, and whether intact
         for slug in slugs:
             own = loaded.problems_of(slug)
             if own:
@@ -176,7 +190,9 @@ def build_clients(
                         password=site_password(client),
                         letters=[e for e in sent.entries if e.get("client") == slug],
                     )
-                    if skip_unchanged and is_unchanged(settings.cache_dir, site_dir, task.folder, task.key):
+                    if skip_unchanged and is_unchanged(settings.cache_dir, site_dir, task.folder, task.key) and (
+                        shared_assets_intact(site_dir, task.folder, checked)
+                    ):
                         outcome.unchanged[slug] = site_dir / task.folder
                         log.info("%s: unchanged, not rebuilt", slug)
                         continue
@@ -273,6 +289,17 @@ def known_folders(loaded: LoadResult) -> set[str]:
     return folders
 
 
+def shared_assets_intact(site_dir: Path, folder: str, checked: dict[str, bool]) -> bool:
+    """Whether the shared assets a published site links to are there and whole (each version
+    is read once per build, in `checked`)."""
+    version = used_version(site_dir / folder)
+    if version is None:
+        return False
+    if version not in checked:
+        checked[version] = version_intact(site_dir, version)
+    return checked[version]
+
+
 def broken_client_message(problems: Sequence[Problem]) -> str:
     lines = "\n".join(str(p) for p in problems)
     return f"{len(problems)} problem(s) in its files (its published site is left as it was):\n{lines}"
@@ -326,14 +353,22 @@ def build_one(
         if loaded is not None:
             options[LOADED_PORTAL] = loaded
         config.extra["milepost"] = options
+        site_path = ""
         if config.site_url:
+            site_path = urlsplit(config.site_url.rstrip("/") + "/").path
             config.site_url = config.site_url.rstrip("/") + f"/{folder}/"
         if share:
             use_shared_theme(config)
         mkdocs_build(config)
+        # The theme's files go to the shared folder (publish/shared_assets.py), the pages link there.
+        add_unlock_script(work)  # in every site's assets, so protected and open sites share them
+        version = assets_version(work / SHARED_FOLDER)
+        link_pages(work, version, site_path=site_path, folder=folder)
         if password is not None and client is not None:
             protect_site(work, password, language=client.language, client=slug, site_folder=folder)
+            link_pages(work, version)  # the locked pages' unlock script
         check_complete(work, final)
+        publish_version(work / SHARED_FOLDER, site_dir, version)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -348,7 +383,7 @@ def build_one(
 def warn_about_strays(site_dir: Path, folders: set[str]) -> None:
     """Say which folders of `site_dir` belong to no client now (a client removed, or its
     `path:` changed): publishing the folder as it is would keep them online."""
-    known = folders | set(site_root_files())
+    known = folders | set(site_root_files()) | {SHARED_FOLDER}
     for entry in sorted(site_dir.iterdir()):
         if entry.name not in known and not entry.name.startswith("."):
             log.warning(

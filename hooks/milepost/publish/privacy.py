@@ -23,6 +23,9 @@ from milepost.i18n import texts_for
 from milepost.model import Client
 from milepost.render.environment import render
 
+# The root's folder of the theme's files shared by every site (publish/shared_assets.py): no
+# client's site may be published there.
+RESERVED_FOLDERS = ("assets",)
 PATH_SECRET_VARIABLE = "MILEPOST_PATH_SECRET"
 MIN_SECRET_LENGTH = 16
 ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
@@ -64,6 +67,8 @@ def client_folders(clients: Sequence[Client], environ: Mapping[str, str] | None 
     owners: dict[str, Client] = {}
     for client in clients:
         folder = client_folder(client, secret)
+        if folder.lower() in RESERVED_FOLDERS:
+            raise PrivacyError(reserved_message(client, folder))
         other = owners.get(folder.lower())
         if other is not None:
             raise PrivacyError(
@@ -74,6 +79,15 @@ def client_folders(clients: Sequence[Client], environ: Mapping[str, str] | None 
         owners[folder.lower()] = client
         folders[client.slug] = folder
     return folders
+
+
+def reserved_message(client: Client, folder: str) -> str:
+    """Why a client's site cannot go to `folder`: the site root keeps it for the shared assets."""
+    how = "give it a `path:` in client.yml" if not client.path else "give it another `path:`"
+    return (
+        f"{client.source or client.slug}: its site would be published in the folder '{folder}', "
+        f"which holds the theme's files every site shares; {how}."
+    )
 
 
 def site_root_files() -> dict[str, bytes]:

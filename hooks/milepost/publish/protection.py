@@ -13,7 +13,10 @@ with a key derived from the site's password (PBKDF2-HMAC-SHA256, then AES-256-GC
   protected site has no live subscriptions;
 - the sitemap is left out: it would only list addresses, and search engines are told to stay
   away anyway.
-The theme's own files (`assets/`) are the same for every client and stay as they are.
+The theme's own files (`assets/`) are the same for every client and stay as they are: they
+hold nothing of any client (mkdocs-material's and Milepost's scripts, styles and fonts), so a
+protected site links to the copy all the build's sites share (publish/shared_assets.py), as
+its locked pages do for the unlock script.
 
 The salt stays the same from build to build while the password does not change, so a client
 who unlocked the site keeps it unlocked after a deploy (the unlock script remembers the key
@@ -147,11 +150,17 @@ def protect_site(
             sealed.write_bytes(nonce + cipher.encrypt(nonce, path.read_bytes(), None))
             path.unlink()
             files += 1
+    add_unlock_script(folder)
+    log.info("Encrypted %d pages and %d files of %s.", pages, files, folder.name)
+    return ProtectedSite(pages=pages, files=files, dropped=tuple(dropped))
+
+
+def add_unlock_script(folder: Path) -> None:
+    """Put the unlock script among the site's assets (every site has it: the shared assets of
+    protected and open sites are then the same files, publish/shared_assets.py)."""
     script = folder / UNLOCK_SCRIPT
     script.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(_UNLOCK_SOURCE, script)
-    log.info("Encrypted %d pages and %d files of %s.", pages, files, folder.name)
-    return ProtectedSite(pages=pages, files=files, dropped=tuple(dropped))
 
 
 def site_salt(password: str, *, client: str, site_folder: str, iterations: int = PBKDF2_ITERATIONS) -> bytes:
