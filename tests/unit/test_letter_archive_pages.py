@@ -121,3 +121,15 @@ def test_the_archive_speaks_the_clients_language() -> None:
     (archive, _) = archive_pages(BETA, [letter], texts_for("pl"))
     assert archive.title == "Listy"
     assert "17 listopada 2026" in archive.markdown and "List tygodniowy" in archive.markdown
+
+
+def test_the_archive_pages_name_the_projects_news_feeds() -> None:
+    """A feed reader finds the client's news from every page, the letters' pages too."""
+    from milepost.model import Project
+
+    letters = [SentLetter("acme", "weekly", dt.date(2026, 11, 17), "Status: Week", "<milepost.abcdef0123456789@a>", "Hi")]
+    shop = Project(slug="shop", client="acme", name="Shop")
+    archive, page = client_site(ACME, [shop], {}, dt.date(2026, 11, 24), letters=letters).pages[2:]
+    assert '"href": "../shop/feed.xml"' in archive.markdown.split("---")[1]
+    assert '"href": "../../shop/feed.xml"' in page.markdown.split("---")[1]
+    assert page.markdown.startswith('---\ntitle: "Status: Week"\nsearch: {"boost": 0.25}\nmilepost_feeds: ')

@@ -130,7 +130,7 @@ def client_site(
                 ics_calendar(client, project, today, texts=texts, base_url=project_url, outlook=outlook),
             )
         )
-    pages.extend(archive_pages(client, letters, texts, prefix))
+    pages.extend(archive_pages(client, letters, texts, prefix, feeds=[] if protected else projects))
     return ClientSite(client=client, pages=tuple(pages), files=tuple(files))
 
 
@@ -139,22 +139,32 @@ def client_site(
 LETTER_SEARCH_BOOST = 0.25
 
 
-def letter_front_matter(markdown: str, title: str) -> str:
-    """A letter's page with its title and search rank in YAML front matter (JSON, which is
-    YAML): a page outside the navigation takes its title from here, as plain text, not from
+def letter_front_matter(markdown: str, title: str, feeds: Sequence[Mapping[str, str]] = ()) -> str:
+    """A letter's page with its title, search rank and feeds in YAML front matter (JSON, which
+    is YAML): a page outside the navigation takes its title from here, as plain text, not from
     its escaped heading."""
     search = json.dumps({"boost": LETTER_SEARCH_BOOST})
-    return f"---\ntitle: {json.dumps(title)}\nsearch: {search}\n---\n\n{markdown}"
+    more = f"milepost_feeds: {json.dumps(list(feeds))}\n" if feeds else ""
+    return f"---\ntitle: {json.dumps(title)}\nsearch: {search}\n{more}---\n\n{markdown}"
 
 
-def archive_pages(client: Client, letters: Sequence[SentLetter], texts: Texts, prefix: str = "") -> list[SitePage]:
+def archive_pages(
+    client: Client,
+    letters: Sequence[SentLetter],
+    texts: Texts,
+    prefix: str = "",
+    feeds: Sequence[Project] = (),
+) -> list[SitePage]:
     """The archive of letters: a page listing them (in the navigation) and a page per letter
-    whose text the record kept. None while no letter was sent to the client."""
+    whose text the record kept. None while no letter was sent to the client. Each names the
+    news feeds of `feeds` (the client's projects), as every page of the site does."""
     mine = [letter for letter in letters if letter.client == client.slug]
     if not mine:
         return []
     folder = f"{prefix}{ARCHIVE_FOLDER}/"
-    pages = [SitePage(f"{folder}index.md", texts.gettext("Letters"), render_archive(mine, texts))]
+    archive = with_feeds(render_archive(mine, texts), [feed_link(f"../{p.slug}/feed.xml", p, texts) for p in feeds])
+    pages = [SitePage(f"{folder}index.md", texts.gettext("Letters"), archive)]
+    letter_feeds = [feed_link(f"../../{p.slug}/feed.xml", p, texts) for p in feeds]
     for letter in mine:
         if letter.text:
             title = letter.subject or texts.gettext("Letters")
@@ -162,7 +172,7 @@ def archive_pages(client: Client, letters: Sequence[SentLetter], texts: Texts, p
                 SitePage(
                     f"{folder}{page_folder(letter)}index.md",
                     title,
-                    letter_front_matter(render_sent_letter(letter, texts), title),
+                    letter_front_matter(render_sent_letter(letter, texts), title, letter_feeds),
                     in_nav=False,
                 )
             )
