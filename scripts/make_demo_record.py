@@ -18,19 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from email.utils import parseaddr
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from milepost.load.settings import client_today  # noqa: E402
+from milepost.cli import portal_letters  # noqa: E402
 from milepost.mkdocs.config_file import read_mkdocs_config  # noqa: E402
 from milepost.mkdocs.extra_config import settings_from_extra  # noqa: E402
 from milepost.portal import load_configured  # noqa: E402
-from milepost.publish.letters import SENT_RECORD, SentRecord, client_letters, record_lock, record_sent  # noqa: E402
-from milepost.publish.privacy import client_folders  # noqa: E402
-from milepost.render.letters import LetterWords  # noqa: E402
+from milepost.publish.letters import SENT_RECORD, SentRecord, record_lock, record_sent  # noqa: E402
 
 DEMO_TODAY = dt.date(2026, 11, 24)  # the Makefile's DEMO_TODAY
 LETTERS_DAY = DEMO_TODAY - dt.timedelta(days=7)
@@ -43,36 +40,10 @@ def main() -> int:
     loaded = load_configured(settings, today=DEMO_TODAY, full_history=True)
     if loaded.problems or loaded.portal is None:
         sys.exit("\n".join(str(p) for p in loaded.problems) + "\nthe demo has problems; run `make check`")
-    portal = loaded.portal
-    folders = client_folders(portal.clients)
-    agency = settings.agency or parseaddr(settings.letters_from)[0]
-    site_url = (config.site_url or "").rstrip("/")
     path = ROOT / SENT_RECORD
     with record_lock(path):
         record = SentRecord(path)  # made anew: nothing was sent before that day
-        letters = []
-        for client in portal.clients:
-            words = LetterWords(
-                subject_prefix=settings.letters_subject_prefix or agency,
-                agency=agency,
-                site_url=f"{site_url}/{folders[client.slug]}/" if site_url else "",
-            )
-            histories = {slug: h for (owner, slug), h in loaded.histories.items() if owner == client.slug}
-            letters.extend(
-                client_letters(
-                    client,
-                    portal.projects_of(client.slug),
-                    client_today(client.timezone, LETTERS_DAY),
-                    histories=histories,
-                    record=record,
-                    sender=settings.letters_from,
-                    words=words,
-                    fixed_day=True,
-                    cache_dir=settings.cache_dir,
-                    inactive_days=settings.inactive_days,
-                    history=loaded.history,
-                )
-            )
+        letters = portal_letters(settings, config.site_url or "", loaded, loaded.portal.clients, record, LETTERS_DAY)
         path.unlink(missing_ok=True)
         for letter in letters:
             sent_at = dt.datetime.strptime(str(letter.message["Date"]), "%a, %d %b %Y %H:%M:%S %z")

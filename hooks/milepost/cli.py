@@ -288,16 +288,11 @@ def due_letters(
     """The letters due (for the clients in `only`, else all) on `override` or today, with the
     settings and the sent record's path; None (the problems printed) when projects/ has any.
     With `send`, a bad MILEPOST_SMTP_URL stops before anything is read."""
-    from email.utils import parseaddr
-
     from milepost.errors import LetterError
-    from milepost.load.settings import client_today
     from milepost.mkdocs.config_file import read_mkdocs_config
     from milepost.mkdocs.extra_config import settings_from_extra
     from milepost.portal import load_configured
-    from milepost.publish.letters import SENT_RECORD, client_letters, read_record, smtp_server
-    from milepost.publish.privacy import client_folders
-    from milepost.render.letters import LetterWords
+    from milepost.publish.letters import SENT_RECORD, read_record, smtp_server
 
     config = read_mkdocs_config(config_file)
     settings = settings_from_extra(str(config_file), config.extra)
@@ -321,11 +316,26 @@ def due_letters(
         if slug not in known:
             raise LetterError(f"--client {slug}: no such client in {settings.projects_dir.name}/ ({', '.join(sorted(known))})")
     clients = [c for c in portal.clients if not only or c.slug in only]
-    folders = client_folders(portal.clients)
     record_path = settings.root / SENT_RECORD
-    record = read_record(record_path)
+    letters = portal_letters(settings, config.site_url or "", loaded, clients, read_record(record_path), override)
+    return settings, letters, record_path
+
+
+def portal_letters(settings, site_url: str, loaded, clients, record, day: dt.date | None) -> list:
+    """The letters due for `clients` of the portal `loaded` (a LoadResult without problems),
+    given what `record` says was sent: on `day` (the same day for every client, and the
+    letters' Date fixed to it), else on each client's today in its time zone."""
+    from email.utils import parseaddr
+
+    from milepost.load.settings import client_today
+    from milepost.publish.letters import client_letters
+    from milepost.publish.privacy import client_folders
+    from milepost.render.letters import LetterWords
+
+    portal = loaded.portal
+    folders = client_folders(portal.clients)
     agency = settings.agency or parseaddr(settings.letters_from)[0]
-    site_url = (config.site_url or "").rstrip("/")
+    site_url = site_url.rstrip("/")
     letters = []
     for client in clients:
         words = LetterWords(
@@ -338,18 +348,18 @@ def due_letters(
             client_letters(
                 client,
                 portal.projects_of(client.slug),
-                client_today(client.timezone, override),
+                client_today(client.timezone, day),
                 histories=histories,
                 record=record,
                 sender=settings.letters_from,
                 words=words,
-                fixed_day=override is not None,
+                fixed_day=day is not None,
                 cache_dir=settings.cache_dir,
                 inactive_days=settings.inactive_days,
                 history=loaded.history,
             )
         )
-    return settings, letters, record_path
+    return letters
 
 
 def cmd_letters(args: argparse.Namespace) -> int:
