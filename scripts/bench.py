@@ -210,16 +210,21 @@ def commit_message(rng: random.Random, shape: HistoryShape, is_bot: bool) -> str
     return "\n\n".join(parts) + "\n"
 
 
-def fast_import_stream(commits: int, shape: HistoryShape, last: dt.datetime) -> bytes:
-    """A `git fast-import` stream of a linear history on `main` ending at `last`."""
-    rng = random.Random(shape.seed)
-    # Step backwards from the last commit, 20 minutes to 3 hours apart, then write oldest first.
+def commit_times(rng: random.Random, commits: int, last: dt.datetime) -> list[dt.datetime]:
+    """`commits` moments ending at `last`, 20 minutes to 3 hours apart, oldest first."""
     stamps = []
     moment = last
     for _ in range(commits):
         stamps.append(moment)
         moment -= dt.timedelta(minutes=rng.randint(20, 180))
     stamps.reverse()
+    return stamps
+
+
+def fast_import_stream(commits: int, shape: HistoryShape, last: dt.datetime) -> bytes:
+    """A `git fast-import` stream of a linear history on `main` ending at `last`."""
+    rng = random.Random(shape.seed)
+    stamps = commit_times(rng, commits, last)
     out = io.BytesIO()
     for number, stamp in enumerate(stamps, start=1):
         is_bot = rng.random() < 0.05
@@ -875,12 +880,7 @@ def portal_stream(commits: int, shape: HistoryShape, last: dt.datetime) -> bytes
     """A `git fast-import` stream of `commits` commits on `main`, about one in twenty a merge of
     a one-commit topic branch (the branch commit and the merge both count)."""
     rng = random.Random(shape.seed)
-    stamps = []
-    moment = last
-    for _ in range(commits):
-        stamps.append(moment)
-        moment -= dt.timedelta(minutes=rng.randint(20, 180))
-    stamps.reverse()
+    stamps = commit_times(rng, commits, last)
     out = io.BytesIO()
 
     def write(ref: str, mark: int, who: tuple[str, str], stamp: dt.datetime, message: str,
