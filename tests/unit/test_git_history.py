@@ -27,6 +27,7 @@ from factories import (
 )
 from milepost.errors import HistoryError
 from milepost.history import commits as git_history
+from milepost.history import state
 from milepost.history.commits import cache_file, cache_key, head_commit, parse_log, read_history
 from milepost.history.state import GitHistory
 from milepost.model import RepositorySpec
@@ -105,7 +106,7 @@ def test_trailers_are_read_as_git_understands_them(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", [message])
     (only,) = read_history(spec_for(repo))
 
-    assert only.trailers == (
+    assert only.trailer_pairs() == (
         ("Client", "You can now pay by card at checkout."),
         ("Milestone", "payments"),
         ("Internal", "yes"),
@@ -401,7 +402,7 @@ def test_parse_log_reads_crafted_records() -> None:
     commits = parse_log(data)
     assert [c.sha for c in commits] == [SHA_B, SHA_A]
     assert commits[0].parents == (SHA_A,)
-    assert commits[0].trailers == (("Milestone", "x"), ("Internal", "yes"))
+    assert commits[0].trailer_pairs() == (("Milestone", "x"), ("Internal", "yes"))
     assert commits[0].body == "Line\n\nMilestone: x\nInternal: yes"
     assert commits[0].committed == dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.timezone.utc)
     # Read byte by byte, as a slow pipe might deliver it: the same commits.
@@ -440,3 +441,18 @@ def test_a_commit_with_a_broken_date_is_left_out_with_a_warning_naming_it(broken
         commits = parse_log(output, repository="/srv/repo")
     assert [c.sha for c in commits] == [SHA_B]
     assert f"Repository /srv/repo: commit {SHA_A[:12]} has a date that cannot be read" in caplog.text
+
+
+def test_a_build_keeps_histories_up_to_a_number_of_commits(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A portal's build reads every client's histories in turn: it must not hold them all.
+    monkeypatch.setattr(state, "MEMO_COMMITS", 10)
+    memo = state.CommitMemo()
+    memo.remember("a", (1,) * 4)
+    memo.remember("b", (1,) * 4)
+    assert list(memo.histories) == ["a", "b"] and memo.kept_commits == 8
+    memo.remember("c", (1,) * 4)  # 12 > 10: the oldest goes
+    assert list(memo.histories) == ["b", "c"] and memo.kept_commits == 8
+    memo.remember("huge", (1,) * 11)  # larger than the limit alone: not kept, nothing dropped
+    assert list(memo.histories) == ["b", "c"] and memo.kept_commits == 8
+    memo.remember("c", (1,) * 2)
+    assert memo.histories["c"] == (1, 1) and memo.kept_commits == 6

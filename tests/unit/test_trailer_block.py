@@ -10,8 +10,12 @@ from pathlib import Path
 
 from factories import git_env
 from helpers import load_script
+from milepost.history.commits import read_history
+from milepost.history.state import GitHistory
 from milepost.history.trailer_block import trailers_of
+from milepost.model import RepositorySpec
 
+C_SPACE = " \t\n\v\f\r"
 TRICKY = [
     "feat: x",
     "feat: x\n\nClient: shown",
@@ -40,6 +44,12 @@ TRICKY = [
     "feat: x\n\nClient: a\nnot a trailer\n",
     "title one\ntitle two\n\nClient: after a two-line title\n",
     "feat: x\n\nClient: v1\nClient: v2\n",
+    # The end of a body, which the history keeps stripped: what lazy trailers read.
+    "feat: x\n\nClient: ends with a no-break space\u00a0\n",
+    "feat: x\n\nClient: trailing blanks   \n   \n\t\n",
+    "feat: x\n\nClient: a\n# ------------------------ >8 ------------------------\n",
+    "feat: x\n\nClient: a\n\n# ------------------------ >8 ------------------------\n",
+    "feat: x\n\nprose\n\nClient: a\n#\n",
 ]
 
 
@@ -63,15 +73,20 @@ def compare(path: Path) -> int:
         capture_output=True, check=True, env=git_env(),
     ).stdout.decode("utf-8", errors="replace")
     fields = out.split("\0")
+    # The history as a build reads it: bodies stripped, trailers read on first use.
+    commits = read_history(RepositorySpec(path=str(path), branch="main"), history=GitHistory())
     compared = 0
-    for body, listed in zip(fields[0::3], fields[1::3]):
+    records = list(zip(fields[0::3], fields[1::3]))
+    assert len(records) == len(commits)
+    for commit, (body, listed) in zip(commits, records):
         body = body.removeprefix("\n")  # -z puts a newline between records
         theirs = tuple(
-            (key.strip(), value.strip())
+            (key.strip(C_SPACE), value.strip(C_SPACE))  # git trims as C's isspace() does
             for key, sep, value in (item.partition("\x1d") for item in listed.split("\x1f"))
-            if sep and key.strip()
+            if sep and key.strip(C_SPACE)
         )
         assert trailers_of(body) == theirs, body
+        assert commit.trailers is None and commit.trailer_pairs() == theirs, body
         compared += 1
     return compared
 

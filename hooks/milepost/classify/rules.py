@@ -102,7 +102,7 @@ class CommitFacts:
         """Trailer values by lower-cased key, in order."""
         if self._trailers is None:
             self._trailers = {}
-            for name, value in self.commit.trailers:
+            for name, value in self.commit.trailer_pairs():
                 self._trailers.setdefault(name.lower(), []).append(value)
         return self._trailers
 

@@ -22,6 +22,10 @@ from milepost.history.git_runner import GitRunner
 # Kept per build: a long `milepost serve` makes a new one on every rebuild, but a build of a
 # portal with very many repositories must not grow without bound either.
 MEMO_LIMIT = 256
+# Histories kept for the rest of a build, in commits (about a kilobyte each in memory). A
+# history is asked for again within its client (two projects on one repository); a build of a
+# whole portal reads every client's in turn, and holding them all was most of its peak memory.
+MEMO_COMMITS = 100_000
 
 
 @dataclass
@@ -57,10 +61,21 @@ class CommitMemo:
     heads: dict[Any, Any] = field(default_factory=dict)  # (spec, cache_dir) -> resolved repository
     stats: HistoryStats = field(default_factory=HistoryStats)
 
+    kept_commits: int = 0
+
     def remember(self, key: str, commits: Any) -> None:
-        if len(self.histories) >= MEMO_LIMIT:
-            del self.histories[next(iter(self.histories))]  # the oldest entry
+        """Keep a history for the rest of the build, dropping the oldest kept beyond the limits."""
+        if key in self.histories:
+            self.kept_commits -= len(self.histories.pop(key))
+        if len(commits) > MEMO_COMMITS:
+            return
+        while self.histories and (
+            len(self.histories) >= MEMO_LIMIT or self.kept_commits + len(commits) > MEMO_COMMITS
+        ):
+            oldest = next(iter(self.histories))
+            self.kept_commits -= len(self.histories.pop(oldest))
         self.histories[key] = commits
+        self.kept_commits += len(commits)
 
 
 @dataclass
