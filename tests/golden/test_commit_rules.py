@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -71,6 +72,28 @@ def test_golden_case(case: dict[str, Any], rules) -> None:
     assert got == case["expect"]
     assert change.sha == commit.sha
     assert change.date == dt.date(2026, 11, 20)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+def test_trailers_read_from_the_body_decide_the_same(case: dict[str, Any], rules) -> None:
+    # A history read from git leaves trailers unread, and the rules skip reading them when the
+    # body lacks a key's word: that must decide exactly what the trailers given at once decide.
+    given = make_commit(**case["commit"])
+    unread = dataclasses.replace(given, trailers=None)
+    settings = {"milestone_ids": case.get("milestone_ids", []), "language": case.get("language", "en"),
+                "allowed_hosts": case.get("allowed_hosts", [])}
+    assert classify(unread, rules, **settings) == classify(given, rules, **settings)
+    assert unread.trailer_pairs() == given.trailers
+
+
+def test_a_trailer_key_in_any_case_is_found_in_an_unread_body(rules) -> None:
+    for key in ("INTERNAL", "Internal", "iNtErNaL"):
+        commit = dataclasses.replace(make_commit("feat: x", trailers=[f"{key}: yes"]), trailers=None)
+        assert classify(commit, rules).kind == "hidden"
+    note = dataclasses.replace(make_commit("chore: x", trailers=["CLIENT-PL: Nowy koszyk."]), trailers=None)
+    assert classify(note, rules, language="pl").text == "Nowy koszyk."
+    tied = dataclasses.replace(make_commit("chore: x", trailers=["MILESTONE: launch"]), trailers=None)
+    assert classify(tied, rules, milestone_ids=["launch"]).milestone == "launch"
 
 
 def test_golden_cases_cover_every_default_rule(rules) -> None:
@@ -285,3 +308,18 @@ def test_parse_subject(subject: str, type_: str | None, scope: str | None, break
 )
 def test_clean_subject(subject: str, cleaned: str) -> None:
     assert clean_subject(subject) == cleaned
+
+
+def test_the_trailing_ticket_step_is_skipped_only_where_it_cannot_match() -> None:
+    from milepost.classify import subjects
+
+    # Its pre-check strips what `\s` matches (and full stops) from the end: exactly that set.
+    blanks = {chr(c) for c in range(0x110000) if re.fullmatch(r"\s", chr(c))}
+    assert set(subjects._END_BLANKS) == blanks | {"."}
+    for subject, cleaned in (
+        ("Fix the basket refs #12", "Fix the basket"),
+        ("Fix the basket - closes ABC-12.", "Fix the basket"),
+        ("Fix the basket, see SHOP-3\u2003.\u00a0", "Fix the basket"),
+        ("Fix the basket refs #12 for 3 shops", "Fix the basket refs for 3 shops"),  # as before the pre-check
+    ):
+        assert clean_subject(subject) == cleaned

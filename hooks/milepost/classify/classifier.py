@@ -19,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from milepost.classify.redaction import PLACEHOLDER, redact
-from milepost.classify.rules import RuleSet
+from milepost.classify.rules import CommitFacts, RuleSet
 from milepost.classify.subjects import clean_description, parse_subject, strip_ids_from_note
 from milepost.classify.trailers import client_text, milestone_of
 from milepost.i18n import texts_for
@@ -71,23 +71,21 @@ def classify(
     own when none is given): work done at 23:30 in London is the next day in Warsaw.
     """
     day = _local_day(commit.authored, timezone)
-    rule = rules.first_match(commit, language=language)
+    facts = CommitFacts(commit, language)
+    rule = rules.first_match(commit, language=language, facts=facts)
     if rule is not None and rule.action == "hide":
-        return WorkNote(kind="hidden", text="", date=day, sha=commit.sha, rule=rule.name)
-    milestone, _unknown = milestone_of(commit, milestone_ids)
-    counted = WorkNote(
-        kind="counted", text="", date=day, milestone=milestone, sha=commit.sha, rule=rule.name if rule else NO_RULE
-    )
+        return WorkNote("hidden", "", day, "", commit.sha, rule.name)
+    milestone, _unknown = milestone_of(commit, milestone_ids, may_have_trailer=facts.may_have_trailer("milestone"))
     if rule is None or rule.action == "count":
-        return counted
+        return WorkNote("counted", "", day, milestone, commit.sha, rule.name if rule else NO_RULE)
     placeholder = placeholder_for(language)
     note = client_text(commit, language) if rule.heading == "note" else None
     hosts = tuple(allowed_hosts)
     text = _note_text(note, hosts, placeholder) if note is not None else _subject_text(commit.subject, hosts, placeholder)
     if not _readable(text, placeholder):
         log.debug("commit %s: nothing readable left of %r; counted instead", commit.sha[:7], commit.subject)
-        return counted
-    return WorkNote(kind=rule.heading, text=text, date=day, milestone=milestone, sha=commit.sha, rule=rule.name)
+        return WorkNote("counted", "", day, milestone, commit.sha, rule.name)
+    return WorkNote(rule.heading, text, day, milestone, commit.sha, rule.name)
 
 
 # --- the listed text, worked out once per distinct message --------------------------------------

@@ -12,14 +12,14 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from milepost.classify.subjects import parse_subject
+from milepost.classify.subjects import Header, parse_subject
 from milepost.classify.trailers import client_text
 from milepost.errors import RulesError
 from milepost.model import Commit
@@ -51,28 +51,59 @@ class Conditions:
 
     def matches(self, commit: Commit, *, language: str, facts: CommitFacts | None = None) -> bool:
         """`facts`: what was worked out of this commit for earlier rules (first_match passes it)."""
-        if self.merge is not None and commit.is_merge != self.merge:
-            return False
         facts = facts if facts is not None else CommitFacts(commit, language)
-        if self.author and not _found(self.author, facts.author()):
-            return False
-        if self.subject and not self.subject.search(commit.subject):
-            return False
-        if self.body and not self.body.search(commit.body):
-            return False
-        if self.trailers:
-            by_key = facts.trailers()
-            for key, pattern in self.trailers:
-                if not any(pattern.search(value) for value in by_key.get(key, ())):
-                    return False
-        if self.types is not None or self.scope is not None:
-            header = parse_subject(commit.subject)
-            if self.types is not None and (header.type or "") not in self.types:
+        return all(check(facts) for check in self.checks)
+
+    @functools.cached_property
+    def checks(self) -> tuple[Callable[[CommitFacts], bool], ...]:
+        """One test per condition set, cheapest first (all must hold, so the order changes
+        nothing but the time): a rule is then as many calls as it has conditions, not a walk
+        through all eight."""
+        wanted: list[tuple[object, Callable[[CommitFacts], bool]]] = [
+            (self.merge, self._merge),
+            (self.types, self._type),
+            (self.scope, self._scope),
+            (self.subject, self._subject),
+            (self.author, self._author),
+            (self.body, self._body),
+            (self.client_note, self._client_note),
+            (self.trailers or None, self._trailers),
+        ]
+        return tuple(check for condition, check in wanted if condition is not None)
+
+    def _merge(self, facts: CommitFacts) -> bool:
+        return facts.commit.is_merge == self.merge
+
+    def _type(self, facts: CommitFacts) -> bool:
+        assert self.types is not None
+        return (facts.header().type or "") in self.types
+
+    def _scope(self, facts: CommitFacts) -> bool:
+        assert self.scope is not None
+        scope = facts.header().scope
+        return scope is not None and self.scope.search(scope) is not None
+
+    def _subject(self, facts: CommitFacts) -> bool:
+        assert self.subject is not None
+        return self.subject.search(facts.commit.subject) is not None
+
+    def _author(self, facts: CommitFacts) -> bool:
+        assert self.author is not None
+        return _found(self.author, facts.author())
+
+    def _body(self, facts: CommitFacts) -> bool:
+        assert self.body is not None
+        return self.body.search(facts.commit.body) is not None
+
+    def _client_note(self, facts: CommitFacts) -> bool:
+        return facts.has_client_note() == self.client_note
+
+    def _trailers(self, facts: CommitFacts) -> bool:
+        for key, pattern in self.trailers:
+            if not facts.may_have_trailer(key):
                 return False
-            if self.scope is not None and (header.scope is None or not self.scope.search(header.scope)):
+            if not any(pattern.search(value) for value in facts.trailers().get(key, ())):
                 return False
-        if self.client_note is not None and facts.has_client_note() != self.client_note:
-            return False
         return True
 
 
@@ -85,13 +116,28 @@ def _found(pattern: re.Pattern[str], text: str) -> bool:
 class CommitFacts:
     """What the conditions read of one commit, each worked out once however many rules ask."""
 
-    __slots__ = ("commit", "language", "_author", "_trailers", "_note")
+    __slots__ = ("commit", "language", "_author", "_trailers", "_note", "_lowered")
 
     def __init__(self, commit: Commit, language: str) -> None:
         self.commit, self.language = commit, language
         self._author: str | None = None
         self._trailers: dict[str, list[str]] | None = None
         self._note: bool | None = None
+        self._lowered: str | None = None
+
+    def header(self) -> Header:
+        return parse_subject(self.commit.subject)  # remembered per distinct subject
+
+    def may_have_trailer(self, word: str) -> bool:
+        """False when the commit has no trailer whose key holds `word` (lower case): its body
+        does not even have the word. Most commits have none of the keys the rules ask for,
+        and this costs a tenth of reading the trailers."""
+        if self._trailers is not None or self.commit.trailers is not None:  # read (or given) already
+            return any(word in key for key in self.trailers())
+        if self._lowered is None:
+            body = self.commit.body
+            self._lowered = body.lower() if ":" in body else ""
+        return word in self._lowered
 
     def author(self) -> str:
         if self._author is None:
@@ -108,7 +154,7 @@ class CommitFacts:
 
     def has_client_note(self) -> bool:
         if self._note is None:
-            self._note = client_text(self.commit, self.language) is not None
+            self._note = self.may_have_trailer("client") and client_text(self.commit, self.language) is not None
         return self._note
 
 
@@ -125,10 +171,14 @@ class Rule:
 class RuleSet:
     rules: tuple[Rule, ...]
 
-    def first_match(self, commit: Commit, *, language: str = "en") -> Rule | None:
-        facts = CommitFacts(commit, language)
+    def first_match(self, commit: Commit, *, language: str = "en", facts: CommitFacts | None = None) -> Rule | None:
+        """The first rule whose conditions all hold. `facts`: the caller's, to read again."""
+        facts = facts if facts is not None else CommitFacts(commit, language)
         for rule in self.rules:
-            if rule.when.matches(commit, language=language, facts=facts):
+            for check in rule.when.checks:
+                if not check(facts):
+                    break
+            else:
                 return rule
         return None
 

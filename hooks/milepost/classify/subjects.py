@@ -89,6 +89,11 @@ _TIDY_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^[\s,.;:|/\-–—]+"), ""),  # separators left at the start
     (re.compile(r"[\s,;:|/\-–—]+$"), ""),  # ... and at the end
 )
+# The trailing step is tried at every position of the text (half of all cleaning time), but
+# can only match a text that, without the blanks and the one full stop it allows at the end,
+# ends with a digit.
+_TRAILING_STEP = _TICKET_STEPS[1][0]
+_END_BLANKS = ". \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _LINK = dict(PATTERNS)["link"]
 # Each ticket step needs an id (`_IDS` starts with one): where there is none, none can change.
 _ANY_ID = re.compile(_ID)
@@ -110,6 +115,8 @@ def _strip_ticket_ids(text: str) -> str:
         while previous != piece and _ANY_ID.search(piece):  # "refs #1 closes #2": each step may uncover another
             previous = piece
             for pattern, replacement in _TICKET_STEPS:
+                if pattern is _TRAILING_STEP and not piece.rstrip(_END_BLANKS)[-1:].isdigit():
+                    continue  # it ends with an id, whose last character is a digit: none there
                 piece = pattern.sub(replacement, piece)
         cleaned.append(piece)
     out = cleaned[0]

@@ -28,16 +28,22 @@ def _lowered(milestone_ids: frozenset[str]) -> frozenset[str]:
     return frozenset(str(m).lower() for m in milestone_ids)
 
 
-def milestone_of(commit: Commit, milestone_ids: Collection[str]) -> tuple[str, str | None]:
+_SCOPE_PARTS = re.compile(r"[,/\s]+")
+
+
+def milestone_of(
+    commit: Commit, milestone_ids: Collection[str], *, may_have_trailer: bool = True
+) -> tuple[str, str | None]:
     """(milestone id the commit is tied to or "", id named in a `Milestone:` trailer that is unknown).
 
     A `Milestone: <id>` trailer naming a known milestone wins; otherwise a Conventional Commit
     scope equal to a known milestone id ties the commit ("feat(payments): ..."). The second
     value lets the caller warn about a trailer naming no milestone of the project.
+    `may_have_trailer`: False when the caller knows the body has no `Milestone:`.
     """
     known = _lowered(milestone_ids) if isinstance(milestone_ids, frozenset) else {str(m).lower() for m in milestone_ids}
     unknown = None
-    named = commit.trailer("Milestone")
+    named = commit.trailer("Milestone") if may_have_trailer else None
     if named is not None and named.strip():
         wanted = named.strip().lower()
         if wanted in known:
@@ -45,7 +51,7 @@ def milestone_of(commit: Commit, milestone_ids: Collection[str]) -> tuple[str, s
         unknown = named.strip()
     scope = parse_subject(commit.subject).scope
     if scope:
-        for part in re.split(r"[,/\s]+", scope.lower()):
+        for part in _SCOPE_PARTS.split(scope.lower()):
             if part in known:
                 return part, unknown
     return "", unknown
