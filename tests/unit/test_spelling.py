@@ -169,3 +169,25 @@ def test_the_tokenizer_is_linear_on_long_awkward_text() -> None:
     # 16 times the text: linear is about 16 times the time, quadratic 256 times. The floor keeps
     # a timer's noise on the small text from deciding.
     assert timings[1] < max(timings[0], 5e-3) * 16 * 4
+
+
+def test_a_suggestion_is_asked_of_hunspell_once_per_word() -> None:
+    # Tens of milliseconds each: a portal repeats its misspellings in every client and note.
+    speller = open_speller("en")
+    assert not isinstance(speller, MissingDictionary)
+    real = speller._dictionaries[0]
+    asked: list[str] = []
+
+    class Counting:
+        def check(self, word: str) -> bool:
+            return real.check(word)
+
+        def suggest(self, word: str) -> list[str]:
+            asked.append(word)
+            return real.suggest(word)
+
+    speller._dictionaries[0] = Counting()
+    first = speller.suggest("recieve")
+    assert "receive" in first
+    assert speller.suggest("recieve") == first and speller.suggest("wrod") and speller.suggest("recieve") == first
+    assert asked == ["recieve", "wrod"]

@@ -140,6 +140,9 @@ class Speller:
         self.language = language
         self._dictionaries = dictionaries
         self._known: dict[str, bool] = {}
+        # Asked again for each client and note a word is in; a suggestion takes Hunspell tens
+        # of milliseconds (a portal with many warnings spent nearly all of `check` there).
+        self._suggested: dict[tuple[str, int], tuple[str, ...]] = {}
 
     def knows(self, word: str) -> bool:
         if word not in self._known:
@@ -150,7 +153,10 @@ class Speller:
         return self._known[word]
 
     def suggest(self, word: str, limit: int = 3) -> tuple[str, ...]:
-        return tuple(self._dictionaries[0].suggest(word)[:limit])
+        key = (word, limit)
+        if key not in self._suggested:
+            self._suggested[key] = tuple(self._dictionaries[0].suggest(word)[:limit])
+        return self._suggested[key]
 
 
 def open_speller(language: str) -> Speller | MissingDictionary:
