@@ -1259,11 +1259,14 @@ def portal_bench(args: argparse.Namespace, base: Path) -> None:
     project_file = data.base / "projects" / edited / "project-1.yml"
 
     # --- cold: every run starts with no caches and no site/
-    cold = ProcessSeries("cold build (no caches, no site/)")
+    cold = ProcessSeries(f"cold build (no caches, no site/), --jobs {os.cpu_count() or 1}")
+    cold_one = ProcessSeries("cold build, --jobs 1 (clients one after another)")
     for _ in range(runs):
-        shutil.rmtree(data.cache_dir, ignore_errors=True)
-        shutil.rmtree(data.site_dir, ignore_errors=True)
-        cold.runs.append(in_new_process(build, data.base))
+        # The default last, so that the site measured below is the one it builds.
+        for series, command in ((cold_one, [*build, "--jobs", "1"]), (cold, build)):
+            shutil.rmtree(data.cache_dir, ignore_errors=True)
+            shutil.rmtree(data.site_dir, ignore_errors=True)
+            series.runs.append(in_new_process(command, data.base))
     # The theme's files shared by every client sit beside the clients' folders.
     built = sorted(p.name for p in data.site_dir.iterdir() if p.is_dir() and p.name != SHARED_FOLDER)
     if built != sorted(data.slugs):
@@ -1317,6 +1320,7 @@ def portal_bench(args: argparse.Namespace, base: Path) -> None:
 
     print(portal_header("Milepost, each command in a new process"))
     print(portal_row(cold, f"goal <= {GOAL_COLD_SECONDS:.0f} s, <= {GOAL_COLD_MB:.0f} MB"))
+    print(portal_row(cold_one, "(no goal: what the workers save)"))
     print(portal_row(warm, f"goal <= {GOAL_WARM_SECONDS:.0f} s"))
     print(portal_row(commit_all, f"goal: about the --client {one} build below"))
     print(portal_row(commit_one))
@@ -1340,6 +1344,7 @@ def portal_bench(args: argparse.Namespace, base: Path) -> None:
     print(portal_ratio("history: read_history cold / git log", reads, git_log, f"<= {GOAL_HISTORY_RATIO:.1f}x"))
     print(portal_ratio("rebuild, nothing changed / plain mkdocs build", warm, plain, "(none)"))
     print(portal_ratio("cold build / plain mkdocs build", cold, plain, "(none)"))
+    print(portal_ratio("cold build, --jobs 1 / the default", cold_one, cold, "(none)"))
     print(portal_ratio(f"rebuild after one commit / build --client {one}", commit_all, commit_one, "about 1x"))
     print("  load average at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
 

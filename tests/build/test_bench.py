@@ -91,7 +91,8 @@ def test_portal_mode_prints_every_row_from_new_processes(tmp_path: Path) -> None
     assert "2 clients x 1 project (2 repositories) x 50 commits = 100 commits" in out, out
     peaks = {}
     for label in (
-        r"cold build \(no caches, no site/\)",
+        r"cold build \(no caches, no site/\), --jobs \d+",
+        r"cold build, --jobs 1 \(clients one after another\)",
         "rebuild, nothing changed",
         r"rebuild after one new commit \(in client-01\)",
         "build --client client-01 after one new commit",
@@ -106,7 +107,7 @@ def test_portal_mode_prints_every_row_from_new_processes(tmp_path: Path) -> None
     assert re.search(r"read_history, cold, every repository \(this process\)" + TIMES + "$", out, re.M), out
     # The peaks are the commands' own, not this process's pages nor only the launcher's.
     floor = int(re.search(r"launcher alone \(the floor of every peak\): (\d+) MB", out).group(1))
-    assert peaks[r"cold build \(no caches, no site/\)"] > 2 * floor, out
+    assert peaks[r"cold build \(no caches, no site/\), --jobs \d+"] > 2 * floor, out
     assert re.search(r"HTML pages identical in Milepost's and the plain sites: (\d+) of \1\b", out), out
     assert re.search(r"total\s+\d+\.\d MB\s+\d+ files", out), out
     # The theme's files once for both clients (publish/shared_assets.py).
@@ -116,6 +117,7 @@ def test_portal_mode_prints_every_row_from_new_processes(tmp_path: Path) -> None
         ("history: read_history cold / git log", r"<= 1\.2x"),
         ("rebuild, nothing changed / plain mkdocs build", r"\(none\)"),
         ("cold build / plain mkdocs build", r"\(none\)"),
+        ("cold build, --jobs 1 / the default", r"\(none\)"),
         ("rebuild after one commit / build --client client-01", "about 1x"),
     ):
         assert re.search(re.escape(ratio) + r"\s+\d+\.\d\dx\s+CPU\s+\d+\.\d\dx\s+goal: " + goal, out), out

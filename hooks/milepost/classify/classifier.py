@@ -22,6 +22,7 @@ from milepost.classify.redaction import PLACEHOLDER, redact
 from milepost.classify.rules import CommitFacts, RuleSet
 from milepost.classify.subjects import clean_description, parse_subject, strip_ids_from_note
 from milepost.classify.trailers import client_text, milestone_of
+from milepost.collector import paused
 from milepost.i18n import texts_for
 from milepost.model import Commit, WorkNote
 
@@ -137,6 +138,8 @@ def clear_memo() -> None:
 
 
 def classify_all(commits: Iterable[Commit], rules: RuleSet, **kw: Any) -> list[WorkNote]:
-    """`classify` for each commit, in order; hidden ones included (filter on `kind`)."""
-    return [classify(commit, rules, **kw) for commit in commits]
+    """`classify` for each commit, in order; hidden ones included (filter on `kind`). As a
+    build classifies a history (shown_work.py): with the cycle collector paused."""
+    with paused():
+        return [classify(commit, rules, **kw) for commit in commits]
 

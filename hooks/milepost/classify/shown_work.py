@@ -20,6 +20,7 @@ from pathlib import Path
 
 from milepost.classify.classifier import classify
 from milepost.classify.rules import RuleSet
+from milepost.collector import paused
 from milepost.history.commits import history_key, read_history
 from milepost.history.disk_cache import CacheFormat, canonical_key, code_fingerprint, load_entry, write_entry
 from milepost.history.state import GitHistory
@@ -76,23 +77,25 @@ def project_work(
         return _shown(known.values())
     seen: dict[str, WorkNote] = {}
     for spec in project.repositories:
-        for commit in read_history(spec, cache_dir=cache_dir, history=history):
-            if commit.sha in seen:
-                continue
-            note = known.get(commit.sha)
-            if note is None:
-                note = classify(
-                    commit,
-                    rules,
-                    milestone_ids=milestone_ids,
-                    language=client.language,
-                    allowed_hosts=allowed_hosts,
-                    timezone=client.timezone,
-                )
-                stats.classified += 1
-            else:
-                stats.reused += 1
-            seen[commit.sha] = note
+        commits = read_history(spec, cache_dir=cache_dir, history=history)
+        with paused():
+            for commit in commits:
+                if commit.sha in seen:
+                    continue
+                note = known.get(commit.sha)
+                if note is None:
+                    note = classify(
+                        commit,
+                        rules,
+                        milestone_ids=milestone_ids,
+                        language=client.language,
+                        allowed_hosts=allowed_hosts,
+                        timezone=client.timezone,
+                    )
+                    stats.classified += 1
+                else:
+                    stats.reused += 1
+                seen[commit.sha] = note
     # Kept for exactly the commits read now: a force-pushed branch's lost commits go too.
     if entry is not None:
         store_work(entry, key, heads, seen.values())
@@ -101,9 +104,14 @@ def project_work(
 
 def _shown(notes: Iterable[WorkNote]) -> tuple[WorkNote, ...]:
     """The notes the client may see, newest first."""
-    shown = [note for note in notes if note.kind != "hidden"]
-    shown.sort(key=lambda c: (c.date, c.sha), reverse=True)
-    return tuple(shown)
+    with paused():
+        shown = [note for note in notes if note.kind != "hidden"]
+        shown.sort(key=_newest_first, reverse=True)
+        return tuple(shown)
+
+
+def _newest_first(note: WorkNote) -> tuple[dt.date, str]:
+    return note.date, note.sha
 
 
 def settings_key(
@@ -123,7 +131,8 @@ def load_work(path: Path, key: str) -> tuple[Mapping[str, WorkNote], list[str] |
     """The commits classified under `key`, by sha, and the history keys of the repositories
     they were read at; ({}, None) when there are none (or the entry was made under other
     settings, or is damaged: then they are classified again)."""
-    return load_entry(path, CACHE, _decode, fields=(key,)) or ({}, None)
+    with paused():
+        return load_entry(path, CACHE, _decode, fields=(key,)) or ({}, None)
 
 
 def _decode(payload: bytes) -> tuple[dict[str, WorkNote], list[str]]:

@@ -9,10 +9,8 @@ with a cache folder, git's output is kept on disk by head, so it is read once at
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
-import gc
 import hashlib
 import json
 import logging
@@ -22,6 +20,7 @@ from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from milepost.collector import paused
 from milepost.errors import HistoryError, RemoteError
 from milepost.history.disk_cache import CacheFormat, load_entry, write_entry
 from milepost.history.git_runner import (
@@ -389,7 +388,7 @@ def _run_git_log(
     commits: list[Commit] = []
     try:
         try:
-            with _no_collection():
+            with paused():
                 commits.extend(iter_log(chunks, repository=display))
         except HistoryError:
             for _ in chunks:  # let git finish: its exit status tells what really went wrong
@@ -401,20 +400,6 @@ def _run_git_log(
         chunks.close()
     log.debug("Read %d commits from %s in %.2f s.", len(commits), display, time.monotonic() - started)
     return tuple(commits)
-
-
-@contextlib.contextmanager
-def _no_collection() -> Iterator[None]:
-    """Python's cycle collector paused while a history is parsed: the parse makes objects by
-    the hundred thousand and none of them in cycles, yet each thousand of them would start a
-    collection that walks everything made so far (a tenth of the parse's time)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _kept(chunks: Iterator[bytes], keep: list[bytes] | None) -> Generator[bytes, None, None]:
@@ -445,5 +430,5 @@ def _load_cache(path: Path, head: str, display: str) -> tuple[Commit, ...] | Non
 
 
 def _parsed(output: bytes, display: str) -> tuple[Commit, ...]:
-    with _no_collection():
+    with paused():
         return tuple(iter_log(output, repository=display))
