@@ -233,6 +233,10 @@ class Commit:
     # most commits of a long history are never asked (what they became is cached), and
     # reading them was a third of the time of reading the history.
     trailers: tuple[tuple[str, str], ...] | None = field(default=None, compare=False)
+    # The blanks git printed after the body, which `body` leaves out ("\n", mostly): the
+    # trailers are read from the message exactly as git printed it, since a trailing blank
+    # can decide whether a line is a trailer (git's rules, trailer_block.py).
+    body_end: str = field(default="", compare=False, repr=False)
 
     @property
     def is_merge(self) -> bool:
@@ -245,7 +249,7 @@ class Commit:
             # Pure text rules (git's, written out in Python): no git runs here.
             from milepost.history.trailer_block import trailers_of
 
-            found = trailers_of(self.body)
+            found = trailers_of(self.body + self.body_end)
             self.trailers = found  # a cache of what the body says
         return found
 

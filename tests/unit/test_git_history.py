@@ -456,3 +456,27 @@ def test_a_build_keeps_histories_up_to_a_number_of_commits(monkeypatch: pytest.M
     assert list(memo.histories) == ["b", "c"] and memo.kept_commits == 8
     memo.remember("c", (1,) * 2)
     assert memo.histories["c"] == (1, 1) and memo.kept_commits == 6
+
+
+def test_a_pipe_read_without_blocking_gives_every_byte_in_order_through_quiet_spells() -> None:
+    # git may write in bursts with long quiet spells (`git log -- path`); the reader polls
+    # the pipe and sleeps meanwhile, and must lose, repeat or reorder nothing.
+    import sys
+
+    from milepost.history import git_runner
+
+    writer = (
+        "import os, sys, time\n"
+        "for n in range(40):\n"
+        "    os.write(1, bytes([n]) * (70000 if n % 7 == 0 else 3000))\n"
+        "    time.sleep(0.03 if n % 10 == 0 else 0)\n"
+    )
+    expected = b"".join(bytes([n]) * (70000 if n % 7 == 0 else 3000) for n in range(40))
+    process = subprocess.Popen([sys.executable, "-c", writer], stdout=subprocess.PIPE)
+    assert process.stdout is not None
+    try:
+        got = b"".join(git_runner._drained(process.stdout.fileno(), 65536))
+    finally:
+        process.wait()
+        process.stdout.close()
+    assert got == expected

@@ -45,6 +45,9 @@ TRICKY = [
     "title one\ntitle two\n\nClient: after a two-line title\n",
     "feat: x\n\nClient: v1\nClient: v2\n",
     # The end of a body, which the history keeps stripped: what lazy trailers read.
+    "subj\n\n# comment\n\nClient-pl:x\nMilestone=\n m2\nSigned-off-by:  \n",
+    "feat: x\n\nClient: a\n\nConflicts:\n",
+    "text\n\nReview-by: Customers\nClient=yes\nClie nt:m1\nSigned-off-by: \n",
     "feat: x\n\nClient: ends with a no-break space\u00a0\n",
     "feat: x\n\nClient: trailing blanks   \n   \n\t\n",
     "feat: x\n\nClient: a\n# ------------------------ >8 ------------------------\n",

@@ -53,9 +53,6 @@ CACHE = CacheFormat("history", FORMAT_VERSION, "history cache")
 LOG_FORMAT = "%x00".join(("%x1e%H", "%P", "%an", "%ae", "%aI", "%cI", "%s", "%b"))
 FIELD_COUNT = 8
 _RECORD_START = "\x1e"
-# What a body loses at its end: blanks as git counts them (C's isspace()), so that its trailers,
-# read later from the body kept, are the ones git would list.
-_C_SPACE = " \t\n\v\f\r"
 _SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
 _RECORD_HEAD = re.compile(r"\x1e[0-9a-f]{40}(?:[0-9a-f]{24})?")
 _PARENTS = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?(?: [0-9a-f]{40}(?:[0-9a-f]{24})?)*")
@@ -203,7 +200,8 @@ def iter_log(stream: Iterable[bytes] | bytes, *, repository: str = "") -> Iterat
                 continue
             # Positional: keywords cost a fifth of the constructor, once per commit.
             parents = tuple(raw_parents.split()) if raw_parents else ()
-            yield Commit(sha, name, email, authored_at, committed_at, parents, subject, body.rstrip(_C_SPACE))
+            kept = body.rstrip()
+            yield Commit(sha, name, email, authored_at, committed_at, parents, subject, kept, None, body[len(kept) :])
         pending = pieces[complete:]
     if pending or leftover:
         where = f"after commit {last_sha[:12]}" if last_sha else "in the first commit"

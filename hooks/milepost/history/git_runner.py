@@ -18,6 +18,7 @@ caller's `mask` before it is kept anywhere.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import subprocess
@@ -28,6 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from milepost.errors import GitError
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -229,23 +235,22 @@ class GitRunner:
         """
         command = self._command(args, cwd, settings)
         what = what or (f"`git {args[0]}`" if args else "git")
-        # Both to files: a chatty git never blocks on a full pipe, and git writes its output to
-        # a file as fast as to /dev/null, where through a pipe (however wide, however read) it
-        # took a fifth longer (scripts/bench.py measures both). The file is read while it grows.
-        with tempfile.TemporaryFile() as stderr, tempfile.TemporaryFile() as output:
+        with tempfile.TemporaryFile() as stderr:  # a file, so a chatty git never blocks on a full pipe
             try:
                 process = subprocess.Popen(
-                    command, stdin=subprocess.DEVNULL, stdout=output, stderr=stderr, env=self.environment()
+                    command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, env=self.environment()
                 )
             except OSError as err:
                 raise _not_started(repository, err, _no_mask) from None
+            assert process.stdout is not None
             try:
-                yield from _growing(output.fileno(), process, read_size)
+                yield from _drained(process.stdout.fileno(), read_size)
                 returncode = process.wait()
             finally:
                 if process.poll() is None:
                     process.kill()
                     process.wait()
+                process.stdout.close()
             if returncode != 0:
                 stderr.seek(0)
                 said = stderr.read().decode("utf-8", errors="replace")
@@ -280,29 +285,51 @@ class GitRunner:
         return [line for line in result.text.splitlines() if line]
 
 
-# How long a reader that caught up with git waits before it looks again.
+# How much git may write ahead of the reader (Linux; elsewhere the system's pipe size stays).
+PIPE_SIZE = 1 << 20
+# How long a reader that caught up with git waits before it looks again: doubled, up to the
+# longest, while git stays quiet (a `git log -- path` may think for seconds between commits).
 POLL_SECONDS = 0.001
+LONGEST_POLL_SECONDS = 0.008
 
 
-def _growing(fd: int, process: subprocess.Popen[bytes], read_size: int) -> Iterator[bytes]:
-    """What `process` writes to the file `fd`, chunk by chunk, until it has ended.
+def _drained(fd: int, read_size: int) -> Iterator[bytes]:
+    """What git writes to the pipe `fd`, chunk by chunk, until git closes it.
 
-    The file's offset is git's (the two share the open file), so it is read with `pread` at
-    an offset of its own; a chunk may end anywhere, even inside a character.
+    Read without blocking from a widened pipe: a reader waiting in read() is woken by each of
+    git's few-kilobyte writes, and git then took a fifth longer than writing to /dev/null
+    (scripts/bench.py's "piped" row). A reader that finds the pipe empty sleeps a moment
+    instead, and git writes on into the pipe's megabyte without waking anyone; measured, that
+    is as fast as /dev/null. A chunk may end anywhere, even inside a character.
     """
-    position = 0
-    ended = False
+    _widen_pipe(fd)
+    try:
+        os.set_blocking(fd, False)
+    except (OSError, AttributeError):  # a system without non-blocking pipes: plain reads
+        yield from iter(functools.partial(os.read, fd, read_size), b"")
+        return
+    pause = POLL_SECONDS
     while True:
-        chunk = os.pread(fd, read_size, position)
-        if chunk:
-            position += len(chunk)
-            yield chunk
-        elif ended:
+        try:
+            chunk = os.read(fd, read_size)
+        except BlockingIOError:  # nothing yet: git is still working
+            time.sleep(pause)
+            pause = min(pause * 2, LONGEST_POLL_SECONDS)
+            continue
+        if not chunk:  # git closed its end: it is done
             return
-        else:  # caught up: has git ended (then read what it wrote last), or is it still writing?
-            ended = process.poll() is not None
-            if not ended:
-                time.sleep(POLL_SECONDS)
+        pause = POLL_SECONDS
+        yield chunk
+
+
+def _widen_pipe(fd: int) -> None:
+    setting = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if setting is None:
+        return
+    try:
+        fcntl.fcntl(fd, setting, PIPE_SIZE)
+    except OSError:  # above the system's limit (/proc/sys/fs/pipe-max-size): the default stays
+        pass
 
 
 def shallow_message(consequence: str) -> str:

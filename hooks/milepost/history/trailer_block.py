@@ -21,6 +21,9 @@ import re
 
 COMMENT = "#"
 _GIT_PREFIXES = ("Signed-off-by: ", "(cherry picked from commit ")
+# The same without their last blank, which `tail` below may have lost: a body that may hold
+# one goes the whole way.
+_GIT_PREFIX_WORDS = tuple(prefix.rstrip() for prefix in _GIT_PREFIXES)
 _SCISSORS = "# ------------------------ >8 ------------------------\n"
 _C_SPACE = " \t\n\v\f\r"  # C's isspace()
 # A token of ASCII letters, digits and "-", blanks only after it, then the colon (the two classes
@@ -46,7 +49,7 @@ def trailers_of(body: str) -> tuple[tuple[str, str], ...]:
         last = tail[empty_line + 2 :] if empty_line >= 0 else tail
         if ":" not in last and "(cherry picked from commit " not in last:
             return ()
-        if not _INDENTED.search(last) and not any(prefix in last for prefix in _GIT_PREFIXES):
+        if not _INDENTED.search(last) and not any(prefix in last for prefix in _GIT_PREFIX_WORDS):
             if not _ALL_TRAILERS.fullmatch(last):
                 return ()
             return tuple(_pair(line) for line in last.split("\n"))
