@@ -216,8 +216,8 @@ class Portal:
 
 
 # Not frozen, unlike the rest: a frozen dataclass's __init__ costs five times as much, paid for
-# every commit of every history read. Nothing changes a Commit once it is made; it hashes by
-# its fields as a frozen one would.
+# every commit of every history read. Nothing changes a Commit once it is made (but for the
+# trailers it keeps once read); it hashes by its fields as a frozen one would.
 @dataclass(slots=True, unsafe_hash=True)
 class Commit:
     sha: str

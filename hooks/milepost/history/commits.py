@@ -48,8 +48,8 @@ CACHE = CacheFormat("history", FORMAT_VERSION, "history cache")
 # NUL-terminated; git cuts commit messages at a NUL byte, so no field can contain one. The
 # record separator at the start of each record lets the parser notice output it does not
 # understand. Trailers are not asked of git (`%(trailers)` makes git itself about a third
-# slower): they are read from the body, by git's rules, and only when it has a colon
-# (trailer_block.py).
+# slower): they are read from the body, by git's rules, when something first asks for them
+# (`Commit.trailer_pairs()`, trailer_block.py).
 LOG_FORMAT = "%x00".join(("%x1e%H", "%P", "%an", "%ae", "%aI", "%cI", "%s", "%b"))
 FIELD_COUNT = 8
 _RECORD_START = "\x1e"
