@@ -34,7 +34,7 @@ import datetime as dt
 import os
 import re
 import subprocess
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -433,3 +433,16 @@ def make_portal(base: Path, files: dict[str, str]) -> Path:
     config_file = base / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return config_file
+
+
+def make_shop_portal(base: Path, clients: Sequence[str]) -> Path:
+    """A portal of `clients`, each with one "Shop" project on a repository of its own
+    (`base/repo-<client>`, three commits): the shape the tests of whole-portal builds use."""
+    files = {}
+    for client in clients:
+        make_repo(base / f"repo-{client}", commits_with(f"feat: gift cards for {client}"))
+        files[f"{client}/client.yml"] = client_yml(name=f"{client.title()} Ltd")
+        files[f"{client}/shop.yml"] = project_yml(
+            name="Shop", repositories=[{"path": f"../../repo-{client}"}], milestones=[milestone()]
+        )
+    return make_portal(base, files)

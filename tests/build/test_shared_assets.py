@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from factories import client_yml, commits_with, make_portal, make_repo, milestone, project_yml
+from factories import client_yml, commits_with, make_portal, make_repo, make_shop_portal, milestone, project_yml
 from milepost.cli import main as milepost
 from milepost.errors import PrivacyError
 from milepost.model import Client
@@ -73,14 +73,7 @@ def size_of(folder: Path) -> int:
 
 @pytest.fixture
 def portal(tmp_path: Path) -> Path:
-    files = {}
-    for client in CLIENTS:
-        make_repo(tmp_path / f"repo-{client}", commits_with(f"feat: gift cards for {client}"))
-        files[f"{client}/client.yml"] = client_yml(name=f"{client.title()} Ltd")
-        files[f"{client}/shop.yml"] = project_yml(
-            name="Shop", repositories=[{"path": f"../../repo-{client}"}], milestones=[milestone()]
-        )
-    return make_portal(tmp_path, files)
+    return make_shop_portal(tmp_path, CLIENTS)
 
 
 def build(portal: Path, site: Path, capsys, *options: str) -> tuple[int, str]:

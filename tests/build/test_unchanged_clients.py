@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from factories import CommitSpec, client_yml, commit, commits_with, make_portal, make_repo, milestone, project_yml
+from factories import CommitSpec, commit, make_shop_portal
 from milepost.cli import main as milepost
 from milepost.publish.site_folder import TEST_PAUSE_ENV
 
@@ -22,14 +22,7 @@ CLIENTS = ("alpha", "beta", "gamma")
 
 @pytest.fixture
 def portal(tmp_path: Path) -> Path:
-    files = {}
-    for client in CLIENTS:
-        make_repo(tmp_path / f"repo-{client}", commits_with(f"feat: gift cards for {client}"))
-        files[f"{client}/client.yml"] = client_yml(name=f"{client.title()} Ltd")
-        files[f"{client}/shop.yml"] = project_yml(
-            name="Shop", repositories=[{"path": f"../../repo-{client}"}], milestones=[milestone()]
-        )
-    return make_portal(tmp_path, files)
+    return make_shop_portal(tmp_path, CLIENTS)
 
 
 def build(portal: Path, site: Path, capsys, *options: str, today: str = TODAY) -> tuple[int, str, str]:
