@@ -340,12 +340,18 @@ def make_portal(base: Path, repositories: Sequence[Path], today: dt.date) -> Pat
     for number, repository in enumerate(repositories, start=1):
         relative = os.path.relpath(repository, folder)
         (folder / f"project-{number}.yml").write_text(project_yaml(number, relative, today), encoding="utf-8")
+    return commit_portal(base, config, "Plan the bench client's projects")
+
+
+def commit_portal(base: Path, config: dict[str, Any], message: str) -> Path:
+    """Write the portal's mkdocs.yml and commit it with docs/ and projects/ (the promise
+    ledger reads the project files' history); its path."""
     config_file = base / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     run_git("init", "--quiet", str(base))
     run_git("-C", str(base), "add", "mkdocs.yml", "docs", "projects")
     identity = ("-c", "user.name=Bench", "-c", "user.email=bench@example.invalid")
-    run_git("-C", str(base), *identity, "commit", "--quiet", "-m", "Plan the bench client's projects")
+    run_git("-C", str(base), *identity, "commit", "--quiet", "-m", message)
     return config_file
 
 
@@ -987,12 +993,7 @@ def make_many_portal(base: Path, clients: int, projects: int, commits: int, toda
         for p in range(1, projects + 1):
             relative = os.path.relpath(base / "repos" / slug / f"repo-{p}", folder)
             (folder / f"project-{p}.yml").write_text(project_yaml(p, relative, today), encoding="utf-8")
-    config_file = portal / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    run_git("init", "--quiet", str(portal))
-    run_git("-C", str(portal), "add", "mkdocs.yml", "docs", "projects")
-    identity = ("-c", "user.name=Bench", "-c", "user.email=bench@example.invalid")
-    run_git("-C", str(portal), *identity, "commit", "--quiet", "-m", "Plan every client's projects")
+    config_file = commit_portal(portal, config, "Plan every client's projects")
     return PortalData(portal, config_file, cache_dir, portal / "site", slugs, [job[0] for job in jobs], last)
 
 
