@@ -240,7 +240,7 @@ def cmd_clients(args: argparse.Namespace) -> int:
     import json
 
     from milepost.portal import load_configured
-    from milepost.publish.privacy import client_folder, path_secret
+    from milepost.load.client_folders import client_folder, path_secret
 
     today = today_override(args.today) or dt.date.today()
     settings = _settings(args.config_file)
@@ -329,7 +329,7 @@ def portal_letters(settings, site_url: str, loaded, clients, record, day: dt.dat
 
     from milepost.load.settings import client_today
     from milepost.publish.letters import client_letters
-    from milepost.publish.privacy import client_folders
+    from milepost.load.client_folders import client_folders
     from milepost.render.letters import LetterWords
 
     portal = loaded.portal

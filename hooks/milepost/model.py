@@ -228,9 +228,9 @@ class Commit:
     parents: tuple[str, ...]
     subject: str
     body: str  # the message after the subject line, trailers included
-    # (key, value) in order, keys as written. None: not read yet; `trailer_pairs()` reads them
-    # from the body on first use and keeps them. A history read from git leaves them unread:
-    # most commits of a long history are never asked (what they became is cached), and
+    # (key, value) in order, keys as written. None: not read yet; history/trailer_block.py's
+    # `commit_trailers()` reads them from the body on first use and keeps them here. A history
+    # read from git leaves them unread: most commits of a long history are never asked (what they became is cached), and
     # reading them was a third of the time of reading the history.
     trailers: tuple[tuple[str, str], ...] | None = field(default=None, compare=False)
     # The blanks git printed after the body, which `body` leaves out ("\n", mostly): the
@@ -241,26 +241,6 @@ class Commit:
     @property
     def is_merge(self) -> bool:
         return len(self.parents) > 1
-
-    def trailer_pairs(self) -> tuple[tuple[str, str], ...]:
-        """The trailers, (key, value) in order, as git finds them in the body."""
-        found = self.trailers
-        if found is None:
-            # Pure text rules (git's, written out in Python): no git runs here.
-            from milepost.history.trailer_block import trailers_of
-
-            found = trailers_of(self.body + self.body_end)
-            self.trailers = found  # a cache of what the body says
-        return found
-
-    def trailer(self, key: str) -> str | None:
-        """The last value of trailer `key` (case-insensitive), or None."""
-        wanted = key.lower()
-        found = None
-        for name, value in self.trailer_pairs():
-            if name.lower() == wanted:
-                found = value
-        return found
 
 
 # --- what the client may see of a commit ------------------------------------------------------

@@ -19,12 +19,12 @@ from milepost.history.commits import history_key
 from milepost.history.git_runner import UNKNOWN_REVISION
 from milepost.history.project_files import PlanHistory, read_plan_histories, zone
 from milepost.history.state import GitHistory
+from milepost.load.client_folders import RESERVED_FOLDERS, client_folder, path_secret
 from milepost.load.problems import Problem, display_path, field_name
 from milepost.load.project_folders import FolderReading, read_project_folders
 from milepost.load.settings import LedgerSource
 from milepost.load.yaml_source import YamlDocument
 from milepost.model import Client, Portal, Project
-from milepost.publish.privacy import RESERVED_FOLDERS, client_folder, path_secret
 from milepost.status.ledger import ledger_problems
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from milepost.errors import BuildFailed, PrivacyError
 from milepost.history.remotes import parse_remote, token_variables
 from milepost.mkdocs.build import build_clients
 from milepost.model import Client
-from milepost.publish.privacy import client_folders, derived_folder, path_secret
+from milepost.load.client_folders import client_folders, derived_folder, path_secret
 
 TODAY = dt.date(2026, 11, 24)
 SITE_URL = "https://status.agency.example/"

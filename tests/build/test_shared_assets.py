@@ -15,7 +15,7 @@ from factories import client_yml, commits_with, make_portal, make_repo, make_sho
 from milepost.cli import main as milepost
 from milepost.errors import PrivacyError
 from milepost.model import Client
-from milepost.publish.privacy import client_folders
+from milepost.load.client_folders import client_folders
 from milepost.publish.shared_assets import (
     SHARED_FOLDER,
     assets_version,

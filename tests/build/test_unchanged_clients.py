@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from factories import CommitSpec, commit, make_shop_portal
 from milepost.cli import main as milepost
+from milepost.history.state import GitHistory
+from milepost.mkdocs.build import build_clients
 from milepost.publish.site_folder import TEST_PAUSE_ENV
 
 TODAY = "2026-11-24"
@@ -192,6 +194,16 @@ def test_two_jobs_build_the_same_sites_as_one(portal: Path, tmp_path: Path, caps
     assert code == 0, err
     assert built(out) == list(CLIENTS)
     assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+
+
+def test_a_history_handed_to_more_than_one_job_is_refused(portal: Path, tmp_path: Path) -> None:
+    """Worker processes read git for themselves, so a history handed in would count nothing:
+    it is refused, before anything is read or written, instead of being ignored."""
+    history = GitHistory()
+    with pytest.raises(ValueError, match="jobs=1"):
+        build_clients(portal, site_dir=tmp_path / "site", history=history, jobs=2)
+    assert not (tmp_path / "site").exists()
+    assert history.git.runs == 0
 
 
 def test_two_jobs_keep_going_report_each_client(portal: Path, tmp_path: Path, capsys) -> None:

@@ -16,6 +16,7 @@ from milepost.classify.rules import RulesError, load_rules
 from milepost.classify.subjects import clean_subject, parse_subject
 from milepost.classify.trailers import client_text, milestone_of
 from milepost.model import Commit
+from milepost.history.trailer_block import commit_trailers
 
 GOLDEN = Path(__file__).parent / "commit_rules" / "cases.yml"
 CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
@@ -83,7 +84,7 @@ def test_trailers_read_from_the_body_decide_the_same(case: dict[str, Any], rules
     settings = {"milestone_ids": case.get("milestone_ids", []), "language": case.get("language", "en"),
                 "allowed_hosts": case.get("allowed_hosts", [])}
     assert classify(unread, rules, **settings) == classify(given, rules, **settings)
-    assert unread.trailer_pairs() == given.trailers
+    assert commit_trailers(unread) == given.trailers
 
 
 def test_a_trailer_key_in_any_case_is_found_in_an_unread_body(rules) -> None:

@@ -31,6 +31,7 @@ from milepost.history import state
 from milepost.history.commits import cache_file, cache_key, head_commit, parse_log, read_history
 from milepost.history.state import GitHistory
 from milepost.model import RepositorySpec
+from milepost.history.trailer_block import commit_trailer, commit_trailers
 
 WARSAW = dt.timezone(dt.timedelta(hours=1))
 
@@ -106,13 +107,13 @@ def test_trailers_are_read_as_git_understands_them(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", [message])
     (only,) = read_history(spec_for(repo))
 
-    assert only.trailer_pairs() == (
+    assert commit_trailers(only) == (
         ("Client", "You can now pay by card at checkout."),
         ("Milestone", "payments"),
         ("Internal", "yes"),
     )
-    assert only.trailer("client") == "You can now pay by card at checkout."
-    assert only.trailer("Refs") is None
+    assert commit_trailer(only, "client") == "You can now pay by card at checkout."
+    assert commit_trailer(only, "Refs") is None
     assert only.body.startswith("Refs: not a trailer")
     assert only.body.endswith("Internal: yes")
 
@@ -289,7 +290,7 @@ def test_message_in_latin1_without_encoding_header_survives(tmp_path: Path) -> N
     repo = make_repo(tmp_path / "repo", [CommitSpec(raw, author="Zoë Dev")])
     (only,) = read_history(spec_for(repo))
     assert only.subject == "fix: caf\ufffd menu"
-    assert only.trailer("Client") == "Le menu du caf\ufffd est corrig\ufffd."
+    assert commit_trailer(only, "Client") == "Le menu du caf\ufffd est corrig\ufffd."
     assert only.author_name == "Zoë Dev"
 
 
@@ -402,7 +403,7 @@ def test_parse_log_reads_crafted_records() -> None:
     commits = parse_log(data)
     assert [c.sha for c in commits] == [SHA_B, SHA_A]
     assert commits[0].parents == (SHA_A,)
-    assert commits[0].trailer_pairs() == (("Milestone", "x"), ("Internal", "yes"))
+    assert commit_trailers(commits[0]) == (("Milestone", "x"), ("Internal", "yes"))
     assert commits[0].body == "Line\n\nMilestone: x\nInternal: yes"
     assert commits[0].committed == dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.timezone.utc)
     # Read byte by byte, as a slow pipe might deliver it: the same commits.

@@ -12,7 +12,7 @@ from factories import git_env
 from helpers import load_script
 from milepost.history.commits import read_history
 from milepost.history.state import GitHistory
-from milepost.history.trailer_block import trailers_of
+from milepost.history.trailer_block import commit_trailers, trailers_of
 from milepost.model import RepositorySpec
 
 C_SPACE = " \t\n\v\f\r"
@@ -89,7 +89,7 @@ def compare(path: Path) -> int:
             if sep and key.strip(C_SPACE)
         )
         assert trailers_of(body) == theirs, body
-        assert commit.trailers is None and commit.trailer_pairs() == theirs, body
+        assert commit.trailers is None and commit_trailers(commit) == theirs, body
         compared += 1
     return compared
 

@@ -21,6 +21,7 @@ import yaml
 
 from milepost.classify.subjects import Header, parse_subject
 from milepost.classify.trailers import client_text
+from milepost.history.trailer_block import commit_trailers
 from milepost.errors import RulesError
 from milepost.model import Commit
 
@@ -148,7 +149,7 @@ class CommitFacts:
         """Trailer values by lower-cased key, in order."""
         if self._trailers is None:
             self._trailers = {}
-            for name, value in self.commit.trailer_pairs():
+            for name, value in commit_trailers(self.commit):
                 self._trailers.setdefault(name.lower(), []).append(value)
         return self._trailers
 

@@ -11,13 +11,14 @@ import re
 from collections.abc import Collection
 
 from milepost.classify.subjects import parse_subject
+from milepost.history.trailer_block import commit_trailer
 from milepost.model import Commit
 
 
 def client_text(commit: Commit, language: str) -> str | None:
     """The sentence written for the client: `Client-<language>:` if present, else `Client:`."""
     for key in (f"Client-{language}", "Client"):
-        value = commit.trailer(key)
+        value = commit_trailer(commit, key)
         if value is not None and value.strip():
             return " ".join(value.split())
     return None
@@ -43,7 +44,7 @@ def milestone_of(
     """
     known = _lowered(milestone_ids) if isinstance(milestone_ids, frozenset) else {str(m).lower() for m in milestone_ids}
     unknown = None
-    named = commit.trailer("Milestone") if may_have_trailer else None
+    named = commit_trailer(commit, "Milestone") if may_have_trailer else None
     if named is not None and named.strip():
         wanted = named.strip().lower()
         if wanted in known:

@@ -49,7 +49,7 @@ CACHE = CacheFormat("history", FORMAT_VERSION, "history cache")
 # record separator at the start of each record lets the parser notice output it does not
 # understand. Trailers are not asked of git (`%(trailers)` makes git itself about a third
 # slower): they are read from the body, by git's rules, when something first asks for them
-# (`Commit.trailer_pairs()`, trailer_block.py).
+# (trailer_block.py's `commit_trailers()`).
 LOG_FORMAT = "%x00".join(("%x1e%H", "%P", "%an", "%ae", "%aI", "%cI", "%s", "%b"))
 FIELD_COUNT = 8
 _RECORD_START = "\x1e"

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from milepost.model import Commit
+
 COMMENT = "#"
 _GIT_PREFIXES = ("Signed-off-by: ", "(cherry picked from commit ")
 # The same without their last blank, which `tail` below may have lost: a body that may hold
@@ -32,6 +34,27 @@ _SEPARATOR = re.compile(r"(?:[A-Za-z0-9-]+[ \t]*)?:")
 # A paragraph of trailer lines only (each run possessive and followed by what it cannot hold).
 _ALL_TRAILERS = re.compile(r"[A-Za-z0-9-]++[ \t]*+:[^\n]*+(?:\n[A-Za-z0-9-]++[ \t]*+:[^\n]*+)*+")
 _INDENTED = re.compile(r"(?:^|\n)[ \t\r\v\f]")
+
+
+def commit_trailers(commit: Commit) -> tuple[tuple[str, str], ...]:
+    """The trailers of `commit`, (key, value) in order, as git finds them in its message: read
+    on first use and kept in `commit.trailers` (pure text rules, no git runs here)."""
+    found = commit.trailers
+    if found is None:
+        # The message exactly as git printed it: a trailing blank can decide a trailer.
+        found = trailers_of(commit.body + commit.body_end)
+        commit.trailers = found  # a cache of what the body says
+    return found
+
+
+def commit_trailer(commit: Commit, key: str) -> str | None:
+    """The last value of trailer `key` (case-insensitive) of `commit`, or None."""
+    wanted = key.lower()
+    found = None
+    for name, value in commit_trailers(commit):
+        if name.lower() == wanted:
+            found = value
+    return found
 
 
 def trailers_of(body: str) -> tuple[tuple[str, str], ...]:

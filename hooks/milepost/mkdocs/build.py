@@ -5,59 +5,37 @@ Each client's site is built into a temporary folder beside its final place and r
 half-written site where a good one was. The site folder's lock, the swap and the recovery of
 what a stopped build left are `publish/site_folder.py`'s (no MkDocs there). The theme's files
 of each built site go, before its swap, to the one copy all sites share, `<site_dir>/assets/<version>/`
-(`publish/shared_assets.py`).
+(`publish/shared_assets.py`). One client's build is `client_build.py`'s, run here or in
+worker processes (`workers.py`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import logging
-import os
-import shutil
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
-
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
-from mkdocs.exceptions import Abort, MkDocsException
 
 from milepost.errors import BuildFailed, LetterError, MilepostError, PrivacyError, SettingsError
 from milepost.history.disk_cache import code_fingerprint
 from milepost.history.state import GitHistory
+from milepost.load.client_folders import client_folder, client_folders, derived_folder, path_secret
 from milepost.load.problems import Problem, display_path
 from milepost.mkdocs.build_inputs import client_key, config_inputs
+from milepost.mkdocs.client_build import ClientTask, build_here, failure_message, write_failure
 from milepost.mkdocs.config_file import read_mkdocs_config
-from milepost.mkdocs.extra_config import LOADED_PORTAL, settings_from_extra
-from milepost.mkdocs.shared_theme import share_theme as use_shared_theme
+from milepost.mkdocs.extra_config import settings_from_extra
 from milepost.mkdocs.workers import build_in_workers
-from milepost.model import Client
 from milepost.portal import LoadResult, load_configured
-from milepost.publish.privacy import client_folder, client_folders, derived_folder, path_secret, site_root_files
-from milepost.publish.build_record import is_unchanged, write_record
+from milepost.publish.privacy import site_root_files
+from milepost.publish.build_record import is_unchanged
 from milepost.publish.letters import SENT_RECORD, read_record
-from milepost.publish.protection import add_unlock_script, protect_site, site_password
-from milepost.publish.shared_assets import (
-    SHARED_FOLDER,
-    assets_version,
-    link_pages,
-    publish_version,
-    recover_shared,
-    used_version,
-    version_intact,
-)
-from milepost.publish.site_folder import (
-    check_complete,
-    exclusive,
-    new_work_folder,
-    recover_leftovers,
-    swap_in,
-)
+from milepost.publish.protection import site_password
+from milepost.publish.shared_assets import SHARED_FOLDER, recover_shared, used_version, version_intact
+from milepost.publish.site_folder import exclusive, recover_leftovers
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -106,12 +84,16 @@ def build_clients(
     own settings) are looked at; with `keep_going`, every healthy client is built and the
     broken ones are named in `failed`. A build of all clients without `keep_going` refuses
     to start while any file has a problem (as `milepost check` would fail).
-    `history`: the build's git state, new by default (the benchmark passes its own to count).
+    `history`: the build's git state, new by default (the benchmark passes its own to count);
+    only with `jobs` 1, since worker processes each read git for themselves.
 
     A client whose inputs are those of its published site, and whose published folder is
     intact (publish/build_record.py), is not built (`unchanged`) with `skip_unchanged` (what
     `milepost build` does, unless `--force`). The others
     are built in `jobs` worker processes (mkdocs/workers.py), each building whole clients."""
+    if history is not None and jobs > 1:
+        # Worker processes read git themselves: a history given here would count nothing.
+        raise ValueError("build_clients: a `history` is used by one process only; pass jobs=1 with it")
     config_file = config_file.resolve()
     try:
         base = read_mkdocs_config(config_file)
@@ -204,18 +186,18 @@ def build_clients(
                 continue
             tasks.append(task)
         if tasks and (keep_going or not outcome.failed):
-            run = build_in_workers if jobs > 1 and len(tasks) > 1 else build_here
-            for slug, result in run(
-                tasks,
-                jobs=jobs,
-                config_file=config_file,
-                site_dir=site_dir,
-                today=today,
-                cache_dir=settings.cache_dir,
-                keep_going=keep_going,
-                loaded=loaded,
-                share=share_theme,
-            ):
+            results: Iterator[tuple[str, Path | str]]
+            if jobs > 1 and len(tasks) > 1:  # each worker reads the portal once for itself
+                results = build_in_workers(
+                    tasks, jobs=jobs, keep_going=keep_going, config_file=config_file, site_dir=site_dir,
+                    today=today, cache_dir=settings.cache_dir, share=share_theme,
+                )
+            else:
+                results = build_here(
+                    tasks, keep_going=keep_going, config_file=config_file, site_dir=site_dir,
+                    today=today, cache_dir=settings.cache_dir, loaded=loaded, share=share_theme,
+                )
+            for slug, result in results:
                 if isinstance(result, Path):
                     outcome.built[slug] = result
                 else:
@@ -224,59 +206,6 @@ def build_clients(
     outcome.built = {slug: outcome.built[slug] for slug in slugs if slug in outcome.built}
     outcome.failed = {slug: outcome.failed[slug] for slug in slugs if slug in outcome.failed}
     return outcome
-
-
-@dataclass
-class ClientTask:
-    """One client to build: its slug, its site's folder and its input key ("" without a cache)."""
-
-    slug: str
-    folder: str
-    key: str = ""
-
-
-def build_task(
-    task: ClientTask,
-    *,
-    config_file: Path,
-    site_dir: Path,
-    today: dt.date | None,
-    cache_dir: Path | None,
-    loaded: LoadResult,
-    share: bool = True,
-) -> Path | str:
-    """Build one client and record what its published site was built from: its site folder,
-    or the message of what went wrong (a failure of one client is that client's)."""
-    try:
-        final = build_one(
-            config_file,
-            task.slug,
-            site_dir=site_dir,
-            today=today,
-            folder=task.folder,
-            client=next((c for c in loaded.healthy.clients if c.slug == task.slug), None),
-            loaded=loaded,
-            share=share,
-        )
-        if cache_dir is not None and task.key:
-            write_record(cache_dir, site_dir, task.folder, task.key)
-        return final
-    # Per client: with --keep-going one client's failure, of any of these kinds, must not
-    # stop the others. (A Milepost error inside MkDocs' build arrives as its PluginError.)
-    except (MilepostError, MkDocsException, OSError, subprocess.SubprocessError) as err:
-        return failure_message(err)
-
-
-def build_here(
-    tasks: Sequence[ClientTask], *, jobs: int, keep_going: bool, **context: Any
-) -> Iterator[tuple[str, Path | str]]:
-    """Build the clients one after the other in this process; without `keep_going`, stop at
-    the first that fails."""
-    for task in tasks:
-        result = build_task(task, **context)
-        yield task.slug, result
-        if isinstance(result, str) and not keep_going:
-            return
 
 
 def known_folders(loaded: LoadResult) -> set[str]:
@@ -305,81 +234,6 @@ def broken_client_message(problems: Sequence[Problem]) -> str:
     return f"{len(problems)} problem(s) in its files (its published site is left as it was):\n{lines}"
 
 
-def write_failure(err: OSError, where: Path) -> str:
-    """One line for a file or folder that cannot be written: read-only, full, not allowed."""
-    shown = display_path(Path(err.filename)) if err.filename else display_path(where)
-    if err.errno == errno.ENOSPC:
-        why = "the disk is full; make room"
-    elif err.errno == errno.EDQUOT:
-        why = "the disk quota is used up; make room"
-    elif err.errno == errno.EROFS:
-        why = "it is on a read-only file system; choose another folder with --site-dir"
-    elif err.errno in (errno.EACCES, errno.EPERM):
-        why = "this user may not write there; fix its permissions or choose another folder with --site-dir"
-    else:
-        why = err.strerror or str(err)
-    return f"{shown}: cannot be written ({why})"
-
-
-def build_one(
-    config_file: Path,
-    slug: str,
-    *,
-    site_dir: Path,
-    today: dt.date | None,
-    folder: str = "",
-    client: Client | None = None,
-    loaded: LoadResult | None = None,
-    share: bool = True,
-) -> Path:
-    """Build one client into `site_dir/<folder>/` (the slug by default), encrypted when the
-    client has a password; the previous site stays until the new one is complete.
-
-    `loaded`: the portal as `build_clients` loaded and checked it for the same day, so the
-    client's build does not read it again. `share`: use the theme's environment and file list
-    shared by the builds of this process (mkdocs/shared_theme.py)."""
-    folder = folder or slug
-    final = site_dir / folder
-    # Checked before building: a protected site is never published without its password.
-    password = site_password(client) if client is not None else None
-    # Called under the site folder's lock (build_clients), like swap_in below.
-    work = new_work_folder(site_dir, folder)
-    try:
-        config = load_config(str(config_file), site_dir=str(work))
-        options = dict(config.extra.get("milepost") or {})
-        options["client"] = slug
-        if today is not None:
-            options["today"] = today.isoformat()
-        if loaded is not None:
-            options[LOADED_PORTAL] = loaded
-        config.extra["milepost"] = options
-        site_path = ""
-        if config.site_url:
-            site_path = urlsplit(config.site_url.rstrip("/") + "/").path
-            config.site_url = config.site_url.rstrip("/") + f"/{folder}/"
-        if share:
-            use_shared_theme(config)
-        mkdocs_build(config)
-        # The theme's files go to the shared folder (publish/shared_assets.py), the pages link there.
-        add_unlock_script(work)  # in every site's assets, so protected and open sites share them
-        version = assets_version(work / SHARED_FOLDER)
-        link_pages(work, version, site_path=site_path, folder=folder)
-        if password is not None and client is not None:
-            protect_site(work, password, language=client.language, client=slug, site_folder=folder)
-            link_pages(work, version)  # the locked pages' unlock script
-        check_complete(work, final)
-        publish_version(work / SHARED_FOLDER, site_dir, version)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    # mkdtemp made the folder private to this user; a web server must be able to read it.
-    umask = os.umask(0)
-    os.umask(umask)
-    work.chmod(0o777 & ~umask)
-    swap_in(work, final)
-    return final
-
-
 def warn_about_strays(site_dir: Path, folders: set[str]) -> None:
     """Say which folders of `site_dir` belong to no client now (a client removed, or its
     `path:` changed): publishing the folder as it is would keep them online."""
@@ -392,16 +246,6 @@ def warn_about_strays(site_dir: Path, folders: set[str]) -> None:
                 display_path(entry),
                 display_path(site_dir),
             )
-
-
-def failure_message(err: BaseException) -> str:
-    """What went wrong, for the summary: MkDocs replaces a plugin's error by "Aborted with a
-    BuildError!", keeping the real one (naming the file or repository) as the context."""
-    if isinstance(err, Abort) and isinstance(err.__context__, MkDocsException):
-        return str(err.__context__)
-    if isinstance(err, OSError) and err.errno is not None:
-        return write_failure(err, Path.cwd())
-    return str(err)
 
 
 def write_site_root(site_dir: Path) -> None:

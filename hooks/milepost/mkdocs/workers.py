@@ -29,11 +29,13 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import CancelledError, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from milepost.mkdocs.build import ClientTask
-    from milepost.portal import LoadResult
+from milepost.errors import MilepostError
+from milepost.mkdocs.client_build import ClientTask, build_task, failure_message
+from milepost.mkdocs.config_file import read_mkdocs_config
+from milepost.mkdocs.extra_config import settings_from_extra
+from milepost.portal import LoadResult, load_configured
 
 LOGGER = "mkdocs"
 _PR_SET_PDEATHSIG = 1
@@ -53,7 +55,6 @@ def build_in_workers(
     site_dir: Path,
     today: dt.date | None,
     cache_dir: Path | None,
-    loaded: LoadResult | None = None,
     share: bool = True,
 ) -> Iterator[tuple[str, Path | str]]:
     """Build `tasks` in `jobs` processes; yield (slug, site folder or failure message) as each
@@ -124,11 +125,8 @@ def _start_worker(queue: Any, level: int, parent: int) -> None:
 
 @functools.lru_cache(maxsize=2)
 def _portal(config_file: Path, today: dt.date | None) -> LoadResult:
-    """The portal as this worker's builds need it, read once per worker."""
-    from milepost.mkdocs.config_file import read_mkdocs_config
-    from milepost.mkdocs.extra_config import settings_from_extra
-    from milepost.portal import load_configured
-
+    """The portal as this worker's builds need it, read once per worker (a portal loaded by
+    the parent is not sent: it would be pickled for every worker, history and all)."""
     settings = settings_from_extra(str(config_file), read_mkdocs_config(config_file).extra)
     return load_configured(settings, today=today or dt.date.today(), full_history=True)
 
@@ -142,9 +140,6 @@ def _build(
     cache_dir: Path | None,
     share: bool = True,
 ) -> Path | str:
-    from milepost.errors import MilepostError
-    from milepost.mkdocs.build import build_task, failure_message
-
     try:
         loaded = _portal(config_file, today)
     except MilepostError as err:

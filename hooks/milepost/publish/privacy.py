@@ -1,10 +1,7 @@
-"""Keeping client sites private on hosts without access control: where each site is published,
-and what the site root and search engines are told.
+"""Keeping client sites private on hosts without access control: what the site root and search
+engines are told (where each site is published, in a folder nobody can guess from the client's
+name, is `load/client_folders.py`'s).
 
-- Each client's site lives in its own folder under the published site. By default that is the
-  client's slug; `path:` in client.yml sets it, and with `MILEPOST_PATH_SECRET` set the folder
-  is derived from that secret (an HMAC of the slug), so nobody can guess a client's address
-  from its name, and the same secret always gives the same addresses.
 - The site root lists no clients: it holds a neutral page and a robots.txt that disallows all.
 - Every page carries `noindex` (see mkdocs/theme/milepost.html) and sends no referrer, so an unguessable
   address does not leak to the sites a page links to.
@@ -12,82 +9,11 @@ and what the site root and search engines are told.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import os
-from collections.abc import Mapping, Sequence
-
-from milepost.errors import PrivacyError
 from milepost.i18n import texts_for
-from milepost.model import Client
 from milepost.render.environment import render
 
-# The root's folder of the theme's files shared by every site (publish/shared_assets.py): no
-# client's site may be published there.
-RESERVED_FOLDERS = ("assets",)
-PATH_SECRET_VARIABLE = "MILEPOST_PATH_SECRET"
-MIN_SECRET_LENGTH = 16
 ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
 ROBOTS_META = "noindex, nofollow, noarchive"
-
-
-def derived_folder(slug: str, secret: str) -> str:
-    """An unguessable, stable folder name for a client: 24 characters (120 bits) of an HMAC."""
-    digest = hmac.new(secret.encode("utf-8"), f"milepost-client-folder:{slug}".encode("utf-8"), hashlib.sha256)
-    return base64.b32encode(digest.digest()[:15]).decode("ascii").lower()
-
-
-def client_folder(client: Client, secret: str | None) -> str:
-    """Where the client's site is published: `path:`, else derived from the secret, else the slug."""
-    if client.path:
-        return client.path
-    if secret:
-        return derived_folder(client.slug, secret)
-    return client.slug
-
-
-def path_secret(environ: Mapping[str, str] | None = None) -> str | None:
-    """The secret from MILEPOST_PATH_SECRET, or None when it is not set."""
-    value = (os.environ if environ is None else environ).get(PATH_SECRET_VARIABLE, "").strip()
-    if not value:
-        return None
-    if len(value) < MIN_SECRET_LENGTH:
-        raise PrivacyError(
-            f"{PATH_SECRET_VARIABLE} is too short to keep addresses unguessable: use at least "
-            f"{MIN_SECRET_LENGTH} random characters, e.g. the output of `openssl rand -hex 32`."
-        )
-    return value
-
-
-def client_folders(clients: Sequence[Client], environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Each client's folder by slug. Raises `PrivacyError` when two clients would share one."""
-    secret = path_secret(environ)
-    folders: dict[str, str] = {}
-    owners: dict[str, Client] = {}
-    for client in clients:
-        folder = client_folder(client, secret)
-        if folder.lower() in RESERVED_FOLDERS:
-            raise PrivacyError(reserved_message(client, folder))
-        other = owners.get(folder.lower())
-        if other is not None:
-            raise PrivacyError(
-                f"{client.source or client.slug}: its site would be published in the folder "
-                f"'{folder}', like the site of {other.source or other.slug}; give one of them "
-                "another `path:`."
-            )
-        owners[folder.lower()] = client
-        folders[client.slug] = folder
-    return folders
-
-
-def reserved_message(client: Client, folder: str) -> str:
-    """Why a client's site cannot go to `folder`: the site root keeps it for the shared assets."""
-    how = "give it a `path:` in client.yml" if not client.path else "give it another `path:`"
-    return (
-        f"{client.source or client.slug}: its site would be published in the folder '{folder}', "
-        f"which holds the theme's files every site shares; {how}."
-    )
 
 
 def site_root_files() -> dict[str, bytes]:
