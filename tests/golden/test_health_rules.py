@@ -17,13 +17,9 @@ from milepost.model import Delay, HealthOverride, Milestone, Project, Task, Wait
 from milepost.status import forecast, health
 from milepost.status.forecast import Forecast
 from milepost.status.health import (
-    AT_RISK,
-    DONE,
-    LATE,
     MILESTONE_RULES,
-    ON_TRACK,
-    PLANNED,
     PROJECT_RULES,
+    HealthState,
     Signals,
     milestone_health,
     project_health,
@@ -134,14 +130,14 @@ TODAY = D(2026, 11, 20)
 
 def test_project_without_milestones_is_planned() -> None:
     assert project_health(project(), TODAY).rule == "no-milestones"
-    assert project_health(project(), TODAY).state == PLANNED
+    assert project_health(project(), TODAY).state == HealthState.PLANNED
 
 
 def test_project_is_done_only_when_every_milestone_is() -> None:
     done = milestone("a", done=D(2026, 11, 1))
     result = project_health(project(done), TODAY)
-    assert (result.state, result.rule) == (DONE, "all-done")
-    assert project_health(project(done, milestone("b")), TODAY).state == ON_TRACK
+    assert (result.state, result.rule) == (HealthState.DONE, "all-done")
+    assert project_health(project(done, milestone("b")), TODAY).state == HealthState.ON_TRACK
 
 
 def test_project_shows_its_worst_open_milestone_and_which_one() -> None:
@@ -149,28 +145,28 @@ def test_project_shows_its_worst_open_milestone_and_which_one() -> None:
     risky = milestone("risky", start=None, tasks=[D(2026, 11, 5), None, None], due=D(2026, 11, 30))
     planned = milestone("later", start=D(2027, 1, 1), due=D(2027, 2, 1), tasks=[None])
     result = project_health(project(planned, risky, late), TODAY)
-    assert (result.state, result.rule, result.milestone) == (LATE, "past-due", "late")
+    assert (result.state, result.rule, result.milestone) == (HealthState.LATE, "past-due", "late")
     result = project_health(project(planned, risky), TODAY)
-    assert (result.state, result.rule, result.milestone) == (AT_RISK, "due-soon", "risky")
-    assert project_health(project(planned), TODAY).state == PLANNED
+    assert (result.state, result.rule, result.milestone) == (HealthState.AT_RISK, "due-soon", "risky")
+    assert project_health(project(planned), TODAY).state == HealthState.PLANNED
 
 
 def test_project_override_wins_over_at_risk_but_never_over_late() -> None:
-    calm = HealthOverride(ON_TRACK, "The missing logo is not needed before January.")
+    calm = HealthOverride(HealthState.ON_TRACK, "The missing logo is not needed before January.")
     risky = milestone("risky", start=None, tasks=[D(2026, 11, 5), None, None], due=D(2026, 11, 30))
     result = project_health(project(risky, override=calm), TODAY)
-    assert (result.state, result.rule, result.reason) == (ON_TRACK, "override", calm.reason)
+    assert (result.state, result.rule, result.reason) == (HealthState.ON_TRACK, "override", calm.reason)
     late = milestone("late", due=D(2026, 11, 10))
-    assert project_health(project(risky, late, override=calm), TODAY).state == LATE
+    assert project_health(project(risky, late, override=calm), TODAY).state == HealthState.LATE
     # A finished project is done whatever the override says.
     done = milestone("done", done=D(2026, 11, 2))
-    assert project_health(project(done, override=calm), TODAY).state == DONE
+    assert project_health(project(done, override=calm), TODAY).state == HealthState.DONE
 
 
 def test_project_judges_its_milestones_with_the_same_signals() -> None:
     quiet = milestone("quiet", tasks=[D(2026, 11, 2), None])
     signals = Signals(last_work=D(2026, 11, 2), inactive_days=14)
-    assert project_health(project(quiet), TODAY).state == ON_TRACK
+    assert project_health(project(quiet), TODAY).state == HealthState.ON_TRACK
     assert project_health(project(quiet), TODAY, signals).rule == "no-recent-work"
 
 
@@ -228,8 +224,8 @@ def test_an_override_needs_an_allowed_state_and_a_written_reason(tmp_path: Path)
     loaded = load_portal(tmp_path / "projects", today=TODAY)
     assert loaded.problems == []
     [shop_project] = loaded.portal.projects
-    assert shop_project.health_override == HealthOverride(AT_RISK, "Two of us are ill this week.")
-    assert shop_project.milestones[0].health_override == HealthOverride(PLANNED, "Paused.")
+    assert shop_project.health_override == HealthOverride(HealthState.AT_RISK, "Two of us are ill this week.")
+    assert shop_project.milestones[0].health_override == HealthOverride(HealthState.PLANNED, "Paused.")
 
 
 def test_the_client_reads_the_reason_of_a_state_set_by_hand() -> None:
@@ -240,10 +236,10 @@ def test_the_client_reads_the_reason_of_a_state_set_by_hand() -> None:
 
     english = texts_for("en")
     client = Client(slug="c", name="C")
-    paused = milestone("pay", health_override={"state": PLANNED, "reason": "Paused at your request <until> May."})
+    paused = milestone("pay", health_override={"state": HealthState.PLANNED, "reason": "Paused at your request <until> May."})
     shop = Project(
         slug="p", client="c", name="P", milestones=(paused,),
-        health_override=HealthOverride(AT_RISK, "Two of us are ill this week."),
+        health_override=HealthOverride(HealthState.AT_RISK, "Two of us are ill this week."),
     )
     page = render_project_page(ProjectView(client, shop, TODAY), english)
     assert '<p class="mp-why"><strong>Why:</strong> Paused at your request &lt;until&gt; May.</p>' in page

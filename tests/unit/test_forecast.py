@@ -21,7 +21,7 @@ from milepost.status.forecast import (
     pace,
     project_forecasts,
 )
-from milepost.status.health import AT_RISK, Signals, milestone_health
+from milepost.status.health import HealthState, Signals, milestone_health
 from milepost.status.outlook import ProjectOutlook
 
 D = dt.date
@@ -191,7 +191,7 @@ def test_project_page_puts_the_forecast_next_to_the_promise_and_explains_the_ris
     forecasts = project_forecasts(p, TODAY)
     assert forecasts["second"].earliest > OPEN.due  # 15 December, promised for 14 December
     signals = Signals(forecasts=forecasts, last_work=D(2026, 11, 20), inactive_days=14)
-    assert milestone_health(OPEN, p, TODAY, signals).state == AT_RISK
+    assert milestone_health(OPEN, p, TODAY, signals).state == HealthState.AT_RISK
     outlook = ProjectOutlook(forecasts=forecasts, signals=signals)
     page = render_project_page(ProjectView(client, p, TODAY, outlook=outlook), EN)
     section = page.split("{#milestone-second}")[1]

@@ -16,7 +16,7 @@ from milepost.render.glance import glance_view
 from milepost.render.record_words import record_sentence
 from milepost.status.budget import budget_pace, budget_raises
 from milepost.status.forecast import Forecast
-from milepost.status.headline import CAUSE_FORECAST, CAUSE_WAITING, CAUSE_WRITTEN, project_headline, update_overdue
+from milepost.status.headline import Cause, project_headline, update_overdue
 from milepost.status.health import Signals
 from milepost.status.ledger import UNAVAILABLE, MilestoneLedger, ProjectLedger
 from milepost.status.promise_record import Move, PromiseRecord, client_record, project_record
@@ -57,20 +57,20 @@ def forecast(ident: str, earliest: D, latest: D | None) -> Forecast:
 @pytest.mark.parametrize(
     ("case", "milestones", "forecasts", "waiting", "cause", "shows_forecast"),
     [
-        ("late, written reason, later forecast", (PAYMENTS, LAUNCH), {"payments": (D(2027, 1, 1), D(2027, 1, 19))}, (), CAUSE_WRITTEN, True),
-        ("late, no forecast", (PAYMENTS, LAUNCH), {}, (), CAUSE_WRITTEN, False),
-        ("forecast earlier than the promise", (PAYMENTS,), {"payments": (D(2026, 12, 1), D(2026, 12, 10))}, (), CAUSE_WRITTEN, False),
-        ("at risk by the forecast", (LAUNCH,), {"launch": (D(2027, 2, 1), D(2027, 2, 20))}, (), CAUSE_FORECAST, True),
+        ("late, written reason, later forecast", (PAYMENTS, LAUNCH), {"payments": (D(2027, 1, 1), D(2027, 1, 19))}, (), Cause.WRITTEN, True),
+        ("late, no forecast", (PAYMENTS, LAUNCH), {}, (), Cause.WRITTEN, False),
+        ("forecast earlier than the promise", (PAYMENTS,), {"payments": (D(2026, 12, 1), D(2026, 12, 10))}, (), Cause.WRITTEN, False),
+        ("at risk by the forecast", (LAUNCH,), {"launch": (D(2027, 2, 1), D(2027, 2, 20))}, (), Cause.FORECAST, True),
         (
             "at risk by an overdue item",
             (LAUNCH,),
             {},
             (WaitingItem("Logo", D(2026, 11, 10), D(2026, 11, 20), milestone="launch"),),
-            CAUSE_WAITING,
+            Cause.WAITING,
             False,
         ),
-        ("on track: no cause", (LAUNCH,), {"launch": (D(2027, 1, 2), D(2027, 1, 10))}, (), "", False),
-        ("nothing open", (), {}, (), "", False),
+        ("on track: no cause", (LAUNCH,), {"launch": (D(2027, 1, 2), D(2027, 1, 10))}, (), None, False),
+        ("nothing open", (), {}, (), None, False),
     ],
 )
 def test_headline(case, milestones, forecasts, waiting, cause, shows_forecast) -> None:
@@ -94,7 +94,7 @@ def test_the_headline_says_the_promise_and_the_later_forecast_and_why() -> None:
 def test_an_override_keeps_its_reason_at_a_glance_whatever_the_state() -> None:
     p = project(LAUNCH, health_override=HealthOverride("on_track", "We agreed a later start."))
     headline = project_headline(p, TODAY)
-    assert headline.cause == CAUSE_WRITTEN and headline.written == "We agreed a later start."
+    assert headline.cause == Cause.WRITTEN and headline.written == "We agreed a later start."
 
 
 @pytest.mark.parametrize(

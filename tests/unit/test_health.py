@@ -7,11 +7,7 @@ import datetime as dt
 import pytest
 from milepost.model import Delay, Milestone, Project, Task, WaitingItem
 from milepost.status.health import (
-    AT_RISK,
-    DONE,
-    LATE,
-    ON_TRACK,
-    PLANNED,
+    HealthState,
     milestone_health,
     next_milestone,
     project_health,
@@ -34,23 +30,23 @@ def project(*milestones: Milestone, waiting: tuple[WaitingItem, ...] = ()) -> Pr
 
 CASES = [
     # (name, milestone, today, expected state, expected rule)
-    ("done wins even when late", milestone(done=D(2027, 1, 5)), D(2027, 2, 1), DONE, "done"),
-    ("today is the due date: not late", milestone(), D(2026, 12, 31), AT_RISK, "behind-schedule"),
-    ("one day after the due date: late", milestone(), D(2027, 1, 1), LATE, "past-due"),
+    ("done wins even when late", milestone(done=D(2027, 1, 5)), D(2027, 2, 1), HealthState.DONE, "done"),
+    ("today is the due date: not late", milestone(), D(2026, 12, 31), HealthState.AT_RISK, "behind-schedule"),
+    ("one day after the due date: late", milestone(), D(2027, 1, 1), HealthState.LATE, "past-due"),
     ("a delay is late even before its new date",
-     milestone(delay=Delay("r", "p", D(2027, 1, 20))), D(2026, 11, 10), LATE, "delayed"),
-    ("past the delay's new date: late", milestone(delay=Delay("r", "p", D(2027, 1, 20))), D(2027, 1, 21), LATE,
+     milestone(delay=Delay("r", "p", D(2027, 1, 20))), D(2026, 11, 10), HealthState.LATE, "delayed"),
+    ("past the delay's new date: late", milestone(delay=Delay("r", "p", D(2027, 1, 20))), D(2027, 1, 21), HealthState.LATE,
      "past-due"),
-    ("no tasks, started, far from due: on track", milestone(tasks=()), D(2026, 11, 10), ON_TRACK, "on-track"),
-    ("no tasks, no start: planned", milestone(tasks=(), start=None), D(2026, 11, 10), PLANNED, "not-started"),
-    ("start in the future: planned", milestone(start=D(2026, 12, 1)), D(2026, 11, 10), PLANNED, "not-started"),
+    ("no tasks, started, far from due: on track", milestone(tasks=()), D(2026, 11, 10), HealthState.ON_TRACK, "on-track"),
+    ("no tasks, no start: planned", milestone(tasks=(), start=None), D(2026, 11, 10), HealthState.PLANNED, "not-started"),
+    ("start in the future: planned", milestone(start=D(2026, 12, 1)), D(2026, 11, 10), HealthState.PLANNED, "not-started"),
     ("all tasks done but not marked done: on track",
-     milestone(tasks=(Task("a", D(2026, 11, 5)),)), D(2026, 12, 30), ON_TRACK, "on-track"),
-    ("15 days before due with half done: on track", milestone(), D(2026, 12, 16), ON_TRACK, "on-track"),
+     milestone(tasks=(Task("a", D(2026, 11, 5)),)), D(2026, 12, 30), HealthState.ON_TRACK, "on-track"),
+    ("15 days before due with half done: on track", milestone(), D(2026, 12, 16), HealthState.ON_TRACK, "on-track"),
     ("14 days before due with under half done: at risk",
-     milestone(tasks=(Task("a", D(2026, 11, 5)), Task("b"), Task("c"))), D(2026, 12, 17), AT_RISK, "due-soon"),
+     milestone(tasks=(Task("a", D(2026, 11, 5)), Task("b"), Task("c"))), D(2026, 12, 17), HealthState.AT_RISK, "due-soon"),
     ("time gone far ahead of work: at risk",
-     milestone(tasks=(Task("a", D(2026, 11, 5)), Task("b"), Task("c"), Task("d"))), D(2026, 12, 5), AT_RISK,
+     milestone(tasks=(Task("a", D(2026, 11, 5)), Task("b"), Task("c"), Task("d"))), D(2026, 12, 5), HealthState.AT_RISK,
      "behind-schedule"),
 ]
 
@@ -64,21 +60,21 @@ def test_milestone_rules(name: str, m: Milestone, today: dt.date, state: str, ru
 def test_overdue_request_to_the_client_puts_its_milestone_at_risk() -> None:
     m = milestone()
     wait = WaitingItem("Logo", asked=D(2026, 11, 1), needed_by=D(2026, 11, 20), milestone="m")
-    assert milestone_health(m, project(m, waiting=(wait,)), D(2026, 11, 20)).state == ON_TRACK
+    assert milestone_health(m, project(m, waiting=(wait,)), D(2026, 11, 20)).state == HealthState.ON_TRACK
     assert milestone_health(m, project(m, waiting=(wait,)), D(2026, 11, 21)).rule == "waiting-on-client"
     delivered = WaitingItem("Logo", asked=D(2026, 11, 1), needed_by=D(2026, 11, 20), milestone="m",
                             done=D(2026, 11, 22))
-    assert milestone_health(m, project(m, waiting=(delivered,)), D(2026, 11, 23)).state == ON_TRACK
+    assert milestone_health(m, project(m, waiting=(delivered,)), D(2026, 11, 23)).state == HealthState.ON_TRACK
 
 
 def test_project_shows_its_worst_open_milestone() -> None:
     late = milestone(id="late", due=D(2026, 11, 1), start=D(2026, 10, 1))
     fine = milestone(id="fine")
     done = milestone(id="done", done=D(2026, 10, 1))
-    assert project_health(project(done, fine, late), D(2026, 11, 10)).state == LATE
-    assert project_health(project(done, fine), D(2026, 11, 10)).state == ON_TRACK
-    assert project_health(project(done), D(2026, 11, 10)).state == DONE
-    assert project_health(project(), D(2026, 11, 10)).state == PLANNED
+    assert project_health(project(done, fine, late), D(2026, 11, 10)).state == HealthState.LATE
+    assert project_health(project(done, fine), D(2026, 11, 10)).state == HealthState.ON_TRACK
+    assert project_health(project(done), D(2026, 11, 10)).state == HealthState.DONE
+    assert project_health(project(), D(2026, 11, 10)).state == HealthState.PLANNED
 
 
 def test_progress_and_next_milestone() -> None:

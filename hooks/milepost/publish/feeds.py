@@ -28,8 +28,8 @@ from milepost.model import Client, Decision, Deliverable, Milestone, Project, Wa
 from milepost.render.environment import render
 from milepost.render.labels import kind_heading
 from milepost.render.promise_words import change_sentence, health_note, milestone_dates
-from milepost.status.health import AT_RISK, DUE_SOON_DAYS, LATE, Health, Signals, milestone_health
-from milepost.status.ledger import MOVED, MilestoneLedger, PromiseEvent
+from milepost.status.health import Health, HealthState, milestone_health, state_since
+from milepost.status.ledger import MOVED, MilestoneLedger
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.recent_work import LISTED_KINDS, Week, weeks_of_work
 
@@ -173,57 +173,6 @@ def _move_entries(
     return entries
 
 
-def _last_move(ledger: MilestoneLedger | None, today: dt.date) -> PromiseEvent | None:
-    if ledger is None:
-        return None
-    moves = [e for e in ledger.moves if e.day <= today]
-    return moves[-1] if moves else None
-
-
-def _state_since(
-    m: Milestone,
-    health: Health,
-    project: Project,
-    signals: Signals,
-    ledger: MilestoneLedger | None,
-    today: dt.date,
-) -> dt.date:
-    """The day a milestone's state (late, at risk) can be said to have begun, from its data:
-    the entry's `updated`, so it does not look new on every build."""
-    day: dt.date | None = None
-    if health.rule == "past-due":
-        day = m.current_due + dt.timedelta(days=1)
-    elif health.rule == "delayed":
-        move = _last_move(ledger, today)
-        day = move.day if move else None
-    elif health.rule == "waiting-on-client":
-        overdue = [
-            item.needed_by + dt.timedelta(days=1)
-            for item in project.waiting_on_client
-            if item.milestone == m.id and item.done is None and item.needed_by is not None
-        ]
-        day = min(overdue, default=None)
-    elif health.rule == "due-soon":
-        day = m.current_due - dt.timedelta(days=DUE_SOON_DAYS)
-    elif health.rule == "no-recent-work" and signals.inactive_days is not None:
-        since = [d for d in (signals.last_work, m.start) if d is not None]
-        since.extend(task.done for task in m.tasks if task.done is not None)
-        if since:
-            day = max(since) + dt.timedelta(days=signals.inactive_days + 1)
-    if day is None:
-        # No day marks the start of this state (a forecast, a share of work): the latest
-        # day the data gives for the milestone.
-        known = [d for d in (m.start, signals.last_work) if d is not None]
-        if ledger is not None:
-            known.append(ledger.promised_on)
-            known.extend(e.day for e in ledger.events)
-        known = [d for d in known if d <= today]
-        day = max(known, default=today)
-    if m.start is not None and m.start <= today:
-        day = max(day, m.start)
-    return min(day, today)
-
-
 def _health_entry(
     m: Milestone,
     health: Health,
@@ -237,7 +186,7 @@ def _health_entry(
 ) -> FeedEntry:
     ledger = outlook.ledger.of(m.id)
     note = health_note(health, m, outlook.signals, today, texts)
-    late = health.state == LATE
+    late = health.state == HealthState.LATE
     content = _html(
         "health.html.j2",
         texts,
@@ -253,7 +202,7 @@ def _health_entry(
     return _entry(
         f"{urn}:milestone:{m.id}:{'late' if late else 'at-risk'}",
         title,
-        _moment(_state_since(m, health, project, outlook.signals, ledger, today), zone),
+        _moment(state_since(m, health, project, outlook.signals, ledger, today), zone),
         content,
         f"{page}#milestone-{m.id}",
     )
@@ -315,7 +264,7 @@ def atom_feed(
       the day of the move: `...:milestone:<id>:moved:<day>`;
     - one per open milestone late or at risk today (`status/health.py`, with the outlook's
       signals): `...:milestone:<id>:late` / `:at-risk`, one id per milestone and state, dated
-      by the day the state began as far as the data tells (`_state_since`);
+      by the day the state began as far as the data tells (status/health.py's `state_since`);
     - one per open request to the client (waiting on you), dated by the day it was asked:
       `...:waiting:<fingerprint of title and day asked>`;
     - one per decision: `...:decision:<day>:<fingerprint of title>`;
@@ -348,7 +297,7 @@ def atom_feed(
             entries += _move_entries(m, ledger, today, texts, urn, page, zone)
         if m.done is None:
             health = milestone_health(m, project, today, outlook.signals)
-            if health.state in (LATE, AT_RISK):
+            if health.state in (HealthState.LATE, HealthState.AT_RISK):
                 entries.append(_health_entry(m, health, project, outlook, today, texts, urn, page, zone))
     entries += [
         _waiting_entry(item, project, texts, urn, page, zone)

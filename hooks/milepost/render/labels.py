@@ -4,16 +4,16 @@ the headings of the kinds of work. Shared by the pages and the feeds."""
 from __future__ import annotations
 
 from milepost.i18n import Texts
-from milepost.status.health import AT_RISK, DONE, LATE, ON_TRACK, PLANNED
+from milepost.status.health import HealthState
 
 
 def state_label(state: str, texts: Texts) -> str:
     labels = {
-        DONE: texts.gettext("Done"),
-        LATE: texts.gettext("Late"),
-        AT_RISK: texts.gettext("At risk"),
-        ON_TRACK: texts.gettext("On track"),
-        PLANNED: texts.gettext("Planned"),
+        HealthState.DONE: texts.gettext("Done"),
+        HealthState.LATE: texts.gettext("Late"),
+        HealthState.AT_RISK: texts.gettext("At risk"),
+        HealthState.ON_TRACK: texts.gettext("On track"),
+        HealthState.PLANNED: texts.gettext("Planned"),
     }
     return labels[state]
 

@@ -19,7 +19,7 @@ from milepost.model import Client, Contact
 from milepost.render.environment import render
 from milepost.render.promise_words import forecast_range, headline_note, headline_sentence
 from milepost.render.waiting_list import decision_item_view
-from milepost.status.health import AT_RISK, DONE, LATE, ON_TRACK
+from milepost.status.health import HealthState
 from milepost.status.letters_due import (
     CHANGE,
     DELIVERED,
@@ -106,16 +106,16 @@ def _state_sentence(week: ProjectWeek, texts: Texts) -> str:
     milestone = week.upcoming
     if health.milestone:
         milestone = next((m for m in week.project.milestones if m.id == health.milestone), milestone)
-    if health.state == DONE:
+    if health.state == HealthState.DONE:
         return texts.gettext("Done: every milestone is finished.")
     if milestone is None:
         return texts.gettext("Planned: the milestones are not set yet.")
     values = {"milestone": milestone.title, "date": texts.date(milestone.current_due)}
-    if health.state == LATE:
+    if health.state == HealthState.LATE:
         return texts.gettext("Late: {milestone} is now promised for {date}.", **values)
-    if health.state == AT_RISK:
+    if health.state == HealthState.AT_RISK:
         return texts.gettext("At risk: {milestone}, promised for {date}, may be late.", **values)
-    if health.state == ON_TRACK:
+    if health.state == HealthState.ON_TRACK:
         return texts.gettext("On track: next is {milestone}, promised for {date}.", **values)
     return texts.gettext("Not started yet: {milestone} is planned for {date}.", **values)
 

@@ -29,7 +29,7 @@ from milepost.render.promise_words import (
 )
 from milepost.render.record_words import record_sentence
 from milepost.render.waiting_list import WaitingItemView, decision_item_view, waiting_item_view
-from milepost.status.health import LATE, milestone_health
+from milepost.status.health import HealthState, milestone_health
 from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.promise_record import project_record
@@ -137,7 +137,7 @@ def milestone_view(view: ProjectView, m: Milestone, texts: Texts) -> MilestoneVi
         # The forecast sits next to the promise, and only when it is later than the promise.
         forecast=forecast_sentence(m, outlook.forecasts.get(m.id), texts),
         note=health_note(health, m, outlook.signals, view.today, texts),
-        delay_missing=health.state == LATE and not m.delay and view.today > m.current_due,
+        delay_missing=health.state == HealthState.LATE and not m.delay and view.today > m.current_due,
         description=m.description or "",
         tasks=tuple(m.tasks),
         tasks_done=m.tasks_done,

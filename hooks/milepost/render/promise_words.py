@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from milepost.i18n import Texts
 from milepost.model import Milestone
 from milepost.status.forecast import Forecast
-from milepost.status.headline import CAUSE_FORECAST, CAUSE_WAITING, CAUSE_WRITTEN, Headline
-from milepost.status.health import AT_RISK, Health, Signals, days_without_work
+from milepost.status.headline import Cause, Headline
+from milepost.status.health import Health, HealthRule, HealthState, Signals, days_without_work
 from milepost.status.ledger import EXPLAINED, MilestoneLedger, PromiseEvent
 
 
@@ -104,29 +104,29 @@ def health_note(
     health: Health, milestone: Milestone | None, signals: Signals | None, today: dt.date, texts: Texts
 ) -> HealthNote | None:
     """Why the state is what it is, when the page does not already say it (None otherwise)."""
-    if health.rule == "override":
+    if health.rule == HealthRule.OVERRIDE:
         return HealthNote(health.reason, labelled=True)
-    if health.state != AT_RISK or milestone is None:
+    if health.state != HealthState.AT_RISK or milestone is None:
         return None
     text = rule_sentence(health.rule, milestone, signals, today, texts)
     return HealthNote(text) if text else None
 
 
 def rule_sentence(
-    rule: str, milestone: Milestone, signals: Signals | None, today: dt.date, texts: Texts
+    rule: HealthRule, milestone: Milestone, signals: Signals | None, today: dt.date, texts: Texts
 ) -> str | None:
     """The measure behind an at-risk (or late) state, in one sentence; None for other rules."""
-    if rule == "past-due":
+    if rule == HealthRule.PAST_DUE:
         text = texts.gettext("This is past the promised date and not finished yet.")
-    elif rule == "waiting-on-client":
+    elif rule == HealthRule.WAITING_ON_CLIENT:
         text = texts.gettext("We are waiting for something from you that this needs (see “Waiting on you”).")
-    elif rule == "forecast-later":
+    elif rule == HealthRule.FORECAST_LATER:
         text = texts.gettext("At the pace of the work lately, this would be finished after the promised date.")
-    elif rule == "due-soon":
+    elif rule == HealthRule.DUE_SOON:
         text = texts.gettext("The date is close and fewer than half of the parts are done.")
-    elif rule == "behind-schedule":
+    elif rule == HealthRule.BEHIND_SCHEDULE:
         text = texts.gettext("Less of the work is done than the time gone by would suggest.")
-    elif rule == "no-recent-work":
+    elif rule == HealthRule.NO_RECENT_WORK:
         quiet = days_without_work(milestone, signals.last_work if signals else None, today)
         text = texts.ngettext("No visible work for {n} day.", "No visible work for {n} days.", quiet)
     else:
@@ -162,9 +162,9 @@ def headline_sentence(headline: Headline, texts: Texts) -> str | None:
 def headline_note(headline: Headline, signals: Signals | None, today: dt.date, texts: Texts) -> HealthNote | None:
     """Why the project is at risk or late, in one line (None when it is neither)."""
     m = headline.milestone
-    if headline.cause == CAUSE_WRITTEN:
+    if headline.cause == Cause.WRITTEN:
         return HealthNote(" ".join(headline.written.split()), labelled=True)
-    if headline.cause == CAUSE_WAITING and headline.waiting is not None:
+    if headline.cause == Cause.WAITING and headline.waiting is not None:
         item = headline.waiting
         assert item.needed_by is not None
         return HealthNote(
@@ -172,11 +172,11 @@ def headline_note(headline: Headline, signals: Signals | None, today: dt.date, t
                 "Waiting on you: {item}, needed by {date}.", item=item.title, date=texts.date(item.needed_by)
             )
         )
-    if headline.cause == CAUSE_FORECAST:
+    if headline.cause == Cause.FORECAST:
         return HealthNote(
             texts.gettext("At the pace of the work lately, this would be finished after the promised date.")
         )
-    if not headline.cause or m is None:
+    if not isinstance(headline.cause, HealthRule) or m is None:
         return None
     text = rule_sentence(headline.cause, m, signals, today, texts)
     return HealthNote(text) if text else None

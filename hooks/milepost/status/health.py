@@ -36,21 +36,49 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from milepost.model import Milestone, Project
 from milepost.status.forecast import Forecast
+from milepost.status.ledger import MilestoneLedger, PromiseEvent
 
-DONE = "done"
-LATE = "late"
-AT_RISK = "at_risk"
-ON_TRACK = "on_track"
-PLANNED = "planned"
+
+
+class HealthState(StrEnum):
+    """A milestone's or project's state, as status.json, the YAML's `health:` and the pages'
+    CSS classes write it (a `str`, so it is written as its value everywhere)."""
+
+    DONE = "done"
+    LATE = "late"
+    AT_RISK = "at_risk"
+    ON_TRACK = "on_track"
+    PLANNED = "planned"
+
+
+class HealthRule(StrEnum):
+    """The rule that decided a state, as status.json and docs/health.md name it."""
+
+    DONE = "done"
+    PAST_DUE = "past-due"
+    DELAYED = "delayed"
+    OVERRIDE = "override"
+    WAITING_ON_CLIENT = "waiting-on-client"
+    FORECAST_LATER = "forecast-later"
+    DUE_SOON = "due-soon"
+    BEHIND_SCHEDULE = "behind-schedule"
+    NO_RECENT_WORK = "no-recent-work"
+    NOT_STARTED = "not-started"
+    ON_TRACK = "on-track"
+    # A project's own
+    NO_MILESTONES = "no-milestones"
+    ALL_DONE = "all-done"
+
 
 # Worst first: a project shows the worst state among its open milestones.
-SEVERITY = (LATE, AT_RISK, ON_TRACK, PLANNED, DONE)
+SEVERITY = (HealthState.LATE, HealthState.AT_RISK, HealthState.ON_TRACK, HealthState.PLANNED, HealthState.DONE)
 # What a manual override may say. Late and done follow from the dates and cannot be set by
 # hand: a late milestone needs a `delay`, a finished one `done:`.
-OVERRIDE_STATES = (PLANNED, ON_TRACK, AT_RISK)
+OVERRIDE_STATES = (HealthState.PLANNED, HealthState.ON_TRACK, HealthState.AT_RISK)
 
 DUE_SOON_DAYS = 14
 DUE_SOON_MIN_PROGRESS = 0.5
@@ -59,8 +87,8 @@ BEHIND_LAG = 0.25
 
 @dataclass(frozen=True)
 class Health:
-    state: str  # one of DONE, LATE, AT_RISK, ON_TRACK, PLANNED
-    rule: str  # the rule that decided, e.g. "past-due" (status.json; docs/health.md)
+    state: HealthState
+    rule: HealthRule  # the rule that decided (status.json; docs/health.md)
     reason: str = ""  # the team's written reason, for the `override` rule only
     milestone: str = ""  # for a project: the id of the milestone that decided, if one did
 
@@ -93,8 +121,8 @@ class _Facts:
 
 @dataclass(frozen=True)
 class Rule:
-    name: str
-    state: str  # the state it gives ("" for `override`: the state written in the YAML)
+    name: HealthRule
+    state: HealthState | None  # the state it gives (None for `override`: the one written in the YAML)
     applies: Callable[[_Facts], bool]
 
 
@@ -167,19 +195,19 @@ def _on_track(f: _Facts) -> bool:
 
 
 MILESTONE_RULES: tuple[Rule, ...] = (
-    Rule("done", DONE, _done),
-    Rule("past-due", LATE, _past_due),
-    Rule("delayed", LATE, _delayed),
-    Rule("override", "", _override),
-    Rule("waiting-on-client", AT_RISK, _waiting_on_client),
-    Rule("forecast-later", AT_RISK, _forecast_later),
-    Rule("due-soon", AT_RISK, _due_soon),
-    Rule("behind-schedule", AT_RISK, _behind_schedule),
-    Rule("no-recent-work", AT_RISK, _no_recent_work),
-    Rule("not-started", PLANNED, _not_started),
-    Rule("on-track", ON_TRACK, _on_track),
+    Rule(HealthRule.DONE, HealthState.DONE, _done),
+    Rule(HealthRule.PAST_DUE, HealthState.LATE, _past_due),
+    Rule(HealthRule.DELAYED, HealthState.LATE, _delayed),
+    Rule(HealthRule.OVERRIDE, None, _override),
+    Rule(HealthRule.WAITING_ON_CLIENT, HealthState.AT_RISK, _waiting_on_client),
+    Rule(HealthRule.FORECAST_LATER, HealthState.AT_RISK, _forecast_later),
+    Rule(HealthRule.DUE_SOON, HealthState.AT_RISK, _due_soon),
+    Rule(HealthRule.BEHIND_SCHEDULE, HealthState.AT_RISK, _behind_schedule),
+    Rule(HealthRule.NO_RECENT_WORK, HealthState.AT_RISK, _no_recent_work),
+    Rule(HealthRule.NOT_STARTED, HealthState.PLANNED, _not_started),
+    Rule(HealthRule.ON_TRACK, HealthState.ON_TRACK, _on_track),
 )
-PROJECT_RULES = ("no-milestones", "all-done", "override")
+PROJECT_RULES = (HealthRule.NO_MILESTONES, HealthRule.ALL_DONE, HealthRule.OVERRIDE)
 
 
 def milestone_health(
@@ -189,10 +217,10 @@ def milestone_health(
     facts = _Facts(milestone, project, today, signals or NO_SIGNALS)
     for rule in MILESTONE_RULES:
         if rule.applies(facts):
-            if rule.name == "override":
+            if rule.state is None:  # the override: the state written in the YAML
                 assert milestone.health_override is not None
                 override = milestone.health_override
-                return Health(override.state, rule.name, reason=override.reason)
+                return Health(HealthState(override.state), rule.name, reason=override.reason)
             return Health(rule.state, rule.name)
     raise AssertionError("the last rule always applies")  # pragma: no cover
 
@@ -201,15 +229,16 @@ def project_health(project: Project, today: dt.date, signals: Signals | None = N
     """The state of a project: done when all is done, late when a milestone is, else the
     team's override if there is one, else the worst state among its open milestones."""
     if not project.milestones:
-        return Health(PLANNED, "no-milestones")
+        return Health(HealthState.PLANNED, HealthRule.NO_MILESTONES)
     states = [
         (m, milestone_health(m, project, today, signals)) for m in project.milestones if m.done is None
     ]
     if not states:
-        return Health(DONE, "all-done")
+        return Health(HealthState.DONE, HealthRule.ALL_DONE)
     milestone, worst = min(states, key=lambda pair: SEVERITY.index(pair[1].state))
-    if worst.state != LATE and project.health_override is not None:
-        return Health(project.health_override.state, "override", reason=project.health_override.reason)
+    if worst.state != HealthState.LATE and project.health_override is not None:
+        override = project.health_override
+        return Health(HealthState(override.state), HealthRule.OVERRIDE, reason=override.reason)
     return Health(worst.state, worst.rule, reason=worst.reason, milestone=milestone.id)
 
 
@@ -258,3 +287,54 @@ def next_milestone(project: Project) -> Milestone | None:
     """The open milestone promised soonest."""
     open_ones = [m for m in project.milestones if not m.done]
     return min(open_ones, key=lambda m: m.current_due, default=None)
+
+
+def _last_move(ledger: MilestoneLedger | None, today: dt.date) -> PromiseEvent | None:
+    if ledger is None:
+        return None
+    moves = [e for e in ledger.moves if e.day <= today]
+    return moves[-1] if moves else None
+
+
+def state_since(
+    m: Milestone,
+    health: Health,
+    project: Project,
+    signals: Signals,
+    ledger: MilestoneLedger | None,
+    today: dt.date,
+) -> dt.date:
+    """The day a milestone's state (late, at risk) can be said to have begun, from its data
+    (a feed entry's `updated`, so it does not look new on every build)."""
+    day: dt.date | None = None
+    if health.rule == HealthRule.PAST_DUE:
+        day = m.current_due + dt.timedelta(days=1)
+    elif health.rule == HealthRule.DELAYED:
+        move = _last_move(ledger, today)
+        day = move.day if move else None
+    elif health.rule == HealthRule.WAITING_ON_CLIENT:
+        overdue = [
+            item.needed_by + dt.timedelta(days=1)
+            for item in project.waiting_on_client
+            if item.milestone == m.id and item.done is None and item.needed_by is not None
+        ]
+        day = min(overdue, default=None)
+    elif health.rule == HealthRule.DUE_SOON:
+        day = m.current_due - dt.timedelta(days=DUE_SOON_DAYS)
+    elif health.rule == HealthRule.NO_RECENT_WORK and signals.inactive_days is not None:
+        since = [d for d in (signals.last_work, m.start) if d is not None]
+        since.extend(task.done for task in m.tasks if task.done is not None)
+        if since:
+            day = max(since) + dt.timedelta(days=signals.inactive_days + 1)
+    if day is None:
+        # No day marks the start of this state (a forecast, a share of work): the latest
+        # day the data gives for the milestone.
+        known = [d for d in (m.start, signals.last_work) if d is not None]
+        if ledger is not None:
+            known.append(ledger.promised_on)
+            known.extend(e.day for e in ledger.events)
+        known = [d for d in known if d <= today]
+        day = max(known, default=today)
+    if m.start is not None and m.start <= today:
+        day = max(day, m.start)
+    return min(day, today)
