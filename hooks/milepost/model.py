@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 # --- what the agency writes: client.yml -------------------------------------------------------
 
@@ -151,11 +152,20 @@ class Decision:
     summary: str = ""
 
 
+class ChangeStatus(StrEnum):
+    """Where a change request stands (its `status:` in the project file)."""
+
+    PROPOSED = "proposed"  # waiting for the client's answer
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    DONE = "done"
+
+
 @dataclass(frozen=True)
 class ChangeRequest:
     id: str
     title: str
-    status: str  # proposed | accepted | rejected | done
+    status: ChangeStatus
     hours: float | None = None
     impact: str = ""
     date: dt.date | None = None
@@ -246,16 +256,27 @@ class Commit:
 # --- what the client may see of a commit ------------------------------------------------------
 
 
+class WorkKind(StrEnum):
+    """What a commit became for the client: listed under a heading, only counted, or hidden
+    (the values are the rules' `heading:`, status.json's `kind` and the pages' CSS classes)."""
+
+    NEW = "new"
+    FIXED = "fixed"
+    FASTER = "faster"
+    NOTE = "note"  # the team's `Client:` sentence
+    COUNTED = "counted"  # only counted ("12 smaller technical improvements")
+    HIDDEN = "hidden"  # never shown
+
+
 @dataclass(frozen=True)
 class WorkNote:
     """One commit after the plain-language rules ran.
 
-    kind: "new" | "fixed" | "faster" | "note" (a `Client:` sentence) are listed;
-    "counted" is only counted ("12 smaller technical improvements"); "hidden" is never shown.
+    kind: NEW, FIXED, FASTER and NOTE are listed; COUNTED is only counted; HIDDEN never shown.
     `text` is already redacted; it is still plain text and must be escaped when rendered.
     """
 
-    kind: str
+    kind: WorkKind
     text: str
     date: dt.date
     milestone: str = ""  # milestone id, "" when not tied

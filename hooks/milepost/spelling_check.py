@@ -40,6 +40,7 @@ from milepost.load.spelling import (
     spell_document,
 )
 from milepost.load.yaml_source import YamlDocument
+from milepost.model import WorkKind
 from milepost.portal import LoadResult
 
 # As far back as a project page's "What changed" goes (render/project_page.py's RECENT_WEEKS).
@@ -119,7 +120,7 @@ def _spell_notes(
         document = documents.get(project.source)
         line = document.line_of(("repositories",)) if document is not None else 0
         for note in work:
-            if note.kind != "note" or not oldest <= note.date <= today:
+            if note.kind != WorkKind.NOTE or not oldest <= note.date <= today:
                 continue
             for word in misspelt_words(note.text, speller.knows, allowed):
                 where = f"Client: note of commit {note.sha[:7]}"

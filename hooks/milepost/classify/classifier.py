@@ -19,12 +19,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from milepost.classify.redaction import PLACEHOLDER, redact
-from milepost.classify.rules import CommitFacts, RuleSet
+from milepost.classify.rules import CommitFacts, RuleAction, RuleSet
 from milepost.classify.subjects import clean_description, parse_subject, strip_ids_from_note
 from milepost.classify.trailers import client_text, milestone_of
 from milepost.collector import paused
 from milepost.i18n import texts_for
-from milepost.model import Commit, WorkNote
+from milepost.model import Commit, WorkKind, WorkNote
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -74,18 +74,19 @@ def classify(
     day = _local_day(commit.authored, timezone)
     facts = CommitFacts(commit, language)
     rule = rules.first_match(commit, language=language, facts=facts)
-    if rule is not None and rule.action == "hide":
-        return WorkNote("hidden", "", day, "", commit.sha, rule.name)
+    if rule is not None and rule.action == RuleAction.HIDE:
+        return WorkNote(WorkKind.HIDDEN, "", day, "", commit.sha, rule.name)
     milestone, _unknown = milestone_of(commit, milestone_ids, may_have_trailer=facts.may_have_trailer("milestone"))
-    if rule is None or rule.action == "count":
-        return WorkNote("counted", "", day, milestone, commit.sha, rule.name if rule else NO_RULE)
+    if rule is None or rule.action == RuleAction.COUNT:
+        return WorkNote(WorkKind.COUNTED, "", day, milestone, commit.sha, rule.name if rule else NO_RULE)
     placeholder = placeholder_for(language)
-    note = client_text(commit, language) if rule.heading == "note" else None
+    note = client_text(commit, language) if rule.heading == WorkKind.NOTE else None
     hosts = tuple(allowed_hosts)
     text = _note_text(note, hosts, placeholder) if note is not None else _subject_text(commit.subject, hosts, placeholder)
     if not _readable(text, placeholder):
         log.debug("commit %s: nothing readable left of %r; counted instead", commit.sha[:7], commit.subject)
-        return WorkNote("counted", "", day, milestone, commit.sha, rule.name)
+        return WorkNote(WorkKind.COUNTED, "", day, milestone, commit.sha, rule.name)
+    assert rule.heading is not None  # a SHOW rule always has one (rules.py)
     return WorkNote(rule.heading, text, day, milestone, commit.sha, rule.name)
 
 

@@ -14,6 +14,7 @@ import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,22 @@ from milepost.classify.subjects import Header, parse_subject
 from milepost.classify.trailers import client_text
 from milepost.history.trailer_block import commit_trailers
 from milepost.errors import RulesError
-from milepost.model import Commit
+from milepost.model import Commit, WorkKind
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "default_rules.yml"
 
-ACTIONS = ("hide", "count", "show")
-HEADINGS = ("new", "fixed", "faster", "note")
+
+
+class RuleAction(StrEnum):
+    """What a commit rule does with the commits it matches (its `action:`)."""
+
+    HIDE = "hide"
+    COUNT = "count"
+    SHOW = "show"
+
+
+ACTIONS = tuple(RuleAction)
+HEADINGS = (WorkKind.NEW, WorkKind.FIXED, WorkKind.FASTER, WorkKind.NOTE)
 
 _RULE_KEYS = ("name", "when", "action", "heading")
 _WHEN_KEYS = ("merge", "author", "subject", "body", "trailer", "type", "scope", "client_note")
@@ -162,8 +173,8 @@ class CommitFacts:
 @dataclass(frozen=True)
 class Rule:
     name: str
-    action: str  # one of ACTIONS
-    heading: str = ""  # one of HEADINGS when action == "show", else ""
+    action: RuleAction
+    heading: WorkKind | None = None  # one of HEADINGS for a SHOW rule, else None
     when: Conditions = Conditions()
     origin: str = ""  # where the rule came from ("commit_rules", a file path), for messages
 
@@ -259,7 +270,7 @@ def _parse_rule(item: object, *, origin: str, index: int) -> Rule:
     if action not in ACTIONS:
         raise fail("action", f"must be one of {', '.join(ACTIONS)} (got {action!r})")
     heading = item.get("heading")
-    if action == "show":
+    if action == RuleAction.SHOW:
         if heading not in HEADINGS:
             raise fail("heading", f"a `show` rule needs one of {', '.join(HEADINGS)} (got {heading!r})")
     elif heading is not None:
@@ -271,7 +282,13 @@ def _parse_rule(item: object, *, origin: str, index: int) -> Rule:
         conditions = _parse_conditions(when, fail)
     else:
         raise fail("when", "must be a mapping of conditions, e.g. `when: {subject: '^admin:'}`")
-    return Rule(name=name.strip(), action=action, heading=heading or "", when=conditions, origin=origin)
+    return Rule(
+        name=name.strip(),
+        action=RuleAction(action),
+        heading=WorkKind(heading) if heading is not None else None,
+        when=conditions,
+        origin=origin,
+    )
 
 
 def _regex(value: object, field: str, fail: Any) -> re.Pattern[str]:

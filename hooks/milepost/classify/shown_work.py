@@ -24,7 +24,7 @@ from milepost.collector import paused
 from milepost.history.commits import history_key, read_history
 from milepost.history.disk_cache import CacheFormat, canonical_key, code_fingerprint, load_entry, write_entry
 from milepost.history.state import GitHistory
-from milepost.model import Client, Project, WorkNote
+from milepost.model import Client, Project, WorkKind, WorkNote
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -105,7 +105,7 @@ def project_work(
 def _shown(notes: Iterable[WorkNote]) -> tuple[WorkNote, ...]:
     """The notes the client may see, newest first."""
     with paused():
-        shown = [note for note in notes if note.kind != "hidden"]
+        shown = [note for note in notes if note.kind != WorkKind.HIDDEN]
         shown.sort(key=_newest_first, reverse=True)
         return tuple(shown)
 
@@ -140,7 +140,7 @@ def _decode(payload: bytes) -> tuple[dict[str, WorkNote], list[str]]:
     heads = [str(head) for head in data["heads"]]
     return {
         sha: WorkNote(
-            kind=str(kind),
+            kind=WorkKind(kind),
             text=str(text),
             date=dt.date.fromisoformat(day),
             milestone=str(milestone),

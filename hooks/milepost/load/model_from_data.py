@@ -18,6 +18,7 @@ from milepost.model import (
     Absence,
     Budget,
     ChangeRequest,
+    ChangeStatus,
     Client,
     Contact,
     Decision,
@@ -140,7 +141,7 @@ def project_from_data(client: str, path: Path, data: dict[str, Any], source: str
             ChangeRequest(
                 id=c["id"],
                 title=_name(c, "title"),
-                status=c["status"],
+                status=ChangeStatus(c["status"]),
                 hours=float(c["hours"]) if c.get("hours") is not None else None,
                 impact=_paragraphs(c, "impact"),
                 date=parse_date(c.get("date")),

@@ -24,7 +24,7 @@ from feedgen.feed import FeedEntry, FeedGenerator
 from icalendar import Calendar, Event, vText
 
 from milepost.i18n import Texts
-from milepost.model import Client, Decision, Deliverable, Milestone, Project, WaitingItem, WorkNote
+from milepost.model import Client, Decision, Deliverable, Milestone, Project, WaitingItem, WorkKind, WorkNote
 from milepost.render.environment import render
 from milepost.render.labels import kind_heading
 from milepost.render.promise_words import change_sentence, health_note, milestone_dates
@@ -109,7 +109,7 @@ def _week_entries(
         # The entry is as new as its latest work: a week still running gets `updated` bumped
         # when more work lands, keeping its id.
         latest = max(
-            c.date for c in work if c.kind != "hidden" and week.start <= c.date <= min(week.end, today)
+            c.date for c in work if c.kind != WorkKind.HIDDEN and week.start <= c.date <= min(week.end, today)
         )
         title = texts.gettext("Week of {dates}", dates=texts.date_range(week.start, week.end))
         entries.append(

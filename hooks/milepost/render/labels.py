@@ -4,10 +4,11 @@ the headings of the kinds of work. Shared by the pages and the feeds."""
 from __future__ import annotations
 
 from milepost.i18n import Texts
+from milepost.model import ChangeStatus, WorkKind
 from milepost.status.health import HealthState
 
 
-def state_label(state: str, texts: Texts) -> str:
+def state_label(state: HealthState, texts: Texts) -> str:
     labels = {
         HealthState.DONE: texts.gettext("Done"),
         HealthState.LATE: texts.gettext("Late"),
@@ -18,19 +19,19 @@ def state_label(state: str, texts: Texts) -> str:
     return labels[state]
 
 
-def kind_heading(kind: str, texts: Texts) -> str:
+def kind_heading(kind: WorkKind, texts: Texts) -> str:
     return {
-        "note": texts.gettext("From the team"),
-        "new": texts.gettext("New"),
-        "fixed": texts.gettext("Fixed"),
-        "faster": texts.gettext("Faster"),
+        WorkKind.NOTE: texts.gettext("From the team"),
+        WorkKind.NEW: texts.gettext("New"),
+        WorkKind.FIXED: texts.gettext("Fixed"),
+        WorkKind.FASTER: texts.gettext("Faster"),
     }[kind]
 
 
-def change_status_label(status: str, texts: Texts) -> str:
+def change_status_label(status: ChangeStatus, texts: Texts) -> str:
     return {
-        "proposed": texts.gettext("Waiting for your decision"),
-        "accepted": texts.gettext("Accepted"),
-        "rejected": texts.gettext("Not going ahead"),
-        "done": texts.gettext("Done"),
-    }.get(status, status)
+        ChangeStatus.PROPOSED: texts.gettext("Waiting for your decision"),
+        ChangeStatus.ACCEPTED: texts.gettext("Accepted"),
+        ChangeStatus.REJECTED: texts.gettext("Not going ahead"),
+        ChangeStatus.DONE: texts.gettext("Done"),
+    }[status]

@@ -22,10 +22,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from milepost.history.project_files import PlanHistory
-from milepost.model import ChangeRequest, Project
+from milepost.model import ChangeRequest, ChangeStatus, Project
 
 # The change requests that can be behind a step of the scope: those the client agreed to.
-AGREED_CHANGES = ("accepted", "done")
+AGREED_CHANGES = (ChangeStatus.ACCEPTED, ChangeStatus.DONE)
 
 
 @dataclass(frozen=True)

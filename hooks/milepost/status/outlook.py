@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from milepost.history.project_files import PlanHistory, zone
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
-from milepost.model import Project, WorkNote
+from milepost.model import Project, WorkKind, WorkNote
 from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.burnup import BurnUp, burn_up
 from milepost.status.forecast import Forecast, project_forecasts
@@ -35,7 +35,7 @@ class ProjectOutlook:
 
 def last_shown_work(project: Project, work: Sequence[WorkNote], today: dt.date) -> dt.date | None:
     """The latest day the client could see work: a listed or counted change, or a task done."""
-    days = [c.date for c in work if c.kind != "hidden"]
+    days = [c.date for c in work if c.kind != WorkKind.HIDDEN]
     for m in project.milestones:
         days.extend(task.done for task in m.tasks if task.done is not None)
         if m.done is not None:

@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from milepost.model import WorkNote
+from milepost.model import WorkKind, WorkNote
 
 # Order in which listed kinds appear under a week.
-LISTED_KINDS = ("note", "new", "fixed", "faster")
+LISTED_KINDS = (WorkKind.NOTE, WorkKind.NEW, WorkKind.FIXED, WorkKind.FASTER)
 
 
 @dataclass
 class Week:
     start: dt.date  # first day of the week (locale's custom)
     end: dt.date  # last day, inclusive
-    listed: dict[str, list[WorkNote]] = field(default_factory=dict)
+    listed: dict[WorkKind, list[WorkNote]] = field(default_factory=dict)
     counted: int = 0
     elsewhere: int = 0  # listed work left out here because the page shows it elsewhere
 
@@ -53,10 +53,10 @@ def weeks_of_work(
         result.append(Week(start=start, end=start + dt.timedelta(days=6)))
     oldest = result[-1].start
     for note in work:
-        if note.kind == "hidden" or note.date > today or note.date < oldest:
+        if note.kind == WorkKind.HIDDEN or note.date > today or note.date < oldest:
             continue
         week = result[-((note.date - week_start).days // 7)]
-        if note.kind == "counted":
+        if note.kind == WorkKind.COUNTED:
             week.counted += 1
         elif note in shown_elsewhere:
             week.elsewhere += 1

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from milepost.model import ChangeRequest, Milestone, Project, WaitingItem
+from milepost.model import ChangeRequest, ChangeStatus, Milestone, Project, WaitingItem
 
 # A change request in this status waits for the client's decision.
-AWAITING_DECISION = "proposed"
+AWAITING_DECISION = ChangeStatus.PROPOSED
 
 
 def is_overdue(item: WaitingItem, today: dt.date) -> bool:
