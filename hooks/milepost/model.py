@@ -287,6 +287,14 @@ class WorkNote:
 # --- a letter that was sent ---------------------------------------------------------------------
 
 
+class LetterKind(StrEnum):
+    """The letters Milepost writes (status/letters_due.py says which are due)."""
+
+    WEEKLY = "weekly"
+    MEETING = "meeting"
+    CHANGE = "change"
+
+
 @dataclass(frozen=True)
 class SentLetter:
     """One letter of the sent record (publish/letters.py), as the client's site lists it.
@@ -297,7 +305,7 @@ class SentLetter:
     """
 
     client: str
-    kind: str  # "weekly", "meeting" or "change" (status/letters_due.py)
+    kind: LetterKind
     day: dt.date  # the letter's day, in the client's time zone
     subject: str
     message_id: str

@@ -26,7 +26,7 @@ from milepost.i18n import texts_for
 from milepost.load.settings import LedgerSource
 from milepost.portal import check_portal, load_portal
 from milepost.render.promise_words import ledger_lines
-from milepost.status.ledger import EXPLAINED, MOVED, UNAVAILABLE, PromiseEvent, project_ledger
+from milepost.status.ledger import UNAVAILABLE, PromiseEvent, PromiseEventKind, project_ledger
 
 D = dt.date
 
@@ -136,9 +136,9 @@ def test_every_move_with_its_day_and_reason_across_renamed_files_and_titles(tmp_
     payments = ledger.milestones["pay"]
     assert (payments.first_promise, payments.promised_on) == (D(2026, 11, 20), D(2026, 9, 3))
     assert payments.events == (
-        PromiseEvent(MOVED, D(2026, 11, 16), D(2026, 11, 20), D(2026, 12, 12),
+        PromiseEvent(PromiseEventKind.MOVED, D(2026, 11, 16), D(2026, 11, 20), D(2026, 12, 12),
                       "The provider changed its interface.", first_move),
-        PromiseEvent(MOVED, D(2026, 11, 22), D(2026, 12, 12), D(2026, 12, 19),
+        PromiseEvent(PromiseEventKind.MOVED, D(2026, 11, 22), D(2026, 12, 12), D(2026, 12, 19),
                       "The bank's approval takes a week longer.", payments.events[1].commit),
     )
     going_live = ledger.milestones["launch"]
@@ -333,8 +333,8 @@ def test_check_rejects_a_due_moved_later_without_a_delay_and_accepts_the_fix(
     # The ledger keeps the truth: moved without a reason on 15 November, explained on the 20th.
     payments = ledger_of(repo / "projects", "acme/shop.yml").milestones["pay"]
     assert [(c.kind, c.day, c.reason) for c in payments.events] == [
-        (MOVED, D(2026, 11, 15), ""),
-        (EXPLAINED, D(2026, 11, 20), "The provider changed its interface."),
+        (PromiseEventKind.MOVED, D(2026, 11, 15), ""),
+        (PromiseEventKind.EXPLAINED, D(2026, 11, 20), "The provider changed its interface."),
     ]
     html = ledger_html(payments, EN)
     assert "Promised for 20 November 2026 on 3 September 2026." in html
@@ -365,16 +365,16 @@ def test_a_second_move_with_the_first_moves_reason_is_rejected_until_a_new_reaso
     # The ledger does not lend the first move's words to the second one.
     payments = ledger_of(repo / "projects", "acme/shop.yml").milestones["pay"]
     assert [(c.kind, c.new, c.reason) for c in payments.events] == [
-        (MOVED, D(2026, 12, 15), "The provider changed its API."),
-        (MOVED, D(2027, 1, 20), ""),
+        (PromiseEventKind.MOVED, D(2026, 12, 15), "The provider changed its API."),
+        (PromiseEventKind.MOVED, D(2027, 1, 20), ""),
     ]
     save(repo, "Explain", "2026-11-21T10:00:00+01:00", {shop: project_text(
         pay("2026-11-20", delay=delay("2027-01-20", "Their new API failed the bank's security review.")))})
     assert run_check(config, capsys)[0] == 0
     payments = ledger_of(repo / "projects", "acme/shop.yml").milestones["pay"]
     assert [(c.kind, c.day, c.reason) for c in payments.events][1:] == [
-        (MOVED, D(2026, 11, 20), ""),
-        (EXPLAINED, D(2026, 11, 21), "Their new API failed the bank's security review."),
+        (PromiseEventKind.MOVED, D(2026, 11, 20), ""),
+        (PromiseEventKind.EXPLAINED, D(2026, 11, 21), "Their new API failed the bank's security review."),
     ]
     # Moving the date earlier again needs no new words: that is good news.
     save(repo, "Sooner", "2026-11-22T10:00:00+01:00", {shop: project_text(
@@ -403,8 +403,8 @@ def test_a_new_id_with_the_same_title_is_the_same_milestone(tmp_path: Path, caps
     assert run_check(config, capsys)[0] == 0
     payments = ledger_of(repo / "projects", "acme/shop.yml").milestones["payments"]
     assert [(c.kind, c.day, c.new) for c in payments.events] == [
-        (MOVED, D(2026, 11, 10), D(2027, 2, 20)),
-        (EXPLAINED, D(2026, 11, 11), None),
+        (PromiseEventKind.MOVED, D(2026, 11, 10), D(2027, 2, 20)),
+        (PromiseEventKind.EXPLAINED, D(2026, 11, 11), None),
     ]
 
 
@@ -485,7 +485,7 @@ def test_the_demo_ledger_shows_the_same_real_moves_on_every_clone(demo_history: 
     payments = ledger.milestones["payments"]
     assert (payments.first_promise, payments.promised_on) == (D(2026, 11, 20), D(2026, 9, 3))
     assert [(c.kind, c.day, c.old, c.new) for c in payments.events] == [
-        (MOVED, D(2026, 11, 15), D(2026, 11, 20), D(2026, 12, 12))
+        (PromiseEventKind.MOVED, D(2026, 11, 15), D(2026, 11, 20), D(2026, 12, 12))
     ]
     assert payments.events[0].reason.startswith("The payment provider changed its interface")
     # Fixed on the day it was written: the launch was promised for 15 January and never moved.

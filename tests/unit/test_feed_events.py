@@ -13,7 +13,7 @@ from milepost.model import Client, Decision, Delay, Deliverable, Milestone, Proj
 from milepost.publish.feeds import atom_feed, ics_calendar
 from milepost.render.project_page import calendar_href
 from milepost.status.health import Signals
-from milepost.status.ledger import MOVED, MilestoneLedger, ProjectLedger, PromiseEvent
+from milepost.status.ledger import MilestoneLedger, ProjectLedger, PromiseEvent, PromiseEventKind
 from milepost.status.outlook import ProjectOutlook
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -68,8 +68,8 @@ LEDGER = ProjectLedger(
             first_promise=D(2026, 11, 15),
             promised_on=D(2026, 9, 1),
             events=(
-                PromiseEvent(MOVED, D(2026, 11, 5), old=D(2026, 11, 15), new=D(2026, 12, 8), reason="Provider"),
-                PromiseEvent(MOVED, D(2026, 11, 12), old=D(2026, 12, 8), new=D(2026, 12, 22), reason="Provider again"),
+                PromiseEvent(PromiseEventKind.MOVED, D(2026, 11, 5), old=D(2026, 11, 15), new=D(2026, 12, 8), reason="Provider"),
+                PromiseEvent(PromiseEventKind.MOVED, D(2026, 11, 12), old=D(2026, 12, 8), new=D(2026, 12, 22), reason="Provider again"),
             ),
         ),
         "catalogue": MilestoneLedger("catalogue", first_promise=D(2026, 11, 20), promised_on=D(2026, 9, 3)),

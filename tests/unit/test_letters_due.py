@@ -17,6 +17,7 @@ from milepost.model import (
     Contact,
     Decision,
     Delay,
+    LetterKind,
     LetterPlan,
     Milestone,
     Project,
@@ -24,8 +25,8 @@ from milepost.model import (
 )
 from milepost.publish.letters import SentRecord, build_message, smtp_server
 from milepost.render.letters import LetterWords, letter_view, render_letter
-from milepost.status.letters_due import CHANGE, MEETING, WEEKLY, LetterHistory, letters_due
-from milepost.status.ledger import MOVED, MilestoneLedger, ProjectLedger, PromiseEvent
+from milepost.status.letters_due import LetterHistory, letters_due
+from milepost.status.ledger import MilestoneLedger, ProjectLedger, PromiseEvent, PromiseEventKind
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.reachable import reachable_contact
 
@@ -52,7 +53,7 @@ WORDS = LetterWords(subject_prefix="", agency="Example Agency", site_url="https:
 
 
 def outlook_with_move(day: dt.date) -> ProjectOutlook:
-    event = PromiseEvent(MOVED, day, dt.date(2026, 12, 1), dt.date(2026, 12, 15), "")
+    event = PromiseEvent(PromiseEventKind.MOVED, day, dt.date(2026, 12, 1), dt.date(2026, 12, 15), "")
     ledger = MilestoneLedger("payments", dt.date(2026, 12, 1), dt.date(2026, 10, 1), (event,))
     return ProjectOutlook(ledger=ProjectLedger(True, milestones={"payments": ledger}))
 
@@ -64,7 +65,7 @@ def test_no_recipients_no_letters() -> None:
 
 def test_weekly_on_its_day_and_meeting_once() -> None:
     due = letters_due(CLIENT, [PROJECT], TUESDAY)
-    assert [d.kind for d in due] == [WEEKLY, MEETING]
+    assert [d.kind for d in due] == [LetterKind.WEEKLY, LetterKind.MEETING]
     carried = frozenset(key for d in due for key in d.carries)
     assert letters_due(CLIENT, [PROJECT], TUESDAY, history=LetterHistory(carried, TUESDAY)) == []
     wednesday = TUESDAY + dt.timedelta(days=1)
@@ -78,30 +79,30 @@ def test_a_weekly_letter_missed_on_its_day_goes_on_the_next_run_of_that_week() -
     letter, once; the next week's goes on its Tuesday again. A first letter waits for its day."""
     before = LetterHistory(frozenset({"weekly:2026-11-17"}), TUESDAY - dt.timedelta(days=7))
     wednesday = TUESDAY + dt.timedelta(days=1)
-    late = [d for d in letters_due(CLIENT, [PROJECT], wednesday, history=before) if d.kind == WEEKLY]
+    late = [d for d in letters_due(CLIENT, [PROJECT], wednesday, history=before) if d.kind == LetterKind.WEEKLY]
     assert len(late) == 1 and late[0].key == "weekly:2026-11-24" and late[0].since == before.last_weekly
     sent = LetterHistory(before.carried | set(late[0].carries), wednesday)
-    assert not [d for d in letters_due(CLIENT, [PROJECT], wednesday, history=sent) if d.kind == WEEKLY]
+    assert not [d for d in letters_due(CLIENT, [PROJECT], wednesday, history=sent) if d.kind == LetterKind.WEEKLY]
     monday = TUESDAY + dt.timedelta(days=6)
-    assert not [d for d in letters_due(CLIENT, [PROJECT], monday, history=sent) if d.kind == WEEKLY]
+    assert not [d for d in letters_due(CLIENT, [PROJECT], monday, history=sent) if d.kind == LetterKind.WEEKLY]
     next_tuesday = TUESDAY + dt.timedelta(days=7)
-    assert [d.key for d in letters_due(CLIENT, [PROJECT], next_tuesday, history=sent) if d.kind == WEEKLY] == [
+    assert [d.key for d in letters_due(CLIENT, [PROJECT], next_tuesday, history=sent) if d.kind == LetterKind.WEEKLY] == [
         "weekly:2026-12-01"
     ]
-    assert not [d for d in letters_due(CLIENT, [PROJECT], wednesday) if d.kind == WEEKLY]
+    assert not [d for d in letters_due(CLIENT, [PROJECT], wednesday) if d.kind == LetterKind.WEEKLY]
 
 
 def test_a_move_gets_its_own_letter_on_the_day_unless_the_weekly_one_carries_it() -> None:
     wednesday = TUESDAY + dt.timedelta(days=1)
     outlooks = {"shop": outlook_with_move(wednesday)}
     history = LetterHistory(frozenset({"decision:shop:2026-11-20:" + "x"}), TUESDAY)
-    due = [d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks=outlooks, history=history) if d.kind == CHANGE]
+    due = [d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks=outlooks, history=history) if d.kind == LetterKind.CHANGE]
     assert len(due) == 1 and due[0].moves[0].new == dt.date(2026, 12, 15)
     assert due[0].moves[0].reason.startswith("The provider") and due[0].moves[0].plan == "Cards first."
     again = LetterHistory(history.carried | set(due[0].carries), TUESDAY)
-    assert not [d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks=outlooks, history=again) if d.kind == CHANGE]
+    assert not [d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks=outlooks, history=again) if d.kind == LetterKind.CHANGE]
     on_weekly_day = letters_due(CLIENT, [PROJECT], TUESDAY, outlooks={"shop": outlook_with_move(TUESDAY)})
-    assert [d.kind for d in on_weekly_day] == [WEEKLY, MEETING]
+    assert [d.kind for d in on_weekly_day] == [LetterKind.WEEKLY, LetterKind.MEETING]
     assert on_weekly_day[0].weeks[0].moves
 
 
@@ -109,7 +110,7 @@ def test_a_change_letter_says_reason_plan_and_new_date_redacted_and_escaped() ->
     wednesday = TUESDAY + dt.timedelta(days=1)
     letter = next(
         d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks={"shop": outlook_with_move(wednesday)})
-        if d.kind == CHANGE
+        if d.kind == LetterKind.CHANGE
     )
     texts = texts_for("en", "Europe/Warsaw")
     view = letter_view(letter, CLIENT, texts, WORDS, reachable_contact(CLIENT, wednesday))

@@ -29,7 +29,7 @@ from milepost.render.environment import render
 from milepost.render.labels import kind_heading
 from milepost.render.promise_words import change_sentence, health_note, milestone_dates
 from milepost.status.health import Health, HealthState, milestone_health, state_since
-from milepost.status.ledger import MOVED, MilestoneLedger
+from milepost.status.ledger import MilestoneLedger, PromiseEventKind
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.recent_work import LISTED_KINDS, Week, weeks_of_work
 
@@ -154,7 +154,7 @@ def _move_entries(
 ) -> list[FeedEntry]:
     """One entry per move of the milestone's promised date (moves on one day are one move, so
     the day is the id). The team's current plan goes with the latest move only."""
-    moves = [e for e in ledger.events if e.kind == MOVED and e.new is not None and e.day <= today]
+    moves = [e for e in ledger.events if e.kind == PromiseEventKind.MOVED and e.new is not None and e.day <= today]
     entries = []
     for index, move in enumerate(moves):
         assert move.new is not None

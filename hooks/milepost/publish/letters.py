@@ -45,9 +45,9 @@ from milepost.errors import LetterError, RulesError
 from milepost.history.project_files import PlanHistory
 from milepost.history.state import GitHistory
 from milepost.i18n import texts_for
-from milepost.model import Client, Project, SentLetter
+from milepost.model import Client, LetterKind, Project, SentLetter
 from milepost.render.letters import LetterWords, letter_view, render_letter
-from milepost.status.letters_due import WEEKLY, DueLetter, LetterHistory, letters_due
+from milepost.status.letters_due import DueLetter, LetterHistory, letters_due
 from milepost.status.outlook import project_outlook
 from milepost.status.reachable import reachable_contact
 
@@ -95,7 +95,7 @@ class SentRecord:
 
     def history(self, client: str) -> LetterHistory:
         mine = [e for e in self.entries if e.get("client") == client]
-        weekly = [dt.date.fromisoformat(e["day"]) for e in mine if e.get("kind") == WEEKLY]
+        weekly = [dt.date.fromisoformat(e["day"]) for e in mine if e.get("kind") == LetterKind.WEEKLY]
         return LetterHistory(
             carried=frozenset(key for e in mine for key in e.get("carries", ())),
             last_weekly=max(weekly) if weekly else None,
@@ -116,7 +116,7 @@ class SentRecord:
                 day = dt.date.fromisoformat(str(entry["day"]))
                 letter = SentLetter(
                     client=client,
-                    kind=str(entry["kind"]),
+                    kind=LetterKind(entry["kind"]),
                     day=day,
                     subject=str(entry.get("subject") or ""),
                     message_id=str(entry["message_id"]),

@@ -13,9 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from milepost.i18n import Texts
-from milepost.model import SentLetter
+from milepost.model import LetterKind, SentLetter
 from milepost.render.environment import render
-from milepost.status.letters_due import CHANGE, MEETING, WEEKLY
 
 
 @dataclass(frozen=True)
@@ -42,12 +41,12 @@ class LetterPage:
     blocks: tuple[tuple[Line, ...], ...]  # paragraphs: lines between blank lines
 
 
-def kind_label(kind: str, texts: Texts) -> str:
-    if kind == WEEKLY:
+def kind_label(kind: LetterKind, texts: Texts) -> str:
+    if kind == LetterKind.WEEKLY:
         return texts.gettext("Weekly letter")
-    if kind == MEETING:
+    if kind == LetterKind.MEETING:
         return texts.gettext("Meeting summary")
-    if kind == CHANGE:
+    if kind == LetterKind.CHANGE:
         return texts.gettext("Change of plan")
     return texts.gettext("Letter")
 

@@ -15,21 +15,12 @@ from dataclasses import dataclass
 
 from milepost.classify.redaction import redact
 from milepost.i18n import Texts
-from milepost.model import Client, Contact
+from milepost.model import Client, Contact, LetterKind
 from milepost.render.environment import render
 from milepost.render.promise_words import forecast_range, headline_note, headline_sentence
 from milepost.render.waiting_list import decision_item_view
 from milepost.status.health import HealthState
-from milepost.status.letters_due import (
-    CHANGE,
-    DELIVERED,
-    FINISHED_MILESTONE,
-    MEETING,
-    WEEKLY,
-    DueLetter,
-    Move,
-    ProjectWeek,
-)
+from milepost.status.letters_due import DELIVERED, FINISHED_MILESTONE, DueLetter, Move, ProjectWeek
 from milepost.status.waiting import awaiting_decision, overdue_days
 
 
@@ -92,9 +83,9 @@ def _clean(text: str, client: Client) -> str:
 
 
 def _title(letter: DueLetter, texts: Texts) -> str:
-    if letter.kind == WEEKLY:
+    if letter.kind == LetterKind.WEEKLY:
         return texts.gettext("Weekly letter, {date}", date=texts.date(letter.day))
-    if letter.kind == MEETING:
+    if letter.kind == LetterKind.MEETING:
         assert letter.decision is not None
         return texts.gettext("Summary of the meeting on {date}", date=texts.date(letter.decision.date))
     assert letter.project is not None
@@ -277,14 +268,14 @@ def _change_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[S
 
 
 def _intro(letter: DueLetter, texts: Texts) -> str:
-    if letter.kind == WEEKLY:
+    if letter.kind == LetterKind.WEEKLY:
         return texts.ngettext(
             "Here is how your project stands this week.",
             "Here is how your projects stand this week.",
             len(letter.weeks),
         )
     assert letter.project is not None
-    if letter.kind == MEETING:
+    if letter.kind == LetterKind.MEETING:
         assert letter.decision is not None
         return texts.gettext(
             "Here is, in writing, what we discussed and agreed on {date} about {project}.",
@@ -301,7 +292,7 @@ def _intro(letter: DueLetter, texts: Texts) -> str:
 
 def _closing(letter: DueLetter, client: Client, texts: Texts) -> tuple[str, ...]:
     lines = []
-    if letter.kind == MEETING:
+    if letter.kind == LetterKind.MEETING:
         lines.append(texts.gettext("If anything here is not as you remember it, please reply to this letter."))
     else:
         lines.append(texts.gettext("If you have a question, just reply to this letter."))
@@ -322,9 +313,9 @@ def letter_view(
     """The words of one letter: subject, sections, closing and signature."""
     title = _title(letter, texts)
     sections = {
-        WEEKLY: _weekly_sections,
-        MEETING: _meeting_sections,
-        CHANGE: _change_sections,
+        LetterKind.WEEKLY: _weekly_sections,
+        LetterKind.MEETING: _meeting_sections,
+        LetterKind.CHANGE: _change_sections,
     }[letter.kind](letter, client, texts)
     return LetterView(
         kind=letter.kind,

@@ -16,7 +16,7 @@ from milepost.model import Milestone
 from milepost.status.forecast import Forecast
 from milepost.status.headline import Cause, Headline
 from milepost.status.health import Health, HealthRule, HealthState, Signals, days_without_work
-from milepost.status.ledger import EXPLAINED, MilestoneLedger, PromiseEvent
+from milepost.status.ledger import MilestoneLedger, PromiseEvent, PromiseEventKind
 
 
 @dataclass(frozen=True)
@@ -65,14 +65,14 @@ def ledger_lines(ledger: MilestoneLedger | None, texts: Texts) -> tuple[LedgerLi
 
 
 def _kind(change: PromiseEvent) -> str:
-    if change.kind == EXPLAINED:
+    if change.kind == PromiseEventKind.EXPLAINED:
         return "explained"
     return "moved-later" if change.later else "moved-earlier"
 
 
 def change_sentence(change: PromiseEvent, texts: Texts) -> str:
     day = texts.date(change.day)
-    if change.kind == EXPLAINED:
+    if change.kind == PromiseEventKind.EXPLAINED:
         return texts.gettext("Reason given on {day}: {reason}", day=day, reason=change.reason)
     assert change.new is not None
     new = texts.date(change.new)

@@ -24,30 +24,38 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from milepost.history.project_files import MilestonePlan, PlanHistory, PlanVersion
 from milepost.load.problems import Problem
 from milepost.load.yaml_source import load_yaml_file
 
-MOVED = "moved"
-EXPLAINED = "explained"
+
+
+class PromiseEventKind(StrEnum):
+    """What happened to a promised date: it moved, or a reason was given for it."""
+
+    MOVED = "moved"
+    EXPLAINED = "explained"
+
 # Why a project has no ledger (status.json: `ledger.reason`; also "shallow-clone").
 NO_LEDGER_NO_HISTORY = "no-history"
 
 
 @dataclass(frozen=True)
 class PromiseEvent:
-    kind: str  # MOVED or EXPLAINED
+    kind: PromiseEventKind
     day: dt.date
-    old: dt.date | None = None  # MOVED: the date promised before
-    new: dt.date | None = None  # MOVED: the date promised from then on
+    old: dt.date | None = None  # PromiseEventKind.MOVED: the date promised before
+    new: dt.date | None = None  # PromiseEventKind.MOVED: the date promised from then on
     reason: str = ""  # the delay's reason in that version; "" when none was given
     commit: str = ""  # sha of the version ("" when not committed yet); never shown to clients
 
     @property
     def later(self) -> bool:
-        return self.kind == MOVED and self.old is not None and self.new is not None and self.new > self.old
+        moved = self.kind == PromiseEventKind.MOVED
+        return moved and self.old is not None and self.new is not None and self.new > self.old
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,7 @@ class MilestoneLedger:
 
     @property
     def moves(self) -> tuple[PromiseEvent, ...]:
-        return tuple(c for c in self.events if c.kind == MOVED)
+        return tuple(c for c in self.events if c.kind == PromiseEventKind.MOVED)
 
     @property
     def current_promise(self) -> dt.date:
@@ -156,7 +164,10 @@ def milestone_ledger(
     promise = first_plan.due
     if first_plan.promise != promise:
         events.append(
-            PromiseEvent(MOVED, first_day, promise, first_plan.promise, first_plan.delay_reason, first_version.commit)
+            PromiseEvent(
+                PromiseEventKind.MOVED, first_day, promise, first_plan.promise, first_plan.delay_reason,
+                first_version.commit,
+            )
         )
         promise = first_plan.promise or promise
     for day, version, plan in seen[len(day_one) :]:
@@ -165,7 +176,7 @@ def milestone_ledger(
         reason = plan.delay_reason if plan.delay_due is not None else ""
         if new != promise:
             last = events[-1] if events else None
-            same_day = last is not None and last.kind == MOVED and last.day == day
+            same_day = last is not None and last.kind == PromiseEventKind.MOVED and last.day == day
             before = events[:-1] if same_day else events
             old = last.old if same_day and last is not None else promise
             # A move later keeps a reason only when it is a new one: the words written for an
@@ -175,10 +186,10 @@ def milestone_ledger(
                 # Moves on one day are one move (from the morning's date to the evening's).
                 events.pop()
             if not same_day or old != new:
-                events.append(PromiseEvent(MOVED, day, old, new, given, version.commit))
+                events.append(PromiseEvent(PromiseEventKind.MOVED, day, old, new, given, version.commit))
             promise = new
         elif reason and _unexplained(events) and reason != _reason_on_record(events):
-            events.append(PromiseEvent(EXPLAINED, day, reason=reason, commit=version.commit))
+            events.append(PromiseEvent(PromiseEventKind.EXPLAINED, day, reason=reason, commit=version.commit))
     return MilestoneLedger(ident, first_plan.due, first_day, tuple(events), first_version.commit)
 
 
@@ -193,7 +204,7 @@ def _reason_on_record(events: Sequence[PromiseEvent]) -> str:
 def _unexplained(events: list[PromiseEvent]) -> bool:
     """Whether the latest move later has no reason yet (none then, none given since)."""
     for change in reversed(events):
-        if change.kind == EXPLAINED:
+        if change.kind == PromiseEventKind.EXPLAINED:
             return False
         if change.later:
             return not change.reason

@@ -22,17 +22,13 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from milepost.model import WEEKDAYS, Client, Decision, Milestone, Project, WaitingItem
+from milepost.model import WEEKDAYS, Client, Decision, LetterKind, Milestone, Project, WaitingItem
 from milepost.status.headline import Headline, project_headline
 from milepost.status.health import Health, Signals, next_milestone, project_health
-from milepost.status.ledger import MOVED
+from milepost.status.ledger import PromiseEventKind
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.waiting import open_waiting_across
 
-WEEKLY = "weekly"
-MEETING = "meeting"
-CHANGE = "change"
-KINDS = (WEEKLY, MEETING, CHANGE)
 # A decision or a move this many days old (or newer) is still news.
 RECENT_DAYS = 7
 
@@ -87,7 +83,7 @@ class ProjectWeek:
 
 @dataclass(frozen=True)
 class DueLetter:
-    kind: str
+    kind: LetterKind
     client: str
     day: dt.date
     key: str  # what the letter is about, stable across runs (part of its Message-ID)
@@ -151,7 +147,7 @@ def project_moves(project: Project, outlook: ProjectOutlook | None, after: dt.da
         if ledger is None:
             continue
         for event in ledger.events:
-            if event.kind != MOVED or not after < event.day <= today:
+            if event.kind != PromiseEventKind.MOVED or not after < event.day <= today:
                 continue
             delay = milestone.delay
             current = delay is not None and delay.due == event.new
@@ -226,7 +222,7 @@ def letters_due(
             )
         due.append(
             DueLetter(
-                WEEKLY,
+                LetterKind.WEEKLY,
                 client.slug,
                 today,
                 key=weekly_key(weekly_day(client, today) or today),
@@ -241,7 +237,10 @@ def letters_due(
             key = decision_key(project, decision)
             if recent(decision.date, today) and key not in history.carried:
                 due.append(
-                    DueLetter(MEETING, client.slug, today, key=key, carries=(key,), project=project, decision=decision)
+                    DueLetter(
+                        LetterKind.MEETING, client.slug, today, key=key, carries=(key,), project=project,
+                        decision=decision,
+                    )
                 )
     if not weekly:
         for project in projects:
@@ -254,7 +253,8 @@ def letters_due(
                 key = f"change:{project.slug}:{_digest(' '.join(m.key for m in moves))}"
                 due.append(
                     DueLetter(
-                        CHANGE, client.slug, today, key=key, carries=tuple(m.key for m in moves), project=project,
+                        LetterKind.CHANGE, client.slug, today, key=key, carries=tuple(m.key for m in moves),
+                        project=project,
                         moves=moves,
                     )
                 )
