@@ -1,6 +1,7 @@
 """Helpers that tests import: paths of this repository, the demo's day, a local web server for
-a built site, Debian's Chromium, screenshots, and the scripts as modules. (conftest.py holds the fixtures; it is not
-meant to be imported.)"""
+a built site, Debian's Chromium, screenshots, the scripts as modules, golden files (the one
+update switch) and an output computed again in another process. (conftest.py holds the
+fixtures; it is not meant to be imported.)"""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -186,3 +188,58 @@ def actionlint(*files: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[st
     return subprocess.run(
         [str(executable), "-no-color", *map(str, files)], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
     )
+
+
+# --- golden files ---------------------------------------------------------------------------------
+
+UPDATE_GOLDEN_VARIABLE = "MILEPOST_UPDATE_GOLDEN"
+
+
+def updating_golden(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the golden tests rewrite their files (`MILEPOST_UPDATE_GOLDEN=1`) instead of
+    comparing with them. Refused under `CI=true`: a variable leaked into CI would turn every
+    golden test into one that rewrites what it should check, and passes."""
+    env = os.environ if environ is None else environ
+    if env.get(UPDATE_GOLDEN_VARIABLE) != "1":
+        return False
+    if env.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        pytest.fail(
+            f"{UPDATE_GOLDEN_VARIABLE}=1 with CI={env['CI']}: golden files are rewritten on a developer's "
+            f"machine only, never in CI; unset {UPDATE_GOLDEN_VARIABLE} there.",
+            pytrace=False,
+        )
+    return True
+
+
+def matches_golden(golden: Path, got: str) -> bool:
+    """Whether `got` is what the golden file holds. In update mode (`updating_golden()`) the
+    file is written first, so it matches: review the diff and commit it."""
+    if updating_golden():
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(got, encoding="utf-8")
+        return True
+    return golden.is_file() and golden.read_text(encoding="utf-8") == got
+
+
+# --- the same output in another process -----------------------------------------------------------
+
+# Two processes that differ in what must not change an output: the hash seed (the order of a
+# set or of a dict built from one) and the local time zone (a date taken from the machine's
+# clock instead of the client's).
+OTHER_PROCESSES = ({"PYTHONHASHSEED": "1", "TZ": "Pacific/Kiritimati"}, {"PYTHONHASHSEED": "2", "TZ": "America/Adak"})
+
+
+def output_in_new_process(module: Path, expression: str, environ: Mapping[str, str]) -> bytes:
+    """`expression` (giving bytes) evaluated in test module `module`'s names, in a new Python
+    process with `environ` added to this one's environment."""
+    code = (
+        "import importlib, sys\n"
+        f"sys.path[:0] = [{str(TESTS)!r}, {str(module.parent)!r}]\n"
+        f"names = vars(importlib.import_module({module.stem!r}))\n"
+        f"sys.stdout.buffer.write(eval({expression!r}, names))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, env={**os.environ, **environ}, cwd=ROOT, timeout=120
+    )
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    return result.stdout

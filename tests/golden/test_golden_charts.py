@@ -11,13 +11,13 @@ and look at the diff (and at a page in a browser) before committing it.
 from __future__ import annotations
 
 import datetime as dt
-import os
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from helpers import GOLDEN
+from helpers import GOLDEN, OTHER_PROCESSES, matches_golden, output_in_new_process
 from milepost.history.project_files import COMPLETE, NO_HISTORY, MilestonePlan, PlanHistory, PlanVersion
 from milepost.i18n import texts_for
 from milepost.load.model_from_data import project_from_data
@@ -29,7 +29,6 @@ from milepost.status.outlook import project_outlook
 
 CHARTS = GOLDEN / "charts"
 CASES: dict[str, Any] = yaml.safe_load((CHARTS / "cases.yml").read_text(encoding="utf-8"))
-UPDATE = os.environ.get("MILEPOST_UPDATE_GOLDEN") == "1"
 
 
 def _plan(data: dict[str, Any]) -> MilestonePlan:
@@ -81,9 +80,7 @@ def test_the_charts_match_their_golden_files(name: str) -> None:
     different = []
     for kind, got in drawn(name).items():
         golden = CHARTS / f"{name}-{kind}.html"
-        if UPDATE:
-            golden.write_text(got, encoding="utf-8")
-        elif not golden.exists() or golden.read_text(encoding="utf-8") != got:
+        if not matches_golden(golden, got):
             different.append(golden.name)
     assert not different, (
         f"{different} differ from what the charts draw now; compare, and rewrite them if the change "
@@ -91,6 +88,17 @@ def test_the_charts_match_their_golden_files(name: str) -> None:
     )
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_the_same_data_draws_the_same_charts(name: str) -> None:
-    assert drawn(name) == drawn(name)
+def all_drawn() -> bytes:
+    """Every case's charts, as JSON (what another process sends back)."""
+    return json.dumps({name: drawn(name) for name in sorted(CASES)}, sort_keys=True).encode("utf-8")
+
+
+@pytest.mark.parametrize("environ", OTHER_PROCESSES, ids=lambda e: e["TZ"])
+def test_another_process_draws_the_golden_charts(environ: dict[str, str]) -> None:
+    """The same data draws the same bytes in a process with another hash seed and local time
+    zone (the client's zone, not the machine's, dates a chart)."""
+    charts = json.loads(output_in_new_process(Path(__file__), "all_drawn()", environ))
+    assert sorted(charts) == sorted(CASES)
+    for name, kinds in charts.items():
+        for kind, got in kinds.items():
+            assert got == (CHARTS / f"{name}-{kind}.html").read_text(encoding="utf-8"), f"{name}-{kind}"

@@ -8,17 +8,15 @@ Rewrite them after a deliberate change with
 from __future__ import annotations
 
 import email
-import os
 from email import policy
 from pathlib import Path
 
 import pytest
 from conftest import make_demo_repos_once
-from helpers import DEMO_TODAY, GOLDEN, demo_portal_copy
+from helpers import DEMO_TODAY, GOLDEN, demo_portal_copy, matches_golden
 
 from milepost.cli import main
 
-UPDATE = os.environ.get("MILEPOST_UPDATE_GOLDEN") == "1"
 LETTERS = GOLDEN / "letters"
 HEADERS = ("Subject", "From", "To", "Reply-To", "Date", "Message-ID", "Content-Language")
 
@@ -49,12 +47,7 @@ def test_the_demo_letters_match_their_golden_copies(demo_letters: Path, client: 
     for path in files:
         kind = path.name.split("-")[3]
         golden = LETTERS / client / f"{kind}.txt"
-        got = as_text(path)
-        if UPDATE:
-            golden.parent.mkdir(parents=True, exist_ok=True)
-            golden.write_text(got, encoding="utf-8")
-            continue
-        assert golden.read_text(encoding="utf-8") == got, f"{path.name} differs from {golden}"
+        assert matches_golden(golden, as_text(path)), f"{path.name} differs from {golden}"
 
 
 def test_only_clients_with_recipients_get_letters(demo_letters: Path) -> None:

@@ -10,13 +10,11 @@ and say in the commit why the pages changed.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from helpers import ROOT, load_script
+from helpers import ROOT, load_script, matches_golden, updating_golden
 
 GOLDEN = ROOT / "tests" / "golden" / "pages"
-UPDATE = os.environ.get("MILEPOST_UPDATE_GOLDEN") == "1"
 # The same normalizer as `make canary`'s (scripts/canary.py): tags with sorted attributes, text
 # with its white space folded and character references decoded, one node a line, indented.
 canary = load_script("canary")
@@ -43,13 +41,9 @@ def test_every_demo_page_matches_its_golden_snapshot(demo_site: Path) -> None:
     different = []
     for page in pages:
         got = content_area((demo_site / page).read_text(encoding="utf-8"))
-        golden = GOLDEN / page.with_suffix(".txt")
-        if UPDATE:
-            golden.parent.mkdir(parents=True, exist_ok=True)
-            golden.write_text(got, encoding="utf-8")
-        elif not golden.exists() or golden.read_text(encoding="utf-8") != got:
+        if not matches_golden(GOLDEN / page.with_suffix(".txt"), got):
             different.append(str(page))
-    if UPDATE:
+    if updating_golden():
         for stale in expected_files - set(pages):
             (GOLDEN / stale.with_suffix(".txt")).unlink()
         return  # rewritten: review the diff and commit it

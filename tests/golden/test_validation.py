@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from factories import client_yml, make_repo
+from helpers import matches_golden
 from jsonschema import Draft202012Validator
 from milepost.load.problems import Problem, field_name
 from milepost.load.schema_messages import SCHEMA_DIR, schema_messages
@@ -38,7 +38,6 @@ from milepost.portal import check_portal, load_portal
 
 GOLDEN = Path(__file__).parent / "validation"
 TODAY = dt.date(2026, 11, 20)
-UPDATE = os.environ.get("MILEPOST_UPDATE_GOLDEN") == "1"
 
 CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
 
@@ -53,9 +52,10 @@ def test_golden_case(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
     problems = check_portal(Path("projects"), today=TODAY)
     actual = "".join(f"{problem}\n" for problem in problems)
     expected_file = folder / "expected.txt"
-    if UPDATE:
-        expected_file.write_text(actual, encoding="utf-8")
-    assert actual == expected_file.read_text(encoding="utf-8")
+    assert matches_golden(expected_file, actual), (
+        f"{case}: the messages differ from {expected_file.name}; compare, and rewrite it if the change "
+        "is deliberate (see this module's docstring)"
+    )
 
 
 def test_every_golden_case_reports_problems_and_the_portal_is_withheld(monkeypatch: pytest.MonkeyPatch) -> None:
