@@ -64,7 +64,7 @@ class Client:
     source: str = ""  # path of client.yml, for messages
     allowed_hosts: tuple[str, ...] = ()  # hosts whose URLs may appear on the client's site
     glossary: dict[str, str] = field(default_factory=dict)  # shared by the client's projects
-    path: str = ""  # folder of the published site under site/; "" = derived (see privacy.py)
+    path: str = ""  # folder of the published site under site/; "" = derived (load/client_folders.py)
     password_env: str = ""  # environment variable holding the site's password; "" = no password
     # Extra commit rules (same shape as rules/default.yml), checked before the defaults.
     commit_rules: tuple[dict, ...] = ()

@@ -22,7 +22,7 @@ and under any path of a host.
   `assets/` unencrypted already), and the unlock script is the same for every site. A client
   whose assets differed from the others' would simply get a version of its own.
 - **The name is reserved**: no client's site may be published in a folder called `assets`
-  (publish/privacy.py refuses it).
+  (load/client_folders.py refuses it).
 """
 
 from __future__ import annotations
