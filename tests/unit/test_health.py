@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
+import milepost
 import pytest
 from milepost.model import Delay, Milestone, Project, Task, WaitingItem
 from milepost.status.health import (
@@ -95,3 +98,17 @@ def test_the_schema_allows_exactly_the_states_an_override_may_set() -> None:
     schema = json.loads((SCHEMA_DIR / "project.schema.json").read_text(encoding="utf-8"))
     override = schema["$defs"]["health_override"]["properties"]["state"]
     assert tuple(override["enum"]) == OVERRIDE_STATES
+
+
+def test_the_templates_name_only_health_states_that_exist() -> None:
+    """Templates cannot import the enum: the states they compare with (`row.state == "late"`,
+    the timeline legend's list) must still be `HealthState` values after a rename."""
+    templates = Path(milepost.__file__).parent / "render" / "templates"
+    named: set[str] = set()
+    for path in templates.rglob("*.j2"):
+        text = path.read_text(encoding="utf-8")
+        named.update(re.findall(r'\.state\s*[!=]=\s*"([^"]+)"', text))
+        for group in re.findall(r'item\.kind in \(([^)]*)\)', text):  # the legend's bars
+            named.update(re.findall(r'"([^"]+)"', group))
+    assert {"late", "at_risk", "done"} <= named  # the patterns still find them
+    assert named <= {state.value for state in HealthState}
