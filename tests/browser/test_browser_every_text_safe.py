@@ -6,7 +6,6 @@ texts' words; no dialog opens and no page sets the payload's flag."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from conftest import make_demo_repos_once
