@@ -23,9 +23,9 @@ from milepost.publish.letters import RECORD_FORMAT
 
 CLIENT = "acme-retail"
 # One line of everything at once; `field` tells the fields apart on the pages.
-NASTY = (
-    "New website 🚀 <img src=x onerror=alert(1)> </script><script>alert(2)</script> "
-    "[x](javascript:alert(1)) # h *em* __b__ --- a: b {{ 7*7 }} {% raw %} & &amp; 𝒳"
+NASTY = (  # within the 200 characters a name may have, with its field's name before it
+    "🚀 <img src=x onerror=alert(1)></script><script>alert(2)</script>[x](javascript:alert(1)) "
+    "<javascript:alert(3)> # h *em* `c` --- a: b {{ 7*7 }} {% raw %} &amp; 𝒳 {:onclick=alert(4)}"
 )
 # What a multi-line text (a summary, a letter) adds: lines that mean something at a line's start.
 NASTY_LINES = "--- \n# h\n* item\n---\ntitle: {{ 7*7 }}\n[x]: javascript:alert(1)"
@@ -36,33 +36,33 @@ def nasty(field: str) -> str:
 
 
 def nasty_project(project: dict[str, Any], slug: str) -> None:
-    project["name"] = nasty(f"{slug} name")
-    project["summary"] = nasty(f"{slug} summary") + "\n\n" + NASTY_LINES
+    project["name"] = nasty(f"{slug[0]} name")
+    project["summary"] = nasty(f"{slug[0]} summary") + "\n\n" + NASTY_LINES
     for m, milestone in enumerate(project.get("milestones", [])):
-        milestone["title"] = nasty(f"{slug} milestone {m}")
+        milestone["title"] = nasty(f"{slug[0]} m{m}")
         for t, task in enumerate(milestone.get("tasks", [])):
-            task["title"] = nasty(f"{slug} task {m}.{t}")
+            task["title"] = nasty(f"{slug[0]} t{m}.{t}")
         if "delay" in milestone:
-            milestone["delay"]["reason"] = nasty(f"{slug} delay reason")
-            milestone["delay"]["plan"] = nasty(f"{slug} delay plan")
+            milestone["delay"]["reason"] = nasty(f"{slug[0]} delay reason")
+            milestone["delay"]["plan"] = nasty(f"{slug[0]} delay plan")
     for w, item in enumerate(project.get("waiting_on_client", [])):
-        item["title"] = nasty(f"{slug} waiting {w}")
+        item["title"] = nasty(f"{slug[0]} wait{w}")
     for d, decision in enumerate(project.get("decisions", [])):
-        decision["title"] = nasty(f"{slug} decision {d}")
+        decision["title"] = nasty(f"{slug[0]} dec{d}")
         if "summary" in decision:
-            decision["summary"] = nasty(f"{slug} decision summary {d}")
-        decision["agreed"] = [nasty(f"{slug} agreed {d}.{a}") for a in range(len(decision.get("agreed", [])))]
+            decision["summary"] = nasty(f"{slug[0]} dec summary {d}")
+        decision["agreed"] = [nasty(f"{slug[0]} agreed {d}.{a}") for a in range(len(decision.get("agreed", [])))]
     for c, change in enumerate(project.get("changes", [])):
-        change["title"] = nasty(f"{slug} change {c}")
-        change["impact"] = nasty(f"{slug} impact {c}")
+        change["title"] = nasty(f"{slug[0]} cr{c}")
+        change["impact"] = nasty(f"{slug[0]} impact {c}")
     for d, deliverable in enumerate(project.get("deliverables", [])):
-        deliverable["title"] = nasty(f"{slug} deliverable {d}")
+        deliverable["title"] = nasty(f"{slug[0]} del{d}")
         if "description" in deliverable:
-            deliverable["description"] = nasty(f"{slug} deliverable description {d}")
+            deliverable["description"] = nasty(f"{slug[0]} del description {d}")
     if "glossary" in project:
         project["glossary"] = {
-            **{term: nasty(f"{slug} glossary {term}") for term in project["glossary"]},
-            "<b>Term</b> 🚀": nasty(f"{slug} glossary markup term"),
+            **{term: nasty(f"{slug[0]} glossary {term}") for term in project["glossary"]},
+            "<b>Term</b> 🚀": nasty(f"{slug[0]} glossary markup term"),
         }
 
 
@@ -74,7 +74,7 @@ def build_nasty_site(root: Path) -> tuple[Path, list[str]]:
     config.write_text(settings.replace("agency: Example Agency", f"agency: {json.dumps(nasty('agency'), ensure_ascii=False)}"))
     folder = root / "projects" / CLIENT
     client = yaml.safe_load((folder / "client.yml").read_text(encoding="utf-8"))
-    client["name"] = nasty("client name")
+    client["name"] = nasty("client")
     client["response_time"] = nasty("response time")
     for n, contact in enumerate(client["contacts"]):
         contact["name"] = nasty(f"contact {n}")
@@ -116,7 +116,7 @@ def build_nasty_site(root: Path) -> tuple[Path, list[str]]:
     outcome = build_clients(config, clients=[CLIENT], site_dir=site, today=DEMO_TODAY)
     assert outcome.ok, outcome.failed
     fields = [
-        "agency", "client name", "response time", *(f"contact {n}" for n in range(len(client["contacts"]))),
+        "agency", "client", "response time", *(f"contact {n}" for n in range(len(client["contacts"]))),
         *(f"role {n}" for n in range(len(client["contacts"]))),
         *(f"letter {part} {n}" for part in ("subject", "text", "end") for n in range(2)),
     ]
