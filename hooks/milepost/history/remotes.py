@@ -108,7 +108,7 @@ def parse_remote(url: str) -> Remote:
     if scp:
         return Remote(
             url=text,
-            display=f"{scp['host']}:{scp['path']}",
+            display=_shown(text),
             scheme="ssh",
             host=scp["host"].lower(),
             port=None,
