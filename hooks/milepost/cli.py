@@ -24,6 +24,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 from milepost.errors import MilepostError  # noqa: E402
 from milepost.load.settings import BuildSettings, today_override  # noqa: E402
+from milepost.shown_url import mask_urls  # noqa: E402
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -127,7 +128,8 @@ class _StderrHandler(logging.Handler):
         if record.levelno >= logging.WARNING:
             self.count += 1
         try:
-            print(self.format(record), file=sys.stderr)
+            # A log line may quote a URL (git's messages, a setting): never its credential.
+            print(mask_urls(self.format(record)), file=sys.stderr)
         except Exception:  # pragma: no cover - logging must never break a build
             self.handleError(record)
 
@@ -177,7 +179,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             _check_log.warning("%s", misspelling)
     problems = loaded.problems
     for problem in problems:
-        print(problem)
+        print(mask_urls(str(problem)))
     if problems:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return 1
@@ -207,16 +209,16 @@ def cmd_build(args: argparse.Namespace) -> int:
                 jobs=args.jobs or default_jobs(),
             )
     except BuildFailed as err:
-        print(err, file=sys.stderr)
+        print(mask_urls(str(err)), file=sys.stderr)
         return 1
     for slug, folder in outcome.built.items():
         print(f"built {slug}: {folder / 'index.html'}")
     for slug, folder in outcome.unchanged.items():
         print(f"unchanged {slug}: {folder / 'index.html'} (not rebuilt; --force rebuilds it)")
     for problem in outcome.problems:
-        print(problem, file=sys.stderr)
+        print(mask_urls(str(problem)), file=sys.stderr)
     for slug, message in outcome.failed.items():
-        print(f"FAILED {slug}: {message}", file=sys.stderr)
+        print(mask_urls(f"FAILED {slug}: {message}"), file=sys.stderr)
     if outcome.failed:
         print(f"not built: {', '.join(outcome.failed)}", file=sys.stderr)
     return 0 if outcome.ok else 1
@@ -247,7 +249,7 @@ def cmd_clients(args: argparse.Namespace) -> int:
     loaded = load_configured(settings, today=today)
     if not loaded.slugs:
         for problem in loaded.problems:
-            print(problem, file=sys.stderr)
+            print(mask_urls(str(problem)), file=sys.stderr)
         print(f"{len(loaded.problems)} problem(s) found; run `milepost check`.", file=sys.stderr)
         return 1
     # Every client, broken ones too: each is built (and fails) on its own, so one client's
@@ -307,7 +309,7 @@ def due_letters(
     loaded = load_configured(settings, today=override or dt.date.today(), full_history=True)
     if loaded.problems or loaded.portal is None:
         for problem in loaded.problems:
-            print(problem, file=sys.stderr)
+            print(mask_urls(str(problem)), file=sys.stderr)
         print(f"{len(loaded.problems)} problem(s) found; run `milepost check`. No letters were written.", file=sys.stderr)
         return None
     portal = loaded.portal
@@ -407,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except MilepostError as err:  # the message names the file or setting and the fix
-        print(f"milepost: {err}", file=sys.stderr)
+        print(mask_urls(f"milepost: {err}"), file=sys.stderr)
         return 1
 
 

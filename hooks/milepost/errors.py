@@ -26,6 +26,8 @@ module.
 
 from __future__ import annotations
 
+from milepost.shown_url import masked_url
+
 
 class MilepostError(Exception):
     """A problem Milepost explains in its message; the base of all of Milepost's errors."""
@@ -44,7 +46,8 @@ class HistoryError(MilepostError):
     """A repository's history cannot be read. `str(err)` is the whole message for the agency."""
 
     def __init__(self, repository: str, detail: str, *, kind: str = "failed") -> None:
-        self.repository = repository
+        self.repository = masked_url(repository)  # a URL is shown without its credentials
+        repository = self.repository
         self.detail = detail
         self.kind = kind  # as GitError's `kind`, when git said what went wrong
         self.message = f"repository {repository}: {detail}" if repository else detail
@@ -58,9 +61,9 @@ class RemoteError(MilepostError):
     """A remote repository cannot be cloned or fetched. `repository` holds no credentials."""
 
     def __init__(self, repository: str, detail: str) -> None:
-        self.repository = repository
+        self.repository = masked_url(repository)
         self.detail = detail
-        super().__init__(f"repository {repository}: {detail}")
+        super().__init__(f"repository {self.repository}: {detail}")
 
 
 class ProjectHistoryError(MilepostError):
@@ -103,7 +106,8 @@ class GitError(MilepostError):
     def __init__(
         self, repository: str, detail: str, *, kind: str = "failed", said: str = "", returncode: int | None = None
     ) -> None:
-        self.repository = repository
+        self.repository = masked_url(repository)  # a URL is shown without its credentials
+        repository = self.repository
         self.detail = detail
         self.kind = kind
         self.said = said

@@ -4,9 +4,12 @@ what the pages are made from renders them again. Real portals and real git repos
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -114,11 +117,41 @@ def test_an_entry_whose_fields_are_wrong_is_rendered_again(portal: Path, tmp_pat
     header, _, _ = entry.read_bytes().partition(b"\n")
     data = json.loads(payload_of(entry.read_bytes()))
     data["files"] = [["status.json", "not base64!"]]
-    payload = json.dumps(data).encode()
-    # The header's size made right, so only the payload is wrong.
-    entry.write_bytes(header.rsplit(b" ", 1)[0] + b" %d\n" % len(payload) + payload)
+    # Sealed again under this machine's key, so only the payload is wrong.
+    disk_cache.write_entry(entry, site_cache.CACHE, json.dumps(data).encode(), fields=(header.split()[2].decode(),))
     assert renders_during(lambda: build(portal, tmp_path / "site")) == 1
     assert build(portal, tmp_path / "site") == first
+
+
+def poison(entry: Path, seal: Callable[[bytes], bytes]) -> None:
+    """Put a script into every cached page, as someone who can write the cache folder (a
+    poisoned CI cache) would: the header's size made right, the seal `seal(header + payload)`."""
+    header = entry.read_bytes().partition(b"\n")[0].split(b" ")
+    data = json.loads(payload_of(entry.read_bytes()))
+    data["pages"] = [[p, t, m.replace("Shop", "<script>window.poisoned = 1</script>"), n] for p, t, m, n in data["pages"]]
+    payload = json.dumps(data).encode()
+    sealed = b" ".join([*header[:3], b"%d" % len(payload), header[4]])
+    entry.write_bytes(sealed + b" " + seal(sealed + payload) + b"\n" + payload)
+
+
+@pytest.mark.parametrize(
+    "seal",
+    [lambda data: b"0" * 64, lambda data: hmac.new(b"a guess", data, hashlib.sha256).hexdigest().encode()],
+    ids=["old-seal", "forged-seal"],
+)
+def test_a_poisoned_entry_is_discarded_with_a_warning_and_never_published(
+    portal: Path, tmp_path: Path, caplog, seal: Callable[[bytes], bytes]
+) -> None:
+    first = build(portal, tmp_path / "site")
+    (entry,) = (tmp_path / ".cache" / "sites").iterdir()
+    poison(entry, seal)
+    assert b"window.poisoned" in entry.read_bytes()
+    with caplog.at_level(logging.WARNING):
+        assert renders_during(lambda: build(portal, tmp_path / "site")) == 1
+    assert "changed after Milepost wrote it" in caplog.text
+    page = build(portal, tmp_path / "site")
+    assert page == first and "window.poisoned" not in page
+    assert b"window.poisoned" not in entry.read_bytes()  # made again
 
 
 def test_warnings_are_given_again_when_the_pages_come_from_the_cache(tmp_path: Path, caplog) -> None:

@@ -16,7 +16,7 @@ from factories import commit, git, git_env, make_repo, shallow_clone
 from milepost.errors import MilepostError
 from milepost.history import disk_cache
 from milepost.history.commits import HistoryError, read_history
-from milepost.history.disk_cache import CacheFormat, load_entry, read_entry, write_entry
+from milepost.history.disk_cache import CacheFormat, key_id, load_entry, read_entry, write_entry
 from milepost.history.git_runner import (
     DUBIOUS_OWNERSHIP,
     NOT_A_REPOSITORY,
@@ -203,7 +203,8 @@ FORM = CacheFormat("example", 3, "example cache")
 def test_an_entry_is_read_back_only_under_its_format_and_fields(tmp_path: Path, caplog) -> None:
     path = tmp_path / "cache" / "entry"
     assert write_entry(path, FORM, [b"hello ", b"world"], fields=("abc",))
-    assert path.read_bytes() == b"milepost-example 3 abc 11\nhello world"
+    header, _, payload = path.read_bytes().partition(b"\n")
+    assert header.startswith(f"milepost-example 3 abc 11 {key_id()} ".encode()) and payload == b"hello world"
     assert read_entry(path, FORM, fields=("abc",)) == b"hello world"
     caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.milepost.history.disk_cache")
     assert read_entry(path, FORM, fields=("other",)) is None

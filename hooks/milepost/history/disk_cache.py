@@ -2,7 +2,7 @@
 
 Every entry is a header line and a payload in its cache's own format:
 
-    milepost-<cache> <format version> <field>... <payload size>\\n<payload>
+    milepost-<cache> <format version> <field>... <payload size> <key id> <seal>\\n<payload>
 
 - The header names the cache and its format version, so an entry written by another version
   of Milepost (or for something else: another head, other settings) is never trusted; the
@@ -12,6 +12,14 @@ Every entry is a header line and a payload in its cache's own format:
   goes on without it: it is only a cache.
 - Reading treats a missing, unreadable, foreign or damaged entry as a miss (with a debug
   message), never as an error.
+- Every entry is sealed: `<seal>` is an HMAC-SHA256 of the header and the payload under the
+  cache key (`cache_secret`), a secret that is never kept in the cache folder, and `<key id>`
+  names that key without revealing it. The cache folder may be restored from a CI cache that
+  someone else could write to; what it holds is published (the site cache keeps rendered
+  pages), so nothing is trusted that this key did not seal. An entry sealed under another key
+  is a miss (a debug message: another machine or a new key); an entry under this key whose
+  seal does not match was changed after it was written: it is discarded with a warning and
+  made again. docs/architecture.md says where the key lives and why.
 
 `code_fingerprint()` names the Milepost that made a result, for caches whose payload depends
 on Milepost's own code and texts (they put it in their keys).
@@ -29,10 +37,12 @@ import datetime as dt
 import enum
 import functools
 import hashlib
+import hmac
 import json
 import logging
 import os
 import re
+import secrets
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -72,16 +82,20 @@ class CacheFormat:
 
 
 def write_entry(path: Path, form: CacheFormat, payload: bytes | Iterable[bytes], *, fields: Sequence[str] = ()) -> bool:
-    """Keep `payload` (bytes, or pieces of it) at `path` under `form`'s header with `fields`.
-    False (with a warning) when it cannot be written."""
+    """Keep `payload` (bytes, or pieces of it) at `path` under `form`'s header with `fields`,
+    sealed with the cache key. False (with a warning) when it cannot be written."""
     pieces = [payload] if isinstance(payload, (bytes, bytearray)) else list(payload)
-    header = form.header(fields, sum(len(piece) for piece in pieces))
-    return write_atomically(path, [header, *pieces], what=form.what)
+    header = _keyed(form.header(fields, sum(len(piece) for piece in pieces)))
+    seal = hmac.new(cache_secret(), header, hashlib.sha256)
+    for piece in pieces:
+        seal.update(piece)
+    return write_atomically(path, [header, b" ", seal.hexdigest().encode("ascii"), b"\n", *pieces], what=form.what)
 
 
 def read_entry(path: Path, form: CacheFormat, *, fields: Sequence[str] = ()) -> bytes | None:
     """The payload kept at `path` under `form` with these `fields`; None when there is none
-    (missing, unreadable, another format or fields, cut short)."""
+    (missing, unreadable, another format or fields, cut short, sealed under another key) or
+    when its seal does not match (changed since it was written: a warning)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -90,8 +104,22 @@ def read_entry(path: Path, form: CacheFormat, *, fields: Sequence[str] = ()) -> 
         log.debug("Ignoring the unreadable %s %s (%s).", form.what, path, err)
         return None
     first_line, newline, payload = data.partition(b"\n")
-    if not newline or first_line + newline != form.header(fields, len(payload)):
+    header, _, seal = first_line.rpartition(b" ")
+    expected = form.header(fields, len(payload))
+    if not newline or not header.startswith(expected.rstrip(b"\n") + b" "):
         log.debug("Ignoring the %s %s: another format, made for something else, or cut short.", form.what, path)
+        return None
+    if header != _keyed(expected):
+        log.debug("Ignoring the %s %s: sealed under another cache key.", form.what, path)
+        return None
+    wanted = hmac.new(cache_secret(), header + payload, hashlib.sha256).hexdigest().encode("ascii")
+    if not hmac.compare_digest(seal, wanted):
+        log.warning(
+            "The %s %s was changed after Milepost wrote it (its seal does not match): it is not "
+            "used and is made again. If nobody edited the cache folder, it may have been tampered with.",
+            form.what,
+            path,
+        )
         return None
     return payload
 
@@ -114,6 +142,74 @@ def load_entry(
     except damage as err:
         log.debug("Ignoring the damaged %s %s (%s).", form.what, path, err)
         return None
+
+
+# --- the cache key -------------------------------------------------------------------------------
+
+# A secret of the agency's CI (GitHub: a repository secret), the same for every run: entries
+# written by one run are trusted by the next. Without it, a key file outside the cache folder.
+KEY_VARIABLE = "MILEPOST_CACHE_KEY"
+KEY_FILE = Path("milepost") / "cache-key"  # under $XDG_CONFIG_HOME (~/.config)
+
+
+def key_file() -> Path:
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / KEY_FILE
+
+
+@functools.lru_cache(maxsize=4)
+def _secret(from_environment: str, file: Path) -> bytes:
+    if from_environment:
+        return hashlib.sha256(b"milepost cache key\0" + from_environment.encode("utf-8")).digest()
+    try:
+        return _file_secret(file)
+    except OSError as err:
+        # Still sealed, under a key of this process alone: nothing kept is trusted by the next.
+        log.info("No cache key could be kept in %s (%s); cached results are not reused.", file, err)
+        return secrets.token_bytes(32)
+
+
+def _file_secret(file: Path) -> bytes:
+    """The key kept in `file`, made (32 random bytes, readable by its owner alone) the first
+    time; two processes making it at once agree on whichever was linked into place first."""
+    try:
+        text = file.read_text(encoding="ascii").strip()
+        if len(text) == 64:
+            return bytes.fromhex(text)
+    except (FileNotFoundError, ValueError):
+        pass  # made below
+    file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    handle, name = tempfile.mkstemp(dir=file.parent, prefix=".cache-key.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="ascii") as out:
+            out.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(name, file)
+        except FileExistsError:
+            pass  # another process made it first (or a damaged one is there: replaced below)
+        text = file.read_text(encoding="ascii").strip()
+        if len(text) != 64:
+            os.replace(name, file)
+            text = file.read_text(encoding="ascii").strip()
+        return bytes.fromhex(text)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def cache_secret() -> bytes:
+    """The key that seals every cache entry: from MILEPOST_CACHE_KEY when it is set, else from
+    the key file (made on first use). Never read from or written to the cache folder."""
+    return _secret(os.environ.get(KEY_VARIABLE, ""), key_file())
+
+
+def key_id() -> str:
+    """A name for the cache key in entries' headers (the key cannot be found from it)."""
+    return hmac.new(cache_secret(), b"milepost cache key id", hashlib.sha256).hexdigest()[:16]
+
+
+def _keyed(header: bytes) -> bytes:
+    """`header` (with its newline) as the sealed part of the entry's first line."""
+    return header.rstrip(b"\n") + b" " + key_id().encode("ascii")
 
 
 def payload_of(data: bytes) -> bytes:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from milepost.errors import GitError
+from milepost.shown_url import mask_urls
 
 try:
     import fcntl
@@ -144,10 +145,6 @@ def advice(what: str, said: str) -> str:
     return f"{what} ({last_lines(said)}). Check the repository with `git fsck`."
 
 
-def _no_mask(text: str) -> str:
-    return text
-
-
 @dataclass
 class GitRunner:
     """Runs git for one build. `environ`: the environment to start from (the process's by
@@ -183,7 +180,7 @@ class GitRunner:
         settings: Sequence[str] = READING_SETTINGS,
         timeout: float | None = None,
         check: bool = True,
-        mask: Callable[[str], str] = _no_mask,
+        mask: Callable[[str], str] = mask_urls,
     ) -> GitResult:
         """Run `git [-C cwd] args` with its output captured.
 
@@ -241,7 +238,7 @@ class GitRunner:
                     command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, env=self.environment()
                 )
             except OSError as err:
-                raise _not_started(repository, err, _no_mask) from None
+                raise _not_started(repository, err, mask_urls) from None
             assert process.stdout is not None
             try:
                 yield from _drained(process.stdout.fileno(), read_size)

@@ -43,6 +43,7 @@ from milepost.history.git_runner import (
     kind_of,
 )
 from milepost.history.state import GitHistory
+from milepost.shown_url import credential_parameter, mask_urls, masked_url
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -96,11 +97,18 @@ def parse_remote(url: str) -> Remote:
     """Check a repository URL and take it apart. Raises `RemoteError` for a URL git cannot use
     or that carries a password (which belongs in an environment variable, not in YAML)."""
     text = url.strip()
+    if "://" not in text and re.match(r"[^@/]*:[^@/]*@", text):
+        raise RemoteError(
+            _shown(text),
+            "the address holds a password or token before its `@`. Remove it from the project file "
+            "(and change that password: it is in the git history now); ssh logs in with a key "
+            "(an ssh-agent or GIT_SSH_COMMAND), never a password in the address.",
+        )
     scp = _SCP_LIKE.match(text) if "://" not in text else None
     if scp:
         return Remote(
             url=text,
-            display=f"{scp['host']}:{scp['path']}",
+            display=_shown(text),
             scheme="ssh",
             host=scp["host"].lower(),
             port=None,
@@ -135,6 +143,14 @@ def parse_remote(url: str) -> Remote:
             "project file (if it was a token, revoke it: it is in the git history now) and set "
             f"{token_variables(_without_userinfo(parts))[0]} in the build's environment instead "
             "(`user:token` there sets another user name).",
+        )
+    secret = credential_parameter(parts.query)
+    if secret is not None:
+        raise RemoteError(
+            _shown(text),
+            f"the URL carries a token in its query (`{secret}=…`). Remove it from the project file "
+            "(and revoke it: it is in the git history now) and set "
+            f"{token_variables(_without_userinfo(parts._replace(query='')))[0]} in the build's environment instead.",
         )
     if scheme != "file" and not parts.hostname:
         raise RemoteError(_shown(text), "the URL names no host; fix `url:` in the project file.")
@@ -228,9 +244,8 @@ def redact(text: str, secrets: Sequence[str]) -> str:
     """`text` without any of `secrets` and without passwords in URLs."""
     for secret in sorted((s for s in secrets if s), key=len, reverse=True):
         text = text.replace(secret, "***")
-    text = re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*:[^/@\s]*@", r"\1***@", text)
-    # A user name in an http(s) URL may be a token written in its place.
-    return re.sub(r"(?i)\b(https?://)[^/@\s]+@", r"\1***@", text)
+    # Every URL git quotes: no user part (a token may be written in its place), no query value.
+    return mask_urls(text)
 
 
 # --- cloning and fetching -----------------------------------------------------------------------
@@ -438,15 +453,8 @@ def _without_userinfo(parts: SplitResult) -> SplitResult:
 
 
 def _shown(url: str) -> str:
-    """A URL fit for messages and logs: no user name, no password."""
-    if "://" not in url:
-        scp = _SCP_LIKE.match(url)
-        return f"{scp['host']}:{scp['path']}" if scp else url
-    try:
-        parts = urlsplit(url)
-        return _without_userinfo(parts).geturl() if parts.netloc else url
-    except ValueError:
-        return redact(url, [])
+    """A URL fit for messages and logs (`masked_url`: no user name, password or query value)."""
+    return masked_url(url)
 
 
 @contextlib.contextmanager

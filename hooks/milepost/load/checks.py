@@ -17,12 +17,13 @@ import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 from milepost.load.dates import parse_date
 from milepost.load.problems import Problem, display_path, field_name
 from milepost.load.schema_messages import CLIENT_SCHEMA, PROJECT_SCHEMA, describe, schema_messages
 from milepost.load.yaml_source import PathKey, YamlDocument
+from milepost.shown_url import credential_parameter
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -155,14 +156,6 @@ def _check_timezone(report: _Report, name: str) -> None:
     report.add(("timezone",), f"unknown time zone '{name}'; {hint}")
 
 
-# Query parameters that carry a credential in a link ("?token=...", "&X-Amz-Signature=...").
-_CREDENTIAL_PARAMETER = re.compile(
-    r"(?:^|[_.-])(?:token|access[_-]?token|api[_-]?key|key|secret|password|passwd|pwd|auth|sig|signature|"
-    r"x-amz-signature|x-amz-credential|credential)$",
-    re.IGNORECASE,
-)
-
-
 def _check_deliverable_urls(report: _Report, data: dict[str, Any]) -> None:
     """A link the client is given must not carry a credential: a user name or password, or a
     token in the query. The message never repeats the credential itself."""
@@ -175,8 +168,7 @@ def _check_deliverable_urls(report: _Report, data: dict[str, Any]) -> None:
             has_userinfo = parts.username is not None or parts.password is not None
         except ValueError:
             continue  # the schema's own check names a malformed address
-        names = [name for name, _ in parse_qsl(parts.query, keep_blank_values=True)]
-        secret = next((name for name in names if _CREDENTIAL_PARAMETER.search(name)), None)
+        secret = credential_parameter(parts.query)
         if has_userinfo:
             report.add(
                 ("deliverables", index, "url"),

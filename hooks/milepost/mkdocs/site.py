@@ -268,12 +268,16 @@ PAGE_TEMPLATE = "milepost.html"
 def prepare_page(page: Page) -> None:
     """Ready a page for the theme (on_page_content, once per page).
 
-    - Its title is escaped: MkDocs' templates insert `page.title` into <title>, the navigation
-      and the search index as it is, without escaping, and a title is plain text from the
-      agency's YAML.
+    - Its title is escaped: MkDocs' templates insert `page.title` (and mkdocs-material the
+      front matter's `page.meta.title`, a letter's subject) into <title>, the header, the
+      navigation and the search index as it is, without escaping, and a title is plain text
+      from the agency's YAML or the sent record.
     - It is drawn with `milepost.html` (mkdocs/theme/), which extends main.html: an agency's
       own main.html in `theme.custom_dir` cannot drop the escaped title or `noindex`.
     """
     if page.title:
-        page.title = esc(page.title)
+        title = esc(page.title)  # read before the front matter's title is replaced: it is that title
+        page.title = title
+        if page.meta.get("title"):
+            page.meta["title"] = title
     page.meta.setdefault("template", PAGE_TEMPLATE)

@@ -45,12 +45,32 @@ def feed_link(href: str, project: Project, texts: Texts) -> dict[str, str]:
     return {"href": href, "title": texts.gettext("News about {project}", project=project.name)}
 
 
+def front_matter(meta: Mapping[str, object]) -> str:
+    """`meta` as YAML front matter that every text survives whole: JSON (which is YAML) on
+    one line, written in ASCII only, every other character as a YAML escape (`\\UXXXXXXXX`
+    for one beyond the BMP, such as an emoji; JSON's `\\uD83D\\uDE80` pair would be read
+    back by YAML as two broken halves) and `<`, `>`, `&` escaped too. So no title can end the
+    front matter, start a line, or reach the page as markup if a reader showed it as text."""
+    lines = [f"{key}: {_yaml_json(value)}" for key, value in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def _yaml_json(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return "".join(char if " " <= char <= "~" and char not in "<>&" else _yaml_escape(char) for char in text)
+
+
+def _yaml_escape(char: str) -> str:
+    code = ord(char)
+    return f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
+
+
 def with_feeds(markdown: str, feeds: Sequence[Mapping[str, str]]) -> str:
     """The page with its feeds in YAML front matter: MkDocs gives them to the theme as
-    `page.meta.milepost_feeds`. Written as JSON, which is YAML, so no title can break it."""
+    `page.meta.milepost_feeds`."""
     if not feeds:
         return markdown
-    return f"---\nmilepost_feeds: {json.dumps(list(feeds))}\n---\n\n{markdown}"
+    return front_matter({"milepost_feeds": list(feeds)}) + markdown
 
 
 def client_site(
@@ -140,12 +160,13 @@ LETTER_SEARCH_BOOST = 0.25
 
 
 def letter_front_matter(markdown: str, title: str, feeds: Sequence[Mapping[str, str]] = ()) -> str:
-    """A letter's page with its title, search rank and feeds in YAML front matter (JSON, which
-    is YAML): a page outside the navigation takes its title from here, as plain text, not from
-    its escaped heading."""
-    search = json.dumps({"boost": LETTER_SEARCH_BOOST})
-    more = f"milepost_feeds: {json.dumps(list(feeds))}\n" if feeds else ""
-    return f"---\ntitle: {json.dumps(title)}\nsearch: {search}\n{more}---\n\n{markdown}"
+    """A letter's page with its title, search rank and feeds in YAML front matter: a page
+    outside the navigation takes its title from here, as plain text, not from its escaped
+    heading."""
+    meta: dict[str, object] = {"title": title, "search": {"boost": LETTER_SEARCH_BOOST}}
+    if feeds:
+        meta["milepost_feeds"] = list(feeds)
+    return front_matter(meta) + markdown
 
 
 def archive_pages(
