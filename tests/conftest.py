@@ -16,6 +16,7 @@ import fcntl
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,9 @@ import pytest
 from helpers import CHROMIUM_ARGS, DEMO_TODAY, ROOT, TESTS, chromium_path, serve_folder
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# The key that seals cache entries is kept under $XDG_CONFIG_HOME (history/disk_cache.py): the
+# tests keep theirs in a folder of their own, never in the home folder of whoever runs them.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="milepost-tests-config-")
 
 KINDS = ("unit", "golden", "build", "browser")
 # Fixtures that build the demo or start Chromium: a unit test that needs one is in the wrong folder.
