@@ -315,7 +315,7 @@ class _Builder:
             first_line.setdefault(key, key_line)
             result[key] = self.value(value_node, path + (key,), key_line)
         for key, (start, end) in joined.items():
-            written = self.text[start:end]
+            written = " ".join(self.text[start:end].split())  # one line, even if the braces span several
             message = (
                 "the text has a comma inside `{...}`, which YAML reads as the start of another key; "
                 + _quote_hint(key, written)
