@@ -78,7 +78,7 @@ def readme_shell_lines() -> list[str]:
     return lines
 
 
-def test_the_readme_says_how_to_run_milepost_after_make_demo_and_it_works() -> None:
+def test_the_readme_says_how_to_run_milepost_after_make_demo_and_it_works(tmp_path) -> None:
     lines = readme_shell_lines()
     start = lines.index(".venv/bin/milepost check --today 2026-11-24")
     run_after_demo = lines[start : start + 3]
@@ -87,7 +87,7 @@ def test_the_readme_says_how_to_run_milepost_after_make_demo_and_it_works() -> N
     # One shell, as a reader would type them: the first line, then activate, then plain `milepost`.
     script = " && ".join(run_after_demo)
     result = subprocess.run(
-        ["sh", "-c", script], capture_output=True, text=True, cwd=ROOT, env={"PATH": "/usr/bin:/bin", "HOME": str(ROOT)}
+        ["sh", "-c", script], capture_output=True, text=True, cwd=ROOT, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "projects/: no problems found." in result.stderr
