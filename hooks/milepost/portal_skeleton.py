@@ -8,6 +8,7 @@ imports the installed package's hooks, the CI workflows, a `.gitignore` and a RE
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from importlib.resources import files
 from pathlib import Path
@@ -42,12 +43,41 @@ def _version() -> str:
         return "0.1.0"
 
 
+def requirement() -> str:
+    """The requirement line that installs this very Milepost, read from where pip installed it
+    from (PEP 610's direct_url.json): a git repository at its exact commit, an archive's URL, a
+    local folder, or, installed from a package index, the version there."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        recorded = distribution("milepost").read_text("direct_url.json")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree without installing
+        recorded = None
+    return requirement_from(recorded, _version())
+
+
+def requirement_from(recorded: str | None, version: str) -> str:
+    """The requirement line for a `direct_url.json`'s text (None: installed from an index)."""
+    try:
+        origin = json.loads(recorded) if recorded else {}
+    except ValueError:
+        origin = {}
+    url = origin.get("url") if isinstance(origin, dict) else None
+    if not isinstance(url, str) or not url:
+        return f"milepost=={version}"
+    vcs = origin.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") and vcs.get("commit_id"):
+        return f"milepost @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
+    return f"milepost @ {url}"
+
+
 def placeholders(today: dt.date) -> dict[str, str]:
     """The values written into the templates: Milepost's version, and the example project's
     dates, counted from the day the portal is started (so it passes `milepost check`)."""
     days = lambda n: (today + dt.timedelta(days=n)).isoformat()  # noqa: E731
     return {
         "@VERSION@": _version(),
+        "@REQUIREMENT@": requirement(),
         "@START@": today.isoformat(),
         "@DESIGN_DUE@": days(28),
         "@LAUNCH_DUE@": days(70),

@@ -120,3 +120,46 @@ def test_a_folder_that_is_not_empty_is_refused_with_nothing_written(tmp_path: Pa
 def test_a_new_folder_is_created(tmp_path: Path, capsys) -> None:
     assert main(["new", str(tmp_path / "a" / "portal")]) == 0
     assert written(tmp_path / "a" / "portal") == EXPECTED
+
+
+def test_requirements_name_the_milepost_that_wrote_them_and_debians_pip_installs_it(
+    portal: Path, tmp_path: Path
+) -> None:
+    from milepost.portal_skeleton import requirement
+
+    lines = [line for line in (portal / "requirements.txt").read_text(encoding="utf-8").splitlines() if line and line[0] != "#"]
+    assert lines == [requirement()]
+    assert "your-agency" not in lines[0]
+    # A fresh venv of Debian's own Python, with the pip it bundles, as the portal's README says.
+    venv = tmp_path / "venv"
+    subprocess.run(["/usr/bin/python3", "-m", "venv", str(venv)], check=True, capture_output=True)
+    env = dict(os.environ, GIT_TERMINAL_PROMPT="0")
+    result = subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "--dry-run", "--no-deps", "-r", "requirements.txt"],
+        cwd=portal, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Would install milepost-" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("recorded", "line"),
+    [
+        (None, "milepost==0.3.0"),
+        ('{"url": "file:///srv/milepost", "dir_info": {"editable": true}}', "milepost @ file:///srv/milepost"),
+        (
+            '{"url": "https://git.example/agency/milepost.git", "vcs_info": {"vcs": "git", '
+            '"requested_revision": "v0.3.0", "commit_id": "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d"}}',
+            "milepost @ git+https://git.example/agency/milepost.git@1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d",
+        ),
+        (
+            '{"url": "https://files.example/milepost-0.3.0-py3-none-any.whl", "archive_info": {}}',
+            "milepost @ https://files.example/milepost-0.3.0-py3-none-any.whl",
+        ),
+        ("not json", "milepost==0.3.0"),
+    ],
+)
+def test_the_requirement_follows_where_milepost_was_installed_from(recorded: str | None, line: str) -> None:
+    from milepost.portal_skeleton import requirement_from
+
+    assert requirement_from(recorded, "0.3.0") == line

@@ -65,3 +65,31 @@ def test_readme_opens_with_the_two_commands() -> None:
     assert "make demo" in first_block and "make test" in first_block
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
+
+
+def readme_shell_lines() -> list[str]:
+    """The command lines of the README's `sh` blocks, without their comments."""
+    lines = []
+    for block in re.findall(r"```sh\n(.*?)```", README, flags=re.DOTALL):
+        for line in block.splitlines():
+            command = line.split("  #", 1)[0].strip()
+            if command:
+                lines.append(command)
+    return lines
+
+
+def test_the_readme_says_how_to_run_milepost_after_make_demo_and_it_works(tmp_path) -> None:
+    lines = readme_shell_lines()
+    start = lines.index(".venv/bin/milepost check --today 2026-11-24")
+    run_after_demo = lines[start : start + 3]
+    assert run_after_demo[1] == ". .venv/bin/activate"
+    assert (ROOT / ".venv" / "bin" / "milepost").is_file(), "make .venv/.installed-test installs it"
+    # One shell, as a reader would type them: the first line, then activate, then plain `milepost`.
+    script = " && ".join(run_after_demo)
+    result = subprocess.run(
+        ["sh", "-c", script], capture_output=True, text=True, cwd=ROOT, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "projects/: no problems found." in result.stderr
+    assert "acme-retail: site/acme-retail/\n" in result.stdout
+    assert "has problems" not in result.stdout

@@ -363,11 +363,16 @@ def test_yaml_refuses_python_tags_and_recursive_aliases_without_a_traceback() ->
 
 
 def test_yaml_syntax_errors_become_an_issue_with_the_line() -> None:
-    document = load_yaml_text("name: Shop\nsummary: a: b\n")
+    document = load_yaml_text("name: Shop\n  summary: b\n")
     assert not document.parsed
     assert [(i.line, i.message) for i in document.issues] == [
         (2, "YAML syntax error: mapping values are not allowed here "
             "(check the indentation, and put text containing ': ' in quotes)")
+    ]
+    document = load_yaml_text("name: Shop\nsummary: a: b\n")
+    assert [(i.line, i.path, i.message) for i in document.issues] == [
+        (2, ("summary",), "the text has ': ' inside, which YAML reads as a new key; "
+            'put the text in quotes: summary: "a: b"')
     ]
 
 
@@ -431,7 +436,7 @@ def test_the_full_examples_pass_the_schemas() -> None:
 def test_schema_dates_need_the_iso_shape_in_editors_too() -> None:
     date = schema("project.schema.json")["$defs"]["date"]
     assert date["type"] == "string" and date["format"] == "date"
-    assert date["pattern"] == r"^\d{4}-\d{2}-\d{2}$"
+    assert date["pattern"] == r"^(19|2[01])\d{2}-\d{2}-\d{2}$"
 
 
 def test_a_yaml_file_with_the_schema_comment_still_counts_lines_from_the_top(tmp_path: Path) -> None:

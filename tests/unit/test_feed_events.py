@@ -233,3 +233,31 @@ def test_calendar_link_subscribes_when_the_address_is_known() -> None:
     assert calendar_href("https://status.example/acme/webshop/") == "webcal://status.example/acme/webshop/calendar.ics"
     assert calendar_href("http://status.example/webshop/") == "webcal://status.example/webshop/calendar.ics"
     assert calendar_href("") == "calendar.ics"
+
+
+def test_a_waiting_item_event_links_its_section_and_is_dated_by_the_item() -> None:
+    found = events(build_ics(base_url="https://status.example/acme/webshop/"))
+    (logo,) = [e for uid, e in found.items() if ".waiting." in uid and "Logo" in str(e["SUMMARY"])]
+    assert str(logo["URL"]) == "https://status.example/acme/webshop/#waiting-on-you"
+    # Asked on 10 November (Warsaw), needed by the 18th.
+    assert logo.decoded("LAST-MODIFIED") == dt.datetime(2026, 11, 9, 23, 0, tzinfo=dt.timezone.utc)
+    assert int(logo["SEQUENCE"]) == 8
+
+
+def test_a_waiting_item_whose_date_moves_later_gets_a_higher_sequence_and_the_same_uid() -> None:
+    item = WaitingItem("Logo files <SVG>", asked=D(2026, 11, 10), needed_by=D(2026, 12, 1))
+    later = WaitingItem("Logo files <SVG>", asked=D(2026, 11, 10), needed_by=D(2026, 12, 8))
+
+    def waiting(one: WaitingItem, today: dt.date) -> icalendar.Event:
+        project = Project(slug="webshop", client="acme", name="Shop", waiting_on_client=(one,))
+        raw = ics_calendar(CLIENT, project, today, texts=texts_for("en"), base_url="https://s.example/")
+        (event,) = icalendar.Calendar.from_ical(raw).walk("VEVENT")
+        return event
+
+    first, moved = waiting(item, TODAY), waiting(later, TODAY)
+    assert str(first["UID"]) == str(moved["UID"])
+    assert int(moved["SEQUENCE"]) > int(first["SEQUENCE"])
+    # A rebuild on another day changes only DTSTAMP.
+    again = waiting(item, TODAY + dt.timedelta(days=3))
+    for name in ("SEQUENCE", "LAST-MODIFIED", "URL", "UID", "DTSTART"):
+        assert again[name].to_ical() == first[name].to_ical()

@@ -208,3 +208,21 @@ def test_project_page_puts_the_forecast_next_to_the_promise_and_explains_the_ris
     # Without measurements the page shows no forecast and the milestone is on track.
     plain = render_project_page(ProjectView(client, p, TODAY), EN)
     assert "At the current pace" not in plain
+
+
+def test_a_forecast_centuries_away_stops_at_a_century_not_at_the_calendars_end() -> None:
+    # Three tasks done in the last eight weeks and 200,000 left: at that pace (3 in 56 days)
+    # the work ends after year 9999, where Python's calendar stops.
+    huge = Milestone(
+        "huge",
+        "Huge",
+        due=D(2027, 6, 1),
+        start=D(2026, 9, 1),
+        tasks=tasks(D(2026, 10, 5), D(2026, 10, 20), D(2026, 11, 10), *([None] * 200_000)),
+    )
+    result = milestone_forecast(huge, project(huge), TODAY)
+    assert result.available
+    assert result.earliest is not None and result.latest is not None
+    assert result.earliest.year == result.latest.year == TODAY.year + 100
+    sentence = forecast_sentence(huge, result, EN)
+    assert sentence is not None and "2126" in sentence

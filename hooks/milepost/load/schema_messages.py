@@ -105,8 +105,12 @@ def _plain_message(error: ValidationError) -> str:
     if kind == "enum" and overridden and value in _DATED_STATES:
         return f"'{value}' cannot be set by hand: {_DATED_STATES[value]}; here use planned, on_track or at_risk"
     if kind == "enum":
-        allowed = [str(option) for option in error.validator_value]
+        # `false` and `null` in an enum are how an unquoted `off` or an empty value is accepted;
+        # the words are what to write.
+        allowed = [option for option in error.validator_value if isinstance(option, str)]
         message = f"must be one of: {', '.join(allowed)}; got {describe(value)}"
+        if isinstance(value, bool):
+            return message + "; write one of the words above"
         close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.5)
         return message + (f" - did you mean '{close[0]}'?" if close else "")
     if kind == "minLength":

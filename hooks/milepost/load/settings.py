@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from milepost.errors import SettingsError
+from milepost.load.dates import FIRST_YEAR, LAST_YEAR, in_planned_years
 
 TODAY_VARIABLE = "MILEPOST_TODAY"
 DEFAULT_PROJECTS_DIR = "projects"
@@ -68,9 +69,12 @@ class BuildSettings:
 
 def parse_today(value: str, source: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise SettingsError(f"{source}: '{value}' is not a date; use YYYY-MM-DD, e.g. 2026-11-24") from None
+    if not in_planned_years(day):
+        raise SettingsError(f"{source}: '{value}' is outside the years Milepost plans in ({FIRST_YEAR} to {LAST_YEAR})")
+    return day
 
 
 def today_override(cli_value: str | None = None) -> dt.date | None:

@@ -14,6 +14,7 @@ by PyYAML's SafeLoader, and plain Python values are built here:
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,13 +94,14 @@ def load_yaml_text(text: str) -> YamlDocument:
     except RecursionError:  # the pure-Python parser on lists nested hundreds deep
         return YamlDocument(data=None, issues=[SourceIssue(1, (), _TOO_DEEP)], parsed=False)
     except yaml.MarkedYAMLError as err:
-        return YamlDocument(data=None, issues=[_syntax_issue(err)], parsed=False)
+        issue = _unquoted_colon_issue(text, err) or _syntax_issue(err)
+        return YamlDocument(data=None, issues=[issue], parsed=False)
     except yaml.YAMLError as err:  # errors without a position (rare: reader errors)
         return YamlDocument(data=None, issues=[SourceIssue(1, (), f"not valid YAML: {err}")], parsed=False)
     document = YamlDocument(data=None)
     if root is None:
         return document
-    builder = _Builder(document)
+    builder = _Builder(document, text)
     document.data = builder.value(root, (), root.start_mark.line + 1)
     return document
 
@@ -141,11 +143,97 @@ def _syntax_issue(err: yaml.MarkedYAMLError) -> SourceIssue:
     return SourceIssue(line, (), message)
 
 
+# An unquoted ': ' inside a value: PyYAML stops at its colon with one of these.
+_COLON_PROBLEMS = ("mapping values are not allowed here", "expected ',' or '}', but got ':'")
+
+
+def _quote_hint(key: str, value: str) -> str:
+    """`put the text in quotes: title: "Card payments, Visa"` (a JSON string is valid YAML)."""
+    return f"put the text in quotes: {key}: {json.dumps(value, ensure_ascii=False)}"
+
+
+def _unquoted_colon_issue(text: str, err: yaml.MarkedYAMLError) -> SourceIssue | None:
+    """The issue for `title: Note: important` (in a block or inside `{...}`), naming the field
+    and the quoted text to write; None for any other syntax error."""
+    mark = err.problem_mark
+    problem = (err.problem or "").strip()
+    if mark is None or not problem.startswith(_COLON_PROBLEMS) or text[mark.index : mark.index + 1] != ":":
+        return None
+    value = _value_before(text, mark.index)
+    if value is None:
+        return None
+    path, start = value
+    if "\n" in text[start : mark.index]:
+        return None  # the colon is on a later line: an indentation problem, not one value
+    in_flow = problem.startswith("expected ','")
+    end = mark.index
+    while end < len(text) and text[end] != "\n" and not (in_flow and text[end] in ",}"):
+        end += 1
+    written = text[start:end].strip()
+    key = path[-1]
+    if not isinstance(key, str) or not written or written[0] in "'\"":
+        return None
+    message = f"the text has ': ' inside, which YAML reads as a new key; {_quote_hint(key, written)}"
+    return SourceIssue(mark.line + 1, path, message)
+
+
+def _value_before(text: str, limit: int) -> tuple[PathKey, int] | None:
+    """The path and start of the plain scalar value the parser read last before `limit`."""
+    path: list[str | int] = []
+    frames: list[list[Any]] = []  # [kind, key or index, expecting a key]
+    last: tuple[PathKey, int] | None = None
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if event.start_mark.index >= limit:
+                break
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                frames.pop()
+                if path:
+                    path.pop()
+                if frames and frames[-1][0] == "map":
+                    frames[-1][2] = True
+                continue
+            if not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                continue
+            top = frames[-1] if frames else None
+            if top is not None and top[0] == "map" and top[2]:
+                top[1], top[2] = getattr(event, "value", None), False
+                continue  # a key (a collection as key is not followed further)
+            if top is not None and top[0] == "seq":
+                top[1] += 1
+            element = top[1] if top is not None else None
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if top is not None:
+                    path.append(element)
+                frames.append(["map", None, True] if isinstance(event, yaml.MappingStartEvent) else ["seq", -1, False])
+                continue
+            last = None
+            if top is not None and top[0] == "map" and isinstance(event, yaml.ScalarEvent) and not event.style:
+                last = (tuple(path) + (element,), event.start_mark.index)
+            if top is not None and top[0] == "map":
+                top[2] = True
+    except yaml.YAMLError:
+        pass
+    return last
+
+
+def _bare_key(key_node: ScalarNode, value_node: Node) -> bool:
+    """A flow mapping entry written with no colon (`{a: 1, b}`): its empty value starts where
+    the key ends."""
+    return (
+        isinstance(value_node, ScalarNode)
+        and value_node.tag == _TAG + "null"
+        and value_node.value == ""
+        and value_node.start_mark.index == key_node.end_mark.index
+    )
+
+
 class _Builder:
     """Turns composed nodes into plain values, filling the document's line map and issues."""
 
-    def __init__(self, document: YamlDocument) -> None:
+    def __init__(self, document: YamlDocument, text: str) -> None:
         self.document = document
+        self.text = text
         self.scalars = SafeConstructor()
         self.building: set[int] = set()  # ids of collection nodes being built: catches `&a [*a]`
         self.count = 0
@@ -196,11 +284,24 @@ class _Builder:
     def _mapping(self, node: MappingNode, path: PathKey) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_line: dict[str, int] = {}
+        joined: dict[str, tuple[int, int]] = {}  # text value -> (start, end) with bare keys after it
+        text_value: tuple[str, int] | None = None  # the last plain text value: key, start
         for key_node, value_node in self._entries(node, path):
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, ScalarNode):
                 self._issue(key_node, path, "a key must be plain text, not a list or mapping")
                 continue
+            if node.flow_style and _bare_key(key_node, value_node):
+                # `{title: Card payments, Visa, done: ...}`: YAML reads `Visa` as a key of its
+                # own; the agency meant one text with a comma in it.
+                if text_value is not None:
+                    joined[text_value[0]] = (text_value[1], key_node.end_mark.index)
+                    continue
+                self._issue(key_node, path + (key_node.value,), f"'{key_node.value}' has no value: write `{key_node.value}: ...`")
+                continue
+            text_value = None
+            if node.flow_style and isinstance(value_node, ScalarNode) and not value_node.style:
+                text_value = (key_node.value, value_node.start_mark.index)
             # Keys are kept as written: `yes:` or `2026-01-01:` are text keys, not bool/date.
             key = key_node.value
             if key in first_line:
@@ -213,6 +314,13 @@ class _Builder:
                 self._forget(path + (key,))
             first_line.setdefault(key, key_line)
             result[key] = self.value(value_node, path + (key,), key_line)
+        for key, (start, end) in joined.items():
+            written = " ".join(self.text[start:end].split())  # one line, even if the braces span several
+            message = (
+                "the text has a comma inside `{...}`, which YAML reads as the start of another key; "
+                + _quote_hint(key, written)
+            )
+            self.document.issues.append(SourceIssue(first_line[key], path + (key,), message))
         return result
 
     def _entries(self, node: MappingNode, path: PathKey) -> list[tuple[Node, Node]]:

@@ -21,6 +21,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 
 from milepost.errors import SettingsError
+from milepost.load.dates import FIRST_YEAR, LAST_YEAR, in_planned_years
 from milepost.load.settings import (
     DEFAULT_CACHE_DIR,
     DEFAULT_INACTIVE_DAYS,
@@ -110,14 +111,19 @@ class Day(BaseConfigOption[dt.date]):
     """A day, written YYYY-MM-DD (YAML reads it as a date, `milepost` hands it as text)."""
 
     def run_validation(self, value: object) -> dt.date:
+        day: dt.date | None = None
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value
-        if isinstance(value, str):
+            day = value
+        elif isinstance(value, str):
             try:
-                return dt.date.fromisoformat(value.strip())
+                day = dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        raise ValidationError(f"{_shown(value)} is not a date; use YYYY-MM-DD, e.g. 2026-11-24")
+        if day is None:
+            raise ValidationError(f"{_shown(value)} is not a date; use YYYY-MM-DD, e.g. 2026-11-24")
+        if not in_planned_years(day):
+            raise ValidationError(f"{_shown(value)} is outside the years Milepost plans in ({FIRST_YEAR} to {LAST_YEAR})")
+        return day
 
 
 LETTER_SETTINGS = ("from", "subject_prefix")

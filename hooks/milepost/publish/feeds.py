@@ -379,7 +379,7 @@ def _milestone_event(
 
 
 def _waiting_event(
-    item: WaitingItem, project: Project, client: Client, stamp: dt.datetime, texts: Texts
+    item: WaitingItem, project: Project, client: Client, stamp: dt.datetime, texts: Texts, *, page_url: str = ""
 ) -> Event:
     assert item.needed_by is not None
     lines = [texts.gettext("Asked on {date}.", date=texts.date(item.asked))]
@@ -388,13 +388,21 @@ def _waiting_event(
         lines.append(texts.gettext("Needed for: {milestone}", milestone=held.title))
     # Three dots before "@" where a milestone UID has two: the two kinds can never collide.
     fingerprint = _waiting_fingerprint(item)
-    return _all_day_event(
+    event = _all_day_event(
         uid=f"{fingerprint}.waiting.{project.slug}.{client.slug}@milepost",
         day=item.needed_by,
         summary=texts.gettext("Needed from you: {item}", item=item.title),
         description="\n".join(lines),
         stamp=stamp,
     )
+    if page_url:
+        event.add("url", f"{page_url}#waiting-on-you")
+    # From the item itself, so a rebuild gives the same bytes: the UID holds the title and the
+    # day asked, so what can change is the day it is needed by, and it is nearly always put
+    # later, which makes SEQUENCE (the days given) grow and a calendar app move the event.
+    event.add("sequence", max(0, (item.needed_by - item.asked).days))
+    event.add("last-modified", _moment(item.asked, _zone(client)).astimezone(dt.timezone.utc))
+    return event
 
 
 def _all_day_event(*, uid: str, day: dt.date, summary: str, description: str, stamp: dt.datetime) -> Event:
@@ -432,6 +440,10 @@ def ics_calendar(
     without a ledger), LAST-MODIFIED, the day of the last move or of the first promise (only
     with a ledger), and URL, the milestone on the project page (`base_url`: the page's
     absolute URL ending in "/"; none with "").
+
+    A waiting item's event carries URL (the "waiting on you" section), LAST-MODIFIED (the day
+    it was asked) and SEQUENCE (the days between asked and needed by), all from the item, never
+    from the clock.
     """
     stamp = dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.timezone.utc)
     ledger = (outlook or ProjectOutlook()).ledger
@@ -440,7 +452,7 @@ def ics_calendar(
         for m in project.milestones
     ]
     events += [
-        _waiting_event(item, project, client, stamp, texts)
+        _waiting_event(item, project, client, stamp, texts, page_url=base_url)
         for item in project.waiting_on_client
         if item.needed_by is not None and item.done is None
     ]

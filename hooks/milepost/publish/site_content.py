@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from milepost.classify.plan_text import redact_client_glossary, redact_plan_history, redact_project
 from milepost.history.project_files import PlanHistory
@@ -150,8 +151,25 @@ def client_site(
                 ics_calendar(client, project, today, texts=texts, base_url=project_url, outlook=outlook),
             )
         )
+        if not protected:
+            files.append((f"{folder}sitemap.xml", sitemap_beside_feed(project_url)))
     pages.extend(archive_pages(client, letters, texts, prefix, feeds=[] if protected else projects))
     return ClientSite(client=client, pages=tuple(pages), files=tuple(files))
+
+
+def sitemap_beside_feed(page_url: str) -> bytes:
+    """The `sitemap.xml` in a project's folder, beside its feed.
+
+    mkdocs-material fetches `sitemap.xml` beside every `<link rel="alternate">` of a page (for
+    its language switcher), whatever the link's type; the feed links every page carries made
+    each page log a 404 there. This one lists the project's page (when the site's address is
+    known; else nothing), as the site's own sitemap does.
+    """
+    urls = f"<url><loc>{escape(page_url)}</loc></url>" if page_url else ""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n'
+    ).encode("utf-8")
 
 
 # A letter's page ranks below the pages in search (mkdocs-material's `search.boost`): the

@@ -95,7 +95,11 @@ def number_filter(context: Context, value: float) -> str:
     return _texts(context).number(value)
 
 
-def wrap_filter(text: object, indent: str = "", width: int = 72) -> str:
+# The width of a letter's text part: mail programs show it as written, line by line.
+LETTER_WIDTH = 72
+
+
+def wrap_filter(text: object, indent: str = "", width: int = LETTER_WIDTH) -> str:
     """Plain text wrapped for a letter's text part: lines of at most `width` characters, the
     lines after the first indented by `indent` (a list item's text under its dash)."""
     return textwrap.fill(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from milepost.i18n import Texts
 from milepost.model import LetterKind, SentLetter
-from milepost.render.environment import render
+from milepost.render.environment import LETTER_WIDTH, render
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,17 @@ def page_folder(letter: SentLetter) -> str:
 
 
 def text_blocks(text: str) -> tuple[tuple[Line, ...], ...]:
-    """The plain text as paragraphs of lines, as a mail program shows it; a line of "=" under
-    a heading marks that line as a heading instead of being shown."""
+    """The plain text as paragraphs of lines; a line of "=" under a heading marks that line as
+    a heading instead of being shown.
+
+    The text part is wrapped at `LETTER_WIDTH` columns for mail programs; on a page, a line the
+    wrapping broke is joined to the one before it, so the browser wraps the sentence to the
+    screen (a phone would otherwise show each 72-column line broken again). Line breaks that
+    are the letter's own (a list item, a short line, a signature) stay. The words are the text
+    as sent."""
     blocks: list[list[Line]] = []
     current: list[Line] = []
+    row = ""  # the text's previous line, as sent
     for raw in text.replace("\r\n", "\n").split("\n"):
         line = raw.rstrip()
         if not line.strip():
@@ -69,11 +76,23 @@ def text_blocks(text: str) -> tuple[tuple[Line, ...], ...]:
             current = []
         elif current and set(line) == {"="}:
             current[-1] = Line(current[-1].text, heading=True)
+        elif current and not current[-1].heading and _wrapped_before(row, line):
+            current[-1] = Line(f"{current[-1].text} {line.lstrip()}")
         else:
             current.append(Line(line))
+        row = line
     if current:
         blocks.append(current)
     return tuple(tuple(block) for block in blocks)
+
+
+def _wrapped_before(previous: str, line: str) -> bool:
+    """Whether the wrapping (`wrap_filter`) broke the text before `line`: its first word did
+    not fit on the previous line's last row, and it does not start a list item."""
+    words = line.split()
+    if not words or line.startswith("- ") or (len(words) == 1 and "://" in words[0]):
+        return False  # a list item, or an address on a line of its own
+    return len(previous) + 1 + len(words[0]) > LETTER_WIDTH
 
 
 def archive_items(letters: Sequence[SentLetter], texts: Texts) -> tuple[ArchiveItem, ...]:

@@ -33,6 +33,9 @@ LONG_WINDOW_DAYS = 56
 MIN_DONE = 3
 MIN_SPAN_DAYS = 14
 MIN_SPREAD = 0.25
+# A forecast a century away says "not in any plan" as well as a later one, and stays far from
+# the calendar's end (9999-12-31) whatever the number of tasks left.
+MAX_FORECAST_DAYS = 36_525
 
 # Why there is no forecast (status.json: `forecast.reason`).
 NO_FORECAST_DONE = "done"
@@ -130,11 +133,11 @@ def milestone_forecast(milestone: Milestone, project: Project, today: dt.date) -
     fast = max(recent.per_day, longer.per_day)
     slow = min(recent.per_day, longer.per_day)
     optimistic = remaining / fast
-    earliest = today + dt.timedelta(days=math.ceil(optimistic))
+    earliest = today + dt.timedelta(days=min(math.ceil(optimistic), MAX_FORECAST_DAYS))
     latest = None
     if slow > 0:
         pessimistic = max(remaining / slow, optimistic * (1 + MIN_SPREAD))
-        latest = today + dt.timedelta(days=math.ceil(pessimistic))
+        latest = today + dt.timedelta(days=min(math.ceil(pessimistic), MAX_FORECAST_DAYS))
     return Forecast(
         ident, True, earliest=earliest, latest=latest, remaining=remaining, recent=recent, longer=longer
     )

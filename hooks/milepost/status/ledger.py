@@ -10,7 +10,9 @@ client's time zone.
   When the milestone already had a delay that day, the move to the delay's date is the
   first entry after it.
 - Every later change of the promise is a move: old date, new date, the day, and the delay's
-  reason in that version ("" when none was given). Moves on the same day are one move.
+  reason in the day's last version ("" when none was given). A day counts by its last version:
+  changes on the same day are one move (or none, when the date was put back), and a reason
+  added later that day is the move's reason.
 - When a move had no reason and a later version gives one (the date unchanged), the ledger
   records the day the reason was given.
 
@@ -170,7 +172,7 @@ def milestone_ledger(
             )
         )
         promise = first_plan.promise or promise
-    for day, version, plan in seen[len(day_one) :]:
+    for day, version, plan in _last_of_each_day(seen[len(day_one) :]):
         new = plan.promise
         assert new is not None
         reason = plan.delay_reason if plan.delay_due is not None else ""
@@ -191,6 +193,15 @@ def milestone_ledger(
         elif reason and _unexplained(events) and reason != _reason_on_record(events):
             events.append(PromiseEvent(PromiseEventKind.EXPLAINED, day, reason=reason, commit=version.commit))
     return MilestoneLedger(ident, first_plan.due, first_day, tuple(events), first_version.commit)
+
+
+def _last_of_each_day(
+    seen: Sequence[tuple[dt.date, PlanVersion, MilestonePlan]],
+) -> list[tuple[dt.date, PlanVersion, MilestonePlan]]:
+    """The day's last version of each day: what the file said at the end of a day is what was
+    promised that day (a move made in the morning and put back, or given its reason, in the
+    afternoon is one change, or none)."""
+    return [entry for index, entry in enumerate(seen) if index + 1 == len(seen) or seen[index + 1][0] != entry[0]]
 
 
 def _reason_on_record(events: Sequence[PromiseEvent]) -> str:
