@@ -23,12 +23,17 @@ TUESDAY = dt.date(2026, 11, 24)
 WEDNESDAY = TUESDAY + dt.timedelta(days=1)
 WORDS = LetterWords(subject_prefix="", agency="Agentur", site_url="https://status.example/c/")
 OVERVIEW = Milestone(
-    id="overview", title="Übersicht", due=dt.date(2026, 12, 1),
+    id="overview", title="Kalender", due=dt.date(2026, 12, 1),
     delay=Delay(reason="Neue Anforderungen.", plan="Zuerst die Liste.", due=dt.date(2026, 12, 15)),
 )
 PROJECT = Project(
     slug="termine", client="c", name="Online-Terminbuchung", milestones=(OVERVIEW,),
     decisions=(Decision(dt.date(2026, 11, 20), "Call", ("Ja.",), "Besprochen."),),
+)
+# On track, so the weekly letter says what comes next.
+APP = Project(
+    slug="app", client="c", name="Praxis-App",
+    milestones=(Milestone(id="list", title="Übersicht", start=dt.date(2026, 11, 1), due=dt.date(2027, 2, 1)),),
 )
 
 
@@ -45,8 +50,8 @@ def letters_in(language: str) -> str:
         letters=LetterPlan(weekly="tuesday", to=(Recipient("Jan", "jan@c.example"),)),
     )
     texts = texts_for(language, "Europe/Warsaw")
-    due = letters_due(client, [PROJECT], TUESDAY, outlooks={"termine": outlook_with_move(TUESDAY)})
-    due += letters_due(client, [PROJECT], WEDNESDAY, outlooks={"termine": outlook_with_move(WEDNESDAY)})
+    due = letters_due(client, [PROJECT, APP], TUESDAY, outlooks={"termine": outlook_with_move(TUESDAY)})
+    due += letters_due(client, [PROJECT, APP], WEDNESDAY, outlooks={"termine": outlook_with_move(WEDNESDAY)})
     assert {letter.kind for letter in due} >= {"weekly", "meeting", "change"}, [d.kind for d in due]
     parts = []
     for letter in due:
@@ -63,7 +68,8 @@ def letters_in(language: str) -> str:
         ("pl", r"\bdotąd\b", "wcześniej"),
         ("ru", r"\bдо сих пор\b", "раньше"),
         ("de", r"\bBrief(e|s)?\b|Wochenbrief", "E-Mail"),
-        ("de", r"\bzu Online-Terminbuchung|kommt Übersicht|für Übersicht", "zum Projekt „Online-Terminbuchung“"),
+        ("de", r"\bzu Online-Terminbuchung|kommt Übersicht", "zum Projekt „Online-Terminbuchung“"),
+        ("de", r"kommt Übersicht", "kommt der Meilenstein „Übersicht“"),
     ],
 )
 def test_letters_use_the_right_words(language: str, wrong: str, right: str) -> None:
