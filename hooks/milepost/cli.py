@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     common(check)
     check.add_argument(
         "--strict", action="store_true",
-        help="also exit 1 on warnings (likely misspellings, a language that could not be spelled)",
+        help="also exit 1 on warnings (likely misspellings, notes in another language, a language that could not be spelled)",
     )
 
     build = sub.add_parser("build", help="build one static site per client into site/<client>/")
@@ -177,6 +177,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             _check_log.warning("%s", missing)
         for misspelling in spelling.misspellings:
             _check_log.warning("%s", misspelling)
+        for note in spelling.foreign_notes:
+            _check_log.warning("%s", note)
     problems = loaded.problems
     for problem in problems:
         print(mask_urls(str(problem)))

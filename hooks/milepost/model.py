@@ -7,6 +7,7 @@ read them. Dates are `datetime.date`; optional fields are `None` or empty tuples
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -34,6 +35,15 @@ class Contact:
             if absence.start <= day <= absence.end:
                 return absence
         return None
+
+
+class CommitNotes(enum.Enum):
+    """`commit_notes:` in client.yml: which commits "What changed" lists in words."""
+
+    ALL = "all"  # notes written for the client, and the cleaned subjects of new work and fixes
+    # Only sentences written for this client: a `Client-<language>:` trailer in its language,
+    # or a `Client:` trailer written in its language. Everything else is counted.
+    WRITTEN_FOR_CLIENT = "written_for_client"
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -69,6 +79,7 @@ class Client:
     # Extra commit rules (same shape as rules/default.yml), checked before the defaults.
     commit_rules: tuple[dict, ...] = ()
     letters: LetterPlan = LetterPlan()  # no `to:`: the client gets no letters
+    commit_notes: CommitNotes = CommitNotes.ALL
 
 
 # --- what the agency writes: <project>.yml ----------------------------------------------------

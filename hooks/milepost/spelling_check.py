@@ -9,6 +9,11 @@ load/spelling.py for the words and dictionaries). Two kinds of text are spelled:
   its project file and commit. They come from the classify stage, so this module sits above
   the stages, like portal.py.
 
+The same notes are also read for their language (classify/note_language.py): a listed note
+of the last weeks, a `Client:` sentence or a cleaned subject, that reads as another of the
+sites' languages than the client's (English notes on a Ukrainian site) is a `ForeignNote`
+warning, in the same `path:line: field: message` form.
+
 Allowed everywhere in a client's texts: the names of its people (contacts, deputies,
 letters' recipients), its own name, its glossary terms (client.yml's and every project's),
 and the portal's word list, `projects/words.txt`.
@@ -22,6 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+
+from milepost.classify.note_language import language_of
 from milepost.classify.rules import load_rules
 from milepost.classify.shown_work import project_work
 from milepost.errors import MilepostError
@@ -47,13 +55,40 @@ from milepost.portal import LoadResult
 RECENT_DAYS = 6 * 7
 
 
+# Listed notes, as WorkNote.kind: the client's own sentences and the cleaned subjects.
+LISTED = frozenset({WorkKind.NOTE, WorkKind.NEW, WorkKind.FIXED, WorkKind.FASTER})
+
+
+@dataclass(frozen=True, order=True)
+class ForeignNote:
+    """A listed note of a recent commit written in another language than the client's."""
+
+    path: str
+    line: int
+    sha: str
+    kind: str  # WorkNote.kind
+    text: str
+    language: str  # what the note reads as
+    client_language: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line > 0 else self.path
+        what = "Client: note" if self.kind == "note" else "subject"
+        return (
+            f'{where}: {what} of commit {self.sha[:7]}: "{self.text}" reads as {_name(self.language)}, not '
+            f"{_name(self.client_language)}; give the commit a Client-{self.client_language}: trailer in "
+            f"{_name(self.client_language)}, or set commit_notes: written_for_client in client.yml"
+        )
+
+
 @dataclass
 class SpellingReport:
-    """What the spelling check found: likely misspellings (sorted) and languages it could not
-    check."""
+    """What the spelling check found: likely misspellings (sorted), languages it could not
+    check, and listed notes in another language than the client's (sorted)."""
 
     misspellings: list[Misspelling] = field(default_factory=list)
     missing: list[MissingDictionary] = field(default_factory=list)
+    foreign_notes: list[ForeignNote] = field(default_factory=list)
 
 
 def spell_portal(
@@ -80,35 +115,41 @@ def spell_portal(
             spellers[language] = opened
             if isinstance(opened, MissingDictionary):
                 report.missing.append(opened)
-        speller = spellers[language]
-        if isinstance(speller, MissingDictionary):
-            continue
+        opened_speller = spellers[language]
+        # Without the language's dictionary nothing is spelled, but the notes' language is read.
+        speller = None if isinstance(opened_speller, MissingDictionary) else opened_speller
         allowed = Allowed.of(word_list, _names(client_data), *(_terms(d.data) for d in documents.values()))
         for source, document in sorted(documents.items()):
             patterns = CLIENT_TEXTS if Path(source).name == CLIENT_FILE else PROJECT_TEXTS
-            report.misspellings.extend(spell_document(document, source, patterns, speller, allowed))
+            if speller is not None:
+                report.misspellings.extend(spell_document(document, source, patterns, speller, allowed))
         if slug in healthy:
-            report.misspellings.extend(_spell_notes(loaded, slug, documents, speller, allowed, today, cache_dir))
+            misspelt, foreign = _read_notes(loaded, slug, documents, speller, allowed, today, cache_dir)
+            report.misspellings.extend(misspelt)
+            report.foreign_notes.extend(foreign)
     report.misspellings.sort()
+    report.foreign_notes.sort()
     return report
 
 
-def _spell_notes(
+def _read_notes(
     loaded: LoadResult,
     slug: str,
     documents: Mapping[str, YamlDocument],
-    speller: Speller,
+    speller: Speller | None,
     allowed: Allowed,
     today: dt.date,
     cache_dir: Path | None,
-) -> list[Misspelling]:
-    """The misspellings of the `Client:` notes a project page shows now."""
+) -> tuple[list[Misspelling], list[ForeignNote]]:
+    """The misspellings of the `Client:` notes a project page shows now, and the listed notes
+    it shows in another language than the client's."""
     client = loaded.healthy.client(slug)
     try:
         rules = load_rules(client.commit_rules or None)
     except MilepostError:
-        return []  # check already reports the rules
+        return [], []  # check already reports the rules
     found = []
+    foreign = []
     oldest = today - dt.timedelta(days=RECENT_DAYS)
     for project in loaded.healthy.projects_of(slug):
         if not project.repositories:
@@ -120,12 +161,25 @@ def _spell_notes(
         document = documents.get(project.source)
         line = document.line_of(("repositories",)) if document is not None else 0
         for note in work:
-            if note.kind != WorkKind.NOTE or not oldest <= note.date <= today:
+            if note.kind not in LISTED or not oldest <= note.date <= today:
+                continue
+            language = language_of(note.text)
+            if language is not None and language != client.language:
+                foreign.append(ForeignNote(project.source, line, note.sha, note.kind, note.text, language, client.language))
+            if note.kind != WorkKind.NOTE or speller is None:
                 continue
             for word in misspelt_words(note.text, speller.knows, allowed):
                 where = f"Client: note of commit {note.sha[:7]}"
                 found.append(Misspelling(project.source, line, where, word, speller.suggest(word)))
-    return found
+    return found, foreign
+
+
+def _name(language: str) -> str:
+    """A language's English name ("uk" -> "Ukrainian"), for the agency's messages."""
+    try:
+        return str(Locale.parse(language).english_name)
+    except (ValueError, UnknownLocaleError):
+        return language
 
 
 def _names(client_data: Any) -> list[str]:

@@ -190,7 +190,7 @@ def test_the_budget_sentences() -> None:
     hist = history(version(D(2026, 10, 13), 360), version(D(2026, 11, 2), 400))
     pace = budget_pace(project(*WEBSHOP, budget=Budget(400, 312, TODAY)), hist, UTC, TODAY)
     assert pace_sentence(pace, EN) == (
-        "78% of the hours are used for 44% of the parts: at this pace the hours cover about 56% of the plan."
+        "78% of the hours are used and 44% of the parts are done: at this pace the hours cover about 56% of the plan."
     )
     assert raise_sentences(pace, EN) == ("The agreed hours were raised from 360 to 400 on 2 November 2026.",)
     assert pace is not None and pace.first_hours == 360

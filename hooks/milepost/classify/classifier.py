@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from milepost.classify.redaction import PLACEHOLDER, redact
 from milepost.classify.rules import CommitFacts, RuleAction, RuleSet
 from milepost.classify.subjects import clean_description, parse_subject, strip_ids_from_note
-from milepost.classify.trailers import client_text, milestone_of
+from milepost.classify.trailers import client_text, milestone_of, text_written_for
 from milepost.collector import paused
 from milepost.i18n import texts_for
-from milepost.model import Commit, WorkKind, WorkNote
+from milepost.model import Commit, CommitNotes, WorkKind, WorkNote
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -65,11 +65,14 @@ def classify(
     language: str = "en",
     allowed_hosts: Collection[str] = (),
     timezone: str = "",
+    notes: CommitNotes = CommitNotes.ALL,
 ) -> WorkNote:
     """What the client sees of `commit`: hidden, counted, or listed with redacted plain text.
 
     The change is dated the day it was authored in the client's `timezone` (in the author's
-    own when none is given): work done at 23:30 in London is the next day in Warsaw.
+    own when none is given): work done at 23:30 in London is the next day in Warsaw. With
+    `notes=CommitNotes.WRITTEN_FOR_CLIENT` a commit the rules list is listed only with a
+    sentence written for the client in its language (trailers.text_written_for), else counted.
     """
     day = _local_day(commit.authored, timezone)
     facts = CommitFacts(commit, language)
@@ -80,7 +83,12 @@ def classify(
     if rule is None or rule.action == RuleAction.COUNT:
         return WorkNote(WorkKind.COUNTED, "", day, milestone, commit.sha, rule.name if rule else NO_RULE)
     placeholder = placeholder_for(language)
-    note = client_text(commit, language) if rule.heading == WorkKind.NOTE else None
+    if notes is CommitNotes.WRITTEN_FOR_CLIENT:
+        note = text_written_for(commit, language)
+        if note is None:
+            return WorkNote(WorkKind.COUNTED, "", day, milestone, commit.sha, rule.name)
+    else:
+        note = client_text(commit, language) if rule.heading == WorkKind.NOTE else None
     hosts = tuple(allowed_hosts)
     text = _note_text(note, hosts, placeholder) if note is not None else _subject_text(commit.subject, hosts, placeholder)
     if not _readable(text, placeholder):

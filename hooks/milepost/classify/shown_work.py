@@ -24,7 +24,7 @@ from milepost.collector import paused
 from milepost.history.commits import history_key, read_history
 from milepost.history.disk_cache import CacheFormat, canonical_key, code_fingerprint, load_entry, write_entry
 from milepost.history.state import GitHistory
-from milepost.model import Client, Project, WorkKind, WorkNote
+from milepost.model import Client, CommitNotes, Project, WorkKind, WorkNote
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -64,7 +64,8 @@ def project_work(
     history = history if history is not None else GitHistory()
     milestone_ids = frozenset(m.id for m in project.milestones)
     allowed_hosts = tuple(getattr(client, "allowed_hosts", ()))
-    key = settings_key(rules, milestone_ids, client.language, allowed_hosts, client.timezone)
+    notes = client.commit_notes
+    key = settings_key(rules, milestone_ids, client.language, allowed_hosts, client.timezone, notes)
     entry = entry_path(cache_dir, client.slug, project.slug) if cache_dir is not None else None
     if entry is None:
         heads = []
@@ -91,6 +92,7 @@ def project_work(
                         language=client.language,
                         allowed_hosts=allowed_hosts,
                         timezone=client.timezone,
+                        notes=notes,
                     )
                     stats.classified += 1
                 else:
@@ -115,11 +117,17 @@ def _newest_first(note: WorkNote) -> tuple[dt.date, str]:
 
 
 def settings_key(
-    rules: RuleSet, milestone_ids: frozenset[str], language: str, allowed_hosts: tuple[str, ...], timezone: str
+    rules: RuleSet,
+    milestone_ids: frozenset[str],
+    language: str,
+    allowed_hosts: tuple[str, ...],
+    timezone: str,
+    notes: CommitNotes = CommitNotes.ALL,
 ) -> str:
     """Everything besides the commit that decides what a commit becomes, as a digest."""
     return canonical_key(
-        "shown-work", FORMAT_VERSION, code_fingerprint(), rules, milestone_ids, language, allowed_hosts, timezone
+        "shown-work", FORMAT_VERSION, code_fingerprint(), rules, milestone_ids, language, allowed_hosts, timezone,
+        notes,
     )
 
 

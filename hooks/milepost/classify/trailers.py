@@ -10,6 +10,7 @@ import functools
 import re
 from collections.abc import Collection
 
+from milepost.classify.note_language import written_in
 from milepost.classify.subjects import parse_subject
 from milepost.history.trailer_block import commit_trailer
 from milepost.model import Commit
@@ -18,10 +19,25 @@ from milepost.model import Commit
 def client_text(commit: Commit, language: str) -> str | None:
     """The sentence written for the client: `Client-<language>:` if present, else `Client:`."""
     for key in (f"Client-{language}", "Client"):
-        value = commit_trailer(commit, key)
-        if value is not None and value.strip():
-            return " ".join(value.split())
+        text = _trailer_text(commit, key)
+        if text is not None:
+            return text
     return None
+
+
+def text_written_for(commit: Commit, language: str) -> str | None:
+    """The sentence written for a client in `language` only (`commit_notes:
+    written_for_client`): `Client-<language>:`, or a `Client:` written in that language."""
+    own = _trailer_text(commit, f"Client-{language}")
+    if own is not None:
+        return own
+    common = _trailer_text(commit, "Client")
+    return common if common is not None and written_in(common, language) else None
+
+
+def _trailer_text(commit: Commit, key: str) -> str | None:
+    value = commit_trailer(commit, key)
+    return " ".join(value.split()) if value is not None and value.strip() else None
 
 
 @functools.lru_cache(maxsize=64)

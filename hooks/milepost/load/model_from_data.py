@@ -20,6 +20,7 @@ from milepost.model import (
     ChangeRequest,
     ChangeStatus,
     Client,
+    CommitNotes,
     Contact,
     Decision,
     Delay,
@@ -96,6 +97,7 @@ def client_from_data(slug: str, data: dict[str, Any], source: str) -> Client:
         password_env=_text(data, "password_env"),
         commit_rules=tuple(_list(data, "commit_rules")),
         letters=_letters(data.get("letters")),
+        commit_notes=CommitNotes(data.get("commit_notes") or CommitNotes.ALL.value),
     )
 
 

@@ -156,6 +156,13 @@ def prepare(config: MkDocsConfig) -> BuildState:
             ),
             "home": words.gettext("All projects"),
         }
+        # The theme's result counts with a count other than 1 (theme/partials/language.html):
+        # material has one form for every other count, so its Ukrainian "Знайдено # збігів" is
+        # wrong for 2-4 and 22-24 results. Ours are worded so one form fits any count.
+        config.extra["milepost_theme_words"] = {
+            "search.result.other": words.gettext("Matching pages: #"),
+            "search.result.more.other": words.gettext("More on this page: #"),
+        }
         # The search plugin read its settings before this hook ran: give it the client's.
         search = search_settings(site.client.language)
         values = {"lang": list(search.lang), "separator": search.separator, "pipeline": list(search.pipeline)}

@@ -13,8 +13,8 @@ def pace_sentence(pace: BudgetPace | None, texts: Texts) -> str | None:
     if pace is None or not pace.ahead or pace.done_percent is None or pace.covers_percent is None:
         return None
     return texts.gettext(
-        "{used} of the hours are used for {done} of the parts: at this pace the hours cover about "
-        "{covers} of the plan.",
+        "{used} of the hours are used and {done} of the parts are done: at this pace the hours "
+        "cover about {covers} of the plan.",
         used=texts.percent(pace.used_percent / 100),
         done=texts.percent(pace.done_percent / 100),
         covers=texts.percent(pace.covers_percent / 100),

@@ -131,7 +131,7 @@ def _move_bullet(move: Move, client: Client, texts: Texts, project: str = "") ->
     title = move.milestone.title if not project else f"{move.milestone.title} ({project})"
     if move.new is not None and move.old is not None:
         text = texts.gettext(
-            "{milestone}: now {new}, until now {old}.", milestone=title, new=texts.date(move.new),
+            "{milestone}: now {new}, previously {old}.", milestone=title, new=texts.date(move.new),
             old=texts.date(move.old),
         )
     else:
