@@ -15,7 +15,7 @@ import pytest
 from milepost.i18n import texts_for
 from milepost.model import Client, Decision, Delay, LetterPlan, Milestone, Project, Recipient
 from milepost.render.letters import LetterWords, letter_view, render_letter
-from milepost.status.ledger import MOVED, MilestoneLedger, ProjectLedger, PromiseEvent
+from milepost.status.ledger import MilestoneLedger, ProjectLedger, PromiseEvent, PromiseEventKind
 from milepost.status.letters_due import letters_due
 from milepost.status.outlook import ProjectOutlook
 
@@ -38,7 +38,7 @@ APP = Project(
 
 
 def outlook_with_move(day: dt.date) -> ProjectOutlook:
-    event = PromiseEvent(MOVED, day, dt.date(2026, 12, 1), dt.date(2026, 12, 15), "")
+    event = PromiseEvent(PromiseEventKind.MOVED, day, dt.date(2026, 12, 1), dt.date(2026, 12, 15), "")
     ledger = MilestoneLedger("overview", dt.date(2026, 12, 1), dt.date(2026, 10, 1), (event,))
     return ProjectOutlook(ledger=ProjectLedger(True, milestones={"overview": ledger}))
 
