@@ -18,12 +18,19 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+# Neither imports MkDocs or Material: the variable below is still set before they are.
+from milepost.errors import MilepostError
+from milepost.load.settings import BuildSettings, today_override
+
+if TYPE_CHECKING:  # for the annotations only: the commands import what they run when they run
+    from milepost.model import Client
+    from milepost.portal import LoadResult
+    from milepost.publish.letters import Letter, SentRecord
 
 # mkdocs-material prints an end-of-life notice on every build unless this is set.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-
-from milepost.errors import MilepostError  # noqa: E402
-from milepost.load.settings import BuildSettings, today_override  # noqa: E402
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -284,7 +291,7 @@ def cmd_clients(args: argparse.Namespace) -> int:
 
 def due_letters(
     config_file: Path, override: dt.date | None, only: Sequence[str] = (), *, send: bool = False
-) -> tuple[BuildSettings, list, Path] | None:
+) -> tuple[BuildSettings, list[Letter], Path] | None:
     """The letters due (for the clients in `only`, else all) on `override` or today, with the
     settings and the sent record's path; None (the problems printed) when projects/ has any.
     With `send`, a bad MILEPOST_SMTP_URL stops before anything is read."""
@@ -321,7 +328,14 @@ def due_letters(
     return settings, letters, record_path
 
 
-def portal_letters(settings, site_url: str, loaded, clients, record, day: dt.date | None) -> list:
+def portal_letters(
+    settings: BuildSettings,
+    site_url: str,
+    loaded: LoadResult,
+    clients: Sequence[Client],
+    record: SentRecord,
+    day: dt.date | None,
+) -> list[Letter]:
     """The letters due for `clients` of the portal `loaded` (a LoadResult without problems),
     given what `record` says was sent: on `day` (the same day for every client, and the
     letters' Date fixed to it), else on each client's today in its time zone."""
@@ -333,6 +347,7 @@ def portal_letters(settings, site_url: str, loaded, clients, record, day: dt.dat
     from milepost.render.letters import LetterWords
 
     portal = loaded.portal
+    assert portal is not None, "letters are worded only for a portal that loaded"
     folders = client_folders(portal.clients)
     agency = settings.agency or parseaddr(settings.letters_from)[0]
     site_url = site_url.rstrip("/")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 # --- what the agency writes: client.yml -------------------------------------------------------
 
@@ -66,7 +67,7 @@ class Client:
     path: str = ""  # folder of the published site under site/; "" = derived (see privacy.py)
     password_env: str = ""  # environment variable holding the site's password; "" = no password
     # Extra commit rules (same shape as rules/default.yml), checked before the defaults.
-    commit_rules: tuple[dict, ...] = ()
+    commit_rules: tuple[dict[str, Any], ...] = ()
     letters: LetterPlan = LetterPlan()  # no `to:`: the client gets no letters
 
 

@@ -70,7 +70,7 @@ def spell_portal(
     clients = {client.slug: client for client in loaded.clients}
     healthy = {client.slug for client in loaded.healthy.clients}
     for slug, documents in sorted(by_client.items()):
-        client_data = next(
+        client_data: Any = next(
             (d.data for source, d in documents.items() if Path(source).name == CLIENT_FILE), {}
         )
         language = clients[slug].language if slug in clients else _text(client_data.get("language")) or "en"
@@ -147,7 +147,7 @@ def _terms(data: Any) -> list[str]:
     return [str(term) for term in glossary] if isinstance(glossary, dict) else []
 
 
-def _items(value: Any) -> list[dict]:
+def _items(value: Any) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 

@@ -120,7 +120,7 @@ def _strip_ticket_ids(text: str) -> str:
                 piece = pattern.sub(replacement, piece)
         cleaned.append(piece)
     out = cleaned[0]
-    for link, piece in zip(links, cleaned[1:]):
+    for link, piece in zip(links, cleaned[1:], strict=False):
         out += link + piece
     return out
 

@@ -95,7 +95,8 @@ def read_history(
     key = cache_key(location, spec.branch, head, spec.include)
     if key in memo.histories:
         memo.stats.memo_hits += 1
-        return memo.histories[key]
+        cached: tuple[Commit, ...] = memo.histories[key]
+        return cached
     path = cache_file(cache_dir, key) if cache_dir is not None else None
     commits = _load_cache(path, head, display) if path is not None else None
     if commits is not None:

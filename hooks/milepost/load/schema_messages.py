@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -68,7 +68,8 @@ def schema_messages(data: Any, schema: str) -> list[tuple[PathKey, str]]:
 
 
 def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, str, str | None]]:
-    allowed = sorted(error.schema.get("properties", {}))
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    allowed = sorted(schema.get("properties", {}))
     instance = error.instance if isinstance(error.instance, dict) else {}
     for key in instance:
         if key in allowed:
@@ -84,7 +85,9 @@ def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, str, str | None
 
 def _missing_keys(error: ValidationError) -> list[str]:
     instance = error.instance if isinstance(error.instance, dict) else {}
-    return [key for key in error.validator_value if key not in instance]
+    # `required` lists the keys (the schemas are JSON: a list).
+    required = error.validator_value if isinstance(error.validator_value, list) else []
+    return [key for key in required if key not in instance]
 
 
 def _plain_message(error: ValidationError) -> str:
@@ -105,7 +108,8 @@ def _plain_message(error: ValidationError) -> str:
     if kind == "enum" and overridden and value in _DATED_STATES:
         return f"'{value}' cannot be set by hand: {_DATED_STATES[value]}; here use planned, on_track or at_risk"
     if kind == "enum":
-        allowed = [str(option) for option in error.validator_value]
+        options = error.validator_value if isinstance(error.validator_value, list) else []
+        allowed = [str(option) for option in options]
         message = f"must be one of: {', '.join(allowed)}; got {describe(value)}"
         close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.5)
         return message + (f" - did you mean '{close[0]}'?" if close else "")

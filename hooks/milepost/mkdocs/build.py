@@ -38,9 +38,9 @@ from milepost.mkdocs.shared_theme import share_theme as use_shared_theme
 from milepost.mkdocs.workers import build_in_workers
 from milepost.model import Client
 from milepost.portal import LoadResult, load_configured
-from milepost.publish.privacy import client_folder, client_folders, derived_folder, path_secret, site_root_files
 from milepost.publish.build_record import is_unchanged, write_record
 from milepost.publish.letters import SENT_RECORD, read_record
+from milepost.publish.privacy import client_folder, client_folders, derived_folder, path_secret, site_root_files
 from milepost.publish.protection import add_unlock_script, protect_site, site_password
 from milepost.publish.shared_assets import (
     SHARED_FOLDER,

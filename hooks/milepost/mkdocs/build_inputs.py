@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import os
-from importlib import metadata
 from collections.abc import Mapping, Sequence
+from importlib import metadata
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig

@@ -123,7 +123,7 @@ class Day(BaseConfigOption[dt.date]):
 LETTER_SETTINGS = ("from", "subject_prefix")
 
 
-class Letters(BaseConfigOption[dict]):
+class Letters(BaseConfigOption[dict[str, Any]]):
     """`letters: {from: "Name <address>", subject_prefix: ...}`: what `milepost letters` needs
     of the portal (docs/letters.md). Unknown keys are errors, as everywhere here."""
 
@@ -131,7 +131,7 @@ class Letters(BaseConfigOption[dict]):
         super().__init__()
         self.default = {}
 
-    def run_validation(self, value: object) -> dict:
+    def run_validation(self, value: object) -> dict[str, Any]:
         if value is None:
             return {}
         if not isinstance(value, Mapping):
@@ -228,7 +228,7 @@ def milepost_config(extra: Mapping[str, Any]) -> MilepostConfig:
         except ValidationError as error:
             problems.append(f"{SECTION}.{key}: {error}")
     known = {name for name, _ in MilepostConfig._schema}
-    for key in sorted((str(k) for k in raw if k not in known)):
+    for key in sorted(str(k) for k in raw if k not in known):
         problems.append(f"{SECTION}.{key}: unknown setting; {_suggestion(key)}")
     if problems:
         raise SettingsError("\n".join(problems))

@@ -59,7 +59,7 @@ def _zone(client: Client) -> dt.tzinfo:
     except (ZoneInfoNotFoundError, ValueError):
         # `milepost check` rejects unknown zones; this only keeps a preview build going.
         log.warning("%s: unknown timezone %r; feed times are given in UTC", client.slug, client.timezone)
-        return dt.timezone.utc
+        return dt.UTC
 
 
 def _moment(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
@@ -373,7 +373,8 @@ def atom_feed(
     feed.updated(entries[0].updated() if entries else _moment(today, zone))
     for entry in entries:
         feed.add_entry(entry, order="append")
-    return feed.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    atom: bytes = feed.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return atom
 
 
 # --- ICS --------------------------------------------------------------------------------------
@@ -425,7 +426,7 @@ def _milestone_event(
     event.add("sequence", len(moves))
     if ledger is not None:
         changed = moves[-1].day if moves else ledger.promised_on
-        event.add("last-modified", _moment(changed, _zone(client)).astimezone(dt.timezone.utc))
+        event.add("last-modified", _moment(changed, _zone(client)).astimezone(dt.UTC))
     return event
 
 
@@ -484,7 +485,7 @@ def ics_calendar(
     with a ledger), and URL, the milestone on the project page (`base_url`: the page's
     absolute URL ending in "/"; none with "").
     """
-    stamp = dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    stamp = dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.UTC)
     ledger = (outlook or ProjectOutlook()).ledger
     events = [
         _milestone_event(m, project, client, today, stamp, texts, ledger=ledger.of(m.id), page_url=base_url)
@@ -508,4 +509,5 @@ def ics_calendar(
         calendar.add("x-wr-caldesc", vText(_clean(project.summary)))
     calendar.add("name", vText(_clean(project.name)))
     calendar.add("x-wr-calname", vText(_clean(project.name)))
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

@@ -34,6 +34,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -91,7 +92,7 @@ class Letter:
 @dataclass(frozen=True)
 class SentRecord:
     path: Path
-    entries: tuple[dict, ...] = ()
+    entries: tuple[dict[str, Any], ...] = ()
 
     def history(self, client: str) -> LetterHistory:
         mine = [e for e in self.entries if e.get("client") == client]
@@ -431,6 +432,6 @@ def send_letters(
                     connection.send_message(letter.message)
                 except (OSError, smtplib.SMTPException) as err:
                     raise _failure(server, err) from None
-                record = record_sent(record, letter, now or dt.datetime.now(dt.timezone.utc))
+                record = record_sent(record, letter, now or dt.datetime.now(dt.UTC))
                 sent.append(letter)
     return sent

@@ -77,7 +77,7 @@ def client_home_view(
                 budget=pace_sentence(
                     outlooks[project.slug].budget
                     if project.slug in outlooks
-                    else budget_pace(project, None, dt.timezone.utc, today),
+                    else budget_pace(project, None, dt.UTC, today),
                     texts,
                 ),
             )

@@ -55,6 +55,7 @@ import json
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from milepost.render.search_language import SEPARATOR
 
@@ -69,7 +70,7 @@ _SPLIT = re.compile(SEPARATOR)
 
 
 @functools.cache
-def rules() -> dict:
+def rules() -> dict[str, Any]:
     """The rules as both halves use them: suffixes folded and longest first."""
     data = json.loads(RULES_FILE.read_text(encoding="utf-8"))
     letters: dict[str, str] = data["letters"]
