@@ -1,7 +1,8 @@
 """The `milepost` command: check, build and preview the client sites.
 
     milepost check [--config-file mkdocs.yml] [--today YYYY-MM-DD] [--strict]
-    milepost build [--client SLUG ...] [--site-dir DIR] [--today YYYY-MM-DD] [--keep-going] [--force] [--jobs N] [--verbose]
+    milepost build [--client SLUG ...] [--site-dir DIR] [--today YYYY-MM-DD] [--keep-going] [--force] [--jobs N]
+                   [--verbose]
     milepost serve [--client SLUG] [--dev-addr HOST:PORT] [--today YYYY-MM-DD]
     milepost clients [--json | --folder SLUG]
     milepost letters [--client SLUG ...] [--today YYYY-MM-DD] [--out DIR] [--send]
@@ -190,7 +191,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     if warnings.count:
         strict = " (--strict: that fails the check)" if args.strict else ""
-        print(f"{settings.projects_dir.name}/: no problems found; {warnings.count} warning(s){strict}.", file=sys.stderr)
+        counted = f"{warnings.count} warning(s){strict}"
+        print(f"{settings.projects_dir.name}/: no problems found; {counted}.", file=sys.stderr)
         return 1 if args.strict else 0
     print(f"{settings.projects_dir.name}/: no problems found.", file=sys.stderr)
     return 0
@@ -315,13 +317,17 @@ def due_letters(
     if loaded.problems or loaded.portal is None:
         for problem in loaded.problems:
             print(problem, file=sys.stderr)
-        print(f"{len(loaded.problems)} problem(s) found; run `milepost check`. No letters were written.", file=sys.stderr)
+        print(
+            f"{len(loaded.problems)} problem(s) found; run `milepost check`. No letters were written.", file=sys.stderr
+        )
         return None
     portal = loaded.portal
     known = {c.slug for c in portal.clients}
     for slug in only:
         if slug not in known:
-            raise LetterError(f"--client {slug}: no such client in {settings.projects_dir.name}/ ({', '.join(sorted(known))})")
+            raise LetterError(
+                f"--client {slug}: no such client in {settings.projects_dir.name}/ ({', '.join(sorted(known))})"
+            )
     clients = [c for c in portal.clients if not only or c.slug in only]
     record_path = settings.root / SENT_RECORD
     letters = portal_letters(settings, config.site_url or "", loaded, clients, read_record(record_path), override)

@@ -82,7 +82,9 @@ def classify(
     placeholder = placeholder_for(language)
     note = client_text(commit, language) if rule.heading == "note" else None
     hosts = tuple(allowed_hosts)
-    text = _note_text(note, hosts, placeholder) if note is not None else _subject_text(commit.subject, hosts, placeholder)
+    text = (
+        _note_text(note, hosts, placeholder) if note is not None else _subject_text(commit.subject, hosts, placeholder)
+    )
     if not _readable(text, placeholder):
         log.debug("commit %s: nothing readable left of %r; counted instead", commit.sha[:7], commit.subject)
         return WorkNote("counted", "", day, milestone, commit.sha, rule.name)

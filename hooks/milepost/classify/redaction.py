@@ -139,7 +139,8 @@ def _basic_credentials(match: re.Match[str]) -> Span:
 
 
 _PRIVATE_V4 = tuple(
-    ipaddress.ip_network(net) for net in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16")
+    ipaddress.ip_network(net)
+    for net in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16")
 )
 
 
@@ -161,7 +162,11 @@ def _private_ipv4(match: re.Match[str]) -> Span:
         return None
     if address.packed[0] in (10, 127) and ":" not in candidate:
         text = match.string
-        around = text[max(match.start() - _VERSION_CONTEXT, 0) : match.start()] + " " + text[match.end() : match.end() + _VERSION_CONTEXT]
+        around = (
+            text[max(match.start() - _VERSION_CONTEXT, 0) : match.start()]
+            + " "
+            + text[match.end() : match.end() + _VERSION_CONTEXT]
+        )
         if _VERSION_WORDS.search(around):
             return None
     return 0, len(candidate)
@@ -280,7 +285,12 @@ def _card(match: re.Match[str]) -> Span:
                 or sizes in ([4, 6, 5], [4, 6, 4])
             )
             span = (groups[i][0], groups[j][1])
-            if layout and _luhn_ok(digits) and digits not in _PUBLIC_TEST_CARDS and (best is None or span[1] - span[0] > best[1] - best[0]):
+            if (
+                layout
+                and _luhn_ok(digits)
+                and digits not in _PUBLIC_TEST_CARDS
+                and (best is None or span[1] - span[0] > best[1] - best[0])
+            ):
                 best = span
     return best
 

@@ -87,7 +87,9 @@ def client_key(
     heads = {}
     for project in loaded.healthy.projects_of(client.slug):
         try:
-            heads[project.slug] = [history_key(spec, cache_dir=cache_dir, history=loaded.history) for spec in project.repositories]
+            heads[project.slug] = [
+                history_key(spec, cache_dir=cache_dir, history=loaded.history) for spec in project.repositories
+            ]
         except HistoryError as err:
             raise ProjectHistoryError(f"{project.source}: {err}") from None
     ledger = {project: canonical(plan) for (owner, project), plan in loaded.histories.items() if owner == client.slug}

@@ -422,7 +422,9 @@ def burnup_view(
         ticks=_ticks(scale, FULL_TICKS, texts),
         y_ticks=tuple(YTick(counts.y(value), texts.number(value)) for value in y_ticks),
         planned=step_path(planned_points, today_x),
-        planned_ahead=f"M{number(today_x)} {number(counts.y(last.scope))} H{number(ahead_x)}" if ahead_x > today_x else "",
+        planned_ahead=(
+            f"M{number(today_x)} {number(counts.y(last.scope))} H{number(ahead_x)}" if ahead_x > today_x else ""
+        ),
         done=step_path(done_points, today_x),
         done_area=area_path(done_points, today_x, BURNUP_BOTTOM),
         today=_today(scale, today, texts),

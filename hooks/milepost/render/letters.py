@@ -129,7 +129,8 @@ def _headline_lines(week: ProjectWeek, client: Client, texts: Texts, today: dt.d
     lines = []
     # The state sentence above already names the milestone and its promise: the forecast alone.
     if headline_sentence(headline, texts) and headline.forecast is not None:
-        lines.append(texts.gettext("At the current pace: {forecast}.", forecast=forecast_range(headline.forecast, texts)))
+        forecast = forecast_range(headline.forecast, texts)
+        lines.append(texts.gettext("At the current pace: {forecast}.", forecast=forecast))
     note = headline_note(headline, week.signals, today, texts)
     if note is not None:
         lines.append(texts.gettext("Why: {reason}", reason=_clean(note.text, client)))
@@ -166,7 +167,10 @@ def _weekly_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[S
     states = Section(
         heading=texts.gettext("Where things stand"),
         bullets=tuple(
-            Bullet(text=f"{week.project.name}: {_state_sentence(week, texts)}", lines=_headline_lines(week, client, texts, letter.day))
+            Bullet(
+                text=f"{week.project.name}: {_state_sentence(week, texts)}",
+                lines=_headline_lines(week, client, texts, letter.day),
+            )
             for week in letter.weeks
         ),
     )
