@@ -79,7 +79,8 @@ bench: $(VENV)/.installed .demo-repos
 	$(PY) scripts/bench.py
 
 # The demo built on ProperDocs (a maintained MkDocs 1.x fork) in its own environment, compared
-# with the MkDocs build: see docs/building.md, "MkDocs' future". Not part of `make test`.
+# with the MkDocs build: see docs/building.md, "MkDocs' future". `make test` checks the same
+# (tests/build/test_properdocs.py) and fails on a difference; this reports each one.
 # mkdocs-material asks for MkDocs; it is uninstalled, so nothing can quietly fall back on it.
 CANARY  := .venv-canary
 PROPERDOCS_VERSION := 1.6.7
