@@ -7,18 +7,22 @@ DEMO_TODAY ?= 2026-11-24
 # mkdocs-material prints an end-of-life notice on every build unless this is set.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo serve test test-fast check bench chromium dictionaries clean catalogs canary
+.PHONY: demo serve test test-fast lint check bench chromium dictionaries clean catalogs canary
+
+# pyproject.toml names compatible ranges; constraints.txt the exact versions the tests ran
+# against. Every install here uses it, so the demo and CI build with the stack that was tested.
+PIP_INSTALL := -m pip install --quiet -c constraints.txt
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml constraints.txt | $(VENV)/bin/python
+	$(PY) $(PIP_INSTALL) -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml constraints.txt $(VENV)/.installed
+	$(PY) $(PIP_INSTALL) -e '.[test]'
 	touch $@
 
 # The demo portal's history ends with the files in projects/ as they are: remade when they change.
@@ -53,8 +57,14 @@ dictionaries:
 # Tests run in two processes (pytest-xdist); PYTEST_WORKERS=0 runs them in this one.
 PYTEST_WORKERS ?= 2
 
-test: $(VENV)/.installed-test .demo-repos chromium dictionaries
+test: lint $(VENV)/.installed-test .demo-repos chromium dictionaries
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
+
+# ruff (rules chosen in pyproject.toml, [tool.ruff]) and mypy --strict over the package.
+# `make test` runs it first, so CI does.
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check hooks
+	$(VENV)/bin/mypy
 
 # The unit and golden tests only: no build of a portal in a temporary folder, no browser.
 test-fast: $(VENV)/.installed-test .demo-repos dictionaries
@@ -69,16 +79,17 @@ bench: $(VENV)/.installed .demo-repos
 	$(PY) scripts/bench.py
 
 # The demo built on ProperDocs (a maintained MkDocs 1.x fork) in its own environment, compared
-# with the MkDocs build: see docs/building.md, "MkDocs' future". Not part of `make test`.
+# with the MkDocs build: see docs/building.md, "MkDocs' future". `make test` checks the same
+# (tests/build/test_properdocs.py) and fails on a difference; this reports each one.
 # mkdocs-material asks for MkDocs; it is uninstalled, so nothing can quietly fall back on it.
 CANARY  := .venv-canary
 PROPERDOCS_VERSION := 1.6.7
 
-$(CANARY)/.installed-$(PROPERDOCS_VERSION): pyproject.toml
+$(CANARY)/.installed-$(PROPERDOCS_VERSION): pyproject.toml constraints.txt
 	rm -rf $(CANARY)
 	$(PYTHON) -m venv $(CANARY)
 	$(CANARY)/bin/python -m pip install --quiet --upgrade pip
-	$(CANARY)/bin/python -m pip install --quiet -e . properdocs==$(PROPERDOCS_VERSION)
+	$(CANARY)/bin/python $(PIP_INSTALL) -e . properdocs==$(PROPERDOCS_VERSION)
 	$(CANARY)/bin/python -m pip uninstall --quiet --yes mkdocs
 	touch $@
 

@@ -1,7 +1,8 @@
 """The `milepost` command: check, build and preview the client sites.
 
     milepost check [--config-file mkdocs.yml] [--today YYYY-MM-DD] [--strict]
-    milepost build [--client SLUG ...] [--site-dir DIR] [--today YYYY-MM-DD] [--keep-going] [--force] [--jobs N] [--verbose]
+    milepost build [--client SLUG ...] [--site-dir DIR] [--today YYYY-MM-DD] [--keep-going] [--force] [--jobs N]
+                   [--verbose]
     milepost serve [--client SLUG] [--dev-addr HOST:PORT] [--today YYYY-MM-DD]
     milepost clients [--json | --folder SLUG]
     milepost letters [--client SLUG ...] [--today YYYY-MM-DD] [--out DIR] [--send]
@@ -18,13 +19,21 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+# Neither imports MkDocs or Material: the variable below is still set before they are.
+from milepost.errors import MilepostError
+from milepost.load.settings import BuildSettings, today_override
+from milepost.shown_url import mask_urls
+
+if TYPE_CHECKING:  # for the annotations only: the commands import what they run when they run
+    from milepost.model import Client
+    from milepost.portal import LoadResult
+    from milepost.publish.letters import Letter, SentRecord
 
 # mkdocs-material prints an end-of-life notice on every build unless this is set.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-from milepost.errors import MilepostError  # noqa: E402
-from milepost.load.settings import BuildSettings, today_override  # noqa: E402
-from milepost.shown_url import mask_urls  # noqa: E402
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,7 +59,10 @@ def _parser() -> argparse.ArgumentParser:
     common(check)
     check.add_argument(
         "--strict", action="store_true",
-        help="also exit 1 on warnings (likely misspellings, notes in another language, a language that could not be spelled)",
+        help=(
+            "also exit 1 on warnings (likely misspellings, notes in another language, "
+            "a language that could not be spelled)"
+        ),
     )
 
     build = sub.add_parser("build", help="build one static site per client into site/<client>/")
@@ -187,7 +199,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     if warnings.count:
         strict = " (--strict: that fails the check)" if args.strict else ""
-        print(f"{settings.projects_dir.name}/: no problems found; {warnings.count} warning(s){strict}.", file=sys.stderr)
+        counted = f"{warnings.count} warning(s){strict}"
+        print(f"{settings.projects_dir.name}/: no problems found; {counted}.", file=sys.stderr)
         return 1 if args.strict else 0
     print(f"{settings.projects_dir.name}/: no problems found.", file=sys.stderr)
     return 0
@@ -243,8 +256,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_clients(args: argparse.Namespace) -> int:
     import json
 
-    from milepost.portal import load_configured
     from milepost.load.client_folders import client_folder, path_secret
+    from milepost.portal import load_configured
 
     today = today_override(args.today) or dt.date.today()
     settings = _settings(args.config_file)
@@ -288,7 +301,7 @@ def cmd_clients(args: argparse.Namespace) -> int:
 
 def due_letters(
     config_file: Path, override: dt.date | None, only: Sequence[str] = (), *, send: bool = False
-) -> tuple[BuildSettings, list, Path] | None:
+) -> tuple[BuildSettings, list[Letter], Path] | None:
     """The letters due (for the clients in `only`, else all) on `override` or today, with the
     settings and the sent record's path; None (the problems printed) when projects/ has any.
     With `send`, a bad MILEPOST_SMTP_URL stops before anything is read."""
@@ -312,31 +325,43 @@ def due_letters(
     if loaded.problems or loaded.portal is None:
         for problem in loaded.problems:
             print(mask_urls(str(problem)), file=sys.stderr)
-        print(f"{len(loaded.problems)} problem(s) found; run `milepost check`. No letters were written.", file=sys.stderr)
+        print(
+            f"{len(loaded.problems)} problem(s) found; run `milepost check`. No letters were written.", file=sys.stderr
+        )
         return None
     portal = loaded.portal
     known = {c.slug for c in portal.clients}
     for slug in only:
         if slug not in known:
-            raise LetterError(f"--client {slug}: no such client in {settings.projects_dir.name}/ ({', '.join(sorted(known))})")
+            raise LetterError(
+                f"--client {slug}: no such client in {settings.projects_dir.name}/ ({', '.join(sorted(known))})"
+            )
     clients = [c for c in portal.clients if not only or c.slug in only]
     record_path = settings.root / SENT_RECORD
     letters = portal_letters(settings, config.site_url or "", loaded, clients, read_record(record_path), override)
     return settings, letters, record_path
 
 
-def portal_letters(settings, site_url: str, loaded, clients, record, day: dt.date | None) -> list:
+def portal_letters(
+    settings: BuildSettings,
+    site_url: str,
+    loaded: LoadResult,
+    clients: Sequence[Client],
+    record: SentRecord,
+    day: dt.date | None,
+) -> list[Letter]:
     """The letters due for `clients` of the portal `loaded` (a LoadResult without problems),
     given what `record` says was sent: on `day` (the same day for every client, and the
     letters' Date fixed to it), else on each client's today in its time zone."""
     from email.utils import parseaddr
 
+    from milepost.load.client_folders import client_folders
     from milepost.load.settings import client_today
     from milepost.publish.letters import client_letters
-    from milepost.load.client_folders import client_folders
     from milepost.render.letters import LetterWords
 
     portal = loaded.portal
+    assert portal is not None, "letters are worded only for a portal that loaded"
     folders = client_folders(portal.clients)
     agency = settings.agency or parseaddr(settings.letters_from)[0]
     site_url = site_url.rstrip("/")

@@ -98,9 +98,9 @@ class CatalogError(MilepostError, ValueError):
 class GitError(MilepostError):
     """git could not do what was asked. `str(err)` is the whole message for the agency.
 
-    `kind` says what went wrong (one of history/git_runner.py's FAILED, DUBIOUS_OWNERSHIP, NOT_A_REPOSITORY, UNKNOWN_REVISION,
-    SHALLOW, TIMEOUT, NOT_STARTED); `said` is git's own message (masked), `returncode` its exit
-    status (None when git did not run to the end).
+    `kind` says what went wrong (one of history/git_runner.py's FAILED, DUBIOUS_OWNERSHIP,
+    NOT_A_REPOSITORY, UNKNOWN_REVISION, SHALLOW, TIMEOUT, NOT_STARTED); `said` is git's own
+    message (masked), `returncode` its exit status (None when git did not run to the end).
     """
 
     def __init__(

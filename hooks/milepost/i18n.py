@@ -24,9 +24,10 @@ import functools
 import gettext as gettext_module
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
@@ -193,7 +194,7 @@ def _zone(name: str) -> dt.tzinfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         # `milepost check` rejects unknown zones; this only keeps a preview going.
-        return dt.timezone.utc
+        return dt.UTC
 
 
 class _FullMonthLocale(Locale):
@@ -205,7 +206,8 @@ class _FullMonthLocale(Locale):
     """
 
     @property
-    def interval_formats(self):  # type: ignore[override]
+    # Babel's own type is LocaleDataDict; the widened copy is a plain dict, read the same way.
+    def interval_formats(self) -> Mapping[str | None, Any]:  # type: ignore[override]
         formats = super().interval_formats
         if DATE_RANGE_SKELETON in formats:
             return formats
@@ -227,7 +229,7 @@ def _full_months(pattern: str) -> str:
     return untokenize_pattern(tokens)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _interval_locale(name: str) -> Locale:
     return _FullMonthLocale.parse(name)
 
@@ -249,7 +251,7 @@ def translations(language: str) -> gettext_module.NullTranslations:
     return _compiled(path, language, stamp)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _warn_missing(language: str) -> None:
     if language != SOURCE_LANGUAGE:
         log.warning(

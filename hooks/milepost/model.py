@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 # --- what the agency writes: client.yml -------------------------------------------------------
 
@@ -76,8 +77,8 @@ class Client:
     glossary: dict[str, str] = field(default_factory=dict)  # shared by the client's projects
     path: str = ""  # folder of the published site under site/; "" = derived (load/client_folders.py)
     password_env: str = ""  # environment variable holding the site's password; "" = no password
-    # Extra commit rules (same shape as rules/default.yml), checked before the defaults.
-    commit_rules: tuple[dict, ...] = ()
+    # Extra commit rules (same shape as classify/default_rules.yml), checked before the defaults.
+    commit_rules: tuple[dict[str, Any], ...] = ()
     letters: LetterPlan = LetterPlan()  # no `to:`: the client gets no letters
     commit_notes: CommitNotes = CommitNotes.ALL
 
@@ -292,7 +293,7 @@ class WorkNote:
     date: dt.date
     milestone: str = ""  # milestone id, "" when not tied
     sha: str = ""
-    rule: str = ""  # name of the rule that decided, for `milepost explain`-style debugging
+    rule: str = ""  # name of the rule that decided (kept in the shown-work cache): why a commit shows as it does
 
 
 # --- a letter that was sent ---------------------------------------------------------------------

@@ -212,7 +212,8 @@ def _folder_clashes(reading: FolderReading) -> list[tuple[Problem, tuple[str, ..
                 f"its site would be published in the folder '{folder}', which holds the theme's "
                 f"files every site shares; give it {'another' if client.path else 'a'} `path:`"
             )
-            problems.append((Problem(client.source or client.slug, line, "path" if client.path else "", message), (client.slug,)))
+            problem = Problem(client.source or client.slug, line, "path" if client.path else "", message)
+            problems.append((problem, (client.slug,)))
     for sharing in by_folder.values():
         if len(sharing) < 2:
             continue

@@ -74,7 +74,10 @@ def requirement_from(recorded: str | None, version: str) -> str:
 def placeholders(today: dt.date) -> dict[str, str]:
     """The values written into the templates: Milepost's version, and the example project's
     dates, counted from the day the portal is started (so it passes `milepost check`)."""
-    days = lambda n: (today + dt.timedelta(days=n)).isoformat()  # noqa: E731
+
+    def days(n: int) -> str:
+        return (today + dt.timedelta(days=n)).isoformat()
+
     return {
         "@VERSION@": _version(),
         "@REQUIREMENT@": requirement(),

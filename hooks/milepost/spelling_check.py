@@ -106,7 +106,7 @@ def spell_portal(
     clients = {client.slug: client for client in loaded.clients}
     healthy = {client.slug for client in loaded.healthy.clients}
     for slug, documents in sorted(by_client.items()):
-        client_data = next(
+        client_data: Any = next(
             (d.data for source, d in documents.items() if Path(source).name == CLIENT_FILE), {}
         )
         language = clients[slug].language if slug in clients else _text(client_data.get("language")) or "en"
@@ -165,7 +165,9 @@ def _read_notes(
                 continue
             language = language_of(note.text)
             if language is not None and language != client.language:
-                foreign.append(ForeignNote(project.source, line, note.sha, note.kind, note.text, language, client.language))
+                foreign.append(
+                    ForeignNote(project.source, line, note.sha, note.kind, note.text, language, client.language)
+                )
             if note.kind != WorkKind.NOTE or speller is None:
                 continue
             for word in misspelt_words(note.text, speller.knows, allowed):
@@ -202,7 +204,7 @@ def _terms(data: Any) -> list[str]:
     return [str(term) for term in glossary] if isinstance(glossary, dict) else []
 
 
-def _items(value: Any) -> list[dict]:
+def _items(value: Any) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 

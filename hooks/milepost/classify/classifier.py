@@ -90,7 +90,9 @@ def classify(
     else:
         note = client_text(commit, language) if rule.heading == WorkKind.NOTE else None
     hosts = tuple(allowed_hosts)
-    text = _note_text(note, hosts, placeholder) if note is not None else _subject_text(commit.subject, hosts, placeholder)
+    text = (
+        _note_text(note, hosts, placeholder) if note is not None else _subject_text(commit.subject, hosts, placeholder)
+    )
     if not _readable(text, placeholder):
         log.debug("commit %s: nothing readable left of %r; counted instead", commit.sha[:7], commit.subject)
         return WorkNote(WorkKind.COUNTED, "", day, milestone, commit.sha, rule.name)

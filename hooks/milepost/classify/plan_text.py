@@ -34,8 +34,8 @@ from milepost.model import (
     ChangeRequest,
     Client,
     Decision,
-    Deliverable,
     Delay,
+    Deliverable,
     HealthOverride,
     Milestone,
     Project,
@@ -140,7 +140,9 @@ def redact_plan_history(history: PlanHistory, client: Client, project: Project) 
     r = _redactor(client, project)
 
     def plan(milestone: MilestonePlan) -> MilestonePlan:
-        return dataclasses.replace(milestone, title=r.text(milestone.title), delay_reason=r.text(milestone.delay_reason))
+        return dataclasses.replace(
+            milestone, title=r.text(milestone.title), delay_reason=r.text(milestone.delay_reason)
+        )
 
     def version(v: PlanVersion) -> PlanVersion:
         return dataclasses.replace(v, milestones=tuple(plan(m) for m in v.milestones))

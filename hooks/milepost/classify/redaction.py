@@ -52,6 +52,7 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 import yaml
@@ -138,7 +139,8 @@ def _basic_credentials(match: re.Match[str]) -> Span:
 
 
 _PRIVATE_V4 = tuple(
-    ipaddress.ip_network(net) for net in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16")
+    ipaddress.ip_network(net)
+    for net in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16")
 )
 
 
@@ -160,7 +162,11 @@ def _private_ipv4(match: re.Match[str]) -> Span:
         return None
     if address.packed[0] in (10, 127) and ":" not in candidate:
         text = match.string
-        around = text[max(match.start() - _VERSION_CONTEXT, 0) : match.start()] + " " + text[match.end() : match.end() + _VERSION_CONTEXT]
+        around = (
+            text[max(match.start() - _VERSION_CONTEXT, 0) : match.start()]
+            + " "
+            + text[match.end() : match.end() + _VERSION_CONTEXT]
+        )
         if _VERSION_WORDS.search(around):
             return None
     return 0, len(candidate)
@@ -279,7 +285,12 @@ def _card(match: re.Match[str]) -> Span:
                 or sizes in ([4, 6, 5], [4, 6, 4])
             )
             span = (groups[i][0], groups[j][1])
-            if layout and _luhn_ok(digits) and digits not in _PUBLIC_TEST_CARDS and (best is None or span[1] - span[0] > best[1] - best[0]):
+            if (
+                layout
+                and _luhn_ok(digits)
+                and digits not in _PUBLIC_TEST_CARDS
+                and (best is None or span[1] - span[0] > best[1] - best[0])
+            ):
                 best = span
     return best
 
@@ -291,7 +302,7 @@ def _pesel(candidate: str) -> bool:
     """11 digits: a birth date (the month carries the century: +80 1800s, +20 2000s, ...) and
     the weighted check digit."""
     digits = [int(ch) for ch in candidate]
-    if (10 - sum(w * d for w, d in zip(_PESEL_WEIGHTS, digits)) % 10) % 10 != digits[10]:
+    if (10 - sum(w * d for w, d in zip(_PESEL_WEIGHTS, digits[:10], strict=True)) % 10) % 10 != digits[10]:
         return False
     year, month, day = digits[0] * 10 + digits[1], digits[2] * 10 + digits[3], digits[4] * 10 + digits[5]
     century = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200, 8: 1800, 9: 1800}[month // 10]
@@ -319,7 +330,13 @@ CONFIRM: dict[str, Callable[[re.Match[str]], Span]] = {
 _FLAGS = {"ignore_case": re.IGNORECASE, "dotall": re.DOTALL}
 
 
-def _needs(name: str, needs: object, path: Path) -> dict[str, object]:
+class _Needs(TypedDict):
+    min_digits: int
+    one_of: str
+    long_run: bool
+
+
+def _needs(name: str, needs: object, path: Path) -> _Needs:
     if not isinstance(needs, dict) or set(needs) - {"min_digits", "one_of", "long_run"}:
         raise ValueError(f"{path.name}: rule {name!r}: needs: a mapping of min_digits, one_of, long_run")
     return {

@@ -22,8 +22,8 @@ import yaml
 
 from milepost.classify.subjects import Header, parse_subject
 from milepost.classify.trailers import client_text
-from milepost.history.trailer_block import commit_trailers
 from milepost.errors import RulesError
+from milepost.history.trailer_block import commit_trailers
 from milepost.model import Commit, WorkKind
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "default_rules.yml"
@@ -240,7 +240,9 @@ def _parse_rules(data: object, *, origin: str) -> tuple[Rule, ...]:
     for index, item in enumerate(data, start=1):
         rule = _parse_rule(item, origin=origin, index=index)
         if rule.name in seen:
-            raise RulesError(f"{origin}, rule {index} ({rule.name!r}): name: used by an earlier rule; names must be unique")
+            raise RulesError(
+                f"{origin}, rule {index} ({rule.name!r}): name: used by an earlier rule; names must be unique"
+            )
         seen.add(rule.name)
         rules.append(rule)
     return tuple(rules)
@@ -299,7 +301,9 @@ def _regex(value: object, field: str, fail: Any) -> re.Pattern[str]:
     try:
         return re.compile(value, re.IGNORECASE)
     except re.error as err:
-        raise fail(field, f"not a valid regular expression ({err}); check brackets and escape special characters with \\") from None
+        raise fail(
+            field, f"not a valid regular expression ({err}); check brackets and escape special characters with \\"
+        ) from None
 
 
 def _parse_conditions(when: Mapping[str, Any], fail: Any) -> Conditions:

@@ -30,7 +30,9 @@ class Header:
     description: str  # the subject without the prefix (the whole subject when no prefix)
 
 
-_HEADER = re.compile(r"^\s*(?P<type>[A-Za-z]+)(?:\((?P<scope>[^()\r\n]*)\))?(?P<bang>!)?:(?!//)(?P<desc>.*)$", re.DOTALL)
+_HEADER = re.compile(
+    r"^\s*(?P<type>[A-Za-z]+)(?:\((?P<scope>[^()\r\n]*)\))?(?P<bang>!)?:(?!//)(?P<desc>.*)$", re.DOTALL
+)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -52,7 +54,10 @@ def parse_subject(subject: str) -> Header:
 # --- cleaning a subject line ---------------------------------------------------------------------
 
 # Upper-case words followed by "-<digits>" that are names of standards, not tickets.
-NOT_TICKETS = ("UTF", "ISO", "SHA", "RFC", "CVE", "COVID", "IEC", "DIN", "EN", "ES", "ECMA", "WCAG", "HTTP", "TLS", "SSL", "PHP", "MD")
+NOT_TICKETS = (
+    "UTF", "ISO", "SHA", "RFC", "CVE", "COVID", "IEC", "DIN", "EN", "ES",
+    "ECMA", "WCAG", "HTTP", "TLS", "SSL", "PHP", "MD",
+)
 # Ids the client knows and reads in its own project file, so they stay: CR-<n> is how change
 # requests are named (the "changes" table of the project page).
 CLIENT_IDS = ("CR",)
@@ -93,7 +98,10 @@ _TIDY_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
 # can only match a text that, without the blanks and the one full stop it allows at the end,
 # ends with a digit.
 _TRAILING_STEP = _TICKET_STEPS[1][0]
-_END_BLANKS = ". \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_END_BLANKS = (
+    ". \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 _LINK = dict(PATTERNS)["link"]
 # Each ticket step needs an id (`_IDS` starts with one): where there is none, none can change.
 _ANY_ID = re.compile(_ID)
@@ -120,7 +128,7 @@ def _strip_ticket_ids(text: str) -> str:
                 piece = pattern.sub(replacement, piece)
         cleaned.append(piece)
     out = cleaned[0]
-    for link, piece in zip(links, cleaned[1:]):
+    for link, piece in zip(links, cleaned[1:], strict=False):
         out += link + piece
     return out
 

@@ -95,7 +95,8 @@ def read_history(
     key = cache_key(location, spec.branch, head, spec.include)
     if key in memo.histories:
         memo.stats.memo_hits += 1
-        return memo.histories[key]
+        cached: tuple[Commit, ...] = memo.histories[key]
+        return cached
     path = cache_file(cache_dir, key) if cache_dir is not None else None
     commits = _load_cache(path, head, display) if path is not None else None
     if commits is not None:
@@ -380,7 +381,9 @@ def _run_git_log(
     git: GitRunner, display: str, location: Path, head: str, include: Sequence[str], *, keep: list[bytes] | None = None
 ) -> tuple[Commit, ...]:
     """The commits `git log` lists; its output is also appended to `keep` when one is given."""
-    args = ["log", "--no-mailmap", "--no-color", "--encoding=UTF-8", "-z", f"--format={LOG_FORMAT}", head, "--", *include]
+    args = [
+        "log", "--no-mailmap", "--no-color", "--encoding=UTF-8", "-z", f"--format={LOG_FORMAT}", head, "--", *include
+    ]
     started = time.monotonic()
     chunks = _kept(git.stream(args, cwd=location, repository=display, what="`git log`"), keep)
     commits: list[Commit] = []

@@ -32,6 +32,7 @@ made from it never matched across processes and every build was a cold one.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
@@ -183,10 +184,9 @@ def _file_secret(file: Path) -> bytes:
     try:
         with os.fdopen(handle, "w", encoding="ascii") as out:
             out.write(secrets.token_hex(32) + "\n")
-        try:
+        # Another process may have made it first (or a damaged one is there: replaced below).
+        with contextlib.suppress(FileExistsError):
             os.link(name, file)
-        except FileExistsError:
-            pass  # another process made it first (or a damaged one is there: replaced below)
         text = file.read_text(encoding="ascii").strip()
         if len(text) != 64:
             os.replace(name, file)

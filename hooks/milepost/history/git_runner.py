@@ -18,6 +18,7 @@ caller's `mask` before it is kept anywhere.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -28,7 +29,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from milepost.errors import GitError
+from milepost.errors import GitError as GitError  # re-exported: history/ raises it from here
 from milepost.shown_url import mask_urls
 
 try:
@@ -323,10 +324,9 @@ def _widen_pipe(fd: int) -> None:
     setting = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
     if setting is None:
         return
-    try:
+    # Above the system's limit (/proc/sys/fs/pipe-max-size) it fails: the default stays.
+    with contextlib.suppress(OSError):
         fcntl.fcntl(fd, setting, PIPE_SIZE)
-    except OSError:  # above the system's limit (/proc/sys/fs/pipe-max-size): the default stays
-        pass
 
 
 def shallow_message(consequence: str) -> str:

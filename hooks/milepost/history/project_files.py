@@ -337,7 +337,9 @@ class _Reader:
             prefix.as_posix(),
         )
         if not result.ok:
-            raise _Refused(shown, f"`git log` failed ({last_lines(result.stderr)}); check the repository with `git fsck`")
+            raise _Refused(
+                shown, f"`git log` failed ({last_lines(result.stderr)}); check the repository with `git fsck`"
+            )
         revisions = _parse_raw_log(result.stdout.decode("utf-8", errors="replace"), shown)
         return {
             path: [Entry(c.commit, c.committed, c.path, c.blob) for c in reversed(chain)]
@@ -509,7 +511,7 @@ def zone(name: str) -> dt.tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return dt.timezone.utc
+        return dt.UTC
 
 
 def blob_id(content: bytes) -> str:

@@ -80,7 +80,9 @@ def _check_commit_rules(report: _Report, data: dict[str, Any]) -> None:
             load_rules([rule])
         except RulesError as err:
             field, _, problem = _RULE_LABEL.sub("", str(err)).partition(": ")
-            path = ("commit_rules", index, *field.split(".")) if problem else ("commit_rules", index)
+            path: tuple[str | int, ...] = ("commit_rules", index)
+            if problem:
+                path = (*path, *field.split("."))
             report.add(path, problem or field)
 
 

@@ -25,7 +25,7 @@ MIN_SECRET_LENGTH = 16
 
 def derived_folder(slug: str, secret: str) -> str:
     """An unguessable, stable folder name for a client: 24 characters (120 bits) of an HMAC."""
-    digest = hmac.new(secret.encode("utf-8"), f"milepost-client-folder:{slug}".encode("utf-8"), hashlib.sha256)
+    digest = hmac.new(secret.encode("utf-8"), f"milepost-client-folder:{slug}".encode(), hashlib.sha256)
     return base64.b32encode(digest.digest()[:15]).decode("ascii").lower()
 
 

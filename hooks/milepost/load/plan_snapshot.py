@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from milepost.load.dates import parse_date
 from milepost.load.text import one_line, paragraphs
@@ -54,7 +55,7 @@ def _number(value: object) -> float | None:
     return float(value)
 
 
-def budget_plan(data: dict) -> BudgetPlan | None:
+def budget_plan(data: dict[str, Any]) -> BudgetPlan | None:
     """The version's `budget`, or None when it has none (or none with readable hours)."""
     budget = data.get("budget")
     if not isinstance(budget, dict):
@@ -79,7 +80,7 @@ def plan_snapshot(text: str) -> Snapshot:
         if not isinstance(item, dict) or not isinstance(item.get("id"), str) or item["id"] in seen:
             continue
         seen.add(item["id"])
-        delay = item.get("delay") if isinstance(item.get("delay"), dict) else {}
+        delay: dict[str, Any] = item["delay"] if isinstance(item.get("delay"), dict) else {}
         tasks = item.get("tasks")
         reason = delay.get("reason")
         title = item.get("title")

@@ -81,7 +81,7 @@ def read_project_folders(projects_dir: Path, *, today: dt.date) -> FolderReading
         reading.slugs.append(slug)
         if entry.is_symlink():
             found = [_file_problem(entry, _LINKED_FOLDER)]
-            client, client_projects = None, []
+            client, client_projects = None, list[Project]()
         else:
             client, client_projects, found = _load_client_folder(entry, today, reading.documents)
         reading.problems.extend(found)

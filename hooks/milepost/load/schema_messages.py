@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -68,7 +68,8 @@ def schema_messages(data: Any, schema: str) -> list[tuple[PathKey, str]]:
 
 
 def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, str, str | None]]:
-    allowed = sorted(error.schema.get("properties", {}))
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    allowed = sorted(schema.get("properties", {}))
     instance = error.instance if isinstance(error.instance, dict) else {}
     for key in instance:
         if key in allowed:
@@ -84,7 +85,9 @@ def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, str, str | None
 
 def _missing_keys(error: ValidationError) -> list[str]:
     instance = error.instance if isinstance(error.instance, dict) else {}
-    return [key for key in error.validator_value if key not in instance]
+    # `required` lists the keys (the schemas are JSON: a list).
+    required = error.validator_value if isinstance(error.validator_value, list) else []
+    return [key for key in required if key not in instance]
 
 
 def _plain_message(error: ValidationError) -> str:
@@ -107,7 +110,8 @@ def _plain_message(error: ValidationError) -> str:
     if kind == "enum":
         # `false` and `null` in an enum are how an unquoted `off` or an empty value is accepted;
         # the words are what to write.
-        allowed = [option for option in error.validator_value if isinstance(option, str)]
+        options = error.validator_value if isinstance(error.validator_value, list) else []
+        allowed = [option for option in options if isinstance(option, str)]
         message = f"must be one of: {', '.join(allowed)}; got {describe(value)}"
         if isinstance(value, bool):
             return message + "; write one of the words above"

@@ -126,7 +126,7 @@ class Allowed:
     @classmethod
     def of(cls, *texts: Iterable[str]) -> Allowed:
         """Every word of every text given (names, terms, lines of a word list)."""
-        found = set()
+        found: set[str] = set()
         for group in texts:
             for text in group:
                 found.update(word.casefold() for word in _words(text))

@@ -177,6 +177,12 @@ def _unquoted_colon_issue(text: str, err: yaml.MarkedYAMLError) -> SourceIssue |
     return SourceIssue(mark.line + 1, path, message)
 
 
+def _start(event: yaml.Event) -> int:
+    """Where an event starts in the text (the parser always marks it)."""
+    mark = event.start_mark
+    return mark.index if mark is not None else 0
+
+
 def _value_before(text: str, limit: int) -> tuple[PathKey, int] | None:
     """The path and start of the plain scalar value the parser read last before `limit`."""
     path: list[str | int] = []
@@ -184,7 +190,7 @@ def _value_before(text: str, limit: int) -> tuple[PathKey, int] | None:
     last: tuple[PathKey, int] | None = None
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if event.start_mark.index >= limit:
+            if _start(event) >= limit:
                 break
             if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 frames.pop()
@@ -193,7 +199,8 @@ def _value_before(text: str, limit: int) -> tuple[PathKey, int] | None:
                 if frames and frames[-1][0] == "map":
                     frames[-1][2] = True
                 continue
-            if not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            starts = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+            if not isinstance(event, starts):
                 continue
             top = frames[-1] if frames else None
             if top is not None and top[0] == "map" and top[2]:
@@ -201,7 +208,7 @@ def _value_before(text: str, limit: int) -> tuple[PathKey, int] | None:
                 continue  # a key (a collection as key is not followed further)
             if top is not None and top[0] == "seq":
                 top[1] += 1
-            element = top[1] if top is not None else None
+            element: Any = top[1] if top is not None else None
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if top is not None:
                     path.append(element)
@@ -209,7 +216,7 @@ def _value_before(text: str, limit: int) -> tuple[PathKey, int] | None:
                 continue
             last = None
             if top is not None and top[0] == "map" and isinstance(event, yaml.ScalarEvent) and not event.style:
-                last = (tuple(path) + (element,), event.start_mark.index)
+                last = (tuple(path) + (element,), _start(event))
             if top is not None and top[0] == "map":
                 top[2] = True
     except yaml.YAMLError:
@@ -297,7 +304,8 @@ class _Builder:
                 if text_value is not None:
                     joined[text_value[0]] = (text_value[1], key_node.end_mark.index)
                     continue
-                self._issue(key_node, path + (key_node.value,), f"'{key_node.value}' has no value: write `{key_node.value}: ...`")
+                name = key_node.value
+                self._issue(key_node, path + (name,), f"'{name}' has no value: write `{name}: ...`")
                 continue
             text_value = None
             if node.flow_style and isinstance(value_node, ScalarNode) and not value_node.style:

@@ -30,9 +30,9 @@ from milepost.mkdocs.config_file import read_mkdocs_config
 from milepost.mkdocs.extra_config import settings_from_extra
 from milepost.mkdocs.workers import build_in_workers
 from milepost.portal import LoadResult, load_configured
-from milepost.publish.privacy import site_root_files
 from milepost.publish.build_record import is_unchanged
 from milepost.publish.letters import SENT_RECORD, read_record
+from milepost.publish.privacy import site_root_files
 from milepost.publish.protection import site_password
 from milepost.publish.shared_assets import SHARED_FOLDER, recover_shared, used_version, version_intact
 from milepost.publish.site_folder import exclusive, recover_leftovers

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import os
-from importlib import metadata
 from collections.abc import Mapping, Sequence
+from importlib import metadata
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -88,7 +87,9 @@ def client_key(
     heads = {}
     for project in loaded.healthy.projects_of(client.slug):
         try:
-            heads[project.slug] = [history_key(spec, cache_dir=cache_dir, history=loaded.history) for spec in project.repositories]
+            heads[project.slug] = [
+                history_key(spec, cache_dir=cache_dir, history=loaded.history) for spec in project.repositories
+            ]
         except HistoryError as err:
             raise ProjectHistoryError(f"{project.source}: {err}") from None
     ledger = {project: canonical(plan) for (owner, project), plan in loaded.histories.items() if owner == client.slug}

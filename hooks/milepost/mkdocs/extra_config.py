@@ -11,6 +11,7 @@ The plain result is `milepost.load.settings.BuildSettings`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 from collections.abc import Mapping
@@ -115,21 +116,21 @@ class Day(BaseConfigOption[dt.date]):
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             day = value
         elif isinstance(value, str):
-            try:
+            with contextlib.suppress(ValueError):
                 day = dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
         if day is None:
             raise ValidationError(f"{_shown(value)} is not a date; use YYYY-MM-DD, e.g. 2026-11-24")
         if not in_planned_years(day):
-            raise ValidationError(f"{_shown(value)} is outside the years Milepost plans in ({FIRST_YEAR} to {LAST_YEAR})")
+            raise ValidationError(
+                f"{_shown(value)} is outside the years Milepost plans in ({FIRST_YEAR} to {LAST_YEAR})"
+            )
         return day
 
 
 LETTER_SETTINGS = ("from", "subject_prefix")
 
 
-class Letters(BaseConfigOption[dict]):
+class Letters(BaseConfigOption[dict[str, Any]]):
     """`letters: {from: "Name <address>", subject_prefix: ...}`: what `milepost letters` needs
     of the portal (docs/letters.md). Unknown keys are errors, as everywhere here."""
 
@@ -137,7 +138,7 @@ class Letters(BaseConfigOption[dict]):
         super().__init__()
         self.default = {}
 
-    def run_validation(self, value: object) -> dict:
+    def run_validation(self, value: object) -> dict[str, Any]:
         if value is None:
             return {}
         if not isinstance(value, Mapping):
@@ -234,7 +235,7 @@ def milepost_config(extra: Mapping[str, Any]) -> MilepostConfig:
         except ValidationError as error:
             problems.append(f"{SECTION}.{key}: {error}")
     known = {name for name, _ in MilepostConfig._schema}
-    for key in sorted((str(k) for k in raw if k not in known)):
+    for key in sorted(str(k) for k in raw if k not in known):
         problems.append(f"{SECTION}.{key}: unknown setting; {_suggestion(key)}")
     if problems:
         raise SettingsError("\n".join(problems))

@@ -15,11 +15,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -183,7 +184,7 @@ def prepare(config: MkDocsConfig) -> BuildState:
     return state
 
 
-def search_plugins(config: MkDocsConfig) -> list:
+def search_plugins(config: MkDocsConfig) -> list[BasePlugin[Any]]:
     """mkdocs-material's search plugin(s) of this build (none if the agency turned search off)."""
     return [
         plugin

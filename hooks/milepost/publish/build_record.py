@@ -56,7 +56,10 @@ def canonical(value: object) -> object:
 def input_key(parts: Mapping[str, object]) -> str:
     """The digest of a client's inputs: canonical JSON (sorted keys) with the format version."""
     payload = json.dumps(
-        {"format": FORMAT_VERSION, "inputs": canonical(parts)}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        {"format": FORMAT_VERSION, "inputs": canonical(parts)},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -101,7 +104,9 @@ def folder_matches(folder: Path, manifest: Manifest) -> bool:
         found = folder_files(folder)
         if {name: size for name, (size, _) in found.items()} != {name: size for name, size, _, _ in manifest}:
             return False
-        return all(found[name][1] == mtime or file_digest(folder / name) == digest for name, _, mtime, digest in manifest)
+        return all(
+            found[name][1] == mtime or file_digest(folder / name) == digest for name, _, mtime, digest in manifest
+        )
     except OSError:
         return False
 

@@ -59,7 +59,7 @@ def _zone(client: Client) -> dt.tzinfo:
     except (ZoneInfoNotFoundError, ValueError):
         # `milepost check` rejects unknown zones; this only keeps a preview build going.
         log.warning("%s: unknown timezone %r; feed times are given in UTC", client.slug, client.timezone)
-        return dt.timezone.utc
+        return dt.UTC
 
 
 def _moment(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
@@ -322,7 +322,8 @@ def atom_feed(
     feed.updated(entries[0].updated() if entries else _moment(today, zone))
     for entry in entries:
         feed.add_entry(entry, order="append")
-    return feed.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    atom: bytes = feed.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return atom
 
 
 # --- ICS --------------------------------------------------------------------------------------
@@ -374,7 +375,7 @@ def _milestone_event(
     event.add("sequence", len(moves))
     if ledger is not None:
         changed = moves[-1].day if moves else ledger.promised_on
-        event.add("last-modified", _moment(changed, _zone(client)).astimezone(dt.timezone.utc))
+        event.add("last-modified", _moment(changed, _zone(client)).astimezone(dt.UTC))
     return event
 
 
@@ -401,7 +402,7 @@ def _waiting_event(
     # day asked, so what can change is the day it is needed by, and it is nearly always put
     # later, which makes SEQUENCE (the days given) grow and a calendar app move the event.
     event.add("sequence", max(0, (item.needed_by - item.asked).days))
-    event.add("last-modified", _moment(item.asked, _zone(client)).astimezone(dt.timezone.utc))
+    event.add("last-modified", _moment(item.asked, _zone(client)).astimezone(dt.UTC))
     return event
 
 
@@ -445,7 +446,7 @@ def ics_calendar(
     it was asked) and SEQUENCE (the days between asked and needed by), all from the item, never
     from the clock.
     """
-    stamp = dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    stamp = dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.UTC)
     ledger = (outlook or ProjectOutlook()).ledger
     events = [
         _milestone_event(m, project, client, today, stamp, texts, ledger=ledger.of(m.id), page_url=base_url)
@@ -469,4 +470,5 @@ def ics_calendar(
         calendar.add("x-wr-caldesc", vText(_clean(project.summary)))
     calendar.add("name", vText(_clean(project.name)))
     calendar.add("x-wr-calname", vText(_clean(project.name)))
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

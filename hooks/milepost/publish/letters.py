@@ -34,6 +34,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -91,7 +92,7 @@ class Letter:
 @dataclass(frozen=True)
 class SentRecord:
     path: Path
-    entries: tuple[dict, ...] = ()
+    entries: tuple[dict[str, Any], ...] = ()
 
     def history(self, client: str) -> LetterHistory:
         mine = [e for e in self.entries if e.get("client") == client]
@@ -320,7 +321,9 @@ def smtp_server(environ: Mapping[str, str] | None = None) -> SmtpServer:
     url = environ.get(SMTP_URL_VARIABLE, "").strip()
     example = "e.g. smtps://status%40agency.example@mail.agency.example:465"
     if not url:
-        raise LetterError(f"{SMTP_URL_VARIABLE} is not set; set it to the SMTP server that sends the letters, {example}")
+        raise LetterError(
+            f"{SMTP_URL_VARIABLE} is not set; set it to the SMTP server that sends the letters, {example}"
+        )
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -353,7 +356,8 @@ def _failure(server: SmtpServer, err: BaseException) -> LetterError:
     elif isinstance(err, smtplib.SMTPRecipientsRefused):
         what = "refused every recipient; check `letters.to` in the client's client.yml"
     elif isinstance(err, smtplib.SMTPResponseException):
-        message = err.smtp_error.decode("utf-8", "replace") if isinstance(err.smtp_error, bytes) else str(err.smtp_error)
+        said = err.smtp_error
+        message = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
         what = f"answered {err.smtp_code} {' '.join(message.split())[:120]}; try again later or ask its administrator"
     elif isinstance(err, socket.gaierror):
         what = f"cannot be found (unknown host name); check the host in {SMTP_URL_VARIABLE}"
@@ -369,7 +373,8 @@ def _failure(server: SmtpServer, err: BaseException) -> LetterError:
     elif isinstance(err, smtplib.SMTPServerDisconnected):
         what = f"closed the connection; check the port and scheme in {SMTP_URL_VARIABLE}"
     else:
-        what = f"cannot be used ({err.__class__.__name__}: {' '.join(str(err).split())[:120]}); check {SMTP_URL_VARIABLE}"
+        said = " ".join(str(err).split())[:120]
+        what = f"cannot be used ({err.__class__.__name__}: {said}); check {SMTP_URL_VARIABLE}"
     text = f"{where} {what}. The letters not sent yet will be sent on the next run."
     if server.password:
         text = text.replace(server.password, "***")
@@ -431,6 +436,6 @@ def send_letters(
                     connection.send_message(letter.message)
                 except (OSError, smtplib.SMTPException) as err:
                     raise _failure(server, err) from None
-                record = record_sent(record, letter, now or dt.datetime.now(dt.timezone.utc))
+                record = record_sent(record, letter, now or dt.datetime.now(dt.UTC))
                 sent.append(letter)
     return sent

@@ -15,12 +15,12 @@ from xml.sax.saxutils import escape
 from milepost.classify.plan_text import redact_client_glossary, redact_plan_history, redact_project
 from milepost.history.project_files import PlanHistory
 from milepost.i18n import Texts, texts_for
+from milepost.load.project_folders import ARCHIVE_FOLDER
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 from milepost.model import Client, Project, SentLetter, WorkNote
 from milepost.publish.feeds import atom_feed, ics_calendar
 from milepost.publish.status_json import status_json_bytes
 from milepost.render.client_home import render_client_home
-from milepost.load.project_folders import ARCHIVE_FOLDER
 from milepost.render.letter_archive import page_folder, render_archive, render_sent_letter
 from milepost.render.project_page import ProjectView, render_project_page
 from milepost.status.outlook import project_outlook
@@ -169,7 +169,7 @@ def sitemap_beside_feed(page_url: str) -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n'
-    ).encode("utf-8")
+    ).encode()
 
 
 # A letter's page ranks below the pages in search (mkdocs-material's `search.boost`): the

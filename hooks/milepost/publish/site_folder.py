@@ -7,8 +7,8 @@ runs at the same time and wherever a build is stopped (even by `kill -9` or a po
 - **One build of a site folder at a time.** `exclusive(site_dir)` holds a lock on the file
   `.<name>.lock` beside the folder (`.site.lock` for `site/`; beside it, not in it, so that it
   is never published). It is an OS lock (`flock`, through `filelock`): it is released when the
-  process ends, however it ends, and the empty file left behind means nothing. A second build waits for the first, saying so ("waiting for
-  another build of site/ to finish"), and gives up with a clear error after
+  process ends, however it ends, and the empty file left behind means nothing. A second build
+  waits for the first, saying so ("waiting for another build of site/ to finish"), and gives up with a clear error after
   `MILEPOST_BUILD_LOCK_TIMEOUT` seconds (30 minutes by default). So whatever temporary folder
   exists when a build holds the lock was left by a build that is gone.
 - **The swap can be undone at every instant.** `swap_in` renames `X/` to `.X.old-<id>/`, then

@@ -66,12 +66,12 @@ from milepost.i18n import texts_for
 from milepost.model import Budget, Client, Milestone, Project, WorkNote
 from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.forecast import Forecast
-from milepost.status.health import milestone_health, next_milestone, project_health, project_progress
 from milepost.status.headline import update_overdue
+from milepost.status.health import milestone_health, next_milestone, project_health, project_progress
 from milepost.status.ledger import UNAVAILABLE, MilestoneLedger
 from milepost.status.outlook import ProjectOutlook
-from milepost.status.recent_work import LISTED_KINDS, weeks_of_work
 from milepost.status.promise_record import PromiseRecord, project_record
+from milepost.status.recent_work import LISTED_KINDS, weeks_of_work
 from milepost.status.waiting import awaiting_decision, open_waiting
 
 SCHEMA_VERSION = 1
@@ -236,7 +236,7 @@ def project_status(
         "update_overdue_days": update_overdue(project, today),
         "budget": _budget(
             project.budget,
-            outlook.budget if outlook else budget_pace(project, None, dt.timezone.utc, today),
+            outlook.budget if outlook else budget_pace(project, None, dt.UTC, today),
         ),
         "deliverables": [
             {"date": d.date.isoformat(), "title": d.title, "url": d.url, "description": d.description}

@@ -34,7 +34,7 @@ from milepost.render.chart_geometry import (
 )
 from milepost.render.labels import state_label
 from milepost.status.burnup import BurnUp, ScopeStep, scope_steps
-from milepost.status.health import milestone_health
+from milepost.status.health import HealthState, milestone_health
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.timeline import TimelineRow, ordered_milestones, timeline_rows
 
@@ -253,7 +253,7 @@ def timeline_view(
     layout = COMPACT_ROWS if compact else FULL_ROWS
     signals = outlook.signals if outlook is not None else None
     views = []
-    states = []
+    states: list[HealthState] = []
     for index, row in enumerate(rows):
         m = milestones[row.milestone]
         state = milestone_health(m, project, today, signals).state
@@ -338,10 +338,10 @@ def timeline_view(
 
 
 # The order states are listed in a legend.
-_STATE_ORDER = ("done", "on_track", "at_risk", "late", "planned")
+_STATE_ORDER = (HealthState.DONE, HealthState.ON_TRACK, HealthState.AT_RISK, HealthState.LATE, HealthState.PLANNED)
 
 
-def _in_order(states: list[str]) -> list[str]:
+def _in_order(states: list[HealthState]) -> list[HealthState]:
     return [state for state in _STATE_ORDER if state in states]
 
 
@@ -422,7 +422,9 @@ def burnup_view(
         ticks=_ticks(scale, FULL_TICKS, texts),
         y_ticks=tuple(YTick(counts.y(value), texts.number(value)) for value in y_ticks),
         planned=step_path(planned_points, today_x),
-        planned_ahead=f"M{number(today_x)} {number(counts.y(last.scope))} H{number(ahead_x)}" if ahead_x > today_x else "",
+        planned_ahead=(
+            f"M{number(today_x)} {number(counts.y(last.scope))} H{number(ahead_x)}" if ahead_x > today_x else ""
+        ),
         done=step_path(done_points, today_x),
         done_area=area_path(done_points, today_x, BURNUP_BOTTOM),
         today=_today(scale, today, texts),

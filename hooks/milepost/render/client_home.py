@@ -72,12 +72,17 @@ def client_home_view(
                 glance=glance_view(project, today, texts, outlooks.get(project.slug)),
                 waiting_count=waiting_count(project, today),
                 timeline=timeline_view(
-                    project, outlooks.get(project.slug), today, texts, compact=True, chart_id=f"mp-timeline-{project.slug}"
+                    project,
+                    outlooks.get(project.slug),
+                    today,
+                    texts,
+                    compact=True,
+                    chart_id=f"mp-timeline-{project.slug}",
                 ),
                 budget=pace_sentence(
                     outlooks[project.slug].budget
                     if project.slug in outlooks
-                    else budget_pace(project, None, dt.timezone.utc, today),
+                    else budget_pace(project, None, dt.UTC, today),
                     texts,
                 ),
             )

@@ -81,7 +81,8 @@ def css_name(value: str) -> str:
 
 
 def _texts(context: Context) -> Texts:
-    return context["texts"]
+    texts: Texts = context["texts"]
+    return texts
 
 
 @pass_context

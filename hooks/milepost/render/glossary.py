@@ -12,7 +12,8 @@ project page:
 
 Everything here is plain text in, escaped HTML out. The section comes from
 templates/glossary.md.j2. `mark_terms` works on the page's generated Markdown, whose texts are
-HTML blocks rendered from the templates with autoescape on: every text in them is escaped, so a raw `<` always starts a tag and never belongs to a text. A text is rewritten
+HTML blocks rendered from the templates with autoescape on: every text in them is escaped, so
+a raw `<` always starts a tag and never belongs to a text. A text is rewritten
 only when a term is found in it, and then from its unescaped form, piece by piece, through
 `esc()` again: "R&D" in a glossary matches the page's "R&amp;D" and stays escaped.
 

@@ -46,9 +46,7 @@ def kind_label(kind: LetterKind, texts: Texts) -> str:
         return texts.gettext("Weekly letter")
     if kind == LetterKind.MEETING:
         return texts.gettext("Meeting summary")
-    if kind == LetterKind.CHANGE:
-        return texts.gettext("Change of plan")
-    return texts.gettext("Letter")
+    return texts.gettext("Change of plan")
 
 
 def page_folder(letter: SentLetter) -> str:

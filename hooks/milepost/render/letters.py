@@ -120,7 +120,8 @@ def _headline_lines(week: ProjectWeek, client: Client, texts: Texts, today: dt.d
     lines = []
     # The state sentence above already names the milestone and its promise: the forecast alone.
     if headline_sentence(headline, texts) and headline.forecast is not None:
-        lines.append(texts.gettext("At the current pace: {forecast}.", forecast=forecast_range(headline.forecast, texts)))
+        forecast = forecast_range(headline.forecast, texts)
+        lines.append(texts.gettext("At the current pace: {forecast}.", forecast=forecast))
     note = headline_note(headline, week.signals, today, texts)
     if note is not None:
         lines.append(texts.gettext("Why: {reason}", reason=_clean(note.text, client)))
@@ -157,7 +158,10 @@ def _weekly_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[S
     states = Section(
         heading=texts.gettext("Where things stand"),
         bullets=tuple(
-            Bullet(text=f"{week.project.name}: {_state_sentence(week, texts)}", lines=_headline_lines(week, client, texts, letter.day))
+            Bullet(
+                text=f"{week.project.name}: {_state_sentence(week, texts)}",
+                lines=_headline_lines(week, client, texts, letter.day),
+            )
             for week in letter.weeks
         ),
     )
@@ -189,27 +193,26 @@ def _weekly_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[S
         paragraphs=() if moves else (texts.gettext("No promised date moved since {date}.", date=since),),
     )
     waiting = []
-    for project, item in letter.waiting:
-        late = overdue_days(item, letter.day)
+    for project, wanted in letter.waiting:
+        late = overdue_days(wanted, letter.day)
         if late:
             text = texts.ngettext(
-                "{title}: overdue by {n} day", "{title}: overdue by {n} days", late, title=_clean(item.title, client)
+                "{title}: overdue by {n} day", "{title}: overdue by {n} days", late, title=_clean(wanted.title, client)
             )
-        elif item.needed_by:
+        elif wanted.needed_by:
             text = texts.gettext(
-                "{title}: needed by {date}", title=_clean(item.title, client), date=texts.date(item.needed_by)
+                "{title}: needed by {date}", title=_clean(wanted.title, client), date=texts.date(wanted.needed_by)
             )
         else:
-            text = _clean(item.title, client)
+            text = _clean(wanted.title, client)
         waiting.append(Bullet(text=f"{project.name}: {text}" if many else text, urgent=bool(late)))
     # A change request waiting for the client's decision is asked for here too, as on the site.
     for week in letter.weeks:
         for change in awaiting_decision(week.project):
-            item = decision_item_view(change, week.project, texts)
-            text = _clean(item.title, client)
-            waiting.append(
-                Bullet(text=f"{week.project.name}: {text}" if many else text, lines=(_clean(item.facts, client),) if item.facts else ())
-            )
+            decision = decision_item_view(change, week.project, texts)
+            text = _clean(decision.title, client)
+            facts = (_clean(decision.facts, client),) if decision.facts else ()
+            waiting.append(Bullet(text=f"{week.project.name}: {text}" if many else text, lines=facts))
     needed = Section(
         heading=texts.gettext("What we need from you"),
         bullets=tuple(waiting),
@@ -225,7 +228,7 @@ def _weekly_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[S
             "{milestone}, promised for {date}", milestone=_clean(milestone.title, client),
             date=texts.date(milestone.current_due),
         )
-        lines = ()
+        lines: tuple[str, ...] = ()
         if open_tasks:
             lines = (
                 texts.gettext("Still to do: {tasks}", tasks=", ".join(_clean(t, client) for t in open_tasks)),

@@ -29,8 +29,8 @@ from milepost.render.promise_words import (
 )
 from milepost.render.record_words import record_sentence
 from milepost.render.waiting_list import WaitingItemView, decision_item_view, waiting_item_view
-from milepost.status.health import HealthState, milestone_health
 from milepost.status.budget import BudgetPace, budget_pace
+from milepost.status.health import HealthState, milestone_health
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.promise_record import project_record
 from milepost.status.recent_work import LISTED_KINDS, QuietStretch, weeks_of_work, with_quiet_stretches
@@ -216,7 +216,7 @@ def page_budget_pace(view: ProjectView) -> BudgetPace | None:
     """The outlook's budget pace; measured here, without the history, when nothing was."""
     if view.outlook is not None:
         return view.outlook.budget
-    return budget_pace(view.project, None, dt.timezone.utc, view.today)
+    return budget_pace(view.project, None, dt.UTC, view.today)
 
 
 def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:

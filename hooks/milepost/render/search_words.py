@@ -12,7 +12,7 @@ rules (`search_words.json` beside this module):
   embedded by `search_script()`, turns each typed word into `query_term(word, language)` before
   material's search worker sees it.
 
-Why this way (mkdocs-material 9.6, lunr):
+Why this way (mkdocs-material 9.x, lunr; tests/unit/test_material_internals.py checks what of it this relies on):
 - Material's worker parses the query itself and appends a trailing wildcard to every term
   ("wdroż" becomes "wdroż*"), and lunr does not stem a wildcard term. The theme offers no
   hook to change the query any more (older versions had `__search.transform`; this one
@@ -55,6 +55,7 @@ import json
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from milepost.render.search_language import SEPARATOR
 
@@ -69,7 +70,7 @@ _SPLIT = re.compile(SEPARATOR)
 
 
 @functools.cache
-def rules() -> dict:
+def rules() -> dict[str, Any]:
     """The rules as both halves use them: suffixes folded and longest first."""
     data = json.loads(RULES_FILE.read_text(encoding="utf-8"))
     letters: dict[str, str] = data["letters"]

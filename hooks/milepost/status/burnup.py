@@ -19,6 +19,7 @@ without one.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 from milepost.history.project_files import PlanHistory
@@ -108,7 +109,7 @@ def burn_up(project: Project, history: PlanHistory | None, timezone: dt.tzinfo, 
 def scope_steps(burnup: BurnUp, changes: tuple[ChangeRequest, ...] = ()) -> tuple[ScopeStep, ...]:
     """Every day the scope changed, with the change requests named behind it, oldest first."""
     steps = []
-    for previous, point in zip(burnup.points, burnup.points[1:]):
+    for previous, point in itertools.pairwise(burnup.points):
         if point.scope != previous.scope:
             behind = tuple(
                 change.id for change in changes if change.status in AGREED_CHANGES and change.date == point.day

@@ -34,7 +34,6 @@ from milepost.status.health import Health, HealthRule, HealthState, Signals, nex
 from milepost.status.waiting import is_overdue
 
 
-
 class Cause(StrEnum):
     """Why a project is at risk or late, when it is not the health rule's own measure."""
 

@@ -43,7 +43,6 @@ from milepost.status.forecast import Forecast
 from milepost.status.ledger import MilestoneLedger, PromiseEvent
 
 
-
 class HealthState(StrEnum):
     """A milestone's or project's state, as status.json, the YAML's `health:` and the pages'
     CSS classes write it (a `str`, so it is written as its value everywhere)."""

@@ -28,11 +28,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from milepost.history.project_files import MilestonePlan, PlanHistory, PlanVersion
 from milepost.load.problems import Problem
 from milepost.load.yaml_source import load_yaml_file
-
 
 
 class PromiseEventKind(StrEnum):
@@ -113,7 +113,7 @@ def _appearances(
     """The versions that hold milestone `ident` with a readable date, oldest first (under an
     earlier id too, see `_ids_over_time`)."""
     found = []
-    for version, name in zip(versions, _ids_over_time(versions, ident)):
+    for version, name in zip(versions, _ids_over_time(versions, ident), strict=True):
         plan = version.milestone(name) if name else None
         if plan is not None and plan.due is not None:
             found.append((version.day(timezone, today), version, plan))
@@ -258,9 +258,14 @@ def silent_moves(history: PlanHistory, timezone: dt.tzinfo, today: dt.date) -> l
             due = earlier.due
             assert due is not None
             if previous is not None and previous.due is not None:
-                if day > first_day and plan.due is not None and due > previous.due and plan.due > previous.due:
-                    if worst is None or previous.due < worst.old:
-                        worst = SilentMove(plan.id, previous.due, due, day, version.commit)
+                if (
+                    day > first_day
+                    and plan.due is not None
+                    and due > previous.due
+                    and plan.due > previous.due
+                    and (worst is None or previous.due < worst.old)
+                ):
+                    worst = SilentMove(plan.id, previous.due, due, day, version.commit)
                 if (
                     earlier.delay_due is not None
                     and previous.delay_due is not None
@@ -293,7 +298,7 @@ def ledger_problems(
         return []
     document = load_yaml_file(path)
     data = document.data if isinstance(document.data, dict) else {}
-    items = data.get("milestones") if isinstance(data.get("milestones"), list) else []
+    items: list[Any] = data["milestones"] if isinstance(data.get("milestones"), list) else []
     problems = []
     for index, item in enumerate(items):
         if not isinstance(item, dict):
