@@ -166,6 +166,10 @@ def test_trailer_and_body_and_merge_conditions() -> None:
         ({"name": "x", "action": "hide", "when": {"subjet": "a"}}, "rule 2 ('x'): when.subjet: unknown key - did you mean `subject`?"),
         ({"name": "x", "action": "hide", "colour": "red"}, "rule 2 ('x'): colour: unknown key"),
         ({"name": "x", "action": "hide", "when": {"subject": "(unclosed"}}, "rule 2 ('x'): when.subject: not a valid regular expression"),
+        # RE2 runs a client's pattern in linear time; what it cannot run is refused, naming the fix
+        ({"name": "x", "action": "hide", "when": {"subject": "(?<!re)admin"}}, "rule 2 ('x'): when.subject: look-ahead and look-behind"),
+        ({"name": "x", "action": "hide", "when": {"body": "(a)\\1"}}, "rule 2 ('x'): when.body: backreferences (`\\1`) are not supported"),
+        ({"name": "x", "action": "hide", "when": {"subject": "(a+)++b"}}, "rule 2 ('x'): when.subject: possessive repetitions"),
         ({"name": "x", "action": "hide", "when": {"trailer": {"Internal": True}}}, "rule 2 ('x'): when.trailer.Internal: YAML read this as true"),
         ({"name": "x", "action": "hide", "when": {"merge": "yes"}}, "rule 2 ('x'): when.merge: must be true or false"),
         ({"name": "x", "action": "hide", "when": {"type": {"feat": 1}}}, "rule 2 ('x'): when.type: must be a list of Conventional Commit types"),

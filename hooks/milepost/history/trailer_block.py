@@ -32,6 +32,8 @@ _SEPARATOR = re.compile(r"(?:[A-Za-z0-9-]+[ \t]*)?:")
 # A paragraph of trailer lines only (each run possessive and followed by what it cannot hold).
 _ALL_TRAILERS = re.compile(r"[A-Za-z0-9-]++[ \t]*+:[^\n]*+(?:\n[A-Za-z0-9-]++[ \t]*+:[^\n]*+)*+")
 _INDENTED = re.compile(r"(?:^|\n)[ \t\r\v\f]")
+# A newline and the blanks after it (a fold), taken whole: a match starts only at a newline.
+_FOLD = re.compile(r"\n[ \t\n\v\f\r]*+")
 
 
 def trailers_of(body: str) -> tuple[tuple[str, str], ...]:
@@ -57,16 +59,19 @@ def trailers_of(body: str) -> tuple[tuple[str, str], ...]:
     start = _block_start(lines)
     if start is None:
         return ()
-    items: list[str] = []
+    # Each item is the list of its lines, joined once at the end: adding a continuation line to
+    # a growing string would copy it each time (a value folded over n lines, n² characters).
+    items: list[list[str]] = []
     last_is_trailer = False
     for line in lines[start:]:
         if last_is_trailer and line[:1] and line[0] in _C_SPACE:
-            items[-1] += line
+            items[-1].append(line)
             continue
-        items.append(line)
+        items.append([line])
         last_is_trailer = _separator(line) >= 1
     pairs = []
-    for item in items:
+    for parts in items:
+        item = "".join(parts)
         at = _separator(item)
         if at >= 1:
             key, value = item[:at].strip(_C_SPACE), _unfold(item[at + 1 :].strip(_C_SPACE))
@@ -178,15 +183,4 @@ def _unfold(value: str) -> str:
     one space (git's unfold_value)."""
     if "\n" not in value:
         return value
-    out = []
-    index, size = 0, len(value)
-    while index < size:
-        ch = value[index]
-        index += 1
-        if ch == "\n":
-            while index < size and value[index] in _C_SPACE:
-                index += 1
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out).strip(_C_SPACE)
+    return _FOLD.sub(" ", value).strip(_C_SPACE)
