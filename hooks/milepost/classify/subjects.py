@@ -17,7 +17,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from milepost.classify.redaction import PATTERNS
+from milepost.classify.redaction import rule_named
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ _TIDY_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
 # ends with a digit.
 _TRAILING_STEP = _TICKET_STEPS[1][0]
 _END_BLANKS = ". \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-_LINK = dict(PATTERNS)["link"]
+_LINK = rule_named("link").regex
 # Each ticket step needs an id (`_IDS` starts with one): where there is none, none can change.
 _ANY_ID = re.compile(_ID)
 
