@@ -157,12 +157,19 @@ EXAMPLES: dict[str, Examples] = {
             ("hasło to Zima2026! do panelu", f"hasło to {H} do panelu"),
             ("пароль — Kava2026 для входа", f"пароль — {H} для входа"),
             ("das Kennwort lautet Sommer26! ab heute", f"das Kennwort lautet {H} ab heute"),
-            ("PIN: 4821 for the door", f"PIN: {H} for the door"),
             ("новий пароль: Kava#2026 у листі", f"новий {H} у листі"),  # `secret assignment` first
             ("Das Passwort ist jetzt Herbst#2026.", f"Das Passwort ist jetzt {H}."),
         ],
-        ["the password is now required", "PIN: required at checkout", "pin 12 items to the top",
-         "hasło: minimum 8 znaków"],
+        ["the password is now required", "hasło: minimum 8 znaków", "das Passwort muss jetzt 8 Zeichen haben"],
+    ),
+    "PIN in a sentence": Examples(
+        [
+            ("PIN: 4821 for the door", f"PIN: {H} for the door"),
+            ("PIN do terminala 7391, nie zmieniamy", f"PIN do terminala {H}, nie zmieniamy"),
+            ("PIN-код 5823 для сейфа", f"PIN-код {H} для сейфа"),
+            ("Die PIN ist 2719", f"Die PIN ist {H}"),
+        ],
+        ["PIN: required at checkout", "pin 12 items to the top", "PIN 123456789 is no PIN", "spin 2026 up"],
     ),
     "long hex string": Examples(
         [

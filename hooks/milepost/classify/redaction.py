@@ -252,19 +252,15 @@ def _authorization_value(match: Found) -> Span:
 
 
 def _sentence_secret(match: Found) -> Span:
-    """A password's value must look like one (quoted, or with a digit or symbol); a PIN is 4
-    to 8 digits."""
+    """A password's value must look like one: quoted, or 4 characters or more with a digit or
+    a symbol. The sentence's own punctuation after it stays."""
     whole = match.text()
     value = match.group("value") or ""
-    word = (match.group("word") or "").lower()
-    bare = value.rstrip(".,)]")  # the sentence's own punctuation stays
-    if word.startswith(("pin", "пін", "пин")):
-        if not (bare.isdigit() and 4 <= len(bare) <= 8):
-            return None
-    elif value[:1] not in "\"'«„" and not any(ch in _SECRET_SIGNS for ch in bare):
-        return None
     if value[:1] in "\"'«„":
-        bare = value
+        return 0, len(whole)
+    bare = value.rstrip(".,)]")
+    if len(bare) < 4 or not any(ch in _SECRET_SIGNS for ch in bare):
+        return None
     return 0, len(whole) - len(value) + len(bare)
 
 
