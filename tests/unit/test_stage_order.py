@@ -2,8 +2,8 @@
 
     load -> history -> classify -> status -> render -> publish -> mkdocs
 
-Top-level modules (model, errors, i18n, portal, cli) sit outside the order: model, errors and
-i18n are used by every stage, portal and cli run several of them.
+Top-level modules (model, errors, i18n, linear_regex, portal, cli) sit outside the order: model,
+errors, i18n and linear_regex are used by every stage, portal and cli run several of them.
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from milepost.classify.linear_regex import Match, Pattern, PatternError, compile_linear
+from milepost.linear_regex import Match, Pattern, PatternError, compile_linear
 
 PLACEHOLDER = "[hidden]"
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from milepost.classify.linear_regex import Pattern, PatternError, compile_linear
+from milepost.linear_regex import Pattern, PatternError, compile_linear
 from milepost.classify.subjects import Header, parse_subject
 from milepost.classify.trailers import client_text
 from milepost.errors import RulesError

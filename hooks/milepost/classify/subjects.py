@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from milepost.classify.linear_regex import Pattern, compile_linear
+from milepost.linear_regex import Pattern, compile_linear
 from milepost.classify.redaction import rule_named
 
 

@@ -17,7 +17,7 @@ tests/unit/test_trailer_block.py compares the result with git's own on many mess
 
 from __future__ import annotations
 
-import re
+from milepost.linear_regex import compile_linear
 
 COMMENT = "#"
 _GIT_PREFIXES = ("Signed-off-by: ", "(cherry picked from commit ")
@@ -26,14 +26,14 @@ _GIT_PREFIXES = ("Signed-off-by: ", "(cherry picked from commit ")
 _GIT_PREFIX_WORDS = tuple(prefix.rstrip() for prefix in _GIT_PREFIXES)
 _SCISSORS = "# ------------------------ >8 ------------------------\n"
 _C_SPACE = " \t\n\v\f\r"  # C's isspace()
-# A token of ASCII letters, digits and "-", blanks only after it, then the colon (the two classes
-# share no character, so the match is linear).
-_SEPARATOR = re.compile(r"(?:[A-Za-z0-9-]+[ \t]*)?:")
-# A paragraph of trailer lines only (each run possessive and followed by what it cannot hold).
-_ALL_TRAILERS = re.compile(r"[A-Za-z0-9-]++[ \t]*+:[^\n]*+(?:\n[A-Za-z0-9-]++[ \t]*+:[^\n]*+)*+")
-_INDENTED = re.compile(r"(?:^|\n)[ \t\r\v\f]")
-# A newline and the blanks after it (a fold), taken whole: a match starts only at a newline.
-_FOLD = re.compile(r"\n[ \t\n\v\f\r]*+")
+# The patterns run on RE2 (linear in the text, see linear_regex.py).
+# A token of ASCII letters, digits and "-", blanks only after it, then the colon.
+_SEPARATOR = compile_linear(r"(?:[A-Za-z0-9-]+[ \t]*)?:")
+# A paragraph of trailer lines only.
+_ALL_TRAILERS = compile_linear(r"[A-Za-z0-9-]+[ \t]*:[^\n]*(?:\n[A-Za-z0-9-]+[ \t]*:[^\n]*)*")
+_INDENTED = compile_linear(r"(?:^|\n)[ \t\r\v\f]")
+# A newline and the blanks after it (a fold).
+_FOLD = compile_linear(r"\n[ \t\n\v\f\r]*")
 
 
 def trailers_of(body: str) -> tuple[tuple[str, str], ...]:
