@@ -53,7 +53,7 @@ import datetime as dt
 import ipaddress
 import math
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -85,10 +85,11 @@ class Found:
     took (the look-behind RE2 has not): `group(0)`, `start()` and `end()` are the match
     proper; named groups are read as from the pattern."""
 
-    __slots__ = ("_match", "_start", "string")
+    __slots__ = ("_match", "_start", "_groups", "string")
 
-    def __init__(self, match: Match, boundary: int | None) -> None:
+    def __init__(self, match: Match, boundary: int | None, groups: dict[str, int]) -> None:
         self._match = match
+        self._groups = groups  # name -> number: RE2's match would look each name up anew
         self.string: str = match.string
         self._start: int = match.end(boundary) if boundary is not None and match.start(boundary) >= 0 else match.start()
 
@@ -101,7 +102,7 @@ class Found:
     def group(self, name: int | str = 0) -> str | None:
         if name == 0:
             return self.string[self._start : self.end()]
-        found: str | None = self._match.group(name)
+        found: str | None = self._match.group(self._groups[name] if isinstance(name, str) else name)
         return found
 
     def text(self) -> str:
@@ -122,6 +123,7 @@ class Rule:
     not_before: Pattern | None = None
     boundary: int | None = None  # the number of the pattern's group `b`, if it has one
     keeps: bool = False  # the pattern has a group `keep`
+    groups: dict[str, int] = field(default_factory=dict, hash=False, compare=False)  # the pattern's named groups, by number
     link_like: bool = False
     gitleaks: tuple[str, ...] = ()
     # What every match needs (the table's `needs`): tried only on a text that has it.
@@ -138,7 +140,7 @@ class Rule:
         yet applied)."""
         found = []
         for match in self.regex.finditer(text):
-            one = Found(match, self.boundary)
+            one = Found(match, self.boundary, self.groups)
             end = one.end()
             if self.not_before is not None and self.not_before.match(text[end : end + _AFTER]):
                 continue
@@ -520,6 +522,7 @@ def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
                 not_before=not_before,
                 boundary=regex.groupindex.get("b"),
                 keeps="keep" in regex.groupindex,
+                groups=dict(regex.groupindex),
                 link_like=bool(row.get("link_like", False)),
                 gitleaks=tuple(row.get("gitleaks", [])),
                 **_needs(name, row.get("needs", {}), path),
@@ -717,7 +720,7 @@ def candidate_rules(text: str) -> frozenset[int]:
             continue
         if rule.long_run:
             if long_run is None:
-                long_run = _LONG_RUN.search(text) is not None
+                long_run = len(text) >= 32 and _LONG_RUN.search(text) is not None
             if not long_run:
                 found.discard(index)
     return frozenset(found)
@@ -765,7 +768,8 @@ def redact(
         changed = apply_rule(rule, text, allowed_hosts)
         if changed != text:
             text, lowered = changed, changed.lower()
-    text = _REPEATED.sub(PLACEHOLDER + " ", text)
+    if text.count(PLACEHOLDER) > 1:  # only then can placeholders follow each other
+        text = _REPEATED.sub(PLACEHOLDER + " ", text)
     text = " ".join(text.split())
     if placeholder != PLACEHOLDER:
         text = text.replace(PLACEHOLDER, placeholder)

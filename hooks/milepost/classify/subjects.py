@@ -39,14 +39,15 @@ def parse_subject(subject: str) -> Header:
     """The subject split as a Conventional Commit; parsed once per distinct subject (the
     rules, the milestone and the listed text all ask)."""
     match = _HEADER.match(subject)
-    if not match or match.group("desc").startswith("//"):
+    # The groups read by position: RE2's match looks a name up anew each time it is asked.
+    kind, scope, bang, desc = match.groups() if match else (None, None, None, "")
+    if kind is None or desc.startswith("//"):
         return Header(type=None, scope=None, breaking=False, description=subject.strip())
-    scope = match.group("scope")
     return Header(
-        type=match.group("type").lower(),
+        type=kind.lower(),
         scope=scope.strip() if scope is not None else None,
-        breaking=bool(match.group("bang")),
-        description=match.group("desc").strip(),
+        breaking=bool(bang),
+        description=desc.strip(),
     )
 
 
