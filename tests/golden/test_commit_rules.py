@@ -13,7 +13,7 @@ import pytest
 import yaml
 from milepost.classify.classifier import NO_RULE, classify, classify_all
 from milepost.classify.rules import RulesError, load_rules
-from milepost.classify.subjects import clean_subject, parse_subject
+from milepost.classify.subjects import clean_description, clean_subject, parse_subject
 from milepost.classify.trailers import client_text, milestone_of
 from milepost.model import Commit
 
@@ -334,3 +334,17 @@ def test_clean_subject(subject: str, cleaned: str) -> None:
 )
 def test_ticket_ids_go_only_where_they_are_ticket_ids(subject: str, cleaned: str) -> None:
     assert clean_subject(subject) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("description", "cleaned"),
+    [
+        ("Prices for GLA-200", "Prices for GLA-200"),  # at the end, but not the team's prefix
+        ("GLA-200: new photos", "GLA-200: new photos"),
+        ("Fix the basket SHOP-41 for guests", "Fix the basket for guests"),  # the team's, anywhere
+        ("Fix the basket (SHOP-41, PAY-2)", "Fix the basket"),
+        ("Fix the basket refs #12", "Fix the basket"),
+    ],
+)
+def test_the_clients_ticket_prefixes_decide(description: str, cleaned: str) -> None:
+    assert clean_description(description, ("SHOP", "PAY")) == cleaned

@@ -64,7 +64,8 @@ def project_work(
     history = history if history is not None else GitHistory()
     milestone_ids = frozenset(m.id for m in project.milestones)
     allowed_hosts = tuple(getattr(client, "allowed_hosts", ()))
-    key = settings_key(rules, milestone_ids, client.language, allowed_hosts, client.timezone)
+    ticket_prefixes = tuple(getattr(client, "ticket_prefixes", ()))
+    key = settings_key(rules, milestone_ids, client.language, allowed_hosts, client.timezone, ticket_prefixes)
     entry = entry_path(cache_dir, client.slug, project.slug) if cache_dir is not None else None
     if entry is None:
         heads = []
@@ -91,6 +92,7 @@ def project_work(
                         language=client.language,
                         allowed_hosts=allowed_hosts,
                         timezone=client.timezone,
+                        ticket_prefixes=ticket_prefixes,
                     )
                     stats.classified += 1
                 else:
@@ -115,11 +117,16 @@ def _newest_first(note: WorkNote) -> tuple[dt.date, str]:
 
 
 def settings_key(
-    rules: RuleSet, milestone_ids: frozenset[str], language: str, allowed_hosts: tuple[str, ...], timezone: str
+    rules: RuleSet,
+    milestone_ids: frozenset[str],
+    language: str,
+    allowed_hosts: tuple[str, ...],
+    timezone: str,
+    ticket_prefixes: tuple[str, ...] = (),
 ) -> str:
     """Everything besides the commit that decides what a commit becomes, as a digest."""
     return canonical_key(
-        "shown-work", FORMAT_VERSION, code_fingerprint(), rules, milestone_ids, language, allowed_hosts, timezone
+        "shown-work", FORMAT_VERSION, code_fingerprint(), rules, milestone_ids, language, allowed_hosts, timezone, ticket_prefixes
     )
 
 

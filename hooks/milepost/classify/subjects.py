@@ -14,6 +14,7 @@ Shown text is cleaned for a non-technical reader (and then always redacted, see 
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from milepost.linear_regex import Pattern, compile_linear
@@ -59,6 +60,8 @@ def parse_subject(subject: str) -> Header:
 # an order's or an invoice's number ("order #48213"). A word-and-number id (`GLA-200`, `USB-3`)
 # is a ticket id only in the places tickets are written: at the start or the end of the
 # subject, in brackets, or after a word that refers to a ticket ("see", "zob.", "siehe").
+# A client whose `ticket_prefixes` are set (client.yml: the team's, SHOP for SHOP-41) has exactly
+# those ids removed, wherever they are, and every other word-and-number id kept.
 # Everything here is one pass of RE2 over the text plus a constant amount of work per id.
 
 # Upper-case words followed by "-<digits>" that are names of standards, not tickets.
@@ -136,8 +139,9 @@ def _only_edges(text: str) -> bool:
     return all(ch.isspace() or ch in _EDGE for ch in text)
 
 
-def _strip_piece(text: str) -> str:
-    """`text` (no link in it) without its ticket ids."""
+def _strip_piece(text: str, prefixes: Collection[str]) -> str:
+    """`text` (no link in it) without its ticket ids (see the comment above; `prefixes`: the
+    team's ticket prefixes, () when the client has none set)."""
     ids = _ids(text)
     if not ids:
         return text
@@ -149,6 +153,15 @@ def _strip_piece(text: str) -> str:
         only_numbers = all(ident[0] in "#!" for _s, _e, ident in run)
         if only_numbers and _NUMBER_WORDS.search(before):
             continue  # "order #48213": the client's number
+        team = False  # the whole list is of the team's prefixes: it goes wherever it is
+        if prefixes and not only_numbers:
+            ours = [item for item in run if item[2].split("-", 1)[0] in prefixes]
+            if not ours:
+                continue  # not one of the team's ticket prefixes: the client's word
+            if len(ours) < len(run):
+                cut.extend((item[0], item[1]) for item in ours)
+                continue
+            team = True
         keyword = _KEYWORDS.search(before)
         head = before[: keyword.start(1)] if keyword else before  # what precedes the keyword, or the id
         after = text[end : end + _LOOK_BACK]
@@ -156,7 +169,7 @@ def _strip_piece(text: str) -> str:
         closed = after.lstrip()[:1] in (")", "]")
         at_start = index == 0 and _only_edges(text[:start]) and (after.lstrip()[:1] in _AFTER_LEADING or not text[end:].strip())
         at_end = index == len(runs) - 1 and _only_edges(text[end:])
-        if not (only_numbers or keyword or (opened and closed) or at_start or at_end):
+        if not (team or only_numbers or keyword or (opened and closed) or at_start or at_end):
             continue  # GLA-200, USB-3: a word of the client's, not a ticket
         if opened and closed:  # "(refs #1)", "[PROJ-9]": the brackets go with it
             start = start - len(before) + len(head.rstrip()) - 1
@@ -177,18 +190,18 @@ def _strip_piece(text: str) -> str:
     return "".join(pieces)
 
 
-def _strip_ticket_ids(text: str) -> str:
+def _strip_ticket_ids(text: str, prefixes: Collection[str] = ()) -> str:
     """`text` without ticket and pull-request ids; links are left whole."""
     if "-" not in text and "#" not in text and "!" not in text:
         return text
     if "://" not in text and "www." not in text.lower():  # the link pattern needs one of them
-        return _strip_piece(text)
+        return _strip_piece(text, prefixes)
     pieces, done = [], 0
     for link in _LINK.finditer(text):
-        pieces.append(_strip_piece(text[done : link.start()]))
+        pieces.append(_strip_piece(text[done : link.start()], prefixes))
         pieces.append(link.group(0))
         done = link.end()
-    pieces.append(_strip_piece(text[done:]))
+    pieces.append(_strip_piece(text[done:], prefixes))
     return "".join(pieces)
 
 
@@ -207,10 +220,11 @@ def clean_subject(subject: str) -> str:
     return clean_description(parse_subject(subject).description)
 
 
-def clean_description(description: str) -> str:
-    """A subject's description (its Conventional Commit prefix already taken off), cleaned."""
+def clean_description(description: str, ticket_prefixes: Collection[str] = ()) -> str:
+    """A subject's description (its Conventional Commit prefix already taken off), cleaned;
+    `ticket_prefixes`: the team's, when the client has them set."""
     text = " ".join(description.split())
-    stripped = " ".join(_strip_ticket_ids(text).split())
+    stripped = " ".join(_strip_ticket_ids(text, ticket_prefixes).split())
     if stripped != text:
         # Only text that lost ids needs its loose separators tidied; untouched text keeps
         # every character the author wrote (an "&amp;" or a trailing ";" is theirs).
@@ -222,9 +236,9 @@ def clean_description(description: str) -> str:
     return _capitalise(text.strip())
 
 
-def strip_ids_from_note(note: str) -> str:
+def strip_ids_from_note(note: str, ticket_prefixes: Collection[str] = ()) -> str:
     """A note without ticket ids; untouched (to the character) when it has none."""
-    stripped = " ".join(_strip_ticket_ids(note).split())
+    stripped = " ".join(_strip_ticket_ids(note, ticket_prefixes).split())
     if stripped == note:
         return note
     for pattern, replacement in _TIDY_STEPS:

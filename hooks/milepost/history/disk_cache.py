@@ -24,6 +24,7 @@ made from it never matched across processes and every build was a cold one.
 
 from __future__ import annotations
 
+
 import dataclasses
 import datetime as dt
 import enum
@@ -39,6 +40,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
+
+from milepost import linear_regex
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -187,6 +190,9 @@ def canonical_data(value: object) -> object:
         return [canonical_data(item) for item in value]
     if isinstance(value, re.Pattern):
         return ["regex", value.pattern if isinstance(value.pattern, str) else value.pattern.hex(), int(value.flags)]
+    if isinstance(value, linear_regex.Pattern):
+        options = value.options
+        return ["re2", value.pattern, bool(options.case_sensitive), bool(options.dot_nl)]
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return [type(value).__name__, value.isoformat()]
     if isinstance(value, dt.timedelta):
