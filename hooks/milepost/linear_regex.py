@@ -13,7 +13,7 @@ every language writes `\\pL` (any letter) and `\\pN` (any digit).
 
 from __future__ import annotations
 
-import re2
+import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
 
 # A compiled pattern: search, match, fullmatch, finditer, findall, sub, split as in `re`
 # (pos and endpos included); named groups are read with `group(name)` / `groupdict()`.

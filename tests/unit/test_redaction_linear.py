@@ -130,14 +130,16 @@ def test_the_count_sees_quadratic_work() -> None:
     assert growth(quadratic, "a") > 50
 
 
+PATTERN_TYPES = (re.Pattern, linear_regex.Pattern)
+
+
 def _patterns(module: ModuleType) -> list[tuple[str, object]]:
+    """The compiled patterns a module keeps: on their own, in a tuple, or in a tuple of pairs."""
     found: list[tuple[str, object]] = []
     for name, value in vars(module).items():
-        if isinstance(value, (re.Pattern, linear_regex.Pattern)):
-            found.append((name, value))
-        elif isinstance(value, tuple):
-            found += [(name, item) for item in value if isinstance(item, (re.Pattern, linear_regex.Pattern))]
-            found += [(name, part) for item in value if isinstance(item, tuple) for part in item if isinstance(part, (re.Pattern, linear_regex.Pattern))]
+        items = list(value) if isinstance(value, tuple) else [value]
+        items += [part for item in items if isinstance(item, tuple) for part in item]
+        found += [(name, item) for item in items if isinstance(item, PATTERN_TYPES)]
     return found
 
 

@@ -181,8 +181,9 @@ def _phone_length(candidate: str) -> bool:
 # Words that say a number is a company's tax number or an order's, not a phone number
 # (NIP 526-104-08-28, USt-IdNr., ІПН, order 100-200-300), looked for just before it.
 _NUMBER_NAMES = compile_linear(
-    r"(?:^|[^\pL])(?:nip|vat|vat-id|vat id|ust-id|ust-idnr|ust\.-idnr|steuernummer|steuer-nr|regon|krs|tax id|инн|іпн|єдрпоу|edrpou"
-    r"|order|zamówienie|zamówienia|zamówieniu|bestellung|bestellnummer|заказ|заказа|замовлення|invoice|faktura|faktury|rechnung)"
+    r"(?:^|[^\pL])(?:nip|vat|vat-id|vat id|ust-id|ust-idnr|ust\.-idnr|steuernummer|steuer-nr|regon|krs|tax id"
+    r"|инн|іпн|єдрпоу|edrpou|order|zamówienie|zamówienia|zamówieniu|bestellung|bestellnummer"
+    r"|заказ|заказа|замовлення|invoice|faktura|faktury|rechnung)"
     r"[^\pL]*$",
     ignore_case=True,
 )
@@ -286,7 +287,8 @@ _PRIVATE_V4 = tuple(
 # A four-part number in 10/8 or 127/8 may well be a version (Windows' 10.0.19041.1 is not an
 # address, 10.0.0.1 may be either): it stays when the words around it call it a version.
 _VERSION_WORDS = compile_linear(
-    r"(?:^|[^\pL])(?:version|versions|release|wersja|wersji|wersję|версия|версии|версію|версія|версії|релиз|реліз)(?:[^\pL]|$)",
+    r"(?:^|[^\pL])(?:version|versions|release|wersja|wersji|wersję"
+    r"|версия|версии|версію|версія|версії|релиз|реліз)(?:[^\pL]|$)",
     ignore_case=True,
 )
 _VERSION_CONTEXT = 40  # characters either side; a constant, so the look is O(1) per match
@@ -363,7 +365,9 @@ def _iban_checksum_ok(compact: str) -> bool:
 
 # Countries whose IBAN is all digits after the country code: written without the code (the
 # Polish NRB is what banks print), the number is still the check digits and the account.
-_DIGIT_IBAN_COUNTRIES = ("PL", "DE", "UA", "AT", "CH", "CZ", "SK", "ES", "PT", "BE", "DK", "FI", "NO", "SE", "HU", "SI", "EE", "LT", "HR", "RS")
+_DIGIT_IBAN_COUNTRIES = (
+    "PL", "DE", "UA", "AT", "CH", "CZ", "SK", "ES", "PT", "BE", "DK", "FI", "NO", "SE", "HU", "SI", "EE", "LT", "HR", "RS",
+)  # fmt: skip
 
 
 def _iban(match: Found) -> Span:
@@ -438,7 +442,8 @@ def _card(match: Found) -> Span:
                 or sizes in ([4, 6, 5], [4, 6, 4])
             )
             span = (groups[i][0], groups[j][1])
-            if layout and _luhn_ok(digits) and digits not in _PUBLIC_TEST_CARDS and not _ean13(digits) and (best is None or span[1] - span[0] > best[1] - best[0]):
+            card = layout and _luhn_ok(digits) and digits not in _PUBLIC_TEST_CARDS and not _ean13(digits)
+            if card and (best is None or span[1] - span[0] > best[1] - best[0]):
                 best = span
     return best
 
