@@ -26,12 +26,12 @@ _GIT_PREFIXES = ("Signed-off-by: ", "(cherry picked from commit ")
 _GIT_PREFIX_WORDS = tuple(prefix.rstrip() for prefix in _GIT_PREFIXES)
 _SCISSORS = "# ------------------------ >8 ------------------------\n"
 _C_SPACE = " \t\n\v\f\r"  # C's isspace()
+_LINE_BLANKS = tuple(" \t\r\v\f")  # a line that starts with one is no trailer line
 # The patterns run on RE2 (linear in the text, see linear_regex.py).
 # A token of ASCII letters, digits and "-", blanks only after it, then the colon.
 _SEPARATOR = compile_linear(r"(?:[A-Za-z0-9-]+[ \t]*)?:")
 # A paragraph of trailer lines only.
 _ALL_TRAILERS = compile_linear(r"[A-Za-z0-9-]+[ \t]*:[^\n]*(?:\n[A-Za-z0-9-]+[ \t]*:[^\n]*)*")
-_INDENTED = compile_linear(r"(?:^|\n)[ \t\r\v\f]")
 # A newline and the blanks after it (a fold).
 _FOLD = compile_linear(r"\n[ \t\n\v\f\r]*")
 
@@ -51,7 +51,7 @@ def trailers_of(body: str) -> tuple[tuple[str, str], ...]:
         last = tail[empty_line + 2 :] if empty_line >= 0 else tail
         if ":" not in last and "(cherry picked from commit " not in last:
             return ()
-        if not _INDENTED.search(last) and not any(prefix in last for prefix in _GIT_PREFIX_WORDS):
+        if not _indented(last) and not any(prefix in last for prefix in _GIT_PREFIX_WORDS):
             if not _ALL_TRAILERS.fullmatch(last):
                 return ()
             return tuple(_pair(line) for line in last.split("\n"))
@@ -77,6 +77,11 @@ def trailers_of(body: str) -> tuple[tuple[str, str], ...]:
             key, value = item[:at].strip(_C_SPACE), _unfold(item[at + 1 :].strip(_C_SPACE))
             pairs.append((key, value))
     return tuple(pairs)
+
+
+def _indented(text: str) -> bool:
+    """True when a line of `text` starts with a blank (a continuation, or a blank line)."""
+    return text[:1] in _LINE_BLANKS or any(f"\n{blank}" in text for blank in _LINE_BLANKS)
 
 
 def _pair(line: str) -> tuple[str, str]:
