@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
 
+from milepost.errors import PatternError
+
 # A compiled pattern: search, match, fullmatch, finditer, findall, sub, split as in `re`
 # (pos and endpos included); named groups are read with `group(name)` / `groupdict()`.
 Pattern = re2._Regexp
 Match = re2._Match
-
-
-class PatternError(ValueError):
-    """A pattern RE2 cannot run; the message says why in plain words."""
 
 
 def compile_linear(pattern: str, *, ignore_case: bool = False, dotall: bool = False) -> Pattern:

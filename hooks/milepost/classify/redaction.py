@@ -59,7 +59,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from milepost.linear_regex import Match, Pattern, PatternError, compile_linear
+from milepost.errors import PatternError
+from milepost.linear_regex import Match, Pattern, compile_linear
 
 PLACEHOLDER = "[hidden]"
 

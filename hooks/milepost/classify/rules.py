@@ -20,8 +20,8 @@ import yaml
 
 from milepost.classify.subjects import Header, parse_subject
 from milepost.classify.trailers import client_text
-from milepost.errors import RulesError
-from milepost.linear_regex import Pattern, PatternError, compile_linear
+from milepost.errors import PatternError, RulesError
+from milepost.linear_regex import Pattern, compile_linear
 from milepost.model import Commit
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "default_rules.yml"
