@@ -42,6 +42,11 @@ class RulesError(MilepostError):
     """Rule data that cannot be used; the message names the rule and the field."""
 
 
+class PatternError(MilepostError, ValueError):
+    """A regular expression RE2 cannot run (linear_regex.py); the message says why and what to
+    write instead."""
+
+
 class HistoryError(MilepostError):
     """A repository's history cannot be read. `str(err)` is the whole message for the agency."""
 

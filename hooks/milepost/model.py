@@ -74,6 +74,8 @@ class Client:
     response_time: str = ""
     source: str = ""  # path of client.yml, for messages
     allowed_hosts: tuple[str, ...] = ()  # hosts whose URLs may appear on the client's site
+    # The team's ticket prefixes for this client (SHOP for SHOP-41); () = ids found by position.
+    ticket_prefixes: tuple[str, ...] = ()
     glossary: dict[str, str] = field(default_factory=dict)  # shared by the client's projects
     path: str = ""  # folder of the published site under site/; "" = derived (load/client_folders.py)
     password_env: str = ""  # environment variable holding the site's password; "" = no password

@@ -110,7 +110,7 @@ def test_commit_rules_are_checked_with_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "repo").mkdir()
     problems = [str(p) for p in load_portal(tmp_path / "projects", today=TODAY).problems]
     assert any(p.endswith("client.yml:8: commit_rules[0].when.scope: not a valid regular expression "
-                          "(missing ), unterminated subpattern at position 0); check brackets and escape "
+                          "(missing ): (admin); check brackets and escape "
                           "special characters with \\") for p in problems), problems
     assert any(":13: commit_rules[1].heading:" in p and "news" in p for p in problems), problems
 

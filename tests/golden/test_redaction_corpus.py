@@ -13,12 +13,15 @@ from typing import Any
 import pytest
 import yaml
 from milepost.classify.classifier import classify
-from milepost.classify.redaction import PATTERNS, redact
+from milepost.classify.redaction import RULES as REDACTION_RULES
+from milepost.classify.redaction import apply_rule, redact
 from milepost.classify.rules import load_rules
+from milepost.classify.subjects import clean_description
 from milepost.model import Commit
 
 CORPUS_FILE = Path(__file__).parent / "redaction" / "corpus.yml"
 CORPUS: list[dict[str, Any]] = yaml.safe_load(CORPUS_FILE.read_text(encoding="utf-8"))
+MEASURE: dict[str, Any] = yaml.safe_load((CORPUS_FILE.parent / "measure.yml").read_text(encoding="utf-8"))
 RULES = load_rules()
 
 
@@ -65,10 +68,34 @@ def test_the_corpus_covers_every_kind_and_language() -> None:
     assert sum(1 for case in CORPUS if "commit" in case) >= 25
 
 
+def read_as_a_client(text: str) -> tuple[str, str]:
+    """`text` as a client reads it as a note (redacted) and as a subject (redacted, cleaned of
+    ticket ids, redacted again)."""
+    return redact(text), redact(clean_description(redact(text)))
+
+
+def test_secrets_shown_and_client_sentences_changed_are_both_zero() -> None:
+    """The two measures of redaction over tests/golden/redaction/measure.yml, printed (run with
+    -s to see them): secrets a client could read, and ordinary sentences that lost a word."""
+    shown = [case["text"] for case in MEASURE["secrets"] if any(case["secret"] in out for out in read_as_a_client(case["text"]))]
+    changed = [text for text in MEASURE["ordinary"] if read_as_a_client(text) != (text, text)]
+    print(
+        f"\nredaction: secrets shown {len(shown)} of {len(MEASURE['secrets'])}, "
+        f"ordinary client sentences changed {len(changed)} of {len(MEASURE['ordinary'])}"
+    )
+    assert (shown, changed) == ([], [])
+
+
+def test_the_measures_can_fail() -> None:
+    assert any("hunter2" in out for out in read_as_a_client("the pass phrase hunter2"))  # no secret word before it
+    assert read_as_a_client("Fix the basket ABC-12") != ("Fix the basket ABC-12",) * 2
+
+
 def test_every_secret_pattern_fires_somewhere_in_the_corpus() -> None:
     """A pattern that none of the realistic texts needs is either dead or untested here."""
     texts = [c.get("text") or " ".join([c["commit"]["subject"], *c["commit"].get("trailers", [])]) for c in CORPUS]
-    unused = [name for name, pattern in PATTERNS if not any(pattern.search(t) for t in texts)]
+    texts += [case["text"] for case in MEASURE["secrets"]]
+    unused = [rule.name for rule in REDACTION_RULES if not any(apply_rule(rule, t) != t for t in texts)]
     # Formats too rare to write a realistic commit text for; test_redaction.py has examples.
     assert set(unused) <= {"ssh remote", "npm token", "SendGrid key", "Twilio key", "other service token"}, unused
 

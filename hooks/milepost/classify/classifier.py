@@ -66,6 +66,7 @@ def classify(
     allowed_hosts: Collection[str] = (),
     timezone: str = "",
     notes: CommitNotes = CommitNotes.ALL,
+    ticket_prefixes: Collection[str] = (),
 ) -> WorkNote:
     """What the client sees of `commit`: hidden, counted, or listed with redacted plain text.
 
@@ -73,6 +74,7 @@ def classify(
     own when none is given): work done at 23:30 in London is the next day in Warsaw. With
     `notes=CommitNotes.WRITTEN_FOR_CLIENT` a commit the rules list is listed only with a
     sentence written for the client in its language (trailers.text_written_for), else counted.
+    `ticket_prefixes`: the team's ticket prefixes for the client (see subjects.py).
     """
     day = _local_day(commit.authored, timezone)
     facts = CommitFacts(commit, language)
@@ -89,9 +91,11 @@ def classify(
             return WorkNote(WorkKind.COUNTED, "", day, milestone, commit.sha, rule.name)
     else:
         note = client_text(commit, language) if rule.heading == WorkKind.NOTE else None
-    hosts = tuple(allowed_hosts)
+    hosts, prefixes = tuple(allowed_hosts), tuple(ticket_prefixes)
     text = (
-        _note_text(note, hosts, placeholder) if note is not None else _subject_text(commit.subject, hosts, placeholder)
+        _note_text(note, hosts, placeholder, prefixes)
+        if note is not None
+        else _subject_text(commit.subject, hosts, placeholder, prefixes)
     )
     if not _readable(text, placeholder):
         log.debug("commit %s: nothing readable left of %r; counted instead", commit.sha[:7], commit.subject)
@@ -110,23 +114,27 @@ MEMO_SIZE = 8192
 
 
 @functools.lru_cache(maxsize=MEMO_SIZE)
-def _note_text(note: str, allowed_hosts: tuple[str, ...], placeholder: str) -> str:
+def _note_text(
+    note: str, allowed_hosts: tuple[str, ...], placeholder: str, ticket_prefixes: tuple[str, ...] = ()
+) -> str:
     # Written for the client, so shown as written - but ticket ids are the team's, not the
     # client's, in a note as anywhere else.
     redacted = redact(note, allowed_hosts=allowed_hosts)
-    stripped = strip_ids_from_note(redacted)
+    stripped = strip_ids_from_note(redacted, ticket_prefixes)
     if stripped == redacted:  # redaction is idempotent: a second pass would change nothing
         return _with_placeholder(redacted, placeholder)
     return redact(stripped, allowed_hosts=allowed_hosts, placeholder=placeholder)
 
 
 @functools.lru_cache(maxsize=MEMO_SIZE)
-def _subject_text(subject: str, allowed_hosts: tuple[str, ...], placeholder: str) -> str:
+def _subject_text(
+    subject: str, allowed_hosts: tuple[str, ...], placeholder: str, ticket_prefixes: tuple[str, ...] = ()
+) -> str:
     # Redact before cleaning so ids inside a hidden link go with it, and again after as the last
     # word on what reaches a page when cleaning changed the text (redaction is idempotent, so
     # text that cleaning left alone is not redacted twice).
     description = redact(parse_subject(subject).description, allowed_hosts=allowed_hosts)
-    cleaned = clean_description(description)
+    cleaned = clean_description(description, ticket_prefixes)
     if cleaned == description:
         return _with_placeholder(description, placeholder)
     return redact(cleaned, allowed_hosts=allowed_hosts, placeholder=placeholder)

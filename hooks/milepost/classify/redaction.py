@@ -11,12 +11,12 @@ keywords, confirm check, judged like a link or not), loaded into `RULES` and tri
 bottom over the whole text. A rule is only tried when the text contains one of its keywords (a
 substring test, much cheaper than a regex), so most texts skip most rules. Checks a regex
 cannot express (entropy, checksums, a valid IPv6 address) are in `CONFIRM`, named by the table.
-`PATTERNS` is the (name, compiled regex) table as it was before `RULES`, for code that looks a
-pattern up by name (subjects.py takes the link pattern from it).
+`rule_named()` looks a rule up by name (subjects.py takes the link pattern from it).
 
-Every rule runs in time linear in its text: the table's header says how the patterns are
-written for that, and tests/unit/test_redaction_wider.py feeds each 1 MB of adversarial text. On
-top of that one text contributes at most `MAX_CHARS` characters: a longer one is cut at a word
+Every rule runs in time linear in its text: the patterns run on RE2 (linear_regex.py), and
+what is checked around a match reads a bounded number of characters (tests/unit/
+test_redaction_linear.py counts the steps on adversarial texts growing tenfold). On top of
+that one text contributes at most `MAX_CHARS` characters: a longer one is cut at a word
 boundary and ends with `TRUNCATED` (a note for a client is a few sentences; 2,000 characters is
 a long page paragraph, and it bounds what one commit costs).
 
@@ -33,10 +33,14 @@ Decided on purpose, so that ordinary text survives:
 - `password: ...` style text with a colon is hidden only when the value looks like a secret
   (quoted, or containing a digit or symbol), so "password: require 8 characters" stays
   readable; with `=` any value is hidden. After the bare word `pass` the value must also have
-  a letter, so "tests pass: 12/12" stays.
+  a letter, so "tests pass: 12/12" stays. A name with the word run into it counts
+  (MYSQLPASS, REDISPASSWORD), an ordinary word that ends so does not (bypass, compass).
+- A password or PIN in a sentence ("the password is ...", "hasło to ...", "PIN: 4821") is
+  hidden when the value looks like one: a digit or a symbol (a PIN: 4 to 8 digits).
 - Long digit runs are hidden only when a checksum says what they are: an 11-digit PESEL with a
-  valid date, an IBAN or Polish account number (mod 97), a card number (Luhn). An invoice
-  number or an id that fails its checksum stays.
+  valid date, an IBAN, also without its country code (mod 97), a card number (Luhn). An
+  invoice number or an id that fails its checksum stays, and so does a 13-digit product
+  barcode (a valid EAN-13) and a number a tax word names (NIP, VAT, USt-IdNr.).
 - `host:port` is hidden, except a file and a line (`checkout.py:42`).
 """
 
@@ -48,14 +52,16 @@ import collections
 import datetime as dt
 import ipaddress
 import math
-import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
 from urllib.parse import urlsplit
 
 import yaml
+
+from milepost.errors import PatternError
+from milepost.linear_regex import Match, Pattern, compile_linear
 
 PLACEHOLDER = "[hidden]"
 
@@ -72,14 +78,55 @@ RULES_FILE = Path(__file__).with_name("redaction_rules.yml")
 Span = tuple[int, int] | None
 
 
+# How many characters after a match `not_before` reads: a constant, so a check is O(1).
+_AFTER = 4
+
+
+class Found:
+    """One match of a rule, without the character before it that the pattern's group `b`
+    took (the look-behind RE2 has not): `group(0)`, `start()` and `end()` are the match
+    proper; named groups are read as from the pattern."""
+
+    __slots__ = ("_match", "_start", "_groups", "string")
+
+    def __init__(self, match: Match, boundary: int | None, groups: dict[str, int]) -> None:
+        self._match = match
+        self._groups = groups  # name -> number: RE2's match would look each name up anew
+        self.string: str = match.string
+        self._start: int = match.end(boundary) if boundary is not None and match.start(boundary) >= 0 else match.start()
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return int(self._match.end())
+
+    def group(self, name: int | str = 0) -> str | None:
+        if name == 0:
+            return self.string[self._start : self.end()]
+        found: str | None = self._match.group(self._groups[name] if isinstance(name, str) else name)
+        return found
+
+    def text(self) -> str:
+        """The match proper (`group(0)`, never None)."""
+        return self.string[self._start : self.end()]
+
+
 @dataclass(frozen=True)
 class Rule:
     """One row of redaction_rules.yml."""
 
     name: str
-    regex: re.Pattern[str]
+    regex: Pattern
     keywords: tuple[str, ...] = ()  # lower case; empty: always tried
-    confirm: Callable[[re.Match[str]], Span] | None = None
+    confirm: Callable[[Found], Span] | None = None
+    # What may not come right after a match (the table's `not_before`), matched at the start of
+    # the next _AFTER characters; None: anything may.
+    not_before: Pattern | None = None
+    boundary: int | None = None  # the number of the pattern's group `b`, if it has one
+    keeps: bool = False  # the pattern has a group `keep`
+    # The pattern's named groups, by number.
+    groups: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
     link_like: bool = False
     gitleaks: tuple[str, ...] = ()
     # What every match needs (the table's `needs`): tried only on a text that has it.
@@ -91,26 +138,42 @@ class Rule:
         """The keyword pre-check: could this rule match `lowered` (the text in lower case)?"""
         return not self.keywords or any(word in lowered for word in self.keywords)
 
+    def matches(self, text: str) -> list[Found]:
+        """The rule's matches in `text`, those `not_before` drops left out (confirm checks not
+        yet applied)."""
+        found = []
+        for match in self.regex.finditer(text):
+            one = Found(match, self.boundary, self.groups)
+            end = one.end()
+            if self.not_before is not None and self.not_before.match(text[end : end + _AFTER]):
+                continue
+            found.append(one)
+        return found
 
-def _whole(check: Callable[[str], bool]) -> Callable[[re.Match[str]], Span]:
+
+def _whole(check: Callable[[str], bool]) -> Callable[[Found], Span]:
     """A yes/no check on the matched text, as a confirm check that hides all of it or nothing."""
-    return lambda match: (0, len(match.group(0))) if check(match.group(0)) else None
+    return lambda match: (0, len(match.text())) if check(match.text()) else None
 
 
 def _looks_random(candidate: str) -> bool:
-    """True for base64-alphabet text with upper and lower case and a digit, about as varied as
-    random base64 of that length.
+    """True for base64-alphabet text with letters and at least two digits, about as varied as
+    random text of that length and alphabet.
 
     Random strings reach roughly 0.85–0.9 of the largest entropy their length allows; paths
-    and identifiers (`src/components/CheckoutForm2`) stay well below 0.8.
+    and identifiers (`src/components/CheckoutForm2`, `test_checkout_with_an_empty_cart_2`)
+    stay well below 0.8. Text in one case only (what many generators write: 32 characters of
+    a-z0-9) has a smaller alphabet, so it is measured against that alphabet's largest entropy.
     """
     text = candidate.rstrip("=")
-    if not (any(c.isdigit() for c in text) and any(c.islower() for c in text) and any(c.isupper() for c in text)):
+    lower, upper = any(c.islower() for c in text), any(c.isupper() for c in text)
+    if sum(c.isdigit() for c in text) < (1 if lower and upper else 2) or not (lower or upper):
         return False
     counts = collections.Counter(text)
     n = len(text)
     entropy = -sum(c / n * math.log2(c / n) for c in counts.values())
-    return entropy >= 0.82 * min(math.log2(n), 6.0)
+    alphabet = 6.0 if lower and upper else math.log2(36)
+    return entropy >= 0.82 * min(math.log2(n), alphabet)
 
 
 def _phone_length(candidate: str) -> bool:
@@ -118,23 +181,104 @@ def _phone_length(candidate: str) -> bool:
     return 7 <= sum(ch.isdigit() for ch in candidate) <= 15
 
 
-def _secret_value(match: re.Match[str]) -> Span:
-    """After the bare word `pass` and a colon, the value must have a letter ("tests pass: 12/12")."""
-    value = match.group("colon")
-    if value is not None and match.group("key").lower() == "pass" and not any(c.isalpha() for c in value):
+# Words that say a number is a company's tax number or an order's, not a phone number
+# (NIP 526-104-08-28, USt-IdNr., ІПН, order 100-200-300), looked for just before it.
+_NUMBER_NAMES = compile_linear(
+    r"(?:^|[^\pL])(?:nip|vat|vat-id|vat id|ust-id|ust-idnr|ust\.-idnr|steuernummer|steuer-nr|regon|krs|tax id"
+    r"|инн|іпн|єдрпоу|edrpou|order|zamówienie|zamówienia|zamówieniu|bestellung|bestellnummer"
+    r"|заказ|заказа|замовлення|invoice|faktura|faktury|rechnung)"
+    r"[^\pL]*$",
+    ignore_case=True,
+)
+_NAME_CONTEXT = 24  # characters before a number where a word naming it is looked for
+
+
+def _phone(match: Found) -> Span:
+    """A phone number's length, unless a word just before it names it as a tax or order number."""
+    candidate = match.text()
+    if not _phone_length(candidate):
         return None
-    return 0, len(match.group(0))
+    before = match.string[max(match.start() - _NAME_CONTEXT, 0) : match.start()]
+    if (match.group("keep") is None) and _NUMBER_NAMES.search(before):
+        return None
+    return 0, len(candidate)
 
 
-def _basic_credentials(match: re.Match[str]) -> Span:
+# Ordinary words that end in a secret word: a name made of them is no secret's name.
+_NOT_SECRET_NAMES = ("bypass", "compass", "surpass", "trespass", "overpass", "underpass", "encompass", "impass")
+_SECRET_WORD: Pattern  # set once the table is read (its `secret_words`), below
+# A value after `name:` must look like a secret: one of these characters, or quoted.
+_SECRET_SIGNS = frozenset("0123456789!@#$%^&*+=/\\~_|<>?[]")
+
+
+def _secret_name(name: str) -> bool:
+    """True when `name` (DB_PASSWORD, client_secret, api_key, MYSQLPASS) names a secret: a
+    secret word (plural allowed, digits after it) ends it or one of its parts between `_`,
+    `.` and `-`; an ordinary word that ends so ("bypass") does not count, and one that runs on
+    ("tokenizer", "secretary") never matches."""
+    lowered = name.lower()
+    for word in _NOT_SECRET_NAMES:
+        lowered = lowered.replace(word, "_")
+    return _SECRET_WORD.search(lowered) is not None
+
+
+def _trim_brackets(value: str) -> int:
+    """How much of `value` to hide: closing brackets at its end close the sentence's own."""
+    kept = value.rstrip(")]")
+    return len(kept) if kept else min(len(value), 1)
+
+
+def _secret_value(match: Found) -> Span:
+    """`name=value` / `name: value` when the name names a secret; with a colon the value
+    must look like one; after the bare word `pass` and a colon it must have a letter ("tests
+    pass: 12/12"). Closing brackets after the value stay."""
+    key = match.group("key") or ""
+    if not _secret_name(key):
+        return None
+    whole = match.text()
+    colon, equals = match.group("colon"), match.group("eq")
+    value = colon if colon is not None else equals
+    if value is None:  # quoted: hidden whole
+        return 0, len(whole)
+    if colon is not None:
+        if not any(ch in _SECRET_SIGNS for ch in colon[:200]):
+            return None
+        if key.lower() == "pass" and not any(c.isalpha() for c in colon):
+            return None
+    return 0, len(whole) - len(value) + _trim_brackets(value)
+
+
+def _authorization_value(match: Found) -> Span:
+    """Without a scheme (Basic, Bearer, ...) the value must have a digit."""
+    whole = match.text()
+    keep = match.group("keep") or ""
+    if match.group("scheme") is None and not any(ch.isdigit() for ch in whole[len(keep) : len(keep) + 200]):
+        return None
+    return 0, len(whole)
+
+
+def _sentence_secret(match: Found) -> Span:
+    """A password's value must look like one: quoted, or 4 characters or more with a digit or
+    a symbol. The sentence's own punctuation after it stays."""
+    whole = match.text()
+    value = match.group("value") or ""
+    if value[:1] in "\"'«„":
+        return 0, len(whole)
+    bare = value.rstrip(".,)]")
+    if len(bare) < 4 or not any(ch in _SECRET_SIGNS for ch in bare):
+        return None
+    return 0, len(whole) - len(value) + len(bare)
+
+
+def _basic_credentials(match: Found) -> Span:
     """`Basic <base64>` that decodes to `user:password`."""
-    encoded = match.group(0)[len(match.group("keep")):]
+    encoded = match.text()[len(match.group("keep") or "") :]
     try:
         decoded = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         return None
     if ":" in decoded and decoded.isprintable():
-        return 0, len(match.group(0))
+        return 0, len(match.text())
     return None
 
 
@@ -146,14 +290,16 @@ _PRIVATE_V4 = tuple(
 
 # A four-part number in 10/8 or 127/8 may well be a version (Windows' 10.0.19041.1 is not an
 # address, 10.0.0.1 may be either): it stays when the words around it call it a version.
-_VERSION_WORDS = re.compile(
-    r"\b(?:version|versions|release|wersja|wersji|wersję|версия|версии|версію|версія|версії|релиз|реліз)\b", re.I
+_VERSION_WORDS = compile_linear(
+    r"(?:^|[^\pL])(?:version|versions|release|wersja|wersji|wersję"
+    r"|версия|версии|версію|версія|версії|релиз|реліз)(?:[^\pL]|$)",
+    ignore_case=True,
 )
 _VERSION_CONTEXT = 40  # characters either side; a constant, so the look is O(1) per match
 
 
-def _private_ipv4(match: re.Match[str]) -> Span:
-    candidate = match.group(0)
+def _private_ipv4(match: Found) -> Span:
+    candidate = match.text()
     try:
         address = ipaddress.IPv4Address(candidate.split(":", 1)[0])
     except ValueError:
@@ -200,9 +346,9 @@ def _not_a_file_line(candidate: str) -> bool:
     return host.rsplit(".", 1)[-1].lower() not in _FILE_EXTENSIONS if "." in host else True
 
 
-def _path(match: re.Match[str]) -> Span:
+def _path(match: Found) -> Span:
     """A path without the sentence punctuation after it ("in /home/anna/x.")."""
-    path, _rest = _split_link(match.group(0))
+    path, _rest = _split_link(match.text())
     return (0, len(path)) if path else None
 
 
@@ -225,15 +371,27 @@ def _iban_checksum_ok(compact: str) -> bool:
     return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 == 1
 
 
-def _iban(match: re.Match[str]) -> Span:
-    """An IBAN (its country's length, mod 97) at the start of the match, or a Polish NRB (26
-    digits: the IBAN without "PL"). Spaced groups are hidden whole; a group after the number
-    ("... 2874 PLN") stays."""
-    found = match.group(0)
+# Countries whose IBAN is all digits after the country code: written without the code (the
+# Polish NRB is what banks print), the number is still the check digits and the account.
+_DIGIT_IBAN_COUNTRIES = (
+    "PL", "DE", "UA", "AT", "CH", "CZ", "SK", "ES", "PT", "BE", "DK", "FI", "NO", "SE", "HU", "SI", "EE", "LT",
+    "HR", "RS",
+)  # fmt: skip
+
+
+def _iban(match: Found) -> Span:
+    """An IBAN (its country's length, mod 97) at the start of the match, or one written without
+    its country code (the digits of a country whose IBAN is all digits: the Polish NRB, a German
+    or Ukrainian account). Spaced groups are hidden whole; a group after the number ("... 2874
+    PLN") stays."""
+    found = match.text()
     positions = [i for i, ch in enumerate(found) if ch != " "]  # where each compact character is
     compact = "".join(found[i] for i in positions)
     if compact[:2].isdigit():
-        return (0, len(found)) if len(compact) == 26 and _iban_checksum_ok("PL" + compact) else None
+        for country in _DIGIT_IBAN_COUNTRIES:
+            if len(compact) + 2 == _IBAN_LENGTHS[country] and _iban_checksum_ok(country + compact):
+                return 0, len(found)
+        return None
     length = _IBAN_LENGTHS.get(compact[:2])
     lengths = [length] if length else range(min(len(compact), 34), 14, -1)
     for n in lengths:
@@ -252,7 +410,7 @@ def _luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-_CARD_GROUP = re.compile(r"\d++")
+_CARD_GROUP = compile_linear(r"\d+")
 
 # Test card numbers that payment providers publish (Stripe's 4242 4242 4242 4242, the
 # processors' 4111 1111 1111 1111, ...): no one's card, and "tested with card 4242..." is a
@@ -266,11 +424,19 @@ _PUBLIC_TEST_CARDS = frozenset({
 })  # fmt: skip
 
 
-def _card(match: re.Match[str]) -> Span:
+def _ean13(digits: str) -> bool:
+    """A valid EAN-13 (a product's barcode): weights 1 and 3, the last digit the check."""
+    if len(digits) != 13:
+        return False
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
+    return (10 - total % 10) % 10 == int(digits[12])
+
+
+def _card(match: Found) -> Span:
     """The longest run of digit groups in the match laid out as a card number is written (one
     group, 4-4-4-4..., 4-6-5 or 4-6-4) with 13–19 digits, a card network's first digit (2–6)
     and a valid Luhn check digit; the providers' public test numbers stay."""
-    found = match.group(0)
+    found = match.text()
     groups = [(g.start(), g.end()) for g in _CARD_GROUP.finditer(found)]
     best: Span = None
     for i in range(len(groups)):
@@ -285,12 +451,8 @@ def _card(match: re.Match[str]) -> Span:
                 or sizes in ([4, 6, 5], [4, 6, 4])
             )
             span = (groups[i][0], groups[j][1])
-            if (
-                layout
-                and _luhn_ok(digits)
-                and digits not in _PUBLIC_TEST_CARDS
-                and (best is None or span[1] - span[0] > best[1] - best[0])
-            ):
+            card = layout and _luhn_ok(digits) and digits not in _PUBLIC_TEST_CARDS and not _ean13(digits)
+            if card and (best is None or span[1] - span[0] > best[1] - best[0]):
                 best = span
     return best
 
@@ -313,10 +475,12 @@ def _pesel(candidate: str) -> bool:
     return True
 
 
-CONFIRM: dict[str, Callable[[re.Match[str]], Span]] = {
+CONFIRM: dict[str, Callable[[Found], Span]] = {
     "random": _whole(_looks_random),
-    "phone_length": _whole(_phone_length),
+    "phone": _phone,
     "secret_value": _secret_value,
+    "authorization_value": _authorization_value,
+    "sentence_secret": _sentence_secret,
     "basic_credentials": _basic_credentials,
     "private_ipv4": _private_ipv4,
     "ipv6": _whole(_ipv6),
@@ -327,7 +491,7 @@ CONFIRM: dict[str, Callable[[re.Match[str]], Span]] = {
     "pesel": _whole(_pesel),
 }
 
-_FLAGS = {"ignore_case": re.IGNORECASE, "dotall": re.DOTALL}
+_FLAGS = ("ignore_case", "dotall")
 
 
 class _Needs(TypedDict):
@@ -347,21 +511,27 @@ def _needs(name: str, needs: object, path: Path) -> _Needs:
 
 
 def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
-    """The table in `path`, compiled. A mistake in it (a bad regex, an unknown confirm check or
-    flag, a name used twice) raises ValueError naming the rule."""
+    """The table in `path`, compiled for RE2. A mistake in it (a pattern RE2 cannot run, an
+    unknown confirm check or flag, a name used twice) raises ValueError naming the rule."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     words = data["secret_words"]
     rules: list[Rule] = []
     for row in data["rules"]:
         name = row["name"]
         source = row["regex"] if isinstance(row["regex"], str) else "".join(row["regex"])
+        flags = row.get("flags", [])
         try:
-            flags = 0
-            for flag in row.get("flags", []):
-                flags |= _FLAGS[flag]
-            regex = re.compile(source.replace("<<secret_words>>", words), flags)
+            unknown = [flag for flag in flags if flag not in _FLAGS]
+            if unknown:
+                raise KeyError(f"unknown flag {unknown[0]!r}")
+            regex = compile_linear(
+                source.replace("<<secret_words>>", words), ignore_case="ignore_case" in flags, dotall="dotall" in flags
+            )
+            not_before = (
+                compile_linear(row["not_before"], ignore_case="ignore_case" in flags) if "not_before" in row else None
+            )
             confirm = CONFIRM[row["confirm"]] if "confirm" in row else None
-        except (re.error, KeyError) as err:
+        except (PatternError, KeyError) as err:
             raise ValueError(f"{path.name}: rule {name!r}: {err}") from err
         if any(rule.name == name for rule in rules):
             raise ValueError(f"{path.name}: rule {name!r} appears twice")
@@ -371,6 +541,10 @@ def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
                 regex=regex,
                 keywords=tuple(str(word).lower() for word in row.get("keywords", [])),
                 confirm=confirm,
+                not_before=not_before,
+                boundary=regex.groupindex.get("b"),
+                keeps="keep" in regex.groupindex,
+                groups=dict(regex.groupindex),
                 link_like=bool(row.get("link_like", False)),
                 gitleaks=tuple(row.get("gitleaks", [])),
                 **_needs(name, row.get("needs", {}), path),
@@ -379,16 +553,23 @@ def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+def _secret_words(path: Path = RULES_FILE) -> Pattern:
+    """The table's secret words, found at the end of a name's part (`mysqlpass`, `db_password`)."""
+    words = yaml.safe_load(path.read_text(encoding="utf-8"))["secret_words"]
+    return compile_linear(f"(?:{words})s?[0-9]*(?:[_.\\-]|$)", ignore_case=True)
+
+
+_SECRET_WORD = _secret_words()
 RULES: tuple[Rule, ...] = load_rules()
 
-# The table as it was before RULES: (name, compiled regex), in the same order.
-_FIRST_TABLE = frozenset({
-    "private key", "link", "ssh remote", "e-mail address", "AWS access key id", "GitHub token", "GitLab token",
-    "Slack token", "Stripe key", "Google API key", "npm token", "OpenAI or Anthropic key", "SendGrid key",
-    "Twilio key", "Telegram bot token", "other service token", "bearer token", "JWT", "secret assignment",
-    "long hex string", "internal host", "phone number", "random-looking string",
-})  # fmt: skip
-PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((r.name, r.regex) for r in RULES if r.name in _FIRST_TABLE)
+
+def rule_named(name: str) -> Rule:
+    """The rule called `name` (KeyError when there is none)."""
+    for rule in RULES:
+        if rule.name == name:
+            return rule
+    raise KeyError(name)
+
 
 _TRAILING_PUNCTUATION = ".,;:!?"
 
@@ -441,20 +622,20 @@ def _link_allowed(link: str, allowed_hosts: Collection[str]) -> bool:
     return host_allowed(host, allowed_hosts)
 
 
-def _replacer(rule: Rule, allowed_hosts: Collection[str]) -> Callable[[re.Match[str]], str]:
+def _replacer(rule: Rule, allowed_hosts: Collection[str]) -> Callable[[Found], str]:
     """The replacement for `rule`'s matches.
 
     A pattern may name a part to keep, `(?P<keep>...)`: the word that says what follows
     ("Bearer", "tel.") is no secret, and keeping it leaves the sentence readable.
     """
 
-    def replace(match: re.Match[str]) -> str:
-        found = match.group(0)
+    def replace(match: Found) -> str:
+        found = match.text()
         span = rule.confirm(match) if rule.confirm is not None else (0, len(found))
         if span is None:
             return found
         start, end = span
-        start = max(start, len(match.groupdict().get("keep") or ""))
+        start = max(start, len(match.group("keep") or "") if rule.keeps else 0)
         hidden = found[start:end]
         if rule.link_like:
             link, rest = _split_link(hidden)
@@ -466,7 +647,22 @@ def _replacer(rule: Rule, allowed_hosts: Collection[str]) -> Callable[[re.Match[
     return replace
 
 
-_REPEATED = re.compile(r"(?:\[hidden\]\s*+){2,}+")
+_REPEATED = compile_linear(r"(?:\[hidden\]\s*){2,}")
+
+
+def apply_rule(rule: Rule, text: str, allowed_hosts: Collection[str] = ()) -> str:
+    """`text` with what `rule` finds replaced (one pass over it)."""
+    replace = _replacer(rule, allowed_hosts)
+    pieces: list[str] = []
+    done = 0
+    for match in rule.matches(text):
+        pieces.append(text[done : match.start()])
+        pieces.append(replace(match))
+        done = match.end()
+    if not pieces:
+        return text
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 # --- the pre-check: which rules could change a text ---------------------------------------------
@@ -484,8 +680,12 @@ _REPEATED = re.compile(r"(?:\[hidden\]\s*+){2,}+")
 # left out at the start stays out of reach, so the pre-check runs once per text (after a change
 # the remaining candidates are checked against the changed text with `Rule.applies`, as before).
 
-_LONG_RUN = re.compile(r"[A-Za-z0-9+/_\-]{32}")
-_DIGIT = re.compile(r"\d")
+def _digits(text: str) -> int:
+    """How many ASCII digits `text` holds (what `\\d` matches in RE2)."""
+    return sum(text.count(digit) for digit in "0123456789")
+
+
+_LONG_RUN = compile_linear(r"[A-Za-z0-9+/_\-]{32}")
 _ANCHORS = ":@_./\\-"
 _ALWAYS = frozenset(i for i, rule in enumerate(RULES) if not rule.keywords)
 
@@ -510,7 +710,7 @@ if (
     any(PLACEHOLDER[0] in w or PLACEHOLDER[-1] in w or w in PLACEHOLDER.lower() for r in RULES for w in r.keywords)
     or any(ch in PLACEHOLDER for rule in RULES for ch in rule.one_of)
     or _LONG_RUN.search(PLACEHOLDER)
-    or _DIGIT.search(PLACEHOLDER)
+    or _digits(PLACEHOLDER)
 ):
     raise ValueError(f"{RULES_FILE.name}: a keyword or need could be met by inserting {PLACEHOLDER!r}")
 
@@ -533,7 +733,7 @@ def candidate_rules(text: str) -> frozenset[int]:
         rule = RULES[index]
         if rule.min_digits:
             if digits is None:
-                digits = len(_DIGIT.findall(text))
+                digits = _digits(text)
             if digits < rule.min_digits:
                 found.discard(index)
                 continue
@@ -542,7 +742,7 @@ def candidate_rules(text: str) -> frozenset[int]:
             continue
         if rule.long_run:
             if long_run is None:
-                long_run = _LONG_RUN.search(text) is not None
+                long_run = len(text) >= 32 and _LONG_RUN.search(text) is not None
             if not long_run:
                 found.discard(index)
     return frozenset(found)
@@ -587,10 +787,11 @@ def redact(
     for index, rule in enumerate(RULES):
         if index not in candidates or (lowered is not None and not rule.applies(lowered)):
             continue
-        changed = rule.regex.sub(_replacer(rule, allowed_hosts), text)
+        changed = apply_rule(rule, text, allowed_hosts)
         if changed != text:
             text, lowered = changed, changed.lower()
-    text = _REPEATED.sub(PLACEHOLDER + " ", text)
+    if text.count(PLACEHOLDER) > 1:  # only then can placeholders follow each other
+        text = _REPEATED.sub(PLACEHOLDER + " ", text)
     text = " ".join(text.split())
     if placeholder != PLACEHOLDER:
         text = text.replace(PLACEHOLDER, placeholder)

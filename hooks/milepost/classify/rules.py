@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -22,8 +21,9 @@ import yaml
 
 from milepost.classify.subjects import Header, parse_subject
 from milepost.classify.trailers import client_text
-from milepost.errors import RulesError
+from milepost.errors import PatternError, RulesError
 from milepost.history.trailer_block import commit_trailers
+from milepost.linear_regex import Pattern, compile_linear
 from milepost.model import Commit, WorkKind
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "default_rules.yml"
@@ -53,12 +53,12 @@ class Conditions:
     """All set conditions must match; an empty `Conditions` matches every commit."""
 
     merge: bool | None = None
-    author: re.Pattern[str] | None = None  # searched in "Name <email>"
-    subject: re.Pattern[str] | None = None
-    body: re.Pattern[str] | None = None
-    trailers: tuple[tuple[str, re.Pattern[str]], ...] = ()  # (lower-cased key, value regex)
+    author: Pattern | None = None  # searched in "Name <email>"
+    subject: Pattern | None = None
+    body: Pattern | None = None
+    trailers: tuple[tuple[str, Pattern], ...] = ()  # (lower-cased key, value regex)
     types: frozenset[str] | None = None  # lower-case Conventional Commit types
-    scope: re.Pattern[str] | None = None
+    scope: Pattern | None = None
     client_note: bool | None = None
 
     def matches(self, commit: Commit, *, language: str, facts: CommitFacts | None = None) -> bool:
@@ -120,7 +120,7 @@ class Conditions:
 
 
 @functools.lru_cache(maxsize=1024)
-def _found(pattern: re.Pattern[str], text: str) -> bool:
+def _found(pattern: Pattern, text: str) -> bool:
     """`pattern.search(text)`, remembered: a portal has few authors and many commits each."""
     return pattern.search(text) is not None
 
@@ -293,17 +293,16 @@ def _parse_rule(item: object, *, origin: str, index: int) -> Rule:
     )
 
 
-def _regex(value: object, field: str, fail: Any) -> re.Pattern[str]:
+def _regex(value: object, field: str, fail: Any) -> Pattern:
     if isinstance(value, bool):
         raise fail(field, f"YAML read this as {str(value).lower()}, not text; put the expression in quotes, e.g. 'yes'")
     if not isinstance(value, str):
         raise fail(field, f"must be a regular expression in quotes (got {value!r})")
     try:
-        return re.compile(value, re.IGNORECASE)
-    except re.error as err:
-        raise fail(
-            field, f"not a valid regular expression ({err}); check brackets and escape special characters with \\"
-        ) from None
+        # RE2: a client's pattern runs in time linear in the commit text, whatever it is.
+        return compile_linear(value, ignore_case=True)
+    except PatternError as err:
+        raise fail(field, str(err)) from None
 
 
 def _parse_conditions(when: Mapping[str, Any], fail: Any) -> Conditions:

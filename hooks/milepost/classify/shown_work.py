@@ -65,7 +65,8 @@ def project_work(
     milestone_ids = frozenset(m.id for m in project.milestones)
     allowed_hosts = tuple(getattr(client, "allowed_hosts", ()))
     notes = client.commit_notes
-    key = settings_key(rules, milestone_ids, client.language, allowed_hosts, client.timezone, notes)
+    ticket_prefixes = tuple(client.ticket_prefixes)
+    key = settings_key(rules, milestone_ids, client.language, allowed_hosts, client.timezone, notes, ticket_prefixes)
     entry = entry_path(cache_dir, client.slug, project.slug) if cache_dir is not None else None
     if entry is None:
         heads = []
@@ -93,6 +94,7 @@ def project_work(
                         allowed_hosts=allowed_hosts,
                         timezone=client.timezone,
                         notes=notes,
+                        ticket_prefixes=ticket_prefixes,
                     )
                     stats.classified += 1
                 else:
@@ -123,11 +125,12 @@ def settings_key(
     allowed_hosts: tuple[str, ...],
     timezone: str,
     notes: CommitNotes = CommitNotes.ALL,
+    ticket_prefixes: tuple[str, ...] = (),
 ) -> str:
     """Everything besides the commit that decides what a commit becomes, as a digest."""
     return canonical_key(
         "shown-work", FORMAT_VERSION, code_fingerprint(), rules, milestone_ids, language, allowed_hosts, timezone,
-        notes,
+        notes, ticket_prefixes,
     )
 
 

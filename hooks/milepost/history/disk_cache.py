@@ -51,6 +51,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
+from milepost import linear_regex
+
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 T = TypeVar("T")
@@ -283,6 +285,9 @@ def canonical_data(value: object) -> object:
         return [canonical_data(item) for item in value]
     if isinstance(value, re.Pattern):
         return ["regex", value.pattern if isinstance(value.pattern, str) else value.pattern.hex(), int(value.flags)]
+    if isinstance(value, linear_regex.Pattern):
+        options = value.options
+        return ["re2", value.pattern, bool(options.case_sensitive), bool(options.dot_nl)]
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return [type(value).__name__, value.isoformat()]
     if isinstance(value, dt.timedelta):

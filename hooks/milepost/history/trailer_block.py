@@ -17,8 +17,7 @@ tests/unit/test_trailer_block.py compares the result with git's own on many mess
 
 from __future__ import annotations
 
-import re
-
+from milepost.linear_regex import compile_linear
 from milepost.model import Commit
 
 COMMENT = "#"
@@ -28,12 +27,14 @@ _GIT_PREFIXES = ("Signed-off-by: ", "(cherry picked from commit ")
 _GIT_PREFIX_WORDS = tuple(prefix.rstrip() for prefix in _GIT_PREFIXES)
 _SCISSORS = "# ------------------------ >8 ------------------------\n"
 _C_SPACE = " \t\n\v\f\r"  # C's isspace()
-# A token of ASCII letters, digits and "-", blanks only after it, then the colon (the two classes
-# share no character, so the match is linear).
-_SEPARATOR = re.compile(r"(?:[A-Za-z0-9-]+[ \t]*)?:")
-# A paragraph of trailer lines only (each run possessive and followed by what it cannot hold).
-_ALL_TRAILERS = re.compile(r"[A-Za-z0-9-]++[ \t]*+:[^\n]*+(?:\n[A-Za-z0-9-]++[ \t]*+:[^\n]*+)*+")
-_INDENTED = re.compile(r"(?:^|\n)[ \t\r\v\f]")
+_LINE_BLANKS = tuple(" \t\r\v\f")  # a line that starts with one is no trailer line
+# The patterns run on RE2 (linear in the text, see linear_regex.py).
+# A token of ASCII letters, digits and "-", blanks only after it, then the colon.
+_SEPARATOR = compile_linear(r"(?:[A-Za-z0-9-]+[ \t]*)?:")
+# A paragraph of trailer lines only.
+_ALL_TRAILERS = compile_linear(r"[A-Za-z0-9-]+[ \t]*:[^\n]*(?:\n[A-Za-z0-9-]+[ \t]*:[^\n]*)*")
+# A newline and the blanks after it (a fold).
+_FOLD = compile_linear(r"\n[ \t\n\v\f\r]*")
 
 
 def commit_trailers(commit: Commit) -> tuple[tuple[str, str], ...]:
@@ -72,7 +73,7 @@ def trailers_of(body: str) -> tuple[tuple[str, str], ...]:
         last = tail[empty_line + 2 :] if empty_line >= 0 else tail
         if ":" not in last and "(cherry picked from commit " not in last:
             return ()
-        if not _INDENTED.search(last) and not any(prefix in last for prefix in _GIT_PREFIX_WORDS):
+        if not _indented(last) and not any(prefix in last for prefix in _GIT_PREFIX_WORDS):
             if not _ALL_TRAILERS.fullmatch(last):
                 return ()
             return tuple(_pair(line) for line in last.split("\n"))
@@ -80,21 +81,29 @@ def trailers_of(body: str) -> tuple[tuple[str, str], ...]:
     start = _block_start(lines)
     if start is None:
         return ()
-    items: list[str] = []
+    # Each item is the list of its lines, joined once at the end: adding a continuation line to
+    # a growing string would copy it each time (a value folded over n lines, n² characters).
+    items: list[list[str]] = []
     last_is_trailer = False
     for line in lines[start:]:
         if last_is_trailer and line[:1] and line[0] in _C_SPACE:
-            items[-1] += line
+            items[-1].append(line)
             continue
-        items.append(line)
+        items.append([line])
         last_is_trailer = _separator(line) >= 1
     pairs = []
-    for item in items:
+    for parts in items:
+        item = "".join(parts)
         at = _separator(item)
         if at >= 1:
             key, value = item[:at].strip(_C_SPACE), _unfold(item[at + 1 :].strip(_C_SPACE))
             pairs.append((key, value))
     return tuple(pairs)
+
+
+def _indented(text: str) -> bool:
+    """True when a line of `text` starts with a blank (a continuation, or a blank line)."""
+    return text[:1] in _LINE_BLANKS or any(f"\n{blank}" in text for blank in _LINE_BLANKS)
 
 
 def _pair(line: str) -> tuple[str, str]:
@@ -201,15 +210,4 @@ def _unfold(value: str) -> str:
     one space (git's unfold_value)."""
     if "\n" not in value:
         return value
-    out = []
-    index, size = 0, len(value)
-    while index < size:
-        ch = value[index]
-        index += 1
-        if ch == "\n":
-            while index < size and value[index] in _C_SPACE:
-                index += 1
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out).strip(_C_SPACE)
+    return _FOLD.sub(" ", value).strip(_C_SPACE)

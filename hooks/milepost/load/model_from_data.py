@@ -92,6 +92,7 @@ def client_from_data(slug: str, data: dict[str, Any], source: str) -> Client:
         response_time=_line(data, "response_time"),
         source=source,
         allowed_hosts=tuple(_list(data, "allowed_hosts")),
+        ticket_prefixes=tuple(_list(data, "ticket_prefixes")),
         glossary=_glossary(data),
         path=_text(data, "path"),
         password_env=_text(data, "password_env"),
