@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from email.utils import parseaddr
 
 from milepost.classify.redaction import redact
 from milepost.i18n import Texts
@@ -80,6 +81,16 @@ class LetterWords:
     subject_prefix: str  # "" = "Project status" in the client's language
     agency: str
     site_url: str  # the client's own site, "" when unknown
+
+
+def letter_words(*, agency: str, sender: str, subject_prefix: str, site_url: str, folder: str) -> LetterWords:
+    """What the portal says about itself in a client's letters: the agency's name (else the
+    display name of `letters.from`), the subject's first words and the client's site."""
+    name = agency or parseaddr(sender)[0]
+    base = site_url.rstrip("/")
+    return LetterWords(
+        subject_prefix=subject_prefix or name, agency=name, site_url=f"{base}/{folder}/" if base else ""
+    )
 
 
 def subject_prefix(words: LetterWords, texts: Texts) -> str:
