@@ -12,7 +12,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import make_demo_repos_once
@@ -29,14 +31,25 @@ def portal(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return demo_portal_copy(tmp_path)
 
 
-def run(config: Path, url: str | None, *args: str, wait: bool = True) -> subprocess.CompletedProcess | subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MILEPOST_")}
+def run(
+    config: Path,
+    url: str | None,
+    *args: str,
+    wait: bool = True,
+    env: dict[str, str] | None = None,
+    preexec_fn: Callable[[], None] | None = None,
+) -> Any:
+    """`milepost letters` in a subprocess, with `url` as MILEPOST_SMTP_URL and `env` added."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("MILEPOST_")}
     if url is not None:
-        env["MILEPOST_SMTP_URL"] = url
+        environ["MILEPOST_SMTP_URL"] = url
+    environ.update(env or {})
     command = [sys.executable, "-m", "milepost.cli", "letters", "-f", str(config), "--today", TODAY, *args]
     if not wait:
-        return subprocess.Popen(command, env=env, cwd=config.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    return subprocess.run(command, env=env, cwd=config.parent, capture_output=True, text=True, timeout=300)
+        return subprocess.Popen(command, env=environ, cwd=config.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.run(
+        command, env=environ, cwd=config.parent, capture_output=True, text=True, timeout=300, preexec_fn=preexec_fn
+    )
 
 
 def recorded(config: Path) -> list[dict]:
