@@ -184,3 +184,143 @@ def test_an_endless_reply_is_not_read_past_the_cap(portal: Path) -> None:
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert max(peak_kb, before) < 1_000_000  # well under 1 GB; it grew without end before
     assert recorded(portal) == []
+
+
+# --- two runs at once ----------------------------------------------------------------------------
+
+
+def test_a_second_run_waits_for_the_lock_then_stops_with_one_line(portal: Path) -> None:
+    with SmtpCapture(hold_after=1) as server:
+        first = run(portal, server.url, "--send", wait=False)
+        assert server.holding.wait(240)
+        second = run(portal, server.url, "--send", env={"MILEPOST_LETTERS_LOCK_TIMEOUT": "1"})
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(30)
+    assert second.returncode == 1 and "Traceback" not in second.stderr, second.stderr
+    waiting, line = second.stderr.strip().splitlines()
+    assert waiting.startswith("Waiting for another run of `milepost letters`")
+    for words in ("another run of `milepost letters`", "MILEPOST_LETTERS_LOCK_TIMEOUT", "nothing was sent", ".sent.lock"):
+        assert words in line, line
+    assert len(server.messages) == 1
+
+
+def test_a_lock_path_that_is_a_folder_is_one_line(portal: Path) -> None:
+    (portal.parent / "letters" / ".sent.lock").mkdir(parents=True)
+    with SmtpCapture() as server:
+        one_line(run(portal, server.url, "--send"), ".sent.lock", "is a folder", "nothing was sent")
+    assert server.messages == []
+
+
+# --- a damaged record ----------------------------------------------------------------------------
+
+
+def _send_all(portal: Path) -> list[dict]:
+    with SmtpCapture() as server:
+        assert run(portal, server.url, "--send").returncode == 0
+    return recorded(portal)
+
+
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        (lambda e: e.update(day="2026-13-45"), ("letter 2", "day", "not a date")),
+        (lambda e: e.update(carries="weekly:2026-11-24"), ("letter 2", "carries", "not a list")),
+        (lambda e: e.update(day=20261124), ("letter 2", "day", "not a text")),
+        (lambda e: e.update(sent="yesterday"), ("letter 2", "sent", "not a time")),
+        (lambda e: e.update(state="maybe"), ("letter 2", "state")),
+        (lambda e: e.clear(), ("letter 2", "missing")),
+    ],
+)
+def test_a_hand_edited_record_is_one_line_and_sends_nothing(portal: Path, damage: Callable[[dict], None], words: tuple[str, ...]) -> None:
+    entries = _send_all(portal)
+    damage(entries[1])
+    path = portal.parent / "letters" / "sent.json"
+    path.write_text(json.dumps({"format": 1, "letters": entries}), encoding="utf-8")
+    before = path.read_bytes()
+    with SmtpCapture() as server:
+        one_line(run(portal, server.url, "--send"), "sent.json", *words, "Nothing was sent")
+    assert server.messages == [] and path.read_bytes() == before
+
+
+def test_a_truncated_record_is_one_line(portal: Path) -> None:
+    _send_all(portal)
+    path = portal.parent / "letters" / "sent.json"
+    path.write_bytes(path.read_bytes()[:300])
+    with SmtpCapture() as server:
+        one_line(run(portal, server.url, "--send"), "sent.json", "cannot be read", "git checkout")
+    assert server.messages == []
+
+
+# --- a letters/ folder that cannot be written ----------------------------------------------------
+
+
+@contextlib.contextmanager
+def read_only(folder: Path) -> Iterator[None]:
+    """`folder` read-only, for root as well (which ignores the mode): immutable while root."""
+    folder.chmod(0o555)
+    immutable = os.geteuid() == 0
+    if immutable:
+        subprocess.run(["chattr", "+i", str(folder)], check=True)
+    try:
+        yield
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        folder.chmod(0o755)
+
+
+def test_a_read_only_letters_folder_is_one_line_and_sends_nothing(portal: Path) -> None:
+    letters = portal.parent / "letters"
+    letters.mkdir()
+    (letters / ".sent.lock").touch()
+    with SmtpCapture() as server, read_only(letters):
+        one_line(run(portal, server.url, "--send"), "sent.json", "cannot be written", "writable")
+    assert server.messages == [] and recorded(portal) == []
+    with SmtpCapture() as server:
+        assert run(portal, server.url, "--send").returncode == 0
+    assert len(server.messages) == DEMO_LETTERS
+
+
+def _file_size_limit(size: int) -> Callable[[], None]:
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG) instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    return limit
+
+
+def test_a_full_disk_before_sending_is_one_line_and_loses_nothing(portal: Path) -> None:
+    entries = _send_all(portal)
+    path = portal.parent / "letters" / "sent.json"
+    kept = entries[:2]  # two letters on record; the other two to send, but no room for the record
+    path.write_text(json.dumps({"format": 1, "letters": kept}), encoding="utf-8")
+    before = path.read_bytes()
+    with SmtpCapture() as server:
+        result = run(portal, server.url, "--send", preexec_fn=_file_size_limit(len(before) + 100))
+    one_line(result, "sent.json", "cannot be written")
+    assert server.messages == [] and path.read_bytes() == before
+
+
+def test_a_record_that_cannot_be_written_after_the_server_took_the_letter(portal: Path) -> None:
+    """The server took the letter, then the record cannot be written: the letter stays
+    "sending" on disk, the run says which command settles it, and nothing goes twice."""
+    letters = portal.parent / "letters"
+    with SmtpCapture(hold_after=0, hold_at="ACCEPTED") as server:
+        process = run(portal, server.url, "--send", wait=False)
+        assert server.holding.wait(240)
+        # While the server holds its answer, letters/ stops being a folder one can write in.
+        letters.rename(portal.parent / "letters.away")
+        letters.write_text("not a folder\n", encoding="utf-8")
+        server.release.set()
+        _, err = process.communicate(timeout=120)
+    stderr = err.decode()
+    assert process.returncode == 1 and "Traceback" not in stderr, stderr
+    assert "cannot be written" in stderr and "--mark-sent" in stderr
+    letters.unlink()
+    (portal.parent / "letters.away").rename(letters)
+    assert [e["state"] for e in recorded(portal)] == ["sending"]
+    with SmtpCapture() as again:
+        rest = run(portal, again.url, "--send")
+    assert rest.returncode == 1 and "--mark-sent" in rest.stderr
+    ids = server.message_ids() + again.message_ids()
+    assert len(ids) == len(set(ids)) == DEMO_LETTERS
