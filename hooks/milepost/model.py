@@ -149,6 +149,7 @@ class Decision:
     title: str
     agreed: tuple[str, ...] = ()
     summary: str = ""
+    correction: bool = False  # an edit after the summary was sent is sent as a correction
 
 
 @dataclass(frozen=True)

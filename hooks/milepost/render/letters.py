@@ -31,6 +31,7 @@ from milepost.status.letters_due import (
     Move,
     ProjectWeek,
 )
+from milepost.status.reachable import contact_named
 from milepost.status.waiting import awaiting_decision, overdue_days
 
 
@@ -107,6 +108,8 @@ def _title(letter: DueLetter, texts: Texts) -> str:
         return texts.gettext("Weekly letter, {date}", date=texts.date(letter.day))
     if letter.kind == MEETING:
         assert letter.decision is not None
+        if letter.correction:
+            return texts.gettext("Correction: summary of the meeting on {date}", date=texts.date(letter.decision.date))
         return texts.gettext("Summary of the meeting on {date}", date=texts.date(letter.decision.date))
     assert letter.project is not None
     return texts.gettext("Change of plan: {project}", project=letter.project.name)
@@ -297,6 +300,13 @@ def _intro(letter: DueLetter, texts: Texts) -> str:
     assert letter.project is not None
     if letter.kind == MEETING:
         assert letter.decision is not None
+        if letter.correction:
+            return texts.gettext(
+                "This corrects the summary we sent you earlier: here is, as it stands now, what we agreed on "
+                "{date} about {project}.",
+                date=texts.date(letter.decision.date),
+                project=letter.project.name,
+            )
         return texts.gettext(
             "Here is, in writing, what we discussed and agreed on {date} about {project}.",
             date=texts.date(letter.decision.date),
@@ -318,7 +328,32 @@ def _closing(letter: DueLetter, client: Client, texts: Texts) -> tuple[str, ...]
         lines.append(texts.gettext("If you have a question, just reply to this letter."))
     if client.response_time:
         lines.append(texts.gettext("We answer {time}.", time=client.response_time))
+    standing_in = _standing_in(client, letter.day, texts)
+    if standing_in:
+        lines.append(standing_in)
     return tuple(lines)
+
+
+def _standing_in(client: Client, day: dt.date, texts: Texts) -> str:
+    """While the usual contact is away: who stands in, and until when (the letter's Reply-To
+    is then the deputy, see publish/letters.py)."""
+    if not client.contacts:
+        return ""
+    usual = client.contacts[0]
+    absence = usual.absence_on(day)
+    if absence is None:
+        return ""
+    deputy = contact_named(client, absence.deputy)
+    if deputy is not None and deputy.email:
+        return texts.gettext(
+            "{contact} is away until {date} inclusive; in the meantime {deputy} stands in, and your reply to "
+            "this letter goes straight to {deputy}.",
+            contact=usual.name, date=texts.date(absence.end), deputy=absence.deputy,
+        )
+    return texts.gettext(
+        "{contact} is away until {date} inclusive; in the meantime {deputy} stands in.",
+        contact=usual.name, date=texts.date(absence.end), deputy=absence.deputy,
+    )
 
 
 def signature(contact: Contact | None, agency: str) -> Signature | None:

@@ -97,6 +97,7 @@ class DueLetter:
     waiting: tuple[tuple[Project, WaitingItem], ...] = ()  # weekly: overdue first
     project: Project | None = None  # meeting, change
     decision: Decision | None = None  # meeting
+    correction: bool = False  # meeting: corrects a summary sent before
     moves: tuple[Move, ...] = field(default=())  # change
 
 
@@ -105,11 +106,26 @@ def _digest(text: str) -> str:
 
 
 def decision_key(project: Project, decision: Decision) -> str:
+    """Which decision it is (its project, day and title): a summary of it is sent once."""
     return f"decision:{project.slug}:{decision.date.isoformat()}:{_digest(decision.title)}"
+
+
+def decision_text_key(project: Project, decision: Decision) -> str:
+    """What a summary of the decision said: an edit of a summary already sent is told again
+    only when the decision asks for a correction (`correction: true`)."""
+    text = "\0".join((decision.title, decision.summary, *decision.agreed))
+    return f"decision-text:{project.slug}:{decision.date.isoformat()}:{_digest(text)}"
 
 
 def move_key(project: Project, milestone: str, day: dt.date, new: dt.date | None) -> str:
     return f"move:{project.slug}:{milestone}:{day.isoformat()}:{new.isoformat() if new else '-'}"
+
+
+def _told_text(history: LetterHistory, project: Project, decision: Decision) -> bool:
+    """Whether a summary sent of this decision recorded what it said (records written before
+    `decision-text` keys did not: an edit of those is not told as a correction, it is unknown)."""
+    prefix = f"decision-text:{project.slug}:{decision.date.isoformat()}:"
+    return any(key.startswith(prefix) for key in history.carried)
 
 
 def weekly_key(day: dt.date) -> str:
@@ -238,10 +254,22 @@ def letters_due(
         )
     for project in projects:
         for decision in sorted(project.decisions, key=lambda d: (d.date, d.title)):
-            key = decision_key(project, decision)
-            if recent(decision.date, today) and key not in history.carried:
+            key, text_key = decision_key(project, decision), decision_text_key(project, decision)
+            if not recent(decision.date, today) or text_key in history.carried:
+                continue
+            if key not in history.carried:
                 due.append(
-                    DueLetter(MEETING, client.slug, today, key=key, carries=(key,), project=project, decision=decision)
+                    DueLetter(
+                        MEETING, client.slug, today, key=key, carries=(key, text_key), project=project, decision=decision
+                    )
+                )
+            elif decision.correction and _told_text(history, project, decision):
+                # Sent before with other words, and the agency wants the client told.
+                due.append(
+                    DueLetter(
+                        MEETING, client.slug, today, key=text_key, carries=(key, text_key), project=project,
+                        decision=decision, correction=True,
+                    )
                 )
     if not weekly:
         for project in projects:
