@@ -10,7 +10,6 @@ import email
 import json
 import os
 import resource
-import shutil
 import signal
 import socket
 import subprocess

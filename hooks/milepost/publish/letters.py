@@ -42,7 +42,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -58,10 +58,24 @@ from milepost.i18n import texts_for
 from milepost.load.settings import BuildSettings, client_today
 from milepost.model import Client, Portal, Project, SentLetter
 from milepost.publish.privacy import client_folders
-from milepost.render.letters import LetterWords, letter_view, letter_words, render_letter
-from milepost.status.letters_due import KINDS, WEEKLY, DueLetter, LetterHistory, letters_due
+from milepost.render.letters import (
+    LetterWords,
+    letter_view,
+    letter_words,
+    render_letter,
+)
+from milepost.status.letters_due import (
+    KINDS,
+    WEEKLY,
+    DueLetter,
+    LetterHistory,
+    letters_due,
+)
 from milepost.status.outlook import project_outlook
 from milepost.status.reachable import reachable_contact
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -443,7 +457,7 @@ def mark_letter(record_path: Path, name: str, *, sent: bool, now: dt.datetime | 
             )
         if sent:
             settled = replace(
-                entry, state=LetterState.SENT, sent=(now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds"),
+                entry, state=LetterState.SENT, sent=(now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
                 delivered=tuple(dict.fromkeys((*entry.delivered, *entry.attempt))),
                 refused=tuple(a for a in entry.refused if a not in entry.attempt), attempt=(),
             )
@@ -687,9 +701,10 @@ class BoundedSMTP(smtplib.SMTP):
         return left
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        # typeshed leaves out smtplib's private _get_socket, which SMTP and SMTP_SSL both define.
         return super()._get_socket(host, port, min(timeout, self._remaining()))  # type: ignore[misc]
 
-    def send(self, s: bytes | str) -> None:
+    def send(self, s: ReadableBuffer | str) -> None:
         if self.sock is not None:
             self.sock.settimeout(self._remaining())
         super().send(s)
@@ -862,6 +877,18 @@ def _new_entry(letter: Letter, attempt: Sequence[str]) -> RecordEntry:
     )
 
 
+def record_sent(record: SentRecord, letter: Letter, sent_at: dt.datetime) -> SentRecord:
+    """`record` with `letter` on record as sent to every recipient at `sent_at`, written to
+    disk before this returns (for scripts that put letters on record without sending them)."""
+    entry = replace(
+        _new_entry(letter, ()), state=LetterState.SENT, sent=sent_at.isoformat(timespec="seconds"),
+        delivered=_recipients(letter.message),
+    )
+    updated = record.replaced(entry)
+    write_record(updated)
+    return updated
+
+
 def _answer(reply: tuple[int, bytes]) -> str:
     code, text = reply
     return f"{code} {' '.join(text.decode('utf-8', 'replace').split())[:120]}"
@@ -908,7 +935,7 @@ def send_letters(
                     accepted = tuple(a for a in job.attempt if a not in answers)
                     done = replace(
                         job, state=LetterState.SENT, attempt=(),
-                        sent=job.sent or (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
+                        sent=job.sent or (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
                         if accepted else job.sent,
                         delivered=tuple(dict.fromkeys((*job.delivered, *accepted))), refused=tuple(answers),
                     )
