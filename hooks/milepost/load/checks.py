@@ -61,7 +61,9 @@ def _check_letter_people(report: _Report, data: dict[str, Any]) -> None:
     """What `milepost letters` could not send: a control character in a name or address of
     a contact or recipient (a line break in a header), or a deputy who is not a contact (the
     letters would have no Reply-To while the contact is away)."""
-    people = [(("contacts", c), contact, ("name", "role", "email", "phone")) for c, contact in _items(data, "contacts")]
+    people: list[tuple[PathKey, dict[str, Any], tuple[str, ...]]] = [
+        (("contacts", c), contact, ("name", "role", "email", "phone")) for c, contact in _items(data, "contacts")
+    ]
     letters = data.get("letters")
     if isinstance(letters, dict):
         people += [(("letters", "to", r), person, ("name", "email")) for r, person in _items(letters, "to")]
