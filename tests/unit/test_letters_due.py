@@ -237,6 +237,16 @@ def test_an_edit_of_a_summarised_decision_is_not_sent_again_unless_a_correction_
     # Once the correction is sent, the same words are not sent a third time.
     told = LetterHistory(history.carried | frozenset(correction.carries), TUESDAY)
     assert letters_due(CLIENT, [replace(PROJECT, decisions=(wanted,))], TUESDAY, history=told) == []
+    # A word changed in the title is the same decision too; a new title on that day is a new one.
+    retitled = replace(edited, title="Call on 20 November 2026")
+    assert letters_due(CLIENT, [replace(PROJECT, decisions=(retitled,))], TUESDAY, history=history) == []
+    (corrected,) = letters_due(
+        CLIENT, [replace(PROJECT, decisions=(replace(retitled, correction=True),))], TUESDAY, history=history
+    )
+    assert corrected.correction
+    other = replace(decision, title="Workshop about the loyalty app")
+    (new,) = letters_due(CLIENT, [replace(PROJECT, decisions=(decision, other))], TUESDAY, history=history)
+    assert new.decision == other and not new.correction
     # Nor is an unchanged decision with `correction: true`.
     assert letters_due(CLIENT, [replace(PROJECT, decisions=(replace(decision, correction=True),))], TUESDAY,
                        history=history) == []

@@ -18,6 +18,7 @@ every letter names the `carries` keys it adds to it. A client without `letters.t
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -119,6 +120,26 @@ def decision_text_key(project: Project, decision: Decision) -> str:
 
 def move_key(project: Project, milestone: str, day: dt.date, new: dt.date | None) -> str:
     return f"move:{project.slug}:{milestone}:{day.isoformat()}:{new.isoformat() if new else '-'}"
+
+
+def decision_title_key(project: Project, decision: Decision) -> str:
+    """The decision's title as a summary of it told it: a title edited afterwards (a word
+    changed) is still the same decision (`_summarised_before`)."""
+    return f"decision-title:{project.slug}:{decision.date.isoformat()}:{decision.title}"
+
+
+# How alike an edited title must be to the one summarised to be the same decision (difflib's ratio).
+SAME_TITLE = 0.8
+
+
+def _summarised_before(history: LetterHistory, project: Project, decision: Decision) -> bool:
+    """Whether a summary of this decision went out already, under this title or one a little
+    different (a word changed): the same project and day, and a title at least SAME_TITLE alike."""
+    if decision_key(project, decision) in history.carried:
+        return True
+    prefix = f"decision-title:{project.slug}:{decision.date.isoformat()}:"
+    titles = [key[len(prefix):] for key in history.carried if key.startswith(prefix)]
+    return bool(difflib.get_close_matches(decision.title, titles, n=1, cutoff=SAME_TITLE))
 
 
 def _told_text(history: LetterHistory, project: Project, decision: Decision) -> bool:
@@ -257,17 +278,16 @@ def letters_due(
             key, text_key = decision_key(project, decision), decision_text_key(project, decision)
             if not recent(decision.date, today) or text_key in history.carried:
                 continue
-            if key not in history.carried:
+            carries = (key, text_key, decision_title_key(project, decision))
+            if not _summarised_before(history, project, decision):
                 due.append(
-                    DueLetter(
-                        MEETING, client.slug, today, key=key, carries=(key, text_key), project=project, decision=decision
-                    )
+                    DueLetter(MEETING, client.slug, today, key=key, carries=carries, project=project, decision=decision)
                 )
             elif decision.correction and _told_text(history, project, decision):
                 # Sent before with other words, and the agency wants the client told.
                 due.append(
                     DueLetter(
-                        MEETING, client.slug, today, key=text_key, carries=(key, text_key), project=project,
+                        MEETING, client.slug, today, key=text_key, carries=carries, project=project,
                         decision=decision, correction=True,
                     )
                 )
