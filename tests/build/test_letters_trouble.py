@@ -323,3 +323,11 @@ def test_a_record_that_cannot_be_written_after_the_server_took_the_letter(portal
     assert rest.returncode == 1 and "--mark-sent" in rest.stderr
     ids = server.message_ids() + again.message_ids()
     assert len(ids) == len(set(ids)) == DEMO_LETTERS
+
+
+def test_settling_a_letter_that_is_not_waiting_is_one_line(portal: Path) -> None:
+    entries = _send_all(portal)
+    name = f"{entries[0]['day']}-{entries[0]['kind']}-{entries[0]['message_id'].strip('<>').split('@')[0].rpartition('.')[2][:10]}"
+    one_line(run(portal, None, "--mark-sent", name), name, "not waiting to be settled", "nothing was changed")
+    one_line(run(portal, None, "--mark-unsent", "2026-11-24-weekly-0000000000"), "no letter", "unknown: none")
+    assert recorded(portal) == entries
