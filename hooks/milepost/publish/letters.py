@@ -51,7 +51,14 @@ from filelock import FileLock, Timeout
 
 from milepost.classify.rules import load_rules
 from milepost.classify.shown_work import project_work
-from milepost.errors import LetterError, RulesError
+from milepost.errors import (
+    LetterError,
+    RecordEntryError,
+    RecordNotWritten,
+    RulesError,
+    SmtpDeadlinePassed,
+    SmtpReplyTooLong,
+)
 from milepost.history.project_files import PlanHistory
 from milepost.history.state import GitHistory
 from milepost.i18n import texts_for
@@ -178,16 +185,12 @@ _KNOWN_FIELDS = frozenset(
 )
 
 
-class _BadEntry(ValueError):
-    pass
-
-
 def _text_field(raw: Mapping[str, Any], name: str, *, required: bool = False) -> str:
     value = raw.get(name)
     if value is None and not required:
         return ""
     if not isinstance(value, str) or (required and not value):
-        raise _BadEntry(f"{name}: {'missing' if value is None else 'not a text'}")
+        raise RecordEntryError(f"{name}: {'missing' if value is None else 'not a text'}")
     return value
 
 
@@ -196,33 +199,33 @@ def _list_field(raw: Mapping[str, Any], name: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _BadEntry(f"{name}: not a list of texts")
+        raise RecordEntryError(f"{name}: not a list of texts")
     return tuple(value)
 
 
 def _entry(raw: Any) -> RecordEntry:
-    """One entry of the record, or `_BadEntry` saying which field is wrong."""
+    """One entry of the record, or `RecordEntryError` saying which field is wrong."""
     if not isinstance(raw, dict):
-        raise _BadEntry("not an object {...}")
+        raise RecordEntryError("not an object {...}")
     kind = _text_field(raw, "kind", required=True)
     if kind not in KINDS:
-        raise _BadEntry(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
+        raise RecordEntryError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
     day_text = _text_field(raw, "day", required=True)
     try:
         day = dt.date.fromisoformat(day_text)
     except ValueError:
-        raise _BadEntry(f"day: {day_text!r} is not a date (YYYY-MM-DD)") from None
+        raise RecordEntryError(f"day: {day_text!r} is not a date (YYYY-MM-DD)") from None
     state_text = _text_field(raw, "state") or LetterState.SENT.value  # entries written before states: sent
     try:
         state = LetterState(state_text)
     except ValueError:
-        raise _BadEntry(f"state: {state_text!r} is not one of {', '.join(s.value for s in LetterState)}") from None
+        raise RecordEntryError(f"state: {state_text!r} is not one of {', '.join(s.value for s in LetterState)}") from None
     sent = _text_field(raw, "sent")
     if sent:
         try:
             dt.datetime.fromisoformat(sent)
         except ValueError:
-            raise _BadEntry(f"sent: {sent!r} is not a time (YYYY-MM-DDTHH:MM:SS+00:00)") from None
+            raise RecordEntryError(f"sent: {sent!r} is not a time (YYYY-MM-DDTHH:MM:SS+00:00)") from None
     return RecordEntry(
         message_id=_text_field(raw, "message_id", required=True),
         client=_text_field(raw, "client", required=True),
@@ -345,7 +348,7 @@ def read_record(path: Path) -> SentRecord:
     for number, raw in enumerate(data["letters"], start=1):
         try:
             entries.append(_entry(raw))
-        except _BadEntry as err:
+        except RecordEntryError as err:
             problems.append(f"{path}: letter {number}: {err}")
     return SentRecord(path, tuple(entries), tuple(problems))
 
@@ -386,10 +389,6 @@ def write_record(record: SentRecord) -> None:
             f"{record.path}: cannot be written ({err.strerror or err}); make {record.path.parent}/ writable "
             "and give it some free space"
         ) from None
-
-
-class RecordNotWritten(LetterError):
-    """The sent record could not be written; the file on disk is as it was before."""
 
 
 LOCK_TIMEOUT_VARIABLE = "MILEPOST_LETTERS_LOCK_TIMEOUT"
@@ -665,14 +664,6 @@ def smtp_server(environ: Mapping[str, str] | None = None) -> SmtpServer:
     return SmtpServer(parts.scheme, host, port or default_port, user, password, deadline)
 
 
-class ReplyTooLong(smtplib.SMTPException):
-    """The server's reply went past `MAX_REPLY_BYTES`: it is not read any further."""
-
-
-class DeadlinePassed(TimeoutError):
-    """The conversation's deadline passed before the server answered."""
-
-
 class BoundedSMTP(smtplib.SMTP):
     """smtplib's client with one deadline for a whole conversation (smtplib's `timeout` is
     for each read: a server answering one byte every ten seconds would never time out) and a
@@ -697,7 +688,7 @@ class BoundedSMTP(smtplib.SMTP):
         left = self.deadline - time.monotonic()
         if left <= 0:
             self.close()
-            raise DeadlinePassed(f"no answer within {self.seconds:.0f} s")
+            raise SmtpDeadlinePassed(f"no answer within {self.seconds:.0f} s")
         return left
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
@@ -725,7 +716,7 @@ class BoundedSMTP(smtplib.SMTP):
                 chunk = self.sock.recv(4096)
             except TimeoutError:
                 self.close()
-                raise DeadlinePassed(f"no answer within {self.seconds:.0f} s") from None
+                raise SmtpDeadlinePassed(f"no answer within {self.seconds:.0f} s") from None
             if not chunk:
                 self.close()
                 raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
@@ -741,14 +732,14 @@ class BoundedSMTP(smtplib.SMTP):
             try:
                 line = self._read_line(MAX_REPLY_BYTES - read)
             except OSError as err:
-                if isinstance(err, DeadlinePassed):
+                if isinstance(err, SmtpDeadlinePassed):
                     raise
                 self.close()
                 raise smtplib.SMTPServerDisconnected(f"Connection unexpectedly closed: {err}") from None
             read += len(line)
             if read > MAX_REPLY_BYTES:
                 self.close()
-                raise ReplyTooLong(f"a reply longer than {MAX_REPLY_BYTES // 1024} KB")
+                raise SmtpReplyTooLong(f"a reply longer than {MAX_REPLY_BYTES // 1024} KB")
             lines.append(line[4:].strip(b" \t\r\n"))
             try:
                 code = int(line[:3])
@@ -779,7 +770,7 @@ def _failure(server: SmtpServer, err: BaseException) -> LetterError:
         what = f"refused the sender ({err.smtp_code}); check extra.milepost.letters.from in mkdocs.yml"
     elif isinstance(err, smtplib.SMTPRecipientsRefused):
         what = "refused every recipient; check `letters.to` in the client's client.yml"
-    elif isinstance(err, ReplyTooLong):
+    elif isinstance(err, SmtpReplyTooLong):
         what = f"sent {err}, so it was not read further; ask its administrator, or check the host and port in {SMTP_URL_VARIABLE}"
     elif isinstance(err, smtplib.SMTPResponseException):
         message = err.smtp_error.decode("utf-8", "replace") if isinstance(err.smtp_error, bytes) else str(err.smtp_error)
