@@ -331,3 +331,20 @@ def test_settling_a_letter_that_is_not_waiting_is_one_line(portal: Path) -> None
     one_line(run(portal, None, "--mark-sent", name), name, "not waiting to be settled", "nothing was changed")
     one_line(run(portal, None, "--mark-unsent", "2026-11-24-weekly-0000000000"), "no letter", "unknown: none")
     assert recorded(portal) == entries
+
+
+def test_a_letter_the_server_answers_451_to_is_known_unsent_and_goes_on_the_next_run(portal: Path) -> None:
+    with SmtpCapture(hold_after=1, hold_at="DATA") as server:
+        process = run(portal, server.url, "--send", wait=False)
+        assert server.holding.wait(240)
+        server.release.set()  # the server answers the whole letter with "451 not now"
+        out, err = process.communicate(timeout=120)
+    stderr = err.decode()
+    assert process.returncode == 1 and "Traceback" not in stderr, stderr
+    assert "451" in stderr and "--mark-sent" not in stderr  # an answer: nothing to settle
+    assert [e["state"] for e in recorded(portal)] == ["sent"]
+    with SmtpCapture() as again:
+        rest = run(portal, again.url, "--send")
+    assert rest.returncode == 0, rest.stderr
+    ids = server.message_ids() + again.message_ids()
+    assert len(ids) == len(set(ids)) == DEMO_LETTERS

@@ -916,7 +916,9 @@ def send_letters(
                     except smtplib.SMTPRecipientsRefused as err:
                         refused = dict(err.recipients)
                     except (OSError, smtplib.SMTPException) as err:
-                        if connection.body_sent:
+                        # Unknown only when the whole letter went out and no answer came back;
+                        # an answer (4xx, 5xx) says the server did not take it.
+                        if connection.body_sent and not isinstance(err, smtplib.SMTPResponseException):
                             outcome.unknown.append(job)  # the server may have taken it
                         else:
                             record = before  # the letter did not go out: as if never tried
