@@ -23,11 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from milepost.cli import portal_letters  # noqa: E402
 from milepost.mkdocs.config_file import read_mkdocs_config  # noqa: E402
 from milepost.mkdocs.extra_config import settings_from_extra  # noqa: E402
 from milepost.portal import load_configured  # noqa: E402
-from milepost.publish.letters import SENT_RECORD, SentRecord, record_lock, record_sent  # noqa: E402
+from milepost.publish.letters import SENT_RECORD, SentRecord, portal_letters, record_lock, record_sent  # noqa: E402
 
 DEMO_TODAY = dt.date(2026, 11, 24)  # the Makefile's DEMO_TODAY
 LETTERS_DAY = DEMO_TODAY - dt.timedelta(days=7)
@@ -43,7 +42,10 @@ def main() -> int:
     path = ROOT / SENT_RECORD
     with record_lock(path):
         record = SentRecord(path)  # made anew: nothing was sent before that day
-        letters = portal_letters(settings, config.site_url or "", loaded, loaded.portal.clients, record, LETTERS_DAY)
+        letters = portal_letters(
+            settings, config.site_url or "", loaded.portal, loaded.portal.clients, record, LETTERS_DAY,
+            histories=loaded.histories, history=loaded.history,
+        )
         path.unlink(missing_ok=True)
         for letter in letters:
             sent_at = dt.datetime.strptime(str(letter.message["Date"]), "%a, %d %b %Y %H:%M:%S %z")

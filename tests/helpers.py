@@ -88,6 +88,10 @@ class SmtpCapture:
 
     `hold_after`: accept this many messages, then hold the next one without answering until
     `release` is set (and refuse it then), so that a test can kill the sender mid-run.
+    `hold_at` says where the held message stops: "DATA" (the whole message received, not
+    taken: the default), "ACCEPTED" (taken and kept, the answer 250 held back), "RCPT" (in the
+    middle of the conversation, before the message) or "EHLO" (before any message).
+    `refuse`: recipients' addresses answered 550 at RCPT.
     `tls`: a server-side SSL context: offered as STARTTLS (required before anything is sent),
     or from the first byte with `implicit_tls` (an `smtps://` server). `login`: the only
     (user, password) accepted; the server then refuses mail without it, and any login
@@ -101,6 +105,8 @@ class SmtpCapture:
         tls: Any = None,
         implicit_tls: bool = False,
         login: tuple[str, str] | None = None,
+        hold_at: str = "DATA",
+        refuse: frozenset[str] = frozenset(),
     ) -> None:
         import socket
 
@@ -110,6 +116,9 @@ class SmtpCapture:
         self.messages: list[bytes] = []
         self.logins: list[str] = []
         self.hold_after = hold_after
+        self.hold_at = hold_at
+        self.refuse = refuse
+        self.recipients: list[list[str]] = []  # the envelope's recipients of each message taken
         self.holding = threading.Event()
         self.release = threading.Event()
         with socket.socket() as probe:
@@ -139,15 +148,38 @@ class SmtpCapture:
     def url(self) -> str:
         return f"{self.scheme}://127.0.0.1:{self.port}"
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
+    def _holds(self, step: str) -> bool:
+        return self.hold_at == step and self.hold_after is not None and len(self.messages) >= self.hold_after
+
+    async def _hold(self) -> None:
         import asyncio
 
-        if self.hold_after is not None and len(self.messages) >= self.hold_after:
-            self.holding.set()
-            while not self.release.is_set():
-                await asyncio.sleep(0.05)
+        self.holding.set()
+        while not self.release.is_set():
+            await asyncio.sleep(0.05)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802 - aiosmtpd's name
+        if self._holds("EHLO"):
+            await self._hold()
+        session.host_name = hostname
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: N802
+        if self._holds("RCPT"):
+            await self._hold()
+        if address in self.refuse:
+            return "550 5.1.1 no such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
+        if self._holds("DATA"):
+            await self._hold()
             return "451 not now"
         self.messages.append(envelope.original_content or envelope.content)
+        self.recipients.append(list(envelope.rcpt_tos))
+        if self._holds("ACCEPTED") and len(self.messages) > (self.hold_after or 0):
+            await self._hold()
         return "250 OK"
 
     def message_ids(self) -> list[str]:

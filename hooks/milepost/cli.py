@@ -6,6 +6,7 @@
     milepost serve [--client SLUG] [--dev-addr HOST:PORT] [--today YYYY-MM-DD]
     milepost clients [--json | --folder SLUG]
     milepost letters [--client SLUG ...] [--today YYYY-MM-DD] [--out DIR] [--send]
+    milepost letters --mark-sent NAME | --mark-unsent NAME
     milepost new DIR
 """
 
@@ -18,6 +19,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,13 +29,11 @@ from milepost.load.settings import BuildSettings, today_override
 from milepost.shown_url import mask_urls
 
 if TYPE_CHECKING:  # for the annotations only: the commands import what they run when they run
-    from milepost.model import Client
-    from milepost.portal import LoadResult
-    from milepost.publish.letters import Letter, SentRecord
+    from milepost.load.problems import Problem
+    from milepost.publish.letters import Letter, SendOutcome
 
 # mkdocs-material prints an end-of-life notice on every build unless this is set.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -105,9 +105,18 @@ def _parser() -> argparse.ArgumentParser:
     common(letters)
     letters.add_argument("--client", action="append", metavar="SLUG", help="only this client's letters (repeatable)")
     letters.add_argument("--out", default=None, type=Path, help="folder for the .eml files (default: letters/)")
-    letters.add_argument(
+    action = letters.add_mutually_exclusive_group()
+    action.add_argument(
         "--send", action="store_true",
         help="send them by SMTP to MILEPOST_SMTP_URL instead; each letter is sent once (letters/sent.json)",
+    )
+    action.add_argument(
+        "--mark-sent", metavar="NAME",
+        help="a letter whose fate a run could not know (it names it) was found in the Sent folder: never send it again",
+    )
+    action.add_argument(
+        "--mark-unsent", metavar="NAME",
+        help="a letter whose fate a run could not know (it names it) did not go out: send it on the next run",
     )
 
     new = sub.add_parser(
@@ -299,20 +308,27 @@ def cmd_clients(args: argparse.Namespace) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class DueLetters:
+    """The letters due, with the settings and the sent record's path; or, when projects/ has
+    problems, those problems and no letters."""
+
+    settings: BuildSettings
+    letters: list[Letter]
+    record_path: Path
+    problems: tuple[Problem, ...] = ()
+
+
 def due_letters(
     config_file: Path, override: dt.date | None, only: Sequence[str] = (), *, send: bool = False
-) -> tuple[BuildSettings, list[Letter], Path] | None:
-    """The letters due (for the clients in `only`, else all) on `override` or today, with the
-    settings and the sent record's path; None (the problems printed) when projects/ has any.
-    With `send`, a bad MILEPOST_SMTP_URL stops before anything is read."""
+) -> DueLetters:
+    """The letters due (for the clients in `only`, else all) on `override` or today. With
+    `send`, a bad MILEPOST_SMTP_URL stops before anything is read."""
     from milepost.errors import LetterError
-    from milepost.mkdocs.config_file import read_mkdocs_config
-    from milepost.mkdocs.extra_config import settings_from_extra
     from milepost.portal import load_configured
-    from milepost.publish.letters import SENT_RECORD, read_record, smtp_server
+    from milepost.publish.letters import SENT_RECORD, portal_letters, read_record, smtp_server
 
-    config = read_mkdocs_config(config_file)
-    settings = settings_from_extra(str(config_file), config.extra)
+    settings = _settings(config_file)
     if not settings.letters_from:
         raise LetterError(
             "extra.milepost.letters.from is not set in mkdocs.yml; write the address letters come "
@@ -321,14 +337,10 @@ def due_letters(
     if send:
         smtp_server()
     override = override or settings.today
+    record_path = settings.root / SENT_RECORD
     loaded = load_configured(settings, today=override or dt.date.today(), full_history=True)
     if loaded.problems or loaded.portal is None:
-        for problem in loaded.problems:
-            print(mask_urls(str(problem)), file=sys.stderr)
-        print(
-            f"{len(loaded.problems)} problem(s) found; run `milepost check`. No letters were written.", file=sys.stderr
-        )
-        return None
+        return DueLetters(settings, [], record_path, tuple(loaded.problems))
     portal = loaded.portal
     known = {c.slug for c in portal.clients}
     for slug in only:
@@ -337,79 +349,77 @@ def due_letters(
                 f"--client {slug}: no such client in {settings.projects_dir.name}/ ({', '.join(sorted(known))})"
             )
     clients = [c for c in portal.clients if not only or c.slug in only]
-    record_path = settings.root / SENT_RECORD
-    letters = portal_letters(settings, config.site_url or "", loaded, clients, read_record(record_path), override)
-    return settings, letters, record_path
+    letters = portal_letters(
+        settings, _site_url(config_file), portal, clients, read_record(record_path), override,
+        histories=loaded.histories, history=loaded.history,
+    )
+    return DueLetters(settings, letters, record_path)
 
 
-def portal_letters(
-    settings: BuildSettings,
-    site_url: str,
-    loaded: LoadResult,
-    clients: Sequence[Client],
-    record: SentRecord,
-    day: dt.date | None,
-) -> list[Letter]:
-    """The letters due for `clients` of the portal `loaded` (a LoadResult without problems),
-    given what `record` says was sent: on `day` (the same day for every client, and the
-    letters' Date fixed to it), else on each client's today in its time zone."""
-    from email.utils import parseaddr
+def _site_url(config_file: Path) -> str:
+    from milepost.mkdocs.config_file import read_mkdocs_config
 
-    from milepost.load.client_folders import client_folders
-    from milepost.load.settings import client_today
-    from milepost.publish.letters import client_letters
-    from milepost.render.letters import LetterWords
+    return read_mkdocs_config(config_file).site_url or ""
 
-    portal = loaded.portal
-    assert portal is not None, "letters are worded only for a portal that loaded"
-    folders = client_folders(portal.clients)
-    agency = settings.agency or parseaddr(settings.letters_from)[0]
-    site_url = site_url.rstrip("/")
-    letters = []
-    for client in clients:
-        words = LetterWords(
-            subject_prefix=settings.letters_subject_prefix or agency,
-            agency=agency,
-            site_url=f"{site_url}/{folders[client.slug]}/" if site_url else "",
+
+def _settle_command(name: str) -> str:
+    return f"milepost letters --mark-sent {name}  (or --mark-unsent {name})"
+
+
+def send_report(outcome: SendOutcome, record_path: Path) -> tuple[list[str], list[str]]:
+    """What a sending run prints: lines for stdout (each letter) and for stderr (what the PM
+    must know or do)."""
+    out = [f"sent {e.client}: {e.subject}" for e in outcome.sent]
+    err: list[str] = []
+    for refusal in outcome.refused:
+        who = "; ".join(f"{address} ({answer})" for address, answer in refusal.recipients.items())
+        err.append(
+            f"REFUSED {refusal.letter.client}: {refusal.letter.subject}: the server did not take it for {who}; "
+            "it goes to them on the next run (check the address in the client's letters.to)"
         )
-        histories = {slug: h for (owner, slug), h in loaded.histories.items() if owner == client.slug}
-        letters.extend(
-            client_letters(
-                client,
-                portal.projects_of(client.slug),
-                client_today(client.timezone, day),
-                histories=histories,
-                record=record,
-                sender=settings.letters_from,
-                words=words,
-                fixed_day=day is not None,
-                cache_dir=settings.cache_dir,
-                inactive_days=settings.inactive_days,
-                history=loaded.history,
-            )
+    for entry in outcome.unknown:
+        err.append(
+            f"UNKNOWN {entry.client}: {entry.subject}: a run stopped while the server was taking it, so whether it "
+            f"went out is not known and it is not sent again. Look for Message-ID {entry.message_id} in the Sent "
+            f"folder of the sending address (or ask {', '.join(entry.attempt) or 'its recipients'}); then run "
+            f"`{_settle_command(entry.name)}` to send it on the next run"
         )
-    return letters
+    if outcome.failure is None or outcome.sent:
+        err.append(f"{len(outcome.sent)} letter(s) sent; the record is {record_path}.")
+    if outcome.failure is not None:
+        err.append(f"milepost: {outcome.failure}")
+    return out, err
 
 
 def cmd_letters(args: argparse.Namespace) -> int:
-    from milepost.publish.letters import send_letters, smtp_server, write_letters
+    from milepost.publish.letters import SENT_RECORD, mark_letter, send_letters, smtp_server, write_letters
 
+    if args.mark_sent or args.mark_unsent:
+        record_path = _settings(args.config_file).root / SENT_RECORD
+        entry = mark_letter(record_path, args.mark_sent or args.mark_unsent, sent=bool(args.mark_sent))
+        state = "sent: it is never sent again" if args.mark_sent else "not sent: it is sent on the next run"
+        print(f"{entry.client}: {entry.subject} ({entry.message_id}) is now on record as {state}.", file=sys.stderr)
+        return 0
     due = due_letters(args.config_file, today_override(args.today), args.client or (), send=args.send)
-    if due is None:
+    if due.problems:
+        for problem in due.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(due.problems)} problem(s) found; run `milepost check`. No letters were written.", file=sys.stderr)
         return 1
-    settings, letters, record_path = due
     if not args.send:
-        out = args.out or settings.root / "letters"
-        for path in write_letters(letters, out):
+        out = args.out or due.settings.root / "letters"
+        for path in write_letters(due.letters, out):
             print(f"wrote {path}")
-        if not letters:
+        if not due.letters:
             print("No letters are due.", file=sys.stderr)
         return 0
-    sent = send_letters(letters, record_path, smtp_server())
-    for letter in sent:
-        print(f"sent {letter.due.client}: {letter.message['Subject']}")
-    print(f"{len(sent)} letter(s) sent; the record is {record_path}.", file=sys.stderr)
-    return 0
+    outcome = send_letters(due.letters, due.record_path, smtp_server())
+    lines, notes = send_report(outcome, due.record_path)
+    for line in lines:
+        print(line)
+    for note in notes:
+        print(note, file=sys.stderr)
+    return 1 if (outcome.failure or outcome.unknown or outcome.refused) else 0
 
 
 def cmd_new(args: argparse.Namespace) -> int:

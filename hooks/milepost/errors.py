@@ -16,6 +16,10 @@ The MkDocs glue turns it into MkDocs' `PluginError` at one place (`milepost.mkdo
     ├── ProtectionError      a password-protected site
     ├── CatalogError         a message catalog that cannot be read (also a ValueError)
     ├── LetterError          `milepost letters`: its settings, the SMTP server, the sent record
+    │   ├── RecordNotWritten     the sent record cannot be written (read-only, full)
+    │   └── RecordEntryError     an entry of the sent record cannot be read (also a ValueError)
+    ├── SmtpReplyTooLong     an SMTP reply longer than is read (also an SMTPException)
+    ├── SmtpDeadlinePassed   an SMTP conversation past its deadline (also a TimeoutError)
     ├── NewPortalError       `milepost new DIR`: the folder is not empty, or cannot be written
     └── BuildFailed          nothing could be built (or served): problems in projects/, ...
 
@@ -25,6 +29,8 @@ module.
 """
 
 from __future__ import annotations
+
+import smtplib
 
 from milepost.shown_url import masked_url
 
@@ -88,6 +94,23 @@ class LetterError(MilepostError):
     """Letters cannot be written or sent (no `letters.from`, a bad MILEPOST_SMTP_URL, an SMTP
     server that refuses or cannot be reached, a damaged sent record); one line naming the
     setting or the server (never a password) and what to check."""
+
+
+class RecordNotWritten(LetterError):
+    """The record of sent letters (`letters/sent.json`) could not be written (a read-only or
+    full folder); the file on disk is as it was before. The message names the folder."""
+
+
+class RecordEntryError(LetterError, ValueError):
+    """One entry of the record of sent letters cannot be read; the message names the field."""
+
+
+class SmtpReplyTooLong(MilepostError, smtplib.SMTPException):
+    """An SMTP server's reply went past the most Milepost reads of one reply."""
+
+
+class SmtpDeadlinePassed(MilepostError, TimeoutError):
+    """An SMTP conversation did not finish within its deadline, however slowly the server answered."""
 
 
 class BuildFailed(MilepostError):

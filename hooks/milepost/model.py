@@ -164,6 +164,7 @@ class Decision:
     title: str
     agreed: tuple[str, ...] = ()
     summary: str = ""
+    correction: bool = False  # an edit after the summary was sent is sent as a correction
 
 
 class ChangeStatus(StrEnum):

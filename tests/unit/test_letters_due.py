@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import json
+from dataclasses import replace
 from email import policy
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +26,7 @@ from milepost.model import (
     Project,
     Recipient,
 )
-from milepost.publish.letters import SentRecord, build_message, smtp_server
+from milepost.publish.letters import build_message, read_record, smtp_server
 from milepost.render.letters import LetterWords, letter_view, render_letter
 from milepost.status.letters_due import LetterHistory, letters_due
 from milepost.status.ledger import MilestoneLedger, ProjectLedger, PromiseEvent, PromiseEventKind
@@ -171,10 +174,80 @@ def test_smtp_credentials_from_the_environment() -> None:
         smtp_server({"MILEPOST_SMTP_URL": "ftp://x"})
 
 
-def test_the_record_gives_the_last_weekly_letter() -> None:
-    record = SentRecord(
-        path=None,  # type: ignore[arg-type]
-        entries=({"client": "acme", "kind": "weekly", "day": "2026-11-17", "carries": ["weekly:2026-11-17"]},),
-    )
+def test_the_record_gives_the_last_weekly_letter(tmp_path: Path) -> None:
+    path = tmp_path / "sent.json"
+    entry = {"message_id": "<m@x>", "client": "acme", "kind": "weekly", "day": "2026-11-17", "carries": ["weekly:2026-11-17"]}
+    path.write_text(json.dumps({"format": 1, "letters": [entry]}), encoding="utf-8")
+    record = read_record(path)
+    assert record.problems == ()
     assert record.history("acme").last_weekly == dt.date(2026, 11, 17)
     assert record.history("other").carried == frozenset()
+
+
+# --- while the usual contact is away ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "ru", "uk", "de"])
+def test_while_the_contact_is_away_the_letter_says_who_stands_in_and_until_when(language: str) -> None:
+    client = replace(CLIENT, language=language)
+    texts = texts_for(language, client.timezone)
+    christmas = dt.date(2026, 12, 29)
+    letter = letters_due(client, [PROJECT], christmas)[0]
+    message = build_message(
+        letter, client, sender="Agency <status@agency.example>", words=WORDS,
+        date=dt.datetime(2026, 12, 29, 8, tzinfo=dt.timezone.utc),
+    )
+    parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert [a.addr_spec for a in parsed["Reply-To"].addresses] == ["piotr@agency.example"]
+    text = " ".join(parsed.get_body(("plain",)).get_content().split())  # lines wrapped at 72
+    said = texts.gettext(
+        "{contact} is away until {date} inclusive; in the meantime {deputy} stands in, and your reply to "
+        "this letter goes straight to {deputy}.",
+        contact="Anna Nowak", date=texts.date(dt.date(2027, 1, 2)), deputy="Piotr Zieliński",
+    )
+    assert " ".join(said.split()) in text
+    assert "Anna Nowak" in said and "Piotr Zieliński" in said and texts.date(dt.date(2027, 1, 2)) in said
+    html = " ".join(parsed.get_body(("html",)).get_content().split())
+    assert "Piotr Zieliński" in html and " ".join(texts.date(dt.date(2027, 1, 2)).split()) in html
+    # Not said on a day the contact is there.
+    usual = build_message(
+        letters_due(client, [PROJECT], TUESDAY)[0], client, sender="Agency <status@agency.example>", words=WORDS,
+        date=dt.datetime(2026, 11, 24, 8, tzinfo=dt.timezone.utc),
+    )
+    assert "Piotr Zieliński" not in usual.get_body(("plain",)).get_content()
+
+
+# --- an edit of a decision already summarised ------------------------------------------------
+
+
+def test_an_edit_of_a_summarised_decision_is_not_sent_again_unless_a_correction_is_asked_for() -> None:
+    (sent,) = [d for d in letters_due(CLIENT, [PROJECT], TUESDAY) if d.kind == MEETING]
+    history = LetterHistory(frozenset(sent.carries), TUESDAY)
+    decision = PROJECT.decisions[0]
+    edited = replace(decision, agreed=("Guests can pay by card.",))  # one word more
+    assert letters_due(CLIENT, [replace(PROJECT, decisions=(edited,))], TUESDAY, history=history) == []
+    wanted = replace(edited, correction=True)
+    (correction,) = letters_due(CLIENT, [replace(PROJECT, decisions=(wanted,))], TUESDAY, history=history)
+    assert correction.kind == MEETING and correction.correction and correction.key != sent.key
+    message = build_message(
+        correction, CLIENT, sender="Agency <status@agency.example>", words=WORDS,
+        date=dt.datetime(2026, 11, 24, 8, tzinfo=dt.timezone.utc),
+    )
+    assert str(message["Subject"]).endswith("Correction: summary of the meeting on 20 November 2026")
+    assert "This corrects the summary we sent you earlier" in message.get_body(("plain",)).get_content()
+    # Once the correction is sent, the same words are not sent a third time.
+    told = LetterHistory(history.carried | frozenset(correction.carries), TUESDAY)
+    assert letters_due(CLIENT, [replace(PROJECT, decisions=(wanted,))], TUESDAY, history=told) == []
+    # A word changed in the title is the same decision too; a new title on that day is a new one.
+    retitled = replace(edited, title="Call on 20 November 2026")
+    assert letters_due(CLIENT, [replace(PROJECT, decisions=(retitled,))], TUESDAY, history=history) == []
+    (corrected,) = letters_due(
+        CLIENT, [replace(PROJECT, decisions=(replace(retitled, correction=True),))], TUESDAY, history=history
+    )
+    assert corrected.correction
+    other = replace(decision, title="Workshop about the loyalty app")
+    (new,) = letters_due(CLIENT, [replace(PROJECT, decisions=(decision, other))], TUESDAY, history=history)
+    assert new.decision == other and not new.correction
+    # Nor is an unchanged decision with `correction: true`.
+    assert letters_due(CLIENT, [replace(PROJECT, decisions=(replace(decision, correction=True),))], TUESDAY,
+                       history=history) == []

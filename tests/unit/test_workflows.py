@@ -191,3 +191,75 @@ def test_the_plan_step_fails_when_milepost_clients_fails(tmp_path: Path, exit_co
     assert done.returncode == exit_code
     if exit_code == 0:
         assert output.read_text() == f"clients={printed}\n"
+
+
+# --- the letters job: never two at once, the record fresh before and pushed after ----------------
+
+
+def _git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def _letters_step(workflow: Path, name: str) -> str:
+    data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    (step,) = [s for s in data["jobs"]["letters"]["steps"] if s.get("name") == name]
+    return str(step["run"])
+
+
+def _run_step(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GITHUB_REF_NAME": "main", "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", script],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "workflow", [WORKFLOWS / "publish.yml", ROOT / "hooks" / "milepost" / "new_portal" / "github" / "workflows" / "publish.yml"],
+    ids=["portal", "new portal"],
+)
+def test_the_letters_job_sends_alone_reads_the_latest_record_and_pushes_it_with_a_retry(
+    tmp_path: Path, workflow: Path
+) -> None:
+    job = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]["letters"]
+    assert job["concurrency"]["group"].startswith("milepost-letters-")
+    assert job["concurrency"]["cancel-in-progress"] is False
+    remote, job_checkout, other = tmp_path / "remote.git", tmp_path / "job", tmp_path / "other"
+    _git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(remote))
+    _git(tmp_path, "clone", "--quiet", str(remote), str(other))
+    _git(other, "config", "user.email", "t@example.com")
+    _git(other, "config", "user.name", "t")
+    (other / "projects.yml").write_text("v1\n")
+    _git(other, "add", "-A")
+    _git(other, "commit", "--quiet", "-m", "start")
+    _git(other, "push", "--quiet", "origin", "main")
+    _git(tmp_path, "clone", "--quiet", str(remote), str(job_checkout))  # this job's checkout, from then
+    # Meanwhile another run sent a letter and pushed its record, and someone pushed a change.
+    (other / "letters").mkdir()
+    (other / "letters" / "sent.json").write_text('{"letters": ["first"]}\n')
+    (other / "projects.yml").write_text("v2\n")
+    _git(other, "add", "-A")
+    _git(other, "commit", "--quiet", "-m", "later")
+    _git(other, "push", "--quiet", "origin", "main")
+
+    taken = _run_step(_letters_step(workflow, "Take the latest record of what was sent"), job_checkout)
+    assert taken.returncode == 0, taken.stderr
+    assert (job_checkout / "letters" / "sent.json").read_text() == '{"letters": ["first"]}\n'
+    assert (job_checkout / "projects.yml").read_text() == "v1\n"  # only the record, not the YAML
+
+    (job_checkout / "letters" / "sent.json").write_text('{"letters": ["first", "second"]}\n')  # this run sent one
+    # The first push is refused, and the branch moves on meanwhile: the step tries again.
+    hook = job_checkout / ".git" / "hooks" / "pre-push"
+    hook.write_text(
+        "#!/bin/sh\n[ -f ../refused-once ] && exit 0\ntouch ../refused-once\n"
+        f"cd {other} && echo v3 > projects.yml && git commit --quiet -am moved && git push --quiet origin main\nexit 1\n"
+    )
+    hook.chmod(0o755)
+    kept = _run_step(_letters_step(workflow, "Keep the record of what was sent"), job_checkout)
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+    assert "attempt 1 of 5" in kept.stdout
+    assert _git(remote, "show", "main:letters/sent.json") == '{"letters": ["first", "second"]}\n'
+    assert _git(remote, "show", "main:projects.yml") == "v3\n"  # nobody's change undone
+    assert "[skip ci]" in _git(remote, "log", "-1", "--format=%s", "main")

@@ -49,7 +49,49 @@ def client_problems(document: YamlDocument, *, source: str) -> list[Problem]:
                     f"the last day away ({end}) is before the first day ({start}); swap or fix them",
                 )
     _check_commit_rules(report, data)
+    _check_letter_people(report, data)
     return report.sorted()
+
+
+# A character no name or address in a letter's header may hold: control characters (CR, LF,
+# tab, NUL...) and the Unicode line and paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _check_letter_people(report: _Report, data: dict[str, Any]) -> None:
+    """What `milepost letters` could not send: a control character in a name or address of
+    a contact or recipient (a line break in a header), or a deputy who is not a contact (the
+    letters would have no Reply-To while the contact is away)."""
+    people: list[tuple[PathKey, dict[str, Any], tuple[str, ...]]] = [
+        (("contacts", c), contact, ("name", "role", "email", "phone")) for c, contact in _items(data, "contacts")
+    ]
+    letters = data.get("letters")
+    if isinstance(letters, dict):
+        people += [(("letters", "to", r), person, ("name", "email")) for r, person in _items(letters, "to")]
+    for where, person, fields in people:
+        for name in fields:
+            value = person.get(name)
+            if name == "email" and isinstance(value, str) and any(ch.isspace() for ch in value):
+                continue  # the schema's pattern says it already: not an e-mail address
+            if isinstance(value, str) and _CONTROL.search(value):
+                report.add(
+                    (*where, name),
+                    f"{value!r} holds a line break or another control character, which no e-mail header may "
+                    "hold; write it on one line without it",
+                )
+    names = [c["name"] for _, c in _items(data, "contacts") if isinstance(c.get("name"), str)]
+    for c, contact in _items(data, "contacts"):
+        for a, absence in _items(contact, "away"):
+            deputy = absence.get("deputy")
+            if not isinstance(deputy, str) or not deputy or deputy in names:
+                continue
+            close = difflib.get_close_matches(deputy, [n for n in names if n != contact.get("name")], n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            report.add(
+                ("contacts", c, "away", a, "deputy"),
+                f"{deputy!r} is not one of the contacts; {hint}a deputy is named exactly as under `contacts`, "
+                "with an e-mail address, so the letters sent while the contact is away name them for replies",
+            )
 
 
 _RULE_LABEL = re.compile(r"^commit_rules, rule \d+(?: \('.*?'\))?: ")

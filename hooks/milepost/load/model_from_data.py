@@ -137,6 +137,7 @@ def project_from_data(client: str, path: Path, data: dict[str, Any], source: str
                 title=_name(d, "title"),
                 agreed=tuple(one_line(point, LINE_CAP) for point in _list(d, "agreed")),
                 summary=_paragraphs(d, "summary"),
+                correction=d.get("correction") is True,
             )
             for d in _list(data, "decisions")
         ),

@@ -170,7 +170,7 @@ def build_clients(
                         site_url=base.site_url or "",
                         today=today,
                         password=site_password(client),
-                        letters=[e for e in sent.entries if e.get("client") == slug],
+                        letters=[e.as_json() for e in sent.entries if e.client == slug],
                     )
                     if skip_unchanged and is_unchanged(settings.cache_dir, site_dir, task.folder, task.key) and (
                         shared_assets_intact(site_dir, task.folder, checked)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from email.utils import parseaddr
 
 from milepost.classify.redaction import redact
 from milepost.i18n import Texts
@@ -20,7 +21,14 @@ from milepost.render.environment import render
 from milepost.render.promise_words import forecast_range, headline_note, headline_sentence
 from milepost.render.waiting_list import decision_item_view
 from milepost.status.health import HealthState
-from milepost.status.letters_due import DELIVERED, FINISHED_MILESTONE, DueLetter, Move, ProjectWeek
+from milepost.status.letters_due import (
+    DELIVERED,
+    FINISHED_MILESTONE,
+    DueLetter,
+    Move,
+    ProjectWeek,
+)
+from milepost.status.reachable import contact_named
 from milepost.status.waiting import awaiting_decision, overdue_days
 
 
@@ -73,6 +81,16 @@ class LetterWords:
     site_url: str  # the client's own site, "" when unknown
 
 
+def letter_words(*, agency: str, sender: str, subject_prefix: str, site_url: str, folder: str) -> LetterWords:
+    """What the portal says about itself in a client's letters: the agency's name (else the
+    display name of `letters.from`), the subject's first words and the client's site."""
+    name = agency or parseaddr(sender)[0]
+    base = site_url.rstrip("/")
+    return LetterWords(
+        subject_prefix=subject_prefix or name, agency=name, site_url=f"{base}/{folder}/" if base else ""
+    )
+
+
 def subject_prefix(words: LetterWords, texts: Texts) -> str:
     return words.subject_prefix or texts.gettext("Project status")
 
@@ -87,6 +105,8 @@ def _title(letter: DueLetter, texts: Texts) -> str:
         return texts.gettext("Weekly letter, {date}", date=texts.date(letter.day))
     if letter.kind == LetterKind.MEETING:
         assert letter.decision is not None
+        if letter.correction:
+            return texts.gettext("Correction: summary of the meeting on {date}", date=texts.date(letter.decision.date))
         return texts.gettext("Summary of the meeting on {date}", date=texts.date(letter.decision.date))
     assert letter.project is not None
     return texts.gettext("Change of plan: {project}", project=letter.project.name)
@@ -280,6 +300,13 @@ def _intro(letter: DueLetter, texts: Texts) -> str:
     assert letter.project is not None
     if letter.kind == LetterKind.MEETING:
         assert letter.decision is not None
+        if letter.correction:
+            return texts.gettext(
+                "This corrects the summary we sent you earlier: here is, as it stands now, what we agreed on "
+                "{date} about {project}.",
+                date=texts.date(letter.decision.date),
+                project=letter.project.name,
+            )
         return texts.gettext(
             "Here is, in writing, what we discussed and agreed on {date} about {project}.",
             date=texts.date(letter.decision.date),
@@ -301,7 +328,32 @@ def _closing(letter: DueLetter, client: Client, texts: Texts) -> tuple[str, ...]
         lines.append(texts.gettext("If you have a question, just reply to this letter."))
     if client.response_time:
         lines.append(texts.gettext("We answer {time}.", time=client.response_time))
+    standing_in = _standing_in(client, letter.day, texts)
+    if standing_in:
+        lines.append(standing_in)
     return tuple(lines)
+
+
+def _standing_in(client: Client, day: dt.date, texts: Texts) -> str:
+    """While the usual contact is away: who stands in, and until when (the letter's Reply-To
+    is then the deputy, see publish/letters.py)."""
+    if not client.contacts:
+        return ""
+    usual = client.contacts[0]
+    absence = usual.absence_on(day)
+    if absence is None:
+        return ""
+    deputy = contact_named(client, absence.deputy)
+    if deputy is not None and deputy.email:
+        return texts.gettext(
+            "{contact} is away until {date} inclusive; in the meantime {deputy} stands in, and your reply to "
+            "this letter goes straight to {deputy}.",
+            contact=usual.name, date=texts.date(absence.end), deputy=absence.deputy,
+        )
+    return texts.gettext(
+        "{contact} is away until {date} inclusive; in the meantime {deputy} stands in.",
+        contact=usual.name, date=texts.date(absence.end), deputy=absence.deputy,
+    )
 
 
 def signature(contact: Contact | None, agency: str) -> Signature | None:

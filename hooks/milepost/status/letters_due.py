@@ -18,6 +18,7 @@ every letter names the `carries` keys it adds to it. A client without `letters.t
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -93,6 +94,7 @@ class DueLetter:
     waiting: tuple[tuple[Project, WaitingItem], ...] = ()  # weekly: overdue first
     project: Project | None = None  # meeting, change
     decision: Decision | None = None  # meeting
+    correction: bool = False  # meeting: corrects a summary sent before
     moves: tuple[Move, ...] = field(default=())  # change
 
 
@@ -101,11 +103,46 @@ def _digest(text: str) -> str:
 
 
 def decision_key(project: Project, decision: Decision) -> str:
+    """Which decision it is (its project, day and title): a summary of it is sent once."""
     return f"decision:{project.slug}:{decision.date.isoformat()}:{_digest(decision.title)}"
+
+
+def decision_text_key(project: Project, decision: Decision) -> str:
+    """What a summary of the decision said: an edit of a summary already sent is told again
+    only when the decision asks for a correction (`correction: true`)."""
+    text = "\0".join((decision.title, decision.summary, *decision.agreed))
+    return f"decision-text:{project.slug}:{decision.date.isoformat()}:{_digest(text)}"
 
 
 def move_key(project: Project, milestone: str, day: dt.date, new: dt.date | None) -> str:
     return f"move:{project.slug}:{milestone}:{day.isoformat()}:{new.isoformat() if new else '-'}"
+
+
+def decision_title_key(project: Project, decision: Decision) -> str:
+    """The decision's title as a summary of it told it: a title edited afterwards (a word
+    changed) is still the same decision (`_summarised_before`)."""
+    return f"decision-title:{project.slug}:{decision.date.isoformat()}:{decision.title}"
+
+
+# How alike an edited title must be to the one summarised to be the same decision (difflib's ratio).
+SAME_TITLE = 0.8
+
+
+def _summarised_before(history: LetterHistory, project: Project, decision: Decision) -> bool:
+    """Whether a summary of this decision went out already, under this title or one a little
+    different (a word changed): the same project and day, and a title at least SAME_TITLE alike."""
+    if decision_key(project, decision) in history.carried:
+        return True
+    prefix = f"decision-title:{project.slug}:{decision.date.isoformat()}:"
+    titles = [key[len(prefix):] for key in history.carried if key.startswith(prefix)]
+    return bool(difflib.get_close_matches(decision.title, titles, n=1, cutoff=SAME_TITLE))
+
+
+def _told_text(history: LetterHistory, project: Project, decision: Decision) -> bool:
+    """Whether a summary sent of this decision recorded what it said (records written before
+    `decision-text` keys did not: an edit of those is not told as a correction, it is unknown)."""
+    prefix = f"decision-text:{project.slug}:{decision.date.isoformat()}:"
+    return any(key.startswith(prefix) for key in history.carried)
 
 
 def weekly_key(day: dt.date) -> str:
@@ -234,12 +271,23 @@ def letters_due(
         )
     for project in projects:
         for decision in sorted(project.decisions, key=lambda d: (d.date, d.title)):
-            key = decision_key(project, decision)
-            if recent(decision.date, today) and key not in history.carried:
+            key, text_key = decision_key(project, decision), decision_text_key(project, decision)
+            if not recent(decision.date, today) or text_key in history.carried:
+                continue
+            carries = (key, text_key, decision_title_key(project, decision))
+            if not _summarised_before(history, project, decision):
                 due.append(
                     DueLetter(
-                        LetterKind.MEETING, client.slug, today, key=key, carries=(key,), project=project,
+                        LetterKind.MEETING, client.slug, today, key=key, carries=carries, project=project,
                         decision=decision,
+                    )
+                )
+            elif decision.correction and _told_text(history, project, decision):
+                # Sent before with other words, and the agency wants the client told.
+                due.append(
+                    DueLetter(
+                        LetterKind.MEETING, client.slug, today, key=text_key, carries=carries, project=project,
+                        decision=decision, correction=True,
                     )
                 )
     if not weekly:
