@@ -221,14 +221,14 @@ def test_while_the_contact_is_away_the_letter_says_who_stands_in_and_until_when(
 
 
 def test_an_edit_of_a_summarised_decision_is_not_sent_again_unless_a_correction_is_asked_for() -> None:
-    (sent,) = [d for d in letters_due(CLIENT, [PROJECT], TUESDAY) if d.kind == MEETING]
+    (sent,) = [d for d in letters_due(CLIENT, [PROJECT], TUESDAY) if d.kind == LetterKind.MEETING]
     history = LetterHistory(frozenset(sent.carries), TUESDAY)
     decision = PROJECT.decisions[0]
     edited = replace(decision, agreed=("Guests can pay by card.",))  # one word more
     assert letters_due(CLIENT, [replace(PROJECT, decisions=(edited,))], TUESDAY, history=history) == []
     wanted = replace(edited, correction=True)
     (correction,) = letters_due(CLIENT, [replace(PROJECT, decisions=(wanted,))], TUESDAY, history=history)
-    assert correction.kind == MEETING and correction.correction and correction.key != sent.key
+    assert correction.kind == LetterKind.MEETING and correction.correction and correction.key != sent.key
     message = build_message(
         correction, CLIENT, sender="Agency <status@agency.example>", words=WORDS,
         date=dt.datetime(2026, 11, 24, 8, tzinfo=dt.timezone.utc),
