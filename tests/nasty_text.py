@@ -76,9 +76,13 @@ def build_nasty_site(root: Path) -> tuple[Path, list[str]]:
     client = yaml.safe_load((folder / "client.yml").read_text(encoding="utf-8"))
     client["name"] = nasty("client")
     client["response_time"] = nasty("response time")
+    renamed = {}
     for n, contact in enumerate(client["contacts"]):
-        contact["name"] = nasty(f"contact {n}")
+        renamed[contact["name"]] = contact["name"] = nasty(f"contact {n}")
         contact["role"] = nasty(f"role {n}")
+    for contact in client["contacts"]:  # a deputy is named as the contact it is (check refuses others)
+        for away in contact.get("away", ()):
+            away["deputy"] = renamed.get(away["deputy"], away["deputy"])
     (folder / "client.yml").write_text(yaml.safe_dump(client, allow_unicode=True), encoding="utf-8")
     for path in sorted(folder.glob("*.yml")):
         if path.name != "client.yml":

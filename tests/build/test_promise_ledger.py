@@ -512,7 +512,7 @@ def test_a_move_given_its_reason_later_the_same_day_shows_the_reason(tmp_path: P
     evening = save(repo, "Reason", "2026-11-16T14:00:00+01:00",
                    {shop: project_text(pay("2026-11-20", delay=delay("2026-12-12", reason)))})
     payments = ledger_of(repo / "projects", "acme/shop.yml").milestones["pay"]
-    assert payments.events == (PromiseEvent(MOVED, D(2026, 11, 16), D(2026, 11, 20), D(2026, 12, 12), reason, evening),)
+    assert payments.events == (PromiseEvent(PromiseEventKind.MOVED, D(2026, 11, 16), D(2026, 11, 20), D(2026, 12, 12), reason, evening),)
     sentences = ledger_html(payments, EN)
     assert "no reason given" not in sentences and reason in sentences
 
@@ -531,7 +531,7 @@ def test_a_move_put_back_and_made_again_with_a_reason_the_same_day_is_one_move_w
     ledger = ledger_of(repo / "projects", "acme/shop.yml")
     moves = ledger.milestones["pay"].events
     assert [(e.kind, e.day, e.old, e.new, e.reason) for e in moves] == [
-        (MOVED, D(2026, 11, 10), D(2026, 11, 20), D(2026, 12, 12), first),
-        (MOVED, D(2026, 11, 17), D(2026, 12, 12), D(2026, 12, 19), second),
+        (PromiseEventKind.MOVED, D(2026, 11, 10), D(2026, 11, 20), D(2026, 12, 12), first),
+        (PromiseEventKind.MOVED, D(2026, 11, 17), D(2026, 12, 12), D(2026, 12, 19), second),
     ]
     assert "no reason given" not in ledger_html(ledger.milestones["pay"], EN)
