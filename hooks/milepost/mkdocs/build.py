@@ -10,7 +10,6 @@ of each built site go, before its swap, to the one copy all sites share, `<site_
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import errno
 import logging
@@ -25,6 +24,7 @@ from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, MkDocsException
 
 from milepost.errors import BuildFailed, LetterError, MilepostError, PrivacyError, SettingsError
@@ -57,6 +57,15 @@ from milepost.publish.site_folder import (
     new_work_folder,
     recover_leftovers,
     swap_in,
+)
+from milepost.publish.site_ownership import (
+    Kind,
+    check_replaceable,
+    claim_site_root,
+    is_ours,
+    refuse_foreign_root,
+    refuse_portal_folders,
+    write_root_files,
 )
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -120,6 +129,9 @@ def build_clients(
             today = settings.today
     except SettingsError as err:
         raise BuildFailed(str(err)) from None
+    # Never over the portal's own files (publish/site_ownership.py), before anything is written.
+    refuse_portal_folders(site_dir, settings.root, portal_folders(base, settings.projects_dir, settings.root))
+    refuse_foreign_root(site_dir)  # again under the lock, where it is marked as Milepost's
     # Checked as the builds will check it (ledger included), so no client starts on a bad portal.
     loaded = load_configured(settings, today=today or dt.date.today(), full_history=True, history=history)
     if not loaded.slugs:
@@ -150,6 +162,7 @@ def build_clients(
     # every temporary folder found under the lock was left by a build that is gone.
     with exclusive(site_dir):
         try:
+            claim_site_root(site_dir)  # only a folder Milepost made (or an empty one) is written
             recover_leftovers(site_dir)
             recover_shared(site_dir)
             write_site_root(site_dir)
@@ -343,6 +356,7 @@ def build_one(
     # Checked before building: a protected site is never published without its password.
     password = site_password(client) if client is not None else None
     # Called under the site folder's lock (build_clients), like swap_in below.
+    check_replaceable(final)  # a folder Milepost did not make is never replaced
     work = new_work_folder(site_dir, folder)
     try:
         config = load_config(str(config_file), site_dir=str(work))
@@ -385,7 +399,7 @@ def warn_about_strays(site_dir: Path, folders: set[str]) -> None:
     `path:` changed): publishing the folder as it is would keep them online."""
     known = folders | set(site_root_files()) | {SHARED_FOLDER}
     for entry in sorted(site_dir.iterdir()):
-        if entry.name not in known and not entry.name.startswith("."):
+        if entry.name not in known and not entry.name.startswith(".") and is_ours(entry, Kind.CLIENT_SITE):
             log.warning(
                 "%s is no client's site any more (a client removed, or its `path:` changed); "
                 "delete it before publishing %s.",
@@ -405,17 +419,25 @@ def failure_message(err: BaseException) -> str:
 
 
 def write_site_root(site_dir: Path) -> None:
-    """The root of the published site: a neutral page and robots.txt, no list of clients."""
-    for name, content in site_root_files().items():
-        target = site_dir / name
-        temporary = target.with_name(f".{name}.new")
-        try:
-            temporary.write_bytes(content)
-            temporary.replace(target)
-        except OSError:
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
-            raise
+    """The root of the published site: a neutral page and robots.txt, no list of clients
+    (not over files of those names that Milepost did not write)."""
+    write_root_files(site_dir, site_root_files())
+
+
+def portal_folders(config: MkDocsConfig, projects_dir: Path, root: Path) -> dict[str, Path]:
+    """The portal's own folders a site folder must stay out of (publish/site_ownership.py):
+    what each is called in messages -> the folder."""
+    folders = {
+        "the portal's projects/": projects_dir,
+        "the portal's docs/": Path(config.docs_dir),
+        "the portal's letters/ (the record of letters sent)": root / SENT_RECORD.parent,
+    }
+    for name, module in (config.hooks or {}).items():
+        if getattr(module, "__file__", None):
+            folders[f"the folder of the hook {name}"] = Path(module.__file__).parent
+    if config.theme.custom_dir:
+        folders["the theme's custom_dir"] = Path(config.theme.custom_dir)
+    return folders
 
 
 def problem_report(problems: Sequence[Problem]) -> str:

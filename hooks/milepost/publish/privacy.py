@@ -20,12 +20,13 @@ from collections.abc import Mapping, Sequence
 
 from milepost.errors import PrivacyError
 from milepost.i18n import texts_for
+from milepost.load.slugs import RESERVED_NAMES
 from milepost.model import Client
 from milepost.render.environment import render
 
-# The root's folder of the theme's files shared by every site (publish/shared_assets.py): no
-# client's site may be published there.
-RESERVED_FOLDERS = ("assets",)
+# The names Milepost's sites use for their own folders (load/slugs.py), the root's folder of
+# the theme's files every site shares among them: no client's site may be published there.
+RESERVED_FOLDERS = RESERVED_NAMES
 PATH_SECRET_VARIABLE = "MILEPOST_PATH_SECRET"
 MIN_SECRET_LENGTH = 16
 ROBOTS_TXT = "User-agent: *\nDisallow: /\n"

@@ -19,7 +19,7 @@ from milepost.model import Client, Project, SentLetter, WorkNote
 from milepost.publish.feeds import atom_feed, ics_calendar
 from milepost.publish.status_json import status_json_bytes
 from milepost.render.client_home import render_client_home
-from milepost.load.project_folders import ARCHIVE_FOLDER
+from milepost.load.slugs import OwnFolder
 from milepost.render.letter_archive import page_folder, render_archive, render_sent_letter
 from milepost.render.project_page import ProjectView, render_project_page
 from milepost.status.outlook import project_outlook
@@ -161,7 +161,7 @@ def archive_pages(
     mine = [letter for letter in letters if letter.client == client.slug]
     if not mine:
         return []
-    folder = f"{prefix}{ARCHIVE_FOLDER}/"
+    folder = f"{prefix}{OwnFolder.LETTERS}/"
     archive = with_feeds(render_archive(mine, texts), [feed_link(f"../{p.slug}/feed.xml", p, texts) for p in feeds])
     pages = [SitePage(f"{folder}index.md", texts.gettext("Letters"), archive)]
     letter_feeds = [feed_link(f"../../{p.slug}/feed.xml", p, texts) for p in feeds]

@@ -53,7 +53,7 @@ def kind_label(kind: str, texts: Texts) -> str:
 
 
 def page_folder(letter: SentLetter) -> str:
-    """The letter's page folder, inside the archive's folder (`ARCHIVE_FOLDER`)."""
+    """The letter's page folder, inside the archive's folder (`OwnFolder.LETTERS`, load/slugs.py)."""
     return f"{letter.name}/"
 
 
