@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 
 from milepost.errors import PrivacyError
 from milepost.i18n import texts_for
-from milepost.load.slugs import RESERVED_NAMES
+from milepost.load.slugs import RESERVED_NAMES, OwnFolder
 from milepost.model import Client
 from milepost.render.environment import render
 
@@ -83,11 +83,11 @@ def client_folders(clients: Sequence[Client], environ: Mapping[str, str] | None 
 
 
 def reserved_message(client: Client, folder: str) -> str:
-    """Why a client's site cannot go to `folder`: the site root keeps it for the shared assets."""
+    """Why a client's site cannot go to `folder`: Milepost keeps the name for its own files."""
     how = "give it a `path:` in client.yml" if not client.path else "give it another `path:`"
     return (
-        f"{client.source or client.slug}: its site would be published in the folder '{folder}', "
-        f"which holds the theme's files every site shares; {how}."
+        f"{client.source or client.slug}: its site would be published in the folder '{folder}', a name "
+        f"Milepost keeps for a folder of its own ({OwnFolder(folder.lower()).holds}); {how}."
     )
 
 
