@@ -432,9 +432,12 @@ def portal_folders(config: MkDocsConfig, projects_dir: Path, root: Path) -> dict
         "the portal's docs/": Path(config.docs_dir),
         "the portal's letters/ (the record of letters sent)": root / SENT_RECORD.parent,
     }
-    for name, module in (config.hooks or {}).items():
-        if getattr(module, "__file__", None):
-            folders[f"the folder of the hook {name}"] = Path(module.__file__).parent
+    hooks = config.hooks or []
+    # MkDocs types `hooks` as a list of modules; it holds them by their path in mkdocs.yml.
+    for module in hooks.values() if isinstance(hooks, dict) else hooks:
+        source = getattr(module, "__file__", None)
+        if source:
+            folders[f"the folder of the hook {Path(source).name}"] = Path(source).parent
     if config.theme.custom_dir:
         folders["the theme's custom_dir"] = Path(config.theme.custom_dir)
     return folders
