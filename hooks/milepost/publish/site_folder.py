@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -42,7 +41,7 @@ from filelock import FileLock, Timeout
 
 from milepost.errors import BuildFailed
 from milepost.load.problems import display_path
-from milepost.publish.site_ownership import Kind, is_ours, mark
+from milepost.publish.site_ownership import LEFTOVER, Kind, is_ours, mark
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -52,7 +51,6 @@ DEFAULT_LOCK_TIMEOUT = 30 * 60.0  # seconds: far longer than a portal's build ta
 # a build exactly there. Never set it anywhere else.
 TEST_PAUSE_ENV = "MILEPOST_TEST_PAUSE_BEFORE_SWAP"
 
-_LEFTOVER = re.compile(r"^\.(?P<folder>.+)\.(?P<kind>building|old|trash)-(?P<id>[A-Za-z0-9_]+)$")
 
 
 def lock_timeout(environ: dict[str, str] | None = None) -> float:
@@ -156,7 +154,7 @@ def recover_leftovers(site_dir: Path, owned: Callable[[Path], bool] = is_ours) -
     olds: dict[str, list[Path]] = {}
     others: list[Path] = []
     for entry in site_dir.iterdir():
-        match = _LEFTOVER.match(entry.name)
+        match = LEFTOVER.match(entry.name)
         if not match or not entry.is_dir() or entry.is_symlink():
             continue
         if not owned(entry):

@@ -44,14 +44,14 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 MARKER = ".milepost"
 MARKER_FORMAT = 1
-_NOTE = "Made by Milepost's build, which replaces this folder whole: keep nothing else in it."
 
 # What every page Milepost draws has (mkdocs/theme/milepost.html, the locked page, the root
 # page), and what only its client pages have: how a folder built before markers is known.
 _NOINDEX = f'<meta name="robots" content="{ROBOTS_META}">'
 _CLIENT_PAGE_SCRIPTS = ("milepost-search.js", "milepost-unlock.js")
 _VERSION = re.compile(r"^[0-9a-f]{16}$")
-_LEFTOVER = re.compile(r"^\..+\.(?:building|old|trash)-[A-Za-z0-9_]+$")
+# The names of a build's temporary folders beside a folder X (publish/site_folder.py).
+LEFTOVER = re.compile(r"^\.(?P<folder>.+)\.(?P<kind>building|old|trash)-(?P<id>[A-Za-z0-9_]+)$")
 
 
 class Kind(enum.StrEnum):
@@ -60,6 +60,15 @@ class Kind(enum.StrEnum):
     SITE_ROOT = "site-root"  # the site folder (`site/`): the clients' sites and the root's files
     CLIENT_SITE = "client-site"  # one client's site, replaced whole by each of its builds
     SHARED_ASSETS = "shared-assets"  # `assets/` at the root: the theme's files every site shares
+
+
+# What the marker says to a person who opens it.
+_NOTES = {
+    Kind.SITE_ROOT: "Made by Milepost's build. It writes here only folders it marks as its own, and "
+    "index.html and robots.txt where it wrote them: files of your own here are left alone.",
+    Kind.CLIENT_SITE: "Made by Milepost's build, which replaces this folder whole: keep nothing else in it.",
+    Kind.SHARED_ASSETS: "Made by Milepost's build: the theme's files every client's site loads.",
+}
 
 
 # --- markers ------------------------------------------------------------------------------------
@@ -89,7 +98,7 @@ def mark(folder: Path, kind: Kind, *, files: Mapping[str, str] | None = None) ->
     """Write the marker into `folder`; `files`: for a site root, the digests of its own files.
     Atomic (a reader sees the old marker or the new), and an error is raised, not logged: a
     site root whose marker is lost would be refused by the next build."""
-    data: dict[str, object] = {"milepost": MARKER_FORMAT, "kind": str(kind), "note": _NOTE}
+    data: dict[str, object] = {"milepost": MARKER_FORMAT, "kind": str(kind), "note": _NOTES[kind]}
     if files is not None:
         data["files"] = dict(sorted(files.items()))
     replace_file(folder / MARKER, json.dumps(data, indent=1).encode("utf-8") + b"\n")
@@ -297,7 +306,7 @@ def claim_shared_folder(shared: Path) -> None:
     if not shared.is_dir() or is_ours(shared):
         _refuse_shared(shared)
     for entry in shared.iterdir():
-        if not (entry.is_dir() and not entry.is_symlink() and (_VERSION.match(entry.name) or _LEFTOVER.match(entry.name))):
+        if not (entry.is_dir() and not entry.is_symlink() and (_VERSION.match(entry.name) or LEFTOVER.match(entry.name))):
             _refuse_shared(shared)
     mark(shared, Kind.SHARED_ASSETS)
 
