@@ -109,13 +109,16 @@ def replace_file(path: Path, content: bytes) -> None:
     (history/disk_cache.py's `write_atomically` would only warn on failure: right for a cache,
     not for a published site.)"""
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
+    os.close(handle)
+    temporary = Path(name)
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.chmod(name, 0o644)  # mkstemp makes it private; a web server must read it
-        os.replace(name, path)
+        temporary.write_bytes(content)
+        umask = os.umask(0)
+        os.umask(umask)
+        temporary.chmod(0o666 & ~umask)  # mkstemp makes it private; a web server must read it
+        os.replace(temporary, path)
     except BaseException:
-        Path(name).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
