@@ -112,6 +112,16 @@ def test_a_folder_of_other_files_is_refused_and_a_client_site_is_no_site_folder(
     assert snapshot(site) == before
 
 
+def test_a_site_folder_that_is_a_link_to_a_folder_is_built_into_again(portal: Path, tmp_path: Path, capsys) -> None:
+    served = tmp_path / "www" / "status"  # a web server's folder, the site folder a link to it
+    served.mkdir(parents=True)
+    (tmp_path / "site").symlink_to(served, target_is_directory=True)
+    for _ in range(2):
+        code, _out, err = build(portal, tmp_path / "site", capsys, "--force")
+        assert code == 0, err
+    assert is_ours(served, Kind.SITE_ROOT) and (served / "example" / "index.html").is_file()
+
+
 # --- only what it made ------------------------------------------------------------------------
 
 

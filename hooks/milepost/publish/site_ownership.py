@@ -161,10 +161,12 @@ def _refuse(site_dir: Path, why: str) -> None:
 
 def refuse_foreign_root(site_dir: Path) -> None:
     """Raise `BuildFailed` unless a build may write into `site_dir`: not there yet, marked as
-    a site root, empty, or a site root built before markers. Only reads (see `claim_site_root`)."""
+    a site root, empty, or a site root built before markers. Only reads (see `claim_site_root`).
+    A site folder may be a link to a folder (a web server's): the folder it leads to counts."""
     if not site_dir.exists() and not site_dir.is_symlink():
         return
-    marker = marker_of(site_dir)
+    folder = site_dir.resolve()
+    marker = marker_of(folder)
     shown = _shown(site_dir)
     if marker is not None:
         if marker["kind"] == Kind.SITE_ROOT:
@@ -174,7 +176,7 @@ def refuse_foreign_root(site_dir: Path) -> None:
             f"that Milepost built inside one, so nothing was built. Build into the folder that holds it "
             f"({_shown(site_dir.parent)}), or name a new folder."
         )
-    if not site_dir.is_dir() or (next(site_dir.iterdir(), None) is not None and _earlier_root_files(site_dir) is None):
+    if not folder.is_dir() or (next(folder.iterdir(), None) is not None and _earlier_root_files(folder) is None):
         raise BuildFailed(
             f"the site folder {shown} holds files Milepost did not write (it has no {MARKER} file), so "
             f"nothing was built and nothing there was touched. Build into a new or empty folder (--site-dir), "
@@ -187,10 +189,11 @@ def claim_site_root(site_dir: Path) -> None:
     `refuse_foreign_root`, which raises `BuildFailed` otherwise): marked already, empty, or a
     site root an earlier Milepost built (adopted)."""
     refuse_foreign_root(site_dir)
-    if marker_of(site_dir) is not None:
+    folder = site_dir.resolve()
+    if marker_of(folder) is not None:
         return
-    earlier = _earlier_root_files(site_dir)
-    mark(site_dir, Kind.SITE_ROOT, files=earlier or {})
+    earlier = _earlier_root_files(folder)
+    mark(folder, Kind.SITE_ROOT, files=earlier or {})
     if earlier is not None:
         log.info("%s was built by an earlier Milepost: it is marked as Milepost's now.", _shown(site_dir))
 
@@ -221,7 +224,7 @@ def _earlier_root_files(site_dir: Path) -> dict[str, str] | None:
 def write_root_files(site_dir: Path, files: Mapping[str, bytes]) -> None:
     """Write the site root's own `files` (name -> content) where there is none or where the
     file is the one Milepost wrote; leave any other as it is, saying so in one line."""
-    marker = marker_of(site_dir) or {}
+    marker = marker_of(site_dir.resolve()) or {}
     recorded = marker.get("files")
     written = {str(k): str(v) for k, v in recorded.items()} if isinstance(recorded, dict) else {}
     for name, content in files.items():
@@ -243,7 +246,7 @@ def write_root_files(site_dir: Path, files: Mapping[str, bytes]) -> None:
                 continue
         replace_file(target, content)
         written[name] = digest
-    mark(site_dir, Kind.SITE_ROOT, files=written)
+    mark(site_dir.resolve(), Kind.SITE_ROOT, files=written)
 
 
 def _digest(content: bytes) -> str:
