@@ -3,7 +3,9 @@
 Each client's site is built into a temporary folder beside its final place and renamed into
 `<site_dir>/<client>/` only when the build succeeded, so a failed build never leaves a
 half-written site where a good one was. The site folder's lock, the swap and the recovery of
-what a stopped build left are `publish/site_folder.py`'s (no MkDocs there). The theme's files
+what a stopped build left are `publish/site_folder.py`'s (no MkDocs there); what a build may
+write into at all (folders it made and marked, never the portal's own) is
+`publish/site_ownership.py`'s. The theme's files
 of each built site go, before its swap, to the one copy all sites share, `<site_dir>/assets/<version>/`
 (`publish/shared_assets.py`).
 """
@@ -131,7 +133,7 @@ def build_clients(
         raise BuildFailed(str(err)) from None
     # Never over the portal's own files (publish/site_ownership.py), before anything is written.
     refuse_portal_folders(site_dir, settings.root, portal_folders(base, settings.projects_dir, settings.root))
-    refuse_foreign_root(site_dir)  # again under the lock, where it is marked as Milepost's
+    refuse_foreign_root(site_dir)  # nor into a folder of other files (again under the lock)
     # Checked as the builds will check it (ledger included), so no client starts on a bad portal.
     loaded = load_configured(settings, today=today or dt.date.today(), full_history=True, history=history)
     if not loaded.slugs:
