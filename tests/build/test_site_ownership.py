@@ -15,7 +15,7 @@ import pytest
 from factories import client_yml, commits_with, make_portal, make_repo, milestone, project_yml
 from milepost.cli import main as milepost
 from milepost.load.slugs import MAX_SLUG_LENGTH, RESERVED_NAMES
-from milepost.publish.site_ownership import MARKER, Kind, is_ours, mark
+from milepost.publish.site_ownership import MARKER, Kind, is_ours, mark, remove_marked
 
 TODAY = "2026-11-24"
 PASSWORD_VARIABLE = "OWNERSHIP_TEST_PASSWORD"
@@ -161,6 +161,28 @@ def test_leftover_names_without_the_marker_are_left_alone(portal: Path, tmp_path
         assert f"{name} is named like a leftover of a build but was not made by Milepost" in err
     assert not (site / ".example.trash-def456").exists()
     assert is_ours(site / "example", Kind.CLIENT_SITE) and (site / "example" / "shop" / "index.html").is_file()
+
+
+def test_a_removal_stopped_part_way_leaves_a_folder_still_marked_as_ours(tmp_path: Path) -> None:
+    """The build removes what it made marker last: wherever `kill -9` stops it, what is left
+    is still known as Milepost's (and so removed by the next build), or an empty folder."""
+    folder = tmp_path / ".example.trash-abc123"
+    folder.mkdir()
+    mark(folder, Kind.CLIENT_SITE)
+    for index in range(30):
+        (folder / f"page-{index:02d}.html").write_text("page", encoding="utf-8")
+    seen: list[bool] = []
+    real_unlink = Path.unlink
+
+    def watching_unlink(self: Path, missing_ok: bool = False) -> None:
+        seen.append((folder / MARKER).is_file() or self.name == MARKER)
+        real_unlink(self, missing_ok=missing_ok)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "unlink", watching_unlink)
+        remove_marked(folder)
+    assert not folder.exists()
+    assert len(seen) == 31 and all(seen)  # the marker stayed until every other file was gone
 
 
 def test_root_files_milepost_did_not_write_are_kept_and_named(portal: Path, tmp_path: Path, capsys) -> None:

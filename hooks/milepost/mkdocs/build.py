@@ -16,7 +16,6 @@ import datetime as dt
 import errno
 import logging
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -67,6 +66,7 @@ from milepost.publish.site_ownership import (
     is_ours,
     refuse_foreign_root,
     refuse_portal_folders,
+    remove_marked,
     write_root_files,
 )
 
@@ -386,7 +386,7 @@ def build_one(
         check_complete(work, final)
         publish_version(work / SHARED_FOLDER, site_dir, version)
     except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+        remove_marked(work)  # its marker last: stopped part-way, it is still known as ours
         raise
     # mkdtemp made the folder private to this user; a web server must be able to read it.
     umask = os.umask(0)

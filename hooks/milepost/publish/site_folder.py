@@ -28,9 +28,9 @@ Nothing here knows about MkDocs: `mkdocs/build.py` calls it around each client's
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -41,7 +41,7 @@ from filelock import FileLock, Timeout
 
 from milepost.errors import BuildFailed
 from milepost.load.problems import display_path
-from milepost.publish.site_ownership import LEFTOVER, Kind, is_ours, mark
+from milepost.publish.site_ownership import LEFTOVER, Kind, is_ours, mark, remove_marked
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -141,7 +141,7 @@ def swap_in(new: Path, final: Path) -> None:
     if had_old:
         trash = final.with_name(f".{final.name}.trash-{identity}")
         old.rename(trash)
-        shutil.rmtree(trash, ignore_errors=True)
+        remove_marked(trash)
 
 
 def recover_leftovers(site_dir: Path, owned: Callable[[Path], bool] = is_ours) -> None:
@@ -158,6 +158,9 @@ def recover_leftovers(site_dir: Path, owned: Callable[[Path], bool] = is_ours) -
         if not match or not entry.is_dir() or entry.is_symlink():
             continue
         if not owned(entry):
+            with contextlib.suppress(OSError):  # an empty one holds nothing: a removal stopped at its end
+                entry.rmdir()
+                continue
             log.warning(
                 "%s is named like a leftover of a build but was not made by Milepost (it has no marker); "
                 "it is left as it is.",
@@ -182,4 +185,4 @@ def recover_leftovers(site_dir: Path, owned: Callable[[Path], bool] = is_ours) -
         others += candidates
     for leftover in sorted(others):
         log.info("Removing %s, left by an interrupted build.", leftover.name)
-        shutil.rmtree(leftover, ignore_errors=True)
+        remove_marked(leftover)

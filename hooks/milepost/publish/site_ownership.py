@@ -32,6 +32,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -102,6 +103,26 @@ def mark(folder: Path, kind: Kind, *, files: Mapping[str, str] | None = None) ->
     if files is not None:
         data["files"] = dict(sorted(files.items()))
     replace_file(folder / MARKER, json.dumps(data, indent=1).encode("utf-8") + b"\n")
+
+
+def remove_marked(folder: Path) -> None:
+    """Remove a folder a build made, its marker last: a removal stopped part-way (`kill -9`)
+    leaves a folder still marked as Milepost's, or an empty one, never someone else's look-alike.
+    What cannot be removed is left (as `shutil.rmtree(ignore_errors=True)` would)."""
+    try:
+        entries = [entry for entry in folder.iterdir() if entry.name != MARKER]
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+    try:
+        (folder / MARKER).unlink(missing_ok=True)
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 def replace_file(path: Path, content: bytes) -> None:
