@@ -20,8 +20,9 @@ runs at the same time and wherever a build is stopped (even by `kill -9` or a po
   finished; it may hold a protected client's pages before encryption) and `.X.trash-*`.
 - **Only what a build made**: a client's temporary folder carries Milepost's marker from the
   moment it is made (publish/site_ownership.py), and so do the `.X.old-*` and `.X.trash-*`
-  it becomes. A folder named like a leftover without the marker was made by someone else: it
-  is left alone (with a warning), never renamed or removed.
+  it becomes, and is removed marker last (`remove_marked`). A folder named like a leftover
+  without the marker was made by someone else: it is left alone (with a warning), never
+  renamed or removed; only an empty one (a removal stopped at its very end) is.
 
 Nothing here knows about MkDocs: `mkdocs/build.py` calls it around each client's build.
 """
