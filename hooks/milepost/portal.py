@@ -19,10 +19,11 @@ from milepost.history.commits import history_key
 from milepost.history.git_runner import UNKNOWN_REVISION
 from milepost.history.project_files import PlanHistory, read_plan_histories, zone
 from milepost.history.state import GitHistory
-from milepost.load.client_folders import RESERVED_FOLDERS, client_folder, path_secret
+from milepost.load.client_folders import client_folder, path_secret
 from milepost.load.problems import Problem, display_path, field_name
 from milepost.load.project_folders import FolderReading, read_project_folders
 from milepost.load.settings import LedgerSource
+from milepost.load.slugs import RESERVED_NAMES, OwnFolder
 from milepost.load.yaml_source import YamlDocument
 from milepost.model import Client, Portal, Project
 from milepost.status.ledger import ledger_problems
@@ -203,17 +204,18 @@ def _folder_clashes(reading: FolderReading) -> list[tuple[Problem, tuple[str, ..
         by_folder.setdefault(client_folder(client, secret).lower(), []).append(client)
     problems: list[tuple[Problem, tuple[str, ...]]] = []
     for folder, owners in sorted(by_folder.items()):
-        if folder not in RESERVED_FOLDERS:
+        if folder not in RESERVED_NAMES:
             continue
-        for client in owners:  # the site root's folder of the shared theme files
+        # A folder of Milepost's own (the shared theme files...): a client folder so named is
+        # refused as it is read (load/slugs.py); here, a `path:` that names one.
+        for client in (c for c in owners if c.path):
             document = reading.documents.get(client.source)
-            line = document.line_of(("path",)) if client.path and document is not None else 0
+            line = document.line_of(("path",)) if document is not None else 0
             message = (
-                f"its site would be published in the folder '{folder}', which holds the theme's "
-                f"files every site shares; give it {'another' if client.path else 'a'} `path:`"
+                f"'{folder}' is a name Milepost keeps for a folder of its own ({OwnFolder(folder).holds}); "
+                "give it another `path:`"
             )
-            problem = Problem(client.source or client.slug, line, "path" if client.path else "", message)
-            problems.append((problem, (client.slug,)))
+            problems.append((Problem(client.source or client.slug, line, "path", message), (client.slug,)))
     for sharing in by_folder.values():
         if len(sharing) < 2:
             continue

@@ -16,6 +16,7 @@ from helpers import DEMO_TODAY, ROOT
 from milepost.cli import main as milepost
 from milepost.mkdocs.build import build_clients
 from milepost.publish.shared_assets import used_version, version_intact
+from milepost.publish.site_ownership import Kind, mark
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -132,7 +133,7 @@ def test_failed_build_keeps_the_published_site(portal: Path, tmp_path: Path, cap
     assert code == 1
     assert (site_dir / "example" / "shop" / "index.html").read_bytes() == before
     # No temporary folder left behind (the root's neutral index.html and robots.txt list no client).
-    assert sorted(p.name for p in site_dir.iterdir()) == ["assets", "example", "index.html", "robots.txt"]
+    assert sorted(p.name for p in site_dir.iterdir()) == [".milepost", "assets", "example", "index.html", "robots.txt"]
     err = capsys.readouterr().err
     assert "shop.yml" in err and "Traceback" not in err
 
@@ -208,14 +209,21 @@ def test_leftovers_of_an_interrupted_build_are_removed_and_strays_named(
     portal: Path, tmp_path: Path, caplog
 ) -> None:
     site_dir = tmp_path / "site"
+    assert build_clients(portal, site_dir=site_dir, today=TODAY).ok
+    # What stopped builds leave carries Milepost's marker, as the folder did from its making
+    # (publish/site_ownership.py); so does a client's site of earlier days.
     half = site_dir / ".example.building-abc123"
     (half / "shop").mkdir(parents=True)
     (half / "shop" / "index.html").write_text("unencrypted pages of a protected client", encoding="utf-8")
     (site_dir / ".example.old-abc123").mkdir()
-    (site_dir / "old-name-of-a-client").mkdir()
+    for made in (half, site_dir / ".example.old-abc123", site_dir / "old-name-of-a-client"):
+        made.mkdir(exist_ok=True)
+        mark(made, Kind.CLIENT_SITE)
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost"):
         assert build_clients(portal, site_dir=site_dir, today=TODAY).ok
-    assert sorted(p.name for p in site_dir.iterdir()) == ["assets", "example", "index.html", "old-name-of-a-client", "robots.txt"]
+    assert sorted(p.name for p in site_dir.iterdir()) == [
+        ".milepost", "assets", "example", "index.html", "old-name-of-a-client", "robots.txt"
+    ]
     assert "old-name-of-a-client is no client's site any more" in caplog.text
     # Building one client says nothing about the others' folders.
     caplog.clear()

@@ -70,7 +70,7 @@ def test_an_unreachable_repository_keeps_its_site_and_the_others_still_build(por
     assert "built beta:" in captured.out
     assert snapshot(site / "alpha") == alpha_before  # the published site is untouched
     assert "Beta gift cards" in (site / "beta" / "shop" / "index.html").read_text(encoding="utf-8")
-    assert sorted(p.name for p in site.iterdir()) == ["alpha", "assets", "beta", "index.html", "robots.txt"]
+    assert sorted(p.name for p in site.iterdir()) == [".milepost", "alpha", "assets", "beta", "index.html", "robots.txt"]
 
 
 def test_without_keep_going_the_build_stops_at_the_first_failure(portal: Path, tmp_path: Path, capsys) -> None:

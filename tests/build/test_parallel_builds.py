@@ -17,6 +17,7 @@ from filelock import FileLock
 from milepost.cli import main as milepost
 from milepost.publish.shared_assets import used_version, version_intact
 from milepost.publish.site_folder import TEST_PAUSE_ENV, lock_path
+from milepost.publish.site_ownership import MARKER
 
 TODAY = "2026-11-24"
 CLIENTS = {"alpha": ("shop", "app"), "beta": ("portal",)}
@@ -71,7 +72,7 @@ def missing_parts(site: Path, client: str) -> list[str]:
 def assert_complete(site: Path) -> None:
     for client in CLIENTS:
         assert missing_parts(site, client) == [], client
-    leftovers = [p.name for p in site.iterdir() if p.name.startswith(".")]
+    leftovers = [p.name for p in site.iterdir() if p.name.startswith(".") and p.name != MARKER]
     assert leftovers == []
 
 

@@ -167,7 +167,7 @@ def test_check_and_build_refuse_a_site_in_the_shared_folder(tmp_path: Path, caps
     })
     assert milepost(["check", "--config-file", str(portal), "--today", TODAY]) == 1
     out, err = capsys.readouterr()
-    assert re.search(r"acme/client\.yml:\d+: path: .*'assets', which holds the theme's files", out + err), out + err
+    assert re.search(r"acme/client\.yml:\d+: path: 'assets' is a name Milepost keeps for a folder of its own \(the theme's files", out + err), out + err
     code, log = build(portal, tmp_path / "site", capsys)
     assert code == 1 and "theme's files every site shares" in log, log
     assert not (tmp_path / "site" / "assets").exists()

@@ -15,11 +15,12 @@ import os
 from collections.abc import Mapping, Sequence
 
 from milepost.errors import PrivacyError
+from milepost.load.slugs import RESERVED_NAMES, OwnFolder
 from milepost.model import Client
 
-# The root's folder of the theme's files shared by every site (publish/shared_assets.py): no
-# client's site may be published there.
-RESERVED_FOLDERS = ("assets",)
+# The names Milepost's sites use for their own folders (load/slugs.py), the root's folder of
+# the theme's files every site shares among them: no client's site may be published there.
+RESERVED_FOLDERS = RESERVED_NAMES
 PATH_SECRET_VARIABLE = "MILEPOST_PATH_SECRET"
 MIN_SECRET_LENGTH = 16
 
@@ -73,9 +74,9 @@ def client_folders(clients: Sequence[Client], environ: Mapping[str, str] | None 
 
 
 def reserved_message(client: Client, folder: str) -> str:
-    """Why a client's site cannot go to `folder`: the site root keeps it for the shared assets."""
+    """Why a client's site cannot go to `folder`: Milepost keeps the name for its own files."""
     how = "give it a `path:` in client.yml" if not client.path else "give it another `path:`"
     return (
-        f"{client.source or client.slug}: its site would be published in the folder '{folder}', "
-        f"which holds the theme's files every site shares; {how}."
+        f"{client.source or client.slug}: its site would be published in the folder '{folder}', a name "
+        f"Milepost keeps for a folder of its own ({OwnFolder(folder.lower()).holds}); {how}."
     )

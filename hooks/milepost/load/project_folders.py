@@ -17,22 +17,17 @@ Every problem is known per client (`FolderReading.owned`): a broken client stops
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from milepost.load.checks import client_problems, project_problems
 from milepost.load.model_from_data import client_from_data, project_from_data
 from milepost.load.problems import Problem, display_path
+from milepost.load.slugs import slug_problem
 from milepost.load.yaml_source import YamlDocument, load_yaml_file
 from milepost.model import Client, Project
 
 CLIENT_FILE = "client.yml"
-SLUG_PATTERN = re.compile(r"^[a-z0-9-]+$")
-_SLUG_HINT = "rename it using lowercase letters, digits and '-' only"
-# The folder of the client's site that holds the letters it was sent (render/letter_archive.py):
-# no project may be called so, or its pages would take the archive's place.
-ARCHIVE_FOLDER = "letters"
 
 
 @dataclass
@@ -136,10 +131,9 @@ def _load_client_folder(
 ) -> tuple[Client | None, list[Project], list[Problem]]:
     problems: list[Problem] = []
     slug = folder.name
-    if not SLUG_PATTERN.match(slug):
-        problems.append(
-            _file_problem(folder, f"folder name '{slug}' is not a valid client slug: {_SLUG_HINT}")
-        )
+    unfit = slug_problem(slug, project=False)
+    if unfit is not None:
+        problems.append(_file_problem(folder, unfit))
     try:
         entries = sorted(folder.iterdir())
     except OSError as err:
@@ -178,16 +172,9 @@ def _load_client_folder(
         if path.suffix != ".yml" or path.name == CLIENT_FILE:
             continue
         source = display_path(path)
-        if not SLUG_PATTERN.match(path.stem):
-            problems.append(_file_problem(path, f"'{path.stem}' is not a valid project slug: {_SLUG_HINT}"))
-        elif path.stem == ARCHIVE_FOLDER:
-            problems.append(
-                _file_problem(
-                    path,
-                    f"'{path.stem}' is the folder of the client's letters on its site; rename the file, "
-                    f"e.g. {path.stem}-project.yml",
-                )
-            )
+        unfit = slug_problem(path.stem, project=True)
+        if unfit is not None:
+            problems.append(_file_problem(path, unfit))
         document = load_yaml_file(path)
         documents[source] = document
         found = project_problems(document, source=source, folder=path.parent, today=today)

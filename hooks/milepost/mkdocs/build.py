@@ -3,7 +3,9 @@
 Each client's site is built into a temporary folder beside its final place and renamed into
 `<site_dir>/<client>/` only when the build succeeded, so a failed build never leaves a
 half-written site where a good one was. The site folder's lock, the swap and the recovery of
-what a stopped build left are `publish/site_folder.py`'s (no MkDocs there). The theme's files
+what a stopped build left are `publish/site_folder.py`'s (no MkDocs there); what a build may
+write into at all (folders it made and marked, never the portal's own) is
+`publish/site_ownership.py`'s. The theme's files
 of each built site go, before its swap, to the one copy all sites share, `<site_dir>/assets/<version>/`
 (`publish/shared_assets.py`). One client's build is `client_build.py`'s, run here or in
 worker processes (`workers.py`).
@@ -11,13 +13,16 @@ worker processes (`workers.py`).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+from typing import cast
+
+from mkdocs.config.defaults import MkDocsConfig
 
 from milepost.errors import BuildFailed, LetterError, MilepostError, PrivacyError, SettingsError
 from milepost.history.disk_cache import code_fingerprint
@@ -36,6 +41,14 @@ from milepost.publish.privacy import site_root_files
 from milepost.publish.protection import site_password
 from milepost.publish.shared_assets import SHARED_FOLDER, recover_shared, used_version, version_intact
 from milepost.publish.site_folder import exclusive, recover_leftovers
+from milepost.publish.site_ownership import (
+    Kind,
+    claim_site_root,
+    is_ours,
+    refuse_foreign_root,
+    refuse_portal_folders,
+    write_root_files,
+)
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -102,6 +115,9 @@ def build_clients(
             today = settings.today
     except SettingsError as err:
         raise BuildFailed(str(err)) from None
+    # Never over the portal's own files (publish/site_ownership.py), before anything is written.
+    refuse_portal_folders(site_dir, settings.root, portal_folders(base, settings.projects_dir, settings.root))
+    refuse_foreign_root(site_dir)  # nor into a folder of other files (again under the lock)
     # Checked as the builds will check it (ledger included), so no client starts on a bad portal.
     loaded = load_configured(settings, today=today or dt.date.today(), full_history=True, history=history)
     if not loaded.slugs:
@@ -132,6 +148,7 @@ def build_clients(
     # every temporary folder found under the lock was left by a build that is gone.
     with exclusive(site_dir):
         try:
+            claim_site_root(site_dir)  # only a folder Milepost made (or an empty one) is written
             recover_leftovers(site_dir)
             recover_shared(site_dir)
             write_site_root(site_dir)
@@ -239,7 +256,7 @@ def warn_about_strays(site_dir: Path, folders: set[str]) -> None:
     `path:` changed): publishing the folder as it is would keep them online."""
     known = folders | set(site_root_files()) | {SHARED_FOLDER}
     for entry in sorted(site_dir.iterdir()):
-        if entry.name not in known and not entry.name.startswith("."):
+        if entry.name not in known and not entry.name.startswith(".") and is_ours(entry, Kind.CLIENT_SITE):
             log.warning(
                 "%s is no client's site any more (a client removed, or its `path:` changed); "
                 "delete it before publishing %s.",
@@ -249,17 +266,28 @@ def warn_about_strays(site_dir: Path, folders: set[str]) -> None:
 
 
 def write_site_root(site_dir: Path) -> None:
-    """The root of the published site: a neutral page and robots.txt, no list of clients."""
-    for name, content in site_root_files().items():
-        target = site_dir / name
-        temporary = target.with_name(f".{name}.new")
-        try:
-            temporary.write_bytes(content)
-            temporary.replace(target)
-        except OSError:
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
-            raise
+    """The root of the published site: a neutral page and robots.txt, no list of clients
+    (not over files of those names that Milepost did not write)."""
+    write_root_files(site_dir, site_root_files())
+
+
+def portal_folders(config: MkDocsConfig, projects_dir: Path, root: Path) -> dict[str, Path]:
+    """The portal's own folders a site folder must stay out of (publish/site_ownership.py):
+    what each is called in messages -> the folder."""
+    folders = {
+        "the portal's projects/": projects_dir,
+        "the portal's docs/": Path(config.docs_dir),
+        "the portal's letters/ (the record of letters sent)": root / SENT_RECORD.parent,
+    }
+    # MkDocs types `hooks` as a list of modules; it holds them by their path in mkdocs.yml.
+    hooks = cast("list[ModuleType] | dict[str, ModuleType]", config.hooks or [])
+    for module in hooks.values() if isinstance(hooks, dict) else hooks:
+        source = getattr(module, "__file__", None)
+        if source:
+            folders[f"the folder of the hook {Path(source).name}"] = Path(source).parent
+    if config.theme.custom_dir:
+        folders["the theme's custom_dir"] = Path(config.theme.custom_dir)
+    return folders
 
 
 def problem_report(problems: Sequence[Problem]) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from milepost.publish.build_record import write_record
 from milepost.publish.protection import add_unlock_script, protect_site, site_password
 from milepost.publish.shared_assets import SHARED_FOLDER, assets_version, link_pages, publish_version
 from milepost.publish.site_folder import check_complete, new_work_folder, swap_in
+from milepost.publish.site_ownership import check_replaceable, remove_marked
 
 
 @dataclass
@@ -123,6 +123,7 @@ def build_one(
     # Checked before building: a protected site is never published without its password.
     password = site_password(client) if client is not None else None
     # Called under the site folder's lock (build_clients), like swap_in below.
+    check_replaceable(final)  # a folder Milepost did not make is never replaced
     work = new_work_folder(site_dir, folder)
     try:
         config = load_config(str(config_file), site_dir=str(work))
@@ -150,7 +151,7 @@ def build_one(
         check_complete(work, final)
         publish_version(work / SHARED_FOLDER, site_dir, version)
     except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+        remove_marked(work)  # its marker last: stopped part-way, it is still known as ours
         raise
     # mkdtemp made the folder private to this user; a web server must be able to read it.
     umask = os.umask(0)

@@ -13,7 +13,8 @@ with a key derived from the site's password (PBKDF2-HMAC-SHA256, then AES-256-GC
   protected site has no live subscriptions;
 - the sitemap is left out: it would only list addresses, and search engines are told to stay
   away anyway.
-The theme's own files (`assets/`) are the same for every client and stay as they are: they
+Milepost's marker (`.milepost`, publish/site_ownership.py) says only that a build made the
+folder, and stays as it is. The theme's own files (`assets/`) are the same for every client and stay as they are: they
 hold nothing of any client (mkdocs-material's and Milepost's scripts, styles and fonts), so a
 protected site links to the copy all the build's sites share (publish/shared_assets.py), as
 its locked pages do for the unlock script.
@@ -61,8 +62,10 @@ from markupsafe import Markup
 
 from milepost.errors import ProtectionError
 from milepost.i18n import Texts, texts_for
+from milepost.load.slugs import OwnFolder
 from milepost.model import Client
 from milepost.publish.privacy import ROBOTS_META
+from milepost.publish.site_ownership import MARKER
 from milepost.render.environment import render
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -75,7 +78,7 @@ ENCRYPTED_SUFFIX = ".enc"
 UNLOCK_SCRIPT = "assets/milepost-unlock.js"
 _UNLOCK_SOURCE = Path(__file__).parent.parent / "assets" / "milepost-unlock.js"
 _DROPPED = ("sitemap.xml", "sitemap.xml.gz")
-_THEME_FOLDER = "assets"
+_THEME_FOLDER = OwnFolder.THEME.value
 
 
 @dataclass(frozen=True)
@@ -127,8 +130,8 @@ def protect_site(
     dropped: list[str] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         relative = path.relative_to(folder)
-        if relative.parts[0] == _THEME_FOLDER:
-            continue
+        if relative.parts[0] == _THEME_FOLDER or relative.as_posix() == MARKER:
+            continue  # the theme's files hold nothing of the client; the marker neither
         if relative.as_posix() in _DROPPED:
             path.unlink()
             dropped.append(relative.as_posix())

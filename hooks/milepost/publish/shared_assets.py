@@ -21,8 +21,8 @@ and under any path of a host.
 - **Protected sites use them too**: the files hold no client's data (a protected site left
   `assets/` unencrypted already), and the unlock script is the same for every site. A client
   whose assets differed from the others' would simply get a version of its own.
-- **The name is reserved**: no client's site may be published in a folder called `assets`
-  (load/client_folders.py refuses it).
+- **The name is reserved**: no client, project or client's `path:` may be called `assets`
+  (load/slugs.py; `milepost check` refuses it, and load/client_folders.py once more).
 """
 
 from __future__ import annotations
@@ -35,9 +35,11 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from milepost.load.slugs import OwnFolder
 from milepost.publish.site_folder import recover_leftovers, swap_in
+from milepost.publish.site_ownership import claim_shared_folder
 
-SHARED_FOLDER = "assets"  # under the site root, beside the clients' folders
+SHARED_FOLDER = OwnFolder.THEME.value  # under the site root, beside the clients' folders
 VERSION_LENGTH = 16  # hex digits of the version's digest (64 bits)
 _VERSION = re.compile(r"^[0-9a-f]{16}$")
 # A reference to the site's own assets/ in a page: a quote or `(` then `../` as many
@@ -96,9 +98,9 @@ def publish_version(assets: Path, site_dir: Path, version: str) -> Path:
     version is there already and intact (then `assets` is removed). Call it with the site
     folder's lock held, before the site that uses it is swapped in."""
     shared = site_dir / SHARED_FOLDER
-    shared.mkdir(exist_ok=True)
     final = shared / version
     with FileLock(lock_file(site_dir)):
+        claim_shared_folder(shared)
         if version_intact(site_dir, version):
             shutil.rmtree(assets)
             return final
@@ -139,7 +141,9 @@ def published_versions(site_dir: Path) -> list[str]:
 
 
 def recover_shared(site_dir: Path) -> None:
-    """What a stopped build left in the shared folder, made whole (with the lock held)."""
+    """What a stopped build left in the shared folder, made whole (with the lock held). The
+    folder is Milepost's (claimed and marked first, publish/site_ownership.py), and so is
+    everything in it: its leftovers carry no marker of their own."""
     shared = site_dir / SHARED_FOLDER
-    if shared.is_dir() and not shared.is_symlink():
-        recover_leftovers(shared)
+    claim_shared_folder(shared)
+    recover_leftovers(shared, owned=lambda _entry: True)

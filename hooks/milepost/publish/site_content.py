@@ -15,8 +15,8 @@ from xml.sax.saxutils import escape
 from milepost.classify.plan_text import redact_client_glossary, redact_plan_history, redact_project
 from milepost.history.project_files import PlanHistory
 from milepost.i18n import Texts, texts_for
-from milepost.load.project_folders import ARCHIVE_FOLDER
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
+from milepost.load.slugs import OwnFolder
 from milepost.model import Client, Project, SentLetter, WorkNote
 from milepost.publish.feeds import atom_feed, ics_calendar
 from milepost.publish.status_json import status_json_bytes
@@ -200,7 +200,7 @@ def archive_pages(
     mine = [letter for letter in letters if letter.client == client.slug]
     if not mine:
         return []
-    folder = f"{prefix}{ARCHIVE_FOLDER}/"
+    folder = f"{prefix}{OwnFolder.LETTERS}/"
     archive = with_feeds(render_archive(mine, texts), [feed_link(f"../{p.slug}/feed.xml", p, texts) for p in feeds])
     pages = [SitePage(f"{folder}index.md", texts.gettext("Letters"), archive)]
     letter_feeds = [feed_link(f"../../{p.slug}/feed.xml", p, texts) for p in feeds]

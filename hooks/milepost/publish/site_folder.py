@@ -18,19 +18,23 @@ runs at the same time and wherever a build is stopped (even by `kill -9` or a po
   `X/`, whichever client that build is asked to build.
 - **Leftovers are removed only under the lock**: `.X.building-*` (a build that never
   finished; it may hold a protected client's pages before encryption) and `.X.trash-*`.
+- **Only what a build made**: a client's temporary folder carries Milepost's marker from the
+  moment it is made (publish/site_ownership.py), and so do the `.X.old-*` and `.X.trash-*`
+  it becomes, and is removed marker last (`remove_marked`). A folder named like a leftover
+  without the marker was made by someone else: it is left alone (with a warning), never
+  renamed or removed; only an empty one (a removal stopped at its very end) is.
 
 Nothing here knows about MkDocs: `mkdocs/build.py` calls it around each client's build.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-import re
-import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -38,6 +42,7 @@ from filelock import FileLock, Timeout
 
 from milepost.errors import BuildFailed
 from milepost.load.problems import display_path
+from milepost.publish.site_ownership import LEFTOVER, Kind, is_ours, mark, remove_marked
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -47,7 +52,6 @@ DEFAULT_LOCK_TIMEOUT = 30 * 60.0  # seconds: far longer than a portal's build ta
 # a build exactly there. Never set it anywhere else.
 TEST_PAUSE_ENV = "MILEPOST_TEST_PAUSE_BEFORE_SWAP"
 
-_LEFTOVER = re.compile(r"^\.(?P<folder>.+)\.(?P<kind>building|old|trash)-(?P<id>[A-Za-z0-9_]+)$")
 
 
 def lock_timeout(environ: dict[str, str] | None = None) -> float:
@@ -102,8 +106,11 @@ def exclusive(site_dir: Path, timeout: float | None = None) -> Iterator[None]:
 
 
 def new_work_folder(site_dir: Path, folder: str) -> Path:
-    """An empty temporary folder for a build of `site_dir/<folder>/`, beside it."""
-    return Path(tempfile.mkdtemp(prefix=f".{folder}.building-", dir=site_dir))
+    """A temporary folder for a build of `site_dir/<folder>/`, beside it, holding only the
+    marker of a client's site (MkDocs leaves hidden files in place as it builds)."""
+    work = Path(tempfile.mkdtemp(prefix=f".{folder}.building-", dir=site_dir))
+    mark(work, Kind.CLIENT_SITE)
+    return work
 
 
 def check_complete(work: Path, final: Path) -> None:
@@ -135,20 +142,31 @@ def swap_in(new: Path, final: Path) -> None:
     if had_old:
         trash = final.with_name(f".{final.name}.trash-{identity}")
         old.rename(trash)
-        shutil.rmtree(trash, ignore_errors=True)
+        remove_marked(trash)
 
 
-def recover_leftovers(site_dir: Path) -> None:
+def recover_leftovers(site_dir: Path, owned: Callable[[Path], bool] = is_ours) -> None:
     """Make the site folder whole after builds that were stopped. Call it with the lock held:
     every temporary folder then belongs to a build that is gone.
 
     A client folder missing beside its `.X.old-*` is restored from it (the newest, if ever
-    several); every other leftover is removed."""
+    several); every other leftover is removed. Only leftovers that are `owned` (by default:
+    carrying Milepost's marker) are touched."""
     olds: dict[str, list[Path]] = {}
     others: list[Path] = []
     for entry in site_dir.iterdir():
-        match = _LEFTOVER.match(entry.name)
+        match = LEFTOVER.match(entry.name)
         if not match or not entry.is_dir() or entry.is_symlink():
+            continue
+        if not owned(entry):
+            with contextlib.suppress(OSError):  # an empty one holds nothing: a removal stopped at its end
+                entry.rmdir()
+                continue
+            log.warning(
+                "%s is named like a leftover of a build but was not made by Milepost (it has no marker); "
+                "it is left as it is.",
+                display_path(entry),
+            )
             continue
         if match["kind"] == "old":
             olds.setdefault(match["folder"], []).append(entry)
@@ -168,4 +186,4 @@ def recover_leftovers(site_dir: Path) -> None:
         others += candidates
     for leftover in sorted(others):
         log.info("Removing %s, left by an interrupted build.", leftover.name)
-        shutil.rmtree(leftover, ignore_errors=True)
+        remove_marked(leftover)

@@ -50,7 +50,7 @@ def kind_label(kind: LetterKind, texts: Texts) -> str:
 
 
 def page_folder(letter: SentLetter) -> str:
-    """The letter's page folder, inside the archive's folder (`ARCHIVE_FOLDER`)."""
+    """The letter's page folder, inside the archive's folder (`OwnFolder.LETTERS`, load/slugs.py)."""
     return f"{letter.name}/"
 
 
