@@ -166,11 +166,9 @@ def _logging_to_stderr(verbose: bool) -> Iterator[_StderrHandler]:
 
 def _settings(config_file: Path) -> BuildSettings:
     """The portal's settings from mkdocs.yml's `extra.milepost`, checked."""
-    from milepost.mkdocs.config_file import read_mkdocs_config
-    from milepost.mkdocs.extra_config import settings_from_extra
+    from milepost.mkdocs.extra_config import portal_settings
 
-    config = read_mkdocs_config(config_file)
-    return settings_from_extra(str(config_file), config.extra)
+    return portal_settings(config_file)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -307,12 +305,12 @@ def due_letters(
     With `send`, a bad MILEPOST_SMTP_URL stops before anything is read."""
     from milepost.errors import LetterError
     from milepost.mkdocs.config_file import read_mkdocs_config
-    from milepost.mkdocs.extra_config import settings_from_extra
+    from milepost.mkdocs.extra_config import portal_settings
     from milepost.portal import load_configured
     from milepost.publish.letters import SENT_RECORD, read_record, smtp_server
 
     config = read_mkdocs_config(config_file)
-    settings = settings_from_extra(str(config_file), config.extra)
+    settings = portal_settings(config_file, config)
     if not settings.letters_from:
         raise LetterError(
             "extra.milepost.letters.from is not set in mkdocs.yml; write the address letters come "

@@ -33,8 +33,7 @@ import re
 import shutil
 from pathlib import Path
 
-from filelock import FileLock
-
+from milepost.file_lock import held
 from milepost.publish.site_folder import recover_leftovers, swap_in
 
 SHARED_FOLDER = "assets"  # under the site root, beside the clients' folders
@@ -98,7 +97,11 @@ def publish_version(assets: Path, site_dir: Path, version: str) -> Path:
     shared = site_dir / SHARED_FOLDER
     shared.mkdir(exist_ok=True)
     final = shared / version
-    with FileLock(lock_file(site_dir)):
+    with held(
+        lock_file(site_dir),
+        holder="another build publishing the shared theme files",
+        remedy="wait for it to end (or stop it), then build again",
+    ):
         if version_intact(site_dir, version):
             shutil.rmtree(assets)
             return final
