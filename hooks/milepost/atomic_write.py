@@ -25,6 +25,8 @@ _WHY = {
     errno.EACCES: "permission denied; make the folder writable for this user",
     errno.EPERM: "permission denied; make the folder writable for this user",
     errno.ENOTDIR: "a part of its folder path is a file, not a folder; move that file away",
+    errno.EEXIST: "a part of its folder path is a file, not a folder; move that file away",  # from mkdir
+    errno.EFBIG: "the file is larger than this system lets a file grow; free space or raise the limit",
     errno.EISDIR: "a folder is in the way; remove or rename it",
 }
 

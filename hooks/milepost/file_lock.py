@@ -34,11 +34,11 @@ def held(path: Path, *, holder: str, remedy: str, timeout: float = DEFAULT_TIMEO
         try:
             lock.acquire(timeout=0)
         except Timeout:
-            log.warning("Waiting for %s to finish (at most %.0f seconds)...", holder, timeout)
+            log.warning("Waiting for %s to finish (at most %g seconds)...", holder, timeout)
             lock.acquire(timeout=timeout)
     except Timeout:
         raise LockError(
-            f"{path}: {holder} still holds this lock after {timeout:.0f} seconds; {remedy}"
+            f"{path}: {holder} still holds this lock after {timeout:g} seconds; {remedy}"
         ) from None
     except IsADirectoryError:
         raise LockError(f"{path}: is a folder, so it cannot be used as a lock file; remove or rename it") from None
