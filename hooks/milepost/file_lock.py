@@ -23,18 +23,23 @@ DEFAULT_TIMEOUT = 30 * 60.0  # seconds: far longer than any one build, clone or 
 
 
 @contextmanager
-def held(path: Path, *, holder: str, remedy: str, timeout: float = DEFAULT_TIMEOUT) -> Iterator[None]:
+def held(
+    path: Path, *, holder: str, remedy: str, timeout: float = DEFAULT_TIMEOUT, warn_when_waiting: bool = False
+) -> Iterator[None]:
     """Hold the lock on file `path` for the block, waiting at most `timeout` seconds for
     another process holding it. `holder` names that process for the messages ("another build
     of site/"), `remedy` says what to do when the wait ends ("wait for it to end, then build
     again"). Raises `LockError` (one line naming `path`) on a timeout, or when the lock file
-    cannot be made (its folder is read-only, or `path` is a folder)."""
+    cannot be made (its folder is read-only, or `path` is a folder). The wait is logged as
+    information, or as a warning with `warn_when_waiting` (which `mkdocs build --strict` counts):
+    only where a second process is unexpected, not where the workers of one build meet."""
     lock = FileLock(path, preserve_lock_file=True)
     try:
         try:
             lock.acquire(timeout=0)
         except Timeout:
-            log.warning("Waiting for %s to finish (at most %g seconds)...", holder, timeout)
+            level = logging.WARNING if warn_when_waiting else logging.INFO
+            log.log(level, "Waiting for %s to finish (at most %g seconds)...", holder, timeout)
             lock.acquire(timeout=timeout)
     except Timeout:
         raise LockError(
