@@ -175,11 +175,9 @@ def _logging_to_stderr(verbose: bool) -> Iterator[_StderrHandler]:
 
 def _settings(config_file: Path) -> BuildSettings:
     """The portal's settings from mkdocs.yml's `extra.milepost`, checked."""
-    from milepost.mkdocs.config_file import read_mkdocs_config
-    from milepost.mkdocs.extra_config import settings_from_extra
+    from milepost.mkdocs.extra_config import portal_settings
 
-    config = read_mkdocs_config(config_file)
-    return settings_from_extra(str(config_file), config.extra)
+    return portal_settings(config_file)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -21,6 +21,8 @@ The MkDocs glue turns it into MkDocs' `PluginError` at one place (`milepost.mkdo
     ├── SmtpReplyTooLong     an SMTP reply longer than is read (also an SMTPException)
     ├── SmtpDeadlinePassed   an SMTP conversation past its deadline (also a TimeoutError)
     ├── NewPortalError       `milepost new DIR`: the folder is not empty, or cannot be written
+    ├── FileWriteError       a file cannot be written (a full disk, a read-only folder...)
+    ├── LockError            a lock is held too long by another process, or cannot be made
     └── BuildFailed          nothing could be built (or served): problems in projects/, ...
 
 The history readers' own control flow (`_Unavailable`, `_Shallow`, `_Refused` in
@@ -149,3 +151,14 @@ class GitError(MilepostError):
 
 class NewPortalError(MilepostError):
     """`milepost new DIR` cannot start a portal there (the folder is not empty, or not writable)."""
+
+
+class FileWriteError(MilepostError, OSError):
+    """A file cannot be written (atomic_write.py): a full disk, a read-only folder, a file where
+    a folder should be; one line naming the file and what to do. Also an OSError, so code that
+    goes on without a file it cannot write (a cache) catches it as before."""
+
+
+class LockError(MilepostError):
+    """A lock (file_lock.py) that another process still holds after the wait, or a lock file
+    that cannot be made; one line naming the lock file, what holds it and what to do."""

@@ -28,7 +28,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from babel.dates import (
@@ -45,6 +44,7 @@ from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, format_percent
 
 from milepost.errors import CatalogError
+from milepost.time_zone import client_zone
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -106,7 +106,7 @@ class Texts:
         if isinstance(moment, dt.datetime):
             if moment.tzinfo is None:
                 return moment.date()
-            return moment.astimezone(_zone(self.timezone)).date()
+            return moment.astimezone(client_zone(self.timezone)).date()
         return moment
 
     def date(self, day: dt.date) -> str:
@@ -187,14 +187,6 @@ def _fill(template: str, values: dict[str, object]) -> str:
         if isinstance(value, str) and value.endswith("."):
             template = template.replace("{" + key + "}.", "{" + key + "}")
     return template.format(**values)
-
-
-def _zone(name: str) -> dt.tzinfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        # `milepost check` rejects unknown zones; this only keeps a preview going.
-        return dt.UTC
 
 
 class _FullMonthLocale(Locale):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from milepost.errors import HistoryError, PrivacyError
 from milepost.history.commits import history_key
 from milepost.history.git_runner import UNKNOWN_REVISION
-from milepost.history.project_files import PlanHistory, read_plan_histories, zone
+from milepost.history.project_files import PlanHistory, read_plan_histories
 from milepost.history.state import GitHistory
 from milepost.load.client_folders import client_folder, path_secret
 from milepost.load.problems import Problem, display_path, field_name
@@ -27,6 +27,7 @@ from milepost.load.slugs import RESERVED_NAMES, OwnFolder
 from milepost.load.yaml_source import YamlDocument
 from milepost.model import Client, Portal, Project
 from milepost.status.ledger import ledger_problems
+from milepost.time_zone import client_zone
 
 if TYPE_CHECKING:
     from milepost.load.settings import BuildSettings
@@ -186,7 +187,7 @@ def _histories(
             continue
         histories[key] = plan
         for problem in ledger_problems(
-            plan, path, source=display_path(path), timezone=zone(zones.get(key[0], "UTC")), today=today
+            plan, path, source=display_path(path), timezone=client_zone(zones.get(key[0], "UTC")), today=today
         ):
             problems.append((problem, (key[0],)))
     return histories, problems

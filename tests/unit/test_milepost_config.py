@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from milepost.errors import SettingsError
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
-from milepost.mkdocs.extra_config import LOADED_PORTAL, SETTINGS, milepost_config, settings_from_extra
+from milepost.mkdocs.config_file import read_mkdocs_config
+from milepost.mkdocs.extra_config import LOADED_PORTAL, SETTINGS, milepost_config, portal_settings, settings_from_extra
 from milepost.portal import LoadResult
 
 
@@ -99,3 +100,24 @@ def test_every_wrong_setting_is_named_not_only_the_first(tmp_path: Path) -> None
 def test_settings_must_be_a_mapping(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="extra.milepost: 'projects' is not a list of settings"):
         settings_from_extra(str(tmp_path / "mkdocs.yml"), {"milepost": "projects"})
+
+
+def test_portal_settings_read_mkdocs_yml_then_extra_milepost(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Portal\nsite_url: https://status.example/\nextra:\n  milepost:\n    projects_dir: clients-data\n"
+    )
+    read = portal_settings(tmp_path / "mkdocs.yml")
+    assert read.root == tmp_path
+    assert read.projects_dir == tmp_path / "clients-data"
+    config = read_mkdocs_config(tmp_path / "mkdocs.yml")
+    assert portal_settings(tmp_path / "mkdocs.yml", config) == read
+
+
+def test_portal_settings_name_the_missing_file_and_the_wrong_setting(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=r"mkdocs\.yml: not found; run milepost in the portal's folder"):
+        portal_settings(tmp_path / "mkdocs.yml")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: Portal\nextra:\n  milepost:\n    inactive_days: many\n")
+    with pytest.raises(SettingsError, match="inactive_days"):
+        portal_settings(tmp_path / "mkdocs.yml")

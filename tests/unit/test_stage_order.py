@@ -4,7 +4,7 @@ two modules import each other, however indirectly.
     base -> load -> history -> classify -> status -> portal -> render -> publish -> mkdocs -> command
 
 `base` is the plain data and helpers every stage uses (model, errors, i18n, collector, shown_url,
-linear_regex);
+linear_regex, atomic_write, file_lock, time_zone);
 `portal` (portal.py, spelling_check.py) loads and checks the whole portal with the stages
 before it; `command` (cli.py, portal_skeleton.py) runs everything.
 
@@ -27,7 +27,9 @@ ROOT = PACKAGE.name  # "milepost"
 STAGES = ("load", "history", "classify", "status", "render", "publish", "mkdocs")
 # Each layer: the stage folders and top-level modules in it, earliest first.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("model", "errors", "i18n", "collector", "shown_url", "linear_regex"),
+    (
+        "model", "errors", "i18n", "collector", "shown_url", "linear_regex", "atomic_write", "file_lock", "time_zone",
+    ),
     ("load",),
     ("history",),
     ("classify",),

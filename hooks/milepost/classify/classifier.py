@@ -16,7 +16,6 @@ import logging
 import re
 from collections.abc import Collection, Iterable
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from milepost.classify.redaction import PLACEHOLDER, redact
 from milepost.classify.rules import CommitFacts, RuleAction, RuleSet
@@ -25,6 +24,7 @@ from milepost.classify.trailers import client_text, milestone_of, text_written_f
 from milepost.collector import paused
 from milepost.i18n import texts_for
 from milepost.model import Commit, CommitNotes, WorkKind, WorkNote
+from milepost.time_zone import client_zone
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -36,10 +36,7 @@ NO_RULE = "(no rule matched)"
 def _local_day(moment: dt.datetime, timezone: str) -> dt.date:
     if not timezone:
         return moment.date()
-    try:
-        return moment.astimezone(ZoneInfo(timezone)).date()
-    except (ZoneInfoNotFoundError, ValueError):  # `milepost check` rejects unknown zones
-        return moment.date()
+    return moment.astimezone(client_zone(timezone)).date()
 
 
 def _meaningful(text: str, placeholder: str) -> bool:

@@ -52,6 +52,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from milepost import linear_regex
+from milepost.atomic_write import write_bytes_atomically
+from milepost.errors import FileWriteError
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -174,7 +176,8 @@ def _secret(from_environment: str, file: Path) -> bytes:
 
 def _file_secret(file: Path) -> bytes:
     """The key kept in `file`, made (32 random bytes, readable by its owner alone) the first
-    time; two processes making it at once agree on whichever was linked into place first."""
+    time; two processes making it at once agree on whichever was linked into place first.
+    (Not atomic_write.py's: that replaces a file, and this must keep the first one made.)"""
     try:
         text = file.read_text(encoding="ascii").strip()
         if len(text) == 64:
@@ -220,20 +223,14 @@ def payload_of(data: bytes) -> bytes:
 
 
 def write_atomically(path: Path, content: Iterable[bytes], *, what: str) -> bool:
-    """Write the pieces of `content` to `path` through a temporary file in the same folder and
-    rename it into place. False (with a warning naming `what`) when it cannot be written."""
-    temporary = None
+    """Write the pieces of `content` to `path`, whole or not at all (atomic_write.py). False
+    (with a warning naming `what`) when it cannot be written: a build goes on without a cache."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-        temporary = Path(name)
-        with os.fdopen(handle, "wb") as out:
-            out.writelines(content)
-        os.replace(temporary, path)
-    except OSError as err:
-        log.warning("Could not write the %s %s (%s); the build goes on without it.", what, path, err)
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
+        # Not flushed to disk: a cache lost in a power cut is only made again, and an fsync
+        # for each entry would slow every build.
+        write_bytes_atomically(path, content, durable=False)
+    except FileWriteError as err:
+        log.warning("Could not write the %s (%s); the build goes on without it.", what, err)
         return False
     return True
 

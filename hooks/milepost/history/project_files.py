@@ -34,7 +34,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from milepost.errors import MilepostError
 from milepost.history import ledger_cache
@@ -64,7 +63,7 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 # Where these are read from, besides this module.
 __all__ = ["MilestonePlan", "LedgerSource", "PlanVersion", "PlanHistory", "HistoryReading",
-           "read_plan_histories", "zone", "blob_id", "COMPLETE", "UNCOMMITTED", "NO_HISTORY", "SHALLOW"]
+           "read_plan_histories", "blob_id", "COMPLETE", "UNCOMMITTED", "NO_HISTORY", "SHALLOW"]
 
 COMPLETE = "complete"  # every committed version (plus the file on disk when it differs)
 UNCOMMITTED = "uncommitted"  # the file is not in git yet: only the version on disk
@@ -504,14 +503,6 @@ def _batch_contents(data: bytes, blobs: Sequence[str]) -> dict[str, str]:
 
 
 # --- small helpers ---------------------------------------------------------------------------------
-
-
-def zone(name: str) -> dt.tzinfo:
-    """The time zone of a client (UTC for an unknown name, which `milepost check` refuses)."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
 
 
 def blob_id(content: bytes) -> str:

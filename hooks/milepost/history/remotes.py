@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import fcntl
 import hashlib
 import logging
 import os
@@ -33,6 +32,7 @@ from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
 
 from milepost.errors import RemoteError
+from milepost.file_lock import held
 from milepost.history.git_runner import (
     DUBIOUS_OWNERSHIP,
     NOT_STARTED,
@@ -222,7 +222,7 @@ def local_mirror(
     git = _Git(history, remote, env, secrets)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with _locked(target.with_name(target.name + ".lock")):
+        with _locked(target.with_name(target.name + ".lock"), remote.display):
             if git.is_mirror(target):
                 git.fetch(target)
             else:
@@ -458,11 +458,11 @@ def _shown(url: str) -> str:
 
 
 @contextlib.contextmanager
-def _locked(lock_file: Path) -> Iterator[None]:
+def _locked(lock_file: Path, shown: str) -> Iterator[None]:
     """One process at a time clones or fetches a repository (a build next to `milepost serve`)."""
-    with open(lock_file, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with held(
+        lock_file,
+        holder=f"another clone or fetch of {shown}",
+        remedy="wait for it to end (or stop it), then build again; a stuck git may need its process stopped",
+    ):
+        yield

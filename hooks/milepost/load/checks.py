@@ -24,6 +24,7 @@ from milepost.load.problems import Problem, display_path, field_name
 from milepost.load.schema_messages import CLIENT_SCHEMA, PROJECT_SCHEMA, describe, schema_messages
 from milepost.load.yaml_source import PathKey, YamlDocument
 from milepost.shown_url import credential_parameter
+from milepost.time_zone import known_zone
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -189,11 +190,8 @@ def _items(data: Any, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _check_timezone(report: _Report, name: str) -> None:
-    try:
-        zoneinfo.ZoneInfo(name)
+    if known_zone(name) is not None:
         return
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        pass
     zones = sorted(zoneinfo.available_timezones())
     close = difflib.get_close_matches(name, zones, n=1, cutoff=0.6)
     hint = f"did you mean '{close[0]}'?" if close else "use an IANA name like Europe/Warsaw"

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from milepost.errors import SettingsError
 from milepost.load.dates import FIRST_YEAR, LAST_YEAR, in_planned_years
+from milepost.time_zone import client_zone
 
 TODAY_VARIABLE = "MILEPOST_TODAY"
 DEFAULT_PROJECTS_DIR = "projects"
@@ -88,10 +88,11 @@ def today_override(cli_value: str | None = None) -> dt.date | None:
 
 
 def client_today(timezone: str, override: dt.date | None) -> dt.date:
-    """The client's "today": the fixed date of a reproducible build, or now in its timezone."""
+    """The client's "today": the fixed date of a reproducible build, or now in its time zone
+    (`client_zone`: UTC for a name `milepost check` refuses)."""
     if override is not None:
         return override
-    return dt.datetime.now(ZoneInfo(timezone)).date()
+    return dt.datetime.now(client_zone(timezone)).date()
 
 
 def build_settings(config_file: str | Path, values: Mapping[str, Any]) -> BuildSettings:

@@ -20,6 +20,7 @@ from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, Config, ValidationError
+from mkdocs.config.defaults import MkDocsConfig
 
 from milepost.errors import SettingsError
 from milepost.load.dates import FIRST_YEAR, LAST_YEAR, in_planned_years
@@ -31,6 +32,7 @@ from milepost.load.settings import (
     BuildSettings,
     build_settings,
 )
+from milepost.mkdocs.config_file import read_mkdocs_config
 from milepost.portal import LoadResult
 
 SECTION = "extra.milepost"
@@ -252,3 +254,14 @@ def _suggestion(key: str) -> str:
 def settings_from_extra(config_file: str | Path, extra: Mapping[str, Any]) -> BuildSettings:
     """The build's settings from mkdocs.yml's `extra` (paths relative to the folder of mkdocs.yml)."""
     return build_settings(config_file, milepost_config(extra))
+
+
+def portal_settings(config_file: Path, config: MkDocsConfig | None = None) -> BuildSettings:
+    """The portal's settings: its mkdocs.yml (`config_file`) read and checked by MkDocs, then
+    its `extra.milepost` checked. The one way to read them; raises `SettingsError` naming the
+    file and the fix (a missing file, a setting MkDocs or Milepost refuses). `config`: that
+    file as `read_mkdocs_config` already read it, for a caller that needs more of it (its
+    `site_url`), so it is not read twice."""
+    if config is None:
+        config = read_mkdocs_config(config_file)
+    return settings_from_extra(str(config_file), config.extra)

@@ -33,8 +33,7 @@ from typing import Any
 
 from milepost.errors import MilepostError
 from milepost.mkdocs.client_build import ClientTask, build_task, failure_message
-from milepost.mkdocs.config_file import read_mkdocs_config
-from milepost.mkdocs.extra_config import settings_from_extra
+from milepost.mkdocs.extra_config import portal_settings
 from milepost.portal import LoadResult, load_configured
 
 LOGGER = "mkdocs"
@@ -127,7 +126,7 @@ def _start_worker(queue: Any, level: int, parent: int) -> None:
 def _portal(config_file: Path, today: dt.date | None) -> LoadResult:
     """The portal as this worker's builds need it, read once per worker (a portal loaded by
     the parent is not sent: it would be pickled for every worker, history and all)."""
-    settings = settings_from_extra(str(config_file), read_mkdocs_config(config_file).extra)
+    settings = portal_settings(config_file)
     return load_configured(settings, today=today or dt.date.today(), full_history=True)
 
 

@@ -18,7 +18,6 @@ import hashlib
 import logging
 import re
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedgen.feed import FeedEntry, FeedGenerator
 from icalendar import Calendar, Event, vText
@@ -32,6 +31,7 @@ from milepost.status.health import Health, HealthState, milestone_health, state_
 from milepost.status.ledger import MilestoneLedger, PromiseEventKind
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.recent_work import LISTED_KINDS, Week, weeks_of_work
+from milepost.time_zone import client_zone
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -51,15 +51,6 @@ def _clean(text: str) -> str:
 def _digest(*parts: str) -> str:
     """A short stable fingerprint for things the YAML gives no id (deliverables, waiting items)."""
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
-
-
-def _zone(client: Client) -> dt.tzinfo:
-    try:
-        return ZoneInfo(client.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        # `milepost check` rejects unknown zones; this only keeps a preview build going.
-        log.warning("%s: unknown timezone %r; feed times are given in UTC", client.slug, client.timezone)
-        return dt.UTC
 
 
 def _moment(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
@@ -277,7 +268,7 @@ def atom_feed(
     as `feed.xml`); with "" links are relative to the feed. Ids are URNs built from the client,
     project and week/milestone/deliverable, so they survive a move of the site.
     """
-    zone = _zone(client)
+    zone = client_zone(client.timezone)
     urn = f"urn:milepost:{client.slug}:{project.slug}"
     page = base_url or "./"
 
@@ -375,7 +366,7 @@ def _milestone_event(
     event.add("sequence", len(moves))
     if ledger is not None:
         changed = moves[-1].day if moves else ledger.promised_on
-        event.add("last-modified", _moment(changed, _zone(client)).astimezone(dt.UTC))
+        event.add("last-modified", _moment(changed, client_zone(client.timezone)).astimezone(dt.UTC))
     return event
 
 
@@ -402,7 +393,7 @@ def _waiting_event(
     # day asked, so what can change is the day it is needed by, and it is nearly always put
     # later, which makes SEQUENCE (the days given) grow and a calendar app move the event.
     event.add("sequence", max(0, (item.needed_by - item.asked).days))
-    event.add("last-modified", _moment(item.asked, _zone(client)).astimezone(dt.UTC))
+    event.add("last-modified", _moment(item.asked, client_zone(client.timezone)).astimezone(dt.UTC))
     return event
 
 

@@ -33,8 +33,7 @@ import re
 import shutil
 from pathlib import Path
 
-from filelock import FileLock
-
+from milepost.file_lock import held
 from milepost.load.slugs import OwnFolder
 from milepost.publish.site_folder import recover_leftovers, swap_in
 from milepost.publish.site_ownership import claim_shared_folder
@@ -99,7 +98,11 @@ def publish_version(assets: Path, site_dir: Path, version: str) -> Path:
     folder's lock held, before the site that uses it is swapped in."""
     shared = site_dir / SHARED_FOLDER
     final = shared / version
-    with FileLock(lock_file(site_dir)):
+    with held(
+        lock_file(site_dir),
+        holder="another build publishing the shared theme files",
+        remedy="wait for it to end (or stop it), then build again",
+    ):
         claim_shared_folder(shared)
         if version_intact(site_dir, version):
             shutil.rmtree(assets)

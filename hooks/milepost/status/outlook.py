@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from milepost.history.project_files import PlanHistory, zone
+from milepost.history.project_files import PlanHistory
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 from milepost.model import Project, WorkKind, WorkNote
 from milepost.status.budget import BudgetPace, budget_pace
@@ -21,6 +21,7 @@ from milepost.status.forecast import Forecast, project_forecasts
 from milepost.status.health import Signals
 from milepost.status.ledger import UNAVAILABLE, ProjectLedger, project_ledger
 from milepost.status.promise_record import PromiseRecord, project_record
+from milepost.time_zone import client_zone
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def project_outlook(
     timezone: str = "UTC",
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
 ) -> ProjectOutlook:
-    tz = zone(timezone)
+    tz = client_zone(timezone)
     forecasts = project_forecasts(project, today)
     signals = Signals(
         forecasts=forecasts,
