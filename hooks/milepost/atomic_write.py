@@ -46,6 +46,9 @@ def write_bytes_atomically(path: Path, content: bytes | Iterable[bytes], *, dura
             if durable:
                 out.flush()
                 os.fsync(out.fileno())
+        # mkstemp makes the file private; it gets the mode a plain write would give it (a web
+        # server reads the published files).
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
         temporary = None
     except OSError as err:
@@ -62,6 +65,13 @@ def write_bytes_atomically(path: Path, content: bytes | Iterable[bytes], *, dura
 def write_text_atomically(path: Path, text: str, *, encoding: str = "utf-8", durable: bool = True) -> None:
     """`write_bytes_atomically` for text (written exactly as given: no newline translation)."""
     write_bytes_atomically(path, text.encode(encoding), durable=durable)
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, then put back as it was)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _sync_folder(folder: Path) -> None:

@@ -32,7 +32,7 @@ from milepost.load.problems import Problem, display_path
 from milepost.mkdocs.build_inputs import client_key, config_inputs
 from milepost.mkdocs.client_build import ClientTask, build_here, failure_message, write_failure
 from milepost.mkdocs.config_file import read_mkdocs_config
-from milepost.mkdocs.extra_config import settings_from_extra
+from milepost.mkdocs.extra_config import portal_settings
 from milepost.mkdocs.workers import build_in_workers
 from milepost.portal import LoadResult, load_configured
 from milepost.publish.build_record import is_unchanged
@@ -110,7 +110,7 @@ def build_clients(
     config_file = config_file.resolve()
     try:
         base = read_mkdocs_config(config_file)
-        settings = settings_from_extra(str(config_file), base.extra)
+        settings = portal_settings(config_file, base)
         if today is None:
             today = settings.today
     except SettingsError as err:

@@ -33,7 +33,6 @@ import os
 import smtplib
 import socket
 import ssl
-import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -44,21 +43,22 @@ from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo
 
 import css_inline
-from filelock import FileLock, Timeout
 
+from milepost.atomic_write import write_bytes_atomically
 from milepost.classify.rules import load_rules
 from milepost.classify.shown_work import project_work
 from milepost.errors import (
     LetterError,
+    LockError,
     RecordEntryError,
     RecordNotWritten,
     RulesError,
     SmtpDeadlinePassed,
     SmtpReplyTooLong,
 )
+from milepost.file_lock import held
 from milepost.history.project_files import PlanHistory
 from milepost.history.state import GitHistory
 from milepost.i18n import texts_for
@@ -78,6 +78,7 @@ from milepost.status.letters_due import (
 )
 from milepost.status.outlook import project_outlook
 from milepost.status.reachable import reachable_contact
+from milepost.time_zone import client_zone
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
@@ -352,29 +353,6 @@ def read_record(path: Path) -> SentRecord:
     return SentRecord(path, tuple(entries), tuple(problems))
 
 
-def write_atomically(path: Path, payload: bytes) -> None:
-    """`payload` in `path` through a temporary file renamed into place, on disk (fsync) before
-    this returns; on any error the old file is as it was and the error is raised."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(payload)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    with contextlib.suppress(OSError):  # the rename itself on disk, where the system allows it
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
-
-
 def write_record(record: SentRecord) -> None:
     """`record` on disk, atomically: the old file stays whole when writing fails. A folder that
     cannot be written (read-only, full) is a `LetterError` of one line."""
@@ -382,7 +360,7 @@ def write_record(record: SentRecord) -> None:
         {"format": RECORD_FORMAT, "letters": [e.as_json() for e in record.entries]}, ensure_ascii=False, indent=1
     )
     try:
-        write_atomically(record.path, (text + "\n").encode("utf-8"))
+        write_bytes_atomically(record.path, (text + "\n").encode("utf-8"))
     except OSError as err:
         raise RecordNotWritten(
             f"{record.path}: cannot be written ({err.strerror or err}); make {record.path.parent}/ writable "
@@ -416,30 +394,25 @@ def record_lock(record_path: Path, timeout: float | None = None) -> Iterator[Non
     """One run at a time per portal reads and writes the record (sending, marking): a second
     one waits, at most `timeout` seconds (MILEPOST_LETTERS_LOCK_TIMEOUT), then stops with one line."""
     wait = lock_timeout() if timeout is None else timeout
-    path = lock_file(record_path)
-    lock = FileLock(path, preserve_lock_file=True)
-    try:
-        record_path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
         try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            log.warning("Waiting for another run of `milepost letters` to finish (at most %.0f seconds)...", wait)
-            lock.acquire(timeout=wait)
-    except Timeout:
-        raise LetterError(
-            f"{path}: another run of `milepost letters` still holds the lock after {wait:.0f} seconds; nothing was "
-            f"sent. Let that run end (or stop it), then run again; {LOCK_TIMEOUT_VARIABLE} sets how long to wait"
-        ) from None
-    except OSError as err:
-        what = "is a folder" if path.is_dir() else (err.strerror or str(err))
-        raise LetterError(
-            f"{path}: cannot lock the record of sent letters ({what}); nothing was sent. "
-            f"Remove or fix {path} and make {record_path.parent}/ writable"
-        ) from None
-    try:
+            record_path.parent.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(
+                held(
+                    lock_file(record_path),
+                    holder="another run of `milepost letters`",
+                    remedy=(
+                        f"let that run end (or stop it), then run again; {LOCK_TIMEOUT_VARIABLE} sets how long "
+                        "to wait"
+                    ),
+                    timeout=wait,
+                    warn_when_waiting=True,
+                )
+            )
+        except (LockError, OSError) as err:
+            raise LetterError(f"{err}; nothing was sent") from None
         yield
-    finally:
-        lock.release()
+
 
 
 def mark_letter(record_path: Path, name: str, *, sent: bool, now: dt.datetime | None = None) -> RecordEntry:
@@ -484,7 +457,7 @@ def message_id(letter: DueLetter, domain: str) -> str:
 
 
 def letter_date(client: Client, day: dt.date, fixed: bool) -> dt.datetime:
-    zone = ZoneInfo(client.timezone)
+    zone = client_zone(client.timezone)
     if fixed:
         return dt.datetime.combine(day, dt.time(FIXED_HOUR), tzinfo=zone)
     return dt.datetime.now(zone).replace(microsecond=0)
@@ -607,7 +580,7 @@ def write_letters(letters: Sequence[Letter], out: Path) -> list[Path]:
     written = []
     for letter in letters:
         path = out / letter.due.client / letter.file_name
-        write_atomically(path, letter.message.as_bytes(policy=SMTP))
+        write_bytes_atomically(path, letter.message.as_bytes(policy=SMTP))
         written.append(path)
     return written
 

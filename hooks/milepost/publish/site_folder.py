@@ -38,9 +38,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
-from milepost.errors import BuildFailed
+from milepost.errors import BuildFailed, LockError
+from milepost.file_lock import held
 from milepost.load.problems import display_path
 from milepost.publish.site_ownership import LEFTOVER, Kind, is_ours, mark, remove_marked
 
@@ -79,30 +78,25 @@ def lock_path(site_dir: Path) -> Path:
 def exclusive(site_dir: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the site folder's build lock for the block; wait for another build holding it."""
     site_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(lock_path(site_dir), preserve_lock_file=True)
     wait = lock_timeout() if timeout is None else timeout
     where = f"{display_path(site_dir).rstrip('/')}/"
-    try:
+    with contextlib.ExitStack() as stack:
         try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            log.warning("Waiting for another build of %s to finish (at most %.0f seconds)...", where, wait)
-            lock.acquire(timeout=wait)
-    except Timeout:
-        raise BuildFailed(
-            f"another build of {where} has still not finished after {wait:.0f} seconds; nothing "
-            f"was built and the published sites are as they were. Wait for that build to end (or "
-            f"stop it), then build again; {LOCK_TIMEOUT_ENV} sets how long to wait."
-        ) from None
-    except OSError as err:
-        raise BuildFailed(
-            f"cannot lock {where} for this build: {display_path(lock_path(site_dir))}: "
-            f"{err.strerror or err}. The folder that holds {where} must be writable for the build."
-        ) from None
-    try:
+            stack.enter_context(
+                held(
+                    lock_path(site_dir),
+                    holder=f"another build of {where}",
+                    remedy=(
+                        "nothing was built and the published sites are as they were. Wait for that build to "
+                        f"end (or stop it), then build again; {LOCK_TIMEOUT_ENV} sets how long to wait."
+                    ),
+                    timeout=wait,
+                    warn_when_waiting=True,
+                )
+            )
+        except LockError as err:
+            raise BuildFailed(str(err)) from None
         yield
-    finally:
-        lock.release()
 
 
 def new_work_folder(site_dir: Path, folder: str) -> Path:

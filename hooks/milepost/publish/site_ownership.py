@@ -30,13 +30,12 @@ import enum
 import hashlib
 import json
 import logging
-import os
 import re
 import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from milepost.atomic_write import write_bytes_atomically
 from milepost.errors import BuildFailed
 from milepost.load.problems import display_path
 from milepost.publish.privacy import ROBOTS_META, ROBOTS_TXT
@@ -102,7 +101,7 @@ def mark(folder: Path, kind: Kind, *, files: Mapping[str, str] | None = None) ->
     data: dict[str, object] = {"milepost": MARKER_FORMAT, "kind": str(kind), "note": _NOTES[kind]}
     if files is not None:
         data["files"] = dict(sorted(files.items()))
-    replace_file(folder / MARKER, json.dumps(data, indent=1).encode("utf-8") + b"\n")
+    write_bytes_atomically(folder / MARKER, json.dumps(data, indent=1).encode("utf-8") + b"\n")
 
 
 def remove_marked(folder: Path) -> None:
@@ -123,24 +122,6 @@ def remove_marked(folder: Path) -> None:
         folder.rmdir()
     except OSError:
         pass
-
-
-def replace_file(path: Path, content: bytes) -> None:
-    """Write `path` through a temporary file of a new name beside it, renamed into place.
-    (history/disk_cache.py's `write_atomically` would only warn on failure: right for a cache,
-    not for a published site.)"""
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        temporary.write_bytes(content)
-        umask = os.umask(0)
-        os.umask(umask)
-        temporary.chmod(0o666 & ~umask)  # mkstemp makes it private; a web server must read it
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 # --- never over the portal ----------------------------------------------------------------------
@@ -265,7 +246,7 @@ def write_root_files(site_dir: Path, files: Mapping[str, bytes]) -> None:
             if current == digest:
                 written[name] = digest
                 continue
-        replace_file(target, content)
+        write_bytes_atomically(target, content)
         written[name] = digest
     mark(site_dir.resolve(), Kind.SITE_ROOT, files=written)
 
