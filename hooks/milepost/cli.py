@@ -328,6 +328,7 @@ def portal_letters(settings, site_url: str, loaded, clients, record, day: dt.dat
     from email.utils import parseaddr
 
     from milepost.load.settings import client_today
+    from milepost.portal import agency_reference
     from milepost.publish.letters import client_letters
     from milepost.load.client_folders import client_folders
     from milepost.render.letters import LetterWords
@@ -357,6 +358,7 @@ def portal_letters(settings, site_url: str, loaded, clients, record, day: dt.dat
                 cache_dir=settings.cache_dir,
                 inactive_days=settings.inactive_days,
                 history=loaded.history,
+                reference=agency_reference(loaded, client_today(client.timezone, day)),
             )
         )
     return letters

@@ -48,6 +48,7 @@ from milepost.i18n import texts_for
 from milepost.model import Client, LetterKind, Project, SentLetter
 from milepost.render.letters import LetterWords, letter_view, render_letter
 from milepost.status.letters_due import DueLetter, LetterHistory, letters_due
+from milepost.status.forecast import NO_REFERENCE, ReferenceClass
 from milepost.status.outlook import project_outlook
 from milepost.status.reachable import reachable_contact
 
@@ -263,6 +264,7 @@ def client_letters(
     cache_dir: Path | None,
     inactive_days: int,
     history: GitHistory | None = None,
+    reference: ReferenceClass = NO_REFERENCE,
 ) -> list[Letter]:
     """The letters due for `client` on `today`, as messages. The pages' facts are measured the
     same way here (shown work, ledger, forecasts), so a letter and the site never disagree."""
@@ -276,7 +278,13 @@ def client_letters(
     for project in projects:
         work = project_work(client, project, rules=rules, cache_dir=cache_dir, history=history)
         outlooks[project.slug] = project_outlook(
-            project, histories.get(project.slug), work, today, timezone=client.timezone, inactive_days=inactive_days
+            project,
+            histories.get(project.slug),
+            work,
+            today,
+            timezone=client.timezone,
+            inactive_days=inactive_days,
+            reference=reference,
         )
     due = letters_due(client, projects, today, outlooks=outlooks, history=record.history(client.slug))
     date = letter_date(client, today, fixed_day)
