@@ -248,11 +248,15 @@ def test_the_chance_in_words_a_client_understands() -> None:
     assert words(0.66) == "About 7 chances in 10 to be ready by 12 December 2026."
     assert words(0.04) == "Less than 1 chance in 10 to be ready by 12 December 2026."
     assert words(0.96) == "More than 9 chances in 10 to be ready by 12 December 2026."
-    assert words(0.2, "pl") == "Około 2 szans na 10 na gotowość do 12 grudnia 2026."
-    assert words(0.5, "pl") == "Około 5 szans na 10 na gotowość do 12 grudnia 2026."
-    assert words(0.3, "ru") == "Примерно 3 шанса из 10 быть готовым к 12 декабря 2026 г."
-    assert words(0.5, "uk") == "Приблизно 5 шансів із 10 бути готовим до 12 грудня 2026 р."
-    assert words(0.1, "de") == "Etwa 1 Chance von 10, bis zum 12. Dezember 2026 fertig zu sein."
+    # Plural forms: Polish, Russian and Ukrainian have three.
+    assert words(0.1, "pl") == "Mniej więcej 1 szansa na 10, że będzie gotowe do 12 grudnia 2026."
+    assert words(0.2, "pl") == "Mniej więcej 2 szanse na 10, że będzie gotowe do 12 grudnia 2026."
+    assert words(0.5, "pl") == "Mniej więcej 5 szans na 10, że będzie gotowe do 12 grudnia 2026."
+    assert words(0.3, "ru") == "Примерно 3 шанса из 10, что всё будет готово к 12 декабря 2026\u202fг."
+    assert words(0.5, "ru") == "Примерно 5 шансов из 10, что всё будет готово к 12 декабря 2026\u202fг."
+    assert words(0.1, "uk") == "Приблизно 1 шанс із 10, що все буде готово до 12 грудня 2026\u202fр."
+    assert words(0.5, "uk") == "Приблизно 5 шансів із 10, що все буде готово до 12 грудня 2026\u202fр."
+    assert words(0.1, "de") == "Die Aussicht, bis zum 12. Dezember 2026 fertig zu sein: etwa 1 von 10."
     # Never for a finished milestone or without a forecast.
     assert chance_sentence(m, None, EN) is None
     assert chance_sentence(m, Forecast("m", False, NO_FORECAST_NOT_ENOUGH_DATA), EN) is None
