@@ -294,3 +294,34 @@ def test_a_young_projects_page_says_where_its_forecast_comes_from() -> None:
         "This project is too new to judge by its own pace, so this estimate comes from how the 10 "
         "milestones we finished before ended against their first promises. It is not a promise."
     ) in text
+
+
+def test_the_worked_example_of_docs_health_md() -> None:
+    """The figures docs/health.md works through are the ones the code gives."""
+    today = D(2026, 12, 7)
+    done_per_week = (2, 0, 3, 4, 1, 3, 2, 5)  # oldest first; each week's tasks on its last day
+    done = [today - dt.timedelta(days=7 * (7 - index)) for index, n in enumerate(done_per_week) for _ in range(n)]
+    earlier = Milestone("catalogue", "Catalogue", due=D(2026, 11, 30), start=today - dt.timedelta(days=55),
+                        done=D(2026, 11, 30), tasks=tasks(*done[:15]))
+    payments = Milestone("payments", "Online payments", due=D(2027, 1, 4), tasks=tasks(*done[15:], *[None] * 12))
+    p = project(earlier, payments)
+
+    def version(age: int, added: int) -> PlanVersion:
+        day = today - dt.timedelta(days=7 * age)
+        plans = (MilestonePlan("catalogue", tasks=15), MilestonePlan("payments", tasks=17 + added))
+        return PlanVersion("a" * 40, dt.datetime(day.year, day.month, day.day, 12, tzinfo=UTC), "p.yml", plans)
+
+    history = PlanHistory(COMPLETE, (version(8, 0), version(5, 2), version(2, 3)))
+    weeks = weekly_history(p, history, UTC, today)
+    assert [(w.done, w.added) for w in weeks] == [(2, 0), (0, 0), (3, 2), (4, 0), (1, 0), (3, 1), (2, 0), (5, 0)]
+    f = project_forecasts(p, today, history=history)["payments"]
+    assert (f.remaining, f.pace, f.growth) == (12, 2.65, 0.35)
+    assert (f.earliest, f.latest) == (D(2027, 1, 13), D(2027, 1, 25))
+    assert f.chance == 966 / 4000
+    docs = " ".join((Path(__file__).parents[2] / "docs" / "health.md").read_text(encoding="utf-8").split())
+    assert "between 13 January 2027 and 25 January 2027" in docs
+    assert "About 2 chances in 10 to be ready by 4 January 2027" in docs
+    assert chance_sentence(payments, f, EN) == "About 2 chances in 10 to be ready by 4 January 2027."
+    assert "966 of the 4000 futures (24%)" in docs
+    signals = Signals(forecasts={"payments": f}, last_work=today, inactive_days=14)
+    assert milestone_health(payments, p, today, signals).rule == HealthRule.FORECAST_LATER
