@@ -55,6 +55,7 @@ def build_signals(case: dict[str, Any], today: dt.date) -> Signals:
             latest=wanted.get("latest"),
             remaining=1,
             chance=wanted.get("chance"),
+            high=wanted.get("high"),
         )
     return Signals(
         forecasts=forecasts,

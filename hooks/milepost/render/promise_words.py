@@ -208,6 +208,11 @@ def headline_note(headline: Headline, signals: Signals | None, today: dt.date, t
             )
         )
     if headline.cause == Cause.FORECAST:
+        if headline.health.rule == HealthRule.LOW_CHANCE:
+            # Part of the range is later, not all of it: "may well be", not "would be".
+            return HealthNote(
+                texts.gettext("At the pace of the work lately, this may well be finished after the promised date.")
+            )
         return HealthNote(
             texts.gettext("At the pace of the work lately, this would be finished after the promised date.")
         )

@@ -104,12 +104,17 @@ class Forecast:
     pace: float = 0.0  # weighted mean of tasks done per week (simulation)
     growth: float = 0.0  # weighted mean of tasks added per week (simulation)
     references: int = 0  # finished milestones behind a reference-class forecast
+    high: dt.date | None = None  # the 85th percentile itself, before the range was widened
 
     def later_than(self, day: dt.date) -> bool:
-        """Whether any part of the forecast range falls after `day` (then pages show it)."""
+        """Whether the forecast says the work may end after `day` (then pages show it): its
+        85th percentile is later. A range only widened past `day` to its minimum width is not:
+        85 in 100 futures are ready by then."""
         if not self.available or self.earliest is None:
             return False
-        return self.latest is None or self.latest > day
+        if self.latest is None:
+            return True
+        return (self.high or self.latest) > day
 
 
 @dataclass(frozen=True)
@@ -248,17 +253,25 @@ def _sorted(days: Iterable[int | None]) -> list[int | None]:
     return sorted(days, key=lambda d: (d is None, d or 0))
 
 
-def _range(days: Sequence[int | None], today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+@dataclass(frozen=True)
+class _Range:
+    earliest: dt.date  # the 50th percentile
+    latest: dt.date | None  # the 85th, at least MIN_RANGE_DAYS after the 50th; None: no end
+    high: dt.date | None  # the 85th itself
+
+
+def _range(days: Sequence[int | None], today: dt.date) -> _Range:
     """The 50th-85th percentile range as dates, at least MIN_RANGE_DAYS wide."""
     ordered = _sorted(days)
     low = percentile(ordered, LOW_PERCENTILE)
     high = percentile(ordered, HIGH_PERCENTILE)
     if low is None:
-        return today + dt.timedelta(days=MAX_WEEKS * 7), None
+        return _Range(today + dt.timedelta(days=MAX_WEEKS * 7), None, None)
     earliest = today + dt.timedelta(days=low)
     if high is None:
-        return earliest, None
-    return earliest, today + dt.timedelta(days=max(high, low + MIN_RANGE_DAYS))
+        return _Range(earliest, None, None)
+    widened = today + dt.timedelta(days=max(high, low + MIN_RANGE_DAYS))
+    return _Range(earliest, widened, today + dt.timedelta(days=high))
 
 
 def _chance(days: Sequence[int | None], today: dt.date, promise: dt.date) -> float:
@@ -316,12 +329,13 @@ def reference_forecast(
     if len(reference.slips) < MIN_REFERENCE:
         return Forecast(milestone.id, False, NO_FORECAST_NOT_ENOUGH_DATA, remaining=remaining)
     days = [max((first_promise - today).days + slip, 1) for slip in reference.slips]
-    earliest, latest = _range(days, today)
+    found = _range(days, today)
     return Forecast(
         milestone.id,
         True,
-        earliest=earliest,
-        latest=latest,
+        earliest=found.earliest,
+        latest=found.latest,
+        high=found.high,
         remaining=remaining,
         method=ForecastMethod.REFERENCE_CLASS,
         chance=_chance(days, today, milestone.current_due),
@@ -363,12 +377,13 @@ def project_forecasts(
     seed = seed_of(today, [(w.done, w.added) for w in weeks], queues, runs)
     simulation = simulate(weeks, queues, runs=runs, seed=seed)
     for m, remaining, days in zip(open_ones, queues, simulation.finishes):
-        earliest, latest = _range(days, today)
+        found = _range(days, today)
         forecasts[m.id] = Forecast(
             m.id,
             True,
-            earliest=earliest,
-            latest=latest,
+            earliest=found.earliest,
+            latest=found.latest,
+            high=found.high,
             remaining=remaining,
             method=ForecastMethod.SIMULATION,
             chance=_chance(days, today, m.current_due),

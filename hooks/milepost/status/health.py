@@ -16,8 +16,9 @@ Milestone (first match wins)
  6. forecast-later    at risk    even the optimistic end of the forecast (its 50th percentile)
                                  is after the promise.
  7. low-chance        at risk    the chance of keeping the promise is below LOW_CHANCE, or the
-                                 forecast range the page shows reaches past the promise: no
-                                 "on track" beside a forecast later than the promise.
+                                 forecast is later than the promise (its 85th percentile is
+                                 after it; the page then shows it): no "on track" beside a
+                                 forecast later than the promise.
  8. due-soon          at risk    the promise is at most DUE_SOON_DAYS away and fewer than
                                  DUE_SOON_MIN_PROGRESS of the tasks are done.
  9. behind-schedule   at risk    the share of tasks done trails the share of time gone (from
