@@ -211,6 +211,7 @@ def simulate(weeks: Sequence[Week], queues: Sequence[int], *, runs: int = RUNS, 
     table = _draw_table(week_weights(len(weeks)))
     done_of = [weeks[i].done for i in table]
     added_of = [weeks[i].added for i in table]
+    draw = rng.getrandbits
     bits = _TABLE_BITS
     order = sorted(range(len(queues)), key=lambda i: queues[i])
     sizes = [queues[i] for i in order]
@@ -223,7 +224,7 @@ def simulate(weeks: Sequence[Week], queues: Sequence[int], *, runs: int = RUNS, 
         next_queue = 0
         week = 0
         while next_queue < len(sizes) and week < MAX_WEEKS:
-            slot = rng.getrandbits(bits)
+            slot = draw(bits)
             step = done_of[slot]
             week += 1
             before = done
