@@ -25,8 +25,9 @@ The project's own history, when there is enough of it (`simulation`):
   not finished after MAX_WEEKS weeks has no end: a range whose far end has none is open
   ("not before ...").
 - The chance of keeping the promise is the share of futures finished by the promised day.
-- The futures are drawn by `random.Random` seeded from a SHA-256 digest of the inputs
-  (history/disk_cache.py's `canonical_key`), never Python's `hash()`: reproducible builds.
+- The futures are drawn by `random.Random` seeded from a SHA-256 digest of the inputs (the
+  weeks, the work left, today, the number of futures; `seed_of`), never Python's `hash()`:
+  reproducible builds.
 
 Too little history (fewer than MIN_WEEKS weeks, or fewer than MIN_DONE tasks done): the
 reference class (`reference-class`), the agency's own record across all its clients. Each of
@@ -43,13 +44,14 @@ promise, and only when it is later.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from milepost.history.disk_cache import canonical_key
 from milepost.history.project_files import PlanHistory
 from milepost.model import Milestone, Project
 from milepost.status.burnup import done_events, scope_changes
@@ -65,6 +67,7 @@ MIN_RANGE_DAYS = 7  # the range is never narrower than a week: tasks are not all
 MIN_REFERENCE = 5  # finished milestones the reference class needs
 LOW_PERCENTILE = 50
 HIGH_PERCENTILE = 85
+SEED_FORMAT = "milepost-forecast-1"  # changed only with the method: it moves every forecast
 _TABLE_BITS = 12  # the weighted draw: a table of 4096 slots, each week holding its share
 
 
@@ -197,9 +200,13 @@ def _draw_table(weights: Sequence[float]) -> list[int]:
     return [index for index, n in enumerate(slots) for _ in range(n)]
 
 
-def seed_of(*parts: object) -> int:
-    """A seed from the inputs' digest: equal inputs, equal seed, in any process."""
-    return int(canonical_key("forecast", *parts)[:16], 16)
+def seed_of(today: dt.date, weeks: Sequence[Week], queues: Sequence[int], runs: int) -> int:
+    """A seed from a SHA-256 digest of the inputs: equal inputs, equal seed, in any process
+    (never `hash()`, which changes with each process's hash seed). Its own format, not a cache
+    key's: a cache's new format must not move anybody's forecast."""
+    inputs = [SEED_FORMAT, today.isoformat(), [[w.done, w.added] for w in weeks], list(queues), runs]
+    digest = hashlib.sha256(json.dumps(inputs).encode("ascii")).digest()
+    return int.from_bytes(digest[:8], "big")
 
 
 def simulate(weeks: Sequence[Week], queues: Sequence[int], *, runs: int = RUNS, seed: int = 0) -> Simulation:
@@ -375,7 +382,7 @@ def project_forecasts(
     total = sum(weights)
     pace = sum(w * week.done for w, week in zip(weights, weeks)) / total
     growth = sum(w * week.added for w, week in zip(weights, weeks)) / total
-    seed = seed_of(today, [(w.done, w.added) for w in weeks], queues, runs)
+    seed = seed_of(today, weeks, queues, runs)
     simulation = simulate(weeks, queues, runs=runs, seed=seed)
     for m, remaining, days in zip(open_ones, queues, simulation.finishes):
         found = _range(days, today)
