@@ -226,8 +226,8 @@ def simulate(weeks: Sequence[Week], queues: Sequence[int], *, runs: int = RUNS, 
     results: list[list[int | None]] = [[] for _ in queues]
     steps = 0
     for _ in range(runs):
-        done = 0.0
-        added = 0.0
+        done = 0
+        added = 0
         next_queue = 0
         week = 0
         while next_queue < len(sizes) and week < MAX_WEEKS:
@@ -237,10 +237,10 @@ def simulate(weeks: Sequence[Week], queues: Sequence[int], *, runs: int = RUNS, 
             before = done
             done += step
             added += added_of[slot]
-            scale = 1 + added / total
-            while next_queue < len(sizes) and done >= sizes[next_queue] * scale:
-                needed = sizes[next_queue] * scale - before
-                day = (week - 1) * 7 + max(math.ceil(7 * needed / step), 1) if step else week * 7
+            # done >= size * (1 + added / total), in whole numbers: no rounding at the boundary.
+            while next_queue < len(sizes) and done * total >= sizes[next_queue] * (total + added):
+                needed = sizes[next_queue] * (total + added) - before * total  # in 1/total tasks
+                day = (week - 1) * 7 + max(math.ceil(7 * needed / (step * total)), 1)
                 results[order[next_queue]].append(day)
                 next_queue += 1
         steps += week
