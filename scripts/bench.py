@@ -2,7 +2,7 @@
 """Measure Milepost against the tools it stands on: plain `git log` and a plain MkDocs build.
 
     python scripts/bench.py [--commits N] [--projects P] [--runs R] [--today YYYY-MM-DD]
-                            [--keep DIR] [--profile] [--only all|classify]
+                            [--keep DIR] [--profile] [--only all|classify|forecast]
 
 It makes synthetic data in a temporary folder (P git repositories of N commits each, written
 with `git fast-import`, and a portal of one client with P projects), then prints:
@@ -21,6 +21,10 @@ with `git fast-import`, and a portal of one client with P projects), then prints
   of one generated repository (up to 20,000) with the default rules, as a build without the
   shown-work cache does, in CPU time per commit (the memo of repeated texts emptied before each
   run), against one bare regex pass over each subject and body.
+
+- Forecasts (`--only forecast` runs only this): the simulated forecasts (status/forecast.py)
+  of 200 generated projects of half a year's history each, in CPU seconds for all of them
+  and per project. Target: the whole portal's forecasts in at most FORECAST_TARGET_S.
 
 Both builds run in this process (MkDocs' `build()`), so interpreter start-up and imports are
 paid by neither. Each run of a build writes into the same site folder, replacing the previous
@@ -78,10 +82,12 @@ from milepost.history.state import GitHistory  # noqa: E402
 from milepost.mkdocs.build import build_clients  # noqa: E402
 from milepost.mkdocs.extra_config import settings_from_extra  # noqa: E402
 from milepost.mkdocs.site import ASSETS, CSS_PATH, JS_PATH, PAGE_TEMPLATE, THEME_OVERRIDES, prepare  # noqa: E402
-from milepost.model import RepositorySpec  # noqa: E402
+from milepost.history.project_files import COMPLETE, MilestonePlan, PlanHistory, PlanVersion  # noqa: E402
+from milepost.model import Milestone, Project, RepositorySpec, Task  # noqa: E402
 from milepost.publish.shared_assets import SHARED_FOLDER  # noqa: E402
 from milepost.portal import load_configured  # noqa: E402
 from milepost.render.html import esc  # noqa: E402
+from milepost.status.forecast import RUNS, project_forecasts  # noqa: E402
 from mkdocs import __version__ as mkdocs_version  # noqa: E402
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
@@ -637,13 +643,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--today", type=dt.date.fromisoformat, default=dt.date(2026, 11, 24), help="the build's day (YYYY-MM-DD)"
     )
+    parser.add_argument(
+        "--forecast-projects",
+        type=positive,
+        default=FORECAST_PROJECTS,
+        help=f"generated projects whose forecasts are timed (default {FORECAST_PROJECTS})",
+    )
     parser.add_argument("--keep", type=Path, help="make the data in this (new or empty) folder and keep it")
     parser.add_argument("--profile", action="store_true", help="also profile a cold read and a warm build")
     parser.add_argument(
         "--only",
-        choices=("all", "classify"),
+        choices=("all", "classify", "forecast"),
         default="all",
-        help="classify: only the classification micro-benchmark (default all: history, builds, classification)",
+        help="classify or forecast: only that micro-benchmark (default all: history, builds, classification, "
+        "forecasts)",
     )
     return parser.parse_args(argv)
 
@@ -664,9 +677,12 @@ def run(args: argparse.Namespace) -> None:
     try:
         if args.only == "classify":
             bench_classification(args, base)
+        elif args.only == "forecast":
+            bench_forecast(args)
         else:
             bench(args, base)
             bench_classification(args, base / "classification")
+            bench_forecast(args)
     finally:
         cleanup()
 
@@ -727,6 +743,64 @@ def bench_classification(args: argparse.Namespace, base: Path) -> None:
     print(verdict_us("classification: µs per commit", per_commit, CLASSIFY_TARGET_US))
     if args.profile:
         profile("classify + redact, one run", lambda: classify_once(spec, rules, ids))
+
+
+# --- forecast micro-benchmark -------------------------------------------------------------------
+
+FORECAST_PROJECTS = 200
+FORECAST_TARGET_S = 2.0  # CPU seconds for a 200-project portal's forecasts
+
+
+def forecast_project(rng: random.Random, number: int, today: dt.date) -> tuple[Project, PlanHistory]:
+    """A project of half a year: 26 weeks of 0-6 tasks done, 3-5 open milestones of 5-30 tasks,
+    and a project file that gained a few tasks now and then."""
+    began = today - dt.timedelta(days=7 * 26 - 1)
+    done = [began + dt.timedelta(days=rng.randrange(7 * 26)) for _ in range(rng.randrange(26, 26 * 4))]
+    milestones = [
+        Milestone("done", "Done", due=today - dt.timedelta(days=30), start=began, done=today - dt.timedelta(days=30),
+                  tasks=tuple(Task(f"t{n}", day) for n, day in enumerate(sorted(done))))
+    ]
+    for index in range(rng.randrange(3, 6)):
+        size = rng.randrange(5, 31)
+        milestones.append(
+            Milestone(f"m{index}", f"M{index}", due=today + dt.timedelta(days=30 * (index + 1)),
+                      tasks=tuple(Task(f"t{n}") for n in range(size)))
+        )
+    versions = []
+    scope = len(done)
+    for week in range(0, 26, 3):
+        scope += rng.randrange(0, 6)
+        when = dt.datetime.combine(began + dt.timedelta(days=7 * week), dt.time(12), dt.timezone.utc)
+        versions.append(PlanVersion(f"{number:040x}", when, "p.yml", (MilestonePlan("all", tasks=scope),)))
+    return (
+        Project(slug=f"p{number}", client="c", name=f"P{number}", milestones=tuple(milestones)),
+        PlanHistory(COMPLETE, tuple(versions)),
+    )
+
+
+def bench_forecast(args: argparse.Namespace) -> None:
+    """CPU seconds for the simulated forecasts of FORECAST_PROJECTS generated projects."""
+    today: dt.date = args.today
+    rng = random.Random(20)
+    count: int = args.forecast_projects
+    projects = [forecast_project(rng, number, today) for number in range(count)]
+
+    def forecast_all() -> None:
+        for project, history in projects:
+            project_forecasts(project, today, history=history)
+
+    series = Series(f"forecasts of {count} projects ({RUNS} futures each)")
+    for _ in range(args.runs):
+        series.times.append(cpu_timed(forecast_all))
+    per_project = series.median / count
+    print(header(f"Forecasts: {count} generated projects, 26 weeks of history each", "CPU seconds"))
+    print(row(series.label, series))
+    print(f"  per project (median): {per_project * 1000:.1f} ms")
+    # The target is for a portal of FORECAST_PROJECTS projects, whatever number was timed.
+    portal = per_project * FORECAST_PROJECTS
+    outcome = "PASS" if portal <= FORECAST_TARGET_S else "OVER"
+    label = f"forecasts: CPU seconds for {FORECAST_PROJECTS} projects"
+    print(f"  {label:<46} {portal:6.2f}    target <= {FORECAST_TARGET_S:.0f} s  {outcome}")
 
 
 def verdict_us(label: str, value: float, target: float) -> str:

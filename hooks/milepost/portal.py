@@ -26,6 +26,7 @@ from milepost.load.settings import LedgerSource
 from milepost.load.slugs import RESERVED_NAMES, OwnFolder
 from milepost.load.yaml_source import YamlDocument
 from milepost.model import Client, Portal, Project
+from milepost.status.forecast import ReferenceClass, reference_class
 from milepost.status.ledger import ledger_problems
 from milepost.time_zone import client_zone
 
@@ -72,6 +73,13 @@ class LoadResult:
     def broken(self) -> list[str]:
         """The clients with a problem, sorted."""
         return sorted({slug for owners in self.owners.values() for slug in owners})
+
+
+def agency_reference(loaded: LoadResult, today: dt.date) -> ReferenceClass:
+    """The agency's record across all its clients (those without problems), for the forecasts of
+    projects too young to judge by their own pace (status/forecast.py). A milestone's first
+    promise is its `due`: `milepost check` keeps it there (later dates go in `delay.due`)."""
+    return reference_class(((project, None) for project in loaded.healthy.projects), today)
 
 
 def load_configured(

@@ -24,7 +24,9 @@ def run_bench(*args: str, timeout: int = 120) -> subprocess.CompletedProcess[str
 
 def test_bench_prints_every_figure_and_ratio(tmp_path: Path) -> None:
     keep = tmp_path / "data"
-    done = run_bench("--commits", "50", "--projects", "1", "--runs", "1", "--keep", str(keep))
+    done = run_bench(
+        "--commits", "50", "--projects", "1", "--runs", "1", "--forecast-projects", "2", "--keep", str(keep)
+    )
     assert done.returncode == 0, done.stderr
     out = done.stdout
     for label in (
@@ -41,6 +43,7 @@ def test_bench_prints_every_figure_and_ratio(tmp_path: Path) -> None:
         assert re.search(label + SECONDS, out), f"no figures for {label!r} in:\n{out}"
     assert re.search(r"history: read_history cold / git log" + RATIO.format(target=r"1\.2"), out), out
     assert_classification_figures(out, commits=50)
+    assert re.search(r"forecasts of 2 projects \(4000 futures each\)" + SECONDS, out), out
     assert re.search(r"build: milepost warm / plain mkdocs" + RATIO.format(target=r"1\.3"), out), out
     assert re.search(r"cpus: \d+", out) and "git version" in out and "python: 3." in out, out
     # The plain build rendered the same pages as Milepost's, or the build ratio means nothing.
@@ -66,6 +69,16 @@ def test_bench_only_classify_prints_the_classification_figures_alone() -> None:
     assert done.returncode == 0, done.stderr
     assert_classification_figures(done.stdout, commits=40)
     assert "History:" not in done.stdout and "Build:" not in done.stdout
+
+
+def test_bench_only_forecast_prints_the_forecast_figures_alone() -> None:
+    done = run_bench("--only", "forecast", "--forecast-projects", "3", "--runs", "2")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert re.search(r"forecasts of 3 projects \(4000 futures each\)" + SECONDS, out), out
+    assert re.search(r"per project \(median\): \d+\.\d ms", out), out
+    assert re.search(r"forecasts: CPU seconds for 200 projects\s+\d+\.\d\d\s+target <= 2 s\s+(PASS|OVER)", out), out
+    assert "History:" not in out and "Classification:" not in out
 
 
 def test_bench_refuses_a_folder_with_files_in_it(tmp_path: Path) -> None:

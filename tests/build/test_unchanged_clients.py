@@ -122,6 +122,27 @@ def test_an_edited_project_file_rebuilds_its_client(portal: Path, tmp_path: Path
     assert "Web shop" in (site / "gamma" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_milestone_finished_for_one_client_rebuilds_every_client(portal: Path, tmp_path: Path, capsys) -> None:
+    """A young project's forecast stands on the agency's record across all its clients
+    (docs/health.md, "The forecast"): a milestone finished anywhere is an input of every site."""
+    from factories import milestone, project_yml, task
+
+    site = tmp_path / "site"
+    assert build(portal, site, capsys)[0] == 0
+    finished = milestone(
+        id="early", title="Early part", start="2026-09-01", due="2026-10-01", done="2026-10-05",
+        tasks=[task("Zero", "2026-10-05")],
+    )
+    project = tmp_path / "projects" / "gamma" / "shop.yml"
+    project.write_text(
+        project_yml(name="Shop", repositories=[{"path": "../../repo-gamma"}], milestones=[finished, milestone()]),
+        encoding="utf-8",
+    )
+    code, out, err = build(portal, site, capsys)
+    assert code == 0, err
+    assert built(out) == ["alpha", "beta", "gamma"]
+
+
 @pytest.mark.parametrize("damage", ["edited", "same size", "deleted", "added", "folder removed"])
 def test_a_damaged_published_folder_is_built_again(portal: Path, tmp_path: Path, capsys, damage: str) -> None:
     site = tmp_path / "site"

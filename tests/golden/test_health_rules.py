@@ -49,7 +49,13 @@ def build_signals(case: dict[str, Any], today: dt.date) -> Signals:
     if wanted is not None:
         available = wanted.get("available", True)
         forecasts["m"] = Forecast(
-            "m", available, earliest=wanted.get("earliest"), latest=wanted.get("latest"), remaining=1
+            "m",
+            available,
+            earliest=wanted.get("earliest"),
+            latest=wanted.get("latest"),
+            remaining=1,
+            chance=wanted.get("chance"),
+            high=wanted.get("high"),
         )
     return Signals(
         forecasts=forecasts,
@@ -110,11 +116,16 @@ def test_docs_describe_every_rule_in_the_code_order() -> None:
     assert f"**{round(health.BEHIND_LAG * 100)} points**" in DOCS
     assert f"(**{DEFAULT_INACTIVE_DAYS}** by default" in DOCS
     flowing = " ".join(DOCS.split())  # the page wraps its lines anywhere
-    short, long = forecast.SHORT_WINDOW_DAYS, forecast.LONG_WINDOW_DAYS
-    assert f"over the last **{short} days** and over the last **{long} days**" in flowing
-    assert f"fewer than **{forecast.MIN_DONE}** tasks" in DOCS
-    assert f"less than **{forecast.MIN_SPAN_DAYS}** days ago" in DOCS
-    assert f"at least {round(forecast.MIN_SPREAD * 100)}% further" in DOCS
+    assert f"every **{forecast.HALF_LIFE_WEEKS} weeks** of age" in flowing
+    assert f"**{forecast.RUNS}** futures are drawn per project" in flowing
+    assert f"the {forecast.LOW_PERCENTILE}th to the {forecast.HIGH_PERCENTILE}th percentile" in flowing
+    assert f"never narrower than {forecast.MIN_RANGE_DAYS} days" in flowing
+    assert f"at most {forecast.HISTORY_WEEKS} weeks" in flowing
+    assert f"fewer than **{forecast.MIN_WEEKS}** weeks since work began, or fewer than **{forecast.MIN_DONE}** tasks" in flowing
+    assert f"fewer than **{forecast.MIN_REFERENCE}** finished milestones" in flowing
+    assert f"Below **{round(health.LOW_CHANCE * 100)} in 100**" in flowing
+    assert f"below **{round(health.LOW_CHANCE * 100)} in 100**" in flowing
+    assert health.LOW_CHANCE * 100 == forecast.HIGH_PERCENTILE  # the range's far end, see the page
 
 
 def milestone(ident: str, **changes: Any) -> Milestone:

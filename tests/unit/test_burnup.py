@@ -79,8 +79,18 @@ def test_status_json_carries_ledger_forecast_burnup_and_says_when_there_is_none(
     assert status["last_work"] == "2026-11-10"
     b = next(m for m in status["milestones"] if m["id"] == "b")
     assert b["ledger"] == {"first_promise": "2026-12-12", "promised_on": "2026-09-03", "changes": []}
-    # Two tasks done in the last 56 days are too few for a pace: status.json says so.
-    assert b["forecast"] == {"available": False, "reason": "not-enough-data"}
+    # Three tasks done in the nine weeks since the first (25 September): a simulated forecast,
+    # its chance as a number.
+    forecast = b["forecast"]
+    assert sorted(forecast) == [
+        "available", "chance", "earliest", "growth_per_week", "later_than_promise", "latest", "method",
+        "pace_per_week", "references", "remaining_tasks", "weeks",
+    ]
+    assert (forecast["method"], forecast["weeks"], forecast["remaining_tasks"], forecast["references"]) == (
+        "simulation", 9, 2, None
+    )
+    assert 0 <= forecast["chance"] < 0.85 and forecast["later_than_promise"] is True
+    assert "2026-12-12" < forecast["earliest"] < forecast["latest"]
     assert {m["id"]: m["forecast"] for m in status["milestones"]}["c"] == {"available": False, "reason": "no-tasks"}
     # Without measurements: no ledger, and the forecast says why.
     bare = project_status(client, SHOP, (), TODAY)

@@ -28,7 +28,7 @@ from milepost.errors import HistoryError, ProjectHistoryError
 from milepost.history.commits import history_key
 from milepost.load.settings import client_today
 from milepost.model import Client
-from milepost.portal import LoadResult
+from milepost.portal import LoadResult, agency_reference
 from milepost.publish.build_record import canonical, file_digest, input_key
 from milepost.publish.protection import site_salt
 
@@ -106,5 +106,7 @@ def client_key(
         "site_url": site_url,
         "salt": salt,
         "letters": [canonical(entry) for entry in letters],
+        # Forecasts of a young project stand on every client's finished milestones.
+        "reference": list(agency_reference(loaded, client_today(client.timezone, today)).slips),
     }
     return input_key(parts)

@@ -29,7 +29,7 @@ from milepost.errors import BuildFailed, MilepostError, RulesError, SettingsErro
 from milepost.i18n import texts_for
 from milepost.load.settings import BuildSettings, build_settings, client_today
 from milepost.mkdocs.extra_config import LOADED_PORTAL, milepost_config
-from milepost.portal import LoadResult, load_configured
+from milepost.portal import LoadResult, agency_reference, load_configured
 from milepost.publish.letters import SENT_RECORD, read_record
 from milepost.publish.site_cache import rendered_site
 from milepost.publish.site_content import ClientSite
@@ -131,6 +131,7 @@ def prepare(config: MkDocsConfig) -> BuildState:
             cache_dir=settings.cache_dir,
             history=loaded.history,
             letters=record.sent_to(client.slug, until=today),
+            reference=agency_reference(loaded, today),
         )
         state.sites.append(site)
 

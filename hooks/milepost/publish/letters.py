@@ -71,6 +71,7 @@ from milepost.render.letters import (
     letter_words,
     render_letter,
 )
+from milepost.status.forecast import NO_REFERENCE, ReferenceClass, reference_class
 from milepost.status.letters_due import (
     DueLetter,
     LetterHistory,
@@ -510,6 +511,7 @@ def client_letters(
     cache_dir: Path | None,
     inactive_days: int,
     history: GitHistory | None = None,
+    reference: ReferenceClass = NO_REFERENCE,
 ) -> list[Letter]:
     """The letters due for `client` on `today`, as messages. The pages' facts are measured the
     same way here (shown work, ledger, forecasts), so a letter and the site never disagree."""
@@ -523,7 +525,13 @@ def client_letters(
     for project in projects:
         work = project_work(client, project, rules=rules, cache_dir=cache_dir, history=history)
         outlooks[project.slug] = project_outlook(
-            project, histories.get(project.slug), work, today, timezone=client.timezone, inactive_days=inactive_days
+            project,
+            histories.get(project.slug),
+            work,
+            today,
+            timezone=client.timezone,
+            inactive_days=inactive_days,
+            reference=reference,
         )
     due = letters_due(client, projects, today, outlooks=outlooks, history=record.history(client.slug))
     date = letter_date(client, today, fixed_day)
@@ -551,11 +559,15 @@ def portal_letters(
     folders = client_folders(portal.clients)
     letters: list[Letter] = []
     for client in clients:
+        today = client_today(client.timezone, day)
+        # The agency's record across all its clients (portal.agency_reference), for projects too
+        # young to be judged by their own pace.
+        reference = reference_class(((project, None) for project in portal.projects), today)
         letters.extend(
             client_letters(
                 client,
                 portal.projects_of(client.slug),
-                client_today(client.timezone, day),
+                today,
                 histories={slug: h for (owner, slug), h in histories.items() if owner == client.slug},
                 record=record,
                 sender=settings.letters_from,
@@ -570,6 +582,7 @@ def portal_letters(
                 cache_dir=settings.cache_dir,
                 inactive_days=settings.inactive_days,
                 history=history,
+                reference=reference,
             )
         )
     return letters

@@ -31,6 +31,7 @@ from milepost.history.project_files import PlanHistory
 from milepost.history.state import GitHistory
 from milepost.model import Client, Project, SentLetter
 from milepost.publish.site_content import ClientSite, SitePage, client_site
+from milepost.status.forecast import NO_REFERENCE, ReferenceClass
 
 MILEPOST_LOGGER = "mkdocs.plugins.milepost"
 log = logging.getLogger(f"{MILEPOST_LOGGER}.site_cache")
@@ -109,6 +110,7 @@ def rendered_site(
     cache_dir: Path | None,
     history: GitHistory | None = None,
     letters: Sequence[SentLetter] = (),
+    reference: ReferenceClass = NO_REFERENCE,
 ) -> ClientSite:
     """The client's site: from the cache when all it is made from is unchanged, else rendered
     (reading and classifying every repository's history) and kept for the next build.
@@ -139,6 +141,7 @@ def rendered_site(
             histories=histories,
             inactive_days=inactive_days,
             letters=letters,
+            reference=reference,
         )
 
     if cache_dir is None:
@@ -153,7 +156,7 @@ def rendered_site(
     key = site_key(
         (
             kind, client, tuple(projects), rules, sorted(heads.items()), ledger, today, prefix, base_url,
-            inactive_days, tuple(letters),
+            inactive_days, tuple(letters), reference.slips,
         )
     )
     cached = load_site(cache_dir, client.slug, kind, key, client)

@@ -23,6 +23,7 @@ from milepost.publish.status_json import status_json_bytes
 from milepost.render.client_home import render_client_home
 from milepost.render.letter_archive import page_folder, render_archive, render_sent_letter
 from milepost.render.project_page import ProjectView, render_project_page
+from milepost.status.forecast import NO_REFERENCE, ReferenceClass
 from milepost.status.outlook import project_outlook
 
 
@@ -85,11 +86,13 @@ def client_site(
     histories: Mapping[str, PlanHistory] | None = None,
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
     letters: Sequence[SentLetter] = (),
+    reference: ReferenceClass = NO_REFERENCE,
 ) -> ClientSite:
     """Build the client's pages. `prefix` places them in a folder (team preview);
     `work` maps project slug to its classified history, `histories` to the git history of
     its YAML file (for the promise ledger and the burn-up); `letters` are the letters this
-    client was sent, newest first (the sent record's, publish/letters.py)."""
+    client was sent, newest first (the sent record's, publish/letters.py); `reference` the
+    agency's record of finished milestones, for young projects' forecasts."""
     texts = texts_for(client.language)
     # The YAML's words are redacted here, once, for every page, feed, calendar and status.json.
     client = redact_client_glossary(client)
@@ -107,6 +110,7 @@ def client_site(
             today,
             timezone=client.timezone,
             inactive_days=inactive_days,
+            reference=reference,
         )
         for project in projects
     }

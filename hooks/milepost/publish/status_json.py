@@ -25,9 +25,14 @@ removing one raises the version. Every date is an ISO `YYYY-MM-DD` string; absen
                        {first_promise, promised_on, changes: [{kind: moved | explained, day,
                        from, to (null for explained), later (true/false), reason (null when
                        none was given)}]}, or null when there is no history (see `ledger`)
-                     forecast: {available: true, earliest, latest (null: open-ended, "not
-                       before earliest"), remaining_tasks, pace_recent, pace_longer (tasks per
-                       week), later_than_promise} or {available: false, reason: done |
+                     forecast: {available: true, method (simulation | reference-class),
+                       earliest (50th percentile), latest (85th, at least a week later; null:
+                       open-ended, "not before earliest"), chance (of keeping the promise now,
+                       0..1), remaining_tasks, weeks (of history drawn from), pace_per_week
+                       and growth_per_week (weighted means of tasks done and added; null for
+                       the reference class), references (finished milestones behind a
+                       reference-class forecast; null for a simulation), later_than_promise}
+                       or {available: false, reason: done |
                        no-tasks | all-tasks-done | not-enough-data | not-measured}
     waiting_on_client  what the team still needs, overdue first, then by when it is needed:
                      [{title, asked, needed_by, overdue_days (0 when not overdue), milestone
@@ -65,7 +70,7 @@ from typing import Any
 from milepost.i18n import texts_for
 from milepost.model import Budget, Client, Milestone, Project, WorkNote
 from milepost.status.budget import BudgetPace, budget_pace
-from milepost.status.forecast import Forecast
+from milepost.status.forecast import Forecast, ForecastMethod
 from milepost.status.headline import update_overdue
 from milepost.status.health import milestone_health, next_milestone, project_health, project_progress
 from milepost.status.ledger import UNAVAILABLE, MilestoneLedger
@@ -140,13 +145,18 @@ def _forecast(m: Milestone, forecast: Forecast | None) -> dict[str, Any]:
         return {"available": False, "reason": "not-measured"}
     if not forecast.available:
         return {"available": False, "reason": forecast.reason}
+    simulated = forecast.method == ForecastMethod.SIMULATION
     return {
         "available": True,
         "earliest": _iso(forecast.earliest),
         "latest": _iso(forecast.latest),
+        "method": forecast.method,
+        "chance": round(forecast.chance, 3) if forecast.chance is not None else None,
         "remaining_tasks": forecast.remaining,
-        "pace_recent": round(forecast.recent.per_week, 2) if forecast.recent else None,
-        "pace_longer": round(forecast.longer.per_week, 2) if forecast.longer else None,
+        "weeks": forecast.weeks if simulated else None,
+        "pace_per_week": forecast.pace if simulated else None,
+        "growth_per_week": forecast.growth if simulated else None,
+        "references": None if simulated else forecast.references,
         "later_than_promise": forecast.later_than(m.current_due),
     }
 

@@ -22,6 +22,8 @@ from milepost.render.labels import change_status_label, kind_heading, state_labe
 from milepost.render.promise_words import (
     HealthNote,
     LedgerLine,
+    chance_sentence,
+    forecast_basis,
     forecast_sentence,
     health_note,
     ledger_lines,
@@ -60,6 +62,8 @@ class MilestoneView:
     state_label: str
     dates: str  # finished / first promised / new date, in one line
     forecast: str | None  # only when later than the promise
+    chance: str | None  # the chance of keeping the promise, beside it; None: no forecast
+    forecast_basis: str  # what the forecast and the chance stand on (not a promise)
     note: HealthNote | None
     delay_missing: bool  # late, past its date and no delay written (`milepost check` refuses it)
     description: str
@@ -136,6 +140,8 @@ def milestone_view(view: ProjectView, m: Milestone, texts: Texts) -> MilestoneVi
         dates=" ".join(milestone_dates(m, texts)),
         # The forecast sits next to the promise, and only when it is later than the promise.
         forecast=forecast_sentence(m, outlook.forecasts.get(m.id), texts),
+        chance=chance_sentence(m, outlook.forecasts.get(m.id), texts),
+        forecast_basis=forecast_basis(outlook.forecasts.get(m.id), texts),
         note=health_note(health, m, outlook.signals, view.today, texts),
         delay_missing=health.state == HealthState.LATE and not m.delay and view.today > m.current_due,
         description=m.description or "",

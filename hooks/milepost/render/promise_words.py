@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from milepost.i18n import Texts
 from milepost.model import Milestone
-from milepost.status.forecast import Forecast
+from milepost.status.forecast import Forecast, ForecastMethod
 from milepost.status.headline import Cause, Headline
 from milepost.status.health import Health, HealthRule, HealthState, Signals, days_without_work
 from milepost.status.ledger import MilestoneLedger, PromiseEvent, PromiseEventKind
@@ -100,6 +100,39 @@ def forecast_sentence(milestone: Milestone, forecast: Forecast | None, texts: Te
     )
 
 
+def chance_sentence(milestone: Milestone, forecast: Forecast | None, texts: Texts) -> str | None:
+    """The chance of keeping the promise now, in tenths a client can picture ("About 1 chance
+    in 10 to be ready by 12 December 2026."), beside the promise and never instead of it. None
+    for a finished milestone or without a forecast."""
+    if milestone.done is not None or forecast is None or not forecast.available or forecast.chance is None:
+        return None
+    date = texts.date(milestone.current_due)
+    tenths = round(forecast.chance * 10)
+    if tenths < 1:
+        return texts.gettext("Less than 1 chance in 10 to be ready by {date}.", date=date)
+    if tenths > 9:
+        return texts.gettext("More than 9 chances in 10 to be ready by {date}.", date=date)
+    return texts.ngettext(
+        "About {n} chance in 10 to be ready by {date}.",
+        "About {n} chances in 10 to be ready by {date}.",
+        tenths,
+        date=date,
+    )
+
+
+def forecast_basis(forecast: Forecast | None, texts: Texts) -> str:
+    """What the forecast and the chance stand on, and that they are no promise."""
+    if forecast is not None and forecast.method == ForecastMethod.REFERENCE_CLASS:
+        return texts.ngettext(
+            "This project is too new to judge by its own pace, so this estimate comes from how "
+            "the {n} milestone we finished before ended against its first promise. It is not a promise.",
+            "This project is too new to judge by its own pace, so this estimate comes from how "
+            "the {n} milestones we finished before ended against their first promises. It is not a promise.",
+            forecast.references,
+        )
+    return texts.gettext("This is an estimate from the work done lately, not a promise.")
+
+
 def health_note(
     health: Health, milestone: Milestone | None, signals: Signals | None, today: dt.date, texts: Texts
 ) -> HealthNote | None:
@@ -122,6 +155,8 @@ def rule_sentence(
         text = texts.gettext("We are waiting for something from you that this needs (see “Waiting on you”).")
     elif rule == HealthRule.FORECAST_LATER:
         text = texts.gettext("At the pace of the work lately, this would be finished after the promised date.")
+    elif rule == HealthRule.LOW_CHANCE:
+        text = texts.gettext("At the pace of the work lately, this may well be finished after the promised date.")
     elif rule == HealthRule.DUE_SOON:
         text = texts.gettext("The date is close and fewer than half of the parts are done.")
     elif rule == HealthRule.BEHIND_SCHEDULE:
@@ -173,6 +208,11 @@ def headline_note(headline: Headline, signals: Signals | None, today: dt.date, t
             )
         )
     if headline.cause == Cause.FORECAST:
+        if headline.health.rule == HealthRule.LOW_CHANCE:
+            # Part of the range is later, not all of it: "may well be", not "would be".
+            return HealthNote(
+                texts.gettext("At the pace of the work lately, this may well be finished after the promised date.")
+            )
         return HealthNote(
             texts.gettext("At the pace of the work lately, this would be finished after the promised date.")
         )

@@ -1,41 +1,82 @@
-"""When an open milestone will really be finished, at the pace the team has kept lately.
+"""When an open milestone will really be finished, and the chance of keeping its promise.
 
-Pure and deliberately simple, so that docs/health.md can say exactly what it does:
+Pure and deterministic, so that docs/health.md can say exactly what it does (with a worked
+example) and the same inputs always give the same dates.
 
-- The pace is the number of the project's tasks done per day, measured over two windows that
-  end today: the last SHORT_WINDOW_DAYS and the last LONG_WINDOW_DAYS (each shortened to the
-  time since work on the project began). A task counts on its `done:` date; the tasks of a
-  finished milestone that carry no date count on the milestone's `done:` date.
-- The work left before a milestone is finished is its open tasks plus the open tasks of every
-  other open milestone promised no later than it: the team works through its promises in
-  order. Milestones without tasks have no measurable size and are left out.
-- The optimistic end divides the work left by the faster pace of the two windows, the
-  pessimistic end by the slower one, and is at least MIN_SPREAD further out than the
-  optimistic end: tasks are not all the same size. With no task done in the short window, the
-  pessimistic end is open ("not before ...").
-- No forecast without enough data: fewer than MIN_DONE tasks done in the long window, or work
-  began less than MIN_SPAN_DAYS ago. Nor for a finished milestone, one without tasks, or one
-  whose tasks are all done (it only needs to be marked done).
+The project's own history, when there is enough of it (`simulation`):
 
-A forecast is never a promise: pages show it next to the promise, and only when it is later.
+- Weeks end today: week 0 is the last seven days, week 1 the seven before, and so on back to
+  the week work on the project began (the earliest `start` or task done), at most
+  HISTORY_WEEKS. Each week has its throughput (tasks done that week, counted as the burn-up
+  counts them: a task on its `done:` date, the tasks of a finished milestone without one on
+  the milestone's) and its scope growth (tasks added that week, from the versions of the
+  project file the burn-up reads: the scope at the week's end less the scope at its start,
+  never below zero). Weeks where nothing was done count too, as zero.
+- A simulated future draws one past week at a time, the throughput and the growth of the same
+  week together, recent weeks more likely: a week's weight halves every HALF_LIFE_WEEKS weeks
+  of age. Work done is subtracted and new tasks are added, until the work left before the
+  milestone is done; the day within the final week is interpolated. RUNS futures are drawn.
+- The work left before a milestone is its open tasks plus those of every other open milestone
+  promised no later than it (the team works through its promises in order). New tasks land
+  on the open milestones in proportion to the work each still has left, so each milestone
+  gets that share of the growth. All milestones of a project share the same futures.
+- The range shown is the 50th to the 85th percentile of the simulated finish days, and never
+  narrower than MIN_RANGE_DAYS: the 85th is moved out when it is closer. A future that has
+  not finished after MAX_WEEKS weeks has no end: a range whose far end has none is open
+  ("not before ...").
+- The chance of keeping the promise is the share of futures finished by the promised day.
+- The futures are drawn by `random.Random` seeded from a SHA-256 digest of the inputs (the
+  weeks, the work left, today, the number of futures; `seed_of`), never Python's `hash()`:
+  reproducible builds.
+
+Too little history (fewer than MIN_WEEKS weeks, or fewer than MIN_DONE tasks done): the
+reference class (`reference-class`), the agency's own record across all its clients. Each of
+its finished milestones ended some days after (or before) the date first promised for it; the
+milestone's own first promise plus each of those slips is a possible finish (never before
+tomorrow). Percentiles and the chance are read off those the same way. With fewer than
+MIN_REFERENCE finished milestones there is no forecast.
+
+No forecast for a finished milestone, one without tasks, or one whose tasks are all done (it
+only needs to be marked done). A forecast is never a promise: pages show it next to the
+promise, and only when it is later.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
+import random
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
+from milepost.history.project_files import PlanHistory
 from milepost.model import Milestone, Project
+from milepost.status.burnup import done_events, scope_changes
+from milepost.status.ledger import ProjectLedger
 
-SHORT_WINDOW_DAYS = 28
-LONG_WINDOW_DAYS = 56
-MIN_DONE = 3
-MIN_SPAN_DAYS = 14
-MIN_SPREAD = 0.25
-# A forecast a century away says "not in any plan" as well as a later one, and stays far from
-# the calendar's end (9999-12-31) whatever the number of tasks left.
-MAX_FORECAST_DAYS = 36_525
+RUNS = 4000  # simulated futures per project
+HALF_LIFE_WEEKS = 8  # a past week's weight halves with every 8 weeks of age
+HISTORY_WEEKS = 104  # at most two years of weeks are drawn from (older ones weigh < 1/8000)
+MIN_WEEKS = 6  # fewer weeks of history: the reference class instead
+MIN_DONE = 3  # fewer tasks done in those weeks: the reference class instead
+MAX_WEEKS = 260  # a future not finished after five years has no end ("not before")
+MIN_RANGE_DAYS = 7  # the range is never narrower than a week: tasks are not all alike
+MIN_REFERENCE = 5  # finished milestones the reference class needs
+LOW_PERCENTILE = 50
+HIGH_PERCENTILE = 85
+SEED_FORMAT = "milepost-forecast-1"  # changed only with the method: it moves every forecast
+_TABLE_BITS = 12  # the weighted draw: a table of 4096 slots, each week holding its share
+
+
+class ForecastMethod(StrEnum):
+    """How a forecast was made (status.json: `forecast.method`)."""
+
+    SIMULATION = "simulation"  # the project's own weeks
+    REFERENCE_CLASS = "reference-class"  # the agency's past promises
+
 
 # Why there is no forecast (status.json: `forecast.reason`).
 NO_FORECAST_DONE = "done"
@@ -45,19 +86,11 @@ NO_FORECAST_NOT_ENOUGH_DATA = "not-enough-data"
 
 
 @dataclass(frozen=True)
-class Pace:
-    """Tasks done in a window that ends today, and the days the window really covers."""
+class Week:
+    """One past week of the project: tasks done, tasks added."""
 
     done: int
-    days: int
-
-    @property
-    def per_day(self) -> float:
-        return self.done / self.days if self.days > 0 else 0.0
-
-    @property
-    def per_week(self) -> float:
-        return self.per_day * 7
+    added: int
 
 
 @dataclass(frozen=True)
@@ -65,84 +98,306 @@ class Forecast:
     milestone: str  # milestone id
     available: bool
     reason: str = ""  # why there is no forecast (one of the NO_FORECAST_* values)
-    earliest: dt.date | None = None  # the optimistic end
-    latest: dt.date | None = None  # the pessimistic end; None with `earliest`: "not before"
+    earliest: dt.date | None = None  # the 50th percentile
+    latest: dt.date | None = None  # the 85th percentile (widened); None with `earliest`: "not before"
     remaining: int = 0  # tasks left, this milestone's and those promised before it
-    recent: Pace | None = None  # the short window
-    longer: Pace | None = None  # the long window
+    method: ForecastMethod | None = None
+    chance: float | None = None  # share of futures finished by the current promise, 0..1
+    weeks: int = 0  # weeks of the project's history drawn from (simulation)
+    pace: float = 0.0  # weighted mean of tasks done per week (simulation)
+    growth: float = 0.0  # weighted mean of tasks added per week (simulation)
+    references: int = 0  # finished milestones behind a reference-class forecast
+    high: dt.date | None = None  # the 85th percentile itself, before the range was widened
 
     def later_than(self, day: dt.date) -> bool:
-        """Whether any part of the forecast range falls after `day` (then pages show it)."""
+        """Whether the forecast says the work may end after `day` (then pages show it): its
+        85th percentile is later. A range only widened past `day` to its minimum width is not:
+        85 in 100 futures are ready by then."""
         if not self.available or self.earliest is None:
             return False
-        return self.latest is None or self.latest > day
+        if self.latest is None:
+            return True
+        return (self.high or self.latest) > day
 
 
-def done_days(project: Project, today: dt.date) -> list[dt.date]:
-    """The day each done task of the project was done (up to today), oldest first."""
-    days: list[dt.date] = []
-    for m in project.milestones:
-        for task in m.tasks:
-            day = task.done or m.done
-            if day is not None and day <= today:
-                days.append(day)
-    return sorted(days)
+@dataclass(frozen=True)
+class ReferenceClass:
+    """The agency's record: for each finished milestone, days from its first promise to its
+    end (negative: early), sorted."""
+
+    slips: tuple[int, ...] = ()
+
+
+NO_REFERENCE = ReferenceClass()
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """The simulated finish days of a project's milestone queues (days after today; None:
+    not finished within MAX_WEEKS), one tuple per queue in the order given, and the weeks
+    simulated in all (the cost, for the growth test)."""
+
+    finishes: tuple[tuple[int | None, ...], ...]
+    steps: int
 
 
 def work_began(project: Project, today: dt.date) -> dt.date | None:
     """The first day of work on the project: the earliest `start` or task done, if any."""
     days = [m.start for m in project.milestones if m.start is not None and m.start <= today]
-    days.extend(done_days(project, today)[:1])
+    days.extend(done_events(project, today)[:1])
     return min(days, default=None)
 
 
-def pace(days_done: list[dt.date], today: dt.date, window: int, began: dt.date) -> Pace:
-    """Tasks done in the `window` days up to and including today, counted from `began` at
-    the earliest."""
-    span = min(window, (today - began).days)
-    if span <= 0:
-        return Pace(0, 0)
-    first = today - dt.timedelta(days=span)
-    return Pace(sum(1 for day in days_done if first < day <= today), span)
+def weekly_history(
+    project: Project, history: PlanHistory | None, timezone: dt.tzinfo, today: dt.date
+) -> tuple[Week, ...]:
+    """The project's past weeks, oldest first, the last one ending today (see the docstring)."""
+    began = work_began(project, today)
+    if began is None:
+        return ()
+    count = min(max(math.ceil((today - began).days / 7), 1), HISTORY_WEEKS)
+    done = [0] * count
+    for day in done_events(project, today):
+        age = (today - day).days // 7
+        if age < count:
+            done[count - 1 - age] += 1
+    scopes = scope_changes(history, timezone, today)
+    added = [0] * count
+    if scopes:
+        for index in range(count):
+            end = today - dt.timedelta(days=7 * (count - 1 - index))
+            before = _scope_on(scopes, end - dt.timedelta(days=7))
+            added[index] = max(_scope_on(scopes, end) - before, 0)
+    return tuple(Week(d, a) for d, a in zip(done, added, strict=True))
 
 
-def milestone_forecast(milestone: Milestone, project: Project, today: dt.date) -> Forecast:
-    """The forecast of one milestone of `project` (see the module docstring)."""
-    ident = milestone.id
-    if milestone.done is not None:
-        return Forecast(ident, False, NO_FORECAST_DONE)
-    if not milestone.tasks:
-        return Forecast(ident, False, NO_FORECAST_NO_TASKS)
-    if milestone.tasks_done == len(milestone.tasks):
-        return Forecast(ident, False, NO_FORECAST_ALL_TASKS_DONE)
-    remaining = sum(
+def _scope_on(scopes: Sequence[tuple[dt.date, int]], day: dt.date) -> int:
+    """The scope at the end of `day` (the first version's before it was written)."""
+    scope = scopes[0][1]
+    for changed, value in scopes:
+        if changed > day:
+            break
+        scope = value
+    return scope
+
+
+def week_weights(count: int) -> list[float]:
+    """The weight of each of `count` weeks, oldest first: 1 for the last, halving every
+    HALF_LIFE_WEEKS weeks of age."""
+    return [0.5 ** ((count - 1 - index) / HALF_LIFE_WEEKS) for index in range(count)]
+
+
+def _draw_table(weights: Sequence[float]) -> list[int]:
+    """Week indexes, each in proportion to its weight, in 2**_TABLE_BITS slots (largest
+    remainders get the slots left over), so that one draw is one `getrandbits`."""
+    size = 1 << _TABLE_BITS
+    total = sum(weights)
+    shares = [w * size / total for w in weights]
+    slots = [int(s) for s in shares]
+    order = sorted(range(len(weights)), key=lambda i: (slots[i] - shares[i], i))
+    for index in order[: size - sum(slots)]:
+        slots[index] += 1
+    return [index for index, n in enumerate(slots) for _ in range(n)]
+
+
+def seed_of(today: dt.date, weeks: Sequence[Week], queues: Sequence[int], runs: int) -> int:
+    """A seed from a SHA-256 digest of the inputs: equal inputs, equal seed, in any process
+    (never `hash()`, which changes with each process's hash seed). Its own format, not a cache
+    key's: a cache's new format must not move anybody's forecast."""
+    inputs = [SEED_FORMAT, today.isoformat(), [[w.done, w.added] for w in weeks], list(queues), runs]
+    digest = hashlib.sha256(json.dumps(inputs).encode("ascii")).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def simulate(weeks: Sequence[Week], queues: Sequence[int], *, runs: int = RUNS, seed: int = 0) -> Simulation:
+    """`runs` futures of the work left in each queue (tasks before each milestone, see the
+    docstring). Growth is shared out by queue size: a queue of `q` of `total` tasks gets
+    q/total of every task added, so its target is q * (1 + added/total), and queues finish in
+    order of size."""
+    rng = random.Random(seed)
+    table = _draw_table(week_weights(len(weeks)))
+    done_of = [weeks[i].done for i in table]
+    added_of = [weeks[i].added for i in table]
+    draw = rng.getrandbits
+    bits = _TABLE_BITS
+    order = sorted(range(len(queues)), key=lambda i: queues[i])
+    sizes = [queues[i] for i in order]
+    total = max(sum(queues), 1) if queues else 1
+    results: list[list[int | None]] = [[] for _ in queues]
+    steps = 0
+    for _ in range(runs):
+        done = 0
+        added = 0
+        next_queue = 0
+        week = 0
+        while next_queue < len(sizes) and week < MAX_WEEKS:
+            slot = draw(bits)
+            step = done_of[slot]
+            week += 1
+            before = done
+            done += step
+            added += added_of[slot]
+            # done >= size * (1 + added / total), in whole numbers: no rounding at the boundary.
+            while next_queue < len(sizes) and done * total >= sizes[next_queue] * (total + added):
+                needed = sizes[next_queue] * (total + added) - before * total  # in 1/total tasks
+                day = (week - 1) * 7 + max(math.ceil(7 * needed / (step * total)), 1)
+                results[order[next_queue]].append(day)
+                next_queue += 1
+        steps += week
+        for queue in order[next_queue:]:
+            results[queue].append(None)
+    return Simulation(tuple(tuple(r) for r in results), steps)
+
+
+def percentile(sorted_days: Sequence[int | None], percent: int) -> int | None:
+    """The nearest-rank percentile of days sorted with None (no end) last."""
+    if not sorted_days:
+        return None
+    rank = max(math.ceil(percent * len(sorted_days) / 100), 1)
+    return sorted_days[rank - 1]
+
+
+def _sorted(days: Iterable[int | None]) -> list[int | None]:
+    return sorted(days, key=lambda d: (d is None, d or 0))
+
+
+@dataclass(frozen=True)
+class _Range:
+    earliest: dt.date  # the 50th percentile
+    latest: dt.date | None  # the 85th, at least MIN_RANGE_DAYS after the 50th; None: no end
+    high: dt.date | None  # the 85th itself
+
+
+def _range(days: Sequence[int | None], today: dt.date) -> _Range:
+    """The 50th-85th percentile range as dates, at least MIN_RANGE_DAYS wide."""
+    ordered = _sorted(days)
+    low = percentile(ordered, LOW_PERCENTILE)
+    high = percentile(ordered, HIGH_PERCENTILE)
+    if low is None:
+        return _Range(today + dt.timedelta(days=MAX_WEEKS * 7), None, None)
+    earliest = today + dt.timedelta(days=low)
+    if high is None:
+        return _Range(earliest, None, None)
+    widened = today + dt.timedelta(days=max(high, low + MIN_RANGE_DAYS))
+    return _Range(earliest, widened, today + dt.timedelta(days=high))
+
+
+def _chance(days: Sequence[int | None], today: dt.date, promise: dt.date) -> float:
+    allowed = (promise - today).days
+    if not days:
+        return 0.0
+    return sum(1 for d in days if d is not None and d <= allowed) / len(days)
+
+
+def reference_class(projects: Iterable[tuple[Project, ProjectLedger | None]], today: dt.date) -> ReferenceClass:
+    """The agency's record from its projects (every client's) and their ledgers: each finished
+    milestone's days from its first promise (the ledger's, else `due`, which keeps it) to its
+    `done:`."""
+    slips = []
+    for project, ledger in projects:
+        for m in project.milestones:
+            if m.done is None or m.done > today:
+                continue
+            entry = ledger.of(m.id) if ledger is not None else None
+            first = entry.first_promise if entry is not None else m.due
+            slips.append((m.done - first).days)
+    return ReferenceClass(tuple(sorted(slips)))
+
+
+def _queue(milestone: Milestone, project: Project) -> int:
+    return sum(
         len(m.tasks) - m.tasks_done
         for m in project.milestones
         if m.done is None and m.tasks and m.current_due <= milestone.current_due
     )
-    began = work_began(project, today)
-    if began is None:
-        return Forecast(ident, False, NO_FORECAST_NOT_ENOUGH_DATA, remaining=remaining)
-    days_done = done_days(project, today)
-    recent = pace(days_done, today, SHORT_WINDOW_DAYS, began)
-    longer = pace(days_done, today, LONG_WINDOW_DAYS, began)
-    if longer.done < MIN_DONE or longer.days < MIN_SPAN_DAYS:
-        return Forecast(
-            ident, False, NO_FORECAST_NOT_ENOUGH_DATA, remaining=remaining, recent=recent, longer=longer
-        )
-    fast = max(recent.per_day, longer.per_day)
-    slow = min(recent.per_day, longer.per_day)
-    optimistic = remaining / fast
-    earliest = today + dt.timedelta(days=min(math.ceil(optimistic), MAX_FORECAST_DAYS))
-    latest = None
-    if slow > 0:
-        pessimistic = max(remaining / slow, optimistic * (1 + MIN_SPREAD))
-        latest = today + dt.timedelta(days=min(math.ceil(pessimistic), MAX_FORECAST_DAYS))
+
+
+def _open_with_work(project: Project) -> list[Milestone]:
+    return [m for m in project.milestones if m.done is None and m.tasks and m.tasks_done < len(m.tasks)]
+
+
+def _closed(milestone: Milestone) -> Forecast | None:
+    if milestone.done is not None:
+        return Forecast(milestone.id, False, NO_FORECAST_DONE)
+    if not milestone.tasks:
+        return Forecast(milestone.id, False, NO_FORECAST_NO_TASKS)
+    if milestone.tasks_done == len(milestone.tasks):
+        return Forecast(milestone.id, False, NO_FORECAST_ALL_TASKS_DONE)
+    return None
+
+
+def reference_forecast(
+    milestone: Milestone,
+    remaining: int,
+    first_promise: dt.date,
+    reference: ReferenceClass,
+    today: dt.date,
+) -> Forecast:
+    """A forecast from the agency's record: the first promise plus each past slip."""
+    if len(reference.slips) < MIN_REFERENCE:
+        return Forecast(milestone.id, False, NO_FORECAST_NOT_ENOUGH_DATA, remaining=remaining)
+    days = [max((first_promise - today).days + slip, 1) for slip in reference.slips]
+    found = _range(days, today)
     return Forecast(
-        ident, True, earliest=earliest, latest=latest, remaining=remaining, recent=recent, longer=longer
+        milestone.id,
+        True,
+        earliest=found.earliest,
+        latest=found.latest,
+        high=found.high,
+        remaining=remaining,
+        method=ForecastMethod.REFERENCE_CLASS,
+        chance=_chance(days, today, milestone.current_due),
+        references=len(reference.slips),
     )
 
 
-def project_forecasts(project: Project, today: dt.date) -> dict[str, Forecast]:
+def project_forecasts(
+    project: Project,
+    today: dt.date,
+    *,
+    history: PlanHistory | None = None,
+    timezone: dt.tzinfo = dt.UTC,
+    ledger: ProjectLedger | None = None,
+    reference: ReferenceClass = NO_REFERENCE,
+    runs: int = RUNS,
+) -> dict[str, Forecast]:
     """A forecast (or the reason there is none) for every milestone, by id."""
-    return {m.id: milestone_forecast(m, project, today) for m in project.milestones}
+    forecasts: dict[str, Forecast] = {}
+    for m in project.milestones:
+        closed = _closed(m)
+        if closed is not None:
+            forecasts[m.id] = closed
+    open_ones = [m for m in _open_with_work(project) if m.id not in forecasts]
+    if not open_ones:
+        return forecasts
+    weeks = weekly_history(project, history, timezone, today)
+    queues = [_queue(m, project) for m in open_ones]
+    if len(weeks) < MIN_WEEKS or sum(w.done for w in weeks) < MIN_DONE:
+        for m, remaining in zip(open_ones, queues, strict=True):
+            entry = ledger.of(m.id) if ledger is not None else None
+            first = entry.first_promise if entry is not None else m.due
+            forecasts[m.id] = reference_forecast(m, remaining, first, reference, today)
+        return forecasts
+    weights = week_weights(len(weeks))
+    total = sum(weights)
+    pace = sum(w * week.done for w, week in zip(weights, weeks, strict=True)) / total
+    growth = sum(w * week.added for w, week in zip(weights, weeks, strict=True)) / total
+    seed = seed_of(today, weeks, queues, runs)
+    simulation = simulate(weeks, queues, runs=runs, seed=seed)
+    for m, remaining, days in zip(open_ones, queues, simulation.finishes, strict=True):
+        found = _range(days, today)
+        forecasts[m.id] = Forecast(
+            m.id,
+            True,
+            earliest=found.earliest,
+            latest=found.latest,
+            high=found.high,
+            remaining=remaining,
+            method=ForecastMethod.SIMULATION,
+            chance=_chance(days, today, m.current_due),
+            weeks=len(weeks),
+            pace=round(pace, 2),
+            growth=round(growth, 2),
+        )
+    return forecasts
+

@@ -13,15 +13,20 @@ Milestone (first match wins)
                                  reason the client reads. It cannot hide rules 1-3.
  5. waiting-on-client at risk    something the client was asked for and this milestone needs is
                                  past its `needed_by` date and not delivered.
- 6. forecast-later    at risk    even the optimistic end of the forecast is after the promise.
- 7. due-soon          at risk    the promise is at most DUE_SOON_DAYS away and fewer than
+ 6. forecast-later    at risk    even the optimistic end of the forecast (its 50th percentile)
+                                 is after the promise.
+ 7. low-chance        at risk    the chance of keeping the promise is below LOW_CHANCE, or the
+                                 forecast is later than the promise (its 85th percentile is
+                                 after it; the page then shows it): no "on track" beside a
+                                 forecast later than the promise.
+ 8. due-soon          at risk    the promise is at most DUE_SOON_DAYS away and fewer than
                                  DUE_SOON_MIN_PROGRESS of the tasks are done.
- 8. behind-schedule   at risk    the share of tasks done trails the share of time gone (from
+ 9. behind-schedule   at risk    the share of tasks done trails the share of time gone (from
                                  `start` to the promise) by more than BEHIND_LAG.
- 9. no-recent-work    at risk    work has started, yet nothing was shown for more than
+10. no-recent-work    at risk    work has started, yet nothing was shown for more than
                                  `Signals.inactive_days` days.
-10. not-started       planned    `start` is in the future, or there is no `start` and no task is done.
-11. on-track          on track   everything else.
+11. not-started       planned    `start` is in the future, or there is no `start` and no task is done.
+12. on-track          on track   everything else.
 
 Project (first match wins)
  1. no-milestones     planned    the project has no milestones.
@@ -63,6 +68,7 @@ class HealthRule(StrEnum):
     OVERRIDE = "override"
     WAITING_ON_CLIENT = "waiting-on-client"
     FORECAST_LATER = "forecast-later"
+    LOW_CHANCE = "low-chance"
     DUE_SOON = "due-soon"
     BEHIND_SCHEDULE = "behind-schedule"
     NO_RECENT_WORK = "no-recent-work"
@@ -82,6 +88,10 @@ OVERRIDE_STATES = (HealthState.PLANNED, HealthState.ON_TRACK, HealthState.AT_RIS
 DUE_SOON_DAYS = 14
 DUE_SOON_MIN_PROGRESS = 0.5
 BEHIND_LAG = 0.25
+# Below this chance of keeping its promise a milestone is at risk: the same share as the far
+# end of the forecast range (its 85th percentile), so a range that passes the promise and an
+# "on track" are never shown together.
+LOW_CHANCE = 0.85
 
 
 @dataclass(frozen=True)
@@ -161,6 +171,14 @@ def _forecast_later(f: _Facts) -> bool:
     )
 
 
+def _low_chance(f: _Facts) -> bool:
+    forecast = f.signals.forecasts.get(f.milestone.id)
+    if forecast is None or not forecast.available:
+        return False
+    unlikely = forecast.chance is not None and forecast.chance < LOW_CHANCE
+    return unlikely or forecast.later_than(f.milestone.current_due)
+
+
 def _due_soon(f: _Facts) -> bool:
     m = f.milestone
     return bool(
@@ -200,6 +218,7 @@ MILESTONE_RULES: tuple[Rule, ...] = (
     Rule(HealthRule.OVERRIDE, None, _override),
     Rule(HealthRule.WAITING_ON_CLIENT, HealthState.AT_RISK, _waiting_on_client),
     Rule(HealthRule.FORECAST_LATER, HealthState.AT_RISK, _forecast_later),
+    Rule(HealthRule.LOW_CHANCE, HealthState.AT_RISK, _low_chance),
     Rule(HealthRule.DUE_SOON, HealthState.AT_RISK, _due_soon),
     Rule(HealthRule.BEHIND_SCHEDULE, HealthState.AT_RISK, _behind_schedule),
     Rule(HealthRule.NO_RECENT_WORK, HealthState.AT_RISK, _no_recent_work),

@@ -17,7 +17,7 @@ from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 from milepost.model import Project, WorkKind, WorkNote
 from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.burnup import BurnUp, burn_up
-from milepost.status.forecast import Forecast, project_forecasts
+from milepost.status.forecast import NO_REFERENCE, Forecast, ReferenceClass, project_forecasts
 from milepost.status.health import Signals
 from milepost.status.ledger import UNAVAILABLE, ProjectLedger, project_ledger
 from milepost.status.promise_record import PromiseRecord, project_record
@@ -52,15 +52,20 @@ def project_outlook(
     *,
     timezone: str = "UTC",
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
+    reference: ReferenceClass = NO_REFERENCE,
 ) -> ProjectOutlook:
+    """`reference` is the agency's record of finished milestones (forecast.py's
+    `reference_class`), for the forecasts of a project with too little history of its own."""
     tz = client_zone(timezone)
-    forecasts = project_forecasts(project, today)
+    ledger = project_ledger(history, tz, today)
+    forecasts = project_forecasts(
+        project, today, history=history, timezone=tz, ledger=ledger, reference=reference
+    )
     signals = Signals(
         forecasts=forecasts,
         last_work=last_shown_work(project, work, today),
         inactive_days=inactive_days,
     )
-    ledger = project_ledger(history, tz, today)
     return ProjectOutlook(
         ledger=ledger,
         forecasts=forecasts,

@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from milepost.model import Milestone, Project
-from milepost.status.forecast import done_days
+from milepost.status.burnup import done_events
 from milepost.status.outlook import ProjectOutlook
 
 
@@ -61,7 +61,7 @@ def first_day(project: Project, outlook: ProjectOutlook | None, today: dt.date) 
     days = [m.start for m in project.milestones if m.start is not None]
     if outlook is not None and outlook.ledger.available:
         days.extend(ledger.promised_on for ledger in outlook.ledger.milestones.values())
-    days.extend(done_days(project, today)[:1])
+    days.extend(done_events(project, today)[:1])
     return min(days, default=today)
 
 
