@@ -137,10 +137,11 @@ def test_yaml_nested_900_deep_is_one_line(portal: Path, capsys) -> None:
 
 
 def test_a_read_only_site_folder_is_one_line(portal: Path, monkeypatch, capsys) -> None:
-    def refuse(self: Path, data: bytes) -> int:
-        raise OSError(errno.EROFS, "Read-only file system", str(self))
+    def refuse(source: object, target: object, **kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system", str(target))
 
-    monkeypatch.setattr(Path, "write_bytes", refuse)
+    monkeypatch.setattr(os, "replace", refuse)
+    monkeypatch.setattr(os, "rename", refuse)
     assert build(portal) == 1
     text = output(capsys)
     assert "cannot be written (it is on a read-only file system; choose another folder with --site-dir)" in text
@@ -150,10 +151,11 @@ def test_a_read_only_site_folder_is_one_line(portal: Path, monkeypatch, capsys) 
 def test_a_site_folder_this_user_may_not_write(portal: Path, monkeypatch, capsys) -> None:
     # As the write fails for a user without the right (root may write anywhere, so the error
     # is raised here rather than by chmod, and the test runs as any user).
-    def refuse(self: Path, data: bytes) -> int:
-        raise OSError(errno.EACCES, "Permission denied", str(self))
+    def refuse(source: object, target: object, **kwargs: object) -> None:
+        raise OSError(errno.EACCES, "Permission denied", str(target))
 
-    monkeypatch.setattr(Path, "write_bytes", refuse)
+    monkeypatch.setattr(os, "replace", refuse)
+    monkeypatch.setattr(os, "rename", refuse)
     assert build(portal) == 1
     assert "this user may not write there" in output(capsys)
 

@@ -21,7 +21,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
-from milepost.errors import MilepostError
+from milepost.errors import FileWriteError, MilepostError
 from milepost.load.problems import display_path
 from milepost.mkdocs.extra_config import LOADED_PORTAL
 from milepost.mkdocs.shared_theme import share_theme as use_shared_theme
@@ -87,6 +87,8 @@ def build_here(tasks: Sequence[ClientTask], *, keep_going: bool, **context: Any)
 
 def write_failure(err: OSError, where: Path) -> str:
     """One line for a file or folder that cannot be written: read-only, full, not allowed."""
+    if isinstance(err, FileWriteError) and isinstance(err.__cause__, OSError):
+        err = err.__cause__  # said once, in the build's words (with what to do about --site-dir)
     shown = display_path(Path(err.filename)) if err.filename else display_path(where)
     if err.errno == errno.ENOSPC:
         why = "the disk is full; make room"
