@@ -126,3 +126,9 @@ class GitError(MilepostError):
 
 class NewPortalError(MilepostError):
     """`milepost new DIR` cannot start a portal there (the folder is not empty, or not writable)."""
+
+
+class AnswerError(MilepostError):
+    """Answers cannot be prepared or read (no MILEPOST_ANSWER_SECRET, a bad MILEPOST_IMAP_URL, a
+    mailbox that refuses or cannot be reached, a damaged answers.yml); one line naming the
+    setting or the server (never a password) and what to check."""

@@ -82,6 +82,7 @@ class Client:
     # Extra commit rules (same shape as classify/default_rules.yml), checked before the defaults.
     commit_rules: tuple[dict[str, Any], ...] = ()
     letters: LetterPlan = LetterPlan()  # no `to:`: the client gets no letters
+    approvers: tuple[Recipient, ...] = ()  # besides `letters.to`: whose e-mailed answers count
     commit_notes: CommitNotes = CommitNotes.ALL
 
 

@@ -27,12 +27,13 @@ ROOT = PACKAGE.name  # "milepost"
 STAGES = ("load", "history", "classify", "status", "render", "publish", "mkdocs")
 # Each layer: the stage folders and top-level modules in it, earliest first.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("model", "errors", "i18n", "collector", "shown_url", "linear_regex"),
+    ("model", "errors", "i18n", "collector", "shown_url", "linear_regex", "answer_reference"),
     ("load",),
     ("history",),
     ("classify",),
     ("status",),
     ("portal", "spelling_check"),
+    ("answers",),
     ("render",),
     ("publish",),
     ("mkdocs",),

@@ -98,6 +98,7 @@ def client_from_data(slug: str, data: dict[str, Any], source: str) -> Client:
         password_env=_text(data, "password_env"),
         commit_rules=tuple(_list(data, "commit_rules")),
         letters=_letters(data.get("letters")),
+        approvers=tuple(Recipient(name=r["name"], email=r["email"]) for r in _list(data, "approvers")),
         commit_notes=CommitNotes(data.get("commit_notes") or CommitNotes.ALL.value),
     )
 

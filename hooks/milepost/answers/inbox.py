@@ -1,0 +1,45 @@
+"""`milepost inbox`: every new message of the agency's mailbox judged and recorded.
+
+New means: its Message-ID is in no record yet. Each message goes to its client's
+`answers.yml` (or `_unmatched/answers.yml`), applied or refused with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from milepost.answers.judge import Judged, judge
+from milepost.answers.mailbox import RawMessage
+from milepost.answers.record import AnswerEntry, append_entries, record_path, recorded_ids
+from milepost.model import Portal
+
+
+@dataclass(frozen=True)
+class InboxResult:
+    recorded: tuple[tuple[str | None, AnswerEntry], ...]  # (client, entry) appended this run
+    seen: int  # messages read
+
+
+def run_inbox(
+    messages: Iterable[RawMessage], portal: Portal, projects_dir: Path, secret: bytes, trusted: tuple[str, ...],
+    now: dt.datetime,
+) -> InboxResult:
+    """Judge every message not recorded yet and append it to its client's record."""
+    paths = [record_path(projects_dir, c.slug) for c in portal.clients] + [record_path(projects_dir, None)]
+    known = recorded_ids(paths)
+    grouped: dict[str | None, list[AnswerEntry]] = {}
+    seen = 0
+    for raw in messages:
+        seen += 1
+        judged: Judged = judge(raw, portal, secret, trusted, now)
+        if judged.entry.message_id in known:
+            continue
+        known.add(judged.entry.message_id)
+        grouped.setdefault(judged.client, []).append(judged.entry)
+    recorded: list[tuple[str | None, AnswerEntry]] = []
+    for client, entries in grouped.items():
+        recorded += [(client, e) for e in append_entries(record_path(projects_dir, client), entries)]
+    return InboxResult(tuple(recorded), seen)
