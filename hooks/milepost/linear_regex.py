@@ -13,14 +13,21 @@ every language writes `\\pL` (any letter) and `\\pN` (any digit).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re2  # typed by google-re2-stubs (a test dependency: mypy runs only there)
 
 from milepost.errors import PatternError
 
 # A compiled pattern: search, match, fullmatch, finditer, findall, sub, split as in `re`
 # (pos and endpos included); named groups are read with `group(name)` / `groupdict()`.
-Pattern = re2._Regexp[str]
-Match = re2._Match[str]
+# The stubs make the classes generic; google-re2's own classes are not subscriptable at run time.
+if TYPE_CHECKING:
+    Pattern = re2._Regexp[str]
+    Match = re2._Match[str]
+else:
+    Pattern = re2._Regexp
+    Match = re2._Match
 
 
 def compile_linear(pattern: str, *, ignore_case: bool = False, dotall: bool = False) -> Pattern:
