@@ -113,11 +113,15 @@ def _parser() -> argparse.ArgumentParser:
 
     inbox = sub.add_parser(
         "inbox",
-        help="record the clients' e-mailed answers from MILEPOST_IMAP_URL (or --maildir) in projects/<client>/answers.yml",
+        help=(
+            "record the clients' e-mailed answers from MILEPOST_IMAP_URL (or --maildir) "
+            "in projects/<client>/answers.yml"
+        ),
     )
     common(inbox)
     inbox.add_argument(
-        "--maildir", default=None, type=Path, metavar="DIR", help="read this Maildir folder instead of MILEPOST_IMAP_URL"
+        "--maildir", default=None, type=Path, metavar="DIR",
+        help="read this Maildir folder instead of MILEPOST_IMAP_URL",
     )
 
     new = sub.add_parser(
@@ -440,7 +444,7 @@ def cmd_inbox(args: argparse.Namespace) -> int:
         print(f"{len(loaded.problems)} problem(s) found; run `milepost check`. No answers were read.", file=sys.stderr)
         return 1
     messages = maildir_messages(args.maildir) if box is None else imap_messages(box)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     result = run_inbox(
         messages, loaded.portal, settings.projects_dir, secret, settings.answers_trusted_servers, now
     )

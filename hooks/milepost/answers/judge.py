@@ -126,7 +126,8 @@ def judge(raw: RawMessage, portal: Portal, secret: bytes, trusted: Sequence[str]
     code = reference_in(header("Subject")) or ""
     match = _matching(portal, secret, code) if code else None
     clients = _senders(portal).get(address, [])
-    sender_client = next((c for c, _ in clients if match and c.slug == match[0].client), clients[0][0] if clients else None)
+    named = [c for c, _ in clients if match and c.slug == match[0].client]
+    sender_client = named[0] if named else clients[0][0] if clients else None
     if clients and not name:
         name = next(n for c, n in clients if c is sender_client)
 

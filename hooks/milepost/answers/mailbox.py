@@ -9,6 +9,7 @@ The folders are read, never changed (EXAMINE, and BODY.PEEK: no message is marke
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import mailbox
 import re
@@ -81,10 +82,11 @@ def imap_mailbox(environ: Mapping[str, str]) -> ImapMailbox:
 
 def _failure(box: ImapMailbox, err: BaseException) -> AnswerError:
     where = f"The mailbox {box.shown}"
-    if isinstance(err, imaplib.IMAP4.error) and "authenticat" in str(err).lower() + "authenticat":
-        what = f"refused the login ({_said(err)}); check the user and password in {IMAP_URL_VARIABLE}"
-    elif isinstance(err, ssl.SSLCertVerificationError):
-        what = f"has a certificate this machine does not trust ({err.verify_message}); check the host in {IMAP_URL_VARIABLE}"
+    if isinstance(err, ssl.SSLCertVerificationError):
+        what = (
+            f"has a certificate this machine does not trust ({err.verify_message}); "
+            f"check the host in {IMAP_URL_VARIABLE}"
+        )
     elif isinstance(err, ssl.SSLError):
         what = f"does not speak TLS here ({err.reason}); imaps:// is for TLS from the start, imap:// for STARTTLS"
     elif isinstance(err, socket.gaierror):
@@ -139,10 +141,8 @@ def imap_messages(box: ImapMailbox) -> Iterator[RawMessage]:
     except (OSError, imaplib.IMAP4.error) as err:
         raise _failure(box, err) from None
     finally:
-        try:
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):
             connection.logout()
-        except (OSError, imaplib.IMAP4.error):
-            pass
 
 
 def _quoted(folder: str) -> str:

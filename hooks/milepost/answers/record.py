@@ -12,8 +12,9 @@ A message that names no client (an unknown sender and no reference of ours) is r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -127,19 +128,11 @@ def recorded_ids(paths: Iterable[Path]) -> set[str]:
 
 def received_at(date_header: str | None, fallback: dt.datetime) -> str:
     """The message's Date as ISO 8601 with its offset; `fallback` when it has none or a bad one."""
-    from email.utils import parsedate_to_datetime
-
     try:
         moment = parsedate_to_datetime(date_header) if date_header else fallback
     except (TypeError, ValueError):
         moment = fallback
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return moment.isoformat(timespec="seconds")
 
-
-def entry_fields(entry: Mapping[str, Any]) -> AnswerEntry:
-    """An `AnswerEntry` from a recorded mapping (fields the record lacks are empty)."""
-    names = AnswerEntry.__dataclass_fields__
-    values = {name: entry.get(name, False if name == "applied" else "") for name in names}
-    return AnswerEntry(**{k: (bool(v) if k == "applied" else str(v)) for k, v in values.items()})

@@ -46,7 +46,9 @@ def _agreement(action: Action, texts: Texts) -> str:
         Action.APPROVE: texts.gettext("I approve this deliverable as described below."),
         Action.ASK_CHANGES: texts.gettext("I ask for changes to this deliverable (please see my words below)."),
         Action.CONFIRM: texts.gettext("I confirm what is described below."),
-        Action.NOT_RIGHT: texts.gettext("Something in what is described below is not right (please see my words below)."),
+        Action.NOT_RIGHT: texts.gettext(
+            "Something in what is described below is not right (please see my words below)."
+        ),
         Action.REPLY: texts.gettext("My answer to what the team is waiting for:"),
         Action.ASK: texts.gettext("My question:"),
     }[action]
@@ -67,11 +69,8 @@ def _facts(item: AnswerItem, texts: Texts) -> list[str]:
     if item.field("url"):
         lines.append(texts.gettext("Link: {url}", url=item.field("url")))
     if item.kind is ItemKind.PLAN_CHANGE:
-        lines.append(
-            texts.gettext(
-                "New date: {new} (was {old})", new=_date(item.field("new_due"), texts), old=_date(item.field("due"), texts)
-            )
-        )
+        new, old = _date(item.field("new_due"), texts), _date(item.field("due"), texts)
+        lines.append(texts.gettext("New date: {new} (was {old})", new=new, old=old))
     if item.field("date"):
         lines.append(texts.gettext("Version of {date}", date=_date(item.field("date"), texts)))
     return lines
