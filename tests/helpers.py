@@ -272,8 +272,13 @@ class Dovecot:
         folder.chmod(0o755)
         mail = folder / "mail"
         mail.mkdir()
-        dovecot = pwd.getpwnam("dovecot")
-        os.chown(mail, dovecot.pw_uid, grp.getgrnam("dovecot").gr_gid)
+        if os.geteuid() == 0:  # Dovecot's own users, as Debian's package makes them
+            login_user, mail_user = "dovenull", pwd.getpwnam("dovecot")
+            os.chown(mail, mail_user.pw_uid, grp.getgrnam("dovecot").gr_gid)
+        else:  # not root (a CI runner): everything runs as this user
+            mail_user = pwd.getpwuid(os.geteuid())
+            login_user = mail_user.pw_name
+        mail_group = grp.getgrgid(mail_user.pw_gid).gr_name
         shutil.copy(certificate[0], folder / "server.pem")
         shutil.copy(certificate[1], folder / "server.key")
         (folder / "passwd").write_text(f"{user}:{{PLAIN}}{password}::::::\n")
@@ -292,9 +297,10 @@ ssl_key = <{folder}/server.key
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = yes
 auth_mechanisms = plain
-default_login_user = dovenull
-default_internal_user = dovecot
-first_valid_uid = {dovecot.pw_uid}
+default_login_user = {login_user}
+default_internal_user = {mail_user.pw_name}
+default_internal_group = {mail_group}
+first_valid_uid = {mail_user.pw_uid}
 mail_location = maildir:{mail}/%u
 passdb {{
   driver = passwd-file
@@ -302,7 +308,7 @@ passdb {{
 }}
 userdb {{
   driver = static
-  args = uid=dovecot gid=dovecot home={mail}/%u
+  args = uid={mail_user.pw_name} gid={mail_group} home={mail}/%u
 }}
 service imap-login {{
   inet_listener imap {{
