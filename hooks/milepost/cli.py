@@ -428,6 +428,8 @@ def cmd_letters(args: argparse.Namespace) -> int:
 
 def cmd_inbox(args: argparse.Namespace) -> int:
     """Read the mailbox, record every new message (applied or refused), print what was recorded."""
+    from email.utils import parseaddr
+
     from milepost.answer_reference import answer_secret
     from milepost.answers.inbox import run_inbox
     from milepost.answers.mailbox import imap_mailbox, imap_messages, maildir_messages
@@ -445,9 +447,20 @@ def cmd_inbox(args: argparse.Namespace) -> int:
         return 1
     messages = maildir_messages(args.maildir) if box is None else imap_messages(box)
     now = dt.datetime.now(dt.UTC)
-    result = run_inbox(
-        messages, loaded.portal, settings.projects_dir, secret, settings.answers_trusted_servers, now
+    agency = frozenset(
+        a.lower() for a in (parseaddr(settings.letters_from)[1], settings.answers_address) if a
     )
+    result = run_inbox(
+        messages, loaded.portal, settings.projects_dir, secret, settings.answers_trusted_servers, now, agency
+    )
+    for late in result.unanswered:
+        print(
+            mask_urls(
+                f"UNANSWERED {late.client}: {late.name} <{late.address}> \"{late.subject}\", "
+                f"{late.received.isoformat(timespec='minutes')}: {late.waited_hours:.0f} h waiting, "
+                f"{late.promised_hours:g} h promised"
+            )
+        )
     for client, entry in result.recorded:
         who = f"{entry.name} <{entry.address}>" if entry.name else entry.address or "unknown sender"
         what = f"{entry.item} {entry.action}" if entry.item else "no item"

@@ -48,7 +48,9 @@ def portal(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     make_demo_repos_once(tmp_path_factory)
     config = demo_portal_copy(tmp_path)
     client = tmp_path / "projects/acme-retail/client.yml"
-    client.write_text(client.read_text() + f"approvers:\n  - {{name: Anna Nowak, email: {ANNA}}}\n")
+    client.write_text(
+        client.read_text() + f"approvers:\n  - {{name: Anna Nowak, email: {ANNA}}}\nresponse_hours: 1\n"
+    )
     return config
 
 
@@ -104,6 +106,10 @@ def test_answers_over_imap_are_judged_and_recorded_once(dovecot: Dovecot, portal
     dovecot.append(answer(good, "mallory@evil.example", 4), context=trusting)  # sender not allowed
     dovecot.append(answer(good, MARTA, 5, auth="mx.agency.example; dkim=fail header.d=acme-retail.example"), context=trusting)
     dovecot.append(answer(good, ANNA, 6, auth="other.example; dkim=fail"), context=trusting)  # untrusted server: ignored
+    stranger = EmailMessage()  # names no client: kept in projects/_unmatched/answers.yml
+    stranger["From"], stranger["Subject"], stranger["Message-ID"] = "x@spam.example", "Offer", "<offer@spam.example>"
+    stranger.set_content("<script>alert(1)</script> Buy now")
+    dovecot.append(stranger.as_bytes(), context=trusting)
     url = f"imap://answers%40agency.example:{PASSWORD}@127.0.0.1:{dovecot.port}/INBOX"
 
     first = inbox(portal, url=url, trusted=certificate[0])
@@ -122,6 +128,8 @@ def test_answers_over_imap_are_judged_and_recorded_once(dovecot: Dovecot, portal
         assert entry["applied"] is False and why in str(entry["reason"]), entry
     # The unknown sender's message is recorded under the client its reference names.
     assert "mallory@evil.example is not among" in str(recorded["<answer-4@acme-retail.example>"]["reason"])
+    unmatched = yaml.safe_load((portal.parent / "projects/_unmatched/answers.yml").read_text())
+    assert [(e["message_id"], e["applied"], e["words"]) for e in unmatched] == [("<offer@spam.example>", False, "")]
     text = (portal.parent / RECORD).read_text()
     assert text.startswith("# Written by `milepost inbox`")
 
@@ -137,7 +145,7 @@ def test_answers_over_imap_are_judged_and_recorded_once(dovecot: Dovecot, portal
         [sys.executable, "-m", "milepost.cli", "check", "-f", str(portal), "--today", DEMO_TODAY.isoformat()],
         capture_output=True, text=True, timeout=600, cwd=portal.parent,
     )
-    assert "answers.yml" not in check.stdout + check.stderr, check.stdout
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_imaps_and_a_later_message_appends_after_the_earlier_entries(
@@ -177,12 +185,29 @@ def test_maildir(portal: Path, tmp_path: Path) -> None:
     question["Message-ID"] = "<question@acme-retail.example>"
     question.set_content("Hello, when is the launch?")
     box.add(question.as_bytes())
+    three_days_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
+    for number, subject in ((1, "Invoice question"), (2, "Staging is down")):
+        late = EmailMessage()
+        late["From"], late["Subject"], late["Date"] = f"Marta Lis <{MARTA}>", subject, format_datetime(three_days_ago)
+        late["Message-ID"] = f"<late-{number}@acme-retail.example>"
+        late.set_content("Please answer.")
+        box.add(late.as_bytes())
+    reply = EmailMessage()  # the agency's reply to the first (as the Sent folder holds it)
+    reply["From"], reply["Subject"] = "Example Agency <status@agency.example>", "Re: Invoice question"
+    reply["Message-ID"], reply["In-Reply-To"] = "<reply-1@agency.example>", "<late-1@acme-retail.example>"
+    reply.set_content("Answered.")
+    box.add(reply.as_bytes())
     result = inbox(portal, maildir=tmp_path / "Maildir")
     assert result.returncode == 0, result.stderr
+    # Only the message with no reply, past the promised hour, heads the output.
+    late_lines = [line for line in result.stdout.splitlines() if line.startswith("UNANSWERED")]
+    assert len(late_lines) == 1 and '"Staging is down"' in late_lines[0] and "1 h promised" in late_lines[0]
+    assert result.stdout.splitlines()[0] == late_lines[0]
     recorded = {e["message_id"]: e for e in entries(portal)}
     assert recorded["<answer-1@acme-retail.example>"]["applied"] is True
     assert "601 234 567" not in str(recorded["<answer-1@acme-retail.example>"]["words"])  # redacted as on pages
     assert "no answer reference" in str(recorded["<question@acme-retail.example>"]["reason"])
+    assert not (portal.parent / "projects/_unmatched").exists()  # the agency's own reply is no answer
     assert inbox(portal, maildir=tmp_path / "Maildir").stderr.count("0 new recorded") == 1
 
 

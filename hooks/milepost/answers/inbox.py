@@ -14,6 +14,7 @@ from pathlib import Path
 from milepost.answers.judge import Judged, judge
 from milepost.answers.mailbox import RawMessage
 from milepost.answers.record import AnswerEntry, append_entries, record_path, recorded_ids
+from milepost.answers.unanswered import Unanswered, unanswered
 from milepost.model import Portal
 
 
@@ -21,25 +22,28 @@ from milepost.model import Portal
 class InboxResult:
     recorded: tuple[tuple[str | None, AnswerEntry], ...]  # (client, entry) appended this run
     seen: int  # messages read
+    unanswered: tuple[Unanswered, ...]  # client messages past the promised response time
 
 
 def run_inbox(
     messages: Iterable[RawMessage], portal: Portal, projects_dir: Path, secret: bytes, trusted: tuple[str, ...],
-    now: dt.datetime,
+    now: dt.datetime, agency: frozenset[str] = frozenset(),
 ) -> InboxResult:
-    """Judge every message not recorded yet and append it to its client's record."""
+    """Judge every message, append those not recorded yet to their client's record, and find
+    the client messages still unanswered past the promise. The agency's own messages (from an
+    address in `agency`, e.g. its replies in the Sent folder) are read for the replies only."""
     paths = [record_path(projects_dir, c.slug) for c in portal.clients] + [record_path(projects_dir, None)]
     known = recorded_ids(paths)
     grouped: dict[str | None, list[AnswerEntry]] = {}
-    seen = 0
+    every: list[Judged] = []
     for raw in messages:
-        seen += 1
-        judged: Judged = judge(raw, portal, secret, trusted, now)
-        if judged.entry.message_id in known:
+        judged = judge(raw, portal, secret, trusted, now)
+        every.append(judged)
+        if judged.entry.address in agency or judged.entry.message_id in known:
             continue
         known.add(judged.entry.message_id)
         grouped.setdefault(judged.client, []).append(judged.entry)
     recorded: list[tuple[str | None, AnswerEntry]] = []
     for client, entries in grouped.items():
         recorded += [(client, e) for e in append_entries(record_path(projects_dir, client), entries)]
-    return InboxResult(tuple(recorded), seen)
+    return InboxResult(tuple(recorded), len(every), tuple(unanswered(every, portal.clients, now)))

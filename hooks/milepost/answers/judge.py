@@ -33,6 +33,9 @@ _VERDICT = re.compile(r"\b(dkim|spf|dmarc)\s*=\s*(fail|permerror)\b", re.IGNOREC
 class Judged:
     client: str | None  # whose record it goes to (None: no client could be named)
     entry: AnswerEntry
+    from_client: bool  # sent by one of the client's allowed addresses
+    subject: str
+    replies_to: tuple[str, ...]  # the Message-IDs of In-Reply-To and References
 
 
 class _Text(HTMLParser):
@@ -149,6 +152,7 @@ def judge(raw: RawMessage, portal: Portal, secret: bytes, trusted: Sequence[str]
     elif match[0].client != sender_client.slug:
         reason = f"{code} is for an item of {match[0].client}, but {address} answers for {sender_client.slug}"
 
+    replies_to = tuple(re.findall(r"<[^<>\s]+>", f"{header('In-Reply-To')} {header('References')}"))
     owner = sender_client or next((c for c in portal.clients if match and c.slug == match[0].client), None)
     item, action = match if match else (None, None)
     words = _words(message)
@@ -170,4 +174,7 @@ def judge(raw: RawMessage, portal: Portal, secret: bytes, trusted: Sequence[str]
             applied=not reason,
             reason=reason,
         ),
+        from_client=sender_client is not None,
+        subject=header("Subject"),
+        replies_to=replies_to,
     )
