@@ -99,3 +99,16 @@ def test_every_wrong_setting_is_named_not_only_the_first(tmp_path: Path) -> None
 def test_settings_must_be_a_mapping(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="extra.milepost: 'projects' is not a list of settings"):
         settings_from_extra(str(tmp_path / "mkdocs.yml"), {"milepost": "projects"})
+
+
+def test_the_answers_settings(tmp_path: Path) -> None:
+    read = settings(tmp_path, answers={"address": "answers@agency.example", "trusted_servers": ["MX.Agency.example"]})
+    assert (read.answers_address, read.answers_trusted_servers) == ("answers@agency.example", ("mx.agency.example",))
+    assert settings(tmp_path).answers_address == ""
+    assert "answers.adress: unknown setting; did you mean 'address'?" in problem(tmp_path, answers={"adress": "a@b.example"})
+    assert "answers.address: 'Agency <a@b.example>' is not an e-mail address" in problem(
+        tmp_path, answers={"address": "Agency <a@b.example>"}
+    )
+    assert "answers.trusted_servers: 'mx.agency.example' is not a list of names" in problem(
+        tmp_path, answers={"trusted_servers": "mx.agency.example"}
+    )
