@@ -8,6 +8,7 @@ or dmarc). Everything else is refused, with the reason, and recorded all the sam
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email
 import email.policy
@@ -15,6 +16,8 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.utils import getaddresses
 from html.parser import HTMLParser
@@ -83,6 +86,16 @@ def _words(message: EmailMessage) -> str:
     return "\n".join(lines).strip()[:MAX_WORDS]
 
 
+def _sender(message: EmailMessage) -> tuple[str, str]:
+    """The From: name (decoded, on one line) and address (lower case), read from the raw header:
+    the parsed one refuses a name with an encoded line break, and that sender is still named."""
+    raw = next((str(value) for key, value in message.raw_items() if key.lower() == "from"), "")
+    name, address = next(iter(getaddresses([raw])), ("", ""))
+    with contextlib.suppress(UnicodeError, LookupError, HeaderParseError):  # else: kept as written
+        name = str(make_header(decode_header(name)))
+    return _one_line(name), address.strip().lower()
+
+
 def authentication_failure(message: EmailMessage, trusted: Sequence[str]) -> str:
     """The first failing verdict of a trusted server's Authentication-Results ("" when none)."""
     for header in message.get_all("Authentication-Results") or ():
@@ -124,8 +137,7 @@ def judge(raw: RawMessage, portal: Portal, secret: bytes, trusted: Sequence[str]
             return ""
 
     message_id = header("Message-ID") or f"<sha256-{digest}@milepost.invalid>"
-    name, address = next(iter(getaddresses([header("From")])), ("", ""))
-    name, address = _one_line(name), address.strip().lower()
+    name, address = _sender(message)
     code = reference_in(header("Subject")) or ""
     match = _matching(portal, secret, code) if code else None
     clients = _senders(portal).get(address, [])
