@@ -261,7 +261,8 @@ class Dovecot:
     fresh one under the system's temporary folder that they can reach (pytest's are private to
     root), and the mail folder is theirs. Removed when the server stops."""
 
-    def __init__(self, certificate: tuple[Path, Path], user: str, password: str) -> None:
+    def __init__(self, certificate: tuple[Path, Path], user: str, password: str, *, tls: bool = True) -> None:
+        """`tls` False: a server that offers no TLS at all (no STARTTLS, no TLS port)."""
         import grp
         import pwd
         import tempfile
@@ -291,7 +292,7 @@ state_dir = {folder}/state
 log_path = {folder}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = yes
+ssl = {"yes" if tls else "no"}
 ssl_cert = <{folder}/server.pem
 ssl_key = <{folder}/server.key
 ssl_min_protocol = TLSv1.2
@@ -317,7 +318,7 @@ service imap-login {{
   }}
   inet_listener imaps {{
     address = 127.0.0.1
-    port = {self.tls_port}
+    port = {self.tls_port if tls else 0}
     ssl = yes
   }}
 }}

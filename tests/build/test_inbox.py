@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import make_demo_repos_once
-from helpers import DEMO_TODAY, Dovecot, demo_portal_copy, self_signed_certificate
+from helpers import DEMO_TODAY, Dovecot, demo_portal_copy, free_port, self_signed_certificate
 
 from milepost.answer_reference import Action, AnswerItem, ItemKind, answerable_items, reference
 from milepost.load.project_folders import read_project_folders
@@ -219,4 +219,24 @@ def test_without_the_secret_the_inbox_says_what_to_set(portal: Path, tmp_path: P
     assert result.stderr.strip().splitlines() == [
         "milepost: MILEPOST_ANSWER_SECRET is not set; set it to a random secret of at least 32 characters "
         "(e.g. the output of `python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`), kept outside the repository"
+    ]
+
+
+def test_a_server_without_tls_never_gets_the_password(certificate: tuple[Path, Path], portal: Path) -> None:
+    with Dovecot(certificate, USER, PASSWORD, tls=False) as plain:
+        result = inbox(portal, url=f"imap://answers%40agency.example:{PASSWORD}@127.0.0.1:{plain.port}/INBOX")
+        log = (plain.folder / "dovecot.log").read_text()
+    assert result.returncode == 1
+    assert "offers no STARTTLS, and Milepost never sends a password in the clear" in result.stderr
+    assert "Login" not in log and "auth failed" not in log  # no login was even tried
+    assert PASSWORD not in result.stderr + result.stdout
+
+
+def test_a_mailbox_that_is_down_stops_with_one_line(portal: Path) -> None:
+    port = free_port()  # nothing listens there
+    result = inbox(portal, url=f"imaps://answers%40agency.example:{PASSWORD}@127.0.0.1:{port}/INBOX")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"milepost: The mailbox imaps://127.0.0.1:{port}/INBOX refused "
+        "the connection; check the host and port in MILEPOST_IMAP_URL and that the server runs"
     ]
