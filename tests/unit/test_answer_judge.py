@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from milepost.answer_reference import Action, answerable_items, reference
-from milepost.answers.judge import MAX_WORDS, authentication_failure, judge
+from milepost.answers.judge import MAX_WORDS, authentication_failure, expected, judge
 from milepost.answers.mailbox import RawMessage
 from milepost.model import ChangeRequest, ChangeStatus, Client, LetterPlan, Portal, Project, Recipient
 
@@ -23,6 +23,7 @@ PROJECTS = (
             changes=(ChangeRequest(id="CR-1", title="Dark mode", status=ChangeStatus.PROPOSED, hours=8),)),
 )
 PORTAL = Portal(CLIENTS, PROJECTS)
+KNOWN = expected(PORTAL, SECRET, ())
 
 
 def code(project: int) -> str:
@@ -36,7 +37,7 @@ def raw(headers: str, body: bytes = b"Yes.\r\n") -> RawMessage:
 
 
 def test_a_valid_reference_from_another_clients_address_is_refused() -> None:
-    judged = judge(raw(f"From: olga@other.example\nSubject: Accept [{code(0)}]\nMessage-ID: <1@x>\n"), PORTAL, SECRET, (), NOW)
+    judged = judge(raw(f"From: olga@other.example\nSubject: Accept [{code(0)}]\nMessage-ID: <1@x>\n"), KNOWN, NOW)
     assert judged.client == "other" and not judged.entry.applied
     assert judged.entry.reason == f"{code(0)} is for an item of acme, but olga@other.example answers for other"
 
@@ -47,7 +48,7 @@ def test_html_is_read_as_text_and_scripts_are_never_kept() -> None:
         b"<p>Yes, <b>go ahead</b>.</p><script>steal()</script><style>p{}</style>"
     )
     message = raw(f"From: marta@acme.example\nSubject: Accept [{code(0)}]\nMIME-Version: 1.0\n", b"")
-    judged = judge(RawMessage("t", message.data.replace(b"\r\n\r\n", b"\r\n", 1) + body, 0), PORTAL, SECRET, (), NOW)
+    judged = judge(RawMessage("t", message.data.replace(b"\r\n\r\n", b"\r\n", 1) + body, 0), KNOWN, NOW)
     assert judged.entry.applied
     assert judged.entry.words == "Yes, go ahead."
 
@@ -57,7 +58,7 @@ def test_encoded_words_non_utf8_and_line_breaks_in_names() -> None:
         "From: =?iso-8859-2?q?Marta_=A3ys=0D=0ABcc=3A_x?= <marta@acme.example>\n"
         f"Subject: =?utf-8?q?Akceptuj=C4=99?= [{code(0)}]\nContent-Type: text/plain; charset=iso-8859-2\n"
     )
-    judged = judge(raw(headers, "Zgoda, dzięki.\r\n".encode("iso-8859-2")), PORTAL, SECRET, (), NOW)
+    judged = judge(raw(headers, "Zgoda, dzięki.\r\n".encode("iso-8859-2")), KNOWN, NOW)
     assert judged.entry.applied
     assert "\n" not in judged.entry.name and "\r" not in judged.entry.name
     assert judged.entry.name.startswith("Marta Łys")
@@ -66,7 +67,7 @@ def test_encoded_words_non_utf8_and_line_breaks_in_names() -> None:
 
 
 def test_a_huge_body_is_kept_short() -> None:
-    judged = judge(raw(f"From: marta@acme.example\nSubject: [{code(0)}]\n", b"word " * 500_000), PORTAL, SECRET, (), NOW)
+    judged = judge(raw(f"From: marta@acme.example\nSubject: [{code(0)}]\n", b"word " * 500_000), KNOWN, NOW)
     assert len(judged.entry.words) <= MAX_WORDS
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from milepost.answers.judge import Judged, judge
+from milepost.answers.judge import Judged, expected, judge
 from milepost.answers.mailbox import RawMessage
 from milepost.answers.record import AnswerEntry, append_entries, record_path, recorded_ids
 from milepost.answers.unanswered import Unanswered, unanswered
@@ -36,8 +36,9 @@ def run_inbox(
     known = recorded_ids(paths)
     grouped: dict[str | None, list[AnswerEntry]] = {}
     every: list[Judged] = []
+    known_answers = expected(portal, secret, trusted)
     for raw in messages:
-        judged = judge(raw, portal, secret, trusted, now)
+        judged = judge(raw, known_answers, now)
         every.append(judged)
         if judged.entry.address in agency or judged.entry.message_id in known:
             continue

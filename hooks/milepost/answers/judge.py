@@ -13,6 +13,7 @@ import datetime as dt
 import email
 import email.policy
 import hashlib
+import hmac
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from email.message import EmailMessage
 from email.utils import getaddresses
 from html.parser import HTMLParser
 
-from milepost.answer_reference import ACTIONS, Action, AnswerItem, answerable_items, reference_in, verifies
+from milepost.answer_reference import ACTIONS, Action, AnswerItem, answerable_items, reference, reference_in
 from milepost.answers.mailbox import RawMessage
 from milepost.answers.record import AnswerEntry, received_at
 from milepost.classify.plan_text import redact_client_words
@@ -107,25 +108,43 @@ def authentication_failure(message: EmailMessage, trusted: Sequence[str]) -> str
     return ""
 
 
-def _senders(portal: Portal) -> dict[str, list[tuple[Client, str]]]:
-    found: dict[str, list[tuple[Client, str]]] = {}
+@dataclass(frozen=True)
+class Expected:
+    """What a run expects, worked out once: the portal's allowed senders, every current
+    reference, and the trusted mail servers."""
+
+    portal: Portal
+    senders: dict[str, list[tuple[Client, str]]]  # address -> (client, name) for each client it answers for
+    references: tuple[tuple[bytes, AnswerItem, Action], ...]
+    trusted: tuple[str, ...]
+
+
+def expected(portal: Portal, secret: bytes, trusted: Sequence[str]) -> Expected:
+    senders: dict[str, list[tuple[Client, str]]] = {}
     for client in portal.clients:
         for person in (*client.letters.to, *client.approvers):
-            found.setdefault(person.email.lower(), []).append((client, person.name))
-    return found
+            senders.setdefault(person.email.lower(), []).append((client, person.name))
+    references = tuple(
+        (reference(secret, item, action).encode("ascii"), item, action)
+        for project in portal.projects
+        for item in answerable_items(project)
+        for action in ACTIONS[item.kind]
+    )
+    return Expected(portal, senders, references, tuple(trusted))
 
 
-def _matching(portal: Portal, secret: bytes, code: str) -> tuple[AnswerItem, Action] | None:
-    for project in portal.projects:
-        for item in answerable_items(project):
-            for action in ACTIONS[item.kind]:
-                if verifies(secret, code, item, action):
-                    return item, action
+def _matching(known: Expected, code: str) -> tuple[AnswerItem, Action] | None:
+    """The item and action `code` is the reference of; each compared in constant time."""
+    found = code.encode("ascii", "replace")
+    for wanted, item, action in known.references:
+        if hmac.compare_digest(found, wanted):
+            return item, action
     return None
 
 
-def judge(raw: RawMessage, portal: Portal, secret: bytes, trusted: Sequence[str], now: dt.datetime) -> Judged:
+def judge(raw: RawMessage, known: Expected, now: dt.datetime) -> Judged:
     """The record's entry for `raw`, and whose record it belongs to."""
+    portal = known.portal
     digest = hashlib.sha256(raw.data).hexdigest()
     message = email.message_from_bytes(raw.data, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
@@ -139,15 +158,15 @@ def judge(raw: RawMessage, portal: Portal, secret: bytes, trusted: Sequence[str]
     message_id = header("Message-ID") or f"<sha256-{digest}@milepost.invalid>"
     name, address = _sender(message)
     code = reference_in(header("Subject")) or ""
-    match = _matching(portal, secret, code) if code else None
-    clients = _senders(portal).get(address, [])
+    match = _matching(known, code) if code else None
+    clients = known.senders.get(address, [])
     named = [c for c, _ in clients if match and c.slug == match[0].client]
     sender_client = named[0] if named else clients[0][0] if clients else None
     if clients and not name:
         name = next(n for c, n in clients if c is sender_client)
 
     reason = ""
-    failure = authentication_failure(message, trusted)
+    failure = authentication_failure(message, known.trusted)
     if not address:
         reason = "no sender address (From:)"
     elif failure:
