@@ -168,7 +168,7 @@ def test_a_wrong_password_and_an_untrusted_certificate_stop_with_one_line(
     dovecot: Dovecot, portal: Path, certificate: tuple[Path, Path]
 ) -> None:
     wrong = inbox(portal, url=f"imaps://answers%40agency.example:Wrong-{PASSWORD}@127.0.0.1:{dovecot.tls_port}/INBOX", trusted=certificate[0])
-    assert wrong.returncode == 1 and "refused the login" in wrong.stderr
+    assert wrong.returncode == 1 and "refused the login ([AUTHENTICATIONFAILED] Authentication failed.)" in wrong.stderr, wrong.stderr
     assert "Traceback" not in wrong.stderr and PASSWORD not in wrong.stderr + wrong.stdout
     untrusted = inbox(portal, url=f"imap://answers%40agency.example:{PASSWORD}@127.0.0.1:{dovecot.port}/INBOX")
     assert untrusted.returncode == 1 and "certificate this machine does not trust" in untrusted.stderr, untrusted.stderr

@@ -101,7 +101,10 @@ def _failure(box: ImapMailbox, err: BaseException) -> AnswerError:
 
 
 def _said(err: BaseException) -> str:
-    text = str(err)
+    """What the server or the library said, on one line, without imaplib's b'...' around it."""
+    text = " ".join(str(err).split())
+    if text.startswith(("b'", 'b"')) and text[-1:] == text[1:2]:
+        text = text[2:-1]
     return text[:200] if text else err.__class__.__name__
 
 
