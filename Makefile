@@ -7,7 +7,7 @@ DEMO_TODAY ?= 2026-11-24
 # mkdocs-material prints an end-of-life notice on every build unless this is set.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo serve test test-fast lint check bench chromium dictionaries clean catalogs canary
+.PHONY: demo serve test test-fast lint check bench chromium dictionaries dovecot clean catalogs canary
 
 # pyproject.toml names compatible ranges; constraints.txt the exact versions the tests ran
 # against. Every install here uses it, so the demo and CI build with the stack that was tested.
@@ -54,10 +54,14 @@ chromium:
 dictionaries:
 	@scripts/ensure_dictionaries.sh
 
+# `milepost inbox` is tested against Debian's Dovecot IMAP server, which the tests start themselves.
+dovecot:
+	@scripts/ensure_dovecot.sh
+
 # Tests run in two processes (pytest-xdist); PYTEST_WORKERS=0 runs them in this one.
 PYTEST_WORKERS ?= 2
 
-test: lint $(VENV)/.installed-test .demo-repos chromium dictionaries
+test: lint $(VENV)/.installed-test .demo-repos chromium dictionaries dovecot
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 # ruff (rules chosen in pyproject.toml, [tool.ruff]) and mypy --strict over the package.

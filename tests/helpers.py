@@ -275,3 +275,157 @@ def output_in_new_process(module: Path, expression: str, environ: Mapping[str, s
     )
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
     return result.stdout
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Dovecot:
+    """A real IMAP server (Debian's dovecot-imapd) on 127.0.0.1, with its own configuration,
+    a passwd-file user and Maildir storage in a temporary folder; STARTTLS on `port`, TLS from
+    the start on `tls_port`, with the test's own certificate. Dovecot runs its login process as
+    `dovenull` and the mail as `dovecot` (users Debian's package makes), so its folder is a
+    fresh one under the system's temporary folder that they can reach (pytest's are private to
+    root), and the mail folder is theirs. Removed when the server stops."""
+
+    def __init__(self, certificate: tuple[Path, Path], user: str, password: str, *, tls: bool = True) -> None:
+        """`tls` False: a server that offers no TLS at all (no STARTTLS, no TLS port)."""
+        import grp
+        import pwd
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="milepost-dovecot-"))
+        self.folder, self.user, self.password = folder, user, password
+        self.port, self.tls_port = free_port(), free_port()
+        folder.chmod(0o755)
+        mail = folder / "mail"
+        mail.mkdir()
+        if os.geteuid() == 0:  # Dovecot's own users, as Debian's package makes them
+            login_user, mail_user = "dovenull", pwd.getpwnam("dovecot")
+            os.chown(mail, mail_user.pw_uid, grp.getgrnam("dovecot").gr_gid)
+        else:  # not root (a CI runner): everything runs as this user
+            mail_user = pwd.getpwuid(os.geteuid())
+            login_user = mail_user.pw_name
+        mail_group = grp.getgrgid(mail_user.pw_gid).gr_name
+        shutil.copy(certificate[0], folder / "server.pem")
+        shutil.copy(certificate[1], folder / "server.key")
+        (folder / "passwd").write_text(f"{user}:{{PLAIN}}{password}::::::\n")
+        (folder / "passwd").chmod(0o644)
+        self.config = folder / "dovecot.conf"
+        self.config.write_text(
+            f"""
+base_dir = {folder}/run
+state_dir = {folder}/state
+log_path = {folder}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = {"yes" if tls else "no"}
+ssl_cert = <{folder}/server.pem
+ssl_key = <{folder}/server.key
+ssl_min_protocol = TLSv1.2
+disable_plaintext_auth = yes
+auth_mechanisms = plain
+default_login_user = {login_user}
+default_internal_user = {mail_user.pw_name}
+default_internal_group = {mail_group}
+first_valid_uid = {mail_user.pw_uid}
+mail_location = maildir:{mail}/%u
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {folder}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={mail_user.pw_name} gid={mail_group} home={mail}/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {self.port}
+  }}
+  inet_listener imaps {{
+    address = 127.0.0.1
+    port = {self.tls_port if tls else 0}
+    ssl = yes
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+service imap-login {{
+  chroot =
+}}
+"""
+        )
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> "Dovecot":
+        import socket
+        import time
+
+        self.process = subprocess.Popen(["/usr/sbin/dovecot", "-F", "-c", str(self.config)])
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    log = self.folder / "dovecot.log"
+                    raise RuntimeError(f"dovecot did not start: {log.read_text() if log.exists() else ''}") from None
+                time.sleep(0.1)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def append(self, raw: bytes, folder: str = "INBOX", context: Any = None) -> None:
+        """Put a real message into the mailbox with IMAP APPEND (over TLS)."""
+        import imaplib
+
+        with imaplib.IMAP4_SSL("127.0.0.1", self.tls_port, ssl_context=context) as imap:
+            imap.login(self.user, self.password)
+            if folder != "INBOX":
+                imap.create(folder)
+            status, said = imap.append(folder, None, None, raw)
+            assert status == "OK", said
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (its own authority) and its key, in `folder`."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Milepost test mail server")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "server.pem", folder / "server.key"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_file, key_file

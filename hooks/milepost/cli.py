@@ -7,6 +7,7 @@
     milepost clients [--json | --folder SLUG]
     milepost letters [--client SLUG ...] [--today YYYY-MM-DD] [--out DIR] [--send]
     milepost letters --mark-sent NAME | --mark-unsent NAME
+    milepost inbox [--maildir DIR]
     milepost new DIR
 """
 
@@ -117,6 +118,19 @@ def _parser() -> argparse.ArgumentParser:
     action.add_argument(
         "--mark-unsent", metavar="NAME",
         help="a letter whose fate a run could not know (it names it) did not go out: send it on the next run",
+    )
+
+    inbox = sub.add_parser(
+        "inbox",
+        help=(
+            "record the clients' e-mailed answers from MILEPOST_IMAP_URL (or --maildir) "
+            "in projects/<client>/answers.yml"
+        ),
+    )
+    common(inbox)
+    inbox.add_argument(
+        "--maildir", default=None, type=Path, metavar="DIR",
+        help="read this Maildir folder instead of MILEPOST_IMAP_URL",
     )
 
     new = sub.add_parser(
@@ -420,6 +434,50 @@ def cmd_letters(args: argparse.Namespace) -> int:
     return 1 if (outcome.failure or outcome.unknown or outcome.refused) else 0
 
 
+def cmd_inbox(args: argparse.Namespace) -> int:
+    """Read the mailbox, record every new message (applied or refused), print what was recorded."""
+    from email.utils import parseaddr
+
+    from milepost.answer_reference import answer_secret
+    from milepost.answers.inbox import run_inbox
+    from milepost.answers.mailbox import imap_mailbox, imap_messages, maildir_messages
+    from milepost.portal import load_configured
+
+    secret = answer_secret()
+    box = None if args.maildir else imap_mailbox(os.environ)  # a bad URL stops before anything is read
+    settings = _settings(args.config_file)
+    today = today_override(args.today) or settings.today or dt.date.today()
+    loaded = load_configured(settings, today=today, full_history=False)
+    if loaded.problems or loaded.portal is None:
+        for problem in loaded.problems:
+            print(mask_urls(str(problem)), file=sys.stderr)
+        print(f"{len(loaded.problems)} problem(s) found; run `milepost check`. No answers were read.", file=sys.stderr)
+        return 1
+    messages = maildir_messages(args.maildir) if box is None else imap_messages(box)
+    now = dt.datetime.now(dt.UTC)
+    agency = frozenset(
+        a.lower() for a in (parseaddr(settings.letters_from)[1], settings.answers_address) if a
+    )
+    result = run_inbox(
+        messages, loaded.portal, settings.projects_dir, secret, settings.answers_trusted_servers, now, agency
+    )
+    for late in result.unanswered:
+        print(
+            mask_urls(
+                f"UNANSWERED {late.client}: {late.name} <{late.address}> \"{late.subject}\", "
+                f"{late.received.isoformat(timespec='minutes')}: {late.waited_hours:.0f} h waiting, "
+                f"{late.promised_hours:g} h promised"
+            )
+        )
+    for client, entry in result.recorded:
+        who = f"{entry.name} <{entry.address}>" if entry.name else entry.address or "unknown sender"
+        what = f"{entry.item} {entry.action}" if entry.item else "no item"
+        verdict = "applied" if entry.applied else f"NOT applied: {entry.reason}"
+        print(mask_urls(f"{client or '_unmatched'}: {what} from {who}: {verdict}"))
+    print(f"{result.seen} message(s) read, {len(result.recorded)} new recorded.", file=sys.stderr)
+    return 0
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from milepost.portal_skeleton import new_portal
 
@@ -439,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {
         "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "clients": cmd_clients, "letters": cmd_letters,
-        "new": cmd_new,
+        "inbox": cmd_inbox, "new": cmd_new,
     }
     try:
         return handlers[args.command](args)

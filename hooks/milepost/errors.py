@@ -162,3 +162,9 @@ class FileWriteError(MilepostError, OSError):
 class LockError(MilepostError):
     """A lock (file_lock.py) that another process still holds after the wait, or a lock file
     that cannot be made; one line naming the lock file, what holds it and what to do."""
+
+
+class AnswerError(MilepostError):
+    """Answers cannot be prepared or read (no MILEPOST_ANSWER_SECRET, a bad MILEPOST_IMAP_URL, a
+    mailbox that refuses or cannot be reached, a damaged answers.yml); one line naming the
+    setting or the server (never a password) and what to check."""

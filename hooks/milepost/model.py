@@ -72,6 +72,7 @@ class Client:
     timezone: str = "UTC"
     contacts: tuple[Contact, ...] = ()
     response_time: str = ""
+    response_hours: float | None = None  # the promise in plain hours (`milepost inbox`'s unanswered list)
     source: str = ""  # path of client.yml, for messages
     allowed_hosts: tuple[str, ...] = ()  # hosts whose URLs may appear on the client's site
     # The team's ticket prefixes for this client (SHOP for SHOP-41); () = ids found by position.
@@ -82,6 +83,7 @@ class Client:
     # Extra commit rules (same shape as classify/default_rules.yml), checked before the defaults.
     commit_rules: tuple[dict[str, Any], ...] = ()
     letters: LetterPlan = LetterPlan()  # no `to:`: the client gets no letters
+    approvers: tuple[Recipient, ...] = ()  # besides `letters.to`: whose e-mailed answers count
     commit_notes: CommitNotes = CommitNotes.ALL
 
 

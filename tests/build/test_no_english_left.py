@@ -64,6 +64,9 @@ SAME_IN_BOTH = {
     "budget": {"de"},
     # The theme's German for "Navigation" (the navigation's aria-label) is the same word.
     "navigation": {"de"},
+    # "Link" (the line of an answer e-mail that restates a deliverable's address) is the Polish
+    # and German word too; a Polish 404 page says "link".
+    "link": {"pl", "de"},
 }
 # Names that stay as they are in every language: the news feed's format ("Kanał aktualności
 # (Atom)") and the data file's ("Stan w postaci danych (JSON)"). Not English words to translate.

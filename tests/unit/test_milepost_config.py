@@ -121,3 +121,16 @@ def test_portal_settings_name_the_missing_file_and_the_wrong_setting(tmp_path: P
     (tmp_path / "mkdocs.yml").write_text("site_name: Portal\nextra:\n  milepost:\n    inactive_days: many\n")
     with pytest.raises(SettingsError, match="inactive_days"):
         portal_settings(tmp_path / "mkdocs.yml")
+
+
+def test_the_answers_settings(tmp_path: Path) -> None:
+    read = settings(tmp_path, answers={"address": "answers@agency.example", "trusted_servers": ["MX.Agency.example"]})
+    assert (read.answers_address, read.answers_trusted_servers) == ("answers@agency.example", ("mx.agency.example",))
+    assert settings(tmp_path).answers_address == ""
+    assert "answers.adress: unknown setting; did you mean 'address'?" in problem(tmp_path, answers={"adress": "a@b.example"})
+    assert "answers.address: 'Agency <a@b.example>' is not an e-mail address" in problem(
+        tmp_path, answers={"address": "Agency <a@b.example>"}
+    )
+    assert "answers.trusted_servers: 'mx.agency.example' is not a list of names" in problem(
+        tmp_path, answers={"trusted_servers": "mx.agency.example"}
+    )

@@ -1,12 +1,13 @@
 """The folders spell the pipeline: a module imports only from the layers before it, and no
 two modules import each other, however indirectly.
 
-    base -> load -> history -> classify -> status -> portal -> render -> publish -> mkdocs -> command
+    base -> load -> history -> classify -> status -> portal -> answers -> render -> publish -> mkdocs -> command
 
 `base` is the plain data and helpers every stage uses (model, errors, i18n, collector, shown_url,
-linear_regex, atomic_write, file_lock, time_zone);
+linear_regex, atomic_write, file_lock, time_zone, answer_reference);
 `portal` (portal.py, spelling_check.py) loads and checks the whole portal with the stages
-before it; `command` (cli.py, portal_skeleton.py) runs everything.
+before it; `answers` (`milepost inbox`) reads the portal and the mailbox; `command` (cli.py,
+portal_skeleton.py) runs everything.
 
 Every import counts, wherever it is written: `import a.b`, `from a import b`, relative
 imports (`from . import x`, `from ..load import y`), imports inside functions, and imports
@@ -29,12 +30,14 @@ STAGES = ("load", "history", "classify", "status", "render", "publish", "mkdocs"
 LAYERS: tuple[tuple[str, ...], ...] = (
     (
         "model", "errors", "i18n", "collector", "shown_url", "linear_regex", "atomic_write", "file_lock", "time_zone",
+        "answer_reference",
     ),
     ("load",),
     ("history",),
     ("classify",),
     ("status",),
     ("portal", "spelling_check"),
+    ("answers",),
     ("render",),
     ("publish",),
     ("mkdocs",),

@@ -164,3 +164,8 @@ HANDLED_TYPES: Collection[type] = (
     ChangeRequest,
     Deliverable,
 )
+
+
+def redact_client_words(text: str, client: Client) -> str:
+    """A client's own words (an e-mailed answer) redacted as every text its site shows."""
+    return _redactor(client).text(text)

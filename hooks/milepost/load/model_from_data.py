@@ -90,6 +90,7 @@ def client_from_data(slug: str, data: dict[str, Any], source: str) -> Client:
             for c in _list(data, "contacts")
         ),
         response_time=_line(data, "response_time"),
+        response_hours=float(data["response_hours"]) if data.get("response_hours") is not None else None,
         source=source,
         allowed_hosts=tuple(_list(data, "allowed_hosts")),
         ticket_prefixes=tuple(_list(data, "ticket_prefixes")),
@@ -98,6 +99,7 @@ def client_from_data(slug: str, data: dict[str, Any], source: str) -> Client:
         password_env=_text(data, "password_env"),
         commit_rules=tuple(_list(data, "commit_rules")),
         letters=_letters(data.get("letters")),
+        approvers=tuple(Recipient(name=r["name"], email=r["email"]) for r in _list(data, "approvers")),
         commit_notes=CommitNotes(data.get("commit_notes") or CommitNotes.ALL.value),
     )
 

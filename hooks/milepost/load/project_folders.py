@@ -28,6 +28,8 @@ from milepost.load.yaml_source import YamlDocument, load_yaml_file
 from milepost.model import Client, Project
 
 CLIENT_FILE = "client.yml"
+# `milepost inbox`'s machine-written record of the client's answers (docs/answers.md): not a project.
+ANSWER_RECORD = "answers.yml"
 
 
 @dataclass
@@ -169,7 +171,7 @@ def _load_client_folder(
 
     projects: list[Project] = []
     for path in yaml_files:
-        if path.suffix != ".yml" or path.name == CLIENT_FILE:
+        if path.suffix != ".yml" or path.name in (CLIENT_FILE, ANSWER_RECORD):
             continue
         source = display_path(path)
         unfit = slug_problem(path.stem, project=True)

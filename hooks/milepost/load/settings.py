@@ -60,6 +60,11 @@ class BuildSettings:
     # `letters.subject_prefix`: the start of every subject ("" = the agency's name, else
     # "Project status" in the client's language).
     letters_subject_prefix: str = ""
+    # `answers.address`: where the clients' answers go (the `mailto:` links); "" = not given.
+    answers_address: str = ""
+    # `answers.trusted_servers`: the authserv-ids of the agency's own mail servers whose
+    # Authentication-Results headers `milepost inbox` believes (docs/answers.md).
+    answers_trusted_servers: tuple[str, ...] = ()
 
     @property
     def ledger(self) -> LedgerSource:
@@ -115,4 +120,8 @@ def build_settings(config_file: str | Path, values: Mapping[str, Any]) -> BuildS
         agency=(values.get("agency") or "").strip(),
         letters_from=str((values.get("letters") or {}).get("from") or "").strip(),
         letters_subject_prefix=str((values.get("letters") or {}).get("subject_prefix") or "").strip(),
+        answers_address=str((values.get("answers") or {}).get("address") or "").strip(),
+        answers_trusted_servers=tuple(
+            str(server).strip().lower() for server in (values.get("answers") or {}).get("trusted_servers") or ()
+        ),
     )

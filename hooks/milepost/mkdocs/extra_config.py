@@ -170,6 +170,50 @@ class Letters(BaseConfigOption[dict[str, Any]]):
         return dict(value)
 
 
+ANSWER_SETTINGS = ("address", "trusted_servers")
+
+
+class Answers(BaseConfigOption[dict[str, Any]]):
+    """`answers: {address: answers@agency.example, trusted_servers: [mx.agency.example]}`: where
+    the clients' answers go and whose Authentication-Results `milepost inbox` believes
+    (docs/answers.md)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = {}
+
+    def run_validation(self, value: object) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            raise ValidationError(
+                f"{_shown(value)} is not a list of settings; write `address:` (and `trusted_servers:`) "
+                "indented under `answers:`"
+            )
+        problems = []
+        for key in sorted(str(k) for k in value if k not in ANSWER_SETTINGS):
+            close = difflib.get_close_matches(key, ANSWER_SETTINGS, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"the settings are {', '.join(ANSWER_SETTINGS)}"
+            problems.append(f"answers.{key}: unknown setting; {hint}")
+        address = value.get("address")
+        if address is not None and (not isinstance(address, str) or sender_address(address) != address.strip()):
+            problems.append(
+                f"answers.address: {_shown(address)} is not an e-mail address; write the bare address the "
+                "clients' answers go to, e.g. answers@agency.example"
+            )
+        servers = value.get("trusted_servers")
+        if servers is not None and (
+            not isinstance(servers, list) or not all(isinstance(s, str) and s.strip() for s in servers)
+        ):
+            problems.append(
+                f"answers.trusted_servers: {_shown(servers)} is not a list of names; write the names your "
+                "mail servers give in Authentication-Results, e.g. [mx.agency.example]"
+            )
+        if problems:
+            raise ValidationError("; ".join(problems))
+        return dict(value)
+
+
 def sender_address(value: str) -> str:
     """The bare address of `Name <address>` or `address`; "" when it is not one."""
     from email.utils import parseaddr
@@ -200,6 +244,8 @@ class MilepostConfig(Config):
     agency = Text(what="a name", fix="write the agency's name, e.g. Example Agency", default="")
     # `milepost letters`: the From: address and the words every subject starts with.
     letters = Letters()
+    # `milepost inbox` and the answer links: the answering address and the trusted mail servers.
+    answers = Answers()
     # Set by `milepost build` / `milepost serve --client`: build only this client's site.
     client = Text(what="a client's slug", fix="write the name of a client's folder in projects/", default="")
     # Build as if today were this day (what `--today` hands each build); without it,

@@ -1,0 +1,180 @@
+"""The keyed reference an answer carries: which item a client answers, how, and to which version.
+
+Every place that asks the client to act (a change request to decide, a deliverable to sign off,
+a meeting summary or a change of plan to confirm, a waiting item, a question) offers answers
+whose e-mail subject carries a reference like `MP-K7Q2M9X4W8R3T6Y1`. The reference is an
+HMAC-SHA256, keyed with the portal's secret (MILEPOST_ANSWER_SECRET, never in the repository),
+over the client, the project, the item, the action and a digest of the exact text the client
+saw. So an answer can only be applied to that item, by that action, in that version: a change
+request whose hours or impact changed after the letter needs a fresh answer, and nobody without
+the secret can make a reference for another item.
+
+The reference names nothing itself; `milepost inbox` finds the item by computing the references
+of the sender's client's current items (`answerable_items`) and comparing them, in constant time.
+
+Top level, beside `model.py`: it is computed from plain data, and both the pages and letters
+(the links) and the inbox (the check) use it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from milepost.errors import AnswerError
+from milepost.model import ChangeStatus, Project
+
+SECRET_VARIABLE = "MILEPOST_ANSWER_SECRET"
+MIN_SECRET_LENGTH = 32  # characters: a random 32-character secret is well over 128 bits
+PREFIX = "MP-"
+CODE_LENGTH = 16  # base32 characters: 80 bits of the HMAC
+REFERENCE_PATTERN = re.compile(r"\bMP-([A-Z2-7]{16})\b")
+FORMAT = "milepost-answer-1"  # part of what is keyed: a new format never accepts an old reference
+
+
+class ItemKind(StrEnum):
+    """What the client is asked about."""
+
+    CHANGE_REQUEST = "change_request"
+    DELIVERABLE = "deliverable"
+    MEETING = "meeting"  # a meeting summary (a decision of the project file)
+    PLAN_CHANGE = "plan_change"  # a milestone's moved date
+    WAITING = "waiting"  # something the team is waiting for from the client
+    PROJECT = "project"  # the project itself: a question
+
+
+class Action(StrEnum):
+    """How the client answers."""
+
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    APPROVE = "approve"
+    ASK_CHANGES = "ask_changes"
+    CONFIRM = "confirm"
+    NOT_RIGHT = "not_right"
+    REPLY = "reply"
+    ASK = "ask"
+
+
+ACTIONS: Mapping[ItemKind, tuple[Action, ...]] = {
+    ItemKind.CHANGE_REQUEST: (Action.ACCEPT, Action.DECLINE),
+    ItemKind.DELIVERABLE: (Action.APPROVE, Action.ASK_CHANGES),
+    ItemKind.MEETING: (Action.CONFIRM, Action.NOT_RIGHT),
+    ItemKind.PLAN_CHANGE: (Action.CONFIRM, Action.NOT_RIGHT),
+    ItemKind.WAITING: (Action.REPLY,),
+    ItemKind.PROJECT: (Action.ASK,),
+}
+
+
+@dataclass(frozen=True)
+class AnswerItem:
+    """One thing a client may answer, in the version shown: `shown` is every text the client
+    read about it (for a change request its title, hours and impact), in a fixed order."""
+
+    client: str
+    project: str
+    kind: ItemKind
+    key: str  # the item within its project: "CR-3", a deliverable's title, a decision's date and title
+    shown: tuple[tuple[str, str], ...]
+
+    @property
+    def version(self) -> str:
+        """A canonical digest of the text the client saw (16 hex digits of its SHA-256)."""
+        data = json.dumps(self.shown, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
+
+    def field(self, name: str) -> str:
+        return dict(self.shown).get(name, "")
+
+
+def _hours(hours: float | None) -> str:
+    return "" if hours is None else f"{hours:g}"
+
+
+def answerable_items(project: Project) -> Iterator[AnswerItem]:
+    """Every item of `project` a client can answer today, in its current version: the change
+    requests waiting for a decision, the deliverables, the meeting summaries, the moved
+    milestones, the open waiting items and the project itself (a question)."""
+
+    def item(kind: ItemKind, key: str, *shown: tuple[str, str]) -> AnswerItem:
+        return AnswerItem(project.client, project.slug, kind, key, tuple(shown))
+
+    for change in project.changes:
+        if change.status is ChangeStatus.PROPOSED:
+            yield item(
+                ItemKind.CHANGE_REQUEST, change.id, ("id", change.id), ("title", change.title),
+                ("hours", _hours(change.hours)), ("impact", change.impact),
+                ("date", change.date.isoformat() if change.date else ""),
+            )
+    for deliverable in project.deliverables:
+        yield item(
+            ItemKind.DELIVERABLE, deliverable.title, ("title", deliverable.title), ("url", deliverable.url),
+            ("date", deliverable.date.isoformat()),
+        )
+    for decision in project.decisions:
+        yield item(
+            ItemKind.MEETING, f"{decision.date.isoformat()} {decision.title}", ("title", decision.title),
+            ("summary", decision.summary), ("agreed", "\n".join(decision.agreed)), ("date", decision.date.isoformat()),
+        )
+    for milestone in project.milestones:
+        if milestone.delay is not None:
+            yield item(
+                ItemKind.PLAN_CHANGE, milestone.id, ("title", milestone.title), ("due", milestone.due.isoformat()),
+                ("new_due", milestone.delay.due.isoformat()), ("reason", milestone.delay.reason),
+                ("plan", milestone.delay.plan),
+            )
+    for waiting in project.waiting_on_client:
+        if waiting.done is None:
+            yield item(
+                ItemKind.WAITING, waiting.title, ("title", waiting.title), ("date", waiting.asked.isoformat()),
+            )
+    yield item(ItemKind.PROJECT, project.slug, ("name", project.name))
+
+
+def answer_secret(environ: Mapping[str, str] | None = None) -> bytes:
+    """The portal's answer secret from MILEPOST_ANSWER_SECRET; `AnswerError` when it is
+    missing or too short to key anything."""
+    value = (os.environ if environ is None else environ).get(SECRET_VARIABLE, "").strip()
+    if not value:
+        raise AnswerError(
+            f"{SECRET_VARIABLE} is not set; set it to a random secret of at least {MIN_SECRET_LENGTH} characters "
+            "(e.g. the output of `python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`), "
+            "kept outside the repository"
+        )
+    if len(value) < MIN_SECRET_LENGTH:
+        raise AnswerError(
+            f"{SECRET_VARIABLE} is {len(value)} characters long; use a random secret of at least "
+            f"{MIN_SECRET_LENGTH} characters"
+        )
+    return value.encode("utf-8")
+
+
+def reference(secret: bytes, item: AnswerItem, action: Action) -> str:
+    """The reference `MP-` + 16 base32 characters for answering `item` by `action`."""
+    if action not in ACTIONS[item.kind]:
+        raise ValueError(f"{action} is not an answer to a {item.kind}")
+    message = json.dumps(
+        [FORMAT, item.client, item.project, item.kind.value, item.key, action.value, item.version],
+        ensure_ascii=False, separators=(",", ":"),
+    ).encode("utf-8")
+    digest = hmac.new(secret, message, hashlib.sha256).digest()
+    return PREFIX + base64.b32encode(digest).decode("ascii")[:CODE_LENGTH]
+
+
+def verifies(secret: bytes, found: str, item: AnswerItem, action: Action) -> bool:
+    """Whether the reference `found` is the one for answering `item` by `action`, compared in
+    constant time."""
+    return hmac.compare_digest(found.encode("ascii", "replace"), reference(secret, item, action).encode("ascii"))
+
+
+def reference_in(subject: str) -> str | None:
+    """The first reference in a subject line (`MP-` and 16 base32 characters), or None."""
+    found = REFERENCE_PATTERN.search(subject.upper())
+    return PREFIX + found[1] if found else None
