@@ -8,6 +8,7 @@ commit rules). Every problem of a file is reported, never only the first.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import logging
@@ -77,9 +78,12 @@ def _check_letter_people(report: _Report, data: dict[str, Any]) -> None:
             if isinstance(value, str) and _CONTROL.search(value):
                 report.add(
                     (*where, name),
-                    f"{value!r} holds a line break or another control character, which no e-mail header may "
-                    "hold; write it on one line without it",
+                    # ascii(): the character itself is invisible in a terminal
+                    f"{ascii(value)} holds a line break or another control character, which no e-mail header "
+                    "may hold; write it on one line without it",
                 )
+            elif name == "email" and isinstance(value, str) and not value.isascii():
+                report.add((*where, name), _not_ascii_address(value))
     names = [c["name"] for _, c in _items(data, "contacts") if isinstance(c.get("name"), str)]
     for c, contact in _items(data, "contacts"):
         for a, absence in _items(contact, "away"):
@@ -93,6 +97,18 @@ def _check_letter_people(report: _Report, data: dict[str, Any]) -> None:
                 f"{deputy!r} is not one of the contacts; {hint}a deputy is named exactly as under `contacts`, "
                 "with an e-mail address, so the letters sent while the contact is away name them for replies",
             )
+
+
+def _not_ascii_address(address: str) -> str:
+    """Why an address with a character outside ASCII cannot be sent to (mail servers take
+    plain addresses; smtplib refuses the rest), and the address to write instead when only
+    the domain is international."""
+    local, _, domain = address.rpartition("@")
+    hint = "write it with plain letters only (an invisible character may have been pasted with it)"
+    if local.isascii() and domain and not domain.isascii():
+        with contextlib.suppress(UnicodeError):  # not a name the IDNA codec can write: the plain hint
+            hint = f"write the domain in its ASCII form: {local}@{domain.encode('idna').decode('ascii')}"
+    return f"{ascii(address)} has characters outside ASCII, which mail servers do not take in an address; {hint}"
 
 
 _RULE_LABEL = re.compile(r"^commit_rules, rule \d+(?: \('.*?'\))?: ")

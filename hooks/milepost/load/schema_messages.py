@@ -167,7 +167,10 @@ def describe(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, str):
-        return f"'{value}'"
+        # An invisible character (a pasted zero-width space, a control character) is written
+        # as its escape, so that the text does not look right while it is not.
+        shown = value if value.isprintable() else value.encode("unicode_escape").decode("ascii")
+        return f"'{shown}'"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):

@@ -851,7 +851,16 @@ class SendOutcome:
 
 
 def _recipients(message: EmailMessage) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(a.addr_spec for a in message["To"].addresses))
+    """The letter's recipients; a `LetterError` before anything is sent or recorded for an
+    address no mail server takes (`milepost check` refuses it first)."""
+    addresses = tuple(dict.fromkeys(a.addr_spec for a in message["To"].addresses))
+    for address in addresses:
+        if not address.isascii():
+            raise LetterError(
+                f"{ascii(address)} (letters.to) has characters outside ASCII, which mail servers do not take; "
+                "nothing was sent. Run `milepost check` and fix the address it names"
+            )
+    return addresses
 
 
 def _new_entry(letter: Letter, attempt: Sequence[str]) -> RecordEntry:
