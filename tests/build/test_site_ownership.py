@@ -9,6 +9,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,6 +90,27 @@ def test_a_site_folder_over_the_portal_is_refused_and_nothing_is_touched(
     assert "Traceback" not in err
     assert snapshot(base.parent) == before  # the project files and everything else as they were
     assert not any(base.parent.rglob(".*.lock"))
+
+
+@pytest.mark.parametrize(("site", "said"), [("projects", "is the portal's projects/"), ("letters", "is the portal's letters/")])
+def test_plain_mkdocs_build_over_the_portal_is_refused_and_nothing_is_touched(
+    portal: Path, site: str, said: str
+) -> None:
+    # The team's own `mkdocs build -d FOLDER` runs the same hooks: MkDocs empties its site
+    # folder first, so `-d projects` deleted every project file and `-d letters` the record
+    # of letters sent (every letter would have gone again).
+    base = portal.parent
+    (base / "letters").mkdir(exist_ok=True)
+    (base / "letters" / "sent.json").write_text('{"format": 1, "letters": []}\n', encoding="utf-8")
+    before = snapshot(base)
+    run = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(portal), "-d", str(base / site)],
+        cwd=base, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "MILEPOST_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert run.returncode == 1
+    assert said in run.stderr and "nothing was built" in run.stderr and "Traceback" not in run.stderr
+    assert snapshot(base) == before
 
 
 def test_a_folder_of_other_files_is_refused_and_a_client_site_is_no_site_folder(

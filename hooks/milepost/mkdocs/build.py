@@ -19,10 +19,6 @@ import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
-from typing import cast
-
-from mkdocs.config.defaults import MkDocsConfig
 
 from milepost.errors import BuildFailed, LetterError, MilepostError, PrivacyError, SettingsError
 from milepost.history.disk_cache import code_fingerprint
@@ -31,7 +27,7 @@ from milepost.load.client_folders import client_folder, client_folders, derived_
 from milepost.load.problems import Problem, display_path
 from milepost.mkdocs.build_inputs import client_key, config_inputs
 from milepost.mkdocs.client_build import ClientTask, build_here, failure_message, write_failure
-from milepost.mkdocs.config_file import read_mkdocs_config
+from milepost.mkdocs.config_file import portal_folders, read_mkdocs_config
 from milepost.mkdocs.extra_config import portal_settings
 from milepost.mkdocs.workers import build_in_workers
 from milepost.portal import LoadResult, load_configured
@@ -269,25 +265,6 @@ def write_site_root(site_dir: Path) -> None:
     """The root of the published site: a neutral page and robots.txt, no list of clients
     (not over files of those names that Milepost did not write)."""
     write_root_files(site_dir, site_root_files())
-
-
-def portal_folders(config: MkDocsConfig, projects_dir: Path, root: Path) -> dict[str, Path]:
-    """The portal's own folders a site folder must stay out of (publish/site_ownership.py):
-    what each is called in messages -> the folder."""
-    folders = {
-        "the portal's projects/": projects_dir,
-        "the portal's docs/": Path(config.docs_dir),
-        "the portal's letters/ (the record of letters sent)": root / SENT_RECORD.parent,
-    }
-    # MkDocs types `hooks` as a list of modules; it holds them by their path in mkdocs.yml.
-    hooks = cast("list[ModuleType] | dict[str, ModuleType]", config.hooks or [])
-    for module in hooks.values() if isinstance(hooks, dict) else hooks:
-        source = getattr(module, "__file__", None)
-        if source:
-            folders[f"the folder of the hook {Path(source).name}"] = Path(source).parent
-    if config.theme.custom_dir:
-        folders["the theme's custom_dir"] = Path(config.theme.custom_dir)
-    return folders
 
 
 def problem_report(problems: Sequence[Problem]) -> str:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, cast
 
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
 
 from milepost.errors import SettingsError
+from milepost.publish.letters import SENT_RECORD
 
 
 def read_mkdocs_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
@@ -45,3 +47,22 @@ def read_mkdocs_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
     for record in said:  # warnings about a config that loaded: said as MkDocs would say them
         logger.handle(record)
     return config
+
+
+def portal_folders(config: MkDocsConfig, projects_dir: Path, root: Path) -> dict[str, Path]:
+    """The portal's own folders a site folder must stay out of (publish/site_ownership.py):
+    what each is called in messages -> the folder."""
+    folders = {
+        "the portal's projects/": projects_dir,
+        "the portal's docs/": Path(config.docs_dir),
+        "the portal's letters/ (the record of letters sent)": root / SENT_RECORD.parent,
+    }
+    # MkDocs types `hooks` as a list of modules; it holds them by their path in mkdocs.yml.
+    hooks = cast("list[ModuleType] | dict[str, ModuleType]", config.hooks or [])
+    for module in hooks.values() if isinstance(hooks, dict) else hooks:
+        source = getattr(module, "__file__", None)
+        if source:
+            folders[f"the folder of the hook {Path(source).name}"] = Path(source).parent
+    if config.theme.custom_dir:
+        folders["the theme's custom_dir"] = Path(config.theme.custom_dir)
+    return folders

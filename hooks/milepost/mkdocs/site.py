@@ -28,11 +28,13 @@ from milepost.classify.rules import load_rules
 from milepost.errors import BuildFailed, MilepostError, RulesError, SettingsError
 from milepost.i18n import texts_for
 from milepost.load.settings import BuildSettings, build_settings, client_today
+from milepost.mkdocs.config_file import portal_folders
 from milepost.mkdocs.extra_config import LOADED_PORTAL, milepost_config
 from milepost.portal import LoadResult, agency_reference, load_configured
 from milepost.publish.letters import SENT_RECORD, read_record
 from milepost.publish.site_cache import rendered_site
 from milepost.publish.site_content import ClientSite
+from milepost.publish.site_ownership import refuse_portal_folders
 from milepost.render.html import esc
 from milepost.render.search_language import search_settings
 from milepost.render.search_words import SCRIPT_PATH, index_forms, search_script
@@ -76,6 +78,11 @@ def prepare(config: MkDocsConfig) -> BuildState:
     Raises a `MilepostError` (`plugin_errors` makes it MkDocs' `PluginError`)."""
     options = milepost_config(config.extra)
     settings = build_settings(config.config_file_path, options)
+    if not settings.client:
+        # A plain `mkdocs build -d projects` would replace the portal's own files with the site
+        # (`milepost build` refuses such a folder before it builds a client).
+        folders = portal_folders(config, settings.projects_dir, settings.root)
+        refuse_portal_folders(Path(config.site_dir), settings.root, folders)
     check_day = settings.today or dt.date.today()
     loaded = options[LOADED_PORTAL]
     if not isinstance(loaded, LoadResult):

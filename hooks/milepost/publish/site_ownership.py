@@ -154,7 +154,7 @@ def _refuse(site_dir: Path, why: str) -> None:
     raise BuildFailed(
         f"the site folder {_shown(site_dir)} {why}: a build there would replace the portal's own files "
         "with the clients' sites, so nothing was built. Build into a folder of its own: leave out "
-        "--site-dir (site/ beside mkdocs.yml) or name a new folder."
+        "--site-dir (or MkDocs' -d; site/ beside mkdocs.yml) or name a new folder."
     )
 
 
