@@ -23,7 +23,9 @@ from urllib.parse import parse_qsl
 MASK = "***"
 
 # `scheme://userinfo@rest`: the user part is everything up to the last "@" before the path.
-_WITH_SCHEME = re.compile(r"(?i)^([a-z][a-z0-9+.-]*://)([^/?#]*@)?([^?#]*)(\?[^#]*)?(#.*)?$", re.S)
+# The user part holds no `[` or `]` (RFC 3986): "smtp://[user[:password]@]host" in a help
+# text is a pattern to follow, not a URL with a user, and is shown as written.
+_WITH_SCHEME = re.compile(r"(?i)^([a-z][a-z0-9+.-]*://)([^/?#\[\]]*@)?([^?#]*)(\?[^#]*)?(#.*)?$", re.S)
 # git's short form `[user[:password]@]host:path` (no scheme).
 _SHORT_FORM = re.compile(r"^(?:[^@/\s]*@)([^@/:\s]+:[^\s]*)$")
 # A URL or a short form with a user part inside a longer text: up to the next space or quote.
