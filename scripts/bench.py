@@ -73,24 +73,25 @@ from typing import Any
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 import yaml  # noqa: E402
+from mkdocs import __version__ as mkdocs_version  # noqa: E402
+from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
+from mkdocs.config import load_config  # noqa: E402
+
 from milepost.classify.classifier import classify_all  # noqa: E402
 from milepost.classify.classifier import clear_memo as clear_classify_memo  # noqa: E402
 from milepost.classify.rules import load_rules  # noqa: E402
 from milepost.classify.shown_work import project_work  # noqa: E402
 from milepost.history.commits import LOG_FORMAT, HistoryError, read_history  # noqa: E402
+from milepost.history.project_files import COMPLETE, MilestonePlan, PlanHistory, PlanVersion  # noqa: E402
 from milepost.history.state import GitHistory  # noqa: E402
 from milepost.mkdocs.build import build_clients  # noqa: E402
 from milepost.mkdocs.extra_config import settings_from_extra  # noqa: E402
 from milepost.mkdocs.site import ASSETS, CSS_PATH, JS_PATH, PAGE_TEMPLATE, THEME_OVERRIDES, prepare  # noqa: E402
-from milepost.history.project_files import COMPLETE, MilestonePlan, PlanHistory, PlanVersion  # noqa: E402
 from milepost.model import Milestone, Project, RepositorySpec, Task  # noqa: E402
-from milepost.publish.shared_assets import SHARED_FOLDER  # noqa: E402
 from milepost.portal import load_configured  # noqa: E402
+from milepost.publish.shared_assets import SHARED_FOLDER  # noqa: E402
 from milepost.render.html import esc  # noqa: E402
 from milepost.status.forecast import RUNS, project_forecasts  # noqa: E402
-from mkdocs import __version__ as mkdocs_version  # noqa: E402
-from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
-from mkdocs.config import load_config  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENT_SLUG = "bench-client"
@@ -237,7 +238,7 @@ def fast_import_stream(commits: int, shape: HistoryShape, last: dt.datetime) -> 
         name, email = rng.choice(BOTS) if is_bot else rng.choice(PEOPLE)
         message = commit_message(rng, shape, is_bot).encode("utf-8")
         path = rng.choice(FILES)
-        content = f"# {path}\nrevision = {number}\n".encode("utf-8")
+        content = f"# {path}\nrevision = {number}\n".encode()
         when = f"{int(stamp.timestamp())} {stamp.strftime('%z')}"
         out.write(b"commit refs/heads/main\n")
         out.write(f"mark :{number}\n".encode())
@@ -770,7 +771,7 @@ def forecast_project(rng: random.Random, number: int, today: dt.date) -> tuple[P
     scope = len(done)
     for week in range(0, 26, 3):
         scope += rng.randrange(0, 6)
-        when = dt.datetime.combine(began + dt.timedelta(days=7 * week), dt.time(12), dt.timezone.utc)
+        when = dt.datetime.combine(began + dt.timedelta(days=7 * week), dt.time(12), dt.UTC)
         versions.append(PlanVersion(f"{number:040x}", when, "p.yml", (MilestonePlan("all", tasks=scope),)))
     return (
         Project(slug=f"p{number}", client="c", name=f"P{number}", milestones=tuple(milestones)),
@@ -972,14 +973,14 @@ def portal_stream(commits: int, shape: HistoryShape, last: dt.datetime) -> bytes
         when = f"{int(stamp.timestamp())} {stamp.strftime('%z')}"
         data = message.encode("utf-8")
         out.write(f"commit {ref}\nmark :{mark}\n".encode())
-        out.write(f"author {name} <{email}> {when}\ncommitter {name} <{email}> {when}\n".encode("utf-8"))
+        out.write(f"author {name} <{email}> {when}\ncommitter {name} <{email}> {when}\n".encode())
         out.write(f"data {len(data)}\n".encode() + data + b"\n")
         if parents:
             out.write(f"from :{parents[0]}\n".encode())
         for other in parents[1:]:
             out.write(f"merge :{other}\n".encode())
         if path is not None:
-            content = f"# {path}\nrevision = {mark}\n".encode("utf-8")
+            content = f"# {path}\nrevision = {mark}\n".encode()
             out.write(f"M 100644 inline {path}\ndata {len(content)}\n".encode() + content + b"\n")
 
     tip = 0  # mark of main's last commit (0: none yet)

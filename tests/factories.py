@@ -152,7 +152,7 @@ def _commit_raw(repo: Path, spec: CommitSpec) -> str:
     offset = moment.utcoffset() or dt.timedelta(0)
     minutes = int(offset.total_seconds()) // 60
     zone = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
-    who = f"{spec.author} <{spec.email}> {int(moment.timestamp())} {zone}".encode("utf-8")
+    who = f"{spec.author} <{spec.email}> {int(moment.timestamp())} {zone}".encode()
     lines = [b"tree " + git(repo, "write-tree").encode("ascii")]
     if has_commits(repo):
         lines.append(b"parent " + head(repo).encode("ascii"))

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from factories import client_yml, contact, make_portal, make_repo, milestone, project_yml, task
 from helpers import screenshot, serve_folder
-from milepost.mkdocs.build import build_clients
 from playwright.sync_api import expect
+
+from milepost.mkdocs.build import build_clients
 
 PASSWORD = "Marmalade-Quokka-Lantern-42"
 PASSWORD_VARIABLE = "QUILLON_SITE_PASSWORD"

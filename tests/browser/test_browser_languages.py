@@ -240,8 +240,8 @@ def test_glossary_term_explained_on_tap(browser_context, demo_url: str, language
         # On a phone the explanation is a strip inside the screen, never cut off at its side.
         tip_box = tip.bounding_box()
         assert tip_box is not None
-        assert 0 <= tip_box["x"] and tip_box["x"] + tip_box["width"] <= 390
-        assert 0 <= tip_box["y"] and tip_box["y"] + tip_box["height"] <= 844
+        assert tip_box["x"] >= 0 and tip_box["x"] + tip_box["width"] <= 390
+        assert tip_box["y"] >= 0 and tip_box["y"] + tip_box["height"] <= 844
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0
         screenshot(page, f"site-{language}-phone-tap")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from helpers import screenshot
 from playwright.sync_api import expect
 
 WIDTHS = (390, 1280)

@@ -19,7 +19,6 @@ from conftest import make_demo_repos_once
 from nasty_text import build_nasty_site, nasty
 
 
-
 class Page(HTMLParser):
     """A built page taken apart: its elements with their attributes, and its text."""
 

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from factories import client_yml, git, make_portal, make_repo, milestone, project_yml, task
 from git_http_server import serve_git_over_http
+
 from milepost.cli import main as milepost
 from milepost.errors import BuildFailed, PrivacyError
 from milepost.history.remotes import parse_remote, token_variables
+from milepost.load.client_folders import client_folders, derived_folder, path_secret
 from milepost.mkdocs.build import build_clients
 from milepost.model import Client
-from milepost.load.client_folders import client_folders, derived_folder, path_secret
 
 TODAY = dt.date(2026, 11, 24)
 SITE_URL = "https://status.agency.example/"

@@ -12,10 +12,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from factories import client_yml, commits_with, make_portal, make_repo, make_shop_portal, milestone, project_yml
+
 from milepost.cli import main as milepost
 from milepost.errors import PrivacyError
-from milepost.model import Client
 from milepost.load.client_folders import client_folders
+from milepost.model import Client
 from milepost.publish.shared_assets import (
     SHARED_FOLDER,
     assets_version,

@@ -16,14 +16,15 @@ import pytest
 from factories import EXAMPLE_CLIENT as CLIENT
 from factories import EXAMPLE_PROJECT as PROJECT
 from factories import CommitSpec, commit, commits_with, make_portal, make_repo
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
 from milepost.history import disk_cache
 from milepost.history.disk_cache import payload_of
 from milepost.history.state import GitHistory
 from milepost.mkdocs.build import build_clients
 from milepost.publish import site_cache
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
-from mkdocs.exceptions import Abort
 
 TODAY = dt.date(2026, 11, 24)
 

@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 import yaml
+
 from milepost.classify.classifier import NO_RULE, classify, classify_all
 from milepost.classify.rules import RulesError, load_rules
 from milepost.classify.subjects import clean_description, clean_subject, parse_subject
 from milepost.classify.trailers import client_text, milestone_of
-from milepost.model import Commit
 from milepost.history.trailer_block import commit_trailers
+from milepost.model import Commit
 
 GOLDEN = Path(__file__).parent / "commit_rules" / "cases.yml"
 CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from milepost.classify.classifier import classify
 from milepost.classify.redaction import RULES as REDACTION_RULES
 from milepost.classify.redaction import apply_rule, redact
@@ -28,7 +29,7 @@ RULES = load_rules()
 def commit_of(data: dict[str, Any]) -> Commit:
     trailers = tuple(tuple(part.strip() for part in line.split(":", 1)) for line in data.get("trailers", []))
     body = "\n".join(data.get("trailers", []))
-    moment = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
     return Commit(
         sha=hashlib.sha1(f"{data['subject']}\n{body}".encode()).hexdigest(),
         author_name="Kasia Wójcik",

@@ -17,6 +17,7 @@ import pytest
 from factories import client_yml, make_repo
 from helpers import matches_golden
 from jsonschema import Draft202012Validator
+
 from milepost.load.problems import Problem, field_name
 from milepost.load.schema_messages import SCHEMA_DIR, schema_messages
 from milepost.load.yaml_source import load_yaml_text

@@ -15,6 +15,7 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 from helpers import ROOT, load_script
+
 from milepost.i18n import available_languages, catalog_path, texts_for
 
 LANGUAGES = ("de", "en", "pl", "ru", "uk")

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import markdown
+
 from milepost.i18n import texts_for
 from milepost.model import ChangeRequest, Client, Delay, Milestone, Project, Task
 from milepost.render.charts import burnup_view, timeline_view

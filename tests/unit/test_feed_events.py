@@ -11,6 +11,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from helpers import OTHER_PROCESSES, output_in_new_process
+
 from milepost.i18n import texts_for
 from milepost.model import Client, Decision, Delay, Deliverable, Milestone, Project, Task, WaitingItem, WorkNote
 from milepost.publish.feeds import atom_feed, ics_calendar
@@ -210,7 +211,7 @@ def test_a_moved_milestone_counts_its_moves_and_is_dated_by_the_last() -> None:
     payments = found["payments.webshop.acme@milepost"]
     assert int(payments["SEQUENCE"]) == 2
     # The start of 12 November in Warsaw, in UTC.
-    assert payments.decoded("LAST-MODIFIED") == dt.datetime(2026, 11, 11, 23, 0, tzinfo=dt.timezone.utc)
+    assert payments.decoded("LAST-MODIFIED") == dt.datetime(2026, 11, 11, 23, 0, tzinfo=dt.UTC)
     catalogue = found["catalogue.webshop.acme@milepost"]
     assert int(catalogue["SEQUENCE"]) == 0
     assert catalogue.decoded("LAST-MODIFIED").date() == D(2026, 9, 2)  # the first promise, in UTC
@@ -240,7 +241,7 @@ def test_a_waiting_item_event_links_its_section_and_is_dated_by_the_item() -> No
     (logo,) = [e for uid, e in found.items() if ".waiting." in uid and "Logo" in str(e["SUMMARY"])]
     assert str(logo["URL"]) == "https://status.example/acme/webshop/#waiting-on-you"
     # Asked on 10 November (Warsaw), needed by the 18th.
-    assert logo.decoded("LAST-MODIFIED") == dt.datetime(2026, 11, 9, 23, 0, tzinfo=dt.timezone.utc)
+    assert logo.decoded("LAST-MODIFIED") == dt.datetime(2026, 11, 9, 23, 0, tzinfo=dt.UTC)
     assert int(logo["SEQUENCE"]) == 8
 
 

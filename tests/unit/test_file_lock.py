@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from milepost.errors import LockError, MilepostError
 from milepost.file_lock import held
 
@@ -85,9 +86,8 @@ def test_a_released_lock_can_be_taken_again(tmp_path: Path) -> None:
 
 def test_a_lock_path_that_is_a_folder_is_one_clear_line(tmp_path: Path) -> None:
     (tmp_path / "site.lock").mkdir()
-    with pytest.raises(LockError) as caught:
-        with held(tmp_path / "site.lock", holder="a", remedy="b", timeout=1):
-            pytest.fail("a folder was taken as a lock")
+    with pytest.raises(LockError) as caught, held(tmp_path / "site.lock", holder="a", remedy="b", timeout=1):
+        pytest.fail("a folder was taken as a lock")
     assert str(caught.value) == (
         f"{tmp_path / 'site.lock'}: is a folder, so it cannot be used as a lock file; remove or rename it"
     )

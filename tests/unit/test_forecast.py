@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from helpers import output_in_new_process
+
 from milepost.history.project_files import COMPLETE, MilestonePlan, PlanHistory, PlanVersion
 from milepost.i18n import texts_for
 from milepost.model import Client, Milestone, Project, Task
@@ -15,12 +16,12 @@ from milepost.render.project_page import ProjectView, render_project_page
 from milepost.render.promise_words import chance_sentence, forecast_sentence
 from milepost.status.forecast import (
     MIN_RANGE_DAYS,
-    RUNS,
     MIN_REFERENCE,
     NO_FORECAST_ALL_TASKS_DONE,
     NO_FORECAST_DONE,
     NO_FORECAST_NO_TASKS,
     NO_FORECAST_NOT_ENOUGH_DATA,
+    RUNS,
     Forecast,
     ForecastMethod,
     ReferenceClass,
@@ -36,7 +37,7 @@ from milepost.status.health import HealthRule, HealthState, Signals, milestone_h
 from milepost.status.outlook import ProjectOutlook
 
 D = dt.date
-UTC = dt.timezone.utc
+UTC = dt.UTC
 TODAY = D(2026, 11, 24)
 EN = texts_for("en")
 

@@ -7,6 +7,7 @@ import html.parser
 import re
 
 import markdown
+
 from milepost.i18n import texts_for
 from milepost.model import Client, Delay, Milestone, Project
 from milepost.render.environment import md_text

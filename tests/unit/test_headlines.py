@@ -24,7 +24,7 @@ from milepost.status.waiting import awaiting_decision, waiting_count
 
 D = dt.date
 TODAY = D(2026, 11, 24)
-UTC = dt.timezone.utc
+UTC = dt.UTC
 EN = texts_for("en")
 
 

@@ -6,8 +6,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import milepost
 import pytest
+
+import milepost
 from milepost.model import Delay, Milestone, Project, Task, WaitingItem
 from milepost.status.health import (
     HealthState,

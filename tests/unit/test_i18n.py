@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from milepost import i18n
 from milepost.classify.classifier import classify
 from milepost.classify.rules import load_rules
@@ -16,7 +17,7 @@ from milepost.model import Commit
 from milepost.render.search_language import search_settings
 
 D = dt.date(2026, 11, 22)  # a Sunday
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.mark.parametrize(

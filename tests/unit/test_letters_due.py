@@ -28,8 +28,8 @@ from milepost.model import (
 )
 from milepost.publish.letters import build_message, read_record, smtp_server
 from milepost.render.letters import LetterWords, letter_view, render_letter
-from milepost.status.letters_due import LetterHistory, letters_due
 from milepost.status.ledger import MilestoneLedger, ProjectLedger, PromiseEvent, PromiseEventKind
+from milepost.status.letters_due import LetterHistory, letters_due
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.reachable import reachable_contact
 
@@ -130,14 +130,14 @@ def test_reply_to_and_signature_are_the_deputy_while_the_contact_is_away() -> No
     letter = letters_due(CLIENT, [PROJECT], christmas)[0]
     message = build_message(
         letter, CLIENT, sender="Agency <status@agency.example>", words=WORDS,
-        date=dt.datetime(2026, 12, 29, 8, tzinfo=dt.timezone.utc),
+        date=dt.datetime(2026, 12, 29, 8, tzinfo=dt.UTC),
     )
     parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
     assert "piotr@agency.example" in parsed["Reply-To"]
     assert "Piotr Zieliński" in parsed.get_body(("plain",)).get_content()
     assert parsed["Message-ID"].endswith("@agency.example>")
     again = build_message(letter, CLIENT, sender="Agency <status@agency.example>", words=WORDS,
-                          date=dt.datetime(2026, 12, 29, 9, tzinfo=dt.timezone.utc))
+                          date=dt.datetime(2026, 12, 29, 9, tzinfo=dt.UTC))
     assert again["Message-ID"] == message["Message-ID"]
 
 
@@ -195,7 +195,7 @@ def test_while_the_contact_is_away_the_letter_says_who_stands_in_and_until_when(
     letter = letters_due(client, [PROJECT], christmas)[0]
     message = build_message(
         letter, client, sender="Agency <status@agency.example>", words=WORDS,
-        date=dt.datetime(2026, 12, 29, 8, tzinfo=dt.timezone.utc),
+        date=dt.datetime(2026, 12, 29, 8, tzinfo=dt.UTC),
     )
     parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
     assert [a.addr_spec for a in parsed["Reply-To"].addresses] == ["piotr@agency.example"]
@@ -212,7 +212,7 @@ def test_while_the_contact_is_away_the_letter_says_who_stands_in_and_until_when(
     # Not said on a day the contact is there.
     usual = build_message(
         letters_due(client, [PROJECT], TUESDAY)[0], client, sender="Agency <status@agency.example>", words=WORDS,
-        date=dt.datetime(2026, 11, 24, 8, tzinfo=dt.timezone.utc),
+        date=dt.datetime(2026, 11, 24, 8, tzinfo=dt.UTC),
     )
     assert "Piotr Zieliński" not in usual.get_body(("plain",)).get_content()
 
@@ -231,7 +231,7 @@ def test_an_edit_of_a_summarised_decision_is_not_sent_again_unless_a_correction_
     assert correction.kind == LetterKind.MEETING and correction.correction and correction.key != sent.key
     message = build_message(
         correction, CLIENT, sender="Agency <status@agency.example>", words=WORDS,
-        date=dt.datetime(2026, 11, 24, 8, tzinfo=dt.timezone.utc),
+        date=dt.datetime(2026, 11, 24, 8, tzinfo=dt.UTC),
     )
     assert str(message["Subject"]).endswith("Correction: summary of the meeting on 20 November 2026")
     assert "This corrects the summary we sent you earlier" in message.get_body(("plain",)).get_content()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import pytest
+
 from milepost.classify.redaction import PLACEHOLDER, RULES, apply_rule, host_allowed, redact, rule_named
 
 H = PLACEHOLDER

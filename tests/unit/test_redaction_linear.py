@@ -18,6 +18,7 @@ from types import FrameType, ModuleType
 from typing import Any
 
 import pytest
+
 from milepost import linear_regex
 from milepost.classify import redaction, rules, subjects
 from milepost.classify.redaction import RULES, redact

@@ -9,9 +9,10 @@ import re
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from test_redaction import EXAMPLES
+
 from milepost.classify import redaction
 from milepost.classify.redaction import MAX_CHARS, PLACEHOLDER, RULES, TRUNCATED, apply_rule, redact, shorten
-from test_redaction import EXAMPLES
 
 H = PLACEHOLDER
 
