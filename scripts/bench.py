@@ -51,6 +51,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import functools
 import io
 import logging
 import os
@@ -844,14 +845,14 @@ def bench(args: argparse.Namespace, base: Path) -> None:
     raw_total, piped_total = Series("git log > /dev/null"), Series("git log | Python reads and drops")
     cold_total, cached_total = Series("read_history, cold (runs git log, parses)"), Series("read_history, disk cache")
     per_repo: list[tuple[Series, Series, Series, Series]] = []
-    for spec, path, head in zip(specs, repositories, heads):
+    for spec, path, head in zip(specs, repositories, heads, strict=True):
         raw, piped, cold, cached = Series("raw"), Series("piped"), Series("cold"), Series("cached")
         alternate(
             runs,
-            (raw, lambda: raw_git_log(path, head)),
-            (piped, lambda: piped_git_log(path, head)),
-            (cold, lambda: cold_read(spec)),
-            (cached, lambda: cached_read(spec, cache_dir)),
+            (raw, functools.partial(raw_git_log, path, head)),
+            (piped, functools.partial(piped_git_log, path, head)),
+            (cold, functools.partial(cold_read, spec)),
+            (cached, functools.partial(cached_read, spec, cache_dir)),
         )
         per_repo.append((raw, piped, cold, cached))
     for index in range(runs):
@@ -864,7 +865,7 @@ def bench(args: argparse.Namespace, base: Path) -> None:
     for series in (raw_total, piped_total, cold_total, cached_total):
         print(row(series.label, series))
     print("  per repository (medians): git log / piped / cold read / cached read / cold÷git log")
-    for path, (raw, piped, cold, cached) in zip(repositories, per_repo):
+    for path, (raw, piped, cold, cached) in zip(repositories, per_repo, strict=True):
         print(
             f"    {path.name:<12} {raw.median:7.3f} {piped.median:7.3f} {cold.median:7.3f} "
             f"{cached.median:7.3f}   {cold.median / raw.median:5.2f}x"

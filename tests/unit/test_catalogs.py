@@ -58,7 +58,7 @@ def problems_of(catalog: Catalog, template: Catalog) -> list[str]:
             sources = [wanted.id[1]] * len(forms)
         else:
             sources = [wanted.id]
-        for form, source in zip(forms, sources):
+        for form, source in zip(forms, sources, strict=False):
             if not form:
                 found.append(f"not translated: {key(wanted)!r}")
             elif set(_PLACEHOLDER.findall(form)) != set(_PLACEHOLDER.findall(source)):

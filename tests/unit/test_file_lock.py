@@ -45,9 +45,12 @@ def test_a_lock_held_by_another_process_times_out_with_a_message(
 ) -> None:
     lock, _ = other_process
     remedy = "wait for it to end, then build again"
-    with caplog.at_level(logging.WARNING), pytest.raises(LockError) as caught:
-        with held(lock, holder="another build of site/", remedy=remedy, timeout=0.3, warn_when_waiting=True):
-            pytest.fail("the lock was taken while another process held it")
+    with (
+        caplog.at_level(logging.WARNING),
+        pytest.raises(LockError) as caught,
+        held(lock, holder="another build of site/", remedy=remedy, timeout=0.3, warn_when_waiting=True),
+    ):
+        pytest.fail("the lock was taken while another process held it")
     assert isinstance(caught.value, MilepostError)
     assert str(caught.value) == (
         f"{lock}: another build of site/ still holds this lock after 0.3 seconds; wait for it to end, then build again"
@@ -59,9 +62,12 @@ def test_a_wait_that_is_no_news_is_not_a_warning(
     other_process: tuple[Path, subprocess.Popen[str]], caplog: pytest.LogCaptureFixture
 ) -> None:
     lock, _ = other_process
-    with caplog.at_level(logging.INFO), pytest.raises(LockError):
-        with held(lock, holder="another worker", remedy="wait", timeout=0.1):
-            pytest.fail("the lock was taken while another process held it")
+    with (
+        caplog.at_level(logging.INFO),
+        pytest.raises(LockError),
+        held(lock, holder="another worker", remedy="wait", timeout=0.1),
+    ):
+        pytest.fail("the lock was taken while another process held it")
     assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
         (logging.INFO, "Waiting for another worker to finish (at most 0.1 seconds)...")
     ]

@@ -98,7 +98,7 @@ def pesels(draw: st.DrawFn) -> str:
     month, day = draw(st.integers(1, 12)), draw(st.integers(1, 28))
     serial = draw(st.integers(0, 9999))
     body = f"{year % 100:02d}{month + (20 if year >= 2000 else 0):02d}{day:02d}{serial:04d}"
-    check = (10 - sum(w * int(d) for w, d in zip(redaction._PESEL_WEIGHTS, body)) % 10) % 10
+    check = (10 - sum(w * int(d) for w, d in zip(redaction._PESEL_WEIGHTS, body, strict=True)) % 10) % 10
     return body + str(check)
 
 

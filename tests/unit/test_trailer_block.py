@@ -80,9 +80,9 @@ def compare(path: Path) -> int:
     # The history as a build reads it: bodies stripped, trailers read on first use.
     commits = read_history(RepositorySpec(path=str(path), branch="main"), history=GitHistory())
     compared = 0
-    records = list(zip(fields[0::3], fields[1::3]))
+    records = list(zip(fields[0::3], fields[1::3], strict=False))
     assert len(records) == len(commits)
-    for commit, (body, listed) in zip(commits, records):
+    for commit, (body, listed) in zip(commits, records, strict=True):
         body = body.removeprefix("\n")  # -z puts a newline between records
         theirs = tuple(
             (key.strip(C_SPACE), value.strip(C_SPACE))  # git trims as C's isspace() does
