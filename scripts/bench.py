@@ -736,9 +736,13 @@ def bench_classification(args: argparse.Namespace, base: Path) -> None:
     rules = load_rules()
     ids = frozenset(milestone_ids)
     ours, floor = Series("classify + redact (classify_all)"), Series("one regex pass over subject and body")
-    alternate(runs, (ours, lambda: classify_once(spec, rules, ids)), (floor, lambda: cpu_timed(lambda: bare_pass(commits))))
+    alternate(
+        runs, (ours, lambda: classify_once(spec, rules, ids)), (floor, lambda: cpu_timed(lambda: bare_pass(commits)))
+    )
     per_commit = ours.median / len(commits) * 1e6
-    print(header(f"Classification: {plural(len(commits), 'commit', 'commits')} of one generated repository", "CPU seconds"))
+    print(header(
+        f"Classification: {plural(len(commits), 'commit', 'commits')} of one generated repository", "CPU seconds"
+    ))
     print(row(ours.label, ours))
     print(row(floor.label, floor))
     print(f"  per commit (median): {per_commit:.1f} µs; {ours.median / floor.median:.1f}x one regex pass")

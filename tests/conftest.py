@@ -45,7 +45,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         item.add_marker(getattr(pytest.mark, kind))
         if kind == "unit" and NOT_FOR_UNIT & set(getattr(item, "fixturenames", ())):
-            misplaced.append(f"{item.nodeid}: builds the demo or opens Chromium; move it to tests/build/ or tests/browser/")
+            misplaced.append(
+                f"{item.nodeid}: builds the demo or opens Chromium; move it to tests/build/ or tests/browser/"
+            )
     if misplaced:
         raise pytest.UsageError("tests in the wrong folder:\n  " + "\n  ".join(misplaced))
 

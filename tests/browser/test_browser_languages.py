@@ -339,7 +339,9 @@ def test_the_browser_folds_and_stems_as_the_index_does(page: Page, demo_url: str
     words = sorted(set(re.findall(r"[\w'’]+", page.locator("article").inner_text())))
     assert len(words) > 100
     in_browser = page.evaluate("words => words.map(w => window.milepostSearch.queryTerm(w))", words)
-    differs = {w: (b, query_term(w, language)) for w, b in zip(words, in_browser, strict=True) if b != query_term(w, language)}
+    differs = {
+        w: (b, query_term(w, language)) for w, b in zip(words, in_browser, strict=True) if b != query_term(w, language)
+    }
     assert differs == {}
 
 

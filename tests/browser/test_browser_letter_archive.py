@@ -61,7 +61,11 @@ def test_a_letter_reflows_on_a_320px_screen_with_the_text_as_sent(page, demo_url
         assert " ".join(paragraphs).split() == words
         # No line on the page ends where the text part's 72 columns broke a sentence (where
         # the next line's first word did not fit on the line as sent).
-        breaks = [(row.rstrip(), after.strip()) for p in paragraphs for row, after in zip(p.split("\n"), p.split("\n")[1:], strict=False)]
+        breaks = [
+            (row.rstrip(), after.strip())
+            for p in paragraphs
+            for row, after in zip(p.split("\n"), p.split("\n")[1:], strict=False)
+        ]
         lines = letter["text"].splitlines()
         for line, after in zip(lines, lines[1:], strict=False):
             first = after.split()[0] if after.split() else ""

@@ -75,7 +75,9 @@ def send(config: Path, url: str, trusted: Path | None) -> subprocess.CompletedPr
     env["MILEPOST_SMTP_URL"] = url
     if trusted is not None:
         env["SSL_CERT_FILE"] = str(trusted)  # OpenSSL's trusted authorities: only the test's own
-    command = [sys.executable, "-m", "milepost.cli", "letters", "-f", str(config), "--today", DEMO_TODAY.isoformat(), "--send"]
+    command = [
+        sys.executable, "-m", "milepost.cli", "letters", "-f", str(config), "--today", DEMO_TODAY.isoformat(), "--send"
+    ]
     return subprocess.run(command, env=env, cwd=config.parent, capture_output=True, text=True, timeout=300)
 
 

@@ -281,7 +281,9 @@ def test_reserved_names_are_refused_by_check_and_never_published(tmp_path: Path,
     assert code == 1 and "not built: acme, letters" in err, err
     # Nothing of the protected client reached the shared theme files, unencrypted or at all.
     assert not (site / "assets").exists() or not any(
-        "Brand assets" in p.read_text(encoding="utf-8", errors="replace") for p in (site / "assets").rglob("*") if p.is_file()
+        "Brand assets" in p.read_text(encoding="utf-8", errors="replace")
+        for p in (site / "assets").rglob("*")
+        if p.is_file()
     )
 
 

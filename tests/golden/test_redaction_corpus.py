@@ -78,7 +78,11 @@ def read_as_a_client(text: str) -> tuple[str, str]:
 def test_secrets_shown_and_client_sentences_changed_are_both_zero() -> None:
     """The two measures of redaction over tests/golden/redaction/measure.yml, printed (run with
     -s to see them): secrets a client could read, and ordinary sentences that lost a word."""
-    shown = [case["text"] for case in MEASURE["secrets"] if any(case["secret"] in out for out in read_as_a_client(case["text"]))]
+    shown = [
+        case["text"]
+        for case in MEASURE["secrets"]
+        if any(case["secret"] in out for out in read_as_a_client(case["text"]))
+    ]
     changed = [text for text in MEASURE["ordinary"] if read_as_a_client(text) != (text, text)]
     print(
         f"\nredaction: secrets shown {len(shown)} of {len(MEASURE['secrets'])}, "
@@ -102,6 +106,12 @@ def test_every_secret_pattern_fires_somewhere_in_the_corpus() -> None:
 
 
 def test_a_case_fails_when_the_secret_survives() -> None:
-    leaky = {"name": "x", "language": "en", "text": "password is hunter2", "expect": "password is hunter2", "never": ["hunter2"]}
+    leaky = {
+        "name": "x",
+        "language": "en",
+        "text": "password is hunter2",
+        "expect": "password is hunter2",
+        "never": ["hunter2"],
+    }
     with pytest.raises(AssertionError):
         test_corpus_case(leaky)

@@ -150,7 +150,9 @@ def test_extraction_sees_strings_inside_f_strings_and_refuses_variables() -> Non
 def test_the_counted_sentence_in_every_language(language: str, counts: dict[int, str]) -> None:
     texts = texts_for(language)
     for n, expected in counts.items():
-        assert texts.ngettext("{n} smaller technical improvement.", "{n} smaller technical improvements.", n) == expected
+        assert texts.ngettext(
+            "{n} smaller technical improvement.", "{n} smaller technical improvements.", n
+        ) == expected
 
 
 @pytest.mark.parametrize(
@@ -182,7 +184,9 @@ def test_overdue_days_in_every_language(language: str, counts: dict[int, str]) -
 def test_what_we_wait_for_is_counted_in_every_language(language: str, counts: dict[int, str]) -> None:
     texts = texts_for(language)
     for n, expected in counts.items():
-        assert texts.ngettext("We are waiting for {n} thing from you.", "We are waiting for {n} things from you.", n) == expected
+        assert texts.ngettext(
+            "We are waiting for {n} thing from you.", "We are waiting for {n} things from you.", n
+        ) == expected
 
 
 # Sentences a native reader checked, with their placeholders filled in as on a page.

@@ -58,7 +58,9 @@ PROJECT = Project(
         WaitingItem("Shop texts", asked=D(2026, 11, 30)),  # after today
     ),
     decisions=(
-        Decision(D(2026, 11, 12), "BLIK after cards", agreed=("Cards first", "BLIK a week later"), summary="We talked."),
+        Decision(
+            D(2026, 11, 12), "BLIK after cards", agreed=("Cards first", "BLIK a week later"), summary="We talked."
+        ),
         Decision(D(2026, 12, 2), "Not yet"),
     ),
     deliverables=(Deliverable(D(2026, 11, 15), "Product page preview"),),
@@ -72,8 +74,16 @@ LEDGER = ProjectLedger(
             first_promise=D(2026, 11, 15),
             promised_on=D(2026, 9, 1),
             events=(
-                PromiseEvent(PromiseEventKind.MOVED, D(2026, 11, 5), old=D(2026, 11, 15), new=D(2026, 12, 8), reason="Provider"),
-                PromiseEvent(PromiseEventKind.MOVED, D(2026, 11, 12), old=D(2026, 12, 8), new=D(2026, 12, 22), reason="Provider again"),
+                PromiseEvent(
+                    PromiseEventKind.MOVED, D(2026, 11, 5), old=D(2026, 11, 15), new=D(2026, 12, 8), reason="Provider"
+                ),
+                PromiseEvent(
+                    PromiseEventKind.MOVED,
+                    D(2026, 11, 12),
+                    old=D(2026, 12, 8),
+                    new=D(2026, 12, 22),
+                    reason="Provider again",
+                ),
             ),
         ),
         "catalogue": MilestoneLedger("catalogue", first_promise=D(2026, 11, 20), promised_on=D(2026, 9, 3)),
@@ -139,7 +149,8 @@ def test_a_later_day_keeps_the_ids() -> None:
 
 def test_a_move_says_from_when_to_when_and_why_with_the_plan_on_the_latest() -> None:
     found = entries(build_atom())
-    first, latest = found[f"{URN}:milestone:payments:moved:2026-11-05"], found[f"{URN}:milestone:payments:moved:2026-11-12"]
+    first = found[f"{URN}:milestone:payments:moved:2026-11-05"]
+    latest = found[f"{URN}:milestone:payments:moved:2026-11-12"]
     assert latest.findtext(f"{ATOM}title") == "New date for Online payments: 22 December 2026"
     assert latest.findtext(f"{ATOM}updated") == "2026-11-12T00:00:00+01:00"
     assert "Provider again" in body(latest) and "8 December 2026" in body(latest)

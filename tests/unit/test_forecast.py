@@ -139,7 +139,9 @@ def test_the_same_inputs_give_the_same_dates_in_any_process() -> None:
     assert simulate(weeks, [20], seed=9) == simulate(weeks, [20], seed=9)
     assert simulate(weeks, [20], seed=9) != simulate(weeks, [20], seed=10)
     here = forecast_bytes()
-    assert here == output_in_new_process(Path(__file__), "forecast_bytes()", {"PYTHONHASHSEED": "123", "TZ": "Asia/Tokyo"})
+    assert here == output_in_new_process(
+        Path(__file__), "forecast_bytes()", {"PYTHONHASHSEED": "123", "TZ": "Asia/Tokyo"}
+    )
     assert here.startswith(b"2027-")
 
 

@@ -127,7 +127,9 @@ def test_terms_are_not_marked_in_links_headings_labels_or_dates() -> None:
     terms = (Term("shop", "Where customers buy."),)
     page = (
         heading(2, "The shop", "s1")
-        + html_block(['<p><a href="x">shop</a> <span class="mp-badge">shop</span> <span class="mp-facts">shop</span></p>'])
+        + html_block(
+            ['<p><a href="x">shop</a> <span class="mp-badge">shop</span> <span class="mp-facts">shop</span></p>']
+        )
         + html_block(['<p class="mp-progress-text">shop</p>', "<p>Our shop opens.</p>"])
     )
     marked = mark_terms(page, terms)

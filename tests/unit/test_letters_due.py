@@ -89,9 +89,8 @@ def test_a_weekly_letter_missed_on_its_day_goes_on_the_next_run_of_that_week() -
     monday = TUESDAY + dt.timedelta(days=6)
     assert not [d for d in letters_due(CLIENT, [PROJECT], monday, history=sent) if d.kind == LetterKind.WEEKLY]
     next_tuesday = TUESDAY + dt.timedelta(days=7)
-    assert [d.key for d in letters_due(CLIENT, [PROJECT], next_tuesday, history=sent) if d.kind == LetterKind.WEEKLY] == [
-        "weekly:2026-12-01"
-    ]
+    due = letters_due(CLIENT, [PROJECT], next_tuesday, history=sent)
+    assert [d.key for d in due if d.kind == LetterKind.WEEKLY] == ["weekly:2026-12-01"]
     assert not [d for d in letters_due(CLIENT, [PROJECT], wednesday) if d.kind == LetterKind.WEEKLY]
 
 
@@ -99,11 +98,17 @@ def test_a_move_gets_its_own_letter_on_the_day_unless_the_weekly_one_carries_it(
     wednesday = TUESDAY + dt.timedelta(days=1)
     outlooks = {"shop": outlook_with_move(wednesday)}
     history = LetterHistory(frozenset({"decision:shop:2026-11-20:" + "x"}), TUESDAY)
-    due = [d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks=outlooks, history=history) if d.kind == LetterKind.CHANGE]
+    due = [
+        d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks=outlooks, history=history)
+        if d.kind == LetterKind.CHANGE
+    ]
     assert len(due) == 1 and due[0].moves[0].new == dt.date(2026, 12, 15)
     assert due[0].moves[0].reason.startswith("The provider") and due[0].moves[0].plan == "Cards first."
     again = LetterHistory(history.carried | set(due[0].carries), TUESDAY)
-    assert not [d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks=outlooks, history=again) if d.kind == LetterKind.CHANGE]
+    assert not [
+        d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks=outlooks, history=again)
+        if d.kind == LetterKind.CHANGE
+    ]
     on_weekly_day = letters_due(CLIENT, [PROJECT], TUESDAY, outlooks={"shop": outlook_with_move(TUESDAY)})
     assert [d.kind for d in on_weekly_day] == [LetterKind.WEEKLY, LetterKind.MEETING]
     assert on_weekly_day[0].weeks[0].moves
@@ -176,7 +181,9 @@ def test_smtp_credentials_from_the_environment() -> None:
 
 def test_the_record_gives_the_last_weekly_letter(tmp_path: Path) -> None:
     path = tmp_path / "sent.json"
-    entry = {"message_id": "<m@x>", "client": "acme", "kind": "weekly", "day": "2026-11-17", "carries": ["weekly:2026-11-17"]}
+    entry = {
+        "message_id": "<m@x>", "client": "acme", "kind": "weekly", "day": "2026-11-17", "carries": ["weekly:2026-11-17"]
+    }
     path.write_text(json.dumps({"format": 1, "letters": [entry]}), encoding="utf-8")
     record = read_record(path)
     assert record.problems == ()

@@ -149,7 +149,9 @@ def _patterns(module: ModuleType) -> list[tuple[str, object]]:
 def test_every_pattern_over_commit_text_is_re2(module: ModuleType) -> None:
     patterns = _patterns(module)
     if module is redaction:
-        patterns += [(rule.name, rule.regex) for rule in RULES] + [(rule.name, rule.not_before) for rule in RULES if rule.not_before]
+        patterns += [(rule.name, rule.regex) for rule in RULES] + [
+            (rule.name, rule.not_before) for rule in RULES if rule.not_before
+        ]
     if module is rules:
         patterns += [(rule.name, getattr(rule.when, field)) for rule in load_rules().rules
                      for field in ("author", "subject", "body", "scope") if getattr(rule.when, field) is not None]

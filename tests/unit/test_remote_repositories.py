@@ -134,7 +134,10 @@ def test_a_force_pushed_branch_replaces_the_cached_one(origin, tmp_path: Path) -
     dropped = first[0].sha
 
     git(work, "reset", "-q", "--hard", "HEAD~1")
-    commit(work, {"message": "fix: basket, done right", "date": "2026-11-05T10:00:00+01:00", "files": {"src/b.py": "b = 3\n"}})
+    commit(
+        work,
+        {"message": "fix: basket, done right", "date": "2026-11-05T10:00:00+01:00", "files": {"src/b.py": "b = 3\n"}},
+    )
     push(work, bare, "--force", "main")
     commits = read_history(spec, cache_dir=cache)  # the next build
 

@@ -66,7 +66,9 @@ def test_a_misspelt_word_is_found_at_its_line_and_field_and_right_forms_are_not(
     line = next(number for number, row in enumerate(text, 1) if row.strip().startswith("delay:"))
     assert found(result) == [(line, "milestones[1].delay.reason", wrong)]
     assert result[0].path.endswith("projects/client/shop.yml")
-    assert str(result[0]).startswith(f"{result[0].path}:{line}: milestones[1].delay.reason: \"{wrong}\" may be misspelt")
+    assert str(result[0]).startswith(
+        f"{result[0].path}:{line}: milestones[1].delay.reason: \"{wrong}\" may be misspelt"
+    )
 
 
 def test_every_text_a_client_reads_is_spelled(tmp_path: Path) -> None:

@@ -67,7 +67,9 @@ def make_repository(path: Path, messages: list[str]) -> None:
     stream += b"done\n"
     env = git_env()
     subprocess.run(["git", "init", "-q", "--initial-branch=main", str(path)], check=True, env=env)
-    subprocess.run(["git", "-C", str(path), "fast-import", "--quiet", "--done"], input=bytes(stream), check=True, env=env)
+    subprocess.run(
+        ["git", "-C", str(path), "fast-import", "--quiet", "--done"], input=bytes(stream), check=True, env=env
+    )
 
 
 def compare(path: Path) -> int:
