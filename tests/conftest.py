@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from helpers import CHROMIUM_ARGS, DEMO_TODAY, ROOT, TESTS, chromium_path, serve_folder
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from helpers import ROOT
 
 DEFAULT_DATE = "2026-01-05T10:00:00+01:00"

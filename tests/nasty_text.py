@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from helpers import DEMO_TODAY, SmtpCapture, demo_portal_copy
 
+from helpers import DEMO_TODAY, SmtpCapture, demo_portal_copy
 from milepost.mkdocs.build import build_clients
 from milepost.publish.letters import RECORD_FORMAT
 

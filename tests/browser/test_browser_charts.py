@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from helpers import screenshot
 from playwright.sync_api import expect
+
+from helpers import screenshot
 
 PHONE = {"width": 390, "height": 844}
 

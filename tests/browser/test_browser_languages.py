@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from helpers import SCREENSHOTS, screenshot
 from playwright.sync_api import Page, expect
 
+from helpers import SCREENSHOTS, screenshot
 from milepost.render.search_words import query_term
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
-from helpers import ROOT, screenshot
 from playwright.sync_api import expect
+
+from helpers import ROOT, screenshot
 
 PHONE = {"width": 360, "height": 740}
 

@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
-from factories import make_portal, make_repo, milestone, project_yml, task
 
+from factories import make_portal, make_repo, milestone, project_yml, task
 from milepost.mkdocs.build import build_clients
 from milepost.portal import load_portal
 

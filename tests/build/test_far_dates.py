@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from factories import client_yml, make_portal, make_repo, milestone, project_yml, task
 
+from factories import client_yml, make_portal, make_repo, milestone, project_yml, task
 from milepost.cli import main as milepost
 
 FAR = "9999-12-31"

@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 from factories import client_yml, make_portal, make_repo, project_yml
-
 from milepost.mkdocs.build import build_clients
 
 TODAY = dt.date(2026, 11, 24)

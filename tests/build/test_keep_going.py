@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from factories import client_yml, commit, git, make_portal, make_repo, milestone, project_yml
 
+from factories import client_yml, commit, git, make_portal, make_repo, milestone, project_yml
 from milepost.cli import main as milepost
 
 

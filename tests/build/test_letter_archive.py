@@ -16,9 +16,9 @@ from email import policy
 from pathlib import Path
 
 import pytest
+
 from conftest import make_demo_repos_once
 from helpers import DEMO_TODAY, SmtpCapture, demo_portal_copy
-
 from milepost.mkdocs.build import build_clients
 
 TODAY = DEMO_TODAY.isoformat()

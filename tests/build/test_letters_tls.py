@@ -14,11 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import make_demo_repos_once
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+from conftest import make_demo_repos_once
 from helpers import DEMO_TODAY, SmtpCapture, demo_portal_copy
 
 USER, PASSWORD = "status@agency.example", "s3cret-Pass-42"

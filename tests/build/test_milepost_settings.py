@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from factories import make_portal
 
+from factories import make_portal
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 
 TYPO = "extra.milepost.inactve_days: unknown setting; did you mean 'inactive_days'?"

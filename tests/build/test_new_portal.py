@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import actionlint
 
+from helpers import actionlint
 from milepost.cli import main
 
 EXPECTED = {

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from factories import client_yml, commits_with, make_portal, make_repo, milestone, project_yml
 from filelock import FileLock
 
+from factories import client_yml, commits_with, make_portal, make_repo, milestone, project_yml
 from milepost.cli import main as milepost
 from milepost.publish.shared_assets import used_version, version_intact
 from milepost.publish.site_folder import TEST_PAUSE_ENV, lock_path

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from factories import client_yml, git, make_portal, make_repo, milestone, project_yml, task
 from git_http_server import serve_git_over_http
-
 from milepost.cli import main as milepost
 from milepost.errors import BuildFailed, PrivacyError
 from milepost.history.remotes import parse_remote, token_variables

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+
 from factories import CommitSpec, commit, git, init_repo, make_portal, shallow_clone
 from helpers import ROOT
-
 from milepost import cli
 from milepost.history.project_files import COMPLETE, NO_HISTORY, UNCOMMITTED, read_plan_histories
 from milepost.history.state import GitHistory

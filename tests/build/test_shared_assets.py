@@ -11,8 +11,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from factories import client_yml, commits_with, make_portal, make_repo, make_shop_portal, milestone, project_yml
 
+from factories import client_yml, commits_with, make_portal, make_repo, make_shop_portal, milestone, project_yml
 from milepost.cli import main as milepost
 from milepost.errors import PrivacyError
 from milepost.load.client_folders import client_folders

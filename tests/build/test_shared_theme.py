@@ -7,7 +7,6 @@ from pathlib import Path
 
 from conftest import make_demo_repos_once
 from helpers import DEMO_TODAY, ROOT
-
 from milepost.mkdocs import shared_theme
 from milepost.mkdocs.build import build_clients
 

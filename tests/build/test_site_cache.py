@@ -13,13 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from factories import EXAMPLE_CLIENT as CLIENT
-from factories import EXAMPLE_PROJECT as PROJECT
-from factories import CommitSpec, commit, commits_with, make_portal, make_repo
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
+from factories import EXAMPLE_CLIENT as CLIENT
+from factories import EXAMPLE_PROJECT as PROJECT
+from factories import CommitSpec, commit, commits_with, make_portal, make_repo
 from milepost.history import disk_cache
 from milepost.history.disk_cache import payload_of
 from milepost.history.state import GitHistory

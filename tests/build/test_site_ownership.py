@@ -12,8 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from factories import client_yml, commits_with, make_portal, make_repo, milestone, project_yml
 
+from factories import client_yml, commits_with, make_portal, make_repo, milestone, project_yml
 from milepost.cli import main as milepost
 from milepost.load.slugs import MAX_SLUG_LENGTH, RESERVED_NAMES
 from milepost.publish.site_ownership import MARKER, Kind, is_ours, mark, remove_marked

@@ -9,8 +9,8 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
-from factories import make_portal, make_repo
 
+from factories import make_portal, make_repo
 from milepost.i18n import texts_for
 from milepost.mkdocs.build import build_clients
 from milepost.model import Client, Milestone, Project, Task, WaitingItem, WorkNote

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from factories import CommitSpec, commit, make_shop_portal
 
+from factories import CommitSpec, commit, make_shop_portal
 from milepost.cli import main as milepost
 from milepost.history.state import GitHistory
 from milepost.mkdocs.build import build_clients

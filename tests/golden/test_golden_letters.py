@@ -12,9 +12,9 @@ from email import policy
 from pathlib import Path
 
 import pytest
+
 from conftest import make_demo_repos_once
 from helpers import DEMO_TODAY, GOLDEN, demo_portal_copy, matches_golden
-
 from milepost.cli import main
 
 LETTERS = GOLDEN / "letters"

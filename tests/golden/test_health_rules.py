@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 import yaml
+
 from factories import client_yml
 from helpers import GOLDEN, ROOT
-
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 from milepost.model import Delay, HealthOverride, Milestone, Project, Task, WaitingItem
 from milepost.status import forecast, health

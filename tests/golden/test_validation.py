@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import client_yml, make_repo
-from helpers import matches_golden
 from jsonschema import Draft202012Validator
 
+from factories import client_yml, make_repo
+from helpers import matches_golden
 from milepost.load.problems import Problem, field_name
 from milepost.load.schema_messages import SCHEMA_DIR, schema_messages
 from milepost.load.yaml_source import load_yaml_text

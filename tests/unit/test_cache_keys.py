@@ -11,8 +11,8 @@ import subprocess
 import sys
 
 import pytest
-from helpers import ROOT
 
+from helpers import ROOT
 from milepost.history.disk_cache import KEY_FORMAT, canonical_data, canonical_key
 
 # Made in a fresh interpreter: a rule set with set-valued conditions (`types`), a client and

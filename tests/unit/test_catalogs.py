@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
-from helpers import ROOT, load_script
 
+from helpers import ROOT, load_script
 from milepost.i18n import available_languages, catalog_path, texts_for
 
 LANGUAGES = ("de", "en", "pl", "ru", "uk")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from helpers import OTHER_PROCESSES, output_in_new_process
 
+from helpers import OTHER_PROCESSES, output_in_new_process
 from milepost.i18n import texts_for
 from milepost.model import Client, Decision, Delay, Deliverable, Milestone, Project, Task, WaitingItem, WorkNote
 from milepost.publish.feeds import atom_feed, ics_calendar

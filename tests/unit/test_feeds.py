@@ -11,8 +11,8 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from helpers import OTHER_PROCESSES, output_in_new_process
 
+from helpers import OTHER_PROCESSES, output_in_new_process
 from milepost.i18n import texts_for
 from milepost.model import (
     Budget,

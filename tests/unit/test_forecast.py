@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 from helpers import output_in_new_process
-
 from milepost.history.project_files import COMPLETE, MilestonePlan, PlanHistory, PlanVersion
 from milepost.i18n import texts_for
 from milepost.model import Client, Milestone, Project, Task

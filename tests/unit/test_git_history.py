@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from factories import (
     CommitSpec,
     checkout,
@@ -25,7 +26,6 @@ from factories import (
     rev_list,
     shallow_clone,
 )
-
 from milepost.errors import HistoryError
 from milepost.history import commits as git_history
 from milepost.history import state

@@ -12,8 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from factories import commit, git, git_env, make_repo, shallow_clone
 
+from factories import commit, git, git_env, make_repo, shallow_clone
 from milepost.errors import MilepostError
 from milepost.history import disk_cache
 from milepost.history.commits import HistoryError, read_history

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from helpers import ROOT, TESTS, UPDATE_GOLDEN_VARIABLE, matches_golden, updating_golden
 
 

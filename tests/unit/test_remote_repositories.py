@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from factories import commit, git, git_env, head, make_portal, make_repo, rev_list
 from git_http_server import serve_git_over_http
-
 from milepost.cli import main as milepost
 from milepost.errors import HistoryError, RemoteError
 from milepost.history import remotes as remote_repositories

@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-from factories import CommitSpec, commit, git, make_repo
 
+from factories import CommitSpec, commit, git, make_repo
 from milepost.classify import shown_work as work_module
 from milepost.classify.rules import load_rules
 from milepost.classify.shown_work import entry_path, project_work

@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from factories import client_yml, contact, make_portal, make_repo, milestone, project_yml, task
 
+from factories import client_yml, contact, make_portal, make_repo, milestone, project_yml, task
 from milepost.load import spelling
 from milepost.load.spelling import Allowed, MissingDictionary, Misspelling, misspelt_words, open_speller
 from milepost.portal import load_portal

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from factories import git_env
 from helpers import load_script
-
 from milepost.history.commits import read_history
 from milepost.history.state import GitHistory
 from milepost.history.trailer_block import commit_trailers, trailers_of

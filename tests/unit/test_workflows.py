@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from helpers import ROOT, actionlint
 
 WORKFLOWS = ROOT / ".github" / "workflows"
