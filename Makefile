@@ -64,10 +64,11 @@ PYTEST_WORKERS ?= 2
 test: lint $(VENV)/.installed-test .demo-repos chromium dictionaries dovecot
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
-# ruff (rules chosen in pyproject.toml, [tool.ruff]) and mypy --strict over the package.
+# ruff (rules chosen in pyproject.toml, [tool.ruff]) over the package, the tests and the scripts;
+# mypy --strict over the package.
 # `make test` runs it first, so CI does.
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check hooks
+	$(VENV)/bin/ruff check hooks tests scripts
 	$(VENV)/bin/mypy
 
 # The unit and golden tests only: no build of a portal in a temporary folder, no browser.

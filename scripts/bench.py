@@ -51,6 +51,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import functools
 import io
 import logging
 import os
@@ -73,24 +74,25 @@ from typing import Any
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 import yaml  # noqa: E402
+from mkdocs import __version__ as mkdocs_version  # noqa: E402
+from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
+from mkdocs.config import load_config  # noqa: E402
+
 from milepost.classify.classifier import classify_all  # noqa: E402
 from milepost.classify.classifier import clear_memo as clear_classify_memo  # noqa: E402
 from milepost.classify.rules import load_rules  # noqa: E402
 from milepost.classify.shown_work import project_work  # noqa: E402
 from milepost.history.commits import LOG_FORMAT, HistoryError, read_history  # noqa: E402
+from milepost.history.project_files import COMPLETE, MilestonePlan, PlanHistory, PlanVersion  # noqa: E402
 from milepost.history.state import GitHistory  # noqa: E402
 from milepost.mkdocs.build import build_clients  # noqa: E402
 from milepost.mkdocs.extra_config import settings_from_extra  # noqa: E402
 from milepost.mkdocs.site import ASSETS, CSS_PATH, JS_PATH, PAGE_TEMPLATE, THEME_OVERRIDES, prepare  # noqa: E402
-from milepost.history.project_files import COMPLETE, MilestonePlan, PlanHistory, PlanVersion  # noqa: E402
 from milepost.model import Milestone, Project, RepositorySpec, Task  # noqa: E402
-from milepost.publish.shared_assets import SHARED_FOLDER  # noqa: E402
 from milepost.portal import load_configured  # noqa: E402
+from milepost.publish.shared_assets import SHARED_FOLDER  # noqa: E402
 from milepost.render.html import esc  # noqa: E402
 from milepost.status.forecast import RUNS, project_forecasts  # noqa: E402
-from mkdocs import __version__ as mkdocs_version  # noqa: E402
-from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
-from mkdocs.config import load_config  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENT_SLUG = "bench-client"
@@ -237,7 +239,7 @@ def fast_import_stream(commits: int, shape: HistoryShape, last: dt.datetime) -> 
         name, email = rng.choice(BOTS) if is_bot else rng.choice(PEOPLE)
         message = commit_message(rng, shape, is_bot).encode("utf-8")
         path = rng.choice(FILES)
-        content = f"# {path}\nrevision = {number}\n".encode("utf-8")
+        content = f"# {path}\nrevision = {number}\n".encode()
         when = f"{int(stamp.timestamp())} {stamp.strftime('%z')}"
         out.write(b"commit refs/heads/main\n")
         out.write(f"mark :{number}\n".encode())
@@ -734,9 +736,13 @@ def bench_classification(args: argparse.Namespace, base: Path) -> None:
     rules = load_rules()
     ids = frozenset(milestone_ids)
     ours, floor = Series("classify + redact (classify_all)"), Series("one regex pass over subject and body")
-    alternate(runs, (ours, lambda: classify_once(spec, rules, ids)), (floor, lambda: cpu_timed(lambda: bare_pass(commits))))
+    alternate(
+        runs, (ours, lambda: classify_once(spec, rules, ids)), (floor, lambda: cpu_timed(lambda: bare_pass(commits)))
+    )
     per_commit = ours.median / len(commits) * 1e6
-    print(header(f"Classification: {plural(len(commits), 'commit', 'commits')} of one generated repository", "CPU seconds"))
+    print(header(
+        f"Classification: {plural(len(commits), 'commit', 'commits')} of one generated repository", "CPU seconds"
+    ))
     print(row(ours.label, ours))
     print(row(floor.label, floor))
     print(f"  per commit (median): {per_commit:.1f} µs; {ours.median / floor.median:.1f}x one regex pass")
@@ -770,7 +776,7 @@ def forecast_project(rng: random.Random, number: int, today: dt.date) -> tuple[P
     scope = len(done)
     for week in range(0, 26, 3):
         scope += rng.randrange(0, 6)
-        when = dt.datetime.combine(began + dt.timedelta(days=7 * week), dt.time(12), dt.timezone.utc)
+        when = dt.datetime.combine(began + dt.timedelta(days=7 * week), dt.time(12), dt.UTC)
         versions.append(PlanVersion(f"{number:040x}", when, "p.yml", (MilestonePlan("all", tasks=scope),)))
     return (
         Project(slug=f"p{number}", client="c", name=f"P{number}", milestones=tuple(milestones)),
@@ -843,14 +849,14 @@ def bench(args: argparse.Namespace, base: Path) -> None:
     raw_total, piped_total = Series("git log > /dev/null"), Series("git log | Python reads and drops")
     cold_total, cached_total = Series("read_history, cold (runs git log, parses)"), Series("read_history, disk cache")
     per_repo: list[tuple[Series, Series, Series, Series]] = []
-    for spec, path, head in zip(specs, repositories, heads):
+    for spec, path, head in zip(specs, repositories, heads, strict=True):
         raw, piped, cold, cached = Series("raw"), Series("piped"), Series("cold"), Series("cached")
         alternate(
             runs,
-            (raw, lambda: raw_git_log(path, head)),
-            (piped, lambda: piped_git_log(path, head)),
-            (cold, lambda: cold_read(spec)),
-            (cached, lambda: cached_read(spec, cache_dir)),
+            (raw, functools.partial(raw_git_log, path, head)),
+            (piped, functools.partial(piped_git_log, path, head)),
+            (cold, functools.partial(cold_read, spec)),
+            (cached, functools.partial(cached_read, spec, cache_dir)),
         )
         per_repo.append((raw, piped, cold, cached))
     for index in range(runs):
@@ -863,7 +869,7 @@ def bench(args: argparse.Namespace, base: Path) -> None:
     for series in (raw_total, piped_total, cold_total, cached_total):
         print(row(series.label, series))
     print("  per repository (medians): git log / piped / cold read / cached read / cold÷git log")
-    for path, (raw, piped, cold, cached) in zip(repositories, per_repo):
+    for path, (raw, piped, cold, cached) in zip(repositories, per_repo, strict=True):
         print(
             f"    {path.name:<12} {raw.median:7.3f} {piped.median:7.3f} {cold.median:7.3f} "
             f"{cached.median:7.3f}   {cold.median / raw.median:5.2f}x"
@@ -972,14 +978,14 @@ def portal_stream(commits: int, shape: HistoryShape, last: dt.datetime) -> bytes
         when = f"{int(stamp.timestamp())} {stamp.strftime('%z')}"
         data = message.encode("utf-8")
         out.write(f"commit {ref}\nmark :{mark}\n".encode())
-        out.write(f"author {name} <{email}> {when}\ncommitter {name} <{email}> {when}\n".encode("utf-8"))
+        out.write(f"author {name} <{email}> {when}\ncommitter {name} <{email}> {when}\n".encode())
         out.write(f"data {len(data)}\n".encode() + data + b"\n")
         if parents:
             out.write(f"from :{parents[0]}\n".encode())
         for other in parents[1:]:
             out.write(f"merge :{other}\n".encode())
         if path is not None:
-            content = f"# {path}\nrevision = {mark}\n".encode("utf-8")
+            content = f"# {path}\nrevision = {mark}\n".encode()
             out.write(f"M 100644 inline {path}\ndata {len(content)}\n".encode() + content + b"\n")
 
     tip = 0  # mark of main's last commit (0: none yet)

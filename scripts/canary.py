@@ -170,7 +170,8 @@ class Comparison:
     only_a: list[str] = field(default_factory=list)
     only_b: list[str] = field(default_factory=list)
     identical: list[str] = field(default_factory=list)  # byte for byte, or once normalized
-    normalized_only: dict[str, str] = field(default_factory=dict)  # of those: equal only once normalized -> what was ignored
+    # of those: equal only once normalized -> what was ignored
+    normalized_only: dict[str, str] = field(default_factory=dict)
     differ: dict[str, list[str]] = field(default_factory=dict)  # file -> short unified diff
     pages: int = 0  # HTML pages with a content area in both builds
     content_differ: list[str] = field(default_factory=list)

@@ -106,6 +106,7 @@ def messages_in_template(source: str, filename: str) -> Iterator[tuple[int, str 
     call in a Jinja template, parsed by Milepost's own environment (the same syntax and
     settings the pages are rendered with)."""
     from jinja2.ext import extract_from_ast
+
     from milepost.render.environment import ENVIRONMENT
 
     tree = ENVIRONMENT.parse(source, name=filename)

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from helpers import CHROMIUM_ARGS, DEMO_TODAY, ROOT, TESTS, chromium_path, serve_folder
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -45,7 +46,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         item.add_marker(getattr(pytest.mark, kind))
         if kind == "unit" and NOT_FOR_UNIT & set(getattr(item, "fixturenames", ())):
-            misplaced.append(f"{item.nodeid}: builds the demo or opens Chromium; move it to tests/build/ or tests/browser/")
+            misplaced.append(
+                f"{item.nodeid}: builds the demo or opens Chromium; move it to tests/build/ or tests/browser/"
+            )
     if misplaced:
         raise pytest.UsageError("tests in the wrong folder:\n  " + "\n  ".join(misplaced))
 

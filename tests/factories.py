@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from helpers import ROOT
 
 DEFAULT_DATE = "2026-01-05T10:00:00+01:00"
@@ -152,7 +153,7 @@ def _commit_raw(repo: Path, spec: CommitSpec) -> str:
     offset = moment.utcoffset() or dt.timedelta(0)
     minutes = int(offset.total_seconds()) // 60
     zone = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
-    who = f"{spec.author} <{spec.email}> {int(moment.timestamp())} {zone}".encode("utf-8")
+    who = f"{spec.author} <{spec.email}> {int(moment.timestamp())} {zone}".encode()
     lines = [b"tree " + git(repo, "write-tree").encode("ascii")]
     if has_commits(repo):
         lines.append(b"parent " + head(repo).encode("ascii"))

@@ -188,7 +188,7 @@ class SmtpCapture:
 
         return [str(email.message_from_bytes(m, policy=policy.default)["Message-ID"]) for m in self.messages]
 
-    def __enter__(self) -> "SmtpCapture":
+    def __enter__(self) -> SmtpCapture:
         self.controller.start()
         return self
 

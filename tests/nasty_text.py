@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from helpers import DEMO_TODAY, SmtpCapture, demo_portal_copy
 
+from helpers import DEMO_TODAY, SmtpCapture, demo_portal_copy
 from milepost.mkdocs.build import build_clients
 from milepost.publish.letters import RECORD_FORMAT
 
@@ -71,7 +71,9 @@ def build_nasty_site(root: Path) -> tuple[Path, list[str]]:
     and its letters sent to a real SMTP server, then built; (the client's site, the fields)."""
     config = demo_portal_copy(root)
     settings = config.read_text(encoding="utf-8")
-    config.write_text(settings.replace("agency: Example Agency", f"agency: {json.dumps(nasty('agency'), ensure_ascii=False)}"))
+    config.write_text(
+        settings.replace("agency: Example Agency", f"agency: {json.dumps(nasty('agency'), ensure_ascii=False)}")
+    )
     folder = root / "projects" / CLIENT
     client = yaml.safe_load((folder / "client.yml").read_text(encoding="utf-8"))
     client["name"] = nasty("client")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from helpers import screenshot
 from playwright.sync_api import expect
+
+from helpers import screenshot
 
 
 def test_client_home_lists_projects_with_health(page, demo_url: str) -> None:

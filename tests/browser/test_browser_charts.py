@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from helpers import screenshot
 from playwright.sync_api import expect
+
+from helpers import screenshot
 
 PHONE = {"width": 390, "height": 844}
 
@@ -30,7 +31,9 @@ def test_the_charts_of_a_project_are_visible_on_a_phone_without_sideways_scroll(
     page = browser_context.new_page()
     page.set_viewport_size(PHONE)
     page.goto(f"{demo_url}/{path}")
-    for chart in (page.locator("figure.mp-timeline svg.mp-chart-svg"), page.locator("figure.mp-burnup svg.mp-chart-svg")):
+    for chart in (
+        page.locator("figure.mp-timeline svg.mp-chart-svg"), page.locator("figure.mp-burnup svg.mp-chart-svg")
+    ):
         expect(chart).to_have_count(1)
         chart.scroll_into_view_if_needed()
         expect(chart).to_be_visible()
@@ -51,7 +54,9 @@ def test_the_timeline_and_the_burn_up_are_named_images_with_their_figures(page, 
     figures = page.locator("figure.mp-timeline .mp-chart-figures li")
     expect(figures).to_have_count(3)
     expect(figures.nth(1)).to_contain_text("First promised for 20 November 2026. New date: 12 December 2026.")
-    expect(page.locator("figure.mp-burnup .mp-chart-note")).to_contain_text("Planned now: 9 parts. Done so far: 4 parts.")
+    expect(
+        page.locator("figure.mp-burnup .mp-chart-note")
+    ).to_contain_text("Planned now: 9 parts. Done so far: 4 parts.")
     page.emulate_media(media="print")
     expect(page.locator("figure.mp-burnup .mp-chart-figures table")).to_be_visible()
     page.emulate_media(media="screen")

@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
 from factories import client_yml, contact, make_portal, make_repo, milestone, project_yml, task
 from helpers import screenshot, serve_folder
 from milepost.mkdocs.build import build_clients
-from playwright.sync_api import expect
 
 PASSWORD = "Marmalade-Quokka-Lantern-42"
 PASSWORD_VARIABLE = "QUILLON_SITE_PASSWORD"

@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
+
 from conftest import make_demo_repos_once
 from helpers import serve_folder
 from nasty_text import build_nasty_site
-from playwright.sync_api import expect
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from helpers import SCREENSHOTS, screenshot
 from playwright.sync_api import Page, expect
 
+from helpers import SCREENSHOTS, screenshot
 from milepost.render.search_words import query_term
 
 
@@ -240,8 +240,8 @@ def test_glossary_term_explained_on_tap(browser_context, demo_url: str, language
         # On a phone the explanation is a strip inside the screen, never cut off at its side.
         tip_box = tip.bounding_box()
         assert tip_box is not None
-        assert 0 <= tip_box["x"] and tip_box["x"] + tip_box["width"] <= 390
-        assert 0 <= tip_box["y"] and tip_box["y"] + tip_box["height"] <= 844
+        assert tip_box["x"] >= 0 and tip_box["x"] + tip_box["width"] <= 390
+        assert tip_box["y"] >= 0 and tip_box["y"] + tip_box["height"] <= 844
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0
         screenshot(page, f"site-{language}-phone-tap")
@@ -339,7 +339,9 @@ def test_the_browser_folds_and_stems_as_the_index_does(page: Page, demo_url: str
     words = sorted(set(re.findall(r"[\w'’]+", page.locator("article").inner_text())))
     assert len(words) > 100
     in_browser = page.evaluate("words => words.map(w => window.milepostSearch.queryTerm(w))", words)
-    differs = {w: (b, query_term(w, language)) for w, b in zip(words, in_browser) if b != query_term(w, language)}
+    differs = {
+        w: (b, query_term(w, language)) for w, b in zip(words, in_browser, strict=True) if b != query_term(w, language)
+    }
     assert differs == {}
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from helpers import screenshot
 from playwright.sync_api import expect
 
 WIDTHS = (390, 1280)
@@ -205,7 +204,9 @@ def test_the_first_phone_screen_of_home_shows_each_project_state(one_page, demo_
             one_page.set_viewport_size({"width": width, "height": HEIGHT})
             for index in range(lines.count()):
                 box = lines.nth(index).locator(".mp-badge").bounding_box()
-                assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= HEIGHT, (client, width, index, box)
+                assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= HEIGHT, (
+                    client, width, index, box
+                )
 
 
 def test_the_empty_part_of_a_progress_bar_is_visible(one_page, demo_url: str) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
-from helpers import ROOT, screenshot
 from playwright.sync_api import expect
+
+from helpers import ROOT, screenshot
 
 PHONE = {"width": 360, "height": 740}
 
@@ -61,9 +62,13 @@ def test_a_letter_reflows_on_a_320px_screen_with_the_text_as_sent(page, demo_url
         assert " ".join(paragraphs).split() == words
         # No line on the page ends where the text part's 72 columns broke a sentence (where
         # the next line's first word did not fit on the line as sent).
-        breaks = [(row.rstrip(), after.strip()) for p in paragraphs for row, after in zip(p.split("\n"), p.split("\n")[1:])]
+        breaks = [
+            (row.rstrip(), after.strip())
+            for p in paragraphs
+            for row, after in zip(p.split("\n"), p.split("\n")[1:], strict=False)
+        ]
         lines = letter["text"].splitlines()
-        for line, after in zip(lines, lines[1:]):
+        for line, after in zip(lines, lines[1:], strict=False):
             first = after.split()[0] if after.split() else ""
             if len(line) + 1 + len(first) > WIDTH and not after.startswith("- ") and "://" not in first:
                 assert not any(r.endswith(line.strip()) and a.startswith(after.strip()) for r, a in breaks), line

@@ -8,9 +8,9 @@ from email import policy
 from pathlib import Path
 
 import pytest
+
 from conftest import make_demo_repos_once
 from helpers import DEMO_TODAY, demo_portal_copy
-
 from milepost.cli import main
 
 

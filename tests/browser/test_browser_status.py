@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import SCREENSHOTS, screenshot
 from playwright.sync_api import expect
+
+from helpers import SCREENSHOTS, screenshot
 
 
 def test_late_milestone_shows_reason_plan_new_date_forecast_and_ledger(page, demo_url: str) -> None:

@@ -136,7 +136,9 @@ def test_portal_mode_prints_every_row_from_new_processes(tmp_path: Path) -> None
         assert re.search(re.escape(ratio) + r"\s+\d+\.\d\dx\s+CPU\s+\d+\.\d\dx\s+goal: " + goal, out), out
     # Every client's site was built, and each project is its own repository of 50 commits,
     # merges among them, plus the two commits the rebuild rows added to client-01's.
-    assert sorted(p.name for p in (keep / "portal" / "site").iterdir() if p.is_dir()) == ["assets", "client-01", "client-02"]
+    assert sorted(
+        p.name for p in (keep / "portal" / "site").iterdir() if p.is_dir()
+    ) == ["assets", "client-01", "client-02"]
 
     def git(repo: str, *args: str) -> str:
         return subprocess.run(

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from factories import client_yml, commits_with, contact, make_portal, make_repo, project_yml
 from helpers import DEMO_TODAY, ROOT
 from milepost.cli import main as milepost

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from factories import make_portal
 
 COMMANDS = (["check"], ["build"], ["clients", "--json"], ["serve", "--dev-addr", "127.0.0.1:0"])

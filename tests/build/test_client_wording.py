@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from factories import make_portal, make_repo, milestone, project_yml, task
 from milepost.mkdocs.build import build_clients
 from milepost.portal import load_portal
@@ -48,7 +49,8 @@ PROJECT = project_yml(
 COMMITS = [
     {"message": "feat(admin): ukryty przełącznik dla administratorów", "date": "2026-11-16T10:00:00+01:00"},
     {"message": "design: nowe kolory przycisków w panelu", "date": "2026-11-17T10:00:00+01:00"},
-    {"message": "feat(panel): lista zamówień\n\nClient-pl: Sprzedawcy widzą listę zamówień.\nClient: Sellers see the orders.",
+    {"message": "feat(panel): lista zamówień\n\n"
+                "Client-pl: Sprzedawcy widzą listę zamówień.\nClient: Sellers see the orders.",
      "date": "2026-11-18T10:00:00+01:00"},
     {"message": "chore: porządki", "date": "2026-11-19T10:00:00+01:00"},
     {"message": "refactor: kod koszyka", "date": "2026-11-19T11:00:00+01:00"},

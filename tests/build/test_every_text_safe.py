@@ -15,9 +15,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
 from conftest import make_demo_repos_once
 from nasty_text import build_nasty_site, nasty
-
 
 
 class Page(HTMLParser):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from factories import client_yml, make_portal, make_repo, milestone, project_yml, task
 from milepost.cli import main as milepost
 
@@ -24,12 +25,16 @@ def portal(tmp_path: Path, far_field: str) -> Path:
         fields["tasks"] = [task("One", FAR), task("Two")]
     else:
         fields[far_field] = FAR
-    extra = {"waiting_on_client": [{"title": "Logo", "asked": "2026-11-10", "needed_by": FAR}]} if far_field == "due" else {}
+    extra = {
+        "waiting_on_client": [{"title": "Logo", "asked": "2026-11-10", "needed_by": FAR}]
+    } if far_field == "due" else {}
     return make_portal(
         tmp_path,
         {
             "far/client.yml": client_yml(name="Far Ltd", contacts=None, response_time=None),
-            "far/shop.yml": project_yml(repositories=[{"path": "../../repo"}], milestones=[milestone(**fields)], **extra),
+            "far/shop.yml": project_yml(
+                repositories=[{"path": "../../repo"}], milestones=[milestone(**fields)], **extra
+            ),
             "near/client.yml": client_yml(name="Near Ltd", contacts=None, response_time=None),
             "near/shop.yml": project_yml(repositories=[{"path": "../../repo"}], milestones=[milestone()]),
         },
@@ -40,7 +45,9 @@ def portal(tmp_path: Path, far_field: str) -> Path:
 def test_year_9999_under_keep_going_is_one_line_and_the_others_build(tmp_path: Path, far_field: str, capsys) -> None:
     config = portal(tmp_path, far_field)
     site = tmp_path / "site"
-    code = milepost(["build", "--config-file", str(config), "--site-dir", str(site), "--today", "2026-11-24", "--keep-going"])
+    code = milepost(
+        ["build", "--config-file", str(config), "--site-dir", str(site), "--today", "2026-11-24", "--keep-going"]
+    )
     captured = capsys.readouterr()
     assert code == 1
     assert "Traceback" not in captured.err and "OverflowError" not in captured.err
@@ -57,7 +64,9 @@ def test_year_9999_in_check_and_letters_is_one_line(tmp_path: Path, capsys) -> N
     assert milepost(["check", "--config-file", str(config), "--today", "2026-11-24"]) == 1
     out = capsys.readouterr()
     assert "far/shop.yml:" in out.out + out.err and "Traceback" not in out.err
-    code = milepost(["letters", "--config-file", str(config), "--today", "2026-11-24", "--out", str(tmp_path / "letters")])
+    code = milepost(
+        ["letters", "--config-file", str(config), "--today", "2026-11-24", "--out", str(tmp_path / "letters")]
+    )
     out = capsys.readouterr()
     assert "Traceback" not in out.err and "OverflowError" not in out.err
     assert code in (0, 1)

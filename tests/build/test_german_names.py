@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 from factories import client_yml, make_portal, make_repo, project_yml
-
 from milepost.mkdocs.build import build_clients
 
 TODAY = dt.date(2026, 11, 24)
@@ -26,8 +25,8 @@ def test_german_pages_put_an_article_before_a_name(tmp_path: Path) -> None:
         "praxis/termine.yml": project_yml(
             name="Online-Terminbuchung", summary="Patienten buchen Termine im Netz.",
             milestones=[
-                {"id": "kalender", "title": "Kalender", "start": "2026-10-01", "due": "2026-11-10", "done": "2026-11-06",
-                 "tasks": [{"title": "Ansicht", "done": "2026-11-05"}]},
+                {"id": "kalender", "title": "Kalender", "start": "2026-10-01", "due": "2026-11-10",
+                 "done": "2026-11-06", "tasks": [{"title": "Ansicht", "done": "2026-11-05"}]},
                 {"id": "uebersicht", "title": "Übersicht", "start": "2026-11-11", "due": "2027-01-20",
                  "tasks": [{"title": "Liste", "done": "2026-11-20"}, {"title": "Filter"}]},
             ],

@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 import yaml
-from helpers import ROOT
 
+from helpers import ROOT
 from milepost.i18n import texts_for
 
 

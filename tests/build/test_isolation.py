@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from factories import client_yml, git, make_portal, make_repo, milestone, project_yml, shallow_clone
 from milepost.cli import main as milepost
 

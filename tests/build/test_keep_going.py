@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from factories import client_yml, commit, git, make_portal, make_repo, milestone, project_yml
 from milepost.cli import main as milepost
 
@@ -32,7 +33,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def portal(tmp_path: Path) -> Path:
     """`alpha` reads a remote repository (file:// URL), `beta` a local one."""
-    alpha_code = make_repo(tmp_path / "alpha-code", [{"message": "feat: alpha dashboard", "date": "2026-11-09T10:00:00+01:00"}])
+    alpha_code = make_repo(
+        tmp_path / "alpha-code", [{"message": "feat: alpha dashboard", "date": "2026-11-09T10:00:00+01:00"}]
+    )
     bare = tmp_path / "served" / "alpha.git"
     bare.parent.mkdir()
     git(bare.parent, "clone", "-q", "--bare", str(alpha_code), str(bare))
@@ -49,7 +52,9 @@ def portal(tmp_path: Path) -> Path:
     )
 
 
-def test_an_unreachable_repository_keeps_its_site_and_the_others_still_build(portal: Path, tmp_path: Path, capsys) -> None:
+def test_an_unreachable_repository_keeps_its_site_and_the_others_still_build(
+    portal: Path, tmp_path: Path, capsys
+) -> None:
     site = tmp_path / "site"
     assert build(portal, site) == 0
     alpha_before = snapshot(site / "alpha")
@@ -70,7 +75,9 @@ def test_an_unreachable_repository_keeps_its_site_and_the_others_still_build(por
     assert "built beta:" in captured.out
     assert snapshot(site / "alpha") == alpha_before  # the published site is untouched
     assert "Beta gift cards" in (site / "beta" / "shop" / "index.html").read_text(encoding="utf-8")
-    assert sorted(p.name for p in site.iterdir()) == [".milepost", "alpha", "assets", "beta", "index.html", "robots.txt"]
+    assert sorted(p.name for p in site.iterdir()) == [
+        ".milepost", "alpha", "assets", "beta", "index.html", "robots.txt"
+    ]
 
 
 def test_without_keep_going_the_build_stops_at_the_first_failure(portal: Path, tmp_path: Path, capsys) -> None:

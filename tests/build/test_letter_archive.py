@@ -16,9 +16,9 @@ from email import policy
 from pathlib import Path
 
 import pytest
+
 from conftest import make_demo_repos_once
 from helpers import DEMO_TODAY, SmtpCapture, demo_portal_copy
-
 from milepost.mkdocs.build import build_clients
 
 TODAY = DEMO_TODAY.isoformat()
@@ -118,7 +118,7 @@ def test_the_archive_lists_exactly_the_letters_sent_and_each_shows_its_text(port
         assert not any(subject in site_text for subject in others)
         # The archive is in the navigation of every page of the client's site, in its language.
         title = {"acme-retail": "Letters", "piekarnia-zloty-klos": "Listy"}[client]
-        assert f'href="letters/index.html" class="md-nav__link">' in (site / client / "index.html").read_text()
+        assert 'href="letters/index.html" class="md-nav__link">' in (site / client / "index.html").read_text()
         assert re.search(rf"<h1[^>]*>{title}</h1>", content(archive))
         for message in sent[client]:
             href = dict(items)[str(message["Subject"])]

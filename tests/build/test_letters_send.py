@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import make_demo_repos_once
 from helpers import DEMO_TODAY, SmtpCapture, demo_portal_copy
 

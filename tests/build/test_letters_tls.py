@@ -14,11 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import make_demo_repos_once
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+from conftest import make_demo_repos_once
 from helpers import DEMO_TODAY, SmtpCapture, demo_portal_copy
 
 USER, PASSWORD = "status@agency.example", "s3cret-Pass-42"
@@ -35,7 +36,7 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("tls")
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Milepost test mail server")])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -75,7 +76,9 @@ def send(config: Path, url: str, trusted: Path | None) -> subprocess.CompletedPr
     env["MILEPOST_SMTP_URL"] = url
     if trusted is not None:
         env["SSL_CERT_FILE"] = str(trusted)  # OpenSSL's trusted authorities: only the test's own
-    command = [sys.executable, "-m", "milepost.cli", "letters", "-f", str(config), "--today", DEMO_TODAY.isoformat(), "--send"]
+    command = [
+        sys.executable, "-m", "milepost.cli", "letters", "-f", str(config), "--today", DEMO_TODAY.isoformat(), "--send"
+    ]
     return subprocess.run(command, env=env, cwd=config.parent, capture_output=True, text=True, timeout=300)
 
 

@@ -20,9 +20,10 @@ from email import policy
 from pathlib import Path
 
 import pytest
+from test_letters_send import DEMO_LETTERS, recorded, run
+
 from conftest import make_demo_repos_once
 from helpers import SmtpCapture, demo_portal_copy
-from test_letters_send import DEMO_LETTERS, recorded, run
 
 MARTA = "marta.lis@acme-retail.example"
 TOMASZ = "tomasz.wrona@acme-retail.example"
@@ -142,7 +143,9 @@ def misbehaving_server(talk: Callable[[socket.socket, threading.Event], None]) -
         listener.close()
 
 
-def _talk_then_close(talk: Callable[[socket.socket, threading.Event], None], conn: socket.socket, stop: threading.Event) -> None:
+def _talk_then_close(
+    talk: Callable[[socket.socket, threading.Event], None], conn: socket.socket, stop: threading.Event
+) -> None:
     with contextlib.suppress(OSError), conn:
         talk(conn, stop)
 
@@ -198,7 +201,9 @@ def test_a_second_run_waits_for_the_lock_then_stops_with_one_line(portal: Path) 
     assert second.returncode == 1 and "Traceback" not in second.stderr, second.stderr
     waiting, line = second.stderr.strip().splitlines()
     assert waiting.startswith("Waiting for another run of `milepost letters`")
-    for words in ("another run of `milepost letters`", "MILEPOST_LETTERS_LOCK_TIMEOUT", "nothing was sent", ".sent.lock"):
+    for words in (
+        "another run of `milepost letters`", "MILEPOST_LETTERS_LOCK_TIMEOUT", "nothing was sent", ".sent.lock"
+    ):
         assert words in line, line
     assert len(server.messages) == 1
 
@@ -230,7 +235,9 @@ def _send_all(portal: Path) -> list[dict]:
         (lambda e: e.clear(), ("letter 2", "missing")),
     ],
 )
-def test_a_hand_edited_record_is_one_line_and_sends_nothing(portal: Path, damage: Callable[[dict], None], words: tuple[str, ...]) -> None:
+def test_a_hand_edited_record_is_one_line_and_sends_nothing(
+    portal: Path, damage: Callable[[dict], None], words: tuple[str, ...]
+) -> None:
     entries = _send_all(portal)
     damage(entries[1])
     path = portal.parent / "letters" / "sent.json"
@@ -327,7 +334,10 @@ def test_a_record_that_cannot_be_written_after_the_server_took_the_letter(portal
 
 def test_settling_a_letter_that_is_not_waiting_is_one_line(portal: Path) -> None:
     entries = _send_all(portal)
-    name = f"{entries[0]['day']}-{entries[0]['kind']}-{entries[0]['message_id'].strip('<>').split('@')[0].rpartition('.')[2][:10]}"
+    name = (
+        f"{entries[0]['day']}-{entries[0]['kind']}-"
+        f"{entries[0]['message_id'].strip('<>').split('@')[0].rpartition('.')[2][:10]}"
+    )
     one_line(run(portal, None, "--mark-sent", name), name, "not waiting to be settled", "nothing was changed")
     one_line(run(portal, None, "--mark-unsent", "2026-11-24-weekly-0000000000"), "no letter", "unknown: none")
     assert recorded(portal) == entries

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from factories import make_portal
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 

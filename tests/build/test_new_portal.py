@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import actionlint
 
+from helpers import actionlint
 from milepost.cli import main
 
 EXPECTED = {
@@ -127,7 +127,11 @@ def test_requirements_name_the_milepost_that_wrote_them_and_debians_pip_installs
 ) -> None:
     from milepost.portal_skeleton import requirement
 
-    lines = [line for line in (portal / "requirements.txt").read_text(encoding="utf-8").splitlines() if line and line[0] != "#"]
+    lines = [
+        line
+        for line in (portal / "requirements.txt").read_text(encoding="utf-8").splitlines()
+        if line and line[0] != "#"
+    ]
     assert lines == [requirement()]
     assert "your-agency" not in lines[0]
     # A fresh venv of Debian's own Python, with the pip it bundles, as the portal's README says.

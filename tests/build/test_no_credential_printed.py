@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import make_demo_repos_once
 from helpers import DEMO_TODAY, ROOT, demo_portal_copy, serve_folder
-
 from milepost.shown_url import mask_urls, masked_url
 
 SECRETS = ("Hunter2Secret", "glpatQuerySecret", "ghpUserSecret", "ShortFormSecret", "EnvTokenSecret")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+
 from helpers import ROOT
 
 LANGUAGES = ("pl", "ru", "uk", "de")

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import yaml
-from factories import client_yml, git, init_repo, make_portal, make_repo, project_yml
 
+from factories import client_yml, git, init_repo, make_portal, make_repo, project_yml
 from milepost.mkdocs.build import build_clients
 
 TODAY = dt.date(2026, 11, 24)

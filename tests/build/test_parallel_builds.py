@@ -12,8 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from factories import client_yml, commits_with, make_portal, make_repo, milestone, project_yml
 from filelock import FileLock
+
+from factories import client_yml, commits_with, make_portal, make_repo, milestone, project_yml
 from milepost.cli import main as milepost
 from milepost.publish.shared_assets import used_version, version_intact
 from milepost.publish.site_folder import TEST_PAUSE_ENV, lock_path
@@ -98,7 +99,9 @@ def test_builds_running_at_the_same_time_take_turns_and_leave_every_site_complet
     assert any("Waiting for another build of site/ to finish" in err for _code, _out, err in results)
 
 
-def test_a_build_that_waits_too_long_for_another_fails_clearly(portal: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+def test_a_build_that_waits_too_long_for_another_fails_clearly(
+    portal: Path, tmp_path: Path, capsys, monkeypatch
+) -> None:
     site = tmp_path / "site"
     assert milepost(["build", "--config-file", str(portal), "--site-dir", str(site), "--today", TODAY]) == 0
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}

@@ -11,14 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from factories import client_yml, git, make_portal, make_repo, milestone, project_yml, task
 from git_http_server import serve_git_over_http
 from milepost.cli import main as milepost
 from milepost.errors import BuildFailed, PrivacyError
 from milepost.history.remotes import parse_remote, token_variables
+from milepost.load.client_folders import client_folders, derived_folder, path_secret
 from milepost.mkdocs.build import build_clients
 from milepost.model import Client
-from milepost.load.client_folders import client_folders, derived_folder, path_secret
 
 TODAY = dt.date(2026, 11, 24)
 SITE_URL = "https://status.agency.example/"
@@ -158,7 +159,9 @@ def test_pages_ask_search_engines_to_stay_away_and_the_root_lists_nobody(two_cli
     root = (site / "index.html").read_text(encoding="utf-8")
     for word in ("aurora", "Aurora", "boreal", "Boreal", 'href="'):
         assert word not in root, word
-    assert sorted(p.name for p in site.iterdir()) == [".milepost", "assets", "aurora", "boreal", "index.html", "robots.txt"]
+    assert sorted(p.name for p in site.iterdir()) == [
+        ".milepost", "assets", "aurora", "boreal", "index.html", "robots.txt"
+    ]
 
 
 def test_a_path_secret_gives_unguessable_stable_folders(two_clients: Path, tmp_path: Path, monkeypatch, capsys) -> None:
@@ -169,7 +172,9 @@ def test_a_path_secret_gives_unguessable_stable_folders(two_clients: Path, tmp_p
     aurora, boreal = derived_folder("aurora", PATH_SECRET), derived_folder("boreal", PATH_SECRET)
     assert outcome.built == {"aurora": site / aurora, "boreal": site / boreal}
     assert re.fullmatch(r"[a-z2-7]{24}", aurora) and aurora != boreal
-    assert sorted(p.name for p in site.iterdir()) == sorted([".milepost", "assets", aurora, boreal, "index.html", "robots.txt"])
+    assert sorted(p.name for p in site.iterdir()) == sorted(
+        [".milepost", "assets", aurora, boreal, "index.html", "robots.txt"]
+    )
     # Links inside the site are relative; absolute ones (sitemap, feeds) use the folder.
     sitemap = (site / aurora / "sitemap.xml").read_text(encoding="utf-8")
     assert f"{SITE_URL}{aurora}/" in sitemap and "/aurora/" not in sitemap

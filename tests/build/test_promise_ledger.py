@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+
 from factories import CommitSpec, commit, git, init_repo, make_portal, shallow_clone
 from helpers import ROOT
 from milepost import cli
@@ -507,12 +508,19 @@ def test_a_move_given_its_reason_later_the_same_day_shows_the_reason(tmp_path: P
     shop = "projects/acme/shop.yml"
     save(repo, "Plan", "2026-09-03T10:00:00+02:00", {shop: project_text(pay("2026-11-20"), launch())})
     # Moved in the morning with the reason still to be written, the reason added after lunch.
-    save(repo, "Delay", "2026-11-16T09:00:00+01:00", {shop: project_text(pay("2026-11-20", delay=delay("2026-12-12", "")))})
+    save(
+        repo,
+        "Delay",
+        "2026-11-16T09:00:00+01:00",
+        {shop: project_text(pay("2026-11-20", delay=delay("2026-12-12", "")))},
+    )
     reason = "The provider changed its interface."
     evening = save(repo, "Reason", "2026-11-16T14:00:00+01:00",
                    {shop: project_text(pay("2026-11-20", delay=delay("2026-12-12", reason)))})
     payments = ledger_of(repo / "projects", "acme/shop.yml").milestones["pay"]
-    assert payments.events == (PromiseEvent(PromiseEventKind.MOVED, D(2026, 11, 16), D(2026, 11, 20), D(2026, 12, 12), reason, evening),)
+    assert payments.events == (
+        PromiseEvent(PromiseEventKind.MOVED, D(2026, 11, 16), D(2026, 11, 20), D(2026, 12, 12), reason, evening),
+    )
     sentences = ledger_html(payments, EN)
     assert "no reason given" not in sentences and reason in sentences
 
@@ -522,12 +530,32 @@ def test_a_move_put_back_and_made_again_with_a_reason_the_same_day_is_one_move_w
     shop = "projects/acme/shop.yml"
     save(repo, "Plan", "2026-09-03T10:00:00+02:00", {shop: project_text(pay("2026-11-20"), launch())})
     first = "The provider changed its interface."
-    save(repo, "Delay", "2026-11-10T09:00:00+01:00", {shop: project_text(pay("2026-11-20", delay=delay("2026-12-12", first)))})
+    save(
+        repo,
+        "Delay",
+        "2026-11-10T09:00:00+01:00",
+        {shop: project_text(pay("2026-11-20", delay=delay("2026-12-12", first)))},
+    )
     # A week later: moved again by mistake with the old words, put back, then moved with its own reason.
-    save(repo, "Again", "2026-11-17T09:00:00+01:00", {shop: project_text(pay("2026-11-20", delay=delay("2026-12-19", first)))})
-    save(repo, "Undo", "2026-11-17T10:00:00+01:00", {shop: project_text(pay("2026-11-20", delay=delay("2026-12-12", first)))})
+    save(
+        repo,
+        "Again",
+        "2026-11-17T09:00:00+01:00",
+        {shop: project_text(pay("2026-11-20", delay=delay("2026-12-19", first)))},
+    )
+    save(
+        repo,
+        "Undo",
+        "2026-11-17T10:00:00+01:00",
+        {shop: project_text(pay("2026-11-20", delay=delay("2026-12-12", first)))},
+    )
     second = "The bank's approval takes a week longer."
-    save(repo, "Redo", "2026-11-17T16:00:00+01:00", {shop: project_text(pay("2026-11-20", delay=delay("2026-12-19", second)))})
+    save(
+        repo,
+        "Redo",
+        "2026-11-17T16:00:00+01:00",
+        {shop: project_text(pay("2026-11-20", delay=delay("2026-12-19", second)))},
+    )
     ledger = ledger_of(repo / "projects", "acme/shop.yml")
     moves = ledger.milestones["pay"].events
     assert [(e.kind, e.day, e.old, e.new, e.reason) for e in moves] == [

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from helpers import DEMO_TODAY, ROOT, load_script
 
 canary = load_script("canary")

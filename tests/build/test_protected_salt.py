@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from factories import client_yml, make_portal, make_repo, project_yml
 from milepost.mkdocs.build import build_clients
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+
 from helpers import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -87,7 +88,8 @@ def test_the_readme_says_how_to_run_milepost_after_make_demo_and_it_works(tmp_pa
     # One shell, as a reader would type them: the first line, then activate, then plain `milepost`.
     script = " && ".join(run_after_demo)
     result = subprocess.run(
-        ["sh", "-c", script], capture_output=True, text=True, cwd=ROOT, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+        ["sh", "-c", script], capture_output=True, text=True, cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "projects/: no problems found." in result.stderr

@@ -11,11 +11,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+
 from factories import client_yml, commits_with, make_portal, make_repo, make_shop_portal, milestone, project_yml
 from milepost.cli import main as milepost
 from milepost.errors import PrivacyError
-from milepost.model import Client
 from milepost.load.client_folders import client_folders
+from milepost.model import Client
 from milepost.publish.shared_assets import (
     SHARED_FOLDER,
     assets_version,
@@ -109,7 +110,9 @@ def test_a_client_folder_named_assets_is_refused() -> None:
         client_folders([Client(slug="assets", name="Assets Ltd")])
 
 
-def test_a_client_build_keeps_what_the_others_use_and_skipping_still_works(portal: Path, tmp_path: Path, capsys) -> None:
+def test_a_client_build_keeps_what_the_others_use_and_skipping_still_works(
+    portal: Path, tmp_path: Path, capsys
+) -> None:
     site = tmp_path / "site"
     code, log = build(portal, site, capsys)
     assert code == 0, log
@@ -148,7 +151,9 @@ def test_pages_link_to_the_shared_folder_at_their_own_depth(tmp_path: Path) -> N
     version = assets_version(site / "assets")
     assert re.fullmatch(r"[0-9a-f]{16}", version)
     assert link_pages(site, version) == 2
-    assert (site / "index.html").read_text() == f'<link href="../assets/{version}/stylesheets/main.css"><a href="shop/">'
+    assert (site / "index.html").read_text() == (
+        f'<link href="../assets/{version}/stylesheets/main.css"><a href="shop/">'
+    )
     # Only the site's own assets/ (at the page's depth) moves; a deeper "../" is another folder.
     assert (site / "shop" / "index.html").read_text() == (
         f'<link href="../../assets/{version}/stylesheets/main.css"><a href="../../assets/{version}/">x</a>'
@@ -167,7 +172,10 @@ def test_check_and_build_refuse_a_site_in_the_shared_folder(tmp_path: Path, caps
     })
     assert milepost(["check", "--config-file", str(portal), "--today", TODAY]) == 1
     out, err = capsys.readouterr()
-    assert re.search(r"acme/client\.yml:\d+: path: 'assets' is a name Milepost keeps for a folder of its own \(the theme's files", out + err), out + err
+    assert re.search(
+        r"acme/client\.yml:\d+: path: 'assets' is a name Milepost keeps for a folder of its own \(the theme's files",
+        out + err,
+    ), out + err
     code, log = build(portal, tmp_path / "site", capsys)
     assert code == 1 and "theme's files every site shares" in log, log
     assert not (tmp_path / "site" / "assets").exists()

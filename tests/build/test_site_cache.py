@@ -13,6 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
 from factories import EXAMPLE_CLIENT as CLIENT
 from factories import EXAMPLE_PROJECT as PROJECT
 from factories import CommitSpec, commit, commits_with, make_portal, make_repo
@@ -21,9 +25,6 @@ from milepost.history.disk_cache import payload_of
 from milepost.history.state import GitHistory
 from milepost.mkdocs.build import build_clients
 from milepost.publish import site_cache
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
-from mkdocs.exceptions import Abort
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -128,7 +129,9 @@ def poison(entry: Path, seal: Callable[[bytes], bytes]) -> None:
     poisoned CI cache) would: the header's size made right, the seal `seal(header + payload)`."""
     header = entry.read_bytes().partition(b"\n")[0].split(b" ")
     data = json.loads(payload_of(entry.read_bytes()))
-    data["pages"] = [[p, t, m.replace("Shop", "<script>window.poisoned = 1</script>"), n] for p, t, m, n in data["pages"]]
+    data["pages"] = [
+        [p, t, m.replace("Shop", "<script>window.poisoned = 1</script>"), n] for p, t, m, n in data["pages"]
+    ]
     payload = json.dumps(data).encode()
     sealed = b" ".join([*header[:3], b"%d" % len(payload), header[4]])
     entry.write_bytes(sealed + b" " + seal(sealed + payload) + b"\n" + payload)
@@ -157,7 +160,9 @@ def test_a_poisoned_entry_is_discarded_with_a_warning_and_never_published(
 def test_warnings_are_given_again_when_the_pages_come_from_the_cache(tmp_path: Path, caplog) -> None:
     """`mkdocs build --strict` fails on a warning every time, not only when pages are rendered."""
     make_repo(tmp_path / "repo", commits_with("feat: gift cards at the till"))
-    project = PROJECT.format(name="Shop").replace("  - path: ../../repo", "  - path: ../../repo\n    include: [nowhere/]")
+    project = PROJECT.format(name="Shop").replace(
+        "  - path: ../../repo", "  - path: ../../repo\n    include: [nowhere/]"
+    )
     config_file = make_portal(tmp_path, {"example/client.yml": CLIENT, "example/shop.yml": project})
     for attempt in range(2):
         caplog.clear()

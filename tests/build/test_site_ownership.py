@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from factories import client_yml, commits_with, make_portal, make_repo, milestone, project_yml
 from milepost.cli import main as milepost
 from milepost.load.slugs import MAX_SLUG_LENGTH, RESERVED_NAMES
@@ -303,7 +304,9 @@ def test_reserved_names_are_refused_by_check_and_never_published(tmp_path: Path,
     assert code == 1 and "not built: acme, letters" in err, err
     # Nothing of the protected client reached the shared theme files, unencrypted or at all.
     assert not (site / "assets").exists() or not any(
-        "Brand assets" in p.read_text(encoding="utf-8", errors="replace") for p in (site / "assets").rglob("*") if p.is_file()
+        "Brand assets" in p.read_text(encoding="utf-8", errors="replace")
+        for p in (site / "assets").rglob("*")
+        if p.is_file()
     )
 
 

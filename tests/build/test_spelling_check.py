@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import yaml
+
 from factories import client_yml, git, init_repo, make_portal, project_yml
 from helpers import ROOT
 

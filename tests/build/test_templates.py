@@ -9,6 +9,7 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
+
 from factories import make_portal, make_repo
 from milepost.i18n import texts_for
 from milepost.mkdocs.build import build_clients
@@ -57,6 +58,7 @@ OVERRIDE_PARTIAL = '<div class="agency-copyright">Agency partial from custom_dir
 
 def test_the_environment_escapes_and_refuses_unknown_names() -> None:
     from jinja2 import StrictUndefined, UndefinedError
+
     from milepost.render.environment import ENVIRONMENT, render
 
     assert ENVIRONMENT.autoescape is True and ENVIRONMENT.undefined is StrictUndefined

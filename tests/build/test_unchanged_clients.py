@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from factories import CommitSpec, commit, make_shop_portal
 from milepost.cli import main as milepost
 from milepost.history.state import GitHistory
@@ -229,7 +230,9 @@ def test_a_history_handed_to_more_than_one_job_is_refused(portal: Path, tmp_path
 
 def test_two_jobs_keep_going_report_each_client(portal: Path, tmp_path: Path, capsys) -> None:
     broken = tmp_path / "projects" / "beta" / "shop.yml"
-    broken.write_text(broken.read_text(encoding="utf-8").replace("../../repo-beta", "../../no-such-repo"), encoding="utf-8")
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("../../repo-beta", "../../no-such-repo"), encoding="utf-8"
+    )
     code, out, err = build(portal, tmp_path / "site", capsys, "--jobs", "2", "--keep-going")
     assert code == 1
     assert built(out) == ["alpha", "gamma"]

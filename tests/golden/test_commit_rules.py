@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 import yaml
+
 from milepost.classify.classifier import NO_RULE, classify, classify_all
 from milepost.classify.rules import RulesError, load_rules
 from milepost.classify.subjects import clean_description, clean_subject, parse_subject
 from milepost.classify.trailers import client_text, milestone_of
-from milepost.model import Commit
 from milepost.history.trailer_block import commit_trailers
+from milepost.model import Commit
 
 GOLDEN = Path(__file__).parent / "commit_rules" / "cases.yml"
 CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
@@ -143,7 +144,12 @@ def test_override_name_may_repeat_a_default_name() -> None:
 def test_trailer_and_body_and_merge_conditions() -> None:
     ruleset = load_rules(
         [
-            {"name": "security", "when": {"trailer": {"Security": "."}, "merge": False}, "action": "show", "heading": "fixed"},
+            {
+                "name": "security",
+                "when": {"trailer": {"Security": "."}, "merge": False},
+                "action": "show",
+                "heading": "fixed",
+            },
             {"name": "perf-body", "when": {"body": "benchmark"}, "action": "show", "heading": "faster"},
         ]
     )
@@ -164,16 +170,37 @@ def test_trailer_and_body_and_merge_conditions() -> None:
         ({"name": "x", "action": "shw"}, "rule 2 ('x'): action: must be one of hide, count, show (got 'shw')"),
         ({"name": "x", "action": "show"}, "rule 2 ('x'): heading: a `show` rule needs one of new, fixed, faster, note"),
         ({"name": "x", "action": "count", "heading": "new"}, "rule 2 ('x'): heading: only `show` rules have a heading"),
-        ({"name": "x", "action": "hide", "when": {"subjet": "a"}}, "rule 2 ('x'): when.subjet: unknown key - did you mean `subject`?"),
+        (
+            {"name": "x", "action": "hide", "when": {"subjet": "a"}},
+            "rule 2 ('x'): when.subjet: unknown key - did you mean `subject`?",
+        ),
         ({"name": "x", "action": "hide", "colour": "red"}, "rule 2 ('x'): colour: unknown key"),
-        ({"name": "x", "action": "hide", "when": {"subject": "(unclosed"}}, "rule 2 ('x'): when.subject: not a valid regular expression"),
+        (
+            {"name": "x", "action": "hide", "when": {"subject": "(unclosed"}},
+            "rule 2 ('x'): when.subject: not a valid regular expression",
+        ),
         # RE2 runs a client's pattern in linear time; what it cannot run is refused, naming the fix
-        ({"name": "x", "action": "hide", "when": {"subject": "(?<!re)admin"}}, "rule 2 ('x'): when.subject: look-ahead and look-behind"),
-        ({"name": "x", "action": "hide", "when": {"body": "(a)\\1"}}, "rule 2 ('x'): when.body: backreferences (`\\1`) are not supported"),
-        ({"name": "x", "action": "hide", "when": {"subject": "(a+)++b"}}, "rule 2 ('x'): when.subject: possessive repetitions"),
-        ({"name": "x", "action": "hide", "when": {"trailer": {"Internal": True}}}, "rule 2 ('x'): when.trailer.Internal: YAML read this as true"),
+        (
+            {"name": "x", "action": "hide", "when": {"subject": "(?<!re)admin"}},
+            "rule 2 ('x'): when.subject: look-ahead and look-behind",
+        ),
+        (
+            {"name": "x", "action": "hide", "when": {"body": "(a)\\1"}},
+            "rule 2 ('x'): when.body: backreferences (`\\1`) are not supported",
+        ),
+        (
+            {"name": "x", "action": "hide", "when": {"subject": "(a+)++b"}},
+            "rule 2 ('x'): when.subject: possessive repetitions",
+        ),
+        (
+            {"name": "x", "action": "hide", "when": {"trailer": {"Internal": True}}},
+            "rule 2 ('x'): when.trailer.Internal: YAML read this as true",
+        ),
         ({"name": "x", "action": "hide", "when": {"merge": "yes"}}, "rule 2 ('x'): when.merge: must be true or false"),
-        ({"name": "x", "action": "hide", "when": {"type": {"feat": 1}}}, "rule 2 ('x'): when.type: must be a list of Conventional Commit types"),
+        (
+            {"name": "x", "action": "hide", "when": {"type": {"feat": 1}}},
+            "rule 2 ('x'): when.type: must be a list of Conventional Commit types",
+        ),
         ({"name": "x", "action": "hide", "when": "always"}, "rule 2 ('x'): when: must be a mapping of conditions"),
         ({"action": "hide"}, "rule 2: name: missing"),
         ({"name": "ok", "action": "hide"}, "rule 2 ('ok'): name: used by an earlier rule"),
@@ -203,7 +230,9 @@ def test_bad_rules_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(RulesError, match=r"must hold one key, `rules:`"):
         load_rules(path=wrong_shape)
     bad_rule = tmp_path / "bad.yml"
-    bad_rule.write_text("rules:\n  - {name: a, action: hide}\n  - {name: b, action: show, heading: old}\n", encoding="utf-8")
+    bad_rule.write_text(
+        "rules:\n  - {name: a, action: hide}\n  - {name: b, action: show, heading: old}\n", encoding="utf-8"
+    )
     with pytest.raises(RulesError, match=rf"^{re.escape(str(bad_rule))}, rule 2 \('b'\): heading:"):
         load_rules(path=bad_rule)
     with pytest.raises(RulesError, match=r"cannot read the commit rules"):
@@ -212,7 +241,9 @@ def test_bad_rules_file_is_named(tmp_path: Path) -> None:
 
 def test_no_matching_rule_means_counted(tmp_path: Path) -> None:
     only_feat = tmp_path / "rules.yml"
-    only_feat.write_text("rules:\n  - {name: feats, when: {type: [feat]}, action: show, heading: new}\n", encoding="utf-8")
+    only_feat.write_text(
+        "rules:\n  - {name: feats, when: {type: [feat]}, action: show, heading: new}\n", encoding="utf-8"
+    )
     ruleset = load_rules(path=only_feat)
     change = classify(make_commit("Update README"), ruleset)
     assert (change.kind, change.text, change.rule) == ("counted", "", NO_RULE)
@@ -225,7 +256,11 @@ def test_no_matching_rule_means_counted(tmp_path: Path) -> None:
 def test_client_trailer_for_the_site_language_wins(rules) -> None:
     commit = make_commit(
         "feat: BLIK",
-        trailers=["Client: Customers can pay with BLIK.", "Client-pl: Klienci mogą płacić BLIKIEM.", "Client-de: Kunden zahlen mit BLIK."],
+        trailers=[
+            "Client: Customers can pay with BLIK.",
+            "Client-pl: Klienci mogą płacić BLIKIEM.",
+            "Client-de: Kunden zahlen mit BLIK.",
+        ],
     )
     assert classify(commit, rules, language="pl").text == "Klienci mogą płacić BLIKIEM."
     assert classify(commit, rules, language="de").text == "Kunden zahlen mit BLIK."
@@ -305,7 +340,10 @@ def test_parse_subject(subject: str, type_: str | None, scope: str | None, break
         ("feat: wizard (step-2) for returns", "Wizard (step-2) for returns"),
         ("fix: price shown as &#163;", "Price shown as &#163;"),
         ("feat: GitLab !45 merged widget", "GitLab merged widget"),
-        ("fix: see https://jira.agency.example/browse/ABC-1 for details", "See https://jira.agency.example/browse/ABC-1 for details"),
+        (
+            "fix: see https://jira.agency.example/browse/ABC-1 for details",
+            "See https://jira.agency.example/browse/ABC-1 for details",
+        ),
         ("fix: support CVE-2024-1234 and SHA-256 checks", "Support CVE-2024-1234 and SHA-256 checks"),
         ("feat: wait for it...", "Wait for it..."),
         ("feat:   lots   of   space  ", "Lots of space"),
@@ -324,9 +362,15 @@ def test_clean_subject(subject: str, cleaned: str) -> None:
         ("Fix the basket refs #12 for 3 shops", "Fix the basket refs for 3 shops"),
         ("ABC-1, ABC-2: new export", "New export"),
         # the client's own words with a number are no ticket ids, and never cut
-        ("feat: discount code BLACK-FRIDAY-2026 works at checkout", "Discount code BLACK-FRIDAY-2026 works at checkout"),
+        (
+            "feat: discount code BLACK-FRIDAY-2026 works at checkout",
+            "Discount code BLACK-FRIDAY-2026 works at checkout",
+        ),
         ("feat: discount code BLACK-FRIDAY-2026", "Discount code BLACK-FRIDAY-2026"),
-        ("feat: prices for the GLA-200 and the CLA-45 in the configurator", "Prices for the GLA-200 and the CLA-45 in the configurator"),
+        (
+            "feat: prices for the GLA-200 and the CLA-45 in the configurator",
+            "Prices for the GLA-200 and the CLA-45 in the configurator",
+        ),
         ("fix: USB-3 adapters listed twice", "USB-3 adapters listed twice"),
         ("fix: order #48213 can be refunded again", "Order #48213 can be refunded again"),
         ("fix: zwrot dla zamówienia #48213", "Zwrot dla zamówienia #48213"),

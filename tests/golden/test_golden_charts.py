@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from helpers import GOLDEN, OTHER_PROCESSES, matches_golden, output_in_new_process
 from milepost.history.project_files import COMPLETE, NO_HISTORY, MilestonePlan, PlanHistory, PlanVersion
 from milepost.i18n import texts_for

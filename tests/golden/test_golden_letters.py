@@ -12,9 +12,9 @@ from email import policy
 from pathlib import Path
 
 import pytest
+
 from conftest import make_demo_repos_once
 from helpers import DEMO_TODAY, GOLDEN, demo_portal_copy, matches_golden
-
 from milepost.cli import main
 
 LETTERS = GOLDEN / "letters"
@@ -70,7 +70,10 @@ def test_the_weekly_letter_says_what_the_page_top_says(demo_letters: Path) -> No
     why it is late, and asks for the decision on the change request that waits for one."""
     (weekly,) = (demo_letters / "acme-retail").glob("*-weekly-*.eml")
     text = " ".join(as_text(weekly).split())
-    assert "Late: Online payments is now promised for 12 December 2026. At the current pace: 6 January – 3 March 2027." in text
+    assert (
+        "Late: Online payments is now promised for 12 December 2026. At the current pace: 6 January – 3 March 2027."
+        in text
+    )
     assert "Why: The payment provider changed its interface in November" in text
     assert "Your decision on CR-3: Gift cards" in text
     (polish,) = (demo_letters / "piekarnia-zloty-klos").glob("*-weekly-*.eml")

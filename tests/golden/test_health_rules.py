@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from factories import client_yml
 from helpers import GOLDEN, ROOT
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
@@ -121,7 +122,10 @@ def test_docs_describe_every_rule_in_the_code_order() -> None:
     assert f"the {forecast.LOW_PERCENTILE}th to the {forecast.HIGH_PERCENTILE}th percentile" in flowing
     assert f"never narrower than {forecast.MIN_RANGE_DAYS} days" in flowing
     assert f"at most {forecast.HISTORY_WEEKS} weeks" in flowing
-    assert f"fewer than **{forecast.MIN_WEEKS}** weeks since work began, or fewer than **{forecast.MIN_DONE}** tasks" in flowing
+    assert (
+        f"fewer than **{forecast.MIN_WEEKS}** weeks since work began, or fewer than **{forecast.MIN_DONE}** tasks"
+        in flowing
+    )
     assert f"fewer than **{forecast.MIN_REFERENCE}** finished milestones" in flowing
     assert f"Below **{round(health.LOW_CHANCE * 100)} in 100**" in flowing
     assert f"below **{round(health.LOW_CHANCE * 100)} in 100**" in flowing
@@ -247,7 +251,9 @@ def test_the_client_reads_the_reason_of_a_state_set_by_hand() -> None:
 
     english = texts_for("en")
     client = Client(slug="c", name="C")
-    paused = milestone("pay", health_override={"state": HealthState.PLANNED, "reason": "Paused at your request <until> May."})
+    paused = milestone(
+        "pay", health_override={"state": HealthState.PLANNED, "reason": "Paused at your request <until> May."}
+    )
     shop = Project(
         slug="p", client="c", name="P", milestones=(paused,),
         health_override=HealthOverride(HealthState.AT_RISK, "Two of us are ill this week."),

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from milepost.classify.classifier import classify
 from milepost.classify.redaction import RULES as REDACTION_RULES
 from milepost.classify.redaction import apply_rule, redact
@@ -28,7 +29,7 @@ RULES = load_rules()
 def commit_of(data: dict[str, Any]) -> Commit:
     trailers = tuple(tuple(part.strip() for part in line.split(":", 1)) for line in data.get("trailers", []))
     body = "\n".join(data.get("trailers", []))
-    moment = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
     return Commit(
         sha=hashlib.sha1(f"{data['subject']}\n{body}".encode()).hexdigest(),
         author_name="Kasia Wójcik",
@@ -77,7 +78,11 @@ def read_as_a_client(text: str) -> tuple[str, str]:
 def test_secrets_shown_and_client_sentences_changed_are_both_zero() -> None:
     """The two measures of redaction over tests/golden/redaction/measure.yml, printed (run with
     -s to see them): secrets a client could read, and ordinary sentences that lost a word."""
-    shown = [case["text"] for case in MEASURE["secrets"] if any(case["secret"] in out for out in read_as_a_client(case["text"]))]
+    shown = [
+        case["text"]
+        for case in MEASURE["secrets"]
+        if any(case["secret"] in out for out in read_as_a_client(case["text"]))
+    ]
     changed = [text for text in MEASURE["ordinary"] if read_as_a_client(text) != (text, text)]
     print(
         f"\nredaction: secrets shown {len(shown)} of {len(MEASURE['secrets'])}, "
@@ -101,6 +106,12 @@ def test_every_secret_pattern_fires_somewhere_in_the_corpus() -> None:
 
 
 def test_a_case_fails_when_the_secret_survives() -> None:
-    leaky = {"name": "x", "language": "en", "text": "password is hunter2", "expect": "password is hunter2", "never": ["hunter2"]}
+    leaky = {
+        "name": "x",
+        "language": "en",
+        "text": "password is hunter2",
+        "expect": "password is hunter2",
+        "never": ["hunter2"],
+    }
     with pytest.raises(AssertionError):
         test_corpus_case(leaky)

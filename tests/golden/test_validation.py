@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
+
 from factories import client_yml, make_repo
 from helpers import matches_golden
-from jsonschema import Draft202012Validator
 from milepost.load.problems import Problem, field_name
 from milepost.load.schema_messages import SCHEMA_DIR, schema_messages
 from milepost.load.yaml_source import load_yaml_text
@@ -242,7 +243,9 @@ def test_a_valid_portal_loads_into_the_model(valid_portal: Path) -> None:
     assert Path(shop.source) == valid_portal / "acme" / "shop.yml"
 
 
-def test_source_paths_are_relative_to_the_working_directory(valid_portal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_source_paths_are_relative_to_the_working_directory(
+    valid_portal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(valid_portal.parent)
     portal = load_portal(Path("projects"), today=TODAY).portal
     assert portal is not None
@@ -252,7 +255,9 @@ def test_source_paths_are_relative_to_the_working_directory(valid_portal: Path, 
 
 
 def test_one_bad_file_withholds_the_whole_portal(valid_portal: Path) -> None:
-    write(valid_portal / "globex" / "site.yml", "name: Globex site\nmilestones:\n  - {id: x, title: X, due: 2026-01-01}\n")
+    write(
+        valid_portal / "globex" / "site.yml", "name: Globex site\nmilestones:\n  - {id: x, title: X, due: 2026-01-01}\n"
+    )
     result = load_portal(valid_portal, today=TODAY)
     assert result.portal is None
     assert [(p.field, p.line) for p in result.problems] == [("milestones[0]", 3)]
@@ -325,7 +330,9 @@ def test_yaml_keeps_a_line_for_every_key_and_item() -> None:
 
 def test_yaml_keeps_dates_as_text_and_other_scalars_typed() -> None:
     document = load_yaml_text("a: 2026-12-15\nb: 2026-12-15 10:00:00\nc: 12\nd: 1.5\ne: yes\nf:\ng: '07'\n")
-    assert document.data == {"a": "2026-12-15", "b": "2026-12-15 10:00:00", "c": 12, "d": 1.5, "e": True, "f": None, "g": "07"}
+    assert document.data == {
+        "a": "2026-12-15", "b": "2026-12-15 10:00:00", "c": 12, "d": 1.5, "e": True, "f": None, "g": "07"
+    }
 
 
 def test_yaml_reports_duplicate_keys_and_keeps_the_last() -> None:

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
 from milepost.atomic_write import write_bytes_atomically, write_text_atomically
 from milepost.errors import FileWriteError, MilepostError
 

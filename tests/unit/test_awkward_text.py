@@ -14,6 +14,7 @@ from pathlib import Path
 import markdown
 import pytest
 from icalendar import Calendar
+
 from milepost.i18n import texts_for
 from milepost.load.model_from_data import client_from_data, project_from_data
 from milepost.load.text import LINE_CAP, NAME_CAP, TEXT_CAP, one_line, paragraphs

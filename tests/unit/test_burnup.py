@@ -12,7 +12,7 @@ from milepost.status.burnup import BurnUpPoint, burn_up
 from milepost.status.outlook import project_outlook
 
 D = dt.date
-UTC = dt.timezone.utc
+UTC = dt.UTC
 TODAY = D(2026, 11, 24)
 
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+
 from helpers import ROOT
 from milepost.history.disk_cache import KEY_FORMAT, canonical_data, canonical_key
 

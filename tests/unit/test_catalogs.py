@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
+
 from helpers import ROOT, load_script
 from milepost.i18n import available_languages, catalog_path, texts_for
 
@@ -57,7 +58,7 @@ def problems_of(catalog: Catalog, template: Catalog) -> list[str]:
             sources = [wanted.id[1]] * len(forms)
         else:
             sources = [wanted.id]
-        for form, source in zip(forms, sources):
+        for form, source in zip(forms, sources, strict=False):
             if not form:
                 found.append(f"not translated: {key(wanted)!r}")
             elif set(_PLACEHOLDER.findall(form)) != set(_PLACEHOLDER.findall(source)):
@@ -149,7 +150,9 @@ def test_extraction_sees_strings_inside_f_strings_and_refuses_variables() -> Non
 def test_the_counted_sentence_in_every_language(language: str, counts: dict[int, str]) -> None:
     texts = texts_for(language)
     for n, expected in counts.items():
-        assert texts.ngettext("{n} smaller technical improvement.", "{n} smaller technical improvements.", n) == expected
+        assert texts.ngettext(
+            "{n} smaller technical improvement.", "{n} smaller technical improvements.", n
+        ) == expected
 
 
 @pytest.mark.parametrize(
@@ -181,7 +184,9 @@ def test_overdue_days_in_every_language(language: str, counts: dict[int, str]) -
 def test_what_we_wait_for_is_counted_in_every_language(language: str, counts: dict[int, str]) -> None:
     texts = texts_for(language)
     for n, expected in counts.items():
-        assert texts.ngettext("We are waiting for {n} thing from you.", "We are waiting for {n} things from you.", n) == expected
+        assert texts.ngettext(
+            "We are waiting for {n} thing from you.", "We are waiting for {n} things from you.", n
+        ) == expected
 
 
 # Sentences a native reader checked, with their placeholders filled in as on a page.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
 from milepost.render.chart_geometry import (
     COMPACT_ROWS,
     FULL_ROWS,

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import markdown
+
 from milepost.i18n import texts_for
 from milepost.model import ChangeRequest, Client, Delay, Milestone, Project, Task
 from milepost.render.charts import burnup_view, timeline_view
@@ -115,9 +116,12 @@ def test_every_mark_of_the_timeline_says_what_it_is_in_the_clients_words() -> No
     assert payments.promise.title == "Online payments: first promised for 20 November 2026, now 12 December 2026."
     assert payments.first_promise is not None and payments.first_promise.x < payments.promise.x
     assert payments.forecast is not None
-    assert payments.forecast.title == "Online payments: at the current pace, between 1 January 2027 and 19 January 2027."
+    assert payments.forecast.title == (
+        "Online payments: at the current pace, between 1 January 2027 and 19 January 2027."
+    )
     assert payments.bar.title == "Online payments: Late, from 15 October 2026 to 12 December 2026."
-    assert view.rows[0].done is not None and view.rows[0].done.title == "Product catalogue: finished on 13 October 2026."
+    assert view.rows[0].done is not None
+    assert view.rows[0].done.title == "Product catalogue: finished on 13 October 2026."
     assert view.today.title == "Today: 24 November 2026."
     assert payments.figures == (
         "Start: 15 October 2026.",

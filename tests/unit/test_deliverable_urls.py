@@ -33,7 +33,9 @@ def problems(url: str, tmp_path: Path) -> list[str]:
         ("https://staging.example/?a=1&api_key=zzz999", "zzz999"),
     ],
 )
-def test_a_credential_in_a_deliverable_link_is_refused_without_repeating_it(url: str, secret: str, tmp_path: Path) -> None:
+def test_a_credential_in_a_deliverable_link_is_refused_without_repeating_it(
+    url: str, secret: str, tmp_path: Path
+) -> None:
     found = problems(url, tmp_path)
     assert len(found) == 1, found
     assert found[0].startswith("projects/acme/shop.yml:3: deliverables[0].url: ")

@@ -12,8 +12,9 @@ import inspect
 import pkgutil
 from pathlib import Path
 
-import milepost
 import pytest
+
+import milepost
 from milepost import errors
 from milepost.errors import MilepostError
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+
 from helpers import OTHER_PROCESSES, output_in_new_process
 from milepost.i18n import texts_for
 from milepost.model import Client, Decision, Delay, Deliverable, Milestone, Project, Task, WaitingItem, WorkNote
@@ -57,7 +58,9 @@ PROJECT = Project(
         WaitingItem("Shop texts", asked=D(2026, 11, 30)),  # after today
     ),
     decisions=(
-        Decision(D(2026, 11, 12), "BLIK after cards", agreed=("Cards first", "BLIK a week later"), summary="We talked."),
+        Decision(
+            D(2026, 11, 12), "BLIK after cards", agreed=("Cards first", "BLIK a week later"), summary="We talked."
+        ),
         Decision(D(2026, 12, 2), "Not yet"),
     ),
     deliverables=(Deliverable(D(2026, 11, 15), "Product page preview"),),
@@ -71,8 +74,16 @@ LEDGER = ProjectLedger(
             first_promise=D(2026, 11, 15),
             promised_on=D(2026, 9, 1),
             events=(
-                PromiseEvent(PromiseEventKind.MOVED, D(2026, 11, 5), old=D(2026, 11, 15), new=D(2026, 12, 8), reason="Provider"),
-                PromiseEvent(PromiseEventKind.MOVED, D(2026, 11, 12), old=D(2026, 12, 8), new=D(2026, 12, 22), reason="Provider again"),
+                PromiseEvent(
+                    PromiseEventKind.MOVED, D(2026, 11, 5), old=D(2026, 11, 15), new=D(2026, 12, 8), reason="Provider"
+                ),
+                PromiseEvent(
+                    PromiseEventKind.MOVED,
+                    D(2026, 11, 12),
+                    old=D(2026, 12, 8),
+                    new=D(2026, 12, 22),
+                    reason="Provider again",
+                ),
             ),
         ),
         "catalogue": MilestoneLedger("catalogue", first_promise=D(2026, 11, 20), promised_on=D(2026, 9, 3)),
@@ -138,7 +149,8 @@ def test_a_later_day_keeps_the_ids() -> None:
 
 def test_a_move_says_from_when_to_when_and_why_with_the_plan_on_the_latest() -> None:
     found = entries(build_atom())
-    first, latest = found[f"{URN}:milestone:payments:moved:2026-11-05"], found[f"{URN}:milestone:payments:moved:2026-11-12"]
+    first = found[f"{URN}:milestone:payments:moved:2026-11-05"]
+    latest = found[f"{URN}:milestone:payments:moved:2026-11-12"]
     assert latest.findtext(f"{ATOM}title") == "New date for Online payments: 22 December 2026"
     assert latest.findtext(f"{ATOM}updated") == "2026-11-12T00:00:00+01:00"
     assert "Provider again" in body(latest) and "8 December 2026" in body(latest)
@@ -210,7 +222,7 @@ def test_a_moved_milestone_counts_its_moves_and_is_dated_by_the_last() -> None:
     payments = found["payments.webshop.acme@milepost"]
     assert int(payments["SEQUENCE"]) == 2
     # The start of 12 November in Warsaw, in UTC.
-    assert payments.decoded("LAST-MODIFIED") == dt.datetime(2026, 11, 11, 23, 0, tzinfo=dt.timezone.utc)
+    assert payments.decoded("LAST-MODIFIED") == dt.datetime(2026, 11, 11, 23, 0, tzinfo=dt.UTC)
     catalogue = found["catalogue.webshop.acme@milepost"]
     assert int(catalogue["SEQUENCE"]) == 0
     assert catalogue.decoded("LAST-MODIFIED").date() == D(2026, 9, 2)  # the first promise, in UTC
@@ -240,7 +252,7 @@ def test_a_waiting_item_event_links_its_section_and_is_dated_by_the_item() -> No
     (logo,) = [e for uid, e in found.items() if ".waiting." in uid and "Logo" in str(e["SUMMARY"])]
     assert str(logo["URL"]) == "https://status.example/acme/webshop/#waiting-on-you"
     # Asked on 10 November (Warsaw), needed by the 18th.
-    assert logo.decoded("LAST-MODIFIED") == dt.datetime(2026, 11, 9, 23, 0, tzinfo=dt.timezone.utc)
+    assert logo.decoded("LAST-MODIFIED") == dt.datetime(2026, 11, 9, 23, 0, tzinfo=dt.UTC)
     assert int(logo["SEQUENCE"]) == 8
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+
 from helpers import OTHER_PROCESSES, output_in_new_process
 from milepost.i18n import texts_for
 from milepost.model import (
@@ -334,7 +335,7 @@ def test_ics_waiting_items_fall_on_needed_by() -> None:
 
 def test_ics_stamp_comes_from_today_not_the_clock() -> None:
     for event in build_ics().walk("VEVENT"):
-        assert event.decoded("DTSTAMP") == dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc)
+        assert event.decoded("DTSTAMP") == dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
 
 
 def test_ics_is_byte_identical_and_uids_survive_a_new_date() -> None:

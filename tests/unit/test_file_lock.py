@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from milepost.errors import LockError, MilepostError
 from milepost.file_lock import held
 
@@ -44,9 +45,12 @@ def test_a_lock_held_by_another_process_times_out_with_a_message(
 ) -> None:
     lock, _ = other_process
     remedy = "wait for it to end, then build again"
-    with caplog.at_level(logging.WARNING), pytest.raises(LockError) as caught:
-        with held(lock, holder="another build of site/", remedy=remedy, timeout=0.3, warn_when_waiting=True):
-            pytest.fail("the lock was taken while another process held it")
+    with (
+        caplog.at_level(logging.WARNING),
+        pytest.raises(LockError) as caught,
+        held(lock, holder="another build of site/", remedy=remedy, timeout=0.3, warn_when_waiting=True),
+    ):
+        pytest.fail("the lock was taken while another process held it")
     assert isinstance(caught.value, MilepostError)
     assert str(caught.value) == (
         f"{lock}: another build of site/ still holds this lock after 0.3 seconds; wait for it to end, then build again"
@@ -58,9 +62,12 @@ def test_a_wait_that_is_no_news_is_not_a_warning(
     other_process: tuple[Path, subprocess.Popen[str]], caplog: pytest.LogCaptureFixture
 ) -> None:
     lock, _ = other_process
-    with caplog.at_level(logging.INFO), pytest.raises(LockError):
-        with held(lock, holder="another worker", remedy="wait", timeout=0.1):
-            pytest.fail("the lock was taken while another process held it")
+    with (
+        caplog.at_level(logging.INFO),
+        pytest.raises(LockError),
+        held(lock, holder="another worker", remedy="wait", timeout=0.1),
+    ):
+        pytest.fail("the lock was taken while another process held it")
     assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
         (logging.INFO, "Waiting for another worker to finish (at most 0.1 seconds)...")
     ]
@@ -85,9 +92,8 @@ def test_a_released_lock_can_be_taken_again(tmp_path: Path) -> None:
 
 def test_a_lock_path_that_is_a_folder_is_one_clear_line(tmp_path: Path) -> None:
     (tmp_path / "site.lock").mkdir()
-    with pytest.raises(LockError) as caught:
-        with held(tmp_path / "site.lock", holder="a", remedy="b", timeout=1):
-            pytest.fail("a folder was taken as a lock")
+    with pytest.raises(LockError) as caught, held(tmp_path / "site.lock", holder="a", remedy="b", timeout=1):
+        pytest.fail("a folder was taken as a lock")
     assert str(caught.value) == (
         f"{tmp_path / 'site.lock'}: is a folder, so it cannot be used as a lock file; remove or rename it"
     )

@@ -15,12 +15,12 @@ from milepost.render.project_page import ProjectView, render_project_page
 from milepost.render.promise_words import chance_sentence, forecast_sentence
 from milepost.status.forecast import (
     MIN_RANGE_DAYS,
-    RUNS,
     MIN_REFERENCE,
     NO_FORECAST_ALL_TASKS_DONE,
     NO_FORECAST_DONE,
     NO_FORECAST_NO_TASKS,
     NO_FORECAST_NOT_ENOUGH_DATA,
+    RUNS,
     Forecast,
     ForecastMethod,
     ReferenceClass,
@@ -36,7 +36,7 @@ from milepost.status.health import HealthRule, HealthState, Signals, milestone_h
 from milepost.status.outlook import ProjectOutlook
 
 D = dt.date
-UTC = dt.timezone.utc
+UTC = dt.UTC
 TODAY = D(2026, 11, 24)
 EN = texts_for("en")
 
@@ -138,7 +138,9 @@ def test_the_same_inputs_give_the_same_dates_in_any_process() -> None:
     assert simulate(weeks, [20], seed=9) == simulate(weeks, [20], seed=9)
     assert simulate(weeks, [20], seed=9) != simulate(weeks, [20], seed=10)
     here = forecast_bytes()
-    assert here == output_in_new_process(Path(__file__), "forecast_bytes()", {"PYTHONHASHSEED": "123", "TZ": "Asia/Tokyo"})
+    assert here == output_in_new_process(
+        Path(__file__), "forecast_bytes()", {"PYTHONHASHSEED": "123", "TZ": "Asia/Tokyo"}
+    )
     assert here.startswith(b"2027-")
 
 

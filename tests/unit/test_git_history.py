@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from factories import (
     CommitSpec,
     checkout,
@@ -30,8 +31,8 @@ from milepost.history import commits as git_history
 from milepost.history import state
 from milepost.history.commits import cache_file, cache_key, head_commit, parse_log, read_history
 from milepost.history.state import GitHistory
-from milepost.model import RepositorySpec
 from milepost.history.trailer_block import commit_trailer, commit_trailers
+from milepost.model import RepositorySpec
 
 WARSAW = dt.timezone(dt.timedelta(hours=1))
 
@@ -405,7 +406,7 @@ def test_parse_log_reads_crafted_records() -> None:
     assert commits[0].parents == (SHA_A,)
     assert commit_trailers(commits[0]) == (("Milestone", "x"), ("Internal", "yes"))
     assert commits[0].body == "Line\n\nMilestone: x\nInternal: yes"
-    assert commits[0].committed == dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.timezone.utc)
+    assert commits[0].committed == dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
     # Read byte by byte, as a slow pipe might deliver it: the same commits.
     assert parse_log(data[i : i + 1] for i in range(len(data))) == commits
     assert parse_log(b"") == []

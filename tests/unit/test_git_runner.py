@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from factories import commit, git, git_env, make_repo, shallow_clone
 from milepost.errors import MilepostError
 from milepost.history import disk_cache
@@ -153,7 +154,9 @@ def test_a_repository_of_another_user_asks_for_safe_directory(tmp_path: Path, mo
     # same way as any user, so the test never needs root.
     monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
     with pytest.raises(GitError) as caught:
-        GitRunner(environ={**git_env(), "GIT_TEST_ASSUME_DIFFERENT_OWNER": "1"}).run(["rev-parse", "--git-dir"], cwd=repo, repository=str(repo), what="git could not open it")
+        GitRunner(environ={**git_env(), "GIT_TEST_ASSUME_DIFFERENT_OWNER": "1"}).run(
+            ["rev-parse", "--git-dir"], cwd=repo, repository=str(repo), what="git could not open it"
+        )
     assert caught.value.kind == DUBIOUS_OWNERSHIP
     assert "git config --global --add safe.directory" in str(caught.value)
     # The same advice where the history is read.

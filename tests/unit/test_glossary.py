@@ -7,6 +7,7 @@ import html.parser
 import re
 
 import markdown
+
 from milepost.i18n import texts_for
 from milepost.model import Client, Delay, Milestone, Project
 from milepost.render.environment import md_text
@@ -126,7 +127,9 @@ def test_terms_are_not_marked_in_links_headings_labels_or_dates() -> None:
     terms = (Term("shop", "Where customers buy."),)
     page = (
         heading(2, "The shop", "s1")
-        + html_block(['<p><a href="x">shop</a> <span class="mp-badge">shop</span> <span class="mp-facts">shop</span></p>'])
+        + html_block(
+            ['<p><a href="x">shop</a> <span class="mp-badge">shop</span> <span class="mp-facts">shop</span></p>']
+        )
         + html_block(['<p class="mp-progress-text">shop</p>', "<p>Our shop opens.</p>"])
     )
     marked = mark_terms(page, terms)

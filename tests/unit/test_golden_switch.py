@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from helpers import ROOT, TESTS, UPDATE_GOLDEN_VARIABLE, matches_golden, updating_golden
 
 
@@ -67,9 +68,14 @@ def test_only_the_helper_reads_the_switch() -> None:
             and isinstance(node.body[0].value, ast.Constant)
         }
         for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
-                if UPDATE_GOLDEN_VARIABLE in node.value and path.name != Path(__file__).name:
-                    readers.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+                and UPDATE_GOLDEN_VARIABLE in node.value
+                and path.name != Path(__file__).name
+            ):
+                readers.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert readers == []
 
 

@@ -24,12 +24,14 @@ from milepost.status.waiting import awaiting_decision, waiting_count
 
 D = dt.date
 TODAY = D(2026, 11, 24)
-UTC = dt.timezone.utc
+UTC = dt.UTC
 EN = texts_for("en")
 
 
 def tasks(done: int, open_: int) -> tuple[Task, ...]:
-    return tuple(Task(f"done {i}", D(2026, 11, 1)) for i in range(done)) + tuple(Task(f"open {i}") for i in range(open_))
+    return tuple(Task(f"done {i}", D(2026, 11, 1)) for i in range(done)) + tuple(
+        Task(f"open {i}") for i in range(open_)
+    )
 
 
 PAYMENTS = Milestone(
@@ -57,9 +59,23 @@ def forecast(ident: str, earliest: D, latest: D | None) -> Forecast:
 @pytest.mark.parametrize(
     ("case", "milestones", "forecasts", "waiting", "cause", "shows_forecast"),
     [
-        ("late, written reason, later forecast", (PAYMENTS, LAUNCH), {"payments": (D(2027, 1, 1), D(2027, 1, 19))}, (), Cause.WRITTEN, True),
+        (
+            "late, written reason, later forecast",
+            (PAYMENTS, LAUNCH),
+            {"payments": (D(2027, 1, 1), D(2027, 1, 19))},
+            (),
+            Cause.WRITTEN,
+            True,
+        ),
         ("late, no forecast", (PAYMENTS, LAUNCH), {}, (), Cause.WRITTEN, False),
-        ("forecast earlier than the promise", (PAYMENTS,), {"payments": (D(2026, 12, 1), D(2026, 12, 10))}, (), Cause.WRITTEN, False),
+        (
+            "forecast earlier than the promise",
+            (PAYMENTS,),
+            {"payments": (D(2026, 12, 1), D(2026, 12, 10))},
+            (),
+            Cause.WRITTEN,
+            False,
+        ),
         ("at risk by the forecast", (LAUNCH,), {"launch": (D(2027, 2, 1), D(2027, 2, 20))}, (), Cause.FORECAST, True),
         (
             "at risk by an overdue item",
@@ -86,7 +102,9 @@ def test_the_headline_says_the_promise_and_the_later_forecast_and_why() -> None:
     assert view.headline is None  # nothing measured: no forecast to set against the promise
     from milepost.status.outlook import ProjectOutlook
 
-    view = glance_view(project(PAYMENTS, LAUNCH), TODAY, EN, ProjectOutlook(forecasts=signals.forecasts, signals=signals))
+    view = glance_view(
+        project(PAYMENTS, LAUNCH), TODAY, EN, ProjectOutlook(forecasts=signals.forecasts, signals=signals)
+    )
     assert view.headline == "Online payments: promised for 12 December 2026; at the current pace 1–19 January 2027."
     assert view.note is not None and view.note.text == "The provider changed its interface." and view.note.labelled
 
@@ -127,7 +145,9 @@ def test_change_requests_waiting_for_a_decision_are_counted() -> None:
 
 def version(day: D, hours: float | None, hour: int = 12) -> PlanVersion:
     budget = BudgetPlan(hours, 0.0, day) if hours is not None else None
-    return PlanVersion(f"c{day}{hour}", dt.datetime(day.year, day.month, day.day, hour, tzinfo=UTC), "p.yml", (), True, "", budget)
+    return PlanVersion(
+        f"c{day}{hour}", dt.datetime(day.year, day.month, day.day, hour, tzinfo=UTC), "p.yml", (), True, "", budget
+    )
 
 
 def history(*versions: PlanVersion, status: str = COMPLETE) -> PlanHistory:
@@ -148,7 +168,15 @@ WEBSHOP = (
         ("the webshop", Budget(400, 312, TODAY), WEBSHOP, 78, 44, True, 56),
         ("no budget", None, WEBSHOP, None, None, None, None),
         ("no hours agreed", Budget(0, 10, TODAY), WEBSHOP, None, None, None, None),
-        ("no tasks to compare", Budget(100, 50, TODAY), (Milestone("x", "X", due=D(2027, 1, 1)),), 50, None, False, None),
+        (
+            "no tasks to compare",
+            Budget(100, 50, TODAY),
+            (Milestone("x", "X", due=D(2027, 1, 1)),),
+            50,
+            None,
+            False,
+            None,
+        ),
         ("hours behind the work", Budget(400, 100, TODAY), WEBSHOP, 25, 44, False, None),
         ("within the margin", Budget(400, 216, TODAY), WEBSHOP, 54, 44, False, None),
         ("just past the margin", Budget(400, 220, TODAY), WEBSHOP, 55, 44, True, 80),
@@ -170,10 +198,23 @@ def test_budget_pace(case, budget, milestones, used, done, ahead, covers) -> Non
         ("never raised", (version(D(2026, 10, 1), 400), version(D(2026, 11, 1), 400)), []),
         ("raised once", (version(D(2026, 10, 1), 360), version(D(2026, 11, 2), 400)), [(D(2026, 11, 2), 360, 400)]),
         ("corrected on its first day", (version(D(2026, 10, 1), 300, 9), version(D(2026, 10, 1), 360, 15)), []),
-        ("budget added later", (version(D(2026, 9, 1), None), version(D(2026, 10, 1), 360), version(D(2026, 11, 2), 400)), [(D(2026, 11, 2), 360, 400)]),
-        ("twice on one day", (version(D(2026, 10, 1), 300), version(D(2026, 11, 2), 350, 9), version(D(2026, 11, 2), 400, 15)), [(D(2026, 11, 2), 300, 400)]),
+        (
+            "budget added later",
+            (version(D(2026, 9, 1), None), version(D(2026, 10, 1), 360), version(D(2026, 11, 2), 400)),
+            [(D(2026, 11, 2), 360, 400)],
+        ),
+        (
+            "twice on one day",
+            (version(D(2026, 10, 1), 300), version(D(2026, 11, 2), 350, 9), version(D(2026, 11, 2), 400, 15)),
+            [(D(2026, 11, 2), 300, 400)],
+        ),
         ("lowered", (version(D(2026, 10, 1), 400), version(D(2026, 11, 2), 350)), []),
-        ("raised, lowered, raised", (version(D(2026, 10, 1), 300), version(D(2026, 10, 5), 400), version(D(2026, 10, 9), 350), version(D(2026, 11, 2), 380)), [(D(2026, 10, 5), 300, 400), (D(2026, 11, 2), 350, 380)]),
+        (
+            "raised, lowered, raised",
+            (version(D(2026, 10, 1), 300), version(D(2026, 10, 5), 400), version(D(2026, 10, 9), 350),
+             version(D(2026, 11, 2), 380)),
+            [(D(2026, 10, 5), 300, 400), (D(2026, 11, 2), 350, 380)],
+        ),
     ],
 )
 def test_budget_raises_from_the_history(case, versions, raises) -> None:
@@ -183,7 +224,9 @@ def test_budget_raises_from_the_history(case, versions, raises) -> None:
 
 def test_no_history_no_raises() -> None:
     assert budget_raises(None, UTC, TODAY) == ()
-    assert budget_raises(history(version(D(2026, 10, 1), 300), version(D(2026, 11, 1), 400), status=NO_HISTORY), UTC, TODAY) == ()
+    assert budget_raises(
+        history(version(D(2026, 10, 1), 300), version(D(2026, 11, 1), 400), status=NO_HISTORY), UTC, TODAY
+    ) == ()
 
 
 def test_the_budget_sentences() -> None:
@@ -222,7 +265,14 @@ PAST_DUE_OPEN = Milestone("d", "D", due=D(2026, 11, 20))
     ("case", "milestones", "the_ledger", "finished", "kept", "moves"),
     [
         ("all on time", (ON_TIME, ON_THE_DAY, LAUNCH), UNAVAILABLE, 2, 2, []),
-        ("no ledger: `due` is the first promise", (ON_TIME, FINISHED_LATE, PAYMENTS), UNAVAILABLE, 2, 1, [("c", 10, True), ("payments", 22, False)]),
+        (
+            "no ledger: `due` is the first promise",
+            (ON_TIME, FINISHED_LATE, PAYMENTS),
+            UNAVAILABLE,
+            2,
+            1,
+            [("c", 10, True), ("payments", 22, False)],
+        ),
         ("the ledger's first promise counts", (ON_TIME,), ledger(a=D(2026, 10, 1)), 1, 0, [("a", 12, True)]),
         ("open and past its date", (PAST_DUE_OPEN,), UNAVAILABLE, 0, 0, [("d", 4, False)]),
         ("open, not due: not judged", (LAUNCH,), UNAVAILABLE, 0, 0, []),
@@ -253,7 +303,8 @@ def test_client_record_adds_the_projects_up() -> None:
         ),
         (
             PromiseRecord(1, 1, (Move("p", "y", 1, False), Move("p", "x", 22, True))),
-            "1 of 1 finished milestone by the date first promised; 2 moved: by 22 days and by 1 day (not finished yet).",
+            "1 of 1 finished milestone by the date first promised;"
+            " 2 moved: by 22 days and by 1 day (not finished yet).",
         ),
         (PromiseRecord(), "No milestone finished yet; none moved."),
     ],

@@ -6,8 +6,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import milepost
 import pytest
+
+import milepost
 from milepost.model import Delay, Milestone, Project, Task, WaitingItem
 from milepost.status.health import (
     HealthState,
@@ -38,16 +39,35 @@ CASES = [
     ("one day after the due date: late", milestone(), D(2027, 1, 1), HealthState.LATE, "past-due"),
     ("a delay is late even before its new date",
      milestone(delay=Delay("r", "p", D(2027, 1, 20))), D(2026, 11, 10), HealthState.LATE, "delayed"),
-    ("past the delay's new date: late", milestone(delay=Delay("r", "p", D(2027, 1, 20))), D(2027, 1, 21), HealthState.LATE,
-     "past-due"),
-    ("no tasks, started, far from due: on track", milestone(tasks=()), D(2026, 11, 10), HealthState.ON_TRACK, "on-track"),
-    ("no tasks, no start: planned", milestone(tasks=(), start=None), D(2026, 11, 10), HealthState.PLANNED, "not-started"),
-    ("start in the future: planned", milestone(start=D(2026, 12, 1)), D(2026, 11, 10), HealthState.PLANNED, "not-started"),
+    ("past the delay's new date: late",
+     milestone(delay=Delay("r", "p", D(2027, 1, 20))), D(2027, 1, 21), HealthState.LATE, "past-due"),
+    (
+        "no tasks, started, far from due: on track",
+        milestone(tasks=()),
+        D(2026, 11, 10),
+        HealthState.ON_TRACK,
+        "on-track",
+    ),
+    (
+        "no tasks, no start: planned",
+        milestone(tasks=(), start=None),
+        D(2026, 11, 10),
+        HealthState.PLANNED,
+        "not-started",
+    ),
+    (
+        "start in the future: planned",
+        milestone(start=D(2026, 12, 1)),
+        D(2026, 11, 10),
+        HealthState.PLANNED,
+        "not-started",
+    ),
     ("all tasks done but not marked done: on track",
      milestone(tasks=(Task("a", D(2026, 11, 5)),)), D(2026, 12, 30), HealthState.ON_TRACK, "on-track"),
     ("15 days before due with half done: on track", milestone(), D(2026, 12, 16), HealthState.ON_TRACK, "on-track"),
     ("14 days before due with under half done: at risk",
-     milestone(tasks=(Task("a", D(2026, 11, 5)), Task("b"), Task("c"))), D(2026, 12, 17), HealthState.AT_RISK, "due-soon"),
+     milestone(tasks=(Task("a", D(2026, 11, 5)), Task("b"), Task("c"))), D(2026, 12, 17), HealthState.AT_RISK,
+     "due-soon"),
     ("time gone far ahead of work: at risk",
      milestone(tasks=(Task("a", D(2026, 11, 5)), Task("b"), Task("c"), Task("d"))), D(2026, 12, 5), HealthState.AT_RISK,
      "behind-schedule"),

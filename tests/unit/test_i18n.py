@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from milepost import i18n
 from milepost.classify.classifier import classify
 from milepost.classify.rules import load_rules
@@ -16,7 +17,7 @@ from milepost.model import Commit
 from milepost.render.search_language import search_settings
 
 D = dt.date(2026, 11, 22)  # a Sunday
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.mark.parametrize(
@@ -194,7 +195,12 @@ def test_a_week_heading_reads_as_one_span(language: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("language", "number", "percent"),
-    [("en", "1,234.5", "78%"), ("pl", "1\xa0234,5", "78%"), ("de", "1.234,5", "78\xa0%"), ("ru", "1\xa0234,5", "78\xa0%")],
+    [
+        ("en", "1,234.5", "78%"),
+        ("pl", "1\xa0234,5", "78%"),
+        ("de", "1.234,5", "78\xa0%"),
+        ("ru", "1\xa0234,5", "78\xa0%"),
+    ],
 )
 def test_numbers_follow_the_locale(language: str, number: str, percent: str) -> None:
     texts = texts_for(language)
@@ -238,7 +244,9 @@ def test_catalogs_are_read_from_the_po_file_and_reread_when_it_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
-    path = _write_catalog(tmp_path, "pl", 'msgid "Budget"\nmsgstr "Budżet"\n\n#, fuzzy\nmsgid "Milestones"\nmsgstr "Kamienie"\n')
+    path = _write_catalog(
+        tmp_path, "pl", 'msgid "Budget"\nmsgstr "Budżet"\n\n#, fuzzy\nmsgid "Milestones"\nmsgstr "Kamienie"\n'
+    )
     texts = texts_for("pl")
     assert texts.gettext("Budget") == "Budżet"
     assert texts.gettext("Milestones") == "Milestones"  # fuzzy entries are not used, as with msgfmt

@@ -127,7 +127,9 @@ def test_the_archive_pages_name_the_projects_news_feeds() -> None:
     """A feed reader finds the client's news from every page, the letters' pages too."""
     from milepost.model import Project
 
-    letters = [SentLetter("acme", "weekly", dt.date(2026, 11, 17), "Status: Week", "<milepost.abcdef0123456789@a>", "Hi")]
+    letters = [
+        SentLetter("acme", "weekly", dt.date(2026, 11, 17), "Status: Week", "<milepost.abcdef0123456789@a>", "Hi")
+    ]
     shop = Project(slug="shop", client="acme", name="Shop")
     archive, page = client_site(ACME, [shop], {}, dt.date(2026, 11, 24), letters=letters).pages[2:]
     assert '"href": "../shop/feed.xml"' in archive.markdown.split("---")[1]

@@ -28,8 +28,8 @@ from milepost.model import (
 )
 from milepost.publish.letters import build_message, read_record, smtp_server
 from milepost.render.letters import LetterWords, letter_view, render_letter
-from milepost.status.letters_due import LetterHistory, letters_due
 from milepost.status.ledger import MilestoneLedger, ProjectLedger, PromiseEvent, PromiseEventKind
+from milepost.status.letters_due import LetterHistory, letters_due
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.reachable import reachable_contact
 
@@ -89,9 +89,8 @@ def test_a_weekly_letter_missed_on_its_day_goes_on_the_next_run_of_that_week() -
     monday = TUESDAY + dt.timedelta(days=6)
     assert not [d for d in letters_due(CLIENT, [PROJECT], monday, history=sent) if d.kind == LetterKind.WEEKLY]
     next_tuesday = TUESDAY + dt.timedelta(days=7)
-    assert [d.key for d in letters_due(CLIENT, [PROJECT], next_tuesday, history=sent) if d.kind == LetterKind.WEEKLY] == [
-        "weekly:2026-12-01"
-    ]
+    due = letters_due(CLIENT, [PROJECT], next_tuesday, history=sent)
+    assert [d.key for d in due if d.kind == LetterKind.WEEKLY] == ["weekly:2026-12-01"]
     assert not [d for d in letters_due(CLIENT, [PROJECT], wednesday) if d.kind == LetterKind.WEEKLY]
 
 
@@ -99,11 +98,17 @@ def test_a_move_gets_its_own_letter_on_the_day_unless_the_weekly_one_carries_it(
     wednesday = TUESDAY + dt.timedelta(days=1)
     outlooks = {"shop": outlook_with_move(wednesday)}
     history = LetterHistory(frozenset({"decision:shop:2026-11-20:" + "x"}), TUESDAY)
-    due = [d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks=outlooks, history=history) if d.kind == LetterKind.CHANGE]
+    due = [
+        d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks=outlooks, history=history)
+        if d.kind == LetterKind.CHANGE
+    ]
     assert len(due) == 1 and due[0].moves[0].new == dt.date(2026, 12, 15)
     assert due[0].moves[0].reason.startswith("The provider") and due[0].moves[0].plan == "Cards first."
     again = LetterHistory(history.carried | set(due[0].carries), TUESDAY)
-    assert not [d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks=outlooks, history=again) if d.kind == LetterKind.CHANGE]
+    assert not [
+        d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks=outlooks, history=again)
+        if d.kind == LetterKind.CHANGE
+    ]
     on_weekly_day = letters_due(CLIENT, [PROJECT], TUESDAY, outlooks={"shop": outlook_with_move(TUESDAY)})
     assert [d.kind for d in on_weekly_day] == [LetterKind.WEEKLY, LetterKind.MEETING]
     assert on_weekly_day[0].weeks[0].moves
@@ -130,14 +135,14 @@ def test_reply_to_and_signature_are_the_deputy_while_the_contact_is_away() -> No
     letter = letters_due(CLIENT, [PROJECT], christmas)[0]
     message = build_message(
         letter, CLIENT, sender="Agency <status@agency.example>", words=WORDS,
-        date=dt.datetime(2026, 12, 29, 8, tzinfo=dt.timezone.utc),
+        date=dt.datetime(2026, 12, 29, 8, tzinfo=dt.UTC),
     )
     parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
     assert "piotr@agency.example" in parsed["Reply-To"]
     assert "Piotr Zieliński" in parsed.get_body(("plain",)).get_content()
     assert parsed["Message-ID"].endswith("@agency.example>")
     again = build_message(letter, CLIENT, sender="Agency <status@agency.example>", words=WORDS,
-                          date=dt.datetime(2026, 12, 29, 9, tzinfo=dt.timezone.utc))
+                          date=dt.datetime(2026, 12, 29, 9, tzinfo=dt.UTC))
     assert again["Message-ID"] == message["Message-ID"]
 
 
@@ -176,7 +181,9 @@ def test_smtp_credentials_from_the_environment() -> None:
 
 def test_the_record_gives_the_last_weekly_letter(tmp_path: Path) -> None:
     path = tmp_path / "sent.json"
-    entry = {"message_id": "<m@x>", "client": "acme", "kind": "weekly", "day": "2026-11-17", "carries": ["weekly:2026-11-17"]}
+    entry = {
+        "message_id": "<m@x>", "client": "acme", "kind": "weekly", "day": "2026-11-17", "carries": ["weekly:2026-11-17"]
+    }
     path.write_text(json.dumps({"format": 1, "letters": [entry]}), encoding="utf-8")
     record = read_record(path)
     assert record.problems == ()
@@ -195,7 +202,7 @@ def test_while_the_contact_is_away_the_letter_says_who_stands_in_and_until_when(
     letter = letters_due(client, [PROJECT], christmas)[0]
     message = build_message(
         letter, client, sender="Agency <status@agency.example>", words=WORDS,
-        date=dt.datetime(2026, 12, 29, 8, tzinfo=dt.timezone.utc),
+        date=dt.datetime(2026, 12, 29, 8, tzinfo=dt.UTC),
     )
     parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
     assert [a.addr_spec for a in parsed["Reply-To"].addresses] == ["piotr@agency.example"]
@@ -212,7 +219,7 @@ def test_while_the_contact_is_away_the_letter_says_who_stands_in_and_until_when(
     # Not said on a day the contact is there.
     usual = build_message(
         letters_due(client, [PROJECT], TUESDAY)[0], client, sender="Agency <status@agency.example>", words=WORDS,
-        date=dt.datetime(2026, 11, 24, 8, tzinfo=dt.timezone.utc),
+        date=dt.datetime(2026, 11, 24, 8, tzinfo=dt.UTC),
     )
     assert "Piotr Zieliński" not in usual.get_body(("plain",)).get_content()
 
@@ -231,7 +238,7 @@ def test_an_edit_of_a_summarised_decision_is_not_sent_again_unless_a_correction_
     assert correction.kind == LetterKind.MEETING and correction.correction and correction.key != sent.key
     message = build_message(
         correction, CLIENT, sender="Agency <status@agency.example>", words=WORDS,
-        date=dt.datetime(2026, 11, 24, 8, tzinfo=dt.timezone.utc),
+        date=dt.datetime(2026, 11, 24, 8, tzinfo=dt.UTC),
     )
     assert str(message["Subject"]).endswith("Correction: summary of the meeting on 20 November 2026")
     assert "This corrects the summary we sent you earlier" in message.get_body(("plain",)).get_content()

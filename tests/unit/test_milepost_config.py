@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+
 from milepost.errors import SettingsError
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 from milepost.mkdocs.config_file import read_mkdocs_config

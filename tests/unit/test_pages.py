@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import markdown
+
 from milepost.i18n import texts_for
 from milepost.model import (
     Absence,

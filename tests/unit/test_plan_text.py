@@ -16,8 +16,8 @@ from milepost.model import (
     ChangeRequest,
     Client,
     Decision,
-    Deliverable,
     Delay,
+    Deliverable,
     HealthOverride,
     Milestone,
     Project,
@@ -153,7 +153,7 @@ def test_hosts_of_deliverables_and_allowed_hosts_stay_linked() -> None:
 def test_older_versions_quoted_by_the_ledger_are_redacted() -> None:
     version = PlanVersion(
         commit="a" * 40,
-        committed=dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc),
+        committed=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
         path="acme/shop.yml",
         milestones=(MilestonePlan(id="pay", title=SECRET, delay_reason=SECRET),),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import pytest
+
 from milepost.classify.redaction import PLACEHOLDER, RULES, apply_rule, host_allowed, redact, rule_named
 
 H = PLACEHOLDER
@@ -26,7 +27,8 @@ EXAMPLES: dict[str, Examples] = {
     "private key": Examples(
         [
             (
-                "Oops -----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7bq1\nq2Xw==\n-----END RSA PRIVATE KEY----- removed",
+                "Oops -----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7bq1\nq2Xw==\n"
+                "-----END RSA PRIVATE KEY----- removed",
                 f"Oops {H} removed",
             ),
             ("-----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjEAAAAA (cut off", H),
@@ -88,16 +90,25 @@ EXAMPLES: dict[str, Examples] = {
         ],
         ["xoxo from the team"],
     ),
-    "Stripe key": Examples([("stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc done", f"stripe {H} done")], ["sk_live_ keys are secret"]),
-    "Google API key": Examples([("maps AIzaSyA-1234567890abcdefghijklmnopqrstu", f"maps {H}")], ["AIza keys go in the vault"]),
-    "npm token": Examples([("publish npm_abcdefghijklmnopqrstuvwxyz0123456789 ok", f"publish {H} ok")], ["npm_config_cache set"]),
+    "Stripe key": Examples(
+        [("stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc done", f"stripe {H} done")], ["sk_live_ keys are secret"]
+    ),
+    "Google API key": Examples(
+        [("maps AIzaSyA-1234567890abcdefghijklmnopqrstu", f"maps {H}")], ["AIza keys go in the vault"]
+    ),
+    "npm token": Examples(
+        [("publish npm_abcdefghijklmnopqrstuvwxyz0123456789 ok", f"publish {H} ok")], ["npm_config_cache set"]
+    ),
     "OpenAI or Anthropic key": Examples(
         [("key sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8t done", f"key {H} done")], ["desk-top layout", "sk-SK locale"]
     ),
     "SendGrid key": Examples(
-        [("mail 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 ok", f"mail {H} ok")], ["SG.com shop"]
+        [("mail 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 ok", f"mail {H} ok")],
+        ["SG.com shop"],
     ),
-    "Twilio key": Examples([("sms SK2a7f9c0b1d3e5f7a9b1c3d5e7f9a1b3c ok", f"sms {H} ok")], ["SK and AC are country codes"]),
+    "Twilio key": Examples(
+        [("sms SK2a7f9c0b1d3e5f7a9b1c3d5e7f9a1b3c ok", f"sms {H} ok")], ["SK and AC are country codes"]
+    ),
     "Telegram bot token": Examples(
         [("bot 1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0 ok", f"bot {H} ok")], ["at 12:30 the bot replied"]
     ),

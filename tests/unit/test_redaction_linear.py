@@ -11,6 +11,7 @@ RE2. `test_the_count_sees_quadratic_work` shows the measure fails on quadratic c
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from types import FrameType, ModuleType
 from typing import Any
 
 import pytest
+
 from milepost import linear_regex
 from milepost.classify import redaction, rules, subjects
 from milepost.classify.redaction import RULES, redact
@@ -96,7 +98,7 @@ def test_redaction_grows_linearly(unit: str) -> None:
 
 @pytest.mark.parametrize("unit", REDACTION_FAMILIES.values(), ids=list(REDACTION_FAMILIES))
 def test_each_rule_grows_linearly(unit: str) -> None:
-    worst = max((growth(lambda text: redaction.apply_rule(rule, text), unit), rule.name) for rule in RULES)
+    worst = max((growth(functools.partial(redaction.apply_rule, rule), unit), rule.name) for rule in RULES)
     assert worst[0] < MOST, worst
 
 
@@ -147,7 +149,9 @@ def _patterns(module: ModuleType) -> list[tuple[str, object]]:
 def test_every_pattern_over_commit_text_is_re2(module: ModuleType) -> None:
     patterns = _patterns(module)
     if module is redaction:
-        patterns += [(rule.name, rule.regex) for rule in RULES] + [(rule.name, rule.not_before) for rule in RULES if rule.not_before]
+        patterns += [(rule.name, rule.regex) for rule in RULES] + [
+            (rule.name, rule.not_before) for rule in RULES if rule.not_before
+        ]
     if module is rules:
         patterns += [(rule.name, getattr(rule.when, field)) for rule in load_rules().rules
                      for field in ("author", "subject", "body", "scope") if getattr(rule.when, field) is not None]

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_redaction import EXAMPLES as BY_KIND
+
 from milepost.classify import redaction
 from milepost.classify.redaction import PLACEHOLDER, RULES, candidate_rules, redact, shorten
-from test_redaction import EXAMPLES as BY_KIND
 
 EXAMPLES = [pair for examples in BY_KIND.values() for pair in examples.hidden] + [
     (text, text) for examples in BY_KIND.values() for text in examples.kept

@@ -9,9 +9,10 @@ import re
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from test_redaction import EXAMPLES
+
 from milepost.classify import redaction
 from milepost.classify.redaction import MAX_CHARS, PLACEHOLDER, RULES, TRUNCATED, apply_rule, redact, shorten
-from test_redaction import EXAMPLES
 
 H = PLACEHOLDER
 
@@ -27,7 +28,9 @@ def test_the_keywords_never_skip_a_match() -> None:
 
 
 def test_an_allowed_host_with_a_port_stays() -> None:
-    assert redact("staging on test.acme.example:8443", allowed_hosts=["acme.example"]) == "staging on test.acme.example:8443"
+    assert redact(
+        "staging on test.acme.example:8443", allowed_hosts=["acme.example"]
+    ) == "staging on test.acme.example:8443"
     assert redact("staging on 10.0.0.5", allowed_hosts=["10.0.0.5"]) == "staging on 10.0.0.5"
 
 
@@ -97,7 +100,7 @@ def pesels(draw: st.DrawFn) -> str:
     month, day = draw(st.integers(1, 12)), draw(st.integers(1, 28))
     serial = draw(st.integers(0, 9999))
     body = f"{year % 100:02d}{month + (20 if year >= 2000 else 0):02d}{day:02d}{serial:04d}"
-    check = (10 - sum(w * int(d) for w, d in zip(redaction._PESEL_WEIGHTS, body)) % 10) % 10
+    check = (10 - sum(w * int(d) for w, d in zip(redaction._PESEL_WEIGHTS, body, strict=True)) % 10) % 10
     return body + str(check)
 
 
@@ -117,7 +120,9 @@ SECRETS = {
     "e-mail": st.from_regex(r"[a-z]{1,8}\.[a-z]{1,8}@[a-z]{2,8}\.example", fullmatch=True),
     "AWS key": st.from_regex(r"AKIA[A-Z0-9]{16}", fullmatch=True),
     "GitHub token": st.from_regex(r"ghp_[A-Za-z0-9]{36}", fullmatch=True),
-    "private IPv4": st.tuples(st.sampled_from(["10", "192.168", "172.16", "169.254"]), st.integers(0, 255), st.integers(1, 254))
+    "private IPv4": st.tuples(
+        st.sampled_from(["10", "192.168", "172.16", "169.254"]), st.integers(0, 255), st.integers(1, 254)
+    )
     .map(lambda t: f"{t[0]}.{t[1]}.{t[2]}" if t[0].count(".") else f"{t[0]}.0.{t[1]}.{t[2]}"),
     "IPv6": st.integers(2**64, 2**128 - 1).map(_ipv6).filter(lambda a: any(c.isdigit() for c in a)),
     "PESEL": pesels(),
@@ -159,7 +164,11 @@ def test_a_secret_in_random_text_never_survives(kind: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from([*"aZ09 .:@/-_=+()[]'\"\\#%~xX", "ghp_", "10.", "pass", "://", "Basic "]), max_size=60).map("".join))
+@given(
+    st.lists(
+        st.sampled_from([*"aZ09 .:@/-_=+()[]'\"\\#%~xX", "ghp_", "10.", "pass", "://", "Basic "]), max_size=60
+    ).map("".join)
+)
 def test_redaction_is_idempotent_on_any_text(text: str) -> None:
     once = redact(text)
     assert redact(once) == once

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from factories import commit, git, git_env, head, make_portal, make_repo, rev_list
 from git_http_server import serve_git_over_http
 from milepost.cli import main as milepost
@@ -133,7 +134,10 @@ def test_a_force_pushed_branch_replaces_the_cached_one(origin, tmp_path: Path) -
     dropped = first[0].sha
 
     git(work, "reset", "-q", "--hard", "HEAD~1")
-    commit(work, {"message": "fix: basket, done right", "date": "2026-11-05T10:00:00+01:00", "files": {"src/b.py": "b = 3\n"}})
+    commit(
+        work,
+        {"message": "fix: basket, done right", "date": "2026-11-05T10:00:00+01:00", "files": {"src/b.py": "b = 3\n"}},
+    )
     push(work, bare, "--force", "main")
     commits = read_history(spec, cache_dir=cache)  # the next build
 

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from factories import CommitSpec, commit, git, make_repo
 from milepost.classify import shown_work as work_module
 from milepost.classify.rules import load_rules

@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from factories import client_yml, contact, make_portal, make_repo, milestone, project_yml, task
 
+from factories import client_yml, contact, make_portal, make_repo, milestone, project_yml, task
 from milepost.load import spelling
 from milepost.load.spelling import Allowed, MissingDictionary, Misspelling, misspelt_words, open_speller
 from milepost.portal import load_portal
@@ -66,7 +66,9 @@ def test_a_misspelt_word_is_found_at_its_line_and_field_and_right_forms_are_not(
     line = next(number for number, row in enumerate(text, 1) if row.strip().startswith("delay:"))
     assert found(result) == [(line, "milestones[1].delay.reason", wrong)]
     assert result[0].path.endswith("projects/client/shop.yml")
-    assert str(result[0]).startswith(f"{result[0].path}:{line}: milestones[1].delay.reason: \"{wrong}\" may be misspelt")
+    assert str(result[0]).startswith(
+        f"{result[0].path}:{line}: milestones[1].delay.reason: \"{wrong}\" may be misspelt"
+    )
 
 
 def test_every_text_a_client_reads_is_spelled(tmp_path: Path) -> None:

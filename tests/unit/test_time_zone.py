@@ -8,6 +8,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from milepost.load.settings import client_today
 from milepost.time_zone import client_zone, known_zone
 

@@ -66,7 +66,9 @@ def make_repository(path: Path, messages: list[str]) -> None:
     stream += b"done\n"
     env = git_env()
     subprocess.run(["git", "init", "-q", "--initial-branch=main", str(path)], check=True, env=env)
-    subprocess.run(["git", "-C", str(path), "fast-import", "--quiet", "--done"], input=bytes(stream), check=True, env=env)
+    subprocess.run(
+        ["git", "-C", str(path), "fast-import", "--quiet", "--done"], input=bytes(stream), check=True, env=env
+    )
 
 
 def compare(path: Path) -> int:
@@ -79,9 +81,9 @@ def compare(path: Path) -> int:
     # The history as a build reads it: bodies stripped, trailers read on first use.
     commits = read_history(RepositorySpec(path=str(path), branch="main"), history=GitHistory())
     compared = 0
-    records = list(zip(fields[0::3], fields[1::3]))
+    records = list(zip(fields[0::3], fields[1::3], strict=False))
     assert len(records) == len(commits)
-    for commit, (body, listed) in zip(commits, records):
+    for commit, (body, listed) in zip(commits, records, strict=True):
         body = body.removeprefix("\n")  # -z puts a newline between records
         theirs = tuple(
             (key.strip(C_SPACE), value.strip(C_SPACE))  # git trims as C's isspace() does

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from helpers import ROOT, actionlint
 
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -40,7 +41,8 @@ def test_actionlint_would_catch_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
     broken.write_text(
         "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
-        "      - run: echo ${{ matrix.client }}\n      - uses: actions/checkout@v6\n        with:\n          depth: 0\n",
+        "      - run: echo ${{ matrix.client }}\n      - uses: actions/checkout@v6\n"
+        "        with:\n          depth: 0\n",
         encoding="utf-8",
     )
     result = actionlint(broken)
@@ -217,7 +219,8 @@ def _run_step(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize(
-    "workflow", [WORKFLOWS / "publish.yml", ROOT / "hooks" / "milepost" / "new_portal" / "github" / "workflows" / "publish.yml"],
+    "workflow",
+    [WORKFLOWS / "publish.yml", ROOT / "hooks" / "milepost" / "new_portal" / "github" / "workflows" / "publish.yml"],
     ids=["portal", "new portal"],
 )
 def test_the_letters_job_sends_alone_reads_the_latest_record_and_pushes_it_with_a_retry(
@@ -254,7 +257,8 @@ def test_the_letters_job_sends_alone_reads_the_latest_record_and_pushes_it_with_
     hook = job_checkout / ".git" / "hooks" / "pre-push"
     hook.write_text(
         "#!/bin/sh\n[ -f ../refused-once ] && exit 0\ntouch ../refused-once\n"
-        f"cd {other} && echo v3 > projects.yml && git commit --quiet -am moved && git push --quiet origin main\nexit 1\n"
+        f"cd {other} && echo v3 > projects.yml && git commit --quiet -am moved"
+        " && git push --quiet origin main\nexit 1\n"
     )
     hook.chmod(0o755)
     kept = _run_step(_letters_step(workflow, "Keep the record of what was sent"), job_checkout)

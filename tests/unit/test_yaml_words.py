@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+
 from milepost.load.yaml_source import load_yaml_text
 from milepost.portal import check_portal, load_portal
 
