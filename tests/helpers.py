@@ -364,7 +364,7 @@ service imap-login {{
         )
         self.process: subprocess.Popen[bytes] | None = None
 
-    def __enter__(self) -> "Dovecot":
+    def __enter__(self) -> Dovecot:
         import socket
         import time
 
@@ -410,7 +410,7 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Milepost test mail server")])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)

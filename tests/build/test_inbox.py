@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import make_demo_repos_once
 from helpers import DEMO_TODAY, Dovecot, demo_portal_copy, free_port, self_signed_certificate
-
 from milepost.answer_reference import Action, AnswerItem, ItemKind, answerable_items, reference
 from milepost.load.project_folders import read_project_folders
 
@@ -74,7 +74,9 @@ def answer(code: str, sender: str, number: int, *, auth: str = "", words: str = 
     return message.as_bytes()
 
 
-def inbox(config: Path, *, url: str = "", maildir: Path | None = None, trusted: Path | None = None) -> subprocess.CompletedProcess[str]:
+def inbox(
+    config: Path, *, url: str = "", maildir: Path | None = None, trusted: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MILEPOST_", "SSL_CERT"))}
     env["MILEPOST_ANSWER_SECRET"] = SECRET
     if url:
@@ -93,19 +95,24 @@ def entries(config: Path) -> list[dict[str, object]]:
     return data
 
 
-def test_answers_over_imap_are_judged_and_recorded_once(dovecot: Dovecot, portal: Path, certificate: tuple[Path, Path]) -> None:
+def test_answers_over_imap_are_judged_and_recorded_once(
+    dovecot: Dovecot, portal: Path, certificate: tuple[Path, Path]
+) -> None:
     secret = SECRET.encode()
     cr3 = item(portal, "CR-3")
     good = reference(secret, cr3, Action.ACCEPT)
     trusting = ssl.create_default_context(cafile=str(certificate[0]))
     # An answer to the version the letter showed, then the CR's hours change: that code is old.
     dovecot.append(answer(good, MARTA, 1, auth="mx.agency.example; dkim=pass; spf=pass; dmarc=pass"), context=trusting)
-    stale_item = AnswerItem(cr3.client, cr3.project, cr3.kind, cr3.key, tuple((k, "20" if k == "hours" else v) for k, v in cr3.shown))
+    other_hours = tuple((k, "20" if k == "hours" else v) for k, v in cr3.shown)
+    stale_item = AnswerItem(cr3.client, cr3.project, cr3.kind, cr3.key, other_hours)
     dovecot.append(answer(reference(secret, stale_item, Action.ACCEPT), MARTA, 2), context=trusting)
     dovecot.append(answer("MP-AAAAAAAAAAAAAAAA", MARTA, 3), context=trusting)  # forged
     dovecot.append(answer(good, "mallory@evil.example", 4), context=trusting)  # sender not allowed
-    dovecot.append(answer(good, MARTA, 5, auth="mx.agency.example; dkim=fail header.d=acme-retail.example"), context=trusting)
-    dovecot.append(answer(good, ANNA, 6, auth="other.example; dkim=fail"), context=trusting)  # untrusted server: ignored
+    failing = "mx.agency.example; dkim=fail header.d=acme-retail.example"
+    dovecot.append(answer(good, MARTA, 5, auth=failing), context=trusting)
+    # An untrusted server's verdict is ignored.
+    dovecot.append(answer(good, ANNA, 6, auth="other.example; dkim=fail"), context=trusting)
     stranger = EmailMessage()  # names no client: kept in projects/_unmatched/answers.yml
     stranger["From"], stranger["Subject"], stranger["Message-ID"] = "x@spam.example", "Offer", "<offer@spam.example>"
     stranger.set_content("<script>alert(1)</script> Buy now")
@@ -118,7 +125,8 @@ def test_answers_over_imap_are_judged_and_recorded_once(dovecot: Dovecot, portal
     assert len(recorded) == 6
     applied = recorded["<answer-1@acme-retail.example>"]
     assert applied["applied"] is True and applied["reason"] == ""
-    assert (applied["name"], applied["address"], applied["item"], applied["action"]) == ("Marta Lis", MARTA, "CR-3", "accept")
+    said = (applied["name"], applied["address"], applied["item"], applied["action"])
+    assert said == ("Marta Lis", MARTA, "CR-3", "accept")
     assert applied["version"] == cr3.version and applied["kind"] == ItemKind.CHANGE_REQUEST.value
     assert applied["words"] == "Yes, go ahead." and applied["received"] == "2026-12-03T10:14:00+01:00"
     assert re.fullmatch(r"[0-9a-f]{64}", str(applied["sha256"]))
@@ -167,8 +175,10 @@ def test_imaps_and_a_later_message_appends_after_the_earlier_entries(
 def test_a_wrong_password_and_an_untrusted_certificate_stop_with_one_line(
     dovecot: Dovecot, portal: Path, certificate: tuple[Path, Path]
 ) -> None:
-    wrong = inbox(portal, url=f"imaps://answers%40agency.example:Wrong-{PASSWORD}@127.0.0.1:{dovecot.tls_port}/INBOX", trusted=certificate[0])
-    assert wrong.returncode == 1 and "refused the login ([AUTHENTICATIONFAILED] Authentication failed.)" in wrong.stderr, wrong.stderr
+    url = f"imaps://answers%40agency.example:Wrong-{PASSWORD}@127.0.0.1:{dovecot.tls_port}/INBOX"
+    wrong = inbox(portal, url=url, trusted=certificate[0])
+    assert wrong.returncode == 1, wrong.stderr
+    assert "refused the login ([AUTHENTICATIONFAILED] Authentication failed.)" in wrong.stderr, wrong.stderr
     assert "Traceback" not in wrong.stderr and PASSWORD not in wrong.stderr + wrong.stdout
     untrusted = inbox(portal, url=f"imap://answers%40agency.example:{PASSWORD}@127.0.0.1:{dovecot.port}/INBOX")
     assert untrusted.returncode == 1 and "certificate this machine does not trust" in untrusted.stderr, untrusted.stderr
@@ -218,7 +228,8 @@ def test_without_the_secret_the_inbox_says_what_to_set(portal: Path, tmp_path: P
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "milepost: MILEPOST_ANSWER_SECRET is not set; set it to a random secret of at least 32 characters "
-        "(e.g. the output of `python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`), kept outside the repository"
+        "(e.g. the output of `python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`), "
+        "kept outside the repository"
     ]
 
 

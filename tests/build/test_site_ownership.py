@@ -93,7 +93,9 @@ def test_a_site_folder_over_the_portal_is_refused_and_nothing_is_touched(
     assert not any(base.parent.rglob(".*.lock"))
 
 
-@pytest.mark.parametrize(("site", "said"), [("projects", "is the portal's projects/"), ("letters", "is the portal's letters/")])
+@pytest.mark.parametrize(
+    ("site", "said"), [("projects", "is the portal's projects/"), ("letters", "is the portal's letters/")]
+)
 def test_plain_mkdocs_build_over_the_portal_is_refused_and_nothing_is_touched(
     portal: Path, site: str, said: str
 ) -> None:

@@ -79,7 +79,8 @@ def test_only_a_trusted_servers_failing_verdict_counts() -> None:
         message = message_from_string(text, policy=policy.default)
         return authentication_failure(message, ("mx.agency.example",))  # type: ignore[arg-type]
 
-    assert verdict("mx.agency.example; spf=pass; dmarc=FAIL header.from=acme.example") == "mx.agency.example says dmarc=fail"
+    header = "mx.agency.example; spf=pass; dmarc=FAIL header.from=acme.example"
+    assert verdict(header) == "mx.agency.example says dmarc=fail"
     assert verdict("evil.example; dkim=fail") == ""
     assert verdict("mx.agency.example; dkim=pass; spf=pass") == ""
     assert verdict("mx.agency.example 1; dkim=permerror") == "mx.agency.example says dkim=permerror"

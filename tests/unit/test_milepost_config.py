@@ -128,7 +128,8 @@ def test_the_answers_settings(tmp_path: Path) -> None:
     read = settings(tmp_path, answers={"address": "answers@agency.example", "trusted_servers": ["MX.Agency.example"]})
     assert (read.answers_address, read.answers_trusted_servers) == ("answers@agency.example", ("mx.agency.example",))
     assert settings(tmp_path).answers_address == ""
-    assert "answers.adress: unknown setting; did you mean 'address'?" in problem(tmp_path, answers={"adress": "a@b.example"})
+    said = problem(tmp_path, answers={"adress": "a@b.example"})
+    assert "answers.adress: unknown setting; did you mean 'address'?" in said
     assert "answers.address: 'Agency <a@b.example>' is not an e-mail address" in problem(
         tmp_path, answers={"address": "Agency <a@b.example>"}
     )
