@@ -129,12 +129,13 @@ class Day(BaseConfigOption[dt.date]):
         return day
 
 
-LETTER_SETTINGS = ("from", "subject_prefix")
+class SettingsGroup(BaseConfigOption[dict[str, Any]]):
+    """A group of settings under one key (`letters:`, `answers:`): a mapping of the names in
+    `keys` only, unknown ones refused with a did-you-mean; each subclass checks its values."""
 
-
-class Letters(BaseConfigOption[dict[str, Any]]):
-    """`letters: {from: "Name <address>", subject_prefix: ...}`: what `milepost letters` needs
-    of the portal (docs/letters.md). Unknown keys are errors, as everywhere here."""
+    name = ""
+    keys: tuple[str, ...] = ()
+    how: str = ""  # what to write, for a value that is no mapping
 
     def __init__(self) -> None:
         super().__init__()
@@ -145,14 +146,30 @@ class Letters(BaseConfigOption[dict[str, Any]]):
             return {}
         if not isinstance(value, Mapping):
             raise ValidationError(
-                f"{_shown(value)} is not a list of settings; write `from:` (and `subject_prefix:`) "
-                "indented under `letters:`"
+                f"{_shown(value)} is not a list of settings; write {self.how} indented under `{self.name}:`"
             )
         problems = []
-        for key in sorted(str(k) for k in value if k not in LETTER_SETTINGS):
-            close = difflib.get_close_matches(key, LETTER_SETTINGS, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else f"the settings are {', '.join(LETTER_SETTINGS)}"
-            problems.append(f"letters.{key}: unknown setting; {hint}")
+        for key in sorted(str(k) for k in value if k not in self.keys):
+            close = difflib.get_close_matches(key, self.keys, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"the settings are {', '.join(self.keys)}"
+            problems.append(f"{self.name}.{key}: unknown setting; {hint}")
+        problems += self.value_problems(value)
+        if problems:
+            raise ValidationError("; ".join(problems))
+        return dict(value)
+
+    def value_problems(self, value: Mapping[Any, Any]) -> list[str]:
+        raise NotImplementedError
+
+
+class Letters(SettingsGroup):
+    """`letters: {from: "Name <address>", subject_prefix: ...}`: what `milepost letters` needs
+    of the portal (docs/letters.md). Unknown keys are errors, as everywhere here."""
+
+    name, keys, how = "letters", ("from", "subject_prefix"), "`from:` (and `subject_prefix:`)"
+
+    def value_problems(self, value: Mapping[Any, Any]) -> list[str]:
+        problems = []
         sender = value.get("from")
         if sender is not None and (not isinstance(sender, str) or not sender_address(sender)):
             problems.append(
@@ -165,36 +182,18 @@ class Letters(BaseConfigOption[dict[str, Any]]):
                 f"letters.subject_prefix: {_shown(prefix)} is not a text; write the words every "
                 "subject starts with, e.g. ACME status, or leave it out"
             )
-        if problems:
-            raise ValidationError("; ".join(problems))
-        return dict(value)
+        return problems
 
 
-ANSWER_SETTINGS = ("address", "trusted_servers")
-
-
-class Answers(BaseConfigOption[dict[str, Any]]):
+class Answers(SettingsGroup):
     """`answers: {address: answers@agency.example, trusted_servers: [mx.agency.example]}`: where
     the clients' answers go and whose Authentication-Results `milepost inbox` believes
     (docs/answers.md)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.default = {}
+    name, keys, how = "answers", ("address", "trusted_servers"), "`address:` (and `trusted_servers:`)"
 
-    def run_validation(self, value: object) -> dict[str, Any]:
-        if value is None:
-            return {}
-        if not isinstance(value, Mapping):
-            raise ValidationError(
-                f"{_shown(value)} is not a list of settings; write `address:` (and `trusted_servers:`) "
-                "indented under `answers:`"
-            )
+    def value_problems(self, value: Mapping[Any, Any]) -> list[str]:
         problems = []
-        for key in sorted(str(k) for k in value if k not in ANSWER_SETTINGS):
-            close = difflib.get_close_matches(key, ANSWER_SETTINGS, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else f"the settings are {', '.join(ANSWER_SETTINGS)}"
-            problems.append(f"answers.{key}: unknown setting; {hint}")
         address = value.get("address")
         if address is not None and (not isinstance(address, str) or sender_address(address) != address.strip()):
             problems.append(
@@ -209,9 +208,7 @@ class Answers(BaseConfigOption[dict[str, Any]]):
                 f"answers.trusted_servers: {_shown(servers)} is not a list of names; write the names your "
                 "mail servers give in Authentication-Results, e.g. [mx.agency.example]"
             )
-        if problems:
-            raise ValidationError("; ".join(problems))
-        return dict(value)
+        return problems
 
 
 def sender_address(value: str) -> str:
