@@ -159,8 +159,19 @@ EXAMPLES: dict[str, Examples] = {
             ("das Kennwort lautet Sommer26! ab heute", f"das Kennwort lautet {H} ab heute"),
             ("новий пароль: Kava#2026 у листі", f"новий {H} у листі"),  # `secret assignment` first
             ("Das Passwort ist jetzt Herbst#2026.", f"Das Passwort ist jetzt {H}."),
+            # no word saying "is": letters and digits both
+            ("password hunter2", f"password {H}"),
+            ("Hasło do FTP Zima2026", f"Hasło do FTP {H}"),
+            ("Пароль до адмінки hunter2", f"Пароль до адмінки {H}"),
+            ("Пароль от админки qwerty123", f"Пароль от админки {H}"),
+            ("Kennwort geändert auf Sommer2026", f"Kennwort geändert auf {H}"),
+            # a login with its password: the login stays
+            ("Login: admin / Zima2026!", f"Login: admin / {H}"),
+            ("credentials admin:Zima2026", f"credentials admin:{H}"),
         ],
-        ["the password is now required", "hasło: minimum 8 znaków", "das Passwort muss jetzt 8 Zeichen haben"],
+        ["the password is now required", "hasło: minimum 8 znaków", "das Passwort muss jetzt 8 Zeichen haben",
+         "Password reset e-mails now arrive faster", "Nowe hasło można ustawić w profilu", "password for the v2 API",
+         "Login page: 2 steps / 3 fields", "login/logout for v2/v3 users"],
     ),
     "PIN in a sentence": Examples(
         [

@@ -259,13 +259,19 @@ def _authorization_value(match: Found) -> Span:
 
 def _sentence_secret(match: Found) -> Span:
     """A password's value must look like one: quoted, or 4 characters or more with a digit or
-    a symbol. The sentence's own punctuation after it stays."""
+    a symbol; right after the words about it, with no word saying "is" ("password hunter2"),
+    letters and digits both and 6 characters or more, so a product's name is not taken for
+    one. The sentence's own punctuation after it stays."""
     whole = match.text()
     value = match.group("value") or ""
     if value[:1] in "\"'«„":
         return 0, len(whole)
     bare = value.rstrip(".,)]")
     if len(bare) < 4 or not any(ch in _SECRET_SIGNS for ch in bare):
+        return None
+    if match.group("direct") is not None and (
+        len(bare) < 6 or not any(ch.isalpha() for ch in bare) or not any(ch.isdigit() for ch in bare)
+    ):
         return None
     return 0, len(whole) - len(value) + len(bare)
 
