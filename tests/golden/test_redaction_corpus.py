@@ -88,7 +88,7 @@ def test_secrets_shown_and_client_sentences_changed_are_both_zero() -> None:
 
 def test_the_measures_can_fail() -> None:
     assert any("hunter2" in out for out in read_as_a_client("the pass phrase hunter2"))  # no secret word before it
-    assert read_as_a_client("Fix the basket ABC-12") != ("Fix the basket ABC-12",) * 2
+    assert read_as_a_client("Fix the basket - ABC-12") != ("Fix the basket - ABC-12",) * 2
 
 
 def test_every_secret_pattern_fires_somewhere_in_the_corpus() -> None:
