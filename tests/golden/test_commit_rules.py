@@ -375,6 +375,13 @@ def test_clean_subject(subject: str, cleaned: str) -> None:
         ("fix: order #48213 can be refunded again", "Order #48213 can be refunded again"),
         ("fix: zwrot dla zamówienia #48213", "Zwrot dla zamówienia #48213"),
         ("fix: GLA-200 page (SHOP-7)", "GLA-200 page"),
+        # a word and number closing the sentence is the client's; after a separator, a ticket's
+        ("feat: New product page for the GLA-200", "New product page for the GLA-200"),
+        ("feat: Kod rabatowy LATO-2026", "Kod rabatowy LATO-2026"),
+        ("feat: Banner for USB-3", "Banner for USB-3"),
+        ("fix: totals off by one cent - ABC-12", "Totals off by one cent"),
+        ("fix: totals off by one cent — ABC-12.", "Totals off by one cent"),
+        ("fix: totals off by one cent | ABC-12", "Totals off by one cent"),
     ],
 )
 def test_ticket_ids_go_only_where_they_are_ticket_ids(subject: str, cleaned: str) -> None:

@@ -76,6 +76,7 @@ REDACTION_FAMILIES = {
     "key=": "password=", "key.": "password.", "key:value": "password:a.", "unclosed quote": 'password="',
     "brackets": "password=x" + ")" * 50, "colons": "a:b:", "hex colons": "0:", "dotted digits": "1.1:",
     "backslashes": "\\", "/home/": "/home/", "a=b=": "a=b=", "password is": "the password is ",
+    "password words": "password do a1 ", "login": "login a:", "login slash": "Login: a / ",
     "pin": "PIN ", "internal": "a.internal.", "iban-ish": "PL61 ", "secret word run": "mysqlpass",
 }  # fmt: skip
 SUBJECT_FAMILIES = {

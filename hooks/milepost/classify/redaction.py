@@ -42,6 +42,9 @@ Decided on purpose, so that ordinary text survives:
   invoice number or an id that fails its checksum stays, and so does a 13-digit product
   barcode (a valid EAN-13) and a number a tax word names (NIP, VAT, USt-IdNr.).
 - `host:port` is hidden, except a file and a line (`checkout.py:42`).
+- A placeholder is never cut: a rule whose match would hide from or up to a point inside one
+  (a value that is a placeholder an earlier rule put there, "token=[hidden]") leaves it as it
+  is, so redacting twice changes nothing and no stray bracket reaches a page.
 """
 
 from __future__ import annotations
@@ -259,13 +262,19 @@ def _authorization_value(match: Found) -> Span:
 
 def _sentence_secret(match: Found) -> Span:
     """A password's value must look like one: quoted, or 4 characters or more with a digit or
-    a symbol. The sentence's own punctuation after it stays."""
+    a symbol; right after the words about it, with no word saying "is" ("password hunter2"),
+    letters and digits both and 6 characters or more, so a product's name is not taken for
+    one. The sentence's own punctuation after it stays."""
     whole = match.text()
     value = match.group("value") or ""
     if value[:1] in "\"'«„":
         return 0, len(whole)
     bare = value.rstrip(".,)]")
     if len(bare) < 4 or not any(ch in _SECRET_SIGNS for ch in bare):
+        return None
+    if match.group("direct") is not None and (
+        len(bare) < 6 or not any(ch.isalpha() for ch in bare) or not any(ch.isdigit() for ch in bare)
+    ):
         return None
     return 0, len(whole) - len(value) + len(bare)
 
@@ -622,6 +631,21 @@ def _link_allowed(link: str, allowed_hosts: Collection[str]) -> bool:
     return host_allowed(host, allowed_hosts)
 
 
+def _cuts_placeholder(text: str, at: int) -> bool:
+    """True when position `at` of `text` falls inside a PLACEHOLDER (not at its edges): a
+    match that would hide from or up to there reads the placeholder's bracket as part of a
+    secret ("password: [hidden]" would become "[hidden]]"). Reads a constant number of
+    characters around `at`."""
+    size = len(PLACEHOLDER)
+    window_start = max(at - size + 1, 0)
+    found = text.find(PLACEHOLDER, window_start, at + size - 1)
+    while found >= 0:
+        if found < at < found + size:
+            return True
+        found = text.find(PLACEHOLDER, found + 1, at + size - 1)
+    return False
+
+
 def _replacer(rule: Rule, allowed_hosts: Collection[str]) -> Callable[[Found], str]:
     """The replacement for `rule`'s matches.
 
@@ -636,6 +660,9 @@ def _replacer(rule: Rule, allowed_hosts: Collection[str]) -> Callable[[Found], s
             return found
         start, end = span
         start = max(start, len(match.group("keep") or "") if rule.keeps else 0)
+        offset = match.start()
+        if _cuts_placeholder(match.string, offset + start) or _cuts_placeholder(match.string, offset + end):
+            return found  # what it would hide is (part of) a placeholder: hidden already
         hidden = found[start:end]
         if rule.link_like:
             link, rest = _split_link(hidden)

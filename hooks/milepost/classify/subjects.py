@@ -17,7 +17,7 @@ import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from milepost.classify.redaction import rule_named
+from milepost.classify.redaction import PLACEHOLDER, rule_named
 from milepost.linear_regex import Pattern, compile_linear
 
 
@@ -76,8 +76,9 @@ def parse_subject(subject: str) -> Header:
 # only there. An id (`ABC-123`, `#12`, `!45`) is a whole word: `BLACK-FRIDAY-2026` holds none.
 # `#12` and `!45` are always ticket or merge-request ids, except after a word that makes them
 # an order's or an invoice's number ("order #48213"). A word-and-number id (`GLA-200`, `USB-3`)
-# is a ticket id only in the places tickets are written: at the start or the end of the
-# subject, in brackets, or after a word that refers to a ticket ("see", "zob.", "siehe").
+# is a ticket id only in the places tickets are written: at the start of the subject, at its
+# end after a separator (" - ", "—", "|", "/") or a hidden link, in brackets, or after a word that refers to a
+# ticket ("see", "zob.", "siehe"); a bare word and number closing a sentence is the client's.
 # A client whose `ticket_prefixes` are set (client.yml: the team's, SHOP for SHOP-41) has exactly
 # those ids removed, wherever they are, and every other word-and-number id kept.
 # Everything here is one pass of RE2 over the text plus a constant amount of work per id.
@@ -115,6 +116,7 @@ _LOOK_BACK = 32  # characters before an id where a keyword or a number word is l
 _JOINS = frozenset(",&+")  # between the ids of one list: "ABC-1, ABC-2", "#1 & #2", "and"
 _EDGE = frozenset(",;:|/-–—.!?()[]")  # with blanks, what may stand between an id and the start or end
 _AFTER_LEADING = frozenset(":|-–—]),")  # what follows a leading id ("ABC-1: ...", "#12 - ...")
+_BEFORE_TRAILING = frozenset("|-–—/")  # what precedes a trailing id ("... - ABC-1", "... | #12")
 
 _TIDY_STEPS: tuple[tuple[Pattern, str], ...] = (
     (compile_linear(r"\(\s*\)|\[\s*\]"), " "),  # brackets emptied of their ids
@@ -155,6 +157,13 @@ def _runs(text: str, ids: list[tuple[int, int, str]]) -> list[list[tuple[int, in
     return runs
 
 
+def _after_separator(head: str) -> bool:
+    """True when `head` (what precedes an id) ends with a separator or with a hidden part
+    (a link redacted before cleaning: the id after it is where it followed the link)."""
+    head = head.rstrip()
+    return head[-1:] in _BEFORE_TRAILING or head.endswith(PLACEHOLDER)
+
+
 def _only_edges(text: str) -> bool:
     """True when `text` is only blanks and separators."""
     return all(ch.isspace() or ch in _EDGE for ch in text)
@@ -190,7 +199,13 @@ def _strip_piece(text: str, prefixes: Collection[str]) -> str:
         closed = after.lstrip()[:1] in (")", "]")
         leads = after.lstrip()[:1] in _AFTER_LEADING or not text[end:].strip()
         at_start = index == 0 and _only_edges(text[:start]) and leads
-        at_end = index == len(runs) - 1 and _only_edges(text[end:])
+        # At the end only after a separator ("... - ABC-12", "... | ABC-12"): a bare word and
+        # number closing a sentence is the client's ("for the GLA-200", "Kod rabatowy LATO-2026").
+        at_end = (
+            index == len(runs) - 1
+            and _only_edges(text[end:])
+            and (keyword is not None or _after_separator(head))
+        )
         if not (team or only_numbers or keyword or (opened and closed) or at_start or at_end):
             continue  # GLA-200, USB-3: a word of the client's, not a ticket
         if opened and closed:  # "(refs #1)", "[PROJ-9]": the brackets go with it
