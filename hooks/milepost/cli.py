@@ -337,10 +337,13 @@ def due_letters(
     """The letters due (for the clients in `only`, else all) on `override` or today. With
     `send`, a bad MILEPOST_SMTP_URL stops before anything is read."""
     from milepost.errors import LetterError
+    from milepost.mkdocs.config_file import read_mkdocs_config
+    from milepost.mkdocs.extra_config import portal_settings
     from milepost.portal import load_configured
     from milepost.publish.letters import SENT_RECORD, portal_letters, read_record, smtp_server
 
-    settings = _settings(config_file)
+    config = read_mkdocs_config(config_file)  # read once: the settings and the site's address
+    settings = portal_settings(config_file, config)
     if not settings.letters_from:
         raise LetterError(
             "extra.milepost.letters.from is not set in mkdocs.yml; write the address letters come "
@@ -362,16 +365,10 @@ def due_letters(
             )
     clients = [c for c in portal.clients if not only or c.slug in only]
     letters = portal_letters(
-        settings, _site_url(config_file), portal, clients, read_record(record_path), override,
+        settings, config.site_url or "", portal, clients, read_record(record_path), override,
         histories=loaded.histories, history=loaded.history,
     )
     return DueLetters(settings, letters, record_path)
-
-
-def _site_url(config_file: Path) -> str:
-    from milepost.mkdocs.config_file import read_mkdocs_config
-
-    return read_mkdocs_config(config_file).site_url or ""
 
 
 def _settle_command(name: str) -> str:

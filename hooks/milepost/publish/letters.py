@@ -558,11 +558,14 @@ def portal_letters(
     histories by (client, project)."""
     folders = client_folders(portal.clients)
     letters: list[Letter] = []
+    # The agency's record across all its clients (portal.agency_reference), for projects too
+    # young to be judged by their own pace: once per day the clients are on, not per client.
+    references: dict[dt.date, ReferenceClass] = {}
     for client in clients:
         today = client_today(client.timezone, day)
-        # The agency's record across all its clients (portal.agency_reference), for projects too
-        # young to be judged by their own pace.
-        reference = reference_class(((project, None) for project in portal.projects), today)
+        if today not in references:
+            references[today] = reference_class(((project, None) for project in portal.projects), today)
+        reference = references[today]
         letters.extend(
             client_letters(
                 client,
