@@ -14,15 +14,7 @@ fi
 if command -v chromium >/dev/null 2>&1; then
     exit 0
 fi
-if [ "$(id -u)" = 0 ]; then
-    SUDO=""
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    SUDO="sudo -n"
-else
-    echo "Chromium is needed for the browser tests: run 'sudo apt-get install chromium' and try again." >&2
-    exit 1
-fi
-echo "Installing Debian's chromium for the browser tests..."
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+# shellcheck source=scripts/apt_packages.sh
+. "$(dirname "$0")/apt_packages.sh"
+install_debian_packages "the browser tests" chromium
 command -v chromium >/dev/null

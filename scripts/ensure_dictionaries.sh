@@ -14,20 +14,7 @@ done
 if [ -z "$missing" ]; then
     exit 0
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "The spelling check needs the Enchant library and Hunspell dictionaries for en, pl, ru, uk and de:" >&2
-    echo "install them with your system's package manager (Debian:$missing)." >&2
-    exit 1
-fi
-if [ "$(id -u)" = 0 ]; then
-    SUDO=""
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    SUDO="sudo -n"
-else
-    echo "The spelling check needs dictionaries: run 'sudo apt-get install$missing' and try again." >&2
-    exit 1
-fi
-echo "Installing the spelling dictionaries:$missing..."
-$SUDO apt-get update -qq
+# shellcheck source=scripts/apt_packages.sh
+. "$(dirname "$0")/apt_packages.sh"
 # shellcheck disable=SC2086 # one word per package
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+install_debian_packages "the spelling check (the Enchant library and Hunspell's dictionaries)" $missing
