@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from milepost.load.dates import parse_date
 from milepost.load.problems import Problem, display_path, field_name
 from milepost.load.schema_messages import CLIENT_SCHEMA, PROJECT_SCHEMA, describe, schema_messages
-from milepost.load.yaml_source import PathKey, YamlDocument
+from milepost.load.yaml_source import PathKey, YamlDocument, comma_in_text_message
 from milepost.shown_url import credential_parameter
 from milepost.time_zone import known_zone
 
@@ -189,6 +189,10 @@ def _structure_problems(report: _Report, document: YamlDocument, schema: str, ne
         report.add((), f"expected `key: value` lines (like `name: ...`), got {describe(document.data)}")
         return True
     for path, message in schema_messages(document.data, schema):
+        broken = document.broken_texts.get(path)
+        if broken is not None and message.startswith("unknown key"):
+            text_path, written = broken
+            path, message = text_path, comma_in_text_message(str(text_path[-1]), written)
         report.add(path, message)
     return False
 

@@ -71,6 +71,10 @@ class YamlDocument:
     lines: dict[PathKey, int] = field(default_factory=dict)
     issues: list[SourceIssue] = field(default_factory=list)
     parsed: bool = True  # False after a syntax error: `data` is then meaningless
+    # `{title: Product list, with filters: fast}`: YAML reads `with filters` as a key of its own.
+    # For such a key (right after a plain text value, inside `{...}`): the path of the text it
+    # broke off and the whole text as written, so that an "unknown key" can say what to quote.
+    broken_texts: dict[PathKey, tuple[PathKey, str]] = field(default_factory=dict)
 
     def line_of(self, path: PathKey) -> int:
         """The line of `path`, or of its nearest ancestor that has one (1 at worst)."""
@@ -94,7 +98,7 @@ def load_yaml_text(text: str) -> YamlDocument:
     except RecursionError:  # the pure-Python parser on lists nested hundreds deep
         return YamlDocument(data=None, issues=[SourceIssue(1, (), _TOO_DEEP)], parsed=False)
     except yaml.MarkedYAMLError as err:
-        issue = _unquoted_colon_issue(text, err) or _syntax_issue(err)
+        issue = _unquoted_colon_issue(text, err) or _unquoted_bracket_issue(text, err) or _syntax_issue(err)
         return YamlDocument(data=None, issues=[issue], parsed=False)
     except yaml.YAMLError as err:  # errors without a position (rare: reader errors)
         return YamlDocument(data=None, issues=[SourceIssue(1, (), f"not valid YAML: {err}")], parsed=False)
@@ -152,6 +156,13 @@ def _quote_hint(key: str, value: str) -> str:
     return f"put the text in quotes: {key}: {json.dumps(value, ensure_ascii=False)}"
 
 
+def comma_in_text_message(key: str, written: str) -> str:
+    """What to do about `{title: Card payments, Visa, ...}`: quote the whole text."""
+    return "the text has a comma inside `{...}`, which YAML reads as the start of another key; " + _quote_hint(
+        key, written
+    )
+
+
 def _unquoted_colon_issue(text: str, err: yaml.MarkedYAMLError) -> SourceIssue | None:
     """The issue for `title: Note: important` (in a block or inside `{...}`), naming the field
     and the quoted text to write; None for any other syntax error."""
@@ -174,6 +185,40 @@ def _unquoted_colon_issue(text: str, err: yaml.MarkedYAMLError) -> SourceIssue |
     if not isinstance(key, str) or not written or written[0] in "'\"":
         return None
     message = f"the text has ': ' inside, which YAML reads as a new key; {_quote_hint(key, written)}"
+    return SourceIssue(mark.line + 1, path, message)
+
+
+def _unquoted_bracket_issue(text: str, err: yaml.MarkedYAMLError) -> SourceIssue | None:
+    """The issue for `{title: Lista {nowa}}` (a '{' or '[' inside a text in `{...}` or `[...]`),
+    naming the field and the quoted text to write; None for any other syntax error."""
+    mark = err.problem_mark
+    problem = (err.problem or "").strip()
+    if mark is None or not problem.startswith("expected ','") or text[mark.index : mark.index + 1] not in ("{", "["):
+        return None
+    value = _value_before(text, mark.index)
+    if value is None:
+        return None
+    path, start = value
+    if "\n" in text[start : mark.index]:
+        return None
+    depth, end = 0, mark.index
+    while end < len(text) and text[end] != "\n":
+        char = text[end]
+        if char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+            if depth < 0:
+                break
+        elif char == "," and depth == 0:
+            break
+        end += 1
+    written = text[start:end].strip()
+    key = path[-1]
+    if not isinstance(key, str) or not written:
+        return None
+    bracket = text[mark.index]
+    message = f"the text has '{bracket}' inside, which YAML reads as a list or mapping; {_quote_hint(key, written)}"
     return SourceIssue(mark.line + 1, path, message)
 
 
@@ -307,6 +352,10 @@ class _Builder:
                 name = key_node.value
                 self._issue(key_node, path + (name,), f"'{name}' has no value: write `{name}: ...`")
                 continue
+            if text_value is not None and isinstance(value_node, ScalarNode) and not key_node.style:
+                # Kept only in case the schema does not know this key (glossary terms may be any text).
+                written = " ".join(self.text[text_value[1] : value_node.end_mark.index].split())
+                self.document.broken_texts[path + (key_node.value,)] = (path + (text_value[0],), written)
             text_value = None
             if node.flow_style and isinstance(value_node, ScalarNode) and not value_node.style:
                 text_value = (key_node.value, value_node.start_mark.index)
@@ -324,11 +373,8 @@ class _Builder:
             result[key] = self.value(value_node, path + (key,), key_line)
         for key, (start, end) in joined.items():
             written = " ".join(self.text[start:end].split())  # one line, even if the braces span several
-            message = (
-                "the text has a comma inside `{...}`, which YAML reads as the start of another key; "
-                + _quote_hint(key, written)
-            )
-            self.document.issues.append(SourceIssue(first_line[key], path + (key,), message))
+            issue = SourceIssue(first_line[key], path + (key,), comma_in_text_message(key, written))
+            self.document.issues.append(issue)
         return result
 
     def _entries(self, node: MappingNode, path: PathKey) -> list[tuple[Node, Node]]:
