@@ -429,3 +429,20 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     return cert_file, key_file
+
+
+def milepost_on_own_file_system(folder: Path, mount_options: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """`milepost ARGUMENTS` in a new process that sees `folder` as a fresh, empty file system of
+    its own (a tmpfs mounted with `mount_options`, such as `ro` or `size=64k`): a real
+    read-only or full disk, not an imitation of one. The process runs in its own user and mount
+    namespaces (`unshare`, util-linux), so it needs no root, and the mount ends with it."""
+    script = 'mount -t tmpfs -o "$1" milepost-test "$2" && shift 2 && exec "$@"'
+    command = [sys.executable, "-m", "milepost.cli", *arguments]
+    namespaces = ["unshare", "--user", "--map-root-user", "--mount"]
+    return subprocess.run(
+        [*namespaces, "sh", "-c", script, "sh", mount_options, str(folder), *command],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )

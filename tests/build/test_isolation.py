@@ -4,13 +4,14 @@ at X only, `build --keep-going` builds every healthy client, and no traceback re
 
 from __future__ import annotations
 
-import errno
-import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from factories import client_yml, git, make_portal, make_repo, milestone, project_yml, shallow_clone
+from helpers import milepost_on_own_file_system
 from milepost.cli import main as milepost
 
 TODAY = "2026-11-24"
@@ -137,44 +138,53 @@ def test_yaml_nested_900_deep_is_one_line(portal: Path, capsys) -> None:
 # --- a site folder that cannot be written ------------------------------------------------------
 
 
-def test_a_read_only_site_folder_is_one_line(portal: Path, monkeypatch, capsys) -> None:
-    def refuse(source: object, target: object, **kwargs: object) -> None:
-        raise OSError(errno.EROFS, "Read-only file system", str(target))
+def build_on_own_file_system(config: Path, mount_options: str, *options: str) -> tuple[int, str]:
+    """Build with the site folder on a real file system of its own (read-only, or nearly full)."""
+    site = config.parent / "site"
+    site.mkdir(exist_ok=True)
+    arguments = ("build", "--config-file", str(config), "--today", TODAY, "--site-dir", str(site), *options)
+    result = milepost_on_own_file_system(site, mount_options, *arguments)
+    text = result.stdout + result.stderr
+    assert "Traceback" not in text
+    return result.returncode, text
 
-    monkeypatch.setattr(os, "replace", refuse)
-    monkeypatch.setattr(os, "rename", refuse)
-    assert build(portal) == 1
-    text = output(capsys)
-    assert "cannot be written (it is on a read-only file system; choose another folder with --site-dir)" in text
+
+def test_a_read_only_site_folder_is_one_line(portal: Path) -> None:
+    code, text = build_on_own_file_system(portal, "ro")
+    assert code == 1
+    assert "site: cannot be written (it is on a read-only file system; choose another folder with --site-dir)" in text
     assert "nothing was built" in text
 
 
-def test_a_site_folder_this_user_may_not_write(portal: Path, monkeypatch, capsys) -> None:
-    # As the write fails for a user without the right (root may write anywhere, so the error
-    # is raised here rather than by chmod, and the test runs as any user).
-    def refuse(source: object, target: object, **kwargs: object) -> None:
-        raise OSError(errno.EACCES, "Permission denied", str(target))
+def test_a_site_folder_this_user_may_not_write(portal: Path) -> None:
+    # A folder without write permission for its owner. Run in a user namespace of its own, the
+    # build holds no capability to override that, even when the tests run as root.
+    site = portal.parent / "site"
+    site.mkdir()
+    site.chmod(0o555)
+    arguments = ("build", "--config-file", str(portal), "--today", TODAY, "--site-dir", str(site))
+    result = subprocess.run(
+        ["unshare", "--user", sys.executable, "-m", "milepost.cli", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    text = result.stdout + result.stderr
+    assert result.returncode == 1, text
+    assert "Traceback" not in text
+    assert "site: cannot be written (this user may not write there" in text
 
-    monkeypatch.setattr(os, "replace", refuse)
-    monkeypatch.setattr(os, "rename", refuse)
-    assert build(portal) == 1
-    assert "this user may not write there" in output(capsys)
 
-
-def test_a_full_disk_is_one_line_per_client(portal: Path, monkeypatch, capsys) -> None:
-    assert build(portal) == 0
-    before = (portal.parent / "site" / "alpha" / "index.html").read_bytes()
-    capsys.readouterr()
-
-    def full(source: object, target: object, **kwargs: object) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device", str(target))
-
-    monkeypatch.setattr(os, "replace", full)
-    monkeypatch.setattr(os, "rename", full)
-    assert build(portal, "--keep-going") == 1
-    text = output(capsys)
+def test_a_full_disk_is_one_line_per_client(portal: Path) -> None:
+    # 48 KB: the build starts, and the first of the theme's files fills the disk.
+    code, text = build_on_own_file_system(portal, "size=48k", "--keep-going")
+    assert code == 1
+    for slug in ("alpha", "beta"):
+        assert f"FAILED {slug}: {portal.parent / 'site' / slug}: cannot be written" in text
     assert "cannot be written (the disk is full; make room)" in text
-    assert (portal.parent / "site" / "alpha" / "index.html").read_bytes() == before
+    assert ".building-" not in text  # the build's temporary folder is named by what it becomes
+    # The file that could not be written is named, not the theme's file it was copied from.
+    assert "site-packages" not in text
 
 
 # --- check finds what build refuses ------------------------------------------------------------

@@ -31,7 +31,7 @@ from milepost.publish.build_record import write_record
 from milepost.publish.protection import add_unlock_script, protect_site, site_password
 from milepost.publish.shared_assets import SHARED_FOLDER, assets_version, link_pages, publish_version
 from milepost.publish.site_folder import check_complete, new_work_folder, swap_in
-from milepost.publish.site_ownership import check_replaceable, remove_marked
+from milepost.publish.site_ownership import LEFTOVER, check_replaceable, remove_marked
 
 
 @dataclass
@@ -85,11 +85,29 @@ def build_here(tasks: Sequence[ClientTask], *, keep_going: bool, **context: Any)
             return
 
 
+def _written_path(err: OSError) -> Path | None:
+    """The path that could not be written, as the user knows it. A copy or a rename fails with
+    the source as `filename` and the target as `filename2`; a path inside a build's temporary
+    folder, never seen by the user, is named by what it becomes: `site/.alpha.building-xxxx/...`
+    is `site/alpha`, and an atomic write's `.name.xxxx.tmp` is the folder it is made in."""
+    written = err.filename2 or err.filename
+    if not written:
+        return None
+    path = Path(os.fsdecode(written))
+    for index, part in enumerate(path.parts):
+        leftover = LEFTOVER.match(part)
+        if leftover:
+            return Path(*path.parts[:index], leftover["folder"])
+        if part.startswith(".") and part.endswith(".tmp"):
+            return Path(*path.parts[:index])
+    return path
+
+
 def write_failure(err: OSError, where: Path) -> str:
     """One line for a file or folder that cannot be written: read-only, full, not allowed."""
     if isinstance(err, FileWriteError) and isinstance(err.__cause__, OSError):
         err = err.__cause__  # said once, in the build's words (with what to do about --site-dir)
-    shown = display_path(Path(err.filename)) if err.filename else display_path(where)
+    shown = display_path(_written_path(err) or where)
     if err.errno == errno.ENOSPC:
         why = "the disk is full; make room"
     elif err.errno == errno.EDQUOT:
