@@ -20,19 +20,23 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mkdocs.config.defaults import MkDocsConfig
+
 from milepost.errors import BuildFailed, LetterError, MilepostError, PrivacyError, SettingsError
 from milepost.history.disk_cache import code_fingerprint
 from milepost.history.state import GitHistory
 from milepost.load.client_folders import client_folder, client_folders, derived_folder, path_secret
 from milepost.load.problems import Problem, display_path
+from milepost.load.settings import BuildSettings
 from milepost.mkdocs.build_inputs import client_key, config_inputs
 from milepost.mkdocs.client_build import ClientTask, build_here, failure_message, write_failure
 from milepost.mkdocs.config_file import portal_folders, read_mkdocs_config
 from milepost.mkdocs.extra_config import portal_settings
 from milepost.mkdocs.workers import build_in_workers
+from milepost.model import Client
 from milepost.portal import LoadResult, load_configured
 from milepost.publish.build_record import is_unchanged
-from milepost.publish.letters import SENT_RECORD, read_record
+from milepost.publish.letters import SENT_RECORD, SentRecord, read_record
 from milepost.publish.privacy import site_root_files
 from milepost.publish.protection import site_password
 from milepost.publish.shared_assets import SHARED_FOLDER, recover_shared, used_version, version_intact
@@ -104,26 +108,14 @@ def build_clients(
         # Worker processes read git themselves: a history given here would count nothing.
         raise ValueError("build_clients: a `history` is used by one process only; pass jobs=1 with it")
     config_file = config_file.resolve()
-    try:
-        base = read_mkdocs_config(config_file)
-        settings = portal_settings(config_file, base)
-        if today is None:
-            today = settings.today
-    except SettingsError as err:
-        raise BuildFailed(str(err)) from None
+    base, settings = _portal_config(config_file)
+    today = today or settings.today  # None: each client's own today, in its time zone
     # Never over the portal's own files (publish/site_ownership.py), before anything is written.
     refuse_portal_folders(site_dir, settings.root, portal_folders(base, settings.projects_dir, settings.root))
     refuse_foreign_root(site_dir)  # nor into a folder of other files (again under the lock)
     # Checked as the builds will check it (ledger included), so no client starts on a bad portal.
     loaded = load_configured(settings, today=today or dt.date.today(), full_history=True, history=history)
-    if not loaded.slugs:
-        raise BuildFailed(problem_report(loaded.problems))
-    slugs = select_clients(list(loaded.slugs), clients)
-    wanted_problems = sorted({p for slug in slugs for p in loaded.problems_of(slug)})
-    if not keep_going:
-        refused = wanted_problems if clients else loaded.problems
-        if refused:
-            raise BuildFailed(problem_report(refused))
+    slugs = _wanted_clients(loaded, clients, keep_going=keep_going)
     outcome = BuildOutcome()
     if clients:
         for problem in loaded.general_problems():
@@ -135,7 +127,6 @@ def build_clients(
         known = known_folders(loaded)
     except PrivacyError as err:
         raise BuildFailed(str(err)) from None
-
     try:
         site_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -143,61 +134,16 @@ def build_clients(
     # One build of a site folder at a time: the others wait (see publish/site_folder.py), so
     # every temporary folder found under the lock was left by a build that is gone.
     with exclusive(site_dir):
-        try:
-            claim_site_root(site_dir)  # only a folder Milepost made (or an empty one) is written
-            recover_leftovers(site_dir)
-            recover_shared(site_dir)
-            write_site_root(site_dir)
-            if not clients:
-                warn_about_strays(site_dir, known)
-        except OSError as err:
-            raise BuildFailed(f"{write_failure(err, site_dir)}; nothing was built.") from None
-        try:
-            config_parts = config_inputs(config_file, base) if settings.cache_dir is not None else {}
-        except OSError as err:
-            raise BuildFailed(f"{write_failure(err, config_file)}; nothing was built.") from None
-        try:
-            sent = read_record(settings.root / SENT_RECORD)  # a client's archive is part of its inputs
-        except LetterError as err:
-            raise BuildFailed(f"{err}; nothing was built.") from None
+        _prepare_site_root(site_dir, known if not clients else None)
+        keys = _ClientKeys.read(config_file, base, settings, loaded, site_dir, today) if settings.cache_dir else None
         tasks: list[ClientTask] = []
         checked: dict[str, bool] = {}  # shared assets' versions looked at, and whether intact
         for slug in slugs:
-            own = loaded.problems_of(slug)
-            if own:
-                outcome.failed[slug] = broken_client_message(own)
-                log.error("%s: not built: %s", slug, outcome.failed[slug])
-                continue  # only with keep_going: without it, the build refused above
-            client = loaded.healthy.client(slug)
-            task = ClientTask(slug=slug, folder=folders[slug])
-            try:
-                if settings.cache_dir is not None:
-                    task.key = client_key(
-                        client,
-                        loaded=loaded,
-                        projects_dir=settings.projects_dir,
-                        cache_dir=settings.cache_dir,
-                        config=config_parts,
-                        code=code_fingerprint(),
-                        folder=task.folder,
-                        site_url=base.site_url or "",
-                        today=today,
-                        password=site_password(client),
-                        letters=[e.as_json() for e in sent.entries if e.client == slug],
-                    )
-                    if skip_unchanged and is_unchanged(settings.cache_dir, site_dir, task.folder, task.key) and (
-                        shared_assets_intact(site_dir, task.folder, checked)
-                    ):
-                        outcome.unchanged[slug] = site_dir / task.folder
-                        log.info("%s: unchanged, not rebuilt", slug)
-                        continue
-            except (MilepostError, OSError, subprocess.SubprocessError) as err:
-                outcome.failed[slug] = failure_message(err)
-                log.error("%s: not built: %s", slug, outcome.failed[slug])
-                if not keep_going:
-                    break
-                continue
-            tasks.append(task)
+            task = _client_task(slug, folders, loaded, outcome, keys, skip_unchanged=skip_unchanged, checked=checked)
+            if task is not None:
+                tasks.append(task)
+            elif slug in outcome.failed and not keep_going:
+                break
         if tasks and (keep_going or not outcome.failed):
             results: Iterator[tuple[str, Path | str]]
             if jobs > 1 and len(tasks) > 1:  # each worker reads the portal once for itself
@@ -210,15 +156,145 @@ def build_clients(
                     tasks, keep_going=keep_going, config_file=config_file, site_dir=site_dir,
                     today=today, cache_dir=settings.cache_dir, loaded=loaded, share=share_theme,
                 )
-            for slug, result in results:
-                if isinstance(result, Path):
-                    outcome.built[slug] = result
-                else:
-                    outcome.failed[slug] = result
-                    log.error("%s: not built: %s", slug, result)
+            _record_results(results, outcome)
     outcome.built = {slug: outcome.built[slug] for slug in slugs if slug in outcome.built}
     outcome.failed = {slug: outcome.failed[slug] for slug in slugs if slug in outcome.failed}
     return outcome
+
+
+def _record_results(results: Iterator[tuple[str, Path | str]], outcome: BuildOutcome) -> None:
+    for slug, result in results:
+        if isinstance(result, Path):
+            outcome.built[slug] = result
+        else:
+            outcome.failed[slug] = result
+            log.error("%s: not built: %s", slug, result)
+
+
+def _portal_config(config_file: Path) -> tuple[MkDocsConfig, BuildSettings]:
+    """The portal's mkdocs.yml and its Milepost settings, or the build refused in one line."""
+    try:
+        base = read_mkdocs_config(config_file)
+        return base, portal_settings(config_file, base)
+    except SettingsError as err:
+        raise BuildFailed(str(err)) from None
+
+
+def _wanted_clients(loaded: LoadResult, clients: Sequence[str] | None, *, keep_going: bool) -> list[str]:
+    """The clients to build. Without `keep_going`, a problem refuses the build: the wanted
+    clients' problems with `clients`, any problem without."""
+    if not loaded.slugs:
+        raise BuildFailed(problem_report(loaded.problems))
+    slugs = select_clients(list(loaded.slugs), clients)
+    if not keep_going:
+        refused = sorted({p for slug in slugs for p in loaded.problems_of(slug)}) if clients else loaded.problems
+        if refused:
+            raise BuildFailed(problem_report(refused))
+    return slugs
+
+
+def _prepare_site_root(site_dir: Path, known: set[str] | None) -> None:
+    """Under the lock: the site folder claimed, what a stopped build left cleared, the neutral
+    root written; with `known` (a build of every client), folders of no client named."""
+    try:
+        claim_site_root(site_dir)  # only a folder Milepost made (or an empty one) is written
+        recover_leftovers(site_dir)
+        recover_shared(site_dir)
+        write_site_root(site_dir)
+        if known is not None:
+            warn_about_strays(site_dir, known)
+    except OSError as err:
+        raise BuildFailed(f"{write_failure(err, site_dir)}; nothing was built.") from None
+
+
+@dataclass(frozen=True)
+class _ClientKeys:
+    """What every client's input key is made of besides the client's own files (only when
+    there is a cache folder to keep the keys in)."""
+
+    cache_dir: Path
+    site_dir: Path
+    config: dict[str, object]
+    loaded: LoadResult
+    projects_dir: Path
+    site_url: str
+    today: dt.date | None
+    sent: SentRecord
+
+    @classmethod
+    def read(
+        cls,
+        config_file: Path,
+        base: MkDocsConfig,
+        settings: BuildSettings,
+        loaded: LoadResult,
+        site_dir: Path,
+        today: dt.date | None,
+    ) -> _ClientKeys:
+        assert settings.cache_dir is not None
+        try:
+            config = config_inputs(config_file, base)
+        except OSError as err:
+            raise BuildFailed(f"{write_failure(err, config_file)}; nothing was built.") from None
+        try:
+            sent = read_record(settings.root / SENT_RECORD)  # a client's archive is part of its inputs
+        except LetterError as err:
+            raise BuildFailed(f"{err}; nothing was built.") from None
+        return cls(
+            settings.cache_dir, site_dir, config, loaded, settings.projects_dir, base.site_url or "", today, sent
+        )
+
+    def key(self, client: Client, folder: str) -> str:
+        return client_key(
+            client,
+            loaded=self.loaded,
+            projects_dir=self.projects_dir,
+            cache_dir=self.cache_dir,
+            config=self.config,
+            code=code_fingerprint(),
+            folder=folder,
+            site_url=self.site_url,
+            today=self.today,
+            password=site_password(client),
+            letters=[e.as_json() for e in self.sent.entries if e.client == client.slug],
+        )
+
+
+def _client_task(
+    slug: str,
+    folders: dict[str, str],
+    loaded: LoadResult,
+    outcome: BuildOutcome,
+    keys: _ClientKeys | None,
+    *,
+    skip_unchanged: bool,
+    checked: dict[str, bool],
+) -> ClientTask | None:
+    """Client `slug`'s build, or None: broken or failed (in `outcome.failed`), or unchanged
+    (in `outcome.unchanged`)."""
+    own = loaded.problems_of(slug)
+    if own:
+        outcome.failed[slug] = broken_client_message(own)
+        log.error("%s: not built: %s", slug, outcome.failed[slug])
+        return None  # only with keep_going: without it, the build refused before
+    task = ClientTask(slug=slug, folder=folders[slug])
+    if keys is None:
+        return task
+    try:
+        task.key = keys.key(loaded.healthy.client(slug), task.folder)
+        if (
+            skip_unchanged
+            and is_unchanged(keys.cache_dir, keys.site_dir, task.folder, task.key)
+            and shared_assets_intact(keys.site_dir, task.folder, checked)
+        ):
+            outcome.unchanged[slug] = keys.site_dir / task.folder
+            log.info("%s: unchanged, not rebuilt", slug)
+            return None
+    except (MilepostError, OSError, subprocess.SubprocessError) as err:
+        outcome.failed[slug] = failure_message(err)
+        log.error("%s: not built: %s", slug, outcome.failed[slug])
+        return None
+    return task
 
 
 def known_folders(loaded: LoadResult) -> set[str]:

@@ -30,8 +30,9 @@ from milepost.i18n import texts_for
 from milepost.load.settings import BuildSettings, build_settings, client_today
 from milepost.mkdocs.config_file import portal_folders
 from milepost.mkdocs.extra_config import LOADED_PORTAL, milepost_config
+from milepost.model import Client, Portal
 from milepost.portal import LoadResult, agency_reference, load_configured
-from milepost.publish.letters import SENT_RECORD, read_record
+from milepost.publish.letters import SENT_RECORD, SentRecord, read_record
 from milepost.publish.site_cache import rendered_site
 from milepost.publish.site_content import ClientSite
 from milepost.publish.site_ownership import refuse_portal_folders
@@ -83,13 +84,33 @@ def prepare(config: MkDocsConfig) -> BuildState:
         # (`milepost build` refuses such a folder before it builds a client).
         folders = portal_folders(config, settings.projects_dir, settings.root)
         refuse_portal_folders(Path(config.site_dir), settings.root, folders)
-    check_day = settings.today or dt.date.today()
     loaded = options[LOADED_PORTAL]
     if not isinstance(loaded, LoadResult):
         # A site is never published with a history cut short (a shallow clone): no ledger.
-        loaded = load_configured(settings, today=check_day, full_history=True)
-    # A client's site needs only that client's files: another client's problem stops that
-    # client alone. The team preview shows every client, so it needs every file right.
+        loaded = load_configured(settings, today=settings.today or dt.date.today(), full_history=True)
+    portal = _checked_portal(loaded, settings)
+    state = BuildState(settings=settings)
+    # The letters sent so far (the durable record, never letters merely written): each
+    # client's site lists its own.
+    record = read_record(settings.root / SENT_RECORD)
+    for client in _clients_to_build(portal, settings):
+        state.sites.append(_client_site(client, portal, loaded, settings, record, config.site_url or ""))
+    if settings.client:
+        _in_client_language(config, state.sites[0])
+    add_search_fields(config)
+    add_theme_overrides(config)
+    one_colour_scheme(config)
+    if CSS_PATH not in config.extra_css:
+        config.extra_css.append(CSS_PATH)
+    if JS_PATH not in config.extra_javascript:
+        config.extra_javascript.append(JS_PATH)
+    return state
+
+
+def _checked_portal(loaded: LoadResult, settings: BuildSettings) -> Portal:
+    """The portal this build shows, or the build refused with the problems listed. A client's
+    site needs only that client's files: another client's problem stops that client alone.
+    The team preview shows every client, so it needs every file right."""
     problems = loaded.problems_of(settings.client) if settings.client else loaded.problems
     if problems or (not settings.client and loaded.portal is None):
         listing = "\n".join(str(p) for p in problems)
@@ -99,97 +120,87 @@ def prepare(config: MkDocsConfig) -> BuildState:
         )
     portal = loaded.healthy if settings.client else loaded.portal
     assert portal is not None
-    if settings.client:
-        try:
-            clients = [portal.client(settings.client)]
-        except KeyError:
-            known = ", ".join(c.slug for c in portal.clients) or "none"
-            raise SettingsError(
-                f"extra.milepost.client: no client '{settings.client}' in {settings.projects_dir.name}/ "
-                f"(clients: {known})"
-            ) from None
-    else:
-        clients = list(portal.clients)
+    return portal
 
-    state = BuildState(settings=settings)
-    # The letters sent so far (the durable record, never letters merely written): each
-    # client's site lists its own.
-    record = read_record(settings.root / SENT_RECORD)
-    for client in clients:
-        try:
-            rules = load_rules(getattr(client, "commit_rules", None) or None)
-        except RulesError as err:
-            raise RulesError(f"{client.source}: {err}") from None
-        prefix = "" if settings.client else f"{settings.preview_dir}/{client.slug}/"
-        today = client_today(client.timezone, settings.today)
-        base_url = config.site_url or ""
-        histories = {
-            slug: history for (owner, slug), history in loaded.histories.items() if owner == client.slug
-        }
-        site = rendered_site(
-            client,
-            portal.projects_of(client.slug),
-            rules=rules,
-            histories=histories,
-            today=today,
-            prefix=prefix,
-            base_url=base_url if settings.client else "",
-            inactive_days=settings.inactive_days,
-            cache_dir=settings.cache_dir,
-            history=loaded.history,
-            letters=record.sent_to(client.slug, until=today),
-            reference=agency_reference(loaded, today),
-        )
-        state.sites.append(site)
 
-    if settings.client:
-        site = state.sites[0]
-        # Markup: escaped once here, and not again where a template escapes it itself (the
-        # logo's title attribute), which would show "&#x27;" to the client.
-        config.site_name = Markup(esc(site.client.name))
-        config.theme["language"] = site.client.language
-        # The rest of the theme's words in the client's language, not mkdocs.yml's English:
-        # the page description (<meta name="description">) and the "page not found" page
-        # (theme/404.html).
-        words = texts_for(site.client.language, site.client.timezone)
-        # Markup for the same reason as the site name: escaped once here (the client's name is
-        # in it), never again by the theme.
-        config.site_description = Markup(
-            esc(words.gettext("Project status for {client}", client=site.client.name))
-        )
-        config.extra["milepost_not_found"] = {
-            "title": words.gettext("Page not found"),
-            "message": words.gettext(
-                "There is nothing to see at this address. If you were sent a link to your project's "
-                "status page, please open that link."
-            ),
-            "home": words.gettext("All projects"),
-        }
-        # The theme's result counts with a count other than 1 (theme/partials/language.html):
-        # material has one form for every other count, so its Ukrainian "Знайдено # збігів" is
-        # wrong for 2-4 and 22-24 results. Ours are worded so one form fits any count.
-        config.extra["milepost_theme_words"] = {
-            "search.result.other": words.gettext("Matching pages: #"),
-            "search.result.more.other": words.gettext("More on this page: #"),
-        }
-        # The search plugin read its settings before this hook ran: give it the client's.
-        search = search_settings(site.client.language)
-        values = {"lang": list(search.lang), "separator": search.separator, "pipeline": list(search.pipeline)}
-        for plugin in search_plugins(config):
-            plugin.config.update(values)
-            index = getattr(plugin, "search_index", None)
-            if index is not None and isinstance(getattr(index, "config", None), dict):
-                index.config.update(values)
-        # Titles are plain text here; `prepare_page` escapes each page's title once.
-        config.nav = [{page.title: page.path} for page in site.pages if page.in_nav]
-    add_search_fields(config)
-    add_theme_overrides(config)
-    one_colour_scheme(config)
-    if CSS_PATH not in config.extra_css:
-        config.extra_css.append(CSS_PATH)
-    if JS_PATH not in config.extra_javascript:
-        config.extra_javascript.append(JS_PATH)
-    return state
+def _clients_to_build(portal: Portal, settings: BuildSettings) -> list[Client]:
+    if not settings.client:
+        return list(portal.clients)
+    try:
+        return [portal.client(settings.client)]
+    except KeyError:
+        known = ", ".join(c.slug for c in portal.clients) or "none"
+        raise SettingsError(
+            f"extra.milepost.client: no client '{settings.client}' in {settings.projects_dir.name}/ "
+            f"(clients: {known})"
+        ) from None
+
+
+def _client_site(
+    client: Client, portal: Portal, loaded: LoadResult, settings: BuildSettings, record: SentRecord, site_url: str
+) -> ClientSite:
+    """One client's rendered site (from the cache when nothing it comes from changed)."""
+    try:
+        rules = load_rules(getattr(client, "commit_rules", None) or None)
+    except RulesError as err:
+        raise RulesError(f"{client.source}: {err}") from None
+    today = client_today(client.timezone, settings.today)
+    histories = {slug: history for (owner, slug), history in loaded.histories.items() if owner == client.slug}
+    return rendered_site(
+        client,
+        portal.projects_of(client.slug),
+        rules=rules,
+        histories=histories,
+        today=today,
+        prefix="" if settings.client else f"{settings.preview_dir}/{client.slug}/",
+        base_url=site_url if settings.client else "",
+        inactive_days=settings.inactive_days,
+        cache_dir=settings.cache_dir,
+        history=loaded.history,
+        letters=record.sent_to(client.slug, until=today),
+        reference=agency_reference(loaded, today),
+    )
+
+
+def _in_client_language(config: MkDocsConfig, site: ClientSite) -> None:
+    """One client's build: the site's name, the theme's words, the search and the navigation
+    in the client's language."""
+    # Markup: escaped once here, and not again where a template escapes it itself (the
+    # logo's title attribute), which would show "&#x27;" to the client.
+    config.site_name = Markup(esc(site.client.name))
+    config.theme["language"] = site.client.language
+    # The rest of the theme's words in the client's language, not mkdocs.yml's English:
+    # the page description (<meta name="description">) and the "page not found" page
+    # (theme/404.html).
+    words = texts_for(site.client.language, site.client.timezone)
+    # Markup for the same reason as the site name: escaped once here (the client's name is
+    # in it), never again by the theme.
+    config.site_description = Markup(esc(words.gettext("Project status for {client}", client=site.client.name)))
+    config.extra["milepost_not_found"] = {
+        "title": words.gettext("Page not found"),
+        "message": words.gettext(
+            "There is nothing to see at this address. If you were sent a link to your project's "
+            "status page, please open that link."
+        ),
+        "home": words.gettext("All projects"),
+    }
+    # The theme's result counts with a count other than 1 (theme/partials/language.html):
+    # material has one form for every other count, so its Ukrainian "Знайдено # збігів" is
+    # wrong for 2-4 and 22-24 results. Ours are worded so one form fits any count.
+    config.extra["milepost_theme_words"] = {
+        "search.result.other": words.gettext("Matching pages: #"),
+        "search.result.more.other": words.gettext("More on this page: #"),
+    }
+    # The search plugin read its settings before this hook ran: give it the client's.
+    search = search_settings(site.client.language)
+    values = {"lang": list(search.lang), "separator": search.separator, "pipeline": list(search.pipeline)}
+    for plugin in search_plugins(config):
+        plugin.config.update(values)
+        index = getattr(plugin, "search_index", None)
+        if index is not None and isinstance(getattr(index, "config", None), dict):
+            index.config.update(values)
+    # Titles are plain text here; `prepare_page` escapes each page's title once.
+    config.nav = [{page.title: page.path} for page in site.pages if page.in_nav]
 
 
 def search_plugins(config: MkDocsConfig) -> list[BasePlugin[Any]]:
