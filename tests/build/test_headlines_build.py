@@ -1,6 +1,6 @@
-"""The honest headline and the promise record on the built demo: the late webshop's card and
+"""The honest headline and the kept promises on the built demo: the late webshop's card and
 page say the promise and the forecast range, "Waiting on you" counts the change request that
-waits for a decision, and every project page, in every language, shows its promise record."""
+waits for a decision, and every project page, in every language, shows its kept promises."""
 
 from __future__ import annotations
 

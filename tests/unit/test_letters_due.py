@@ -21,7 +21,7 @@ from milepost.model import (
     Decision,
     Delay,
     LetterKind,
-    LetterPlan,
+    LetterSchedule,
     Milestone,
     Project,
     Recipient,
@@ -41,7 +41,7 @@ ANNA = Contact(
 PIOTR = Contact(name="Piotr Zieliński", role="Lead developer", email="piotr@agency.example")
 CLIENT = Client(
     slug="acme", name="ACME", language="en", timezone="Europe/Warsaw", contacts=(ANNA, PIOTR),
-    letters=LetterPlan(weekly="tuesday", to=(Recipient("Jan Kowalski", "jan@acme.example"),)),
+    letters=LetterSchedule(weekly="tuesday", to=(Recipient("Jan Kowalski", "jan@acme.example"),)),
 )
 PAYMENTS = Milestone(
     id="payments", title="Online payments <b>", due=dt.date(2026, 12, 1),
@@ -62,7 +62,7 @@ def outlook_with_move(day: dt.date) -> ProjectOutlook:
 
 
 def test_no_recipients_no_letters() -> None:
-    client = Client(slug="acme", name="ACME", letters=LetterPlan(weekly="tuesday"))
+    client = Client(slug="acme", name="ACME", letters=LetterSchedule(weekly="tuesday"))
     assert letters_due(client, [PROJECT], TUESDAY) == []
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from milepost.history.disk_cache import CacheFormat, load_entry, write_entry
-from milepost.load.plan_snapshot import BudgetPlan, MilestonePlan, Snapshot
+from milepost.load.milestone_snapshot import BudgetSnapshot, MilestoneSnapshot, Snapshot
 
 # Bump when the payloads' layout or the snapshot's fields or their parsing change.
 FORMAT_VERSION = 3
@@ -107,7 +107,7 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _plan_to_json(plan: MilestonePlan) -> dict[str, Any]:
+def _plan_to_json(plan: MilestoneSnapshot) -> dict[str, Any]:
     return {
         "id": plan.id,
         "title": plan.title,
@@ -119,14 +119,14 @@ def _plan_to_json(plan: MilestonePlan) -> dict[str, Any]:
     }
 
 
-def _plan_from_json(item: dict[str, Any]) -> MilestonePlan:
+def _plan_from_json(item: dict[str, Any]) -> MilestoneSnapshot:
     def day(key: str) -> dt.date | None:
         value = item[key]
         return dt.date.fromisoformat(value) if value else None
 
     if not isinstance(item["id"], str) or not isinstance(item["tasks"], int):
         raise TypeError("not a milestone snapshot")
-    return MilestonePlan(
+    return MilestoneSnapshot(
         id=item["id"],
         title=str(item["title"]),
         due=day("due"),
@@ -137,14 +137,14 @@ def _plan_from_json(item: dict[str, Any]) -> MilestonePlan:
     )
 
 
-def _budget_to_json(budget: BudgetPlan | None) -> dict[str, Any] | None:
+def _budget_to_json(budget: BudgetSnapshot | None) -> dict[str, Any] | None:
     if budget is None:
         return None
     return {"hours": budget.hours, "used": budget.used, "as_of": _iso(budget.as_of)}
 
 
-def _budget_from_json(item: dict[str, Any] | None) -> BudgetPlan | None:
+def _budget_from_json(item: dict[str, Any] | None) -> BudgetSnapshot | None:
     if item is None:
         return None
     as_of = item["as_of"]
-    return BudgetPlan(float(item["hours"]), float(item["used"]), dt.date.fromisoformat(as_of) if as_of else None)
+    return BudgetSnapshot(float(item["hours"]), float(item["used"]), dt.date.fromisoformat(as_of) if as_of else None)

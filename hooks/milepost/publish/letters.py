@@ -59,7 +59,7 @@ from milepost.errors import (
     SmtpReplyTooLong,
 )
 from milepost.file_lock import held
-from milepost.history.project_files import PlanHistory
+from milepost.history.project_files import ProjectFileVersions
 from milepost.history.state import GitHistory
 from milepost.i18n import texts_for
 from milepost.load.client_folders import client_folders
@@ -503,14 +503,14 @@ def client_letters(
     projects: Sequence[Project],
     today: dt.date,
     *,
-    histories: Mapping[str, PlanHistory],
+    file_versions: Mapping[str, ProjectFileVersions],
     record: SentRecord,
     sender: str,
     words: LetterWords,
     fixed_day: bool,
     cache_dir: Path | None,
     inactive_days: int,
-    history: GitHistory | None = None,
+    git_history: GitHistory | None = None,
     reference: ReferenceClass = NO_REFERENCE,
 ) -> list[Letter]:
     """The letters due for `client` on `today`, as messages. The pages' facts are measured the
@@ -523,10 +523,10 @@ def client_letters(
         raise RulesError(f"{client.source}: {err}") from None
     outlooks = {}
     for project in projects:
-        work = project_work(client, project, rules=rules, cache_dir=cache_dir, history=history)
+        work = project_work(client, project, rules=rules, cache_dir=cache_dir, git_history=git_history)
         outlooks[project.slug] = project_outlook(
             project,
-            histories.get(project.slug),
+            file_versions.get(project.slug),
             work,
             today,
             timezone=client.timezone,
@@ -549,13 +549,13 @@ def portal_letters(
     record: SentRecord,
     day: dt.date | None,
     *,
-    histories: Mapping[tuple[str, str], PlanHistory],
-    history: GitHistory | None,
+    file_versions: Mapping[tuple[str, str], ProjectFileVersions],
+    git_history: GitHistory | None,
 ) -> list[Letter]:
     """The letters due for `clients` of `portal` (loaded without problems), given what `record`
     says was sent: on `day` (the same day for every client, and the letters' Date fixed to
-    it), else on each client's today in its time zone. `histories`: the project files'
-    histories by (client, project)."""
+    it), else on each client's today in its time zone. `file_versions`: the project files'
+    file_versions by (client, project)."""
     folders = client_folders(portal.clients)
     letters: list[Letter] = []
     # The agency's record across all its clients (portal.agency_reference), for projects too
@@ -571,7 +571,7 @@ def portal_letters(
                 client,
                 portal.projects_of(client.slug),
                 today,
-                histories={slug: h for (owner, slug), h in histories.items() if owner == client.slug},
+                file_versions={slug: h for (owner, slug), h in file_versions.items() if owner == client.slug},
                 record=record,
                 sender=settings.letters_from,
                 words=letter_words(
@@ -584,7 +584,7 @@ def portal_letters(
                 fixed_day=day is not None,
                 cache_dir=settings.cache_dir,
                 inactive_days=settings.inactive_days,
-                history=history,
+                git_history=git_history,
                 reference=reference,
             )
         )

@@ -30,7 +30,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from milepost.history.project_files import MilestonePlan, PlanHistory, PlanVersion
+from milepost.history.project_files import MilestoneSnapshot, ProjectFileVersion, ProjectFileVersions
 from milepost.load.problems import Problem
 from milepost.load.yaml_source import load_yaml_file
 
@@ -91,25 +91,25 @@ class ProjectLedger:
 UNAVAILABLE = ProjectLedger(False, NO_LEDGER_NO_HISTORY)
 
 
-def project_ledger(history: PlanHistory | None, timezone: dt.tzinfo, today: dt.date) -> ProjectLedger:
+def project_ledger(versions: ProjectFileVersions | None, timezone: dt.tzinfo, today: dt.date) -> ProjectLedger:
     """The ledger of every milestone in the file's newest version (none without a history:
     `reason` says why, "no-history" or "shallow-clone")."""
-    if history is None or not history.versions:
+    if versions is None or not versions.versions:
         return UNAVAILABLE
-    if not history.available:
-        return ProjectLedger(False, history.status)
-    current = history.versions[-1]
+    if not versions.available:
+        return ProjectLedger(False, versions.status)
+    current = versions.versions[-1]
     ledgers = {}
     for plan in current.milestones:
-        ledger = milestone_ledger(history.versions, plan.id, timezone, today)
+        ledger = milestone_ledger(versions.versions, plan.id, timezone, today)
         if ledger is not None:
             ledgers[plan.id] = ledger
     return ProjectLedger(True, milestones=ledgers)
 
 
 def _appearances(
-    versions: Sequence[PlanVersion], ident: str, timezone: dt.tzinfo, today: dt.date
-) -> list[tuple[dt.date, PlanVersion, MilestonePlan]]:
+    versions: Sequence[ProjectFileVersion], ident: str, timezone: dt.tzinfo, today: dt.date
+) -> list[tuple[dt.date, ProjectFileVersion, MilestoneSnapshot]]:
     """The versions that hold milestone `ident` with a readable date, oldest first (under an
     earlier id too, see `_ids_over_time`)."""
     found = []
@@ -120,7 +120,7 @@ def _appearances(
     return found
 
 
-def _ids_over_time(versions: Sequence[PlanVersion], ident: str) -> list[str]:
+def _ids_over_time(versions: Sequence[ProjectFileVersion], ident: str) -> list[str]:
     """The id milestone `ident` had in each version ("" where it had none: before it existed,
     while it was taken out, in versions that could not be read).
 
@@ -130,7 +130,7 @@ def _ids_over_time(versions: Sequence[PlanVersion], ident: str) -> list[str]:
     """
     names = [""] * len(versions)
     current = ident
-    newer: PlanVersion | None = None  # the closest newer readable version
+    newer: ProjectFileVersion | None = None  # the closest newer readable version
     for index in range(len(versions) - 1, -1, -1):
         version = versions[index]
         if not version.readable:
@@ -152,7 +152,7 @@ def _ids_over_time(versions: Sequence[PlanVersion], ident: str) -> list[str]:
 
 
 def milestone_ledger(
-    versions: Sequence[PlanVersion], ident: str, timezone: dt.tzinfo, today: dt.date
+    versions: Sequence[ProjectFileVersion], ident: str, timezone: dt.tzinfo, today: dt.date
 ) -> MilestoneLedger | None:
     """The ledger of one milestone, or None when no version gives it a date."""
     seen = _appearances(versions, ident, timezone, today)
@@ -196,8 +196,8 @@ def milestone_ledger(
 
 
 def _last_of_each_day(
-    seen: Sequence[tuple[dt.date, PlanVersion, MilestonePlan]],
-) -> list[tuple[dt.date, PlanVersion, MilestonePlan]]:
+    seen: Sequence[tuple[dt.date, ProjectFileVersion, MilestoneSnapshot]],
+) -> list[tuple[dt.date, ProjectFileVersion, MilestoneSnapshot]]:
     """The day's last version of each day: what the file said at the end of a day is what was
     promised that day (a move made in the morning and put back, or given its reason, in the
     afternoon is one change, or none)."""
@@ -239,21 +239,21 @@ class SilentMove:
     field: str = "due"
 
 
-def silent_moves(history: PlanHistory, timezone: dt.tzinfo, today: dt.date) -> list[SilentMove]:
+def silent_moves(versions: ProjectFileVersions, timezone: dt.tzinfo, today: dt.date) -> list[SilentMove]:
     """The silent moves still standing in the newest version, per milestone and field: a
     `due` later than a date it had after its first day (the earliest such change: `due` must
     be put back), and a later `delay.due` whose reason has not changed since (the latest)."""
-    if not history.available or not history.versions:
+    if not versions.available or not versions.versions:
         return []
     found: list[SilentMove] = []
-    for plan in history.versions[-1].milestones:
-        seen = _appearances(history.versions, plan.id, timezone, today)
+    for plan in versions.versions[-1].milestones:
+        seen = _appearances(versions.versions, plan.id, timezone, today)
         if not seen:
             continue
         first_day = seen[0][0]
         worst: SilentMove | None = None
         stale: SilentMove | None = None
-        previous: MilestonePlan | None = None
+        previous: MilestoneSnapshot | None = None
         for day, version, earlier in seen:
             due = earlier.due
             assert due is not None
@@ -281,7 +281,7 @@ def silent_moves(history: PlanHistory, timezone: dt.tzinfo, today: dt.date) -> l
     return found
 
 
-def _reason_at(seen: Sequence[tuple[dt.date, PlanVersion, MilestonePlan]], move: SilentMove) -> str:
+def _reason_at(seen: Sequence[tuple[dt.date, ProjectFileVersion, MilestoneSnapshot]], move: SilentMove) -> str:
     for _day, version, plan in seen:
         if version.commit == move.commit and plan.delay_due == move.new:
             return plan.delay_reason
@@ -289,11 +289,11 @@ def _reason_at(seen: Sequence[tuple[dt.date, PlanVersion, MilestonePlan]], move:
 
 
 def ledger_problems(
-    history: PlanHistory, path: Path, *, source: str, timezone: dt.tzinfo, today: dt.date
+    versions: ProjectFileVersions, path: Path, *, source: str, timezone: dt.tzinfo, today: dt.date
 ) -> list[Problem]:
     """The silent moves of one project file (`path`, shown as `source`) as problems at the
     lines of their `due`."""
-    moves = silent_moves(history, timezone, today)
+    moves = silent_moves(versions, timezone, today)
     if not moves:
         return []
     document = load_yaml_file(path)
