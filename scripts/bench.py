@@ -794,8 +794,8 @@ def bench_forecast(args: argparse.Namespace) -> None:
     projects = [forecast_project(rng, number, today) for number in range(count)]
 
     def forecast_all() -> None:
-        for project, history in projects:
-            project_forecasts(project, today, versions=history)
+        for project, versions in projects:
+            project_forecasts(project, today, versions=versions)
 
     series = Series(f"forecasts of {count} projects ({RUNS} futures each)")
     for _ in range(args.runs):

@@ -190,12 +190,12 @@ def _file_versions(
     everyone = tuple(sorted({client for client, _ in paths}))
     problems: list[tuple[Problem, tuple[str, ...]]] = [(problem, everyone) for problem in reading.problems]
     for key, path in paths.items():
-        plan = reading.file_versions.get(path.absolute())
-        if plan is None:
+        versions = reading.file_versions.get(path.absolute())
+        if versions is None:
             continue
-        file_versions[key] = plan
+        file_versions[key] = versions
         for problem in ledger_problems(
-            plan, path, source=display_path(path), timezone=client_zone(zones.get(key[0], "UTC")), today=today
+            versions, path, source=display_path(path), timezone=client_zone(zones.get(key[0], "UTC")), today=today
         ):
             problems.append((problem, (key[0],)))
     return file_versions, problems

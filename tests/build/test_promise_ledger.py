@@ -123,9 +123,9 @@ def test_every_move_with_its_day_and_reason_across_renamed_files_and_titles(tmp_
          {"projects/acme-retail/webshop.yml": project_text(pay("2026-11-20", "Online payments", later), launch())})
 
     reading = file_versions(repo / "projects", "acme-retail/webshop.yml")
-    history = reading.file_versions[(repo / "projects/acme-retail/webshop.yml").absolute()]
-    assert history.status == COMPLETE
-    assert [v.path for v in history.versions] == [
+    versions = reading.file_versions[(repo / "projects/acme-retail/webshop.yml").absolute()]
+    assert versions.status == COMPLETE
+    assert [v.path for v in versions.oldest_first] == [
         "projects/acme/shop.yml",
         "projects/acme/shop.yml",
         "projects/acme/webshop.yml",
@@ -133,7 +133,7 @@ def test_every_move_with_its_day_and_reason_across_renamed_files_and_titles(tmp_
         "projects/acme-retail/webshop.yml",
         "projects/acme-retail/webshop.yml",
     ]
-    ledger = project_ledger(history, WARSAW, TODAY)
+    ledger = project_ledger(versions, WARSAW, TODAY)
     payments = ledger.milestones["pay"]
     assert (payments.first_promise, payments.promised_on) == (D(2026, 11, 20), D(2026, 9, 3))
     assert payments.events == (
@@ -152,11 +152,11 @@ def test_the_file_on_disk_is_todays_version_when_it_differs(tmp_path: Path) -> N
     repo, _ = portal_repo(tmp_path / "portal")
     save(repo, "Plan", "2026-09-03T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-11-20"))})
     shop = repo / "projects/acme/shop.yml"
-    assert len(file_versions(repo / "projects", "acme/shop.yml").file_versions[shop.absolute()].versions) == 1
+    assert len(file_versions(repo / "projects", "acme/shop.yml").file_versions[shop.absolute()].oldest_first) == 1
     shop.write_text(project_text(pay("2026-11-20", delay=delay("2026-12-01", "Ill."))), encoding="utf-8")
-    history = file_versions(repo / "projects", "acme/shop.yml").file_versions[shop.absolute()]
-    assert [v.commit == "" for v in history.versions] == [False, True]
-    ledger = project_ledger(history, WARSAW, TODAY)
+    versions = file_versions(repo / "projects", "acme/shop.yml").file_versions[shop.absolute()]
+    assert [v.commit == "" for v in versions.oldest_first] == [False, True]
+    ledger = project_ledger(versions, WARSAW, TODAY)
     assert ledger.milestones["pay"].events[0].day == TODAY
     # A file never committed is all today's.
     new = repo / "projects/acme/app.yml"
@@ -192,14 +192,14 @@ def test_history_is_read_once_per_head_and_new_versions_only_after_a_commit(tmp_
     again = file_versions(repo / "projects", "acme/shop.yml", cache=cache, history=second)
     assert second.ledger.stats.cache_hits == 1
     assert (second.ledger.stats.git_log_runs, second.ledger.stats.blobs_parsed) == (0, 0)
-    assert len(again.file_versions[(repo / "projects/acme/shop.yml").absolute()].versions) == 3
+    assert len(again.file_versions[(repo / "projects/acme/shop.yml").absolute()].oldest_first) == 3
     # After a commit: one more `git log`, and only the new version is parsed.
     save(repo, "v3", "2026-09-10T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-11-17"))})
     third = GitHistory()
     later = file_versions(repo / "projects", "acme/shop.yml", cache=cache, history=third)
     assert third.ledger.stats.git_log_runs == 1
     assert third.ledger.stats.blobs_parsed == 1
-    assert len(later.file_versions[(repo / "projects/acme/shop.yml").absolute()].versions) == 4
+    assert len(later.file_versions[(repo / "projects/acme/shop.yml").absolute()].oldest_first) == 4
 
 
 def test_a_separate_history_repository_mirrors_the_portal_folder(tmp_path: Path) -> None:
@@ -227,9 +227,9 @@ def test_a_portal_outside_git_is_a_warning_and_has_no_ledger(tmp_path: Path, cap
         loaded = load_portal(projects, today=TODAY)
     assert loaded.problems == []
     assert "is not in a git repository" in caplog.text and "built without that history" in caplog.text
-    history = loaded.file_versions[("acme", "shop")]
-    assert history.status == NO_HISTORY
-    assert project_ledger(history, WARSAW, TODAY) == UNAVAILABLE
+    versions = loaded.file_versions[("acme", "shop")]
+    assert versions.status == NO_HISTORY
+    assert project_ledger(versions, WARSAW, TODAY) == UNAVAILABLE
     # Said once per build (which may load the portal again), not once per project.
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.history.project_files"):

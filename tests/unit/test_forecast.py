@@ -104,7 +104,7 @@ def test_more_scope_growth_moves_the_range_later() -> None:
     assert medians[0][1] < medians[1][1] < medians[2][1]
 
 
-def test_scope_growth_comes_from_the_project_files_history() -> None:
+def test_scope_growth_comes_from_the_project_files_versions() -> None:
     p = steady(8, 2, 10, TODAY + dt.timedelta(days=40))
 
     def version(day: dt.date, open_tasks: int) -> ProjectFileVersion:
@@ -113,14 +113,14 @@ def test_scope_growth_comes_from_the_project_files_history() -> None:
         return ProjectFileVersion("a" * 40, when, "projects/c/p.yml", plans)
 
     # The open milestone grew from 4 to 10 tasks over the last three weeks: 2 a week.
-    history = ProjectFileVersions(
+    versions = ProjectFileVersions(
         COMPLETE, tuple(version(TODAY - dt.timedelta(days=7 * age), 10 - 2 * age) for age in (3, 2, 1, 0))
     )
-    weeks = weekly_history(p, history, UTC, TODAY)
+    weeks = weekly_history(p, versions, UTC, TODAY)
     assert [w.added for w in weeks] == [0, 0, 0, 0, 0, 2, 2, 2]
     assert [w.done for w in weeks] == [2] * 8
     without = project_forecasts(p, TODAY)["next"]
-    with_growth = project_forecasts(p, TODAY, versions=history)["next"]
+    with_growth = project_forecasts(p, TODAY, versions=versions)["next"]
     assert with_growth.earliest is not None and without.earliest is not None
     assert with_growth.earliest > without.earliest
     assert with_growth.growth > 0 == without.growth
@@ -315,10 +315,10 @@ def test_the_worked_example_of_docs_health_md() -> None:
         plans = (MilestoneSnapshot("catalogue", tasks=15), MilestoneSnapshot("payments", tasks=17 + added))
         return ProjectFileVersion("a" * 40, dt.datetime(day.year, day.month, day.day, 12, tzinfo=UTC), "p.yml", plans)
 
-    history = ProjectFileVersions(COMPLETE, (version(8, 0), version(5, 2), version(2, 3)))
-    weeks = weekly_history(p, history, UTC, today)
+    versions = ProjectFileVersions(COMPLETE, (version(8, 0), version(5, 2), version(2, 3)))
+    weeks = weekly_history(p, versions, UTC, today)
     assert [(w.done, w.added) for w in weeks] == [(2, 0), (0, 0), (3, 2), (4, 0), (1, 0), (3, 1), (2, 0), (5, 0)]
-    f = project_forecasts(p, today, versions=history)["payments"]
+    f = project_forecasts(p, today, versions=versions)["payments"]
     assert (f.remaining, f.pace, f.growth) == (12, 2.65, 0.35)
     assert (f.earliest, f.latest) == (D(2027, 1, 13), D(2027, 1, 25))
     assert f.chance == 996 / 4000

@@ -277,11 +277,11 @@ def test_each_load_of_the_portal_is_its_own_build(tmp_path: Path, caplog) -> Non
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.history.project_files"):
         one = load_portal(projects, today=dt.date(2026, 11, 24))
         two = load_portal(projects, today=dt.date(2026, 11, 24))
-    assert one.history is not two.history
+    assert one.git_history is not two.git_history
     # Each build says once that there is no history to read (a shared state would say it once).
     assert sum("is not in a git repository" in r.getMessage() for r in caplog.records) == 2
-    assert one.history.ledger.snapshots and two.history.ledger.snapshots
-    assert one.history.ledger.snapshots is not two.history.ledger.snapshots
+    assert one.git_history.ledger.snapshots and two.git_history.ledger.snapshots
+    assert one.git_history.ledger.snapshots is not two.git_history.ledger.snapshots
 
 
 def test_a_build_without_a_cache_folder_keeps_its_clones_until_it_ends(tmp_path: Path) -> None:

@@ -157,10 +157,10 @@ def test_older_versions_quoted_by_the_ledger_are_redacted() -> None:
         path="acme/shop.yml",
         milestones=(MilestoneSnapshot(id="pay", title=SECRET, delay_reason=SECRET),),
     )
-    history = ProjectFileVersions(status="COMPLETE", versions=(version,))
-    redacted = redact_file_versions(history, Client(slug="acme", name="Acme"), _secret_project())
+    versions = ProjectFileVersions(status="COMPLETE", oldest_first=(version,))
+    redacted = redact_file_versions(versions, Client(slug="acme", name="Acme"), _secret_project())
     assert not [text for text in _values(redacted) if LEAK in text]
-    assert redacted.versions[0].milestones[0].id == "pay"
+    assert redacted.oldest_first[0].milestones[0].id == "pay"
 
 
 def test_no_output_of_the_site_carries_a_secret_from_the_yaml() -> None:

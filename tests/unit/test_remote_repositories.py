@@ -223,7 +223,7 @@ def test_a_token_written_as_the_user_name_is_refused_and_never_shown(tmp_path: P
     # ssh:// keeps its user name: that is how ssh logs in, no secret.
     assert parse_remote("ssh://git@github.com/acme/webshop.git").host == "github.com"
     # And whatever git says, a user name in a URL is left out of messages.
-    assert remote_repositories.redact(f"fatal: could not read from https://{TOKEN}@github.com/x", []) == (
+    assert remote_repositories.mask_secrets(f"fatal: could not read from https://{TOKEN}@github.com/x", []) == (
         "fatal: could not read from https://github.com/x"
     )
 

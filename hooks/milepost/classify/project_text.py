@@ -139,15 +139,15 @@ def redact_file_versions(versions: ProjectFileVersions, client: Client, project:
     (a milestone's title and its delay's reason at that time)."""
     r = _redactor(client, project)
 
-    def plan(milestone: MilestoneSnapshot) -> MilestoneSnapshot:
+    def snapshot(milestone: MilestoneSnapshot) -> MilestoneSnapshot:
         return dataclasses.replace(
             milestone, title=r.text(milestone.title), delay_reason=r.text(milestone.delay_reason)
         )
 
     def version(v: ProjectFileVersion) -> ProjectFileVersion:
-        return dataclasses.replace(v, milestones=tuple(plan(m) for m in v.milestones))
+        return dataclasses.replace(v, milestones=tuple(snapshot(m) for m in v.milestones))
 
-    return dataclasses.replace(versions, versions=tuple(version(v) for v in versions.versions))
+    return dataclasses.replace(versions, oldest_first=tuple(version(v) for v in versions.oldest_first))
 
 
 # Listed so a reader of this module sees every model type whose text is handled above; a new

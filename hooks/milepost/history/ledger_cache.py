@@ -61,8 +61,12 @@ def load_snapshots(folder: Path) -> dict[str, Snapshot]:
 
 def store_snapshots(folder: Path, snapshots: Mapping[str, Snapshot]) -> None:
     data = {
-        blob: {"readable": readable, "milestones": [_plan_to_json(p) for p in plans], "budget": _budget_to_json(budget)}
-        for blob, (plans, readable, budget) in snapshots.items()
+        blob: {
+            "readable": readable,
+            "milestones": [_snapshot_to_json(m) for m in milestones],
+            "budget": _budget_to_json(budget),
+        }
+        for blob, (milestones, readable, budget) in snapshots.items()
     }
     write_entry(folder / "snapshots.json", SNAPSHOTS, _json(data))
 
@@ -95,7 +99,7 @@ def _snapshots_from_json(payload: bytes) -> dict[str, Snapshot]:
     data = json.loads(payload)
     return {
         str(blob): (
-            tuple(_plan_from_json(p) for p in item["milestones"]),
+            tuple(_snapshot_from_json(p) for p in item["milestones"]),
             bool(item["readable"]),
             _budget_from_json(item["budget"]),
         )
@@ -107,19 +111,19 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _plan_to_json(plan: MilestoneSnapshot) -> dict[str, Any]:
+def _snapshot_to_json(snapshot: MilestoneSnapshot) -> dict[str, Any]:
     return {
-        "id": plan.id,
-        "title": plan.title,
-        "due": _iso(plan.due),
-        "delay_due": _iso(plan.delay_due),
-        "delay_reason": plan.delay_reason,
-        "done": _iso(plan.done),
-        "tasks": plan.tasks,
+        "id": snapshot.id,
+        "title": snapshot.title,
+        "due": _iso(snapshot.due),
+        "delay_due": _iso(snapshot.delay_due),
+        "delay_reason": snapshot.delay_reason,
+        "done": _iso(snapshot.done),
+        "tasks": snapshot.tasks,
     }
 
 
-def _plan_from_json(item: dict[str, Any]) -> MilestoneSnapshot:
+def _snapshot_from_json(item: dict[str, Any]) -> MilestoneSnapshot:
     def day(key: str) -> dt.date | None:
         value = item[key]
         return dt.date.fromisoformat(value) if value else None

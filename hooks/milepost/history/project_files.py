@@ -91,16 +91,16 @@ class ProjectFileVersion:
         return self.committed.astimezone(timezone).date()
 
     def milestone(self, ident: str) -> MilestoneSnapshot | None:
-        for plan in self.milestones:
-            if plan.id == ident:
-                return plan
+        for snapshot in self.milestones:
+            if snapshot.id == ident:
+                return snapshot
         return None
 
 
 @dataclass(frozen=True)
 class ProjectFileVersions:
     status: str  # COMPLETE, UNCOMMITTED, NO_HISTORY or SHALLOW
-    versions: tuple[ProjectFileVersion, ...]  # oldest first; the last one is the file as it is now
+    oldest_first: tuple[ProjectFileVersion, ...]  # the last one is the file as it is now
     repository: str = ""  # as shown in messages
 
     @property
@@ -304,8 +304,8 @@ class _Reader:
         return chains
 
     def version(self, entry: Entry) -> ProjectFileVersion:
-        plans, readable, budget = self.memo.snapshots.get(entry.blob, UNREADABLE)
-        return ProjectFileVersion(entry.commit, entry.committed, entry.path, plans, readable, entry.blob, budget)
+        milestones, readable, budget = self.memo.snapshots.get(entry.blob, UNREADABLE)
+        return ProjectFileVersion(entry.commit, entry.committed, entry.path, milestones, readable, entry.blob, budget)
 
     def on_disk(self, path: Path, key: str) -> ProjectFileVersion:
         try:
@@ -316,8 +316,8 @@ class _Reader:
         snapshots = self.memo.snapshots
         if blob not in snapshots:
             snapshots[blob] = snapshot_of_bytes(content)
-        plans, readable, budget = snapshots[blob]
-        return ProjectFileVersion("", None, key, plans, readable, blob, budget)
+        milestones, readable, budget = snapshots[blob]
+        return ProjectFileVersion("", None, key, milestones, readable, blob, budget)
 
     def read_chains(self, top: Path, shown: str, head: str, prefix: Path) -> Chains:
         result = self.git(

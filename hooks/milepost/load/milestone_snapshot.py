@@ -73,7 +73,7 @@ def snapshot_of_text(text: str) -> Snapshot:
     data = document.data
     if not document.parsed or not isinstance(data, dict):
         return UNREADABLE
-    plans: list[MilestoneSnapshot] = []
+    snapshots: list[MilestoneSnapshot] = []
     seen: set[str] = set()
     milestones = data.get("milestones")
     for item in milestones if isinstance(milestones, list) else []:
@@ -84,7 +84,7 @@ def snapshot_of_text(text: str) -> Snapshot:
         tasks = item.get("tasks")
         reason = delay.get("reason")
         title = item.get("title")
-        plans.append(
+        snapshots.append(
             MilestoneSnapshot(
                 id=item["id"],
                 title=one_line(title) if isinstance(title, str) else "",
@@ -95,7 +95,7 @@ def snapshot_of_text(text: str) -> Snapshot:
                 tasks=len(tasks) if isinstance(tasks, list) else 0,
             )
         )
-    return tuple(plans), True, budget_snapshot(data)
+    return tuple(snapshots), True, budget_snapshot(data)
 
 
 def snapshot_of_bytes(content: bytes) -> Snapshot:

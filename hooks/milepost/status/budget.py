@@ -76,7 +76,7 @@ def budget_raises(versions: ProjectFileVersions | None, timezone: dt.tzinfo, tod
     first_day: dt.date | None = None
     hours: float | None = None
     raises: list[BudgetRaise] = []
-    for version in versions.versions:
+    for version in versions.oldest_first:
         if not version.readable or version.budget is None:
             continue
         day = version.day(timezone, today)

@@ -74,10 +74,10 @@ def scope_changes(
     if versions is None or not versions.available:
         return []
     steps: list[tuple[dt.date, int]] = []
-    for version in versions.versions:
+    for version in versions.oldest_first:
         if not version.readable:
             continue
-        scope = sum(max(plan.tasks, 1) for plan in version.milestones)
+        scope = sum(max(snapshot.tasks, 1) for snapshot in version.milestones)
         day = version.day(timezone, today)
         if steps and steps[-1][0] == day:
             steps[-1] = (day, scope)  # the day's last version counts
