@@ -76,7 +76,7 @@ class LoadResult:
 
 
 def agency_reference(loaded: LoadResult, today: dt.date) -> ReferenceClass:
-    """The agency's record across all its clients (those without problems), for the forecasts of
+    """The agency's reference class across all its clients (those without problems), for the forecasts of
     projects too young to judge by their own pace (status/forecast.py). A milestone's first
     promise is its `due`: `milepost check` keeps it there (later dates go in `delay.due`)."""
     return reference_class(((project, None) for project in loaded.healthy.projects), today)

@@ -124,7 +124,7 @@ def test_an_edited_project_file_rebuilds_its_client(portal: Path, tmp_path: Path
 
 
 def test_a_milestone_finished_for_one_client_rebuilds_every_client(portal: Path, tmp_path: Path, capsys) -> None:
-    """A young project's forecast stands on the agency's record across all its clients
+    """A young project's forecast stands on the agency's reference class across all its clients
     (docs/health.md, "The forecast"): a milestone finished anywhere is an input of every site."""
     from factories import milestone, project_yml, task
 

@@ -1,5 +1,5 @@
 """Forecasts by simulation: the project's own weeks resampled, the 50th-85th percentile as the
-range, the chance of keeping the promise; the agency's record for young projects."""
+range, the chance of keeping the promise; the agency's reference class for young projects."""
 
 from __future__ import annotations
 
@@ -179,7 +179,7 @@ def test_all_tasks_done_needs_no_forecast_only_a_done_date() -> None:
     assert project_forecasts(project(ready), TODAY)["m"].reason == NO_FORECAST_ALL_TASKS_DONE
 
 
-# --- too little history: the agency's record --------------------------------------------------
+# --- too little history: the agency's reference class --------------------------------------------------
 
 RECORD = ReferenceClass((-2, 0, 0, 3, 7, 7, 10, 14, 21, 35))  # ten finished milestones, days late
 

@@ -74,7 +74,7 @@ from milepost.render.letters import (
 from milepost.status.forecast import NO_REFERENCE, ReferenceClass, reference_class
 from milepost.status.letters_due import (
     DueLetter,
-    LetterHistory,
+    SentLetters,
     letters_due,
 )
 from milepost.status.outlook import project_outlook
@@ -255,12 +255,12 @@ class SentRecord:
     entries: tuple[RecordEntry, ...] = ()
     problems: tuple[str, ...] = ()
 
-    def history(self, client: str) -> LetterHistory:
+    def sent_letters(self, client: str) -> SentLetters:
         """What the letters to `client` carried. A letter whose fate is unknown counts as sent
         (never sent twice); one that reached nobody yet is tried again as it is (`retries`)."""
         mine = [e for e in self.entries if e.client == client]
         weekly = [e.day for e in mine if e.kind == LetterKind.WEEKLY]
-        return LetterHistory(
+        return SentLetters(
             carried=frozenset(key for e in mine for key in e.carries),
             last_weekly=max(weekly) if weekly else None,
         )
@@ -533,7 +533,7 @@ def client_letters(
             inactive_days=inactive_days,
             reference=reference,
         )
-    due = letters_due(client, projects, today, outlooks=outlooks, history=record.history(client.slug))
+    due = letters_due(client, projects, today, outlooks=outlooks, sent=record.sent_letters(client.slug))
     date = letter_date(client, today, fixed_day)
     return [
         Letter(item, build_message(item, client, sender=sender, words=words, date=date))
@@ -558,7 +558,7 @@ def portal_letters(
     file_versions by (client, project)."""
     folders = client_folders(portal.clients)
     letters: list[Letter] = []
-    # The agency's record across all its clients (portal.agency_reference), for projects too
+    # The agency's reference class across all its clients (portal.agency_reference), for projects too
     # young to be judged by their own pace: once per day the clients are on, not per client.
     references: dict[dt.date, ReferenceClass] = {}
     for client in clients:

@@ -185,11 +185,11 @@ def _budget(budget: Budget | None, pace: BudgetPace | None) -> dict[str, Any] | 
     }
 
 
-def _record(record: KeptPromises) -> dict[str, Any]:
+def _kept_promises(kept: KeptPromises) -> dict[str, Any]:
     return {
-        "finished": record.finished,
-        "kept": record.kept,
-        "moves": [{"milestone": m.milestone, "days": m.days, "finished": m.finished} for m in record.moves],
+        "finished": kept.finished,
+        "kept": kept.kept,
+        "moves": [{"milestone": m.milestone, "days": m.days, "finished": m.finished} for m in kept.moves],
     }
 
 
@@ -284,7 +284,7 @@ def project_status(
             else None
         ),
         "last_work": _iso(outlook.signals.last_work) if outlook else None,
-        "promise_record": _record(
+        "promise_record": _kept_promises(
             outlook.kept_promises
             if outlook and outlook.kept_promises
             else project_kept_promises(project, outlook.ledger if outlook else UNAVAILABLE, today)

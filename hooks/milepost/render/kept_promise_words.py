@@ -1,5 +1,5 @@
-"""Kept promises in one sentence (status/kept_promises.py): the same words for a good
-record and a bad one, for a project's page and for the client's home page."""
+"""Kept promises in one sentence (status/kept_promises.py): the same words whether
+they are many or few, for a project's page and for the client's home page."""
 
 from __future__ import annotations
 

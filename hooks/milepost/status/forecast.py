@@ -122,7 +122,7 @@ class Forecast:
 
 @dataclass(frozen=True)
 class ReferenceClass:
-    """The agency's record: for each finished milestone, days from its first promise to its
+    """The agency's reference class: for each finished milestone, days from its first promise to its
     end (negative: early), sorted."""
 
     slips: tuple[int, ...] = ()
@@ -290,7 +290,7 @@ def _chance(days: Sequence[int | None], today: dt.date, promise: dt.date) -> flo
 
 
 def reference_class(projects: Iterable[tuple[Project, ProjectLedger | None]], today: dt.date) -> ReferenceClass:
-    """The agency's record from its projects (every client's) and their ledgers: each finished
+    """The agency's reference class from its projects (every client's) and their ledgers: each finished
     milestone's days from its first promise (the ledger's, else `due`, which keeps it) to its
     `done:`."""
     slips = []
@@ -333,7 +333,7 @@ def reference_forecast(
     reference: ReferenceClass,
     today: dt.date,
 ) -> Forecast:
-    """A forecast from the agency's record: the first promise plus each past slip."""
+    """A forecast from the agency's reference class: the first promise plus each past slip."""
     if len(reference.slips) < MIN_REFERENCE:
         return Forecast(milestone.id, False, NO_FORECAST_NOT_ENOUGH_DATA, remaining=remaining)
     days = [max((first_promise - today).days + slip, 1) for slip in reference.slips]

@@ -11,7 +11,7 @@ rules of the project file keeps the first promise (`milepost check` refuses a `d
   promise moved later (a `delay`), or its date has passed, it has moved: by the days from the
   first promise to the date promised now, or to today when that is later (a promise already
   broken moved at least that far). It is counted among the moves, marked as not finished, so
-  a record cannot look good by leaving late work open.
+  the count cannot look good by leaving late work open.
 - A milestone whose promise moved earlier, and open ones not yet due, are not moves.
 """
 

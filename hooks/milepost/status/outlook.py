@@ -54,7 +54,7 @@ def project_outlook(
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
     reference: ReferenceClass = NO_REFERENCE,
 ) -> ProjectOutlook:
-    """`reference` is the agency's record of finished milestones (forecast.py's
+    """`reference` is the agency's reference class of finished milestones (forecast.py's
     `reference_class`), for the forecasts of a project with too little history of its own."""
     tz = client_zone(timezone)
     ledger = project_ledger(versions, tz, today)
