@@ -151,7 +151,7 @@ def redact_file_versions(versions: ProjectFileVersions, client: Client, project:
 
 
 # Listed so a reader of this module sees every model type whose text is handled above; a new
-# free-text field in model.py must be added to redact_project (tests/unit/test_plan_text.py
+# free-text field in model.py must be added to redact_project (tests/unit/test_project_text.py
 # checks every str field of these types is either redacted or named as kept).
 HANDLED_TYPES: Collection[type] = (
     Project,

@@ -219,7 +219,7 @@ def budget_view(project: Project, texts: Texts, pace: BudgetPace | None = None) 
 
 
 def page_budget_pace(view: ProjectView) -> BudgetPace | None:
-    """The outlook's budget pace; measured here, without the history, when nothing was."""
+    """The outlook's budget pace; measured here, without the file's versions, when nothing was."""
     if view.outlook is not None:
         return view.outlook.budget
     return budget_pace(view.project, None, dt.UTC, view.today)
