@@ -30,13 +30,13 @@ from milepost.render.promise_words import (
     milestone_dates,
 )
 from milepost.render.record_words import record_sentence
-from milepost.render.waiting_list import WaitingItemView, decision_item_view, waiting_item_view
+from milepost.render.waiting_list import WaitingItemView, decide_by_words, decision_item_view, waiting_item_view
 from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.health import HealthState, milestone_health
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.promise_record import project_record
 from milepost.status.recent_work import LISTED_KINDS, QuietStretch, weeks_of_work, with_quiet_stretches
-from milepost.status.waiting import awaiting_decision, open_waiting
+from milepost.status.waiting import AWAITING_DECISION, awaiting_decision, decide_by_reminder, open_waiting
 
 RECENT_WEEKS = 6
 WORK_PER_MILESTONE = 5
@@ -95,6 +95,7 @@ class ChangeRowView:
     status_label: str
     hours: str  # "—" when not estimated
     impact: str  # "—" when none is given
+    decide_by: str = ""  # "Please decide by 12 December 2026" while it waits; "" otherwise
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,11 @@ def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
                 status_label=change_status_label(change.status, texts),
                 hours=texts.number(change.hours) if change.hours is not None else "—",
                 impact=change.impact or "—",
+                decide_by=(
+                    decide_by_words(change.decide_by, decide_by_reminder(change, today), texts)
+                    if change.decide_by and change.status == AWAITING_DECISION
+                    else ""
+                ),
             )
             for change in project.changes
         ),
