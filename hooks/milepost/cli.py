@@ -456,14 +456,17 @@ def cmd_inbox(args: argparse.Namespace) -> int:
         a.lower() for a in (parseaddr(settings.letters_from)[1], settings.answers_address) if a
     )
     result = run_inbox(
-        messages, loaded.portal, settings.projects_dir, secret, settings.answers_trusted_servers, now, agency
+        messages, loaded.portal, settings.projects_dir, secret, settings.answers_trusted_servers, now, agency,
+        settings.answers_working_hours,
     )
     for late in result.unanswered:
+        kind = "working h" if late.business else "h"
+        who = f"; {late.answers} answers today" if late.answers else ""
         print(
             mask_urls(
                 f"UNANSWERED {late.client}: {late.name} <{late.address}> \"{late.subject}\", "
-                f"{late.received.isoformat(timespec='minutes')}: {late.waited_hours:.0f} h waiting, "
-                f"{late.promised_hours:g} h promised"
+                f"{late.received.isoformat(timespec='minutes')}: {late.waited_hours:.0f} {kind} waiting, "
+                f"{late.promised_hours:g} {kind} promised{who}"
             )
         )
     for client, entry in result.recorded:
@@ -471,7 +474,11 @@ def cmd_inbox(args: argparse.Namespace) -> int:
         what = f"{entry.item} {entry.action}" if entry.item else "no item"
         verdict = "applied" if entry.applied else f"NOT applied: {entry.reason}"
         print(mask_urls(f"{client or '_unmatched'}: {what} from {who}: {verdict}"))
-    print(f"{result.seen} message(s) read, {len(result.recorded)} new recorded.", file=sys.stderr)
+    print(
+        f"{result.seen} message(s) read, {len(result.recorded)} new recorded, "
+        f"{result.measured} response time(s) recorded.",
+        file=sys.stderr,
+    )
     return 0
 
 
