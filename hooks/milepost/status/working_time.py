@@ -81,4 +81,6 @@ def hours_between(start: dt.datetime, end: dt.datetime, calendar: WorkCalendar |
     """The hours a reply took: working hours by `calendar`, or hours on the clock without one."""
     if calendar is not None:
         return business_hours_between(start, end, calendar)
-    return max((end - start).total_seconds(), 0.0) / 3600
+    # On UTC: two moments of the same zone subtract as wall-clock times, which is an hour off
+    # across a change to or from summer time.
+    return max((end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds(), 0.0) / 3600
