@@ -27,6 +27,7 @@ from milepost.answers.record import append_keyed, read_entries
 from milepost.load.project_folders import RESPONSE_RECORD
 from milepost.model import Client, WorkingHours
 from milepost.status.reachable import reachable_contact
+from milepost.status.response_record import ResponseFigures, response_figures
 from milepost.status.working_time import WorkCalendar, hours_between
 from milepost.time_zone import client_zone
 
@@ -161,3 +162,13 @@ def read_responses(projects_dir: Path, client: str) -> tuple[ResponseEntry, ...]
         if entry.message_id not in latest or entry.replied or not latest[entry.message_id].replied:
             latest[entry.message_id] = entry
     return tuple(sorted(latest.values(), key=lambda e: e.received))
+
+
+def client_responses(projects_dir: Path, client: Client) -> ResponseFigures | None:
+    """The figures the client's site states about the agency's response time (None: its
+    promise is not measurable, or no message was measured yet)."""
+    if not client.response_hours:
+        return None
+    entries = read_responses(projects_dir, client.slug)
+    took = [entry.hours if entry.replied else None for entry in entries]
+    return response_figures(took, client.response_hours, client.response_business)

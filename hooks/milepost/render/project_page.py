@@ -36,6 +36,7 @@ from milepost.status.health import HealthState, milestone_health
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.promise_record import project_record
 from milepost.status.recent_work import LISTED_KINDS, QuietStretch, weeks_of_work, with_quiet_stretches
+from milepost.status.response_record import ResponseFigures
 from milepost.status.waiting import AWAITING_DECISION, awaiting_decision, decide_by_reminder, open_waiting
 
 RECENT_WEEKS = 6
@@ -52,6 +53,7 @@ class ProjectView:
     work: tuple[WorkNote, ...] = ()  # already classified and redacted
     outlook: ProjectOutlook | None = None  # ledger, forecasts and health signals; None: unmeasured
     page_url: str = ""  # the page's absolute URL ending in "/" when the site's address is known
+    responses: ResponseFigures | None = None  # the agency's measured response time to this client
 
 
 @dataclass(frozen=True)
@@ -265,7 +267,7 @@ def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
         burnup=burnup_view(project, view.outlook, today, texts),
         # The client's and the project's glossary: listed here, explained where used.
         terms=glossary_for(view.client, project),
-        contacts=contacts_view(view.client, today, texts),
+        contacts=contacts_view(view.client, today, texts, view.responses),
         calendar_href=calendar_href(view.page_url),
         record=record_sentence(
             view.outlook.record
