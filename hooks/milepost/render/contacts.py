@@ -61,14 +61,14 @@ def _away(client: Client, contact: Contact, today: dt.date, texts: Texts) -> tup
     )
 
 
-def promised_hours(hours: float, business: bool, texts: Texts) -> str:
-    """A number of hours as the promise and the measure say it: "one business hour", "5 hours"."""
+def within_hours(hours: float, business: bool, texts: Texts) -> str:
+    """A promise of hours as the sentences around it say it: "within one business hour"."""
     whole = math.ceil(hours)
     if whole == 1:
-        return texts.gettext("one business hour") if business else texts.gettext("one hour")
+        return texts.gettext("within one business hour") if business else texts.gettext("within one hour")
     if business:
-        return texts.ngettext("{n} business hour", "{n} business hours", whole)
-    return texts.ngettext("{n} hour", "{n} hours", whole)
+        return texts.ngettext("within {n} business hour", "within {n} business hours", whole)
+    return texts.ngettext("within {n} hour", "within {n} hours", whole)
 
 
 def _promise(client: Client, texts: Texts) -> str:
@@ -76,34 +76,34 @@ def _promise(client: Client, texts: Texts) -> str:
     if client.response_time:
         return client.response_time
     if client.response_hours:
-        return texts.gettext(
-            "within {hours}", hours=promised_hours(client.response_hours, client.response_business, texts)
-        )
+        return within_hours(client.response_hours, client.response_business, texts)
     return ""
 
 
 def measured_sentences(figures: ResponseFigures | None, texts: Texts) -> tuple[str, ...]:
     """The measured response time, good or bad: "We answered 23 of your 24 messages within one
-    business hour; the slowest took 5 business hours." and how many still wait."""
+    business hour. The slowest answer took 5 business hours." and how many still wait."""
     if figures is None:
         return ()
     sentences = []
     if figures.answered:
-        promise = promised_hours(figures.promised, figures.business, texts)
         sentences.append(
             texts.ngettext(
-                "We answered {within} of your {n} message within {promise}.",
-                "We answered {within} of your {n} messages within {promise}.",
-                figures.answered, within=texts.number(figures.within), promise=promise,
+                "We answered {within} of your {n} message {promise}.",
+                "We answered {within} of your {n} messages {promise}.",
+                figures.answered, within=texts.number(figures.within),
+                promise=within_hours(figures.promised, figures.business, texts),
             )
         )
         if figures.slowest > figures.promised:
-            sentences.append(
-                texts.gettext(
-                    "The slowest answer took {hours}.",
-                    hours=promised_hours(figures.slowest, figures.business, texts),
+            slowest = math.ceil(figures.slowest)
+            if figures.business:
+                took = texts.ngettext(
+                    "The slowest answer took {n} business hour.", "The slowest answer took {n} business hours.", slowest
                 )
-            )
+            else:
+                took = texts.ngettext("The slowest answer took {n} hour.", "The slowest answer took {n} hours.", slowest)
+            sentences.append(took)
     if figures.waiting:
         sentences.append(
             texts.ngettext(
