@@ -16,6 +16,7 @@ from milepost.answers.mailbox import RawMessage
 from milepost.answers.record import AnswerEntry, append_entries, record_path, recorded_ids
 from milepost.answers.responses import Waiting, measure, record_responses
 from milepost.model import Portal, WorkingHours
+from milepost.status.working_time import DEFAULT_WORKING_HOURS
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class InboxResult:
 
 def run_inbox(
     messages: Iterable[RawMessage], portal: Portal, projects_dir: Path, secret: bytes, trusted: tuple[str, ...],
-    now: dt.datetime, agency: frozenset[str] = frozenset(), hours: WorkingHours = WorkingHours(),
+    now: dt.datetime, agency: frozenset[str] = frozenset(), hours: WorkingHours = DEFAULT_WORKING_HOURS,
 ) -> InboxResult:
     """Judge every message, append those not recorded yet to their client's record, and find
     the client messages still unanswered past the promise; the time each took to answer goes

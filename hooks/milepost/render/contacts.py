@@ -71,7 +71,7 @@ def within_hours(hours: float, business: bool, texts: Texts) -> str:
     return texts.ngettext("within {n} hour", "within {n} hours", whole)
 
 
-def _promise(client: Client, texts: Texts) -> str:
+def promise_words(client: Client, texts: Texts) -> str:
     """The promise as written (`response_time:` in words), else worded from its hours."""
     if client.response_time:
         return client.response_time
@@ -102,7 +102,9 @@ def measured_sentences(figures: ResponseFigures | None, texts: Texts) -> tuple[s
                     "The slowest answer took {n} business hour.", "The slowest answer took {n} business hours.", slowest
                 )
             else:
-                took = texts.ngettext("The slowest answer took {n} hour.", "The slowest answer took {n} hours.", slowest)
+                took = texts.ngettext(
+                    "The slowest answer took {n} hour.", "The slowest answer took {n} hours.", slowest
+                )
             sentences.append(took)
     if figures.waiting:
         sentences.append(
@@ -130,7 +132,7 @@ def contacts_view(
             )
             for contact in client.contacts
         ),
-        response_time=_promise(client, texts),
+        response_time=promise_words(client, texts),
         measured=measured_sentences(responses, texts),
     )
 

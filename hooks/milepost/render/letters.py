@@ -17,6 +17,7 @@ from email.utils import parseaddr
 from milepost.classify.redaction import redact
 from milepost.i18n import Texts
 from milepost.model import Client, Contact, LetterKind
+from milepost.render.contacts import promise_words
 from milepost.render.environment import render
 from milepost.render.promise_words import forecast_range, headline_note, headline_sentence
 from milepost.render.waiting_list import decide_by_words, decision_item_view
@@ -334,8 +335,9 @@ def _closing(letter: DueLetter, client: Client, texts: Texts) -> tuple[str, ...]
         lines.append(texts.gettext("If anything here is not as you remember it, please reply to this letter."))
     else:
         lines.append(texts.gettext("If you have a question, just reply to this letter."))
-    if client.response_time:
-        lines.append(texts.gettext("We answer {time}.", time=client.response_time))
+    promise = promise_words(client, texts)  # as written, or worded from `response_time: {hours: ...}`
+    if promise:
+        lines.append(texts.gettext("We answer {time}.", time=promise))
     standing_in = _standing_in(client, letter.day, texts)
     if standing_in:
         lines.append(standing_in)
