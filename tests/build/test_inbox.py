@@ -154,6 +154,12 @@ def test_answers_over_imap_are_judged_and_recorded_once(
         capture_output=True, text=True, timeout=600, cwd=portal.parent,
     )
     assert check.returncode == 0, check.stdout + check.stderr
+    # ... and tells the PM, as a warning, where the project file still disagrees with it.
+    assert re.search(
+        r"projects/acme-retail/webshop\.yml:\d+: changes\[\d+\]\.status: CR-3 is still `proposed`; Marta Lis "
+        r"accepted it on 3 December 2026: set `status: accepted`",
+        check.stderr,
+    ), check.stderr
 
 
 def test_imaps_and_a_later_message_appends_after_the_earlier_entries(

@@ -74,3 +74,21 @@ def test_the_weekly_letter_recalls_a_near_or_past_decide_by_date(language: str) 
     assert PAST[language] in past, past
     far = weekly_letter(language, dt.date(2026, 12, 31))
     assert NEAR[language].rsplit(" 12", 1)[0] not in far, far  # not recalled yet
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("en", "Please decide by 12 December 2026"), ("de", "Bitte entscheiden Sie bis zum 12. Dezember 2026")],
+)
+def test_the_project_page_shows_decide_by_beside_a_change_request_that_waits(language: str, shown: str) -> None:
+    from milepost.render.project_page import ProjectView, render_project_page
+
+    client = Client(slug="c", name="Client", language=language, timezone="Europe/Warsaw")
+    waiting = change(dt.date(2026, 12, 12))
+    decided = ChangeRequest(id="CR-4", title="Wish list", status=ChangeStatus.ACCEPTED, decide_by=dt.date(2026, 12, 1))
+    project = Project(slug="shop", client="c", name="Shop", changes=(waiting, decided))
+    page = render_project_page(ProjectView(client, project, MONDAY), texts_for(language, "Europe/Warsaw"))
+    row = next(line for line in page.splitlines() if "<td" in line and "CR-3" in line)
+    assert f'<span class="mp-decide-by">{shown}</span>' in row
+    decided_row = next(line for line in page.splitlines() if "<td" in line and "CR-4" in line)
+    assert "mp-decide-by" not in decided_row  # decided: no date to keep
