@@ -195,6 +195,8 @@ def _settings(config_file: Path) -> BuildSettings:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from milepost.answers.disagreements import record_disagreements
+    from milepost.errors import AnswerError
     from milepost.portal import load_configured
     from milepost.spelling_check import spell_portal
 
@@ -212,7 +214,20 @@ def cmd_check(args: argparse.Namespace) -> int:
             _check_log.warning("%s", misspelling)
         for note in spelling.foreign_notes:
             _check_log.warning("%s", note)
+        # Where a project file still says otherwise than an answer on the record: a warning, as
+        # the site already shows the answer (docs/answers.md).
+        damaged: list[str] = []
+        try:
+            for disagreement in record_disagreements(settings.projects_dir, loaded.healthy, loaded.documents):
+                _check_log.warning("%s", disagreement)
+        except AnswerError as err:  # a record edited by hand or cut short: the inbox stops on it too
+            damaged.append(str(err))
     problems = loaded.problems
+    for line in damaged:
+        print(mask_urls(line))
+    if damaged and not problems:
+        print(f"{len(damaged)} problem(s) found.", file=sys.stderr)
+        return 1
     for problem in problems:
         print(mask_urls(str(problem)))
     if problems:
@@ -456,14 +471,17 @@ def cmd_inbox(args: argparse.Namespace) -> int:
         a.lower() for a in (parseaddr(settings.letters_from)[1], settings.answers_address) if a
     )
     result = run_inbox(
-        messages, loaded.portal, settings.projects_dir, secret, settings.answers_trusted_servers, now, agency
+        messages, loaded.portal, settings.projects_dir, secret, settings.answers_trusted_servers, now, agency,
+        settings.answers_working_hours,
     )
     for late in result.unanswered:
+        kind = "working h" if late.business else "h"
+        who = f"; {late.answers} answers today" if late.answers else ""
         print(
             mask_urls(
                 f"UNANSWERED {late.client}: {late.name} <{late.address}> \"{late.subject}\", "
-                f"{late.received.isoformat(timespec='minutes')}: {late.waited_hours:.0f} h waiting, "
-                f"{late.promised_hours:g} h promised"
+                f"{late.received.isoformat(timespec='minutes')}: {late.waited_hours:.0f} {kind} waiting, "
+                f"{late.promised_hours:g} {kind} promised{who}"
             )
         )
     for client, entry in result.recorded:
@@ -471,7 +489,11 @@ def cmd_inbox(args: argparse.Namespace) -> int:
         what = f"{entry.item} {entry.action}" if entry.item else "no item"
         verdict = "applied" if entry.applied else f"NOT applied: {entry.reason}"
         print(mask_urls(f"{client or '_unmatched'}: {what} from {who}: {verdict}"))
-    print(f"{result.seen} message(s) read, {len(result.recorded)} new recorded.", file=sys.stderr)
+    print(
+        f"{result.seen} message(s) read, {len(result.recorded)} new recorded, "
+        f"{result.measured} response time(s) recorded.",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -65,6 +65,16 @@ class LetterSchedule:
 
 
 @dataclass(frozen=True)
+class WorkingHours:
+    """The agency's working hours (`extra.milepost.answers.working_hours`), in each client's
+    time zone: the response time is measured in them."""
+
+    days: frozenset[int] = frozenset(range(5))  # weekday numbers, Monday = 0
+    start: dt.time = dt.time(9, 0)
+    end: dt.time = dt.time(17, 0)
+
+
+@dataclass(frozen=True)
 class Client:
     slug: str  # folder name under projects/
     name: str
@@ -72,7 +82,9 @@ class Client:
     timezone: str = "UTC"
     contacts: tuple[Contact, ...] = ()
     response_time: str = ""
-    response_hours: float | None = None  # the promise in plain hours (`milepost inbox`'s unanswered list)
+    response_hours: float | None = None  # the promise as a number of hours (`response_time: {hours: 1}`)
+    response_business: bool = False  # True: those hours are the agency's working hours
+    country: str = ""  # ISO 3166-1 alpha-2 code: whose public holidays are not working days
     source: str = ""  # path of client.yml, for messages
     allowed_hosts: tuple[str, ...] = ()  # hosts whose URLs may appear on the client's site
     # The team's ticket prefixes for this client (SHOP for SHOP-41); () = ids found by position.
@@ -186,6 +198,7 @@ class ChangeRequest:
     hours: float | None = None
     impact: str = ""
     date: dt.date | None = None
+    decide_by: dt.date | None = None  # the day the client's answer is needed by
 
 
 @dataclass(frozen=True)

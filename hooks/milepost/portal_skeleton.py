@@ -31,6 +31,7 @@ FILES = {
     "projects/words.txt": "projects/words.txt",
     "github/workflows/ci.yml": ".github/workflows/ci.yml",
     "github/workflows/publish.yml": ".github/workflows/publish.yml",
+    "github/workflows/inbox.yml": ".github/workflows/inbox.yml",
 }
 
 

@@ -154,6 +154,12 @@ def test_answers_over_imap_are_judged_and_recorded_once(
         capture_output=True, text=True, timeout=600, cwd=portal.parent,
     )
     assert check.returncode == 0, check.stdout + check.stderr
+    # ... and tells the PM, as a warning, where the project file still disagrees with it.
+    assert re.search(
+        r"projects/acme-retail/webshop\.yml:\d+: changes\[\d+\]\.status: CR-3 is still `proposed`; Marta Lis "
+        r"accepted it on 3 December 2026: set `status: accepted`",
+        check.stderr,
+    ), check.stderr
 
 
 def test_imaps_and_a_later_message_appends_after_the_earlier_entries(
@@ -251,3 +257,77 @@ def test_a_mailbox_that_is_down_stops_with_one_line(portal: Path) -> None:
         f"milepost: The mailbox imaps://127.0.0.1:{port}/INBOX refused "
         "the connection; check the host and port in MILEPOST_IMAP_URL and that the server runs"
     ]
+
+
+WARSAW = dt.timezone(dt.timedelta(hours=1))  # Poland's winter offset, as a mail program writes it
+
+
+def message(sender: str, subject: str, number: str, sent: dt.datetime, *, replying_to: str = "") -> bytes:
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = sender, USER, subject
+    mail["Date"] = format_datetime(sent)
+    mail["Message-ID"] = f"<{number}>"
+    if replying_to:
+        mail["In-Reply-To"], mail["References"] = f"<{replying_to}>", f"<{replying_to}>"
+    mail.set_content("Hello.")
+    return mail.as_bytes()
+
+
+def test_the_response_time_in_working_hours_across_a_weekend_and_a_holiday(
+    dovecot: Dovecot, portal: Path, certificate: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A client in Poland, promised one business hour. Its messages in INBOX, the agency's
+    replies in Sent: a Friday-afternoon message answered on Monday morning took one working
+    hour (the weekend does not count); one written the day before Christmas Eve, answered
+    after Christmas, took three (24 to 26 December are public holidays in Poland, then a
+    Sunday). A third, never answered, heads the output with the name of whoever answers today:
+    the deputy, as the contact is away."""
+    client = portal.parent / "projects/acme-retail/client.yml"
+    today = dt.datetime.now(dt.UTC).date()
+    away = f"{{from: {today - dt.timedelta(days=1)}, to: {today + dt.timedelta(days=1)}, deputy: Piotr Zieliński}}"
+    text = client.read_text().replace("response_hours: 1\n", "")
+    measurable = "response_time: {hours: 1, business: true}\ncountry: PL"
+    text = text.replace("response_time: within one business hour", measurable)
+    text = re.sub(r"      - \{from: 2026-12-22.*\}", f"      - {away}", text)
+    client.write_text(text)
+    trusting = ssl.create_default_context(cafile=str(certificate[0]))
+    marta, agency = f"Marta Lis <{MARTA}>", "Anna Nowak <anna@agency.example>"
+    friday, monday = dt.datetime(2026, 12, 4, 16, 30, tzinfo=WARSAW), dt.datetime(2026, 12, 7, 9, 30, tzinfo=WARSAW)
+    before_christmas, after = dt.datetime(2026, 12, 23, 16, tzinfo=WARSAW), dt.datetime(2026, 12, 28, 11, tzinfo=WARSAW)
+    dovecot.append(message(marta, "Invoice question", "q1@acme-retail.example", friday), context=trusting)
+    dovecot.append(message(marta, "Staging is slow", "q2@acme-retail.example", before_christmas), context=trusting)
+    waiting_since = dt.datetime.now(dt.UTC) - dt.timedelta(days=10)
+    dovecot.append(message(marta, "Where is the invoice?", "q3@acme-retail.example", waiting_since), context=trusting)
+    for number, sent, asked in ((1, monday, "q1"), (2, after, "q2")):
+        asked_id = f"{asked}@acme-retail.example"
+        reply = message(agency, "Re: ...", f"r{number}@agency.example", sent, replying_to=asked_id)
+        dovecot.append(reply, folder="Sent", context=trusting)
+    url = f"imaps://answers%40agency.example:{PASSWORD}@127.0.0.1:{dovecot.tls_port}/INBOX,Sent"
+
+    result = inbox(portal, url=url, trusted=certificate[0])
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith('UNANSWERED acme-retail: Marta Lis <marta.lis@acme-retail.example> "Where is the invoice?"')
+    assert first.endswith("working h waiting, 1 working h promised; Piotr Zieliński answers today"), first
+    responses = yaml.safe_load((portal.parent / "projects/acme-retail/responses.yml").read_text())
+    took = {e["message_id"]: (e["hours"], e["business"], e["reply_id"]) for e in responses}
+    assert took["<q1@acme-retail.example>"] == (1.0, True, "<r1@agency.example>")
+    assert took["<q2@acme-retail.example>"] == (3.0, True, "<r2@agency.example>")
+    assert took["<q3@acme-retail.example>"][2] == ""  # still waiting, on the record as such
+    before = (portal.parent / "projects/acme-retail/responses.yml").read_bytes()
+    again = inbox(portal, url=url, trusted=certificate[0])
+    assert again.returncode == 0 and "0 response time(s) recorded" in again.stderr, again.stderr
+    assert (portal.parent / "projects/acme-retail/responses.yml").read_bytes() == before
+
+    # The client's site says it as it is, good or bad.
+    from milepost.mkdocs.build import build_clients
+
+    outcome = build_clients(portal, clients=["acme-retail"], site_dir=tmp_path / "site", today=DEMO_TODAY)
+    assert outcome.ok, outcome.failed
+    page = (tmp_path / "site/acme-retail/index.html").read_text(encoding="utf-8")
+    said = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "We answer within one business hour." in said
+    assert (
+        "We answered 1 of your 2 messages within one business hour. The slowest answer took 3 business hours. "
+        "1 message is still waiting for our answer." in said
+    ), said[said.find("We answer"):][:400]

@@ -27,6 +27,7 @@ EXPECTED = {
     "projects/words.txt",
     ".github/workflows/ci.yml",
     ".github/workflows/publish.yml",
+    ".github/workflows/inbox.yml",
 }
 
 
@@ -102,7 +103,7 @@ def test_the_team_preview_builds_in_the_new_portal(portal: Path, tmp_path: Path)
 
 def test_the_new_portals_workflows_pass_actionlint(portal: Path) -> None:
     files = sorted((portal / ".github" / "workflows").glob("*.yml"))
-    assert [f.name for f in files] == ["ci.yml", "publish.yml"]
+    assert [f.name for f in files] == ["ci.yml", "inbox.yml", "publish.yml"]
     result = actionlint(*files, cwd=portal)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""

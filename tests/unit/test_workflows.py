@@ -267,3 +267,141 @@ def test_the_letters_job_sends_alone_reads_the_latest_record_and_pushes_it_with_
     assert _git(remote, "show", "main:letters/sent.json") == '{"letters": ["first", "second"]}\n'
     assert _git(remote, "show", "main:projects.yml") == "v3\n"  # nobody's change undone
     assert "[skip ci]" in _git(remote, "log", "-1", "--format=%s", "main")
+
+
+# --- the new portal's inbox: on a schedule, alone, the record pushed, affected clients rebuilt ----
+
+NEW_PORTAL = ROOT / "hooks" / "milepost" / "new_portal" / "github" / "workflows"
+
+
+def _new_portal(name: str) -> dict[str, Any]:
+    data = yaml.safe_load((NEW_PORTAL / name).read_text(encoding="utf-8"))
+    data["on"] = data.pop(True, data.get("on"))
+    return data
+
+
+def _step(workflow: dict[str, Any], job: str, name: str) -> dict[str, Any]:
+    (step,) = [s for s in workflow["jobs"][job]["steps"] if s.get("name") == name or s.get("id") == name]
+    return step
+
+
+def test_the_inbox_runs_on_a_schedule_alone_with_its_two_secrets() -> None:
+    inbox = _new_portal("inbox.yml")
+    assert inbox["on"]["schedule"] == [{"cron": "*/15 * * * *"}]
+    job = inbox["jobs"]["inbox"]
+    assert job["concurrency"] == {"group": "milepost-inbox-${{ github.repository }}", "cancel-in-progress": False}
+    assert job["permissions"] == {"contents": "write", "actions": "write"}
+    read = _step(inbox, "inbox", "Read the mailbox")
+    assert read["run"] == "milepost inbox"
+    assert set(read["env"]) == {"MILEPOST_IMAP_URL", "MILEPOST_ANSWER_SECRET"}
+    rebuild = _step(inbox, "inbox", "Rebuild the clients whose record changed")
+    assert "gh workflow run publish.yml" in rebuild["run"] and '-f clients="$CLIENTS"' in rebuild["run"]
+    assert actionlint(NEW_PORTAL / "inbox.yml", NEW_PORTAL / "publish.yml").returncode == 0
+
+
+def test_the_inbox_pushes_the_record_with_a_retry_and_names_the_changed_clients(tmp_path: Path) -> None:
+    """The record step against real repositories: two clients' records changed (one new
+    file), the first push refused while the branch moves on; the step tries again, keeps
+    everybody's change, and names the two clients (not the unmatched folder) for the rebuild."""
+    remote, job_checkout, other = tmp_path / "remote.git", tmp_path / "job", tmp_path / "other"
+    _git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(remote))
+    _git(tmp_path, "clone", "--quiet", str(remote), str(other))
+    _git(other, "config", "user.email", "t@example.com")
+    _git(other, "config", "user.name", "t")
+    (other / "projects" / "acme").mkdir(parents=True)
+    (other / "projects" / "acme" / "answers.yml").write_text("- {message_id: a}\n")
+    (other / "projects" / "acme" / "shop.yml").write_text("v1\n")
+    _git(other, "add", "-A")
+    _git(other, "commit", "--quiet", "-m", "start")
+    _git(other, "push", "--quiet", "origin", "main")
+    _git(tmp_path, "clone", "--quiet", str(remote), str(job_checkout))
+    # The inbox run appended to acme's record and wrote northwind's and the unmatched first ones.
+    (job_checkout / "projects" / "acme" / "answers.yml").write_text("- {message_id: a}\n- {message_id: b}\n")
+    (job_checkout / "projects" / "acme" / "responses.yml").write_text("- {message_id: b}\n")
+    for folder in ("northwind", "_unmatched"):
+        (job_checkout / "projects" / folder).mkdir()
+        (job_checkout / "projects" / folder / "answers.yml").write_text("- {message_id: c}\n")
+    hook = job_checkout / ".git" / "hooks" / "pre-push"
+    hook.write_text(
+        "#!/bin/sh\n[ -f ../refused-once ] && exit 0\ntouch ../refused-once\n"
+        f"cd {other} && echo v2 > projects/acme/shop.yml && git commit --quiet -am moved"
+        " && git push --quiet origin main\nexit 1\n"
+    )
+    hook.chmod(0o755)
+    output = tmp_path / "github-output"
+    script = str(_step(_new_portal("inbox.yml"), "inbox", "record")["run"])
+    env_output = {"GITHUB_OUTPUT": str(output)}
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", script], cwd=job_checkout,
+        env={**os.environ, **env_output, "GITHUB_REF_NAME": "main"}, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "attempt 1 of 5" in done.stdout
+    assert output.read_text() == "clients=acme northwind\n"
+    assert _git(remote, "show", "main:projects/acme/answers.yml") == "- {message_id: a}\n- {message_id: b}\n"
+    assert _git(remote, "show", "main:projects/acme/responses.yml") == "- {message_id: b}\n"
+    assert _git(remote, "show", "main:projects/_unmatched/answers.yml") == "- {message_id: c}\n"
+    assert _git(remote, "show", "main:projects/acme/shop.yml") == "v2\n"  # nobody's change undone
+    assert "[skip ci]" in _git(remote, "log", "-1", "--format=%s", "main")
+    # Run again with nothing new: nothing is committed and no client is named.
+    output.unlink()
+    again = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", script], cwd=job_checkout,
+        env={**os.environ, **env_output, "GITHUB_REF_NAME": "main"}, capture_output=True, text=True, timeout=120,
+    )
+    assert again.returncode == 0, again.stderr
+    assert output.read_text() == "clients=\n"
+
+
+@pytest.mark.parametrize(("only", "built"), [("", '["acme","northwind"]'), ("northwind ", '["northwind"]')])
+def test_a_publish_run_for_some_clients_builds_only_them(tmp_path: Path, only: str, built: str) -> None:
+    step = _step(_new_portal("publish.yml"), "plan", "clients")
+    fake = tmp_path / "bin" / "milepost"
+    fake.parent.mkdir(parents=True)
+    fake.write_text("#!/bin/sh\necho '[\"acme\",\"northwind\"]'\n")
+    fake.chmod(0o755)
+    output = tmp_path / "github-output"
+    env = {**os.environ, "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}", "GITHUB_OUTPUT": str(output),
+           "ONLY": only}
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step["run"]],
+        cwd=tmp_path, env=env, capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert output.read_text() == f"clients={built}\npartial={'true' if only else 'false'}\n"
+
+
+def test_a_partial_deploy_keeps_every_other_clients_last_site(tmp_path: Path) -> None:
+    """The new portal's deploy after a run for one client: that client's new pages, every other
+    folder of the site deployed last as it was."""
+    step = _step(_new_portal("publish.yml"), "deploy", "kept")
+    work = tmp_path / "work"
+    (work / "parts" / "site-beta" / "beta-folder").mkdir(parents=True)
+    (work / "parts" / "site-beta" / "beta-folder" / "index.html").write_text("new beta")
+    for name in ("index.html", "robots.txt"):
+        (work / "parts" / "site-beta" / name).write_text(name)
+    previous = tmp_path / "previous"
+    for folder, text in (("k7q2m9x4", "old alpha"), ("beta-folder", "old beta")):
+        (previous / folder).mkdir(parents=True)
+        (previous / folder / "index.html").write_text(text)
+    subprocess.run(["tar", "-cf", str(tmp_path / "artifact.tar"), "-C", str(previous), "."], check=True)
+    subprocess.run(["zip", "-qj", str(tmp_path / "pages.zip"), str(tmp_path / "artifact.tar")], check=True)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text(
+        "#!/bin/sh\ncase \"$2\" in\n  */zip) cat " + str(tmp_path / "pages.zip") + " ;;\n  *) echo 4242 ;;\nesac\n"
+    )
+    (bin_dir / "gh").chmod(0o755)
+    output = tmp_path / "github-output"
+    env = {
+        **os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GITHUB_OUTPUT": str(output),
+        "GITHUB_REPOSITORY": "agency/portal", "CLIENTS": '["beta"]', "PARTIAL": "true",
+    }
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step["run"]],
+        cwd=work, env=env, capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (work / "site" / "beta-folder" / "index.html").read_text() == "new beta"
+    assert (work / "site" / "k7q2m9x4" / "index.html").read_text() == "old alpha"
+    assert output.read_text() == "kept=\nlost=\n"

@@ -12,7 +12,7 @@ A message that names no client (an unknown sender and no reference of ours) is r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -85,15 +85,24 @@ def read_entries(path: Path) -> tuple[dict[str, Any], ...]:
     return tuple(data)
 
 
-def _entry_yaml(entry: AnswerEntry) -> str:
-    return yaml.safe_dump([asdict(entry)], allow_unicode=True, sort_keys=False, width=100)
-
-
 def append_entries(path: Path, entries: Sequence[AnswerEntry]) -> tuple[AnswerEntry, ...]:
     """Append the entries whose Message-ID `path` does not hold yet; the ones appended.
 
     Under a lock (one writer at a time), the file is read again, so two runs at once append
     each message once. The earlier entries stay byte for byte as they were."""
+    added = append_keyed(path, [(e.message_id, asdict(e)) for e in entries], lambda e: str(e["message_id"]))
+    by_id = {e.message_id: e for e in entries}
+    return tuple(by_id[key] for key, _ in added)
+
+
+def append_keyed(
+    path: Path, entries: Sequence[tuple[str, dict[str, Any]]], key_of: Callable[[dict[str, Any]], str],
+    header: str = HEADER,
+) -> tuple[tuple[str, dict[str, Any]], ...]:
+    """Append the (key, entry) pairs whose key no entry of `path` has yet (`key_of` gives an
+    entry's key); the ones appended. The one way a machine-written record grows: under a lock,
+    read again, appended after the bytes already there, through a temporary file renamed
+    into place. `header` starts a new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with held(
         path.with_name(f".{path.name}.lock"),
@@ -105,18 +114,20 @@ def append_entries(path: Path, entries: Sequence[AnswerEntry]) -> tuple[AnswerEn
         try:
             before = path.read_bytes()
         except FileNotFoundError:
-            before = HEADER.encode("utf-8")
-        known = {str(e["message_id"]) for e in read_entries(path)}
-        new: list[AnswerEntry] = []
-        for entry in entries:
-            if entry.message_id not in known:
-                known.add(entry.message_id)
-                new.append(entry)
+            before = header.encode("utf-8")
+        known = {key_of(e) for e in read_entries(path)}
+        new: list[tuple[str, dict[str, Any]]] = []
+        for key, entry in entries:
+            if key not in known:
+                known.add(key)
+                new.append((key, entry))
         if not new:
             return ()
         if before and not before.endswith(b"\n"):
             raise _damaged(path, "is cut short (no line break at its end)")
-        added = "".join(_entry_yaml(entry) for entry in new).encode("utf-8")
+        added = "".join(
+            yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=100) for _, entry in new
+        ).encode("utf-8")
         write_bytes_atomically(path, (before, added))  # on disk before the mailbox is read as done
         return tuple(new)
 

@@ -52,7 +52,24 @@ def client_problems(document: YamlDocument, *, source: str) -> list[Problem]:
                 )
     _check_commit_rules(report, data)
     _check_letter_people(report, data)
+    _check_country(report, data)
     return report.sorted()
+
+
+def _check_country(report: _Report, data: dict[str, Any]) -> None:
+    """`country:` must be one whose public holidays the holidays library knows (the schema
+    already said when it is not two letters)."""
+    import holidays  # its list of countries is needed for this check only
+
+    country = data.get("country")
+    if not isinstance(country, str) or len(country) != 2 or not country.isalpha():
+        return
+    if country.upper() not in holidays.list_supported_countries():
+        report.add(
+            ("country",),
+            f"'{country}' is not a country whose public holidays are known; write its ISO 3166-1 code, "
+            "e.g. PL, DE, UA or GB",
+        )
 
 
 # A character no name or address in a letter's header may hold: control characters (CR, LF,

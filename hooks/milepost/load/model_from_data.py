@@ -51,6 +51,15 @@ def _name(data: dict[str, Any], key: str) -> str:
     return one_line(_text(data, key))
 
 
+def _promised_hours(data: dict[str, Any]) -> float | None:
+    """The response time promised as a number of hours: `response_time: {hours: 1}`, else the
+    older `response_hours: 1`; None when only words (or nothing) are promised."""
+    promise = data.get("response_time")
+    if isinstance(promise, dict) and promise.get("hours") is not None:
+        return float(promise["hours"])
+    return float(data["response_hours"]) if data.get("response_hours") is not None else None
+
+
 def _line(data: dict[str, Any], key: str) -> str:
     """A one-sentence field: one line (LINE_CAP)."""
     return one_line(_text(data, key), LINE_CAP)
@@ -89,8 +98,10 @@ def client_from_data(slug: str, data: dict[str, Any], source: str) -> Client:
             )
             for c in _list(data, "contacts")
         ),
-        response_time=_line(data, "response_time"),
-        response_hours=float(data["response_hours"]) if data.get("response_hours") is not None else None,
+        response_time=_line(data, "response_time") if not isinstance(data.get("response_time"), dict) else "",
+        response_hours=_promised_hours(data),
+        response_business=isinstance(data.get("response_time"), dict) and data["response_time"].get("business") is True,
+        country=_text(data, "country").upper(),
         source=source,
         allowed_hosts=tuple(_list(data, "allowed_hosts")),
         ticket_prefixes=tuple(_list(data, "ticket_prefixes")),
@@ -151,6 +162,7 @@ def project_from_data(client: str, path: Path, data: dict[str, Any], source: str
                 hours=float(c["hours"]) if c.get("hours") is not None else None,
                 impact=_paragraphs(c, "impact"),
                 date=parse_date(c.get("date")),
+                decide_by=parse_date(c.get("decide_by")),
             )
             for c in _list(data, "changes")
         ),

@@ -30,6 +30,8 @@ from milepost.model import Client, Project
 CLIENT_FILE = "client.yml"
 # `milepost inbox`'s machine-written record of the client's answers (docs/answers.md): not a project.
 ANSWER_RECORD = "answers.yml"
+# `milepost inbox`'s machine-written record of how long each client message waited for a reply.
+RESPONSE_RECORD = "responses.yml"
 
 
 @dataclass
@@ -171,7 +173,7 @@ def _load_client_folder(
 
     projects: list[Project] = []
     for path in yaml_files:
-        if path.suffix != ".yml" or path.name in (CLIENT_FILE, ANSWER_RECORD):
+        if path.suffix != ".yml" or path.name in (CLIENT_FILE, ANSWER_RECORD, RESPONSE_RECORD):
             continue
         source = display_path(path)
         unfit = slug_problem(path.stem, project=True)

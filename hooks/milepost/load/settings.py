@@ -16,6 +16,7 @@ from typing import Any
 
 from milepost.errors import SettingsError
 from milepost.load.dates import FIRST_YEAR, LAST_YEAR, in_planned_years
+from milepost.model import WorkingHours
 from milepost.time_zone import client_zone
 
 TODAY_VARIABLE = "MILEPOST_TODAY"
@@ -65,6 +66,9 @@ class BuildSettings:
     # `answers.trusted_servers`: the authserv-ids of the agency's own mail servers whose
     # Authentication-Results headers `milepost inbox` believes (docs/answers.md).
     answers_trusted_servers: tuple[str, ...] = ()
+    # `answers.working_hours`: the agency's working hours, in each client's time zone, in which
+    # a measurable `response_time: {hours: 1, business: true}` is counted (docs/answers.md).
+    answers_working_hours: WorkingHours = WorkingHours()
 
     @property
     def ledger(self) -> LedgerSource:
@@ -124,4 +128,55 @@ def build_settings(config_file: str | Path, values: Mapping[str, Any]) -> BuildS
         answers_trusted_servers=tuple(
             str(server).strip().lower() for server in (values.get("answers") or {}).get("trusted_servers") or ()
         ),
+        answers_working_hours=working_hours((values.get("answers") or {}).get("working_hours")),
     )
+
+
+_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _day_number(name: str) -> int:
+    key = name.strip().lower()[:3]
+    if key not in _DAY_NAMES:
+        raise ValueError(f"'{name.strip()}' is not a day; write Mon, Tue, Wed, Thu, Fri, Sat or Sun")
+    return _DAY_NAMES.index(key)
+
+
+def _clock(value: Any, key: str) -> dt.time:
+    try:
+        hour, minute = str(value).strip().split(":")
+        return dt.time(int(hour), int(minute))
+    except ValueError:
+        raise ValueError(f"{key}: {value!r} is not a time of day; write it as \"09:00\" (in quotes)") from None
+
+
+def working_hours(value: Any) -> WorkingHours:
+    """`answers.working_hours: {days: Mon-Fri, from: "09:00", to: "17:00"}` (each key optional,
+    these are the defaults) as `WorkingHours`; `ValueError` with the fix when it is not one.
+    Days are a range (`Mon-Fri`) or a list (`Mon, Tue, Thu` or `[Mon, Tue]`)."""
+    if value is None:
+        return WorkingHours()
+    if not isinstance(value, Mapping):
+        raise ValueError('write it as {days: Mon-Fri, from: "09:00", to: "17:00"}')
+    unknown = sorted(str(k) for k in value if k not in ("days", "from", "to"))
+    if unknown:
+        raise ValueError(f"{unknown[0]}: unknown setting; the settings are days, from, to")
+    default = WorkingHours()
+    days = default.days
+    if value.get("days") is not None:
+        spec = value["days"]
+        names = [str(d) for d in spec] if isinstance(spec, list) else str(spec).split(",")
+        chosen: set[int] = set()
+        for name in names:
+            first, dash, last = name.partition("-")
+            if dash:
+                a, b = _day_number(first), _day_number(last)
+                chosen.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
+            else:
+                chosen.add(_day_number(first))
+        days = frozenset(chosen)
+    start = _clock(value["from"], "from") if value.get("from") is not None else default.start
+    end = _clock(value["to"], "to") if value.get("to") is not None else default.end
+    if end <= start:
+        raise ValueError(f"to: {end:%H:%M} is not after from: {start:%H:%M}; the working day must end after it starts")
+    return WorkingHours(days=days, start=start, end=end)

@@ -31,6 +31,7 @@ from milepost.load.settings import (
     DEFAULT_PROJECTS_DIR,
     BuildSettings,
     build_settings,
+    working_hours,
 )
 from milepost.mkdocs.config_file import read_mkdocs_config
 from milepost.portal import LoadResult
@@ -190,7 +191,8 @@ class Answers(SettingsGroup):
     the clients' answers go and whose Authentication-Results `milepost inbox` believes
     (docs/answers.md)."""
 
-    name, keys, how = "answers", ("address", "trusted_servers"), "`address:` (and `trusted_servers:`)"
+    name, keys = "answers", ("address", "trusted_servers", "working_hours")
+    how = "`address:` (and `trusted_servers:`, `working_hours:`)"
 
     def value_problems(self, value: Mapping[Any, Any]) -> list[str]:
         problems = []
@@ -208,6 +210,10 @@ class Answers(SettingsGroup):
                 f"answers.trusted_servers: {_shown(servers)} is not a list of names; write the names your "
                 "mail servers give in Authentication-Results, e.g. [mx.agency.example]"
             )
+        try:
+            working_hours(value.get("working_hours"))
+        except ValueError as err:
+            problems.append(f"answers.working_hours: {err}")
         return problems
 
 

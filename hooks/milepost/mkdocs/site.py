@@ -24,6 +24,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from milepost.answers.responses import client_responses
 from milepost.classify.rules import load_rules
 from milepost.errors import BuildFailed, MilepostError, RulesError, SettingsError
 from milepost.i18n import texts_for
@@ -159,6 +160,7 @@ def _client_site(
         git_history=loaded.git_history,
         letters=record.sent_to(client.slug, until=today),
         reference=agency_reference(loaded, today),
+        responses=client_responses(settings.projects_dir, client),
     )
 
 

@@ -32,6 +32,7 @@ from milepost.history.state import GitHistory
 from milepost.model import Client, Project, SentLetter
 from milepost.publish.site_content import ClientSite, SitePage, client_site
 from milepost.status.forecast import NO_REFERENCE, ReferenceClass
+from milepost.status.response_record import ResponseFigures
 
 MILEPOST_LOGGER = "mkdocs.plugins.milepost"
 log = logging.getLogger(f"{MILEPOST_LOGGER}.site_cache")
@@ -111,6 +112,7 @@ def rendered_site(
     git_history: GitHistory | None = None,
     letters: Sequence[SentLetter] = (),
     reference: ReferenceClass = NO_REFERENCE,
+    responses: ResponseFigures | None = None,
 ) -> ClientSite:
     """The client's site: from the cache when all it is made from is unchanged, else rendered
     (reading and classifying every repository's history) and kept for the next build.
@@ -143,6 +145,7 @@ def rendered_site(
             inactive_days=inactive_days,
             letters=letters,
             reference=reference,
+            responses=responses,
         )
 
     if cache_dir is None:
@@ -157,7 +160,7 @@ def rendered_site(
     key = site_key(
         (
             kind, client, tuple(projects), rules, sorted(heads.items()), ledger, today, prefix, base_url,
-            inactive_days, tuple(letters), reference.slips,
+            inactive_days, tuple(letters), reference.slips, responses,
         )
     )
     cached = load_site(cache_dir, client.slug, kind, key, client)

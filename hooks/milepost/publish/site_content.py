@@ -25,6 +25,7 @@ from milepost.render.letter_archive import page_folder, render_archive, render_s
 from milepost.render.project_page import ProjectView, render_project_page
 from milepost.status.forecast import NO_REFERENCE, ReferenceClass
 from milepost.status.outlook import project_outlook
+from milepost.status.response_record import ResponseFigures
 
 
 @dataclass(frozen=True)
@@ -87,12 +88,14 @@ def client_site(
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
     letters: Sequence[SentLetter] = (),
     reference: ReferenceClass = NO_REFERENCE,
+    responses: ResponseFigures | None = None,
 ) -> ClientSite:
     """Build the client's pages. `prefix` places them in a folder (team preview);
     `work` maps project slug to its classified history, `file_versions` to the git history of
     its YAML file (for the promise ledger and the burn-up); `letters` are the letters this
     client was sent, newest first (the sent record's, publish/letters.py); `reference` the
-    agency's record of finished milestones, for young projects' forecasts."""
+    agency's record of finished milestones, for young projects' forecasts; `responses` the
+    agency's measured response time to this client (its contacts say it)."""
     texts = texts_for(client.language)
     # The YAML's words are redacted here, once, for every page, feed, calendar and status.json.
     client = redact_client_glossary(client)
@@ -114,7 +117,7 @@ def client_site(
         )
         for project in projects
     }
-    home = render_client_home(client, list(projects), today, texts, outlooks)
+    home = render_client_home(client, list(projects), today, texts, outlooks, responses)
     # Feed readers find every project's news from the home page, and a project's from its page.
     # Links relative to the page: mkdocs-material fetches a sitemap.xml beside every
     # rel="alternate" link, which must not go to another host. A password-protected site's
@@ -136,6 +139,7 @@ def client_site(
             outlook=outlook,
             # A calendar app cannot open a locked calendar: a protected site's stays a download.
             page_url="" if protected else project_url,
+            responses=responses,
         )
         folder = f"{prefix}{project.slug}/"
         markdown = with_feeds(

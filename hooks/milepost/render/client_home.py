@@ -22,6 +22,7 @@ from milepost.status.budget import budget_pace
 from milepost.status.kept_promises import KeptPromises, client_kept_promises, project_kept_promises
 from milepost.status.ledger import UNAVAILABLE
 from milepost.status.outlook import ProjectOutlook
+from milepost.status.response_record import ResponseFigures
 from milepost.status.waiting import awaiting_decision, open_waiting_across, waiting_count
 
 
@@ -51,6 +52,7 @@ def client_home_view(
     today: dt.date,
     texts: Texts,
     outlooks: Mapping[str, ProjectOutlook] | None = None,
+    responses: ResponseFigures | None = None,
 ) -> ClientHomeView:
     outlooks = outlooks or {}
     return ClientHomeView(
@@ -88,7 +90,7 @@ def client_home_view(
             )
             for project in projects
         ),
-        contacts=contacts_view(client, today, texts),
+        contacts=contacts_view(client, today, texts, responses),
         kept_promises=kept_promises_sentence(
             client_kept_promises(_kept_promises(p, outlooks.get(p.slug), today) for p in projects), texts
         ),
@@ -107,8 +109,9 @@ def render_client_home(
     today: dt.date,
     texts: Texts,
     outlooks: Mapping[str, ProjectOutlook] | None = None,
+    responses: ResponseFigures | None = None,
 ) -> str:
     """`outlooks`: what was measured about each project (by slug), so the cards judge health
-    exactly as the project pages do."""
-    home = client_home_view(client, projects, today, texts, outlooks)
+    exactly as the project pages do; `responses`: the agency's measured response time."""
+    home = client_home_view(client, projects, today, texts, outlooks, responses)
     return render("client_home.md.j2", texts, home=home)

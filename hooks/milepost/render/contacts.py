@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from milepost.i18n import Texts
 from milepost.model import Client, Contact
 from milepost.render.environment import render
 from milepost.status.reachable import contact_named
+from milepost.status.response_record import ResponseFigures
 
 # An absence this close is announced in advance, so the client is not surprised.
 ANNOUNCE_ABSENCE_DAYS = 30
@@ -28,6 +30,7 @@ class ContactView:
 class ContactsView:
     contacts: tuple[ContactView, ...]
     response_time: str  # "" when the client.yml promises none
+    measured: tuple[str, ...] = ()  # the measured response time, good or bad, one sentence each
 
 
 def _away(client: Client, contact: Contact, today: dt.date, texts: Texts) -> tuple[tuple[str, str], ...]:
@@ -58,7 +61,65 @@ def _away(client: Client, contact: Contact, today: dt.date, texts: Texts) -> tup
     )
 
 
-def contacts_view(client: Client, today: dt.date, texts: Texts) -> ContactsView:
+def within_hours(hours: float, business: bool, texts: Texts) -> str:
+    """A promise of hours as the sentences around it say it: "within one business hour"."""
+    whole = math.ceil(hours)
+    if whole == 1:
+        return texts.gettext("within one business hour") if business else texts.gettext("within one hour")
+    if business:
+        return texts.ngettext("within {n} business hour", "within {n} business hours", whole)
+    return texts.ngettext("within {n} hour", "within {n} hours", whole)
+
+
+def promise_words(client: Client, texts: Texts) -> str:
+    """The promise as written (`response_time:` in words), else worded from its hours."""
+    if client.response_time:
+        return client.response_time
+    if client.response_hours:
+        return within_hours(client.response_hours, client.response_business, texts)
+    return ""
+
+
+def measured_sentences(figures: ResponseFigures | None, texts: Texts) -> tuple[str, ...]:
+    """The measured response time, good or bad: "We answered 23 of your 24 messages within one
+    business hour. The slowest answer took 5 business hours." and how many still wait."""
+    if figures is None:
+        return ()
+    sentences = []
+    if figures.answered:
+        sentences.append(
+            texts.ngettext(
+                "We answered {within} of your {n} message {promise}.",
+                "We answered {within} of your {n} messages {promise}.",
+                figures.answered, within=texts.number(figures.within),
+                promise=within_hours(figures.promised, figures.business, texts),
+            )
+        )
+        if figures.slowest > figures.promised:
+            slowest = math.ceil(figures.slowest)
+            if figures.business:
+                took = texts.ngettext(
+                    "The slowest answer took {n} business hour.", "The slowest answer took {n} business hours.", slowest
+                )
+            else:
+                took = texts.ngettext(
+                    "The slowest answer took {n} hour.", "The slowest answer took {n} hours.", slowest
+                )
+            sentences.append(took)
+    if figures.waiting:
+        sentences.append(
+            texts.ngettext(
+                "{n} message is still waiting for our answer.",
+                "{n} messages are still waiting for our answer.",
+                figures.waiting,
+            )
+        )
+    return tuple(sentences)
+
+
+def contacts_view(
+    client: Client, today: dt.date, texts: Texts, responses: ResponseFigures | None = None
+) -> ContactsView:
     return ContactsView(
         contacts=tuple(
             ContactView(
@@ -71,10 +132,13 @@ def contacts_view(client: Client, today: dt.date, texts: Texts) -> ContactsView:
             )
             for contact in client.contacts
         ),
-        response_time=client.response_time or "",
+        response_time=promise_words(client, texts),
+        measured=measured_sentences(responses, texts),
     )
 
 
-def contacts_section(client: Client, today: dt.date, texts: Texts) -> str:
+def contacts_section(
+    client: Client, today: dt.date, texts: Texts, responses: ResponseFigures | None = None
+) -> str:
     """The "Your contacts" section as Markdown ("" when the client lists no contacts)."""
-    return render("contacts.md.j2", texts, contacts=contacts_view(client, today, texts))
+    return render("contacts.md.j2", texts, contacts=contacts_view(client, today, texts, responses))

@@ -17,9 +17,10 @@ from email.utils import parseaddr
 from milepost.classify.redaction import redact
 from milepost.i18n import Texts
 from milepost.model import Client, Contact, LetterKind
+from milepost.render.contacts import promise_words
 from milepost.render.environment import render
 from milepost.render.promise_words import forecast_range, headline_note, headline_sentence
-from milepost.render.waiting_list import decision_item_view
+from milepost.render.waiting_list import decide_by_words, decision_item_view
 from milepost.status.health import HealthState
 from milepost.status.letters_due import (
     DELIVERED,
@@ -29,7 +30,7 @@ from milepost.status.letters_due import (
     ProjectWeek,
 )
 from milepost.status.reachable import contact_named
-from milepost.status.waiting import awaiting_decision, overdue_days
+from milepost.status.waiting import DecideByReminder, awaiting_decision, decide_by_reminder, overdue_days
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,15 @@ def _weekly_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[S
             decision = decision_item_view(change, week.project, texts)
             text = _clean(decision.title, client)
             facts = (_clean(decision.facts, client),) if decision.facts else ()
-            waiting.append(Bullet(text=f"{week.project.name}: {text}" if many else text, lines=facts))
+            reminder = decide_by_reminder(change, letter.day)
+            if reminder is not None and change.decide_by is not None:
+                facts = (*facts, decide_by_words(change.decide_by, reminder, texts))
+            waiting.append(
+                Bullet(
+                    text=f"{week.project.name}: {text}" if many else text, lines=facts,
+                    urgent=reminder == DecideByReminder.PAST,
+                )
+            )
     needed = Section(
         heading=texts.gettext("What we need from you"),
         bullets=tuple(waiting),
@@ -326,8 +335,9 @@ def _closing(letter: DueLetter, client: Client, texts: Texts) -> tuple[str, ...]
         lines.append(texts.gettext("If anything here is not as you remember it, please reply to this letter."))
     else:
         lines.append(texts.gettext("If you have a question, just reply to this letter."))
-    if client.response_time:
-        lines.append(texts.gettext("We answer {time}.", time=client.response_time))
+    promise = promise_words(client, texts)  # as written, or worded from `response_time: {hours: ...}`
+    if promise:
+        lines.append(texts.gettext("We answer {time}.", time=promise))
     standing_in = _standing_in(client, letter.day, texts)
     if standing_in:
         lines.append(standing_in)

@@ -30,13 +30,14 @@ from milepost.render.promise_words import (
     ledger_lines,
     milestone_dates,
 )
-from milepost.render.waiting_list import WaitingItemView, decision_item_view, waiting_item_view
+from milepost.render.waiting_list import WaitingItemView, decide_by_words, decision_item_view, waiting_item_view
 from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.health import HealthState, milestone_health
 from milepost.status.kept_promises import project_kept_promises
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.recent_work import LISTED_KINDS, QuietStretch, weeks_of_work, with_quiet_stretches
-from milepost.status.waiting import awaiting_decision, open_waiting
+from milepost.status.response_record import ResponseFigures
+from milepost.status.waiting import AWAITING_DECISION, awaiting_decision, decide_by_reminder, open_waiting
 
 RECENT_WEEKS = 6
 WORK_PER_MILESTONE = 5
@@ -52,6 +53,7 @@ class ProjectView:
     work: tuple[WorkNote, ...] = ()  # already classified and redacted
     outlook: ProjectOutlook | None = None  # ledger, forecasts and health signals; None: unmeasured
     page_url: str = ""  # the page's absolute URL ending in "/" when the site's address is known
+    responses: ResponseFigures | None = None  # the agency's measured response time to this client
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class ChangeRowView:
     status_label: str
     hours: str  # "—" when not estimated
     impact: str  # "—" when none is given
+    decide_by: str = ""  # "Please decide by 12 December 2026" while it waits; "" otherwise
 
 
 @dataclass(frozen=True)
@@ -252,6 +255,11 @@ def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
                 status_label=change_status_label(change.status, texts),
                 hours=texts.number(change.hours) if change.hours is not None else "—",
                 impact=change.impact or "—",
+                decide_by=(
+                    decide_by_words(change.decide_by, decide_by_reminder(change, today), texts)
+                    if change.decide_by and change.status == AWAITING_DECISION
+                    else ""
+                ),
             )
             for change in project.changes
         ),
@@ -259,7 +267,7 @@ def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
         burnup=burnup_view(project, view.outlook, today, texts),
         # The client's and the project's glossary: listed here, explained where used.
         terms=glossary_for(view.client, project),
-        contacts=contacts_view(view.client, today, texts),
+        contacts=contacts_view(view.client, today, texts, view.responses),
         calendar_href=calendar_href(view.page_url),
         kept_promises=kept_promises_sentence(
             view.outlook.kept_promises

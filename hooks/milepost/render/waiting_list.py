@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from milepost.i18n import Texts
 from milepost.model import ChangeRequest, Project, WaitingItem
-from milepost.status.waiting import held_milestone, overdue_days
+from milepost.status.waiting import DecideByReminder, held_milestone, overdue_days
 
 
 @dataclass(frozen=True)
@@ -62,3 +62,11 @@ def decision_item_view(
         holds=None,
         project_name=project.name if name_project else None,
     )
+
+
+def decide_by_words(day: dt.date, reminder: DecideByReminder | None, texts: Texts) -> str:
+    """A change request's `decide_by:` as the client reads it: a request, or, once the day has
+    gone by, a plain statement that it has."""
+    if reminder == DecideByReminder.PAST:
+        return texts.gettext("Your decision was needed by {date}", date=texts.date(day))
+    return texts.gettext("Please decide by {date}", date=texts.date(day))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from enum import StrEnum
 
 from milepost.model import ChangeRequest, ChangeStatus, Milestone, Project, WaitingItem
 
@@ -46,6 +47,30 @@ def awaiting_decision(project: Project) -> list[ChangeRequest]:
     """The change requests that wait for the client's decision, oldest first (undated last)."""
     changes = [c for c in project.changes if c.status == AWAITING_DECISION]
     return sorted(changes, key=lambda c: c.date or dt.date.max)
+
+
+# A change request's `decide_by:` is recalled in the weekly letter from this many days before.
+DECIDE_BY_REMINDER_DAYS = 7
+
+
+class DecideByReminder(StrEnum):
+    """Why the weekly letter recalls a change request's `decide_by:` date."""
+
+    NEAR = "near"  # today or within DECIDE_BY_REMINDER_DAYS days
+    PAST = "past"  # the date has gone by without a decision
+
+
+def decide_by_reminder(change: ChangeRequest, today: dt.date) -> DecideByReminder | None:
+    """Whether a change request still waiting for the client's decision needs a reminder:
+    its `decide_by:` is past, or at most DECIDE_BY_REMINDER_DAYS days away. None otherwise
+    (decided, no date, or the date still far)."""
+    if change.status != AWAITING_DECISION or change.decide_by is None:
+        return None
+    if change.decide_by < today:
+        return DecideByReminder.PAST
+    if (change.decide_by - today).days <= DECIDE_BY_REMINDER_DAYS:
+        return DecideByReminder.NEAR
+    return None
 
 
 def waiting_count(project: Project, today: dt.date) -> int:
