@@ -1,4 +1,4 @@
-"""The measured response time on the client's site (status/response_record.py, worded by
+"""The measured response time on the client's site (status/response_figures.py, worded by
 render/contacts.py): the honest figure, good or bad, in every language."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from milepost.i18n import texts_for
 from milepost.model import Client, Contact
 from milepost.render.contacts import contacts_view, measured_sentences
-from milepost.status.response_record import response_figures
+from milepost.status.response_figures import response_figures
 
 TODAY = dt.date(2026, 12, 7)
 

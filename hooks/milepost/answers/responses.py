@@ -10,7 +10,7 @@ otherwise. Only clients with a measurable promise are measured.
 The pairs go to `projects/<client>/responses.yml`, machine-written and append-only like the
 answers' record (record.py): one entry when a message is answered, and one, earlier, when it
 was still waiting past the promise at an inbox run; the later entry of a message is the one
-that counts. The site reads them (`response_record`).
+that counts. The site reads them (`response_figures`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from milepost.answers.record import append_keyed, read_entries
 from milepost.load.project_folders import RESPONSE_RECORD
 from milepost.model import Client, WorkingHours
 from milepost.status.reachable import reachable_contact
-from milepost.status.response_record import ResponseFigures, response_figures
+from milepost.status.response_figures import ResponseFigures, response_figures
 from milepost.status.working_time import WorkCalendar, hours_between
 from milepost.time_zone import client_zone
 

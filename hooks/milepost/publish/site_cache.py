@@ -32,7 +32,7 @@ from milepost.history.state import GitHistory
 from milepost.model import Client, Project, SentLetter
 from milepost.publish.site_content import ClientSite, SitePage, client_site
 from milepost.status.forecast import NO_REFERENCE, ReferenceClass
-from milepost.status.response_record import ResponseFigures
+from milepost.status.response_figures import ResponseFigures
 
 MILEPOST_LOGGER = "mkdocs.plugins.milepost"
 log = logging.getLogger(f"{MILEPOST_LOGGER}.site_cache")

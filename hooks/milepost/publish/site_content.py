@@ -25,7 +25,7 @@ from milepost.render.letter_archive import page_folder, render_archive, render_s
 from milepost.render.project_page import ProjectView, render_project_page
 from milepost.status.forecast import NO_REFERENCE, ReferenceClass
 from milepost.status.outlook import project_outlook
-from milepost.status.response_record import ResponseFigures
+from milepost.status.response_figures import ResponseFigures
 
 
 @dataclass(frozen=True)

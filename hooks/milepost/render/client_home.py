@@ -22,7 +22,7 @@ from milepost.status.budget import budget_pace
 from milepost.status.kept_promises import KeptPromises, client_kept_promises, project_kept_promises
 from milepost.status.ledger import UNAVAILABLE
 from milepost.status.outlook import ProjectOutlook
-from milepost.status.response_record import ResponseFigures
+from milepost.status.response_figures import ResponseFigures
 from milepost.status.waiting import awaiting_decision, open_waiting_across, waiting_count
 
 

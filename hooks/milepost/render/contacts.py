@@ -10,7 +10,7 @@ from milepost.i18n import Texts
 from milepost.model import Client, Contact
 from milepost.render.environment import render
 from milepost.status.reachable import contact_named
-from milepost.status.response_record import ResponseFigures
+from milepost.status.response_figures import ResponseFigures
 
 # An absence this close is announced in advance, so the client is not surprised.
 ANNOUNCE_ABSENCE_DAYS = 30

@@ -36,7 +36,7 @@ from milepost.status.health import HealthState, milestone_health
 from milepost.status.kept_promises import project_kept_promises
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.recent_work import LISTED_KINDS, QuietStretch, weeks_of_work, with_quiet_stretches
-from milepost.status.response_record import ResponseFigures
+from milepost.status.response_figures import ResponseFigures
 from milepost.status.waiting import AWAITING_DECISION, awaiting_decision, decide_by_reminder, open_waiting
 
 RECENT_WEEKS = 6
