@@ -7,8 +7,8 @@ instead of it. The card, the top of the page and the weekly letter say the same.
     Shop goes live: promised for 15 January 2027.   More than 9 chances in 10 to be ready by ...
     Shop goes live: finished on 3 February 2027.
 
-A month is cut in three: days 1-10 are early, 11-20 mid, 21 to the end late. A range whose two
-ends fall in the same third, or that has no end ("not before"), is said with its dates.
+A month is cut in three: days 1-10 are early, 11-20 mid, 21 to the end late. A range within
+one month, or with no end ("not before"), is said with its dates.
 """
 
 from __future__ import annotations
@@ -44,11 +44,11 @@ def _period(day: dt.date, texts: Texts, with_year: bool) -> str:
 
 def forecast_months(earliest: dt.date, latest: dt.date | None, texts: Texts) -> str:
     """The forecast's range by thirds of a month: "between late February and mid-April 2027"
-    (the year on each end when they differ); with dates when both ends are in the same third
-    ("11–18 February 2027") or the range has no end ("not before 7 April 2027")."""
+    (the year on each end when they differ); with dates when both ends are in the same month
+    ("8–22 December 2026") or the range has no end ("not before 7 April 2027")."""
     if latest is None:
         return texts.gettext("not before {date}", date=texts.date(earliest))
-    if (earliest.year, earliest.month, _third(earliest)) == (latest.year, latest.month, _third(latest)):
+    if (earliest.year, earliest.month) == (latest.year, latest.month):
         if latest == earliest:
             return texts.gettext("around {date}", date=texts.date(earliest))
         return texts.date_range(earliest, latest)
