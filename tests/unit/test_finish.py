@@ -134,10 +134,10 @@ def test_a_forecast_within_the_promise_gives_the_promise_and_the_chance_only() -
     [
         ("en", "between late February and mid-April 2027", "between late December 2026 and early January 2027"),
         ("pl", "między końcem lutego a połową kwietnia 2027", "między końcem grudnia 2026 a początkiem stycznia 2027"),
-        ("ru", "между концом февраля и серединой апреля 2027 г.",
-         "между концом декабря 2026 г. и началом января 2027 г."),
-        ("uk", "між кінцем лютого та серединою квітня 2027 р.",
-         "між кінцем грудня 2026 р. та початком січня 2027 р."),
+        ("ru", "между концом февраля и серединой апреля 2027\u202fг.",
+         "между концом декабря 2026\u202fг. и началом января 2027\u202fг."),
+        ("uk", "між кінцем лютого та серединою квітня 2027\u202fр.",
+         "між кінцем грудня 2026\u202fр. та початком січня 2027\u202fр."),
         ("de", "zwischen Ende Februar und Mitte April 2027", "zwischen Ende Dezember 2026 und Anfang Januar 2027"),
     ],
 )
