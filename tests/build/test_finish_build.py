@@ -1,7 +1,8 @@
-"""The project's finish on the built demo, in all five languages: every card and page top says
-first when the project will be finished (its promise, the forecast when later, the chance
-beside it), status.json carries the same fact, no card says "on track" beside a forecast past a
-promise, and the weekly letter gives each project's finish in the same words as its card."""
+"""The project's finish on the built demo, in all five languages: the list at the top of the
+home page, every card and every page top say first when the project will be finished (its
+promise, the forecast when later, the chance beside it), status.json carries the same fact, no
+card says "on track" beside a forecast past a promise, and the weekly letter gives each
+project's finish in the same words as its card."""
 
 from __future__ import annotations
 
@@ -42,6 +43,13 @@ def cards(home: Path) -> dict[str, str]:
     return found
 
 
+def states_list(home: Path) -> str:
+    """The text of the list of projects at the top of the home page."""
+    found = re.search(r'<nav class="mp-states"[^>]*>(.*?)</nav>', home.read_text(encoding="utf-8"), flags=re.S)
+    assert found, home
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found.group(1))).split())
+
+
 def demo_projects() -> list[tuple[str, str, str]]:
     """(client, project, language) of every demo project."""
     found = []
@@ -80,6 +88,8 @@ def test_every_card_and_page_top_says_the_finish_first_in_every_language(demo_si
         assert on_card == on_page, project
         # First on the card: before the state, the headline and the progress.
         assert card.index('class="mp-finish"') < card.index('class="mp-project-state"'), project
+        # And on the home page's first screen: the list of states above everything else says it.
+        assert on_card in states_list(demo_site / client / "index.html"), project
         promise = " ".join(texts.date(dt.date.fromisoformat(finish["promise"])).split())  # as the line is read
         assert on_card.startswith(f"{finish['title']}: "), on_card
         assert promise in on_card, (on_card, promise)
