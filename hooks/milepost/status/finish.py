@@ -36,10 +36,6 @@ class Finish:
     later: bool = False  # the forecast is later than the promise (pages then show its range)
     method: ForecastMethod | None = None
 
-    @property
-    def forecast_available(self) -> bool:
-        return self.earliest is not None
-
 
 def finish_milestone(project: Project) -> Milestone | None:
     """The milestone that is the project's end (see the module docstring); None without any."""
