@@ -121,6 +121,11 @@ class Texts:
         """The month of `day`, short, for a chart's time axis: "Nov", "lis", "нояб."."""
         return format_skeleton("MMM", self._day(day), locale=self.locale)
 
+    def month_name(self, day: dt.date) -> str:
+        """The month of `day` in full, as a date writes it: "February", "lutego", "февраля"
+        (the genitive in Slavic languages: "early February" is "początkiem lutego")."""
+        return format_date(self._day(day), format="MMMM", locale=self.locale)
+
     def year(self, day: dt.date) -> str:
         """The year of `day` as the language writes it alone: "2026", "2026 г."."""
         return format_skeleton("y", self._day(day), locale=self.locale)

@@ -143,6 +143,7 @@ class Milestone:
     tasks: tuple[Task, ...] = ()
     delay: Delay | None = None
     health_override: HealthOverride | None = None
+    final: bool = False  # `final: true`: the project's finish (else its last milestone by date)
 
     @property
     def current_due(self) -> dt.date:

@@ -186,7 +186,9 @@ def test_no_hidden_or_off_screen_tab_stop_before_the_content(one_page, demo_url:
     assert len(stops) >= 1  # at least the "skip to content" link, visible when focused
 
 
-def test_the_first_phone_screen_of_home_shows_each_project_state(one_page, demo_site: Path, demo_url: str) -> None:
+def test_the_first_phone_screen_of_home_shows_each_project_state_and_finish(
+    one_page, demo_site: Path, demo_url: str
+) -> None:
     homes = sorted(p.parent.name for p in demo_site.glob("*/index.html"))
     assert len(homes) >= 6
     for client in homes:
@@ -203,10 +205,12 @@ def test_the_first_phone_screen_of_home_shows_each_project_state(one_page, demo_
         for width in (390, 1280):  # a phone, a laptop: the list is on the first screen of both
             one_page.set_viewport_size({"width": width, "height": HEIGHT})
             for index in range(lines.count()):
-                box = lines.nth(index).locator(".mp-badge").bounding_box()
-                assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= HEIGHT, (
-                    client, width, index, box
-                )
+                # The state, and when the project will be finished (the finish and its chance).
+                for part in (".mp-badge", ".mp-states-finish"):
+                    box = lines.nth(index).locator(part).bounding_box()
+                    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= HEIGHT, (
+                        client, width, index, part, box
+                    )
 
 
 def test_the_empty_part_of_a_progress_bar_is_visible(one_page, demo_url: str) -> None:

@@ -311,9 +311,19 @@ def _check_include(report: _Report, index: int, include: Any) -> None:
 def _check_milestones(report: _Report, data: dict[str, Any], today: dt.date) -> set[str]:
     """Milestone checks; returns the ids of the project's milestones."""
     first_line: dict[str, int] = {}
+    final_line: int | None = None
     for index, milestone in _items(data, "milestones"):
         here = ("milestones", index)
         ident = milestone.get("id")
+        if milestone.get("final") is True:
+            if final_line is not None:
+                report.add(
+                    here + ("final",),
+                    f"a second milestone marked `final: true` (the first is on line {final_line}); "
+                    "a project has one finish: keep `final: true` on one milestone only",
+                )
+            else:
+                final_line = report.document.line_of(here + ("final",))
         if isinstance(ident, str):
             if ident in first_line:
                 report.add(

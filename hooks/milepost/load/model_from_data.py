@@ -219,4 +219,5 @@ def _milestone(data: dict[str, Any]) -> Milestone:
             else None
         ),
         health_override=_health_override(data.get("health_override")),
+        final=data.get("final") is True,
     )

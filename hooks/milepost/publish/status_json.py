@@ -58,6 +58,12 @@ removing one raises the version. Every date is an ISO `YYYY-MM-DD` string; absen
     last_work        the latest day work was shown to the client (a change or a task done), or null
     promise_record   {finished, kept (finished by the date first promised), moves: [{milestone,
                      days (from the first promise), finished}]} (status/kept_promises.py)
+    finish           the project's end (status/finish.py: the milestone marked `final: true`,
+                     else the one promised last): {milestone (id), title, final (marked
+                     `final: true`), promise (the date promised now), first_promise, done (date
+                     or null), forecast: {method, earliest, latest, chance, later_than_promise}
+                     or null (finished, or no forecast: see the milestone's `forecast`)}, or
+                     null for a project without milestones
 """
 
 from __future__ import annotations
@@ -70,6 +76,7 @@ from typing import Any
 from milepost.i18n import texts_for
 from milepost.model import Budget, Client, Milestone, Project, WorkNote
 from milepost.status.budget import BudgetPace, budget_pace
+from milepost.status.finish import Finish, project_finish
 from milepost.status.forecast import Forecast, ForecastMethod
 from milepost.status.headline import update_overdue
 from milepost.status.health import milestone_health, next_milestone, project_health, project_progress
@@ -158,6 +165,29 @@ def _forecast(m: Milestone, forecast: Forecast | None) -> dict[str, Any]:
         "growth_per_week": forecast.growth if simulated else None,
         "references": None if simulated else forecast.references,
         "later_than_promise": forecast.later_than(m.current_due),
+    }
+
+
+def _finish(finish: Finish | None) -> dict[str, Any] | None:
+    if finish is None:
+        return None
+    forecast = None
+    if finish.done is None and finish.earliest is not None:
+        forecast = {
+            "method": finish.method,
+            "earliest": _iso(finish.earliest),
+            "latest": _iso(finish.latest),
+            "chance": round(finish.chance, 3) if finish.chance is not None else None,
+            "later_than_promise": finish.later,
+        }
+    return {
+        "milestone": finish.milestone,
+        "title": finish.title,
+        "final": finish.marked,
+        "promise": finish.promise.isoformat(),
+        "first_promise": finish.first_promise.isoformat(),
+        "done": _iso(finish.done),
+        "forecast": forecast,
     }
 
 
@@ -289,6 +319,7 @@ def project_status(
             if outlook and outlook.kept_promises
             else project_kept_promises(project, outlook.ledger if outlook else UNAVAILABLE, today)
         ),
+        "finish": _finish(outlook.finish if outlook else project_finish(project, {})),
     }
 
 

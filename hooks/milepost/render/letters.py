@@ -17,8 +17,10 @@ from email.utils import parseaddr
 from milepost.classify.redaction import redact
 from milepost.i18n import Texts
 from milepost.model import Client, Contact, LetterKind
+from milepost.render.budget_words import pace_sentence
 from milepost.render.contacts import promise_words
 from milepost.render.environment import render
+from milepost.render.finish_words import finish_chance, finish_sentence
 from milepost.render.promise_words import forecast_range, headline_note, headline_sentence
 from milepost.render.waiting_list import decide_by_words, decision_item_view
 from milepost.status.health import HealthState
@@ -134,18 +136,32 @@ def _state_sentence(week: ProjectWeek, texts: Texts) -> str:
 
 def _headline_lines(week: ProjectWeek, client: Client, texts: Texts, today: dt.date) -> tuple[str, ...]:
     """What the project page's top says beyond the state: the forecast when it is later than
-    the promise (never the promise alone), and why the project is at risk or late."""
+    the promise (never the promise alone), why the project is at risk or late, the project's
+    finish with its chance, and the hours against the work when they run ahead."""
     headline = week.headline
-    if headline is None:
-        return ()
     lines = []
-    # The state sentence above already names the milestone and its promise: the forecast alone.
-    if headline_sentence(headline, texts) and headline.forecast is not None:
-        forecast = forecast_range(headline.forecast, texts)
-        lines.append(texts.gettext("At the current pace: {forecast}.", forecast=forecast))
-    note = headline_note(headline, week.signals, today, texts)
-    if note is not None:
-        lines.append(texts.gettext("Why: {reason}", reason=_clean(note.text, client)))
+    finish = week.finish
+    about_finish = (
+        finish is not None and headline is not None and headline.milestone is not None
+        and headline.milestone.id == finish.milestone
+    )
+    if headline is not None:
+        # The state sentence above already names the milestone and its promise: the forecast
+        # alone (unless the milestone is the finish, whose line below says it).
+        if headline_sentence(headline, texts) and headline.forecast is not None and not about_finish:
+            forecast = forecast_range(headline.forecast, texts)
+            lines.append(texts.gettext("At the current pace: {forecast}.", forecast=forecast))
+        note = headline_note(headline, week.signals, today, texts)
+        if note is not None:
+            lines.append(texts.gettext("Why: {reason}", reason=_clean(note.text, client)))
+    # When the whole project will be finished, with the chance beside the promise, as the site says.
+    ending = finish_sentence(finish, texts)
+    if ending is not None:
+        chance = finish_chance(finish, texts)
+        lines.append(_clean(f"{ending} {chance}" if chance else ending, client))
+    budget = pace_sentence(week.budget, texts)
+    if budget is not None:
+        lines.append(budget)
     return tuple(lines)
 
 

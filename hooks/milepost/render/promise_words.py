@@ -106,8 +106,13 @@ def chance_sentence(milestone: Milestone, forecast: Forecast | None, texts: Text
     for a finished milestone or without a forecast."""
     if milestone.done is not None or forecast is None or not forecast.available or forecast.chance is None:
         return None
-    date = texts.date(milestone.current_due)
-    tenths = round(forecast.chance * 10)
+    return chance_words(forecast.chance, milestone.current_due, texts)
+
+
+def chance_words(chance: float, promise: dt.date, texts: Texts) -> str:
+    """A chance (0..1) of being ready by `promise`, in tenths (see `chance_sentence`)."""
+    date = texts.date(promise)
+    tenths = round(chance * 10)
     if tenths < 1:
         return texts.gettext("Less than 1 chance in 10 to be ready by {date}.", date=date)
     if tenths > 9:

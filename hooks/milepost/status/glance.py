@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from milepost.model import Milestone, Project
+from milepost.status.finish import Finish, project_finish
 from milepost.status.headline import Headline, project_headline, update_overdue
 from milepost.status.health import Health, Signals, next_milestone, project_health, project_progress
 from milepost.status.outlook import ProjectOutlook
@@ -23,6 +24,7 @@ class Glance:
     last_work: dt.date | None  # the latest shown work, when measured
     headline: Headline  # the promise, a later forecast and why at risk or late
     update_overdue: int  # days the promised next update is past (0: not past)
+    finish: Finish | None = None  # the project's end, its promise and odds (None: no milestones)
 
 
 def project_glance(project: Project, today: dt.date, outlook: ProjectOutlook | None = None) -> Glance:
@@ -37,4 +39,5 @@ def project_glance(project: Project, today: dt.date, outlook: ProjectOutlook | N
         last_work=signals.last_work if signals is not None else None,
         headline=project_headline(project, today, signals),
         update_overdue=update_overdue(project, today),
+        finish=outlook.finish if outlook is not None else project_finish(project, {}),
     )

@@ -24,6 +24,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from milepost.model import WEEKDAYS, Client, Decision, LetterKind, Milestone, Project, WaitingItem
+from milepost.status.budget import BudgetPace, budget_pace
+from milepost.status.finish import Finish, project_finish
 from milepost.status.headline import Headline, project_headline
 from milepost.status.health import Health, Signals, next_milestone, project_health
 from milepost.status.ledger import PromiseEventKind
@@ -80,6 +82,8 @@ class ProjectWeek:
     # project is at risk or late; the letter says the same as the site.
     headline: Headline | None = None
     signals: Signals | None = None  # what the headline's reason is measured from
+    finish: Finish | None = None  # the project's end, its promise and odds, as the site says them
+    budget: BudgetPace | None = None  # the hours against the work, as the site says them
 
 
 @dataclass(frozen=True)
@@ -255,6 +259,8 @@ def letters_due(
                     moves=moves,
                     headline=project_headline(project, today, signals),
                     signals=signals,
+                    finish=outlook.finish if outlook else project_finish(project, {}),
+                    budget=outlook.budget if outlook else budget_pace(project, None, dt.UTC, today),
                 )
             )
         due.append(

@@ -17,6 +17,7 @@ from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 from milepost.model import Project, WorkKind, WorkNote
 from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.burnup import BurnUp, burn_up
+from milepost.status.finish import Finish, project_finish
 from milepost.status.forecast import NO_REFERENCE, Forecast, ReferenceClass, project_forecasts
 from milepost.status.health import Signals
 from milepost.status.kept_promises import KeptPromises, project_kept_promises
@@ -32,6 +33,7 @@ class ProjectOutlook:
     signals: Signals = field(default_factory=Signals)
     budget: BudgetPace | None = None  # hours against work, with the raises from the history
     kept_promises: KeptPromises | None = None  # None: not measured
+    finish: Finish | None = None  # the project's end with its odds; None: no milestones
 
 
 def last_shown_work(project: Project, work: Sequence[WorkNote], today: dt.date) -> dt.date | None:
@@ -73,4 +75,5 @@ def project_outlook(
         signals=signals,
         budget=budget_pace(project, versions, tz, today),
         kept_promises=project_kept_promises(project, ledger, today),
+        finish=project_finish(project, forecasts),
     )
