@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -9,9 +10,12 @@ from pathlib import Path
 import pytest
 
 import milepost
-from milepost.model import Delay, Milestone, Project, Task, WaitingItem
+from milepost.model import Delay, HealthOverride, Milestone, Project, Task, WaitingItem
+from milepost.status.forecast import Forecast
 from milepost.status.health import (
+    HealthRule,
     HealthState,
+    Signals,
     milestone_health,
     next_milestone,
     project_health,
@@ -98,6 +102,16 @@ def test_project_shows_its_worst_open_milestone() -> None:
     assert project_health(project(done, fine), D(2026, 11, 10)).state == HealthState.ON_TRACK
     assert project_health(project(done), D(2026, 11, 10)).state == HealthState.DONE
     assert project_health(project(), D(2026, 11, 10)).state == HealthState.PLANNED
+
+
+def test_a_project_override_is_never_rosier_than_a_forecast() -> None:
+    today = D(2026, 11, 10)
+    later = Signals(forecasts={"m": Forecast("m", True, earliest=D(2027, 1, 5), latest=D(2027, 1, 20), chance=0.1)})
+    hopeful = dataclasses.replace(project(milestone()), health_override=HealthOverride("on_track", "All fine."))
+    assert project_health(hopeful, today, later).rule == HealthRule.FORECAST_LATER
+    assert project_health(hopeful, today).rule == HealthRule.OVERRIDE  # no forecast: the team's call
+    careful = dataclasses.replace(hopeful, health_override=HealthOverride("at_risk", "The bank is slow."))
+    assert project_health(careful, today, later).rule == HealthRule.OVERRIDE
 
 
 def test_progress_and_next_milestone() -> None:

@@ -211,6 +211,17 @@ def _on_track(f: _Facts) -> bool:
     return True
 
 
+def _forecast_against(f: _Facts) -> bool:
+    """The forecast says the promise will likely not be kept."""
+    return _forecast_later(f) or _low_chance(f)
+
+
+# A team's override may not say these while the forecast is against the promise: "On track"
+# beside a forecast past the promise would be rosier than the evidence.
+HOPEFUL = frozenset({HealthState.ON_TRACK, HealthState.PLANNED})
+FORECAST_RULES = frozenset({HealthRule.FORECAST_LATER, HealthRule.LOW_CHANCE})
+
+
 MILESTONE_RULES: tuple[Rule, ...] = (
     Rule(HealthRule.DONE, HealthState.DONE, _done),
     Rule(HealthRule.PAST_DUE, HealthState.LATE, _past_due),
@@ -238,6 +249,8 @@ def milestone_health(
             if rule.state is None:  # the override: the state written in the YAML
                 assert milestone.health_override is not None
                 override = milestone.health_override
+                if HealthState(override.state) in HOPEFUL and _forecast_against(facts):
+                    continue  # never rosier than the evidence: the forecast rules decide
                 return Health(HealthState(override.state), rule.name, reason=override.reason)
             return Health(rule.state, rule.name)
     raise AssertionError("the last rule always applies")  # pragma: no cover
@@ -254,7 +267,11 @@ def project_health(project: Project, today: dt.date, signals: Signals | None = N
     if not states:
         return Health(HealthState.DONE, HealthRule.ALL_DONE)
     milestone, worst = min(states, key=lambda pair: SEVERITY.index(pair[1].state))
-    if worst.state != HealthState.LATE and project.health_override is not None:
+    # An override may say at risk, or (unless a forecast says otherwise) on track or planned.
+    hidden_forecast = worst.rule in FORECAST_RULES
+    if worst.state != HealthState.LATE and project.health_override is not None and not (
+        HealthState(project.health_override.state) in HOPEFUL and hidden_forecast
+    ):
         override = project.health_override
         return Health(HealthState(override.state), HealthRule.OVERRIDE, reason=override.reason)
     return Health(worst.state, worst.rule, reason=worst.reason, milestone=milestone.id)
