@@ -17,8 +17,10 @@ from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 from milepost.model import Project, WorkKind, WorkNote
 from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.burnup import BurnUp, burn_up
+from milepost.status.calibration import Calibration, project_calibration
 from milepost.status.forecast import NO_REFERENCE, Forecast, ReferenceClass, project_forecasts
-from milepost.status.health import Signals
+from milepost.status.health import Signals, project_health
+from milepost.status.health_timeline import HealthWeek, health_weeks
 from milepost.status.ledger import UNAVAILABLE, ProjectLedger, project_ledger
 from milepost.status.promise_record import PromiseRecord, project_record
 from milepost.time_zone import client_zone
@@ -32,6 +34,8 @@ class ProjectOutlook:
     signals: Signals = field(default_factory=Signals)
     budget: BudgetPace | None = None  # hours against work, with the raises from the history
     record: PromiseRecord | None = None  # None: not measured
+    calibration: Calibration | None = None  # the replayed forecasts (calibration.py); None: not measured
+    health_weeks: tuple[HealthWeek, ...] = ()  # the state week by week (health_timeline.py)
 
 
 def last_shown_work(project: Project, work: Sequence[WorkNote], today: dt.date) -> dt.date | None:
@@ -73,4 +77,14 @@ def project_outlook(
         signals=signals,
         budget=budget_pace(project, history, tz, today),
         record=project_record(project, ledger, today),
+        calibration=project_calibration(project, history, tz, today),
+        health_weeks=health_weeks(
+            project,
+            history,
+            work,
+            tz,
+            today,
+            now=project_health(project, today, signals),
+            inactive_days=inactive_days,
+        ),
     )
