@@ -14,13 +14,18 @@ tasks, or the project had too little history of its own for the simulation (the 
 record is not replayed: it holds the very milestones being judged).
 
 A replay draws REPLAY_RUNS futures, not forecast.RUNS: its percentiles move by a day or so,
-and a record of dozens of replays stays cheap. The seed is derived from the inputs as for a
-forecast, so the record is the same on every build. Pure: plain data in, plain data out.
+and a record of dozens of replays stays cheap. Each future is followed for MARGIN_WEEKS
+weeks past the milestone's end at most: whether the range held is known by then (a range
+that had not begun is a miss, one that had not ended holds if it had begun), and a range
+reaching further is recorded as open, "not before" its start or the horizon. The seed is
+derived from the inputs as for a forecast, so the record is the same on every build. Pure:
+plain data in, plain data out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -30,7 +35,8 @@ from milepost.status.forecast import Forecast, ForecastMethod, project_forecasts
 from milepost.status.replay import committed_versions, project_on
 
 LEAD_DAYS = 28  # the forecast replayed is the one made four weeks before the end
-REPLAY_RUNS = 1000  # futures drawn per replayed forecast
+REPLAY_RUNS = 500  # futures drawn per replayed forecast
+MARGIN_WEEKS = 13  # futures are followed a quarter past the end they are judged against
 
 
 @dataclass(frozen=True)
@@ -84,10 +90,19 @@ def project_calibration(
         past = project_on(project, versions, history, made)
         if past is None:
             continue
-        forecast = project_forecasts(past.project, made, history=past.history, timezone=timezone, runs=runs).get(m.id)
+        weeks = math.ceil(LEAD_DAYS / 7) + MARGIN_WEEKS
+        forecasts = project_forecasts(
+            past.project, made, history=past.history, timezone=timezone, runs=runs, max_weeks=weeks
+        )
+        forecast = forecasts.get(m.id)
         if forecast is None or forecast.method != ForecastMethod.SIMULATION or forecast.earliest is None:
             continue
-        replays.append(Replay(m.id, made, m.done, forecast.earliest, forecast.latest, held(forecast, m.done)))
+        # Beyond the futures' end nothing is known but "not before" it.
+        horizon = made + dt.timedelta(days=7 * weeks)
+        earliest = min(forecast.earliest, horizon)
+        latest = forecast.latest if forecast.latest is not None and forecast.latest <= horizon else None
+        replay = Replay(m.id, made, m.done, earliest, latest, held(forecast, m.done))
+        replays.append(replay)
     return Calibration(sum(r.held for r in replays), len(replays), tuple(replays))
 
 

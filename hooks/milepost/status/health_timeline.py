@@ -9,7 +9,9 @@ could see by then. A week's state is the project's state at the end of that week
 
 Forecasts are made only for the weeks whose rules come to them (a week already late, done or
 waiting on the client needs none), each from STRIP_RUNS futures: a week's state, not a date,
-is what the strip shows. The week that ends today is the project's state today, with the
+is what the strip shows. And a future is followed only until a week past the latest promise
+(`horizon_weeks`): the rules ask whether each milestone will be ready by its promise, which
+a future still running then has already answered. The week that ends today is the project's state today, with the
 forecasts of the page itself, so the strip always ends where the page's own state is.
 
 Without the file's committed history there is nothing to replay: no strip. Pure.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -29,7 +32,7 @@ from milepost.status.health import Health, HealthState, Signals, project_health
 from milepost.status.replay import committed_versions, project_on
 
 STRIP_WEEKS = 52  # at most a year of weeks
-STRIP_RUNS = 250  # futures drawn per replayed week's forecasts
+STRIP_RUNS = 200  # futures drawn per replayed week's forecasts
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,16 @@ class _ForecastsOnDemand(Mapping[str, Forecast]):
 
     def __len__(self) -> int:
         return len(self._forecasts())
+
+
+def horizon_weeks(project: Project, day: dt.date) -> int:
+    """How far a replayed week's futures need to run: a week past the latest promise of an
+    open milestone. The rules ask only whether a milestone will be ready by its promise
+    (forecast.py's percentiles against it), and a future still running then is not: where it
+    ends after that changes no answer."""
+    promises = [m.current_due for m in project.milestones if m.done is None]
+    days = max(((promise - day).days for promise in promises), default=0)
+    return max(math.ceil(days / 7), 0) + 1
 
 
 def week_ends(first: dt.date, today: dt.date) -> list[dt.date]:
@@ -107,7 +120,13 @@ def health_weeks(
         if past is None:
             continue
         make = functools.partial(
-            project_forecasts, past.project, end, history=past.history, timezone=timezone, runs=runs
+            project_forecasts,
+            past.project,
+            end,
+            history=past.history,
+            timezone=timezone,
+            runs=runs,
+            max_weeks=horizon_weeks(past.project, end),
         )
         signals = Signals(
             forecasts=_ForecastsOnDemand(make),
