@@ -10,6 +10,7 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+PHONE = 320  # px: the narrowest phone the layout tests use
 NAMES = {
     "en": "The project's health, week by week",
     "pl": "Stan projektu tydzień po tygodniu",
@@ -61,7 +62,8 @@ def test_every_project_page_shows_its_strip_named_with_its_weeks_in_words(page, 
     assert page.js_errors == []
 
 
-def test_every_home_card_has_its_small_strip(page, demo_site: Path, demo_url: str) -> None:
+def test_every_home_card_has_its_small_strip_inside_a_phones_screen(page, demo_site: Path, demo_url: str) -> None:
+    page.set_viewport_size({"width": PHONE, "height": 844})
     homes = sorted({path.split("/")[0] for path, _weeks in project_pages(demo_site)})
     for client in homes:
         page.goto(f"{demo_url}/{client}/index.html")
@@ -70,5 +72,7 @@ def test_every_home_card_has_its_small_strip(page, demo_site: Path, demo_url: st
             strip = cards.nth(index).locator("figure.mp-health-strip.mp-chart-compact svg")
             expect(strip).to_have_count(1)
             expect(strip).to_be_visible()
+            box = strip.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE and box["width"] > 150, box
         result = Axe().run(page, context=".mp-cards").response
         assert [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")] == [], client

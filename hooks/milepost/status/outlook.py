@@ -57,9 +57,12 @@ def project_outlook(
     timezone: str = "UTC",
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
     reference: ReferenceClass = NO_REFERENCE,
+    replays: bool = True,
 ) -> ProjectOutlook:
     """`reference` is the agency's record of finished milestones (forecast.py's
-    `reference_class`), for the forecasts of a project with too little history of its own."""
+    `reference_class`), for the forecasts of a project with too little history of its own.
+    `replays`: whether to replay the past (the calibration record and the health strip, which
+    only the pages and status.json show; a letter leaves them out)."""
     tz = client_zone(timezone)
     ledger = project_ledger(history, tz, today)
     forecasts = project_forecasts(
@@ -77,7 +80,7 @@ def project_outlook(
         signals=signals,
         budget=budget_pace(project, history, tz, today),
         record=project_record(project, ledger, today),
-        calibration=project_calibration(project, history, tz, today),
+        calibration=project_calibration(project, history, tz, today) if replays else None,
         health_weeks=health_weeks(
             project,
             history,
@@ -86,5 +89,7 @@ def project_outlook(
             today,
             now=project_health(project, today, signals),
             inactive_days=inactive_days,
-        ),
+        )
+        if replays
+        else (),
     )
