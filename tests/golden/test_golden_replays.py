@@ -23,10 +23,16 @@ import pytest
 import yaml
 
 from helpers import GOLDEN, OTHER_PROCESSES, matches_golden, output_in_new_process
-from milepost.history.project_files import COMPLETE, NO_HISTORY, MilestonePlan, PlanHistory, PlanVersion
+from milepost.history.project_files import (
+    COMPLETE,
+    NO_HISTORY,
+    MilestoneSnapshot,
+    ProjectFileVersion,
+    ProjectFileVersions,
+)
 from milepost.i18n import texts_for
+from milepost.load.milestone_snapshot import snapshot_of_text
 from milepost.load.model_from_data import project_from_data
-from milepost.load.plan_snapshot import plan_snapshot
 from milepost.load.yaml_source import load_yaml_text
 from milepost.model import Project
 from milepost.render.environment import render
@@ -38,8 +44,8 @@ CASES: dict[str, Any] = yaml.safe_load((REPLAYS / "cases.yml").read_text(encodin
 PATH = "projects/client/project.yml"
 
 
-def _plan(data: dict[str, Any]) -> MilestonePlan:
-    return MilestonePlan(
+def _plan(data: dict[str, Any]) -> MilestoneSnapshot:
+    return MilestoneSnapshot(
         id=data["id"],
         title=data.get("title", ""),
         due=data.get("due"),
@@ -50,18 +56,18 @@ def _plan(data: dict[str, Any]) -> MilestonePlan:
     )
 
 
-def history_of(case: dict[str, Any]) -> PlanHistory:
+def history_of(case: dict[str, Any]) -> ProjectFileVersions:
     """The committed versions of the case's file, then the file itself (not committed)."""
-    plans, _readable, _budget = plan_snapshot(yaml.safe_dump(case["project"], sort_keys=False))
-    now = PlanVersion("", None, PATH, plans)
+    plans, _readable, _budget = snapshot_of_text(yaml.safe_dump(case["project"], sort_keys=False))
+    now = ProjectFileVersion("", None, PATH, plans)
     if not case["versions"]:
-        return PlanHistory(NO_HISTORY, (now,))
+        return ProjectFileVersions(NO_HISTORY, (now,))
     versions = tuple(
-        PlanVersion(f"{index:040d}", dt.datetime.fromisoformat(str(v["landed"])), PATH,
+        ProjectFileVersion(f"{index:040d}", dt.datetime.fromisoformat(str(v["landed"])), PATH,
                     tuple(_plan(m) for m in v["milestones"]))
         for index, v in enumerate(case["versions"], start=1)
     )
-    return PlanHistory(COMPLETE, versions + (now,))
+    return ProjectFileVersions(COMPLETE, versions + (now,))
 
 
 def measured(name: str) -> tuple[Project, ProjectOutlook]:

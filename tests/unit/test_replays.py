@@ -6,7 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from milepost.history.project_files import COMPLETE, NO_HISTORY, MilestonePlan, PlanHistory, PlanVersion
+from milepost.history.project_files import (
+    COMPLETE,
+    NO_HISTORY,
+    MilestoneSnapshot,
+    ProjectFileVersion,
+    ProjectFileVersions,
+)
 from milepost.i18n import texts_for
 from milepost.model import Client, Milestone, Project, Task, WaitingItem
 from milepost.publish.status_json import status_json_bytes
@@ -22,9 +28,9 @@ D = dt.date
 UTC = dt.UTC
 
 
-def version(day: dt.date, *plans: MilestonePlan, readable: bool = True) -> PlanVersion:
+def version(day: dt.date, *plans: MilestoneSnapshot, readable: bool = True) -> ProjectFileVersion:
     when = dt.datetime.combine(day, dt.time(12), UTC)
-    return PlanVersion(day.isoformat().replace("-", "").ljust(40, "0"), when, "p.yml", plans, readable)
+    return ProjectFileVersion(day.isoformat().replace("-", "").ljust(40, "0"), when, "p.yml", plans, readable)
 
 
 def project(*milestones: Milestone, waiting: tuple[WaitingItem, ...] = ()) -> Project:
@@ -51,9 +57,9 @@ def test_the_project_on_a_day_is_the_version_then_with_the_tasks_done_by_then() 
         waiting=(WaitingItem("Logo", asked=D(2026, 4, 5), needed_by=D(2026, 4, 12), done=D(2026, 4, 30)),
                  WaitingItem("Texts", asked=D(2026, 5, 1))),
     )
-    history = PlanHistory(COMPLETE, (
-        version(D(2026, 4, 1), MilestonePlan("a", "A", due=D(2026, 5, 15), tasks=2)),
-        version(D(2026, 4, 25), MilestonePlan("a", "A", due=D(2026, 5, 15), delay_due=D(2026, 6, 1), tasks=3)),
+    history = ProjectFileVersions(COMPLETE, (
+        version(D(2026, 4, 1), MilestoneSnapshot("a", "A", due=D(2026, 5, 15), tasks=2)),
+        version(D(2026, 4, 25), MilestoneSnapshot("a", "A", due=D(2026, 5, 15), delay_due=D(2026, 6, 1), tasks=3)),
         version(D(2026, 4, 28), readable=False),
     ))
     versions = committed_versions(history, UTC)
@@ -78,8 +84,8 @@ def test_the_project_on_a_day_is_the_version_then_with_the_tasks_done_by_then() 
 
 
 def test_nothing_is_replayed_without_the_files_history() -> None:
-    now = PlanVersion("", None, "p.yml", (MilestonePlan("a", due=D(2026, 5, 1), tasks=1),))
-    assert committed_versions(PlanHistory(NO_HISTORY, (now,)), UTC) == ()
+    now = ProjectFileVersion("", None, "p.yml", (MilestoneSnapshot("a", due=D(2026, 5, 1), tasks=1),))
+    assert committed_versions(ProjectFileVersions(NO_HISTORY, (now,)), UTC) == ()
     assert committed_versions(None, UTC) == ()
 
 

@@ -29,7 +29,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from milepost.history.project_files import PlanHistory
+from milepost.history.project_files import ProjectFileVersions
 from milepost.model import Project
 from milepost.status.forecast import Forecast, ForecastMethod, project_forecasts
 from milepost.status.replay import committed_versions, project_on
@@ -72,7 +72,7 @@ def held(forecast: Forecast, done: dt.date) -> bool:
 
 def project_calibration(
     project: Project,
-    history: PlanHistory | None,
+    history: ProjectFileVersions | None,
     timezone: dt.tzinfo,
     today: dt.date,
     *,

@@ -25,7 +25,7 @@ import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from milepost.history.project_files import PlanHistory
+from milepost.history.project_files import ProjectFileVersions
 from milepost.model import Project, WorkKind, WorkNote
 from milepost.status.forecast import Forecast, project_forecasts
 from milepost.status.health import Health, HealthState, Signals, project_health
@@ -97,7 +97,7 @@ def _last_work(past: Project, work: Sequence[WorkNote], day: dt.date) -> dt.date
 
 def health_weeks(
     project: Project,
-    history: PlanHistory | None,
+    history: ProjectFileVersions | None,
     work: Sequence[WorkNote],
     timezone: dt.tzinfo,
     today: dt.date,

@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from milepost.history.project_files import PlanHistory, PlanVersion
+from milepost.history.project_files import ProjectFileVersion, ProjectFileVersions
 from milepost.model import Delay, Milestone, Project, Task
 
 # How a replayed task is named: a replay shows no task, it only counts them.
@@ -37,10 +37,10 @@ class PastProject:
 
     day: dt.date
     project: Project
-    history: PlanHistory
+    history: ProjectFileVersions
 
 
-def committed_versions(history: PlanHistory | None, timezone: dt.tzinfo) -> tuple[tuple[dt.date, PlanVersion], ...]:
+def committed_versions(history: ProjectFileVersions | None, timezone: dt.tzinfo) -> tuple[tuple[dt.date, ProjectFileVersion], ...]:
     """(day it landed, version) of every committed, readable version, oldest first; nothing
     without the file's real history."""
     if history is None or not history.available:
@@ -52,7 +52,7 @@ def committed_versions(history: PlanHistory | None, timezone: dt.tzinfo) -> tupl
     )
 
 
-def first_version_day(history: PlanHistory | None, timezone: dt.tzinfo) -> dt.date | None:
+def first_version_day(history: ProjectFileVersions | None, timezone: dt.tzinfo) -> dt.date | None:
     """The day the project file was first committed (None: no committed history)."""
     versions = committed_versions(history, timezone)
     return versions[0][0] if versions else None
@@ -60,8 +60,8 @@ def first_version_day(history: PlanHistory | None, timezone: dt.tzinfo) -> dt.da
 
 def project_on(
     project: Project,
-    versions: tuple[tuple[dt.date, PlanVersion], ...],
-    history: PlanHistory,
+    versions: tuple[tuple[dt.date, ProjectFileVersion], ...],
+    history: ProjectFileVersions,
     day: dt.date,
 ) -> PastProject | None:
     """The project at the end of `day` (see the docstring), or None when its file had no
@@ -101,7 +101,7 @@ def project_on(
     past = dataclasses.replace(
         project, milestones=tuple(milestones), waiting_on_client=waiting, health_override=None
     )
-    cut = PlanHistory(history.status, tuple(known), history.repository)
+    cut = ProjectFileVersions(history.status, tuple(known), history.repository)
     return PastProject(day, past, cut)
 
 
