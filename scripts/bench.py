@@ -2,7 +2,7 @@
 """Measure Milepost against the tools it stands on: plain `git log` and a plain MkDocs build.
 
     python scripts/bench.py [--commits N] [--projects P] [--runs R] [--today YYYY-MM-DD]
-                            [--keep DIR] [--profile] [--only all|classify|forecast]
+                            [--keep DIR] [--profile] [--only all|classify|forecast|calibration]
 
 It makes synthetic data in a temporary folder (P git repositories of N commits each, written
 with `git fast-import`, and a portal of one client with P projects), then prints:
@@ -25,6 +25,12 @@ with `git fast-import`, and a portal of one client with P projects), then prints
 - Forecasts (`--only forecast` runs only this): the simulated forecasts (status/forecast.py)
   of 200 generated projects of half a year's history each, in CPU seconds for all of them
   and per project. Target: the whole portal's forecasts in at most FORECAST_TARGET_S.
+- Replays (`--only calibration` runs only this): the calibration record (status/calibration.py,
+  each finished milestone's forecast replayed four weeks before its end) and the health strip
+  (status/health_timeline.py, the state at the end of every week) of 200 generated projects of
+  half a year, three finished milestones each, with a project file committed every week. No
+  target of its own: with the forecasts it shares FORECAST_TARGET_S, so both figures are
+  printed and added up.
 
 Both builds run in this process (MkDocs' `build()`), so interpreter start-up and imports are
 paid by neither. Each run of a build writes into the same site folder, replacing the previous
@@ -92,7 +98,10 @@ from milepost.model import Milestone, Project, RepositorySpec, Task  # noqa: E40
 from milepost.portal import load_configured  # noqa: E402
 from milepost.publish.shared_assets import SHARED_FOLDER  # noqa: E402
 from milepost.render.html import esc  # noqa: E402
+from milepost.status.calibration import project_calibration  # noqa: E402
 from milepost.status.forecast import RUNS, project_forecasts  # noqa: E402
+from milepost.status.health import project_health  # noqa: E402
+from milepost.status.health_timeline import health_weeks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENT_SLUG = "bench-client"
@@ -657,10 +666,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true", help="also profile a cold read and a warm build")
     parser.add_argument(
         "--only",
-        choices=("all", "classify", "forecast"),
+        choices=("all", "classify", "forecast", "calibration"),
         default="all",
-        help="classify or forecast: only that micro-benchmark (default all: history, builds, classification, "
-        "forecasts)",
+        help="classify, forecast or calibration: only that micro-benchmark (default all: history, builds, "
+        "classification, forecasts, replays)",
     )
     return parser.parse_args(argv)
 
@@ -683,10 +692,13 @@ def run(args: argparse.Namespace) -> None:
             bench_classification(args, base)
         elif args.only == "forecast":
             bench_forecast(args)
+        elif args.only == "calibration":
+            bench_replays(args)
         else:
             bench(args, base)
             bench_classification(args, base / "classification")
             bench_forecast(args)
+            bench_replays(args)
     finally:
         cleanup()
 
@@ -808,6 +820,81 @@ def bench_forecast(args: argparse.Namespace) -> None:
     portal = per_project * FORECAST_PROJECTS
     outcome = "PASS" if portal <= FORECAST_TARGET_S else "OVER"
     label = f"forecasts: CPU seconds for {FORECAST_PROJECTS} projects"
+    print(f"  {label:<46} {portal:6.2f}    target <= {FORECAST_TARGET_S:.0f} s  {outcome}")
+
+
+def replay_project(rng: random.Random, number: int, today: dt.date) -> tuple[Project, ProjectFileVersions]:
+    """A project of half a year: three milestones finished (at weeks 9, 15 and 21), three open,
+    tasks done on random days of their milestone's weeks, and the project file committed every
+    week (each milestone's promise and task count, `done` once finished)."""
+    began = today - dt.timedelta(days=7 * 26 - 1)
+    milestones = []
+    for index, end_week in enumerate((9, 15, 21, 30, 36, 42)):
+        start = began + dt.timedelta(days=7 * max(end_week - 7, 0))
+        end = began + dt.timedelta(days=7 * end_week)
+        finished = end < today
+        size = rng.randrange(5, 16)
+        span = (min(end, today) - start).days
+        done_count = size if finished else rng.randrange(0, size // 2 + 1) if start < today else 0
+        tasks = tuple(
+            Task(f"t{n}", start + dt.timedelta(days=rng.randrange(max(span, 1))) if n < done_count else None)
+            for n in range(size)
+        )
+        due = end + dt.timedelta(days=rng.randrange(-7, 8))
+        milestones.append(
+            Milestone(f"m{index}", f"M{index}", due=due, start=start, done=end if finished else None, tasks=tasks)
+        )
+    versions = []
+    for week in range(26):
+        day = began + dt.timedelta(days=7 * week)
+        plans = tuple(
+            MilestoneSnapshot(m.id, m.title, due=m.due, done=m.done if m.done and m.done <= day else None,
+                          tasks=max(len(m.tasks) - (2 if week < 8 else 0), 1))
+            for m in milestones
+        )
+        when = dt.datetime.combine(day, dt.time(12), dt.UTC)
+        versions.append(ProjectFileVersion(f"{number:032x}{week:08x}", when, "p.yml", plans))
+    return (
+        Project(slug=f"p{number}", client="c", name=f"P{number}", milestones=tuple(milestones)),
+        ProjectFileVersions(COMPLETE, tuple(versions)),
+    )
+
+
+def bench_replays(args: argparse.Namespace) -> None:
+    """CPU seconds for the calibration record and the health strip of generated projects,
+    beside their forecasts: the three share FORECAST_TARGET_S."""
+    today: dt.date = args.today
+    rng = random.Random(21)
+    count: int = args.forecast_projects
+    projects = [replay_project(rng, number, today) for number in range(count)]
+
+    def forecast_all() -> None:
+        for project, versions in projects:
+            project_forecasts(project, today, versions=versions)
+
+    def calibrate_all() -> None:
+        for project, versions in projects:
+            project_calibration(project, versions, dt.UTC, today)
+
+    def strip_all() -> None:
+        for project, versions in projects:
+            now = project_health(project, today)
+            health_weeks(project, versions, (), dt.UTC, today, now=now, inactive_days=14)
+
+    rows = [
+        Series(f"forecasts of {count} projects"),
+        Series(f"calibration replays of {count} projects"),
+        Series(f"health strips of {count} projects"),
+    ]
+    for _ in range(args.runs):
+        for series, action in zip(rows, (forecast_all, calibrate_all, strip_all), strict=True):
+            series.times.append(cpu_timed(action))
+    print(header(f"Replays: {count} generated projects, 26 weeks, 3 finished milestones each", "CPU seconds"))
+    for series in rows:
+        print(row(series.label, series))
+    portal = sum(series.median for series in rows) / count * FORECAST_PROJECTS
+    outcome = "PASS" if portal <= FORECAST_TARGET_S else "OVER"
+    label = f"all three: CPU seconds for {FORECAST_PROJECTS} projects"
     print(f"  {label:<46} {portal:6.2f}    target <= {FORECAST_TARGET_S:.0f} s  {outcome}")
 
 

@@ -81,6 +81,16 @@ def test_bench_only_forecast_prints_the_forecast_figures_alone() -> None:
     assert "History:" not in out and "Classification:" not in out
 
 
+def test_bench_only_calibration_prints_the_replay_figures_beside_the_forecasts() -> None:
+    done = run_bench("--only", "calibration", "--forecast-projects", "2", "--runs", "1")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    for label in ("forecasts of 2 projects", "calibration replays of 2 projects", "health strips of 2 projects"):
+        assert re.search(label + SECONDS, out), f"no figures for {label!r} in:\n{out}"
+    assert re.search(r"all three: CPU seconds for 200 projects\s+\d+\.\d\d\s+target <= 2 s\s+(PASS|OVER)", out), out
+    assert "History:" not in out and "Classification:" not in out
+
+
 def test_bench_refuses_a_folder_with_files_in_it(tmp_path: Path) -> None:
     (tmp_path / "something.txt").write_text("mine", encoding="utf-8")
     done = run_bench("--commits", "5", "--projects", "1", "--runs", "1", "--keep", str(tmp_path))

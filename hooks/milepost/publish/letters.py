@@ -532,6 +532,7 @@ def client_letters(
             timezone=client.timezone,
             inactive_days=inactive_days,
             reference=reference,
+            replays=False,  # the letters show neither the calibration record nor the health strip
         )
     due = letters_due(client, projects, today, outlooks=outlooks, sent=record.sent_letters(client.slug))
     date = letter_date(client, today, fixed_day)

@@ -23,6 +23,7 @@ from milepost.publish.status_json import status_json_bytes
 from milepost.render.client_home import render_client_home
 from milepost.render.letter_archive import page_folder, render_archive, render_sent_letter
 from milepost.render.project_page import ProjectView, render_project_page
+from milepost.status.calibration import client_calibration
 from milepost.status.forecast import NO_REFERENCE, ReferenceClass
 from milepost.status.outlook import project_outlook
 from milepost.status.response_figures import ResponseFigures
@@ -118,6 +119,7 @@ def client_site(
         for project in projects
     }
     home = render_client_home(client, list(projects), today, texts, outlooks, responses)
+    calibration = client_calibration(o.calibration for o in outlooks.values() if o.calibration is not None)
     # Feed readers find every project's news from the home page, and a project's from its page.
     # Links relative to the page: mkdocs-material fetches a sitemap.xml beside every
     # rel="alternate" link, which must not go to another host. A password-protected site's
@@ -146,7 +148,7 @@ def client_site(
             render_project_page(view, texts), [] if protected else [feed_link("feed.xml", project, texts)]
         )
         pages.append(SitePage(f"{folder}index.md", project.name, markdown))
-        files.append((f"{folder}status.json", status_json_bytes(client, project, shown, today, outlook)))
+        files.append((f"{folder}status.json", status_json_bytes(client, project, shown, today, outlook, calibration)))
         files.append(
             (
                 f"{folder}feed.xml",

@@ -64,6 +64,13 @@ removing one raises the version. Every date is an ISO `YYYY-MM-DD` string; absen
                      or null), forecast: {method, earliest, latest, chance, later_than_promise}
                      or null (finished, or no forecast: see the milestone's `forecast`)}, or
                      null for a project without milestones
+    calibration      how often the forecasts made four weeks ahead held (status/calibration.py):
+                     {held, total, milestones: [{milestone, forecast_made (the day replayed),
+                     done, earliest, latest (null: open-ended), held}]}, or null when not
+                     measured; total 0 when no finished milestone could be replayed
+    client_calibration  the same {held, total} across all the client's projects, or null
+    health_weeks     the project's state at the end of each week since its file was first
+                     committed (status/health_timeline.py): [{end, state, rule}], oldest first
 """
 
 from __future__ import annotations
@@ -76,6 +83,7 @@ from typing import Any
 from milepost.i18n import texts_for
 from milepost.model import Budget, Client, Milestone, Project, WorkNote
 from milepost.status.budget import BudgetPace, budget_pace
+from milepost.status.calibration import Calibration
 from milepost.status.finish import Finish, project_finish
 from milepost.status.forecast import Forecast, ForecastMethod
 from milepost.status.headline import update_overdue
@@ -223,12 +231,32 @@ def _kept_promises(kept: KeptPromises) -> dict[str, Any]:
     }
 
 
+def _calibration(calibration: Calibration | None, *, replays: bool = True) -> dict[str, Any] | None:
+    if calibration is None:
+        return None
+    figures: dict[str, Any] = {"held": calibration.held, "total": calibration.total}
+    if replays:
+        figures["milestones"] = [
+            {
+                "milestone": r.milestone,
+                "forecast_made": r.made.isoformat(),
+                "done": r.done.isoformat(),
+                "earliest": r.earliest.isoformat(),
+                "latest": _iso(r.latest),
+                "held": r.held,
+            }
+            for r in calibration.replays
+        ]
+    return figures
+
+
 def project_status(
     client: Client,
     project: Project,
     work: Sequence[WorkNote],
     today: dt.date,
     outlook: ProjectOutlook | None = None,
+    client_calibration: Calibration | None = None,
 ) -> dict[str, Any]:
     """The project's status as plain JSON-ready data (see the module docstring for the shape).
 
@@ -320,6 +348,12 @@ def project_status(
             else project_kept_promises(project, outlook.ledger if outlook else UNAVAILABLE, today)
         ),
         "finish": _finish(outlook.finish if outlook else project_finish(project, {})),
+        "calibration": _calibration(outlook.calibration if outlook else None),
+        "client_calibration": _calibration(client_calibration, replays=False),
+        "health_weeks": [
+            {"end": w.end.isoformat(), "state": w.state.value, "rule": w.rule}
+            for w in (outlook.health_weeks if outlook else ())
+        ],
     }
 
 
@@ -329,7 +363,10 @@ def status_json_bytes(
     work: Sequence[WorkNote],
     today: dt.date,
     outlook: ProjectOutlook | None = None,
+    client_calibration: Calibration | None = None,
 ) -> bytes:
     """`project_status` as UTF-8 JSON: readable (indented, no \\u escapes), same input same bytes."""
-    text = json.dumps(project_status(client, project, work, today, outlook), ensure_ascii=False, indent=2)
+    text = json.dumps(
+        project_status(client, project, work, today, outlook, client_calibration), ensure_ascii=False, indent=2
+    )
     return (text + "\n").encode("utf-8")

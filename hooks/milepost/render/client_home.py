@@ -16,9 +16,11 @@ from milepost.render.charts import TimelineView, timeline_view
 from milepost.render.contacts import ContactsView, contacts_view
 from milepost.render.environment import render
 from milepost.render.glance import GlanceView, glance_view
+from milepost.render.health_record import HealthStripView, calibration_sentence, health_strip_view
 from milepost.render.kept_promise_words import kept_promises_sentence
 from milepost.render.waiting_list import WaitingItemView, decision_item_view, waiting_item_view
 from milepost.status.budget import budget_pace
+from milepost.status.calibration import client_calibration
 from milepost.status.kept_promises import KeptPromises, client_kept_promises, project_kept_promises
 from milepost.status.ledger import UNAVAILABLE
 from milepost.status.outlook import ProjectOutlook
@@ -34,6 +36,7 @@ class ProjectCardView:
     waiting_count: int  # open items and change requests waiting for a decision
     timeline: TimelineView | None = None  # the compact one; None: no milestones
     budget: str | None = None  # the hours running ahead of the work, in one line; None: not
+    health_strip: HealthStripView | None = None  # the small one; None: no history to replay
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class ClientHomeView:
     cards: tuple[ProjectCardView, ...]
     contacts: ContactsView
     kept_promises: str | None = None  # the client's kept promises in one sentence
+    calibration: str | None = None  # how often our forecasts held, across projects; None: none yet
 
 
 def client_home_view(
@@ -87,12 +91,21 @@ def client_home_view(
                     else budget_pace(project, None, dt.UTC, today),
                     texts,
                 ),
+                health_strip=health_strip_view(
+                    outlooks[project.slug].health_weeks if project.slug in outlooks else (),
+                    texts,
+                    chart_id=f"mp-health-{project.slug}",
+                    compact=True,
+                ),
             )
             for project in projects
         ),
         contacts=contacts_view(client, today, texts, responses),
         kept_promises=kept_promises_sentence(
             client_kept_promises(_kept_promises(p, outlooks.get(p.slug), today) for p in projects), texts
+        ),
+        calibration=calibration_sentence(
+            client_calibration(o.calibration for o in outlooks.values() if o.calibration is not None), texts
         ),
     )
 

@@ -18,6 +18,7 @@ from milepost.render.contacts import ContactsView, contacts_view
 from milepost.render.environment import render
 from milepost.render.glance import GlanceView, bar_percent, glance_view
 from milepost.render.glossary import SECTION_ID, Term, glossary_for, mark_terms
+from milepost.render.health_record import HealthRecordView, health_record_view
 from milepost.render.kept_promise_words import kept_promises_sentence
 from milepost.render.labels import change_status_label, kind_heading, state_label
 from milepost.render.promise_words import (
@@ -129,6 +130,7 @@ class ProjectPageView:
     contacts: ContactsView
     calendar_href: str = "calendar.ics"  # webcal:// when the site's address is known
     kept_promises: str | None = None  # the kept promises in one sentence; None: nothing to say yet
+    health_record: HealthRecordView | None = None  # the health strip and how our forecasts held
 
 
 def milestone_view(view: ProjectView, m: Milestone, texts: Texts) -> MilestoneView:
@@ -274,6 +276,9 @@ def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
             if view.outlook is not None and view.outlook.kept_promises is not None
             else project_kept_promises(project, (view.outlook or ProjectOutlook()).ledger, today),
             texts,
+        ),
+        health_record=health_record_view(
+            (view.outlook or ProjectOutlook()).health_weeks, (view.outlook or ProjectOutlook()).calibration, texts
         ),
     )
 

@@ -209,11 +209,14 @@ def seed_of(today: dt.date, weeks: Sequence[Week], queues: Sequence[int], runs: 
     return int.from_bytes(digest[:8], "big")
 
 
-def simulate(weeks: Sequence[Week], queues: Sequence[int], *, runs: int = RUNS, seed: int = 0) -> Simulation:
+def simulate(
+    weeks: Sequence[Week], queues: Sequence[int], *, runs: int = RUNS, seed: int = 0, max_weeks: int = MAX_WEEKS
+) -> Simulation:
     """`runs` futures of the work left in each queue (tasks before each milestone, see the
     docstring). Growth is shared out by queue size: a queue of `q` of `total` tasks gets
     q/total of every task added, so its target is q * (1 + added/total), and queues finish in
-    order of size."""
+    order of size. A future not finished after `max_weeks` has no end (a replay that only
+    asks about the weeks up to a day stops there: status/health_timeline.py)."""
     rng = random.Random(seed)
     table = _draw_table(week_weights(len(weeks)))
     done_of = [weeks[i].done for i in table]
@@ -230,7 +233,7 @@ def simulate(weeks: Sequence[Week], queues: Sequence[int], *, runs: int = RUNS, 
         added = 0
         next_queue = 0
         week = 0
-        while next_queue < len(sizes) and week < MAX_WEEKS:
+        while next_queue < len(sizes) and week < max_weeks:
             slot = draw(bits)
             step = done_of[slot]
             week += 1
@@ -360,8 +363,10 @@ def project_forecasts(
     ledger: ProjectLedger | None = None,
     reference: ReferenceClass = NO_REFERENCE,
     runs: int = RUNS,
+    max_weeks: int = MAX_WEEKS,
 ) -> dict[str, Forecast]:
-    """A forecast (or the reason there is none) for every milestone, by id."""
+    """A forecast (or the reason there is none) for every milestone, by id. `max_weeks`
+    bounds each simulated future (see `simulate`): a finish beyond it counts as none."""
     forecasts: dict[str, Forecast] = {}
     for m in project.milestones:
         closed = _closed(m)
@@ -383,7 +388,7 @@ def project_forecasts(
     pace = sum(w * week.done for w, week in zip(weights, weeks, strict=True)) / total
     growth = sum(w * week.added for w, week in zip(weights, weeks, strict=True)) / total
     seed = seed_of(today, weeks, queues, runs)
-    simulation = simulate(weeks, queues, runs=runs, seed=seed)
+    simulation = simulate(weeks, queues, runs=runs, seed=seed, max_weeks=max_weeks)
     for m, remaining, days in zip(open_ones, queues, simulation.finishes, strict=True):
         found = _range(days, today)
         forecasts[m.id] = Forecast(

@@ -17,9 +17,11 @@ from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 from milepost.model import Project, WorkKind, WorkNote
 from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.burnup import BurnUp, burn_up
+from milepost.status.calibration import Calibration, project_calibration
 from milepost.status.finish import Finish, project_finish
 from milepost.status.forecast import NO_REFERENCE, Forecast, ReferenceClass, project_forecasts
-from milepost.status.health import Signals
+from milepost.status.health import Signals, project_health
+from milepost.status.health_timeline import HealthWeek, health_weeks
 from milepost.status.kept_promises import KeptPromises, project_kept_promises
 from milepost.status.ledger import UNAVAILABLE, ProjectLedger, project_ledger
 from milepost.time_zone import client_zone
@@ -34,6 +36,8 @@ class ProjectOutlook:
     budget: BudgetPace | None = None  # hours against work, with the raises from the history
     kept_promises: KeptPromises | None = None  # None: not measured
     finish: Finish | None = None  # the project's end with its odds; None: no milestones
+    calibration: Calibration | None = None  # the replayed forecasts (calibration.py); None: not measured
+    health_weeks: tuple[HealthWeek, ...] = ()  # the state week by week (health_timeline.py)
 
 
 def last_shown_work(project: Project, work: Sequence[WorkNote], today: dt.date) -> dt.date | None:
@@ -55,9 +59,12 @@ def project_outlook(
     timezone: str = "UTC",
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
     reference: ReferenceClass = NO_REFERENCE,
+    replays: bool = True,
 ) -> ProjectOutlook:
     """`reference` is the agency's reference class of finished milestones (forecast.py's
-    `reference_class`), for the forecasts of a project with too little history of its own."""
+    `reference_class`), for the forecasts of a project with too little history of its own.
+    `replays`: whether to replay the past (the calibration record and the health strip, which
+    only the pages and status.json show; a letter leaves them out)."""
     tz = client_zone(timezone)
     ledger = project_ledger(versions, tz, today)
     forecasts = project_forecasts(
@@ -76,4 +83,16 @@ def project_outlook(
         budget=budget_pace(project, versions, tz, today),
         kept_promises=project_kept_promises(project, ledger, today),
         finish=project_finish(project, forecasts),
+        calibration=project_calibration(project, versions, tz, today) if replays else None,
+        health_weeks=health_weeks(
+            project,
+            versions,
+            work,
+            tz,
+            today,
+            now=project_health(project, today, signals),
+            inactive_days=inactive_days,
+        )
+        if replays
+        else (),
     )

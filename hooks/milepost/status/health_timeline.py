@@ -1,0 +1,138 @@
+"""The project's health week by week since its file was first committed: the health strip.
+
+Each week ends on a day seven days apart, the last one today; the first is the week in which
+the project file was first committed, at most STRIP_WEEKS weeks back. For each week's last
+day the project is rebuilt as it stood then (replay.py) and judged by the same rules as
+today's (health.py's `project_health`), with the signals measured as of that day: the
+forecasts made then (forecast.py, with the history known then) and the last work the client
+could see by then. A week's state is the project's state at the end of that week.
+
+Forecasts are made only for the weeks whose rules come to them (a week already late, done or
+waiting on the client needs none), each from STRIP_RUNS futures: a week's state, not a date,
+is what the strip shows. And a future is followed only until a week past the latest promise
+(`horizon_weeks`): the rules ask whether each milestone will be ready by its promise, which
+a future still running then has already answered. The week that ends today is the project's state today, with the
+forecasts of the page itself, so the strip always ends where the page's own state is.
+
+Without the file's committed history there is nothing to replay: no strip. Pure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from milepost.history.project_files import ProjectFileVersions
+from milepost.model import Project, WorkKind, WorkNote
+from milepost.status.forecast import Forecast, project_forecasts
+from milepost.status.health import Health, HealthState, Signals, project_health
+from milepost.status.replay import committed_versions, project_on
+
+STRIP_WEEKS = 52  # at most a year of weeks
+STRIP_RUNS = 200  # futures drawn per replayed week's forecasts
+
+
+@dataclass(frozen=True)
+class HealthWeek:
+    """The project's state at the end of one week."""
+
+    end: dt.date  # the week's last day
+    state: HealthState
+    rule: str  # the rule that decided (health.py's HealthRule value)
+
+
+class _ForecastsOnDemand(Mapping[str, Forecast]):
+    """The forecasts of a past day, made only when a rule asks for one."""
+
+    def __init__(self, make: Callable[[], Mapping[str, Forecast]]) -> None:
+        self._make = make
+        self._made: Mapping[str, Forecast] | None = None
+
+    def _forecasts(self) -> Mapping[str, Forecast]:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    def __getitem__(self, key: str) -> Forecast:
+        return self._forecasts()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._forecasts())
+
+    def __len__(self) -> int:
+        return len(self._forecasts())
+
+
+def horizon_weeks(project: Project, day: dt.date) -> int:
+    """How far a replayed week's futures need to run: a week past the latest promise of an
+    open milestone. The rules ask only whether a milestone will be ready by its promise
+    (forecast.py's percentiles against it), and a future still running then is not: where it
+    ends after that changes no answer."""
+    promises = [m.current_due for m in project.milestones if m.done is None]
+    days = max(((promise - day).days for promise in promises), default=0)
+    return max(math.ceil(days / 7), 0) + 1
+
+
+def week_ends(first: dt.date, today: dt.date) -> list[dt.date]:
+    """The last day of each week from the one holding `first` to the one ending today, oldest
+    first, at most STRIP_WEEKS."""
+    if first > today:
+        return []
+    count = min((today - first).days // 7 + 1, STRIP_WEEKS)
+    return [today - dt.timedelta(days=7 * (count - 1 - index)) for index in range(count)]
+
+
+def _last_work(past: Project, work: Sequence[WorkNote], day: dt.date) -> dt.date | None:
+    """The latest day the client could see work by `day` (outlook.py's `last_shown_work`)."""
+    days = [c.date for c in work if c.kind != WorkKind.HIDDEN and c.date <= day]
+    for m in past.milestones:
+        days.extend(task.done for task in m.tasks if task.done is not None and task.done <= day)
+        if m.done is not None and m.done <= day:
+            days.append(m.done)
+    return max(days, default=None)
+
+
+def health_weeks(
+    project: Project,
+    versions: ProjectFileVersions | None,
+    work: Sequence[WorkNote],
+    timezone: dt.tzinfo,
+    today: dt.date,
+    *,
+    now: Health,
+    inactive_days: int,
+    runs: int = STRIP_RUNS,
+) -> tuple[HealthWeek, ...]:
+    """The state at the end of each week (see the docstring); `now` is today's, as the page
+    judged it."""
+    committed = committed_versions(versions, timezone)
+    if versions is None or not committed:
+        return ()
+    weeks = []
+    for end in week_ends(committed[0][0], today):
+        if end == today:
+            weeks.append(HealthWeek(end, now.state, now.rule.value))
+            continue
+        past = project_on(project, committed, versions, end)
+        if past is None:
+            continue
+        make = functools.partial(
+            project_forecasts,
+            past.project,
+            end,
+            versions=past.versions,
+            timezone=timezone,
+            runs=runs,
+            max_weeks=horizon_weeks(past.project, end),
+        )
+        signals = Signals(
+            forecasts=_ForecastsOnDemand(make),
+            last_work=_last_work(past.project, work, end),
+            inactive_days=inactive_days,
+        )
+        health = project_health(past.project, end, signals)
+        weeks.append(HealthWeek(end, health.state, health.rule.value))
+    return tuple(weeks)

@@ -1,0 +1,162 @@
+"""Golden replays: the calibration record and the health strip of fixed projects.
+
+The cases are in tests/golden/replays/cases.yml. For each, the figures (every replayed
+forecast, whether it held, and the state at the end of every week) are compared with
+<case>.yml, and the strip and the calibration sentence as the project page and the home
+page's card draw them with <case>-record.html. After a deliberate change, rewrite the files
+with
+
+    MILEPOST_UPDATE_GOLDEN=1 .venv/bin/pytest -n0 tests/golden/test_golden_replays.py
+
+and read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from helpers import GOLDEN, OTHER_PROCESSES, matches_golden, output_in_new_process
+from milepost.history.project_files import (
+    COMPLETE,
+    NO_HISTORY,
+    MilestoneSnapshot,
+    ProjectFileVersion,
+    ProjectFileVersions,
+)
+from milepost.i18n import texts_for
+from milepost.load.milestone_snapshot import snapshot_of_text
+from milepost.load.model_from_data import project_from_data
+from milepost.load.yaml_source import load_yaml_text
+from milepost.model import Project
+from milepost.render.environment import render
+from milepost.render.health_record import health_record_view, health_strip_view
+from milepost.status.outlook import ProjectOutlook, project_outlook
+
+REPLAYS = GOLDEN / "replays"
+CASES: dict[str, Any] = yaml.safe_load((REPLAYS / "cases.yml").read_text(encoding="utf-8"))
+PATH = "projects/client/project.yml"
+
+
+def _plan(data: dict[str, Any]) -> MilestoneSnapshot:
+    return MilestoneSnapshot(
+        id=data["id"],
+        title=data.get("title", ""),
+        due=data.get("due"),
+        delay_due=data.get("delay_due"),
+        delay_reason=data.get("delay_reason", ""),
+        done=data.get("done"),
+        tasks=data.get("tasks", 0),
+    )
+
+
+def history_of(case: dict[str, Any]) -> ProjectFileVersions:
+    """The committed versions of the case's file, then the file itself (not committed)."""
+    plans, _readable, _budget = snapshot_of_text(yaml.safe_dump(case["project"], sort_keys=False))
+    now = ProjectFileVersion("", None, PATH, plans)
+    if not case["versions"]:
+        return ProjectFileVersions(NO_HISTORY, (now,))
+    versions = tuple(
+        ProjectFileVersion(f"{index:040d}", dt.datetime.fromisoformat(str(v["landed"])), PATH,
+                    tuple(_plan(m) for m in v["milestones"]))
+        for index, v in enumerate(case["versions"], start=1)
+    )
+    return ProjectFileVersions(COMPLETE, versions + (now,))
+
+
+def measured(name: str) -> tuple[Project, ProjectOutlook]:
+    case = CASES[name]
+    data = load_yaml_text(yaml.safe_dump(case["project"], sort_keys=False, allow_unicode=True)).data
+    project = project_from_data("client", Path(f"{name}.yml"), data, f"{name}.yml")
+    return project, project_outlook(project, history_of(case), (), case["today"], timezone=case["timezone"])
+
+
+def figures(name: str) -> str:
+    """The replays as YAML: what status.json carries, in a reviewable diff."""
+    _project, outlook = measured(name)
+    calibration = outlook.calibration
+    assert calibration is not None
+    data = {
+        "calibration": {
+            "held": calibration.held,
+            "total": calibration.total,
+            "replays": [
+                {
+                    "milestone": r.milestone,
+                    "made": r.made.isoformat(),
+                    "done": r.done.isoformat(),
+                    "earliest": r.earliest.isoformat(),
+                    "latest": r.latest.isoformat() if r.latest else None,
+                    "held": r.held,
+                }
+                for r in calibration.replays
+            ],
+        },
+        "weeks": [f"{w.end.isoformat()} {w.state.value} ({w.rule})" for w in outlook.health_weeks],
+    }
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def drawn(name: str) -> str:
+    """The project page's record and the card's strip, as HTML."""
+    case = CASES[name]
+    texts = texts_for(case["language"], case["timezone"])
+    _project, outlook = measured(name)
+    record = health_record_view(outlook.health_weeks, outlook.calibration, texts)
+    page = render("health_record.html.j2", texts, record=record)
+    card = health_strip_view(outlook.health_weeks, texts, chart_id=f"mp-health-{name}", compact=True)
+    return page + (render("charts/health_strip.html.j2", texts, chart=card) if card else "")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_replays_match_their_golden_files(name: str) -> None:
+    different = [
+        golden.name
+        for golden, got in ((REPLAYS / f"{name}.yml", figures(name)), (REPLAYS / f"{name}-record.html", drawn(name)))
+        if not matches_golden(golden, got)
+    ]
+    assert not different, (
+        f"{different} differ from what the replays give now; compare, and rewrite them if the change is "
+        "deliberate (see this module's docstring)"
+    )
+
+
+def test_the_steady_project_has_its_record_and_every_week() -> None:
+    """What the golden files must show, said outright: two finished milestones replayed (the
+    first finished before the project had six weeks of history), one range held; a week for
+    every week since the file was first committed, the last one today's state."""
+    _project, outlook = measured("steady")
+    assert outlook.calibration is not None
+    assert [r.milestone for r in outlook.calibration.replays] == ["build", "content"]
+    assert (outlook.calibration.held, outlook.calibration.total) == (1, 2)
+    weeks = outlook.health_weeks
+    assert weeks[0].end == dt.date(2026, 3, 2) and weeks[-1].end == CASES["steady"]["today"]
+    assert all((b.end - a.end).days == 7 for a, b in itertools.pairwise(weeks))
+
+
+def test_nothing_replayed_says_nothing() -> None:
+    for name in ("young", "unversioned"):
+        _project, outlook = measured(name)
+        assert outlook.calibration is not None and outlook.calibration.total == 0
+        assert "mp-calibration" not in drawn(name)
+    _project, outlook = measured("unversioned")
+    assert outlook.health_weeks == () and drawn("unversioned") == ""
+
+
+def all_figures() -> bytes:
+    return json.dumps({name: figures(name) for name in sorted(CASES)}, sort_keys=True).encode("utf-8")
+
+
+@pytest.mark.parametrize("environ", OTHER_PROCESSES, ids=lambda e: e["TZ"])
+def test_another_process_replays_the_same(environ: dict[str, str]) -> None:
+    """The same data replays the same in a process with another hash seed and local time zone
+    (the simulation's seed comes from the data, the days from the client's zone)."""
+    got = json.loads(output_in_new_process(Path(__file__), "all_figures()", environ))
+    for name, text in got.items():
+        assert text == (REPLAYS / f"{name}.yml").read_text(encoding="utf-8"), name
