@@ -321,15 +321,15 @@ def test_the_worked_example_of_docs_health_md() -> None:
     f = project_forecasts(p, today, history=history)["payments"]
     assert (f.remaining, f.pace, f.growth) == (12, 2.65, 0.35)
     assert (f.earliest, f.latest) == (D(2027, 1, 13), D(2027, 1, 25))
-    assert f.chance == 996 / 4000
+    assert f.chance == 954 / 4000
     docs = " ".join((Path(__file__).parents[2] / "docs" / "health.md").read_text(encoding="utf-8").split())
     assert "between 13 January 2027 and 25 January 2027" in docs
     assert "About 2 chances in 10 to be ready by 4 January 2027" in docs
     assert chance_sentence(payments, f, EN) == "About 2 chances in 10 to be ready by 4 January 2027."
-    assert "996 of the 4000 futures (25%)" in docs
+    assert "954 of the 4000 futures (24%)" in docs
     days = sorted(d or 0 for d in simulate(weeks, [12], seed=seed_of(today, weeks, [12], RUNS)).finishes[0])
-    assert (days[0], days[-1], days[1999], days[3399]) == (17, 88, 37, 49)
-    assert "the fastest future finishes in 17 days, the slowest in 88" in docs
+    assert (days[0], days[-1], days[1999], days[3399]) == (17, 102, 37, 49)
+    assert "the fastest future finishes in 17 days, the slowest in 102" in docs
     assert "Half of them are finished within 37 days, 85 in 100 within 49" in docs
     signals = Signals(forecasts={"payments": f}, last_work=today, inactive_days=14)
     assert milestone_health(payments, p, today, signals).rule == HealthRule.FORECAST_LATER
