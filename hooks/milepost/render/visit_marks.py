@@ -1,8 +1,8 @@
 """What a returning client sees marked: "New since your last visit".
 
 Each fact a client may want to notice on coming back (a milestone's dates moved or it was
-finished, a new item waiting on them, a finished part to see, an agreement recorded, an
-answer to a change request) carries a stable key in its markup, `data-milepost-change`: a
+finished, a part done, a new item waiting on them, a finished part to see, an agreement
+recorded, an answer to a change request) carries a stable key in its markup, `data-milepost-change`: a
 digest of what it says, so the key changes exactly when the fact does. The site's script
 (`assets/milepost-visit.js`) compares a page's keys with those it stored on the last visit to
 the same page, in the browser only (localStorage), marks the new ones and stores the current
@@ -26,6 +26,7 @@ class ChangeKind(StrEnum):
     """What a marked fact is (the key's prefix)."""
 
     MILESTONE = "milestone"  # its dates: promised, moved, finished
+    DONE = "done"  # a part (task) of a milestone finished
     PROJECT = "project"  # a project's card: its state, parts done and next milestone's date
     WAITING = "waiting"  # an item the team needs from the client
     DELIVERED = "delivered"  # a finished part the client can see
