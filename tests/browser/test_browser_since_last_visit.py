@@ -54,8 +54,8 @@ def test_what_changed_is_marked_on_the_next_visit_only(page: Page, tmp_path: Pat
         text = webshop.read_text(encoding="utf-8")
         for old, new in (
             ("      due: 2026-12-12\n", "      due: 2026-12-19\n"),
-            ("      reason: The payment provider changed its interface in November, so the BLIK part had to be rebuilt.\n",
-             "      reason: The payment provider's test system was down for a week.\n"),
+            ("      reason: The payment provider changed its interface in November, so the BLIK part had to be "
+             "rebuilt.\n", "      reason: The payment provider's test system was down for a week.\n"),
             ("      - {title: BLIK payments}\n", "      - {title: BLIK payments, done: 2026-11-23}\n"),
         ):
             assert text.count(old) == 1, old

@@ -532,6 +532,7 @@ def client_letters(
             timezone=client.timezone,
             inactive_days=inactive_days,
             reference=reference,
+            cache_dir=cache_dir,
         )
     due = letters_due(client, projects, today, outlooks=outlooks, history=record.history(client.slug))
     date = letter_date(client, today, fixed_day)

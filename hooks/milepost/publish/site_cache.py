@@ -142,6 +142,7 @@ def rendered_site(
             inactive_days=inactive_days,
             letters=letters,
             reference=reference,
+            cache_dir=cache_dir,
         )
 
     if cache_dir is None:

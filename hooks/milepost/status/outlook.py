@@ -9,8 +9,10 @@ project page and status.json all judge a project the same way.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from milepost.history.project_files import PlanHistory
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
@@ -18,6 +20,7 @@ from milepost.model import Project, WorkKind, WorkNote
 from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.burnup import BurnUp, burn_up
 from milepost.status.forecast import NO_REFERENCE, Forecast, ReferenceClass, project_forecasts
+from milepost.status.forecast_cache import cached_forecasts
 from milepost.status.health import Signals
 from milepost.status.ledger import UNAVAILABLE, ProjectLedger, project_ledger
 from milepost.status.promise_record import PromiseRecord, project_record
@@ -53,13 +56,16 @@ def project_outlook(
     timezone: str = "UTC",
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
     reference: ReferenceClass = NO_REFERENCE,
+    cache_dir: Path | None = None,
 ) -> ProjectOutlook:
     """`reference` is the agency's record of finished milestones (forecast.py's
-    `reference_class`), for the forecasts of a project with too little history of its own."""
+    `reference_class`), for the forecasts of a project with too little history of its own;
+    `cache_dir` keeps the simulated forecasts (forecast_cache.py)."""
     tz = client_zone(timezone)
     ledger = project_ledger(history, tz, today)
     forecasts = project_forecasts(
-        project, today, history=history, timezone=tz, ledger=ledger, reference=reference
+        project, today, history=history, timezone=tz, ledger=ledger, reference=reference,
+        keep=functools.partial(cached_forecasts, cache_dir, project.client, project.slug),
     )
     signals = Signals(
         forecasts=forecasts,
