@@ -32,6 +32,7 @@ class ChangeKind(StrEnum):
     DELIVERED = "delivered"  # a finished part the client can see
     DECISION = "decision"  # an agreement on the record
     CHANGE = "change"  # a change request and its status (the client's answer)
+    ANSWER = "answer"  # an answer on the record (answers.yml), where a page lists it
 
 
 def change_key(kind: str, *facts: object) -> str:
