@@ -20,6 +20,8 @@ from enum import StrEnum
 
 KEY_FORMAT = "milepost-visit-1"  # changed only when every page's marks should start again
 _DIGEST_CHARS = 16  # 64 bits: enough to tell a page's facts apart
+# The digest in letters a-p, not hex: a key never looks like a number or a date in the page.
+_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
 
 
 class ChangeKind(StrEnum):
@@ -39,4 +41,5 @@ def change_key(kind: str, *facts: object) -> str:
     """The key of a fact: its kind and a digest of what it says (`str` of each part). An
     unknown kind is a ValueError: a template's typo fails the build, not the marks."""
     text = json.dumps([KEY_FORMAT, ChangeKind(kind).value, *(str(fact) for fact in facts)], ensure_ascii=False)
-    return f"{kind}:{hashlib.sha256(text.encode('utf-8')).hexdigest()[:_DIGEST_CHARS]}"
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:_DIGEST_CHARS]
+    return f"{kind}:{digest.translate(_LETTERS)}"

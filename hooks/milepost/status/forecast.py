@@ -262,7 +262,8 @@ def _simulated_days(
         while len(running) and start < MAX_WEEKS:
             width = min(BLOCK_WEEKS, MAX_WEEKS - start)
             draws = -(-len(running) * width // 4)  # four draws in each 64 raw bits
-            slots = (bits.random_raw(draws).view("<u2")[: len(running) * width] & mask).reshape(width, -1)
+            raw = bits.random_raw(draws).astype("<u8", copy=False).view("<u2")  # the same on any byte order
+            slots = (raw[: len(running) * width] & mask).reshape(width, -1)
             step = done_of[slots]  # tasks done in each week drawn: a row per week
             done_by = np.cumsum(step, axis=0)
             done_by += done
