@@ -45,7 +45,7 @@ class ItemKind(StrEnum):
     CHANGE_REQUEST = "change_request"
     DELIVERABLE = "deliverable"
     MEETING = "meeting"  # a meeting summary (a decision of the project file)
-    PLAN_CHANGE = "plan_change"  # a milestone's moved date
+    MOVED_DATE = "moved_date"  # a milestone's moved date
     WAITING = "waiting"  # something the team is waiting for from the client
     PROJECT = "project"  # the project itself: a question
 
@@ -67,7 +67,7 @@ ACTIONS: Mapping[ItemKind, tuple[Action, ...]] = {
     ItemKind.CHANGE_REQUEST: (Action.ACCEPT, Action.DECLINE),
     ItemKind.DELIVERABLE: (Action.APPROVE, Action.ASK_CHANGES),
     ItemKind.MEETING: (Action.CONFIRM, Action.NOT_RIGHT),
-    ItemKind.PLAN_CHANGE: (Action.CONFIRM, Action.NOT_RIGHT),
+    ItemKind.MOVED_DATE: (Action.CONFIRM, Action.NOT_RIGHT),
     ItemKind.WAITING: (Action.REPLY,),
     ItemKind.PROJECT: (Action.ASK,),
 }
@@ -126,7 +126,7 @@ def answerable_items(project: Project) -> Iterator[AnswerItem]:
     for milestone in project.milestones:
         if milestone.delay is not None:
             yield item(
-                ItemKind.PLAN_CHANGE, milestone.id, ("title", milestone.title), ("due", milestone.due.isoformat()),
+                ItemKind.MOVED_DATE, milestone.id, ("title", milestone.title), ("due", milestone.due.isoformat()),
                 ("new_due", milestone.delay.due.isoformat()), ("reason", milestone.delay.reason),
                 ("plan", milestone.delay.plan),
             )
