@@ -32,7 +32,7 @@ def test_the_late_project_says_its_promise_and_the_forecast_range(demo_site: Pat
     payments = next(m for m in data["milestones"] if m["id"] == "payments")
     promise = payments["delay"]["due"]
     en = texts_for("en")
-    # "Online payments: promised for 12 December 2026; at the current pace 6 January – 3 March 2027"
+    # "Online payments: promised for 12 December 2026; at the current pace 5 January – 3 March 2027"
     # (Babel puts thin spaces around the dash between two months).
     pattern = re.compile(
         re.escape(f"{payments['title']}: promised for {en.date(promise)}; at the current pace ")

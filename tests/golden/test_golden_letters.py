@@ -71,7 +71,7 @@ def test_the_weekly_letter_says_what_the_page_top_says(demo_letters: Path) -> No
     (weekly,) = (demo_letters / "acme-retail").glob("*-weekly-*.eml")
     text = " ".join(as_text(weekly).split())
     assert (
-        "Late: Online payments is now promised for 12 December 2026. At the current pace: 6 January – 3 March 2027."
+        "Late: Online payments is now promised for 12 December 2026. At the current pace: 5 January – 3 March 2027."
         in text
     )
     assert "Why: The payment provider changed its interface in November" in text

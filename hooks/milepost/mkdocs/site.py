@@ -48,6 +48,8 @@ THEME_OVERRIDES = Path(__file__).parent / "theme"
 CSS_PATH = "assets/milepost.css"
 # Glossary tips that stay on screen and close with Escape (WCAG 1.4.13): assets/milepost.js.
 JS_PATH = "assets/milepost.js"
+# "New since your last visit" marks, remembered in the browser only: assets/milepost-visit.js.
+VISIT_JS_PATH = "assets/milepost-visit.js"
 
 
 P = ParamSpec("P")
@@ -103,8 +105,9 @@ def prepare(config: MkDocsConfig) -> BuildState:
     one_colour_scheme(config)
     if CSS_PATH not in config.extra_css:
         config.extra_css.append(CSS_PATH)
-    if JS_PATH not in config.extra_javascript:
-        config.extra_javascript.append(JS_PATH)
+    for script in (JS_PATH, VISIT_JS_PATH):
+        if script not in config.extra_javascript:
+            config.extra_javascript.append(script)
     return state
 
 
@@ -288,6 +291,7 @@ def add_files(files: Files, config: MkDocsConfig, state: BuildState) -> Files:
     # Loaded by theme/milepost.html before material's bundle (it wraps the search worker).
     files.append(File.generated(config, SCRIPT_PATH, content=search_script()))
     files.append(File.generated(config, JS_PATH, abs_src_path=str(ASSETS / "milepost.js")))
+    files.append(File.generated(config, VISIT_JS_PATH, abs_src_path=str(ASSETS / "milepost-visit.js")))
     return files
 
 

@@ -533,6 +533,7 @@ def client_letters(
             inactive_days=inactive_days,
             reference=reference,
             replays=False,  # the letters show neither the calibration record nor the health strip
+            cache_dir=cache_dir,
         )
     due = letters_due(client, projects, today, outlooks=outlooks, sent=record.sent_letters(client.slug))
     date = letter_date(client, today, fixed_day)

@@ -146,6 +146,7 @@ def rendered_site(
             letters=letters,
             reference=reference,
             responses=responses,
+            cache_dir=cache_dir,
         )
 
     if cache_dir is None:

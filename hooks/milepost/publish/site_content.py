@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from milepost.classify.project_text import redact_client_glossary, redact_file_versions, redact_project
@@ -90,13 +91,15 @@ def client_site(
     letters: Sequence[SentLetter] = (),
     reference: ReferenceClass = NO_REFERENCE,
     responses: ResponseFigures | None = None,
+    cache_dir: Path | None = None,
 ) -> ClientSite:
     """Build the client's pages. `prefix` places them in a folder (team preview);
     `work` maps project slug to its classified history, `file_versions` to the git history of
     its YAML file (for the promise ledger and the burn-up); `letters` are the letters this
     client was sent, newest first (the sent record's, publish/letters.py); `reference` the
     agency's record of finished milestones, for young projects' forecasts; `responses` the
-    agency's measured response time to this client (its contacts say it)."""
+    agency's measured response time to this client (its contacts say it); `cache_dir` keeps
+    each project's simulated forecasts (status/forecast_cache.py)."""
     texts = texts_for(client.language)
     # The YAML's words are redacted here, once, for every page, feed, calendar and status.json.
     client = redact_client_glossary(client)
@@ -115,6 +118,7 @@ def client_site(
             timezone=client.timezone,
             inactive_days=inactive_days,
             reference=reference,
+            cache_dir=cache_dir,
         )
         for project in projects
     }

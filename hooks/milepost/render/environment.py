@@ -36,6 +36,7 @@ from markupsafe import Markup
 
 from milepost.i18n import Texts
 from milepost.render.chart_geometry import number as coordinate
+from milepost.render.visit_marks import change_key
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -128,6 +129,8 @@ def _make_environment(*, autoescape: bool = True) -> Environment:
         # A chart's coordinate as SVG text ("40", "37.5"): never a word, so not localized.
         coordinate=coordinate,
     )
+    # The key of a fact a returning client sees marked when it changed (render/visit_marks.py).
+    environment.globals.update(change_key=change_key)
     return environment
 
 

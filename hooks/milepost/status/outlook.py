@@ -9,8 +9,10 @@ project page and status.json all judge a project the same way.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from milepost.history.project_files import ProjectFileVersions
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
@@ -20,6 +22,7 @@ from milepost.status.burnup import BurnUp, burn_up
 from milepost.status.calibration import Calibration, project_calibration
 from milepost.status.finish import Finish, project_finish
 from milepost.status.forecast import NO_REFERENCE, Forecast, ReferenceClass, project_forecasts
+from milepost.status.forecast_cache import cached_forecasts
 from milepost.status.health import Signals, project_health
 from milepost.status.health_timeline import HealthWeek, health_weeks
 from milepost.status.kept_promises import KeptPromises, project_kept_promises
@@ -59,16 +62,19 @@ def project_outlook(
     timezone: str = "UTC",
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
     reference: ReferenceClass = NO_REFERENCE,
+    cache_dir: Path | None = None,
     replays: bool = True,
 ) -> ProjectOutlook:
     """`reference` is the agency's reference class of finished milestones (forecast.py's
-    `reference_class`), for the forecasts of a project with too little history of its own.
+    `reference_class`), for the forecasts of a project with too little history of its own;
+    `cache_dir` keeps the simulated forecasts (forecast_cache.py).
     `replays`: whether to replay the past (the calibration record and the health strip, which
     only the pages and status.json show; a letter leaves them out)."""
     tz = client_zone(timezone)
     ledger = project_ledger(versions, tz, today)
     forecasts = project_forecasts(
-        project, today, versions=versions, timezone=tz, ledger=ledger, reference=reference
+        project, today, versions=versions, timezone=tz, ledger=ledger, reference=reference,
+        keep=functools.partial(cached_forecasts, cache_dir, project.client, project.slug),
     )
     signals = Signals(
         forecasts=forecasts,
