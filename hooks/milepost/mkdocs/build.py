@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from milepost.answer_reference import link_secret
 from milepost.errors import BuildFailed, LetterError, MilepostError, PrivacyError, SettingsError
 from milepost.history.disk_cache import code_fingerprint
 from milepost.history.state import GitHistory
@@ -45,6 +46,7 @@ from milepost.publish.site_ownership import (
     refuse_portal_folders,
     write_root_files,
 )
+from milepost.render.answer_views import AnswerSetup
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -160,6 +162,8 @@ def build_clients(
             sent = read_record(settings.root / SENT_RECORD)  # a client's archive is part of its inputs
         except LetterError as err:
             raise BuildFailed(f"{err}; nothing was built.") from None
+        # The answer links' address and secret, as a key part (render/answer_views.py).
+        answer_links = AnswerSetup(settings.answers_address, link_secret(settings.answers_address)).key()[:2]
         tasks: list[ClientTask] = []
         checked: dict[str, bool] = {}  # shared assets' versions looked at, and whether intact
         for slug in slugs:
@@ -184,6 +188,7 @@ def build_clients(
                         today=today,
                         password=site_password(client),
                         letters=[e.as_json() for e in sent.entries if e.client == slug],
+                        answer_links=answer_links,
                     )
                     if skip_unchanged and is_unchanged(settings.cache_dir, site_dir, task.folder, task.key) and (
                         shared_assets_intact(site_dir, task.folder, checked)

@@ -24,6 +24,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from milepost.answer_reference import link_secret
+from milepost.answers.applied import applied_answers
+from milepost.answers.record import read_entries, record_path
 from milepost.classify.rules import load_rules
 from milepost.errors import BuildFailed, MilepostError, RulesError, SettingsError
 from milepost.i18n import texts_for
@@ -35,6 +38,7 @@ from milepost.publish.letters import SENT_RECORD, read_record
 from milepost.publish.site_cache import rendered_site
 from milepost.publish.site_content import ClientSite
 from milepost.publish.site_ownership import refuse_portal_folders
+from milepost.render.answer_views import AnswerSetup
 from milepost.render.html import esc
 from milepost.render.search_language import search_settings
 from milepost.render.search_words import SCRIPT_PATH, index_forms, search_script
@@ -115,6 +119,7 @@ def prepare(config: MkDocsConfig) -> BuildState:
     # The letters sent so far (the durable record, never letters merely written): each
     # client's site lists its own.
     record = read_record(settings.root / SENT_RECORD)
+    secret = link_secret(settings.answers_address)
     for client in clients:
         try:
             rules = load_rules(getattr(client, "commit_rules", None) or None)
@@ -139,6 +144,11 @@ def prepare(config: MkDocsConfig) -> BuildState:
             history=loaded.history,
             letters=record.sent_to(client.slug, until=today),
             reference=agency_reference(loaded, today),
+            answers=AnswerSetup(
+                settings.answers_address,
+                secret,
+                applied_answers(read_entries(record_path(settings.projects_dir, client.slug))),
+            ),
         )
         state.sites.append(site)
 

@@ -31,6 +31,7 @@ from milepost.history.project_files import PlanHistory
 from milepost.history.state import GitHistory
 from milepost.model import Client, Project, SentLetter
 from milepost.publish.site_content import ClientSite, SitePage, client_site
+from milepost.render.answer_views import NO_ANSWERS, AnswerSetup
 from milepost.status.forecast import NO_REFERENCE, ReferenceClass
 
 MILEPOST_LOGGER = "mkdocs.plugins.milepost"
@@ -111,6 +112,7 @@ def rendered_site(
     history: GitHistory | None = None,
     letters: Sequence[SentLetter] = (),
     reference: ReferenceClass = NO_REFERENCE,
+    answers: AnswerSetup = NO_ANSWERS,
 ) -> ClientSite:
     """The client's site: from the cache when all it is made from is unchanged, else rendered
     (reading and classifying every repository's history) and kept for the next build.
@@ -142,6 +144,7 @@ def rendered_site(
             inactive_days=inactive_days,
             letters=letters,
             reference=reference,
+            answers=answers,
         )
 
     if cache_dir is None:
@@ -156,7 +159,7 @@ def rendered_site(
     key = site_key(
         (
             kind, client, tuple(projects), rules, sorted(heads.items()), ledger, today, prefix, base_url,
-            inactive_days, tuple(letters), reference.slips,
+            inactive_days, tuple(letters), reference.slips, answers.key(),
         )
     )
     cached = load_site(cache_dir, client.slug, kind, key, client)

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from milepost.answers.applied import decided_changes
 from milepost.classify.plan_text import redact_client_glossary, redact_plan_history, redact_project
 from milepost.history.project_files import PlanHistory
 from milepost.i18n import Texts, texts_for
@@ -20,6 +21,7 @@ from milepost.load.slugs import OwnFolder
 from milepost.model import Client, Project, SentLetter, WorkNote
 from milepost.publish.feeds import atom_feed, ics_calendar
 from milepost.publish.status_json import status_json_bytes
+from milepost.render.answer_views import NO_ANSWERS, AnswerSetup, render_agreements
 from milepost.render.client_home import render_client_home
 from milepost.render.letter_archive import page_folder, render_archive, render_sent_letter
 from milepost.render.project_page import ProjectView, render_project_page
@@ -87,12 +89,14 @@ def client_site(
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
     letters: Sequence[SentLetter] = (),
     reference: ReferenceClass = NO_REFERENCE,
+    answers: AnswerSetup = NO_ANSWERS,
 ) -> ClientSite:
     """Build the client's pages. `prefix` places them in a folder (team preview);
     `work` maps project slug to its classified history, `histories` to the git history of
     its YAML file (for the promise ledger and the burn-up); `letters` are the letters this
     client was sent, newest first (the sent record's, publish/letters.py); `reference` the
-    agency's record of finished milestones, for young projects' forecasts."""
+    agency's record of finished milestones, for young projects' forecasts; `answers` the answer
+    links to offer and the client's answers on the record (answers.yml)."""
     texts = texts_for(client.language)
     # The YAML's words are redacted here, once, for every page, feed, calendar and status.json.
     client = redact_client_glossary(client)
@@ -114,7 +118,8 @@ def client_site(
         )
         for project in projects
     }
-    home = render_client_home(client, list(projects), today, texts, outlooks)
+    decided = {project.slug: decided_changes(project, answers.answers) for project in projects}
+    home = render_client_home(client, list(projects), today, texts, outlooks, decided)
     # Feed readers find every project's news from the home page, and a project's from its page.
     # Links relative to the page: mkdocs-material fetches a sitemap.xml beside every
     # rel="alternate" link, which must not go to another host. A password-protected site's
@@ -136,6 +141,7 @@ def client_site(
             outlook=outlook,
             # A calendar app cannot open a locked calendar: a protected site's stays a download.
             page_url="" if protected else project_url,
+            answers=answers,
         )
         folder = f"{prefix}{project.slug}/"
         markdown = with_feeds(
@@ -158,6 +164,14 @@ def client_site(
         if not protected:
             files.append((f"{folder}sitemap.xml", sitemap_beside_feed(project_url)))
     pages.extend(archive_pages(client, letters, texts, prefix, feeds=[] if protected else projects))
+    agreements = render_agreements(projects, answers, texts)
+    if agreements is not None:
+        feeds = [] if protected else [feed_link(f"../{p.slug}/feed.xml", p, texts) for p in projects]
+        pages.append(
+            SitePage(
+                f"{prefix}{OwnFolder.AGREEMENTS}/index.md", texts.gettext("Agreements"), with_feeds(agreements, feeds)
+            )
+        )
     return ClientSite(client=client, pages=tuple(pages), files=tuple(files))
 
 

@@ -8,10 +8,20 @@ the page first uses them (`mark_terms`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from milepost.answer_reference import (
+    change_item,
+    deliverable_item,
+    meeting_item,
+    plan_change_item,
+    project_item,
+    waiting_item,
+)
+from milepost.answers.applied import decided_changes
 from milepost.i18n import Texts
 from milepost.model import Client, Decision, Deliverable, Milestone, Project, Task, WorkNote
+from milepost.render.answer_views import NO_ANSWERS, AnswerSetup, AnswerView, answer_view, questions
 from milepost.render.budget_words import pace_sentence, raise_sentences
 from milepost.render.charts import BurnUpView, TimelineView, burnup_view, timeline_view
 from milepost.render.contacts import ContactsView, contacts_view
@@ -52,6 +62,7 @@ class ProjectView:
     work: tuple[WorkNote, ...] = ()  # already classified and redacted
     outlook: ProjectOutlook | None = None  # ledger, forecasts and health signals; None: unmeasured
     page_url: str = ""  # the page's absolute URL ending in "/" when the site's address is known
+    answers: AnswerSetup = NO_ANSWERS  # the answer links offered and the client's answers on record
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,7 @@ class MilestoneView:
     delay: tuple[str, str] | None  # (why it is late, what we propose), while not finished
     ledger: tuple[LedgerLine, ...]
     tied: tuple[WorkNote, ...]  # the latest listed work on it, newest first
+    answer: AnswerView = AnswerView()  # a moved date: Confirm / Something is not right, and the record
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,19 @@ class ChangeRowView:
     status_label: str
     hours: str  # "—" when not estimated
     impact: str  # "—" when none is given
+    answer: AnswerView = AnswerView()  # the record only: its links are under "Waiting on you"
+
+
+@dataclass(frozen=True)
+class DeliverableView:
+    deliverable: Deliverable
+    answer: AnswerView  # sign-off: Approve / Ask for changes, and the record
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    decision: Decision
+    answer: AnswerView  # a meeting summary: Confirm / Something is not right, and the record
 
 
 @dataclass(frozen=True)
@@ -117,8 +142,8 @@ class ProjectPageView:
     waiting: tuple[WaitingItemView, ...]
     milestones: tuple[MilestoneView, ...]
     weeks: tuple[WeekView, ...]
-    deliverables: tuple[Deliverable, ...]  # newest first
-    decisions: tuple[Decision, ...]  # newest first
+    deliverables: tuple[DeliverableView, ...]  # newest first
+    decisions: tuple[DecisionView, ...]  # newest first
     changes: tuple[ChangeRowView, ...]
     budget: BudgetView | None
     burnup: BurnUpView | None  # None: no milestones, or nothing measured
@@ -126,6 +151,8 @@ class ProjectPageView:
     contacts: ContactsView
     calendar_href: str = "calendar.ics"  # webcal:// when the site's address is known
     record: str | None = None  # the promise record in one sentence; None: nothing to say yet
+    ask: AnswerView = AnswerView()  # "Ask a question"
+    questions: tuple[tuple[str, str], ...] = ()  # the client's questions on record: (sentence, words)
 
 
 def milestone_view(view: ProjectView, m: Milestone, texts: Texts) -> MilestoneView:
@@ -151,6 +178,7 @@ def milestone_view(view: ProjectView, m: Milestone, texts: Texts) -> MilestoneVi
         delay=(m.delay.reason, m.delay.plan) if m.delay and not m.done else None,
         ledger=ledger_lines(outlook.ledger.of(m.id), texts),
         tied=tuple(sorted(tied, key=lambda c: c.date, reverse=True)[:WORK_PER_MILESTONE]),
+        answer=answer_view(plan_change_item(view.project, m), view.answers, texts) if not m.done else AnswerView(),
     )
 
 
@@ -226,11 +254,12 @@ def page_budget_pace(view: ProjectView) -> BudgetPace | None:
 
 
 def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
-    project, today = view.project, view.today
+    project, today, answers = view.project, view.today, view.answers
     milestones = tuple(
         milestone_view(view, m, texts)
         for m in sorted(project.milestones, key=lambda m: (m.done or m.current_due, m.id))
     )
+    decided = decided_changes(project, answers.answers)
     return ProjectPageView(
         name=project.name,
         today=today,
@@ -238,12 +267,35 @@ def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
         next_update=project.next_update,
         summary=project.summary or "",
         timeline=timeline_view(project, view.outlook, today, texts),
-        waiting=tuple(waiting_item_view(item, project, today, texts) for item in open_waiting(project, today))
-        + tuple(decision_item_view(change, project, texts) for change in awaiting_decision(project)),
+        waiting=tuple(
+            replace(
+                waiting_item_view(item, project, today, texts),
+                answer=answer_view(waiting_item(project, item), answers, texts),
+            )
+            for item in open_waiting(project, today)
+        )
+        + tuple(
+            replace(
+                decision_item_view(change, project, texts),
+                answer=answer_view(change_item(project, change), answers, texts),
+            )
+            for change in awaiting_decision(project, decided)
+        ),
         milestones=milestones,
         weeks=week_views(view, texts, milestones),
-        deliverables=tuple(sorted(project.deliverables, key=lambda d: d.date, reverse=True)),
-        decisions=tuple(sorted(project.decisions, key=lambda d: d.date, reverse=True)),
+        deliverables=tuple(
+            DeliverableView(
+                d,
+                answer_view(deliverable_item(project, d), answers, texts)
+                if d.sign_off
+                else replace(answer_view(deliverable_item(project, d), answers, texts), links=()),
+            )
+            for d in sorted(project.deliverables, key=lambda d: d.date, reverse=True)
+        ),
+        decisions=tuple(
+            DecisionView(d, answer_view(meeting_item(project, d), answers, texts))
+            for d in sorted(project.decisions, key=lambda d: d.date, reverse=True)
+        ),
         changes=tuple(
             ChangeRowView(
                 id=change.id,
@@ -252,6 +304,7 @@ def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
                 status_label=change_status_label(change.status, texts),
                 hours=texts.number(change.hours) if change.hours is not None else "—",
                 impact=change.impact or "—",
+                answer=replace(answer_view(change_item(project, change), answers, texts), links=()),
             )
             for change in project.changes
         ),
@@ -267,6 +320,8 @@ def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
             else project_record(project, (view.outlook or ProjectOutlook()).ledger, today),
             texts,
         ),
+        ask=answer_view(project_item(project), answers, texts),
+        questions=questions(project, answers, texts),
     )
 
 
