@@ -113,10 +113,11 @@ class Texts:
         """A date as people write it: "22 November 2026" / "22 listopada 2026" / "22 ноября 2026 г."."""
         return format_date(self._day(day), format="long", locale=self.locale)
 
-    def date_time(self, moment: dt.datetime) -> str:
-        """A moment as a date and the time of day in the client's time zone (24-hour clock):
-        "3 December 2026, 10:14" / "3 grudnia 2026, 10:14"."""
-        local = moment.astimezone(client_zone(self.timezone)) if moment.tzinfo is not None else moment
+    def date_time(self, moment: dt.datetime, zone: str | None = None) -> str:
+        """A moment as a date and the time of day in the time zone `zone` (default: the
+        client's, `timezone`), on a 24-hour clock: "3 December 2026, 10:14" / "3 grudnia 2026, 10:14"."""
+        where = client_zone(self.timezone if zone is None else zone)
+        local = moment.astimezone(where) if moment.tzinfo is not None else moment
         time = format_skeleton("Hm", local, locale=self.locale)
         return self.gettext("{date}, {time}", date=self.date(local.date()), time=time)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from milepost.answer_reference import Action, AnswerItem, ItemKind, change_item
+from milepost.load.text import paragraphs
 from milepost.model import ChangeStatus, Project
 
 DECISIONS = (Action.ACCEPT, Action.DECLINE)
@@ -53,7 +54,9 @@ def _answer(entry: Mapping[str, Any]) -> AppliedAnswer | None:
         item=str(entry.get("item") or ""),
         action=action,
         version=str(entry.get("version") or ""),
-        words=str(entry.get("words") or ""),
+        # As a page prints a paragraph field: no line of white space alone, which would end an
+        # HTML block in Markdown; paragraphs a blank line apart.
+        words=paragraphs(str(entry.get("words") or "")),
         message_id=str(entry.get("message_id") or ""),
     )
 

@@ -148,6 +148,7 @@ def prepare(config: MkDocsConfig) -> BuildState:
                 settings.answers_address,
                 secret,
                 applied_answers(read_entries(record_path(settings.projects_dir, client.slug))),
+                client.timezone,
             ),
         )
         state.sites.append(site)

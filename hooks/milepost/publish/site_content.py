@@ -148,11 +148,13 @@ def client_site(
             render_project_page(view, texts), [] if protected else [feed_link("feed.xml", project, texts)]
         )
         pages.append(SitePage(f"{folder}index.md", project.name, markdown))
-        files.append((f"{folder}status.json", status_json_bytes(client, project, shown, today, outlook)))
+        files.append((f"{folder}status.json", status_json_bytes(client, project, shown, today, outlook, answers)))
         files.append(
             (
                 f"{folder}feed.xml",
-                atom_feed(client, project, shown, today, texts=texts, base_url=project_url, outlook=outlook),
+                atom_feed(
+                    client, project, shown, today, texts=texts, base_url=project_url, outlook=outlook, answers=answers
+                ),
             )
         )
         files.append(

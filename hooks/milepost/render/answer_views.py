@@ -44,6 +44,7 @@ class AnswerSetup:
     address: str = ""
     secret: bytes | None = None
     answers: tuple[AppliedAnswer, ...] = ()
+    timezone: str = ""  # the client's: when an answer came, in its own time ("" = UTC)
 
     @property
     def links_on(self) -> bool:
@@ -55,7 +56,7 @@ class AnswerSetup:
         fingerprint = (
             hmac.new(self.secret, b"milepost-answer-links", hashlib.sha256).hexdigest()[:16] if self.secret else ""
         )
-        return (self.address if self.links_on else "", fingerprint, self.answers)
+        return (self.address if self.links_on else "", fingerprint, self.answers, self.timezone)
 
 
 NO_ANSWERS = AnswerSetup()
@@ -74,9 +75,13 @@ class AnswerView:
         return bool(self.links or self.recorded or self.earlier)
 
 
-def recorded_sentence(answer: AppliedAnswer, texts: Texts) -> str:
-    """"Accepted by Marta Lis by e-mail on 3 December 2026, 10:14", in the client's words."""
-    values = {"name": answer.name, "when": texts.date_time(answer.received)}
+NO_ANSWER = AnswerView()  # nothing to answer and nothing on record
+
+
+def recorded_sentence(answer: AppliedAnswer, texts: Texts, zone: str) -> str:
+    """"Accepted by Marta Lis by e-mail on 3 December 2026, 10:14", in the client's words and
+    time zone `zone`."""
+    values = {"name": answer.name, "when": texts.date_time(answer.received, zone)}
     return {
         Action.ACCEPT: texts.gettext("Accepted by {name} by e-mail on {when}", **values),
         Action.DECLINE: texts.gettext("Declined by {name} by e-mail on {when}", **values),
@@ -89,28 +94,30 @@ def recorded_sentence(answer: AppliedAnswer, texts: Texts) -> str:
     }[answer.action]
 
 
-def earlier_sentence(answer: AppliedAnswer, texts: Texts) -> str:
+def earlier_sentence(answer: AppliedAnswer, texts: Texts, zone: str) -> str:
     return texts.gettext(
         "{name} answered an earlier version by e-mail on {when}; it has changed since, so this version needs a "
         "fresh answer.",
         name=answer.name,
-        when=texts.date_time(answer.received),
+        when=texts.date_time(answer.received, zone),
     )
 
 
 def answer_view(item: AnswerItem | None, setup: AnswerSetup, texts: Texts) -> AnswerView:
     """The links and the record for `item` in the version shown now."""
     if item is None:
-        return AnswerView()
+        return NO_ANSWER
     current = current_answer(setup.answers, item)
-    recorded = recorded_sentence(current, texts) if current is not None and item.kind is not ItemKind.PROJECT else ""
+    recorded = ""
+    if current is not None and item.kind is not ItemKind.PROJECT:  # a question is listed on its own
+        recorded = recorded_sentence(current, texts, setup.timezone)
     earlier = ""
     if current is None:
         latest = latest_answer(setup.answers, item)
         if latest is not None and latest.action in SETTLING:
-            earlier = earlier_sentence(latest, texts)
+            earlier = earlier_sentence(latest, texts, setup.timezone)
     settled = current is not None and current.action in SETTLING
-    links = ()
+    links: tuple[AnswerLink, ...] = ()
     if setup.links_on and not settled:
         assert setup.secret is not None
         links = tuple(answer_link(setup.secret, setup.address, item, action, texts) for action in ACTIONS[item.kind])
@@ -164,7 +171,7 @@ def record_lines(projects: Sequence[Project], setup: AnswerSetup, texts: Texts) 
                     answer=answer,
                     project=project.name,
                     what=item_title(item) if item is not None else answer.item,
-                    sentence=recorded_sentence(answer, texts),
+                    sentence=recorded_sentence(answer, texts, setup.timezone),
                     current=item is not None and item.version == answer.version,
                 )
             )
@@ -174,7 +181,7 @@ def record_lines(projects: Sequence[Project], setup: AnswerSetup, texts: Texts) 
 def questions(project: Project, setup: AnswerSetup, texts: Texts) -> tuple[tuple[str, str], ...]:
     """The client's questions about `project` on the record, newest first: (sentence, words)."""
     return tuple(
-        (recorded_sentence(answer, texts), answer.words)
+        (recorded_sentence(answer, texts, setup.timezone), answer.words)
         for answer in of_project(setup.answers, project)
         if answer.kind is ItemKind.PROJECT
     )

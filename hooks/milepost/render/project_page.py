@@ -21,7 +21,7 @@ from milepost.answer_reference import (
 from milepost.answers.applied import decided_changes
 from milepost.i18n import Texts
 from milepost.model import Client, Decision, Deliverable, Milestone, Project, Task, WorkNote
-from milepost.render.answer_views import NO_ANSWERS, AnswerSetup, AnswerView, answer_view, questions
+from milepost.render.answer_views import NO_ANSWER, NO_ANSWERS, AnswerSetup, AnswerView, answer_view, questions
 from milepost.render.budget_words import pace_sentence, raise_sentences
 from milepost.render.charts import BurnUpView, TimelineView, burnup_view, timeline_view
 from milepost.render.contacts import ContactsView, contacts_view
@@ -84,7 +84,7 @@ class MilestoneView:
     delay: tuple[str, str] | None  # (why it is late, what we propose), while not finished
     ledger: tuple[LedgerLine, ...]
     tied: tuple[WorkNote, ...]  # the latest listed work on it, newest first
-    answer: AnswerView = AnswerView()  # a moved date: Confirm / Something is not right, and the record
+    answer: AnswerView = NO_ANSWER  # a moved date: Confirm / Something is not right, and the record
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ class ChangeRowView:
     status_label: str
     hours: str  # "—" when not estimated
     impact: str  # "—" when none is given
-    answer: AnswerView = AnswerView()  # the record only: its links are under "Waiting on you"
+    answer: AnswerView = NO_ANSWER  # the record only: its links are under "Waiting on you"
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ class ProjectPageView:
     contacts: ContactsView
     calendar_href: str = "calendar.ics"  # webcal:// when the site's address is known
     record: str | None = None  # the promise record in one sentence; None: nothing to say yet
-    ask: AnswerView = AnswerView()  # "Ask a question"
+    ask: AnswerView = NO_ANSWER  # "Ask a question"
     questions: tuple[tuple[str, str], ...] = ()  # the client's questions on record: (sentence, words)
 
 
@@ -178,7 +178,7 @@ def milestone_view(view: ProjectView, m: Milestone, texts: Texts) -> MilestoneVi
         delay=(m.delay.reason, m.delay.plan) if m.delay and not m.done else None,
         ledger=ledger_lines(outlook.ledger.of(m.id), texts),
         tied=tuple(sorted(tied, key=lambda c: c.date, reverse=True)[:WORK_PER_MILESTONE]),
-        answer=answer_view(plan_change_item(view.project, m), view.answers, texts) if not m.done else AnswerView(),
+        answer=answer_view(plan_change_item(view.project, m), view.answers, texts) if not m.done else NO_ANSWER,
     )
 
 
