@@ -193,16 +193,17 @@ def answer_secret(environ: Mapping[str, str] | None = None) -> bytes:
 _said_missing: set[str] = set()  # the warning below is given once per process and reason
 
 
-def link_secret(address: str, environ: Mapping[str, str] | None = None) -> bytes | None:
+def link_secret(address: str, environ: Mapping[str, str] | None = None, *, warn: bool = True) -> bytes | None:
     """The secret that keys the answer links of a build, or None when there are to be none:
     no `answers.address` (quietly), or no usable MILEPOST_ANSWER_SECRET (said once, as a
-    warning: `mkdocs build --strict` fails on it, and the pages and letters carry no links)."""
+    warning: `mkdocs build --strict` fails on it, and the pages and letters carry no links).
+    `warn=False`: the caller's own run said it already (`milepost build`, before its clients)."""
     if not address:
         return None
     try:
         return answer_secret(environ)
     except AnswerError as err:
-        if str(err) not in _said_missing:
+        if warn and str(err) not in _said_missing:
             _said_missing.add(str(err))
             log.warning("answers.address is set, but no answer links are shown: %s", err)
         return None

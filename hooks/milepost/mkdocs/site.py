@@ -119,7 +119,8 @@ def prepare(config: MkDocsConfig) -> BuildState:
     # The letters sent so far (the durable record, never letters merely written): each
     # client's site lists its own.
     record = read_record(settings.root / SENT_RECORD)
-    secret = link_secret(settings.answers_address)
+    # `milepost build` (client mode) said once already, for all its clients, if it is missing.
+    secret = link_secret(settings.answers_address, warn=not settings.client)
     for client in clients:
         try:
             rules = load_rules(getattr(client, "commit_rules", None) or None)

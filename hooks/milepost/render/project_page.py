@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from milepost.answer_reference import (
+    Action,
     change_item,
     deliverable_item,
     meeting_item,
@@ -18,9 +19,19 @@ from milepost.answer_reference import (
     project_item,
     waiting_item,
 )
-from milepost.answers.applied import decided_changes
+from milepost.answers.applied import current_answer, decided_changes
 from milepost.i18n import Texts
-from milepost.model import Client, Decision, Deliverable, Milestone, Project, Task, WorkNote
+from milepost.model import (
+    ChangeRequest,
+    ChangeStatus,
+    Client,
+    Decision,
+    Deliverable,
+    Milestone,
+    Project,
+    Task,
+    WorkNote,
+)
 from milepost.render.answer_views import NO_ANSWER, NO_ANSWERS, AnswerSetup, AnswerView, answer_view, questions
 from milepost.render.budget_words import pace_sentence, raise_sentences
 from milepost.render.charts import BurnUpView, TimelineView, burnup_view, timeline_view
@@ -253,6 +264,28 @@ def page_budget_pace(view: ProjectView) -> BudgetPace | None:
     return budget_pace(view.project, None, dt.UTC, view.today)
 
 
+def change_row(
+    change: ChangeRequest, project: Project, answers: AnswerSetup, decided: frozenset[str], texts: Texts
+) -> ChangeRowView:
+    """A change request's row; one still `proposed` in the file that the client accepted or
+    declined on the record is shown as the record says (`milepost check` asks the team to
+    write it into the file)."""
+    status = change.status
+    if change.id in decided:
+        answer = current_answer(answers.answers, change_item(project, change))
+        accepted = answer is not None and answer.action is Action.ACCEPT
+        status = ChangeStatus.ACCEPTED if accepted else ChangeStatus.REJECTED
+    return ChangeRowView(
+        id=change.id,
+        title=change.title,
+        status=status,
+        status_label=change_status_label(status, texts),
+        hours=texts.number(change.hours) if change.hours is not None else "—",
+        impact=change.impact or "—",
+        answer=replace(answer_view(change_item(project, change), answers, texts), links=()),
+    )
+
+
 def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
     project, today, answers = view.project, view.today, view.answers
     milestones = tuple(
@@ -296,18 +329,7 @@ def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
             DecisionView(d, answer_view(meeting_item(project, d), answers, texts))
             for d in sorted(project.decisions, key=lambda d: d.date, reverse=True)
         ),
-        changes=tuple(
-            ChangeRowView(
-                id=change.id,
-                title=change.title,
-                status=change.status,
-                status_label=change_status_label(change.status, texts),
-                hours=texts.number(change.hours) if change.hours is not None else "—",
-                impact=change.impact or "—",
-                answer=replace(answer_view(change_item(project, change), answers, texts), links=()),
-            )
-            for change in project.changes
-        ),
+        changes=tuple(change_row(change, project, answers, decided, texts) for change in project.changes),
         budget=budget_view(project, texts, page_budget_pace(view)),
         burnup=burnup_view(project, view.outlook, today, texts),
         # The client's and the project's glossary: listed here, explained where used.
