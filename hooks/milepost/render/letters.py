@@ -17,6 +17,7 @@ from email.utils import parseaddr
 from milepost.answer_reference import (
     AnswerItem,
     change_item,
+    deliverable_item,
     meeting_item,
     plan_change_item,
     project_item,
@@ -227,7 +228,19 @@ def _weekly_sections(
             else:
                 text = title
             url = _clean(item.url, client) if item.url else ""
-            finished.append(Bullet(text=named(text, week), url=url if url.startswith(("https://", "http://")) else ""))
+            # A deliverable that asks for sign-off: Approve / Ask for changes.
+            signed = next(
+                (d for d in week.project.deliverables if item.kind == DELIVERED and d.sign_off and d.title == item.title
+                 and d.date == item.day),
+                None,
+            )
+            finished.append(
+                Bullet(
+                    text=named(text, week),
+                    url=url if url.startswith(("https://", "http://")) else "",
+                    links=_links(deliverable_item(week.project, signed), answers, texts) if signed else (),
+                )
+            )
     done = Section(
         heading=texts.gettext("Finished since {date}", date=since),
         bullets=tuple(finished),
