@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
+from helpers import DEMO_ANSWER_SECRET, ROOT
 from milepost.answer_reference import Action, ItemKind, change_item, deliverable_item
 from milepost.answers.applied import AppliedAnswer, applied_answers, decided_changes
 from milepost.i18n import texts_for
@@ -123,3 +124,10 @@ def test_the_weekly_letter_asks_with_links_and_not_again_once_answered() -> None
     text, _ = weekly((accepted,))
     assert "Your decision on CR-3" not in text
     assert [s for s in subjects(text) if "CR-3" in s] == []
+
+
+def test_the_tests_key_the_links_with_the_demos_secret() -> None:
+    """`make demo` and the tests build the same links, so the golden pages are the demo's."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert f"DEMO_ANSWER_SECRET := {DEMO_ANSWER_SECRET}\n" in makefile
+    assert makefile.count("MILEPOST_ANSWER_SECRET=$(DEMO_ANSWER_SECRET)") == 3  # build, letters, serve
