@@ -83,7 +83,7 @@ from milepost.classify.classifier import clear_memo as clear_classify_memo  # no
 from milepost.classify.rules import load_rules  # noqa: E402
 from milepost.classify.shown_work import project_work  # noqa: E402
 from milepost.history.commits import LOG_FORMAT, HistoryError, read_history  # noqa: E402
-from milepost.history.project_files import COMPLETE, MilestonePlan, PlanHistory, PlanVersion  # noqa: E402
+from milepost.history.project_files import COMPLETE, MilestoneSnapshot, ProjectFileVersion, ProjectFileVersions  # noqa: E402
 from milepost.history.state import GitHistory  # noqa: E402
 from milepost.mkdocs.build import build_clients  # noqa: E402
 from milepost.mkdocs.extra_config import settings_from_extra  # noqa: E402
@@ -483,11 +483,11 @@ def piped_git_log(location: Path, head: str) -> float:
 
 def cold_read(spec: RepositorySpec) -> float:
     # A new GitHistory each time: nothing remembered from the last read, as in a new build.
-    return timed(lambda: read_history(spec, cache_dir=None, history=GitHistory()))
+    return timed(lambda: read_history(spec, cache_dir=None, git_history=GitHistory()))
 
 
 def cached_read(spec: RepositorySpec, cache_dir: Path) -> float:
-    return timed(lambda: read_history(spec, cache_dir=cache_dir, history=GitHistory()))
+    return timed(lambda: read_history(spec, cache_dir=cache_dir, git_history=GitHistory()))
 
 
 # The git state of every build timed since the cold one, to see that none ran git log.
@@ -495,7 +495,7 @@ WARM_BUILDS: list[GitHistory] = []
 
 
 def milepost_build(config_file: Path, site_dir: Path, today: dt.date, history: GitHistory | None = None) -> None:
-    outcome = build_clients(config_file, site_dir=site_dir, today=today, history=history)
+    outcome = build_clients(config_file, site_dir=site_dir, today=today, git_history=history)
     if not outcome.ok or CLIENT_SLUG not in outcome.built:
         raise BenchError(f"milepost build failed: {outcome.failed}")
 
@@ -544,18 +544,20 @@ def time_stages(stages: Stages, config_file: Path, today: dt.date) -> None:
     stages.history.times.append(
         timed(
             lambda: [
-                read_history(spec, cache_dir=cache_dir, history=history) for p in projects for spec in p.repositories
+                read_history(spec, cache_dir=cache_dir, git_history=history)
+                for p in projects
+                for spec in p.repositories
             ]
         )
     )
     # The histories are in this build's memory now: no cache folder means classifying each
     # commit again, as a build must when the rules or milestones change.
     stages.classify.times.append(
-        timed(lambda: [project_work(client, p, rules=rules, cache_dir=None, history=history) for p in projects])
+        timed(lambda: [project_work(client, p, rules=rules, cache_dir=None, git_history=history) for p in projects])
     )
     stages.work.times.append(
         timed(
-            lambda: [project_work(client, p, rules=rules, cache_dir=cache_dir, history=history) for p in projects]
+            lambda: [project_work(client, p, rules=rules, cache_dir=cache_dir, git_history=history) for p in projects]
         )
     )
 
@@ -715,7 +717,7 @@ def classify_once(spec: RepositorySpec, rules: Any, milestone_ids: frozenset[str
     repeated messages starts empty, as in a new process, and the commits are read again (not
     timed), so that each run reads their trailers, as a build does once."""
     clear_classify_memo()
-    commits = read_history(spec, history=GitHistory())
+    commits = read_history(spec, git_history=GitHistory())
     return cpu_timed(
         lambda: classify_all(
             commits, rules, milestone_ids=milestone_ids, language="en", allowed_hosts=("agency.example",)
@@ -732,7 +734,7 @@ def bench_classification(args: argparse.Namespace, base: Path) -> None:
     path = base / "repo-classify"
     make_repository(path, count, HistoryShape(milestone_ids, seed=1), last)
     spec = RepositorySpec(path=str(path))
-    commits = read_history(spec, history=GitHistory())
+    commits = read_history(spec, git_history=GitHistory())
     rules = load_rules()
     ids = frozenset(milestone_ids)
     ours, floor = Series("classify + redact (classify_all)"), Series("one regex pass over subject and body")
@@ -757,7 +759,7 @@ FORECAST_PROJECTS = 200
 FORECAST_TARGET_S = 2.0  # CPU seconds for a 200-project portal's forecasts
 
 
-def forecast_project(rng: random.Random, number: int, today: dt.date) -> tuple[Project, PlanHistory]:
+def forecast_project(rng: random.Random, number: int, today: dt.date) -> tuple[Project, ProjectFileVersions]:
     """A project of half a year: 26 weeks of 0-6 tasks done, 3-5 open milestones of 5-30 tasks,
     and a project file that gained a few tasks now and then."""
     began = today - dt.timedelta(days=7 * 26 - 1)
@@ -777,10 +779,10 @@ def forecast_project(rng: random.Random, number: int, today: dt.date) -> tuple[P
     for week in range(0, 26, 3):
         scope += rng.randrange(0, 6)
         when = dt.datetime.combine(began + dt.timedelta(days=7 * week), dt.time(12), dt.UTC)
-        versions.append(PlanVersion(f"{number:040x}", when, "p.yml", (MilestonePlan("all", tasks=scope),)))
+        versions.append(ProjectFileVersion(f"{number:040x}", when, "p.yml", (MilestoneSnapshot("all", tasks=scope),)))
     return (
         Project(slug=f"p{number}", client="c", name=f"P{number}", milestones=tuple(milestones)),
-        PlanHistory(COMPLETE, tuple(versions)),
+        ProjectFileVersions(COMPLETE, tuple(versions)),
     )
 
 
@@ -792,8 +794,8 @@ def bench_forecast(args: argparse.Namespace) -> None:
     projects = [forecast_project(rng, number, today) for number in range(count)]
 
     def forecast_all() -> None:
-        for project, history in projects:
-            project_forecasts(project, today, history=history)
+        for project, versions in projects:
+            project_forecasts(project, today, versions=versions)
 
     series = Series(f"forecasts of {count} projects ({RUNS} futures each)")
     for _ in range(args.runs):

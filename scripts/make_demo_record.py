@@ -44,7 +44,7 @@ def main() -> int:
         record = SentRecord(path)  # made anew: nothing was sent before that day
         letters = portal_letters(
             settings, config.site_url or "", loaded.portal, loaded.portal.clients, record, LETTERS_DAY,
-            histories=loaded.histories, history=loaded.history,
+            file_versions=loaded.file_versions, history=loaded.git_history,
         )
         path.unlink(missing_ok=True)
         for letter in letters:

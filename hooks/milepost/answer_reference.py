@@ -48,7 +48,7 @@ class ItemKind(StrEnum):
     CHANGE_REQUEST = "change_request"
     DELIVERABLE = "deliverable"
     MEETING = "meeting"  # a meeting summary (a decision of the project file)
-    PLAN_CHANGE = "plan_change"  # a milestone's moved date
+    MOVED_DATE = "moved_date"  # a milestone's moved date
     WAITING = "waiting"  # something the team is waiting for from the client
     PROJECT = "project"  # the project itself: a question
 
@@ -70,7 +70,7 @@ ACTIONS: Mapping[ItemKind, tuple[Action, ...]] = {
     ItemKind.CHANGE_REQUEST: (Action.ACCEPT, Action.DECLINE),
     ItemKind.DELIVERABLE: (Action.APPROVE, Action.ASK_CHANGES),
     ItemKind.MEETING: (Action.CONFIRM, Action.NOT_RIGHT),
-    ItemKind.PLAN_CHANGE: (Action.CONFIRM, Action.NOT_RIGHT),
+    ItemKind.MOVED_DATE: (Action.CONFIRM, Action.NOT_RIGHT),
     ItemKind.WAITING: (Action.REPLY,),
     ItemKind.PROJECT: (Action.ASK,),
 }
@@ -134,7 +134,7 @@ def plan_change_item(project: Project, milestone: Milestone) -> AnswerItem | Non
     if milestone.delay is None:
         return None
     return _item(
-        project, ItemKind.PLAN_CHANGE, milestone.id, ("title", milestone.title), ("due", milestone.due.isoformat()),
+        project, ItemKind.MOVED_DATE, milestone.id, ("title", milestone.title), ("due", milestone.due.isoformat()),
         ("new_due", milestone.delay.due.isoformat()), ("reason", milestone.delay.reason),
         ("plan", milestone.delay.plan),
     )

@@ -366,7 +366,7 @@ def due_letters(
     clients = [c for c in portal.clients if not only or c.slug in only]
     letters = portal_letters(
         settings, config.site_url or "", portal, clients, read_record(record_path), override,
-        histories=loaded.histories, history=loaded.history,
+        file_versions=loaded.file_versions, git_history=loaded.git_history,
     )
     return DueLetters(settings, letters, record_path)
 

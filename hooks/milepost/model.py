@@ -57,7 +57,7 @@ class Recipient:
 
 
 @dataclass(frozen=True)
-class LetterPlan:
+class LetterSchedule:
     """`letters:` in client.yml: who gets the letters, and the day of the weekly one."""
 
     weekly: str = "off"  # one of WEEKDAYS, or "off"
@@ -82,7 +82,7 @@ class Client:
     password_env: str = ""  # environment variable holding the site's password; "" = no password
     # Extra commit rules (same shape as classify/default_rules.yml), checked before the defaults.
     commit_rules: tuple[dict[str, Any], ...] = ()
-    letters: LetterPlan = LetterPlan()  # no `to:`: the client gets no letters
+    letters: LetterSchedule = LetterSchedule()  # no `to:`: the client gets no letters
     approvers: tuple[Recipient, ...] = ()  # besides `letters.to`: whose e-mailed answers count
     commit_notes: CommitNotes = CommitNotes.ALL
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from milepost.errors import HistoryError, PrivacyError
 from milepost.history.commits import history_key
 from milepost.history.git_runner import UNKNOWN_REVISION
-from milepost.history.project_files import PlanHistory, read_plan_histories
+from milepost.history.project_files import ProjectFileVersions, read_file_versions
 from milepost.history.state import GitHistory
 from milepost.load.client_folders import client_folder, path_secret
 from milepost.load.problems import Problem, display_path, field_name
@@ -45,9 +45,9 @@ class LoadResult:
     portal: Portal | None  # the whole portal; None when there are problems
     problems: list[Problem] = field(default_factory=list)
     # The git history of each project file, by (client slug, project slug): see history/project_files.py.
-    histories: dict[tuple[str, str], PlanHistory] = field(default_factory=dict)
+    file_versions: dict[tuple[str, str], ProjectFileVersions] = field(default_factory=dict)
     # What this build read from git so far; the stages after loading read on with it.
-    history: GitHistory = field(default_factory=GitHistory)
+    git_history: GitHistory = field(default_factory=GitHistory)
     # The clients without any problem, and their projects.
     healthy: Portal = field(default_factory=lambda: Portal((), ()))
     # Every client folder, broken or not, sorted (what `--client` may name).
@@ -76,14 +76,14 @@ class LoadResult:
 
 
 def agency_reference(loaded: LoadResult, today: dt.date) -> ReferenceClass:
-    """The agency's record across all its clients (those without problems), for the forecasts of
+    """The agency's reference class across all its clients (those without problems), for the forecasts of
     projects too young to judge by their own pace (status/forecast.py). A milestone's first
     promise is its `due`: `milepost check` keeps it there (later dates go in `delay.due`)."""
     return reference_class(((project, None) for project in loaded.healthy.projects), today)
 
 
 def load_configured(
-    settings: BuildSettings, *, today: dt.date, full_history: bool = False, history: GitHistory | None = None
+    settings: BuildSettings, *, today: dt.date, full_history: bool = False, git_history: GitHistory | None = None
 ) -> LoadResult:
     """`load_portal` set up as mkdocs.yml's `extra.milepost` says (projects folder, ledger
     repository, cache): what `check`, `clients`, `build` and each client's MkDocs build read."""
@@ -93,7 +93,7 @@ def load_configured(
         ledger=settings.ledger,
         cache_dir=settings.cache_dir,
         full_history=full_history,
-        history=history,
+        git_history=git_history,
     )
 
 
@@ -118,16 +118,16 @@ def load_portal(
     ledger: LedgerSource | None = None,
     cache_dir: Path | None = None,
     full_history: bool = False,
-    history: GitHistory | None = None,
+    git_history: GitHistory | None = None,
 ) -> LoadResult:
     """Read and check everything under `projects_dir`; the portal only when nothing is wrong.
 
     The project files' git history is read too (`ledger`: where; by default the repository
     holding `projects_dir`), and a `due` moved later without a delay is a problem. A shallow
     clone only gives a warning, unless `full_history` (a build: no site without its ledger).
-    `history`: the build's git state, a new one by default; the result carries it on.
+    `git_history`: the build's git state, a new one by default; the result carries it on.
     """
-    history = history if history is not None else GitHistory()
+    git_history = git_history if git_history is not None else GitHistory()
     projects_dir = Path(projects_dir).absolute()
     reading = read_project_folders(projects_dir, today=today)
     owners: dict[Problem, set[str]] = {}
@@ -135,9 +135,9 @@ def load_portal(
         (problem, (reading.owned[problem],) if problem in reading.owned else ()) for problem in reading.problems
     ]
     found += _folder_clashes(reading)
-    found += [(problem, (slug,)) for problem, slug in _repository_problems(reading, cache_dir, history)]
-    histories, ledger_found = _histories(
-        projects_dir, reading.clients, reading.projects, ledger, cache_dir, today, full_history, history
+    found += [(problem, (slug,)) for problem, slug in _repository_problems(reading, cache_dir, git_history)]
+    file_versions, ledger_found = _file_versions(
+        projects_dir, reading.clients, reading.projects, ledger, cache_dir, today, full_history, git_history
     )
     for problem, slugs in [*found, *ledger_found]:
         owners.setdefault(problem, set()).update(slugs)
@@ -155,8 +155,8 @@ def load_portal(
     return LoadResult(
         portal=None if problems else Portal(clients=clients, projects=projects),
         problems=problems,
-        histories=histories,
-        history=history,
+        file_versions=file_versions,
+        git_history=git_history,
         healthy=healthy,
         slugs=tuple(reading.slugs),
         owners=frozen,
@@ -165,7 +165,7 @@ def load_portal(
     )
 
 
-def _histories(
+def _file_versions(
     projects_dir: Path,
     clients: list[Client],
     projects: list[Project],
@@ -173,32 +173,32 @@ def _histories(
     cache_dir: Path | None,
     today: dt.date,
     full_history: bool,
-    history: GitHistory,
-) -> tuple[dict[tuple[str, str], PlanHistory], list[tuple[Problem, tuple[str, ...]]]]:
+    git_history: GitHistory,
+) -> tuple[dict[tuple[str, str], ProjectFileVersions], list[tuple[Problem, tuple[str, ...]]]]:
     """The history of every project file that loaded, and its silent date moves as problems
     (each with its client; a problem of the portal's repository belongs to every client
     with a project, whose promise ledger it stops)."""
     paths = {(p.client, p.slug): projects_dir / p.client / f"{p.slug}.yml" for p in projects}
     if not paths:
         return {}, []
-    reading = read_plan_histories(
+    reading = read_file_versions(
         projects_dir, list(paths.values()), source=ledger, cache_dir=cache_dir, full_history=full_history,
-        history=history,
+        git_history=git_history,
     )
     zones = {c.slug: c.timezone for c in clients}
-    histories: dict[tuple[str, str], PlanHistory] = {}
+    file_versions: dict[tuple[str, str], ProjectFileVersions] = {}
     everyone = tuple(sorted({client for client, _ in paths}))
     problems: list[tuple[Problem, tuple[str, ...]]] = [(problem, everyone) for problem in reading.problems]
     for key, path in paths.items():
-        plan = reading.histories.get(path.absolute())
-        if plan is None:
+        versions = reading.file_versions.get(path.absolute())
+        if versions is None:
             continue
-        histories[key] = plan
+        file_versions[key] = versions
         for problem in ledger_problems(
-            plan, path, source=display_path(path), timezone=client_zone(zones.get(key[0], "UTC")), today=today
+            versions, path, source=display_path(path), timezone=client_zone(zones.get(key[0], "UTC")), today=today
         ):
             problems.append((problem, (key[0],)))
-    return histories, problems
+    return file_versions, problems
 
 
 def _folder_clashes(reading: FolderReading) -> list[tuple[Problem, tuple[str, ...]]]:
@@ -247,7 +247,7 @@ def _folder_clashes(reading: FolderReading) -> list[tuple[Problem, tuple[str, ..
 
 
 def _repository_problems(
-    reading: FolderReading, cache_dir: Path | None, history: GitHistory
+    reading: FolderReading, cache_dir: Path | None, git_history: GitHistory
 ) -> list[tuple[Problem, str]]:
     """What a build would refuse about each local repository (`path:`), found now: not a
     repository, not its top folder, a shallow clone, a `branch:` it does not have. A `url:`
@@ -259,7 +259,7 @@ def _repository_problems(
             if not spec.path:
                 continue
             try:
-                history_key(spec, cache_dir=cache_dir, history=history)
+                history_key(spec, cache_dir=cache_dir, git_history=git_history)
             except HistoryError as err:
                 name = "branch" if spec.branch and err.kind == UNKNOWN_REVISION else "path"
                 path = ("repositories", index, name)

@@ -155,7 +155,7 @@ def _read_notes(
         if not project.repositories:
             continue
         try:
-            work = project_work(client, project, rules=rules, cache_dir=cache_dir, history=loaded.history)
+            work = project_work(client, project, rules=rules, cache_dir=cache_dir, git_history=loaded.git_history)
         except MilepostError:
             continue  # a repository that cannot be read is check's problem already
         document = documents.get(project.source)

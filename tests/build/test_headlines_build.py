@@ -1,6 +1,6 @@
-"""The honest headline and the promise record on the built demo: the late webshop's card and
+"""The honest headline and the kept promises on the built demo: the late webshop's card and
 page say the promise and the forecast range, "Waiting on you" counts the change request that
-waits for a decision, and every project page, in every language, shows its promise record."""
+waits for a decision, and every project page, in every language, shows its kept promises."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def test_the_budget_says_when_the_hours_run_ahead_of_the_work(demo_site: Path) -
     assert paragraphs(page, "mp-budget-raise") == ["The agreed hours were raised from 360 to 400 on 2 November 2026."]
 
 
-def test_every_project_page_in_every_language_shows_its_promise_record(demo_site: Path) -> None:
+def test_every_project_page_in_every_language_shows_its_kept_promises(demo_site: Path) -> None:
     languages = set()
     for client_yml in sorted((ROOT / "projects").glob("*/client.yml")):
         client = client_yml.parent.name

@@ -21,7 +21,7 @@ import yaml
 from factories import CommitSpec, commit, git, init_repo, make_portal, shallow_clone
 from helpers import ROOT
 from milepost import cli
-from milepost.history.project_files import COMPLETE, NO_HISTORY, UNCOMMITTED, read_plan_histories
+from milepost.history.project_files import COMPLETE, NO_HISTORY, UNCOMMITTED, read_file_versions
 from milepost.history.state import GitHistory
 from milepost.i18n import texts_for
 from milepost.load.settings import LedgerSource
@@ -80,7 +80,7 @@ def save(repo: Path, message: str, date: str, files: dict[str, str]) -> str:
     return commit(repo, CommitSpec(message, date=date, files=files))
 
 
-def histories(
+def file_versions(
     projects: Path,
     *files: str,
     source: LedgerSource | None = None,
@@ -89,14 +89,14 @@ def histories(
 ):
     """What the ledger reads for `files`; with `history`, as part of that build (a new one by default)."""
     paths = [projects / f for f in files]
-    reading = read_plan_histories(projects, paths, source=source, cache_dir=cache, history=history)
+    reading = read_file_versions(projects, paths, source=source, cache_dir=cache, git_history=history)
     return reading
 
 
 def ledger_of(projects: Path, file: str, source: LedgerSource | None = None):
-    reading = histories(projects, file, source=source)
+    reading = file_versions(projects, file, source=source)
     assert reading.problems == []
-    return project_ledger(reading.histories[(projects / file).absolute()], WARSAW, TODAY)
+    return project_ledger(reading.file_versions[(projects / file).absolute()], WARSAW, TODAY)
 
 
 # --- reading the history -------------------------------------------------------------------
@@ -122,10 +122,10 @@ def test_every_move_with_its_day_and_reason_across_renamed_files_and_titles(tmp_
     save(repo, "Delay again", "2026-11-22T12:00:00+01:00",
          {"projects/acme-retail/webshop.yml": project_text(pay("2026-11-20", "Online payments", later), launch())})
 
-    reading = histories(repo / "projects", "acme-retail/webshop.yml")
-    history = reading.histories[(repo / "projects/acme-retail/webshop.yml").absolute()]
-    assert history.status == COMPLETE
-    assert [v.path for v in history.versions] == [
+    reading = file_versions(repo / "projects", "acme-retail/webshop.yml")
+    versions = reading.file_versions[(repo / "projects/acme-retail/webshop.yml").absolute()]
+    assert versions.status == COMPLETE
+    assert [v.path for v in versions.oldest_first] == [
         "projects/acme/shop.yml",
         "projects/acme/shop.yml",
         "projects/acme/webshop.yml",
@@ -133,7 +133,7 @@ def test_every_move_with_its_day_and_reason_across_renamed_files_and_titles(tmp_
         "projects/acme-retail/webshop.yml",
         "projects/acme-retail/webshop.yml",
     ]
-    ledger = project_ledger(history, WARSAW, TODAY)
+    ledger = project_ledger(versions, WARSAW, TODAY)
     payments = ledger.milestones["pay"]
     assert (payments.first_promise, payments.promised_on) == (D(2026, 11, 20), D(2026, 9, 3))
     assert payments.events == (
@@ -152,16 +152,16 @@ def test_the_file_on_disk_is_todays_version_when_it_differs(tmp_path: Path) -> N
     repo, _ = portal_repo(tmp_path / "portal")
     save(repo, "Plan", "2026-09-03T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-11-20"))})
     shop = repo / "projects/acme/shop.yml"
-    assert len(histories(repo / "projects", "acme/shop.yml").histories[shop.absolute()].versions) == 1
+    assert len(file_versions(repo / "projects", "acme/shop.yml").file_versions[shop.absolute()].oldest_first) == 1
     shop.write_text(project_text(pay("2026-11-20", delay=delay("2026-12-01", "Ill."))), encoding="utf-8")
-    history = histories(repo / "projects", "acme/shop.yml").histories[shop.absolute()]
-    assert [v.commit == "" for v in history.versions] == [False, True]
-    ledger = project_ledger(history, WARSAW, TODAY)
+    versions = file_versions(repo / "projects", "acme/shop.yml").file_versions[shop.absolute()]
+    assert [v.commit == "" for v in versions.oldest_first] == [False, True]
+    ledger = project_ledger(versions, WARSAW, TODAY)
     assert ledger.milestones["pay"].events[0].day == TODAY
     # A file never committed is all today's.
     new = repo / "projects/acme/app.yml"
     new.write_text(project_text(launch()), encoding="utf-8")
-    fresh = histories(repo / "projects", "acme/app.yml").histories[new.absolute()]
+    fresh = file_versions(repo / "projects", "acme/app.yml").file_versions[new.absolute()]
     assert fresh.status == UNCOMMITTED
     assert project_ledger(fresh, WARSAW, TODAY).milestones["launch"].promised_on == TODAY
 
@@ -184,22 +184,22 @@ def test_history_is_read_once_per_head_and_new_versions_only_after_a_commit(tmp_
         save(repo, f"v{n}", f"2026-09-0{n + 3}T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay(due))})
     cache = tmp_path / "cache"
     first = GitHistory()
-    histories(repo / "projects", "acme/shop.yml", cache=cache, history=first)
+    file_versions(repo / "projects", "acme/shop.yml", cache=cache, history=first)
     assert (first.ledger.stats.git_log_runs, first.ledger.stats.blobs_parsed) == (1, 3)
-    histories(repo / "projects", "acme/shop.yml", cache=cache, history=first)
+    file_versions(repo / "projects", "acme/shop.yml", cache=cache, history=first)
     assert first.ledger.stats.memo_hits == 1
     second = GitHistory()  # a new build: the disk cache answers
-    again = histories(repo / "projects", "acme/shop.yml", cache=cache, history=second)
+    again = file_versions(repo / "projects", "acme/shop.yml", cache=cache, history=second)
     assert second.ledger.stats.cache_hits == 1
     assert (second.ledger.stats.git_log_runs, second.ledger.stats.blobs_parsed) == (0, 0)
-    assert len(again.histories[(repo / "projects/acme/shop.yml").absolute()].versions) == 3
+    assert len(again.file_versions[(repo / "projects/acme/shop.yml").absolute()].oldest_first) == 3
     # After a commit: one more `git log`, and only the new version is parsed.
     save(repo, "v3", "2026-09-10T10:00:00+02:00", {"projects/acme/shop.yml": project_text(pay("2026-11-17"))})
     third = GitHistory()
-    later = histories(repo / "projects", "acme/shop.yml", cache=cache, history=third)
+    later = file_versions(repo / "projects", "acme/shop.yml", cache=cache, history=third)
     assert third.ledger.stats.git_log_runs == 1
     assert third.ledger.stats.blobs_parsed == 1
-    assert len(later.histories[(repo / "projects/acme/shop.yml").absolute()].versions) == 4
+    assert len(later.file_versions[(repo / "projects/acme/shop.yml").absolute()].oldest_first) == 4
 
 
 def test_a_separate_history_repository_mirrors_the_portal_folder(tmp_path: Path) -> None:
@@ -227,13 +227,13 @@ def test_a_portal_outside_git_is_a_warning_and_has_no_ledger(tmp_path: Path, cap
         loaded = load_portal(projects, today=TODAY)
     assert loaded.problems == []
     assert "is not in a git repository" in caplog.text and "built without that history" in caplog.text
-    history = loaded.histories[("acme", "shop")]
-    assert history.status == NO_HISTORY
-    assert project_ledger(history, WARSAW, TODAY) == UNAVAILABLE
+    versions = loaded.file_versions[("acme", "shop")]
+    assert versions.status == NO_HISTORY
+    assert project_ledger(versions, WARSAW, TODAY) == UNAVAILABLE
     # Said once per build (which may load the portal again), not once per project.
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.history.project_files"):
-        load_portal(projects, today=TODAY, history=loaded.history)
+        load_portal(projects, today=TODAY, git_history=loaded.git_history)
     assert caplog.text == ""
 
 
@@ -259,7 +259,7 @@ def test_a_shallow_clone_is_reported_and_never_shown_as_never_moved(tmp_path: Pa
         loaded = load_portal(clone / "projects", today=TODAY)
     assert loaded.problems == []
     assert "shallow clone" in caplog.text and "not checked against the history" in caplog.text
-    ledger = project_ledger(loaded.histories[("acme", "shop")], WARSAW, TODAY)
+    ledger = project_ledger(loaded.file_versions[("acme", "shop")], WARSAW, TODAY)
     assert (ledger.available, ledger.reason, ledger.milestones) == (False, "shallow-clone", {})
     # A build and `milepost check` ask for the full history: no site is published without its
     # ledger, and no check passes without having seen the history.

@@ -38,7 +38,7 @@ def portal(tmp_path: Path) -> Path:
 def build(portal: Path, site: Path, today: dt.date = TODAY, history: GitHistory | None = None) -> str:
     """Build as a new `milepost build` would (its own git state, or `history`); the project
     page's HTML."""
-    outcome = build_clients(portal, site_dir=site, today=today, history=history)
+    outcome = build_clients(portal, site_dir=site, today=today, git_history=history)
     assert outcome.ok, outcome.failed
     return (site / "example" / "shop" / "index.html").read_text(encoding="utf-8")
 

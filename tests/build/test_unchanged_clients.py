@@ -1,4 +1,4 @@
-"""A client whose inputs did not change is not built again (publish/build_record.py), and
+"""A client whose inputs did not change is not built again (publish/build_manifest.py), and
 `--jobs N` builds clients in N processes with the same output as one. Real `milepost build`
 runs on a small portal with one git repository per client."""
 
@@ -124,7 +124,7 @@ def test_an_edited_project_file_rebuilds_its_client(portal: Path, tmp_path: Path
 
 
 def test_a_milestone_finished_for_one_client_rebuilds_every_client(portal: Path, tmp_path: Path, capsys) -> None:
-    """A young project's forecast stands on the agency's record across all its clients
+    """A young project's forecast stands on the agency's reference class across all its clients
     (docs/health.md, "The forecast"): a milestone finished anywhere is an input of every site."""
     from factories import milestone, project_yml, task
 
@@ -223,7 +223,7 @@ def test_a_history_handed_to_more_than_one_job_is_refused(portal: Path, tmp_path
     it is refused, before anything is read or written, instead of being ignored."""
     history = GitHistory()
     with pytest.raises(ValueError, match="jobs=1"):
-        build_clients(portal, site_dir=tmp_path / "site", history=history, jobs=2)
+        build_clients(portal, site_dir=tmp_path / "site", git_history=history, jobs=2)
     assert not (tmp_path / "site").exists()
     assert history.git.runs == 0
 

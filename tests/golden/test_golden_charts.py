@@ -19,10 +19,16 @@ import pytest
 import yaml
 
 from helpers import GOLDEN, OTHER_PROCESSES, matches_golden, output_in_new_process
-from milepost.history.project_files import COMPLETE, NO_HISTORY, MilestonePlan, PlanHistory, PlanVersion
+from milepost.history.project_files import (
+    COMPLETE,
+    NO_HISTORY,
+    MilestoneSnapshot,
+    ProjectFileVersion,
+    ProjectFileVersions,
+)
 from milepost.i18n import texts_for
+from milepost.load.milestone_snapshot import snapshot_of_text
 from milepost.load.model_from_data import project_from_data
-from milepost.load.plan_snapshot import plan_snapshot
 from milepost.load.yaml_source import load_yaml_text
 from milepost.render.charts import burnup_view, timeline_view
 from milepost.render.environment import render
@@ -32,8 +38,8 @@ CHARTS = GOLDEN / "charts"
 CASES: dict[str, Any] = yaml.safe_load((CHARTS / "cases.yml").read_text(encoding="utf-8"))
 
 
-def _plan(data: dict[str, Any]) -> MilestonePlan:
-    return MilestonePlan(
+def _plan(data: dict[str, Any]) -> MilestoneSnapshot:
+    return MilestoneSnapshot(
         id=data["id"],
         title=data.get("title", ""),
         due=data.get("due"),
@@ -44,18 +50,18 @@ def _plan(data: dict[str, Any]) -> MilestonePlan:
     )
 
 
-def history_of(case: dict[str, Any]) -> PlanHistory:
+def history_of(case: dict[str, Any]) -> ProjectFileVersions:
     """The earlier versions of the case's file, then the file itself (not committed: today)."""
-    plans, _readable, _budget = plan_snapshot(yaml.safe_dump(case["project"], sort_keys=False))
-    now = PlanVersion("", None, "projects/client/project.yml", plans)
+    plans, _readable, _budget = snapshot_of_text(yaml.safe_dump(case["project"], sort_keys=False))
+    now = ProjectFileVersion("", None, "projects/client/project.yml", plans)
     if not case["versions"]:
-        return PlanHistory(NO_HISTORY, (now,))
+        return ProjectFileVersions(NO_HISTORY, (now,))
     versions = tuple(
-        PlanVersion(f"{index:040d}", dt.datetime.fromisoformat(str(v["landed"])), "projects/client/project.yml",
+        ProjectFileVersion(f"{index:040d}", dt.datetime.fromisoformat(str(v["landed"])), "projects/client/project.yml",
                     tuple(_plan(m) for m in v["milestones"]))
         for index, v in enumerate(case["versions"], start=1)
     )
-    return PlanHistory(COMPLETE, versions + (now,))
+    return ProjectFileVersions(COMPLETE, versions + (now,))
 
 
 def drawn(name: str) -> dict[str, str]:

@@ -8,13 +8,13 @@ import datetime as dt
 from milepost.answer_reference import Action, answerable_items, reference
 from milepost.answers.judge import MAX_WORDS, authentication_failure, expected, judge
 from milepost.answers.mailbox import RawMessage
-from milepost.model import ChangeRequest, ChangeStatus, Client, LetterPlan, Portal, Project, Recipient
+from milepost.model import ChangeRequest, ChangeStatus, Client, LetterSchedule, Portal, Project, Recipient
 
 SECRET = b"s" * 40
 NOW = dt.datetime(2026, 12, 7, 12, 0, tzinfo=dt.UTC)
 CLIENTS = (
-    Client(slug="acme", name="ACME", letters=LetterPlan(to=(Recipient("Marta Lis", "marta@acme.example"),))),
-    Client(slug="other", name="Other", letters=LetterPlan(to=(Recipient("Olga", "olga@other.example"),))),
+    Client(slug="acme", name="ACME", letters=LetterSchedule(to=(Recipient("Marta Lis", "marta@acme.example"),))),
+    Client(slug="other", name="Other", letters=LetterSchedule(to=(Recipient("Olga", "olga@other.example"),))),
 )
 PROJECTS = (
     Project(slug="shop", client="acme", name="Shop",

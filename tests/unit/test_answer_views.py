@@ -18,7 +18,7 @@ from milepost.model import (
     Client,
     Decision,
     Deliverable,
-    LetterPlan,
+    LetterSchedule,
     Project,
     Recipient,
     WaitingItem,
@@ -95,7 +95,7 @@ def test_without_the_secret_or_the_address_there_are_no_links_but_the_record_sta
 def weekly(answers: tuple[AppliedAnswer, ...]) -> tuple[str, str]:
     client = Client(
         slug="c", name="Client", language="en", timezone="Europe/Warsaw",
-        letters=LetterPlan(weekly="tuesday", to=(Recipient("Jan", "jan@c.example"),)),
+        letters=LetterSchedule(weekly="tuesday", to=(Recipient("Jan", "jan@c.example"),)),
     )
     texts = texts_for("en", "Europe/Warsaw")
     words = LetterWords(subject_prefix="", agency="Agency", site_url="", answers=AnswerSetup(ADDRESS, SECRET, answers))

@@ -5,7 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from milepost.history.project_files import COMPLETE, NO_HISTORY, MilestonePlan, PlanHistory, PlanVersion
+from milepost.history.project_files import (
+    COMPLETE,
+    NO_HISTORY,
+    MilestoneSnapshot,
+    ProjectFileVersion,
+    ProjectFileVersions,
+)
 from milepost.model import Client, Milestone, Project, Task
 from milepost.publish.status_json import project_status
 from milepost.status.burnup import BurnUpPoint, burn_up
@@ -16,8 +22,8 @@ UTC = dt.UTC
 TODAY = D(2026, 11, 24)
 
 
-def version(when: str, *plans: MilestonePlan, readable: bool = True) -> PlanVersion:
-    return PlanVersion("a" * 40, dt.datetime.fromisoformat(when), "projects/c/p.yml", plans, readable)
+def version(when: str, *plans: MilestoneSnapshot, readable: bool = True) -> ProjectFileVersion:
+    return ProjectFileVersion("a" * 40, dt.datetime.fromisoformat(when), "projects/c/p.yml", plans, readable)
 
 
 SHOP = Project(
@@ -31,15 +37,15 @@ SHOP = Project(
         Milestone("c", "C", due=D(2027, 1, 15)),  # no tasks: counts as one
     ),
 )
-B2 = MilestonePlan("b", due=D(2026, 12, 12), tasks=2)
-B3 = MilestonePlan("b", due=D(2026, 12, 12), tasks=3)
-HISTORY = PlanHistory(
+B2 = MilestoneSnapshot("b", due=D(2026, 12, 12), tasks=2)
+B3 = MilestoneSnapshot("b", due=D(2026, 12, 12), tasks=3)
+HISTORY = ProjectFileVersions(
     COMPLETE,
     (
-        version("2026-09-03T10:00:00+02:00", MilestonePlan("a", tasks=2), B2, MilestonePlan("c")),
-        version("2026-09-03T15:00:00+02:00", MilestonePlan("a", tasks=2), B2),
+        version("2026-09-03T10:00:00+02:00", MilestoneSnapshot("a", tasks=2), B2, MilestoneSnapshot("c")),
+        version("2026-09-03T15:00:00+02:00", MilestoneSnapshot("a", tasks=2), B2),
         version("2026-10-01T10:00:00+02:00", readable=False),  # a broken version is skipped
-        version("2026-11-02T09:00:00+01:00", MilestonePlan("a", tasks=2), B3, MilestonePlan("c")),
+        version("2026-11-02T09:00:00+01:00", MilestoneSnapshot("a", tasks=2), B3, MilestoneSnapshot("c")),
     ),
 )
 
@@ -59,7 +65,7 @@ def test_scope_follows_the_history_and_done_the_task_dates() -> None:
 
 
 def test_without_history_the_scope_is_todays_throughout() -> None:
-    result = burn_up(SHOP, PlanHistory(NO_HISTORY, ()), UTC, TODAY)
+    result = burn_up(SHOP, ProjectFileVersions(NO_HISTORY, ()), UTC, TODAY)
     assert not result.scope_from_history
     assert [(p.day, p.scope, p.done) for p in result.points] == [
         (D(2026, 9, 25), 6, 1),

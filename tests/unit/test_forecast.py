@@ -1,5 +1,5 @@
 """Forecasts by simulation: the project's own weeks resampled, the 50th-85th percentile as the
-range, the chance of keeping the promise; the agency's record for young projects."""
+range, the chance of keeping the promise; the agency's reference class for young projects."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from helpers import output_in_new_process
-from milepost.history.project_files import COMPLETE, MilestonePlan, PlanHistory, PlanVersion
+from milepost.history.project_files import COMPLETE, MilestoneSnapshot, ProjectFileVersion, ProjectFileVersions
 from milepost.i18n import texts_for
 from milepost.model import Client, Milestone, Project, Task
 from milepost.render.project_page import ProjectView, render_project_page
@@ -104,23 +104,23 @@ def test_more_scope_growth_moves_the_range_later() -> None:
     assert medians[0][1] < medians[1][1] < medians[2][1]
 
 
-def test_scope_growth_comes_from_the_project_files_history() -> None:
+def test_scope_growth_comes_from_the_project_files_versions() -> None:
     p = steady(8, 2, 10, TODAY + dt.timedelta(days=40))
 
-    def version(day: dt.date, open_tasks: int) -> PlanVersion:
+    def version(day: dt.date, open_tasks: int) -> ProjectFileVersion:
         when = dt.datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
-        plans = (MilestonePlan("first", tasks=16), MilestonePlan("next", tasks=open_tasks))
-        return PlanVersion("a" * 40, when, "projects/c/p.yml", plans)
+        plans = (MilestoneSnapshot("first", tasks=16), MilestoneSnapshot("next", tasks=open_tasks))
+        return ProjectFileVersion("a" * 40, when, "projects/c/p.yml", plans)
 
     # The open milestone grew from 4 to 10 tasks over the last three weeks: 2 a week.
-    history = PlanHistory(
+    versions = ProjectFileVersions(
         COMPLETE, tuple(version(TODAY - dt.timedelta(days=7 * age), 10 - 2 * age) for age in (3, 2, 1, 0))
     )
-    weeks = weekly_history(p, history, UTC, TODAY)
+    weeks = weekly_history(p, versions, UTC, TODAY)
     assert [w.added for w in weeks] == [0, 0, 0, 0, 0, 2, 2, 2]
     assert [w.done for w in weeks] == [2] * 8
     without = project_forecasts(p, TODAY)["next"]
-    with_growth = project_forecasts(p, TODAY, history=history)["next"]
+    with_growth = project_forecasts(p, TODAY, versions=versions)["next"]
     assert with_growth.earliest is not None and without.earliest is not None
     assert with_growth.earliest > without.earliest
     assert with_growth.growth > 0 == without.growth
@@ -179,7 +179,7 @@ def test_all_tasks_done_needs_no_forecast_only_a_done_date() -> None:
     assert project_forecasts(project(ready), TODAY)["m"].reason == NO_FORECAST_ALL_TASKS_DONE
 
 
-# --- too little history: the agency's record --------------------------------------------------
+# --- too little history: the agency's reference class --------------------------------------------------
 
 RECORD = ReferenceClass((-2, 0, 0, 3, 7, 7, 10, 14, 21, 35))  # ten finished milestones, days late
 
@@ -310,15 +310,15 @@ def test_the_worked_example_of_docs_health_md() -> None:
     payments = Milestone("payments", "Online payments", due=D(2027, 1, 4), tasks=tasks(*done[15:], *[None] * 12))
     p = project(earlier, payments)
 
-    def version(age: int, added: int) -> PlanVersion:
+    def version(age: int, added: int) -> ProjectFileVersion:
         day = today - dt.timedelta(days=7 * age)
-        plans = (MilestonePlan("catalogue", tasks=15), MilestonePlan("payments", tasks=17 + added))
-        return PlanVersion("a" * 40, dt.datetime(day.year, day.month, day.day, 12, tzinfo=UTC), "p.yml", plans)
+        plans = (MilestoneSnapshot("catalogue", tasks=15), MilestoneSnapshot("payments", tasks=17 + added))
+        return ProjectFileVersion("a" * 40, dt.datetime(day.year, day.month, day.day, 12, tzinfo=UTC), "p.yml", plans)
 
-    history = PlanHistory(COMPLETE, (version(8, 0), version(5, 2), version(2, 3)))
-    weeks = weekly_history(p, history, UTC, today)
+    versions = ProjectFileVersions(COMPLETE, (version(8, 0), version(5, 2), version(2, 3)))
+    weeks = weekly_history(p, versions, UTC, today)
     assert [(w.done, w.added) for w in weeks] == [(2, 0), (0, 0), (3, 2), (4, 0), (1, 0), (3, 1), (2, 0), (5, 0)]
-    f = project_forecasts(p, today, history=history)["payments"]
+    f = project_forecasts(p, today, versions=versions)["payments"]
     assert (f.remaining, f.pace, f.growth) == (12, 2.65, 0.35)
     assert (f.earliest, f.latest) == (D(2027, 1, 13), D(2027, 1, 25))
     assert f.chance == 996 / 4000

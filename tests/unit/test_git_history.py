@@ -192,8 +192,8 @@ def test_empty_repository_gives_empty_history(tmp_path: Path, caplog: pytest.Log
     repo = init_repo(tmp_path / "empty")
     history = GitHistory()
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.milepost.history.commits"):
-        assert read_history(spec_for(repo), cache_dir=tmp_path / "cache", history=history) == ()
-        assert read_history(spec_for(repo, branch="main"), history=history) == ()
+        assert read_history(spec_for(repo), cache_dir=tmp_path / "cache", git_history=history) == ()
+        assert read_history(spec_for(repo, branch="main"), git_history=history) == ()
     assert "no commits yet" in caplog.text
     assert head_commit(spec_for(repo)) is None
     assert history.commits.stats.git_log_runs == 0  # nothing to read, so git log never ran
@@ -311,7 +311,7 @@ def test_unchanged_repository_is_not_read_twice(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     history = GitHistory()
 
-    first = read_history(spec_for(repo), cache_dir=cache, history=history)
+    first = read_history(spec_for(repo), cache_dir=cache, git_history=history)
     assert history.commits.stats.git_log_runs == 1
     key = cache_key(repo.resolve(), "", head(repo), ())
     # git's own output, under a header naming the format and the head it was read at.
@@ -320,17 +320,17 @@ def test_unchanged_repository_is_not_read_twice(tmp_path: Path) -> None:
     assert parse_log(output) == list(first)
 
     # Same build: the memo answers.
-    assert read_history(spec_for(repo), cache_dir=cache, history=history) is first
+    assert read_history(spec_for(repo), cache_dir=cache, git_history=history) is first
     assert history.commits.stats.memo_hits == 1
     # A new build (a new GitHistory): the file answers, equal commit for commit.
     later = GitHistory()
-    assert read_history(spec_for(repo), cache_dir=cache, history=later) == first
+    assert read_history(spec_for(repo), cache_dir=cache, git_history=later) == first
     assert (later.commits.stats.git_log_runs, later.commits.stats.cache_hits) == (0, 1)
 
     # A new commit moves the head: the history is read again and holds it.
     new = commit(repo, CommitSpec("feat: newer", date="2026-11-05T09:00:00+01:00"))
     newest = GitHistory()
-    again = read_history(spec_for(repo), cache_dir=cache, history=newest)
+    again = read_history(spec_for(repo), cache_dir=cache, git_history=newest)
     assert newest.commits.stats.git_log_runs == 1
     assert again[0].sha == new and again[1:] == first
 
@@ -338,12 +338,12 @@ def test_unchanged_repository_is_not_read_twice(tmp_path: Path) -> None:
 def test_memo_works_without_a_cache_dir(tmp_path: Path) -> None:
     repo = three_commits(tmp_path / "repo")
     history = GitHistory()
-    first = read_history(spec_for(repo), history=history)
-    second = read_history(spec_for(repo), history=history)
+    first = read_history(spec_for(repo), git_history=history)
+    second = read_history(spec_for(repo), git_history=history)
     assert second is first
     assert history.commits.stats.git_log_runs == 1
     # A different include is a different history.
-    read_history(spec_for(repo, include=("src/",)), history=history)
+    read_history(spec_for(repo, include=("src/",)), git_history=history)
     assert history.commits.stats.git_log_runs == 2
 
 
@@ -370,7 +370,7 @@ def test_damaged_cache_file_is_ignored_and_rewritten(tmp_path: Path, damage) -> 
     path.write_bytes(damage(good).replace(b"milepost-history FORMAT", b"milepost-history " + fmt, 1))
     history = GitHistory()  # a new build
 
-    assert read_history(spec_for(repo), cache_dir=cache, history=history) == first
+    assert read_history(spec_for(repo), cache_dir=cache, git_history=history) == first
     assert history.commits.stats.git_log_runs == 1
     assert path.read_bytes().startswith(f"milepost-history {fmt.decode()} {head(repo)} ".encode())
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary files left

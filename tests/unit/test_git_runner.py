@@ -255,14 +255,14 @@ def test_two_builds_in_one_process_share_nothing(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
 
     first = GitHistory(git=runner())
-    assert len(read_history(spec, cache_dir=cache, history=first)) == 3
+    assert len(read_history(spec, cache_dir=cache, git_history=first)) == 3
     commit(work, "feat: pushed between the builds")
     git(work, "push", "-q", str(bare), "main")
     # The same build keeps what it read (a snapshot)...
-    assert len(read_history(spec, cache_dir=cache, history=first)) == 3
+    assert len(read_history(spec, cache_dir=cache, git_history=first)) == 3
     # ...the next build reads afresh, fetching the mirror the first build just fetched.
     second = GitHistory(git=runner())
-    assert read_history(spec, cache_dir=cache, history=second)[0].subject == "feat: pushed between the builds"
+    assert read_history(spec, cache_dir=cache, git_history=second)[0].subject == "feat: pushed between the builds"
     assert (first.remotes.stats.clones, first.remotes.stats.fetches) == (1, 0)
     assert (second.remotes.stats.clones, second.remotes.stats.fetches) == (0, 1)
     assert first.commits.stats.git_log_runs == 1 and second.commits.stats.git_log_runs == 1
@@ -277,11 +277,11 @@ def test_each_load_of_the_portal_is_its_own_build(tmp_path: Path, caplog) -> Non
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.milepost.history.project_files"):
         one = load_portal(projects, today=dt.date(2026, 11, 24))
         two = load_portal(projects, today=dt.date(2026, 11, 24))
-    assert one.history is not two.history
+    assert one.git_history is not two.git_history
     # Each build says once that there is no history to read (a shared state would say it once).
     assert sum("is not in a git repository" in r.getMessage() for r in caplog.records) == 2
-    assert one.history.ledger.snapshots and two.history.ledger.snapshots
-    assert one.history.ledger.snapshots is not two.history.ledger.snapshots
+    assert one.git_history.ledger.snapshots and two.git_history.ledger.snapshots
+    assert one.git_history.ledger.snapshots is not two.git_history.ledger.snapshots
 
 
 def test_a_build_without_a_cache_folder_keeps_its_clones_until_it_ends(tmp_path: Path) -> None:
@@ -289,7 +289,7 @@ def test_a_build_without_a_cache_folder_keeps_its_clones_until_it_ends(tmp_path:
     bare = tmp_path / "origin.git"
     git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
     history = GitHistory(git=runner())
-    assert len(read_history(RepositorySpec(url=bare.as_uri()), history=history)) == 3
+    assert len(read_history(RepositorySpec(url=bare.as_uri()), git_history=history)) == 3
     scratch = history.remotes.scratch_dir()
     assert any(scratch.rglob("HEAD"))
     other = GitHistory(git=runner())

@@ -1,4 +1,4 @@
-"""The honest headline, the budget against the work and the promise record (status/), and their
+"""The honest headline, the budget against the work and the kept promises (status/), and their
 sentences (render/): table tests over plain data, edge cases included."""
 
 from __future__ import annotations
@@ -7,19 +7,19 @@ import datetime as dt
 
 import pytest
 
-from milepost.history.project_files import COMPLETE, NO_HISTORY, PlanHistory, PlanVersion
+from milepost.history.project_files import COMPLETE, NO_HISTORY, ProjectFileVersion, ProjectFileVersions
 from milepost.i18n import texts_for
-from milepost.load.plan_snapshot import BudgetPlan, plan_snapshot
+from milepost.load.milestone_snapshot import BudgetSnapshot, snapshot_of_text
 from milepost.model import Budget, ChangeRequest, Delay, HealthOverride, Milestone, Project, Task, WaitingItem
 from milepost.render.budget_words import pace_sentence, raise_sentences
 from milepost.render.glance import glance_view
-from milepost.render.record_words import record_sentence
+from milepost.render.kept_promise_words import kept_promises_sentence
 from milepost.status.budget import budget_pace, budget_raises
 from milepost.status.forecast import Forecast
 from milepost.status.headline import Cause, project_headline, update_overdue
 from milepost.status.health import Signals
+from milepost.status.kept_promises import KeptPromises, Move, client_kept_promises, project_kept_promises
 from milepost.status.ledger import UNAVAILABLE, MilestoneLedger, ProjectLedger
-from milepost.status.promise_record import Move, PromiseRecord, client_record, project_record
 from milepost.status.waiting import awaiting_decision, waiting_count
 
 D = dt.date
@@ -143,15 +143,15 @@ def test_change_requests_waiting_for_a_decision_are_counted() -> None:
 # --- budget against work ------------------------------------------------------------------------
 
 
-def version(day: D, hours: float | None, hour: int = 12) -> PlanVersion:
-    budget = BudgetPlan(hours, 0.0, day) if hours is not None else None
-    return PlanVersion(
+def version(day: D, hours: float | None, hour: int = 12) -> ProjectFileVersion:
+    budget = BudgetSnapshot(hours, 0.0, day) if hours is not None else None
+    return ProjectFileVersion(
         f"c{day}{hour}", dt.datetime(day.year, day.month, day.day, hour, tzinfo=UTC), "p.yml", (), True, "", budget
     )
 
 
-def history(*versions: PlanVersion, status: str = COMPLETE) -> PlanHistory:
-    return PlanHistory(status, versions)
+def history(*versions: ProjectFileVersion, status: str = COMPLETE) -> ProjectFileVersions:
+    return ProjectFileVersions(status, versions)
 
 
 # The demo's webshop: 3 + 1 of 9 parts done (44%), 312 of 400 hours used (78%).
@@ -242,13 +242,13 @@ def test_the_budget_sentences() -> None:
 
 
 def test_a_version_s_budget_is_read_from_the_file() -> None:
-    _plans, readable, budget = plan_snapshot("budget: {hours: 400, used: 312, as_of: 2026-11-20}\nmilestones: []\n")
-    assert readable and budget == BudgetPlan(400.0, 312.0, D(2026, 11, 20))
-    assert plan_snapshot("budget: {hours: lots}\n")[2] is None
-    assert plan_snapshot("name: x\n")[2] is None
+    _plans, readable, budget = snapshot_of_text("budget: {hours: 400, used: 312, as_of: 2026-11-20}\nmilestones: []\n")
+    assert readable and budget == BudgetSnapshot(400.0, 312.0, D(2026, 11, 20))
+    assert snapshot_of_text("budget: {hours: lots}\n")[2] is None
+    assert snapshot_of_text("name: x\n")[2] is None
 
 
-# --- the promise record -------------------------------------------------------------------------
+# --- the kept promises -------------------------------------------------------------------------
 
 
 def ledger(**first: D) -> ProjectLedger:
@@ -280,44 +280,44 @@ PAST_DUE_OPEN = Milestone("d", "D", due=D(2026, 11, 20))
     ],
 )
 def test_project_record(case, milestones, the_ledger, finished, kept, moves) -> None:
-    record = project_record(project(*milestones), the_ledger, TODAY)
+    record = project_kept_promises(project(*milestones), the_ledger, TODAY)
     assert (record.finished, record.kept) == (finished, kept), case
     assert [(m.milestone, m.days, m.finished) for m in record.moves] == moves, case
 
 
 def test_client_record_adds_the_projects_up() -> None:
-    a = PromiseRecord(2, 2, ())
-    b = PromiseRecord(1, 0, (Move("x", "m", 22, True),))
-    total = client_record([a, b])
+    a = KeptPromises(2, 2, ())
+    b = KeptPromises(1, 0, (Move("x", "m", 22, True),))
+    total = client_kept_promises([a, b])
     assert (total.finished, total.kept, len(total.moves)) == (3, 2, 1)
-    assert client_record([]) == PromiseRecord()
+    assert client_kept_promises([]) == KeptPromises()
 
 
 @pytest.mark.parametrize(
     ("record", "sentence"),
     [
-        (PromiseRecord(3, 3, ()), "3 of 3 finished milestones by the date first promised; none moved."),
+        (KeptPromises(3, 3, ()), "3 of 3 finished milestones by the date first promised; none moved."),
         (
-            PromiseRecord(4, 3, (Move("p", "x", 22, True),)),
+            KeptPromises(4, 3, (Move("p", "x", 22, True),)),
             "3 of 4 finished milestones by the date first promised; 1 moved: by 22 days.",
         ),
         (
-            PromiseRecord(1, 1, (Move("p", "y", 1, False), Move("p", "x", 22, True))),
+            KeptPromises(1, 1, (Move("p", "y", 1, False), Move("p", "x", 22, True))),
             "1 of 1 finished milestone by the date first promised;"
             " 2 moved: by 22 days and by 1 day (not finished yet).",
         ),
-        (PromiseRecord(), "No milestone finished yet; none moved."),
+        (KeptPromises(), "No milestone finished yet; none moved."),
     ],
 )
 def test_the_record_sentence_is_the_same_for_good_and_bad(record, sentence) -> None:
-    assert record_sentence(record, EN) == sentence
+    assert kept_promises_sentence(record, EN) == sentence
 
 
 @pytest.mark.parametrize("language", ["pl", "ru", "uk", "de"])
 def test_the_new_sentences_are_translated(language) -> None:
     texts = texts_for(language)
-    record = PromiseRecord(2, 1, (Move("p", "x", 5, False),))
-    assert record_sentence(record, texts) != record_sentence(record, EN)
+    record = KeptPromises(2, 1, (Move("p", "x", 5, False),))
+    assert kept_promises_sentence(record, texts) != kept_promises_sentence(record, EN)
     pace = budget_pace(project(*WEBSHOP, budget=Budget(400, 312, TODAY)), None, UTC, TODAY)
     assert pace_sentence(pace, texts) != pace_sentence(pace, EN)
 

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from milepost.i18n import texts_for
-from milepost.model import Client, Decision, Delay, LetterPlan, Milestone, Project, Recipient
+from milepost.model import Client, Decision, Delay, LetterSchedule, Milestone, Project, Recipient
 from milepost.render.letters import LetterWords, letter_view, render_letter
 from milepost.status.ledger import MilestoneLedger, ProjectLedger, PromiseEvent, PromiseEventKind
 from milepost.status.letters_due import letters_due
@@ -47,7 +47,7 @@ def letters_in(language: str) -> str:
     """The plain text and HTML of every letter of the week (weekly, meeting, change of plan)."""
     client = Client(
         slug="c", name="Kunde", language=language, timezone="Europe/Warsaw",
-        letters=LetterPlan(weekly="tuesday", to=(Recipient("Jan", "jan@c.example"),)),
+        letters=LetterSchedule(weekly="tuesday", to=(Recipient("Jan", "jan@c.example"),)),
     )
     texts = texts_for(language, "Europe/Warsaw")
     due = letters_due(client, [PROJECT, APP], TUESDAY, outlooks={"termine": outlook_with_move(TUESDAY)})

@@ -21,7 +21,7 @@ from milepost.model import (
     Decision,
     Delay,
     LetterKind,
-    LetterPlan,
+    LetterSchedule,
     Milestone,
     Project,
     Recipient,
@@ -29,7 +29,7 @@ from milepost.model import (
 from milepost.publish.letters import build_message, read_record, smtp_server
 from milepost.render.letters import LetterWords, letter_view, render_letter
 from milepost.status.ledger import MilestoneLedger, ProjectLedger, PromiseEvent, PromiseEventKind
-from milepost.status.letters_due import LetterHistory, letters_due
+from milepost.status.letters_due import SentLetters, letters_due
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.reachable import reachable_contact
 
@@ -41,7 +41,7 @@ ANNA = Contact(
 PIOTR = Contact(name="Piotr Zieliński", role="Lead developer", email="piotr@agency.example")
 CLIENT = Client(
     slug="acme", name="ACME", language="en", timezone="Europe/Warsaw", contacts=(ANNA, PIOTR),
-    letters=LetterPlan(weekly="tuesday", to=(Recipient("Jan Kowalski", "jan@acme.example"),)),
+    letters=LetterSchedule(weekly="tuesday", to=(Recipient("Jan Kowalski", "jan@acme.example"),)),
 )
 PAYMENTS = Milestone(
     id="payments", title="Online payments <b>", due=dt.date(2026, 12, 1),
@@ -62,7 +62,7 @@ def outlook_with_move(day: dt.date) -> ProjectOutlook:
 
 
 def test_no_recipients_no_letters() -> None:
-    client = Client(slug="acme", name="ACME", letters=LetterPlan(weekly="tuesday"))
+    client = Client(slug="acme", name="ACME", letters=LetterSchedule(weekly="tuesday"))
     assert letters_due(client, [PROJECT], TUESDAY) == []
 
 
@@ -70,9 +70,9 @@ def test_weekly_on_its_day_and_meeting_once() -> None:
     due = letters_due(CLIENT, [PROJECT], TUESDAY)
     assert [d.kind for d in due] == [LetterKind.WEEKLY, LetterKind.MEETING]
     carried = frozenset(key for d in due for key in d.carries)
-    assert letters_due(CLIENT, [PROJECT], TUESDAY, history=LetterHistory(carried, TUESDAY)) == []
+    assert letters_due(CLIENT, [PROJECT], TUESDAY, sent=SentLetters(carried, TUESDAY)) == []
     wednesday = TUESDAY + dt.timedelta(days=1)
-    assert letters_due(CLIENT, [PROJECT], wednesday, history=LetterHistory(carried, TUESDAY)) == []
+    assert letters_due(CLIENT, [PROJECT], wednesday, sent=SentLetters(carried, TUESDAY)) == []
     # Eight days after the meeting, it is no news any more.
     assert letters_due(CLIENT, [PROJECT], dt.date(2026, 11, 28)) == []
 
@@ -80,16 +80,16 @@ def test_weekly_on_its_day_and_meeting_once() -> None:
 def test_a_weekly_letter_missed_on_its_day_goes_on_the_next_run_of_that_week() -> None:
     """The server was down on Tuesday (or no run happened): Wednesday's run sends the week's
     letter, once; the next week's goes on its Tuesday again. A first letter waits for its day."""
-    before = LetterHistory(frozenset({"weekly:2026-11-17"}), TUESDAY - dt.timedelta(days=7))
+    before = SentLetters(frozenset({"weekly:2026-11-17"}), TUESDAY - dt.timedelta(days=7))
     wednesday = TUESDAY + dt.timedelta(days=1)
-    late = [d for d in letters_due(CLIENT, [PROJECT], wednesday, history=before) if d.kind == LetterKind.WEEKLY]
+    late = [d for d in letters_due(CLIENT, [PROJECT], wednesday, sent=before) if d.kind == LetterKind.WEEKLY]
     assert len(late) == 1 and late[0].key == "weekly:2026-11-24" and late[0].since == before.last_weekly
-    sent = LetterHistory(before.carried | set(late[0].carries), wednesday)
-    assert not [d for d in letters_due(CLIENT, [PROJECT], wednesday, history=sent) if d.kind == LetterKind.WEEKLY]
+    sent = SentLetters(before.carried | set(late[0].carries), wednesday)
+    assert not [d for d in letters_due(CLIENT, [PROJECT], wednesday, sent=sent) if d.kind == LetterKind.WEEKLY]
     monday = TUESDAY + dt.timedelta(days=6)
-    assert not [d for d in letters_due(CLIENT, [PROJECT], monday, history=sent) if d.kind == LetterKind.WEEKLY]
+    assert not [d for d in letters_due(CLIENT, [PROJECT], monday, sent=sent) if d.kind == LetterKind.WEEKLY]
     next_tuesday = TUESDAY + dt.timedelta(days=7)
-    due = letters_due(CLIENT, [PROJECT], next_tuesday, history=sent)
+    due = letters_due(CLIENT, [PROJECT], next_tuesday, sent=sent)
     assert [d.key for d in due if d.kind == LetterKind.WEEKLY] == ["weekly:2026-12-01"]
     assert not [d for d in letters_due(CLIENT, [PROJECT], wednesday) if d.kind == LetterKind.WEEKLY]
 
@@ -97,16 +97,16 @@ def test_a_weekly_letter_missed_on_its_day_goes_on_the_next_run_of_that_week() -
 def test_a_move_gets_its_own_letter_on_the_day_unless_the_weekly_one_carries_it() -> None:
     wednesday = TUESDAY + dt.timedelta(days=1)
     outlooks = {"shop": outlook_with_move(wednesday)}
-    history = LetterHistory(frozenset({"decision:shop:2026-11-20:" + "x"}), TUESDAY)
+    earlier = SentLetters(frozenset({"decision:shop:2026-11-20:" + "x"}), TUESDAY)
     due = [
-        d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks=outlooks, history=history)
+        d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks=outlooks, sent=earlier)
         if d.kind == LetterKind.CHANGE
     ]
     assert len(due) == 1 and due[0].moves[0].new == dt.date(2026, 12, 15)
     assert due[0].moves[0].reason.startswith("The provider") and due[0].moves[0].plan == "Cards first."
-    again = LetterHistory(history.carried | set(due[0].carries), TUESDAY)
+    again = SentLetters(earlier.carried | set(due[0].carries), TUESDAY)
     assert not [
-        d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks=outlooks, history=again)
+        d for d in letters_due(CLIENT, [PROJECT], wednesday, outlooks=outlooks, sent=again)
         if d.kind == LetterKind.CHANGE
     ]
     on_weekly_day = letters_due(CLIENT, [PROJECT], TUESDAY, outlooks={"shop": outlook_with_move(TUESDAY)})
@@ -187,8 +187,8 @@ def test_the_record_gives_the_last_weekly_letter(tmp_path: Path) -> None:
     path.write_text(json.dumps({"format": 1, "letters": [entry]}), encoding="utf-8")
     record = read_record(path)
     assert record.problems == ()
-    assert record.history("acme").last_weekly == dt.date(2026, 11, 17)
-    assert record.history("other").carried == frozenset()
+    assert record.sent_letters("acme").last_weekly == dt.date(2026, 11, 17)
+    assert record.sent_letters("other").carried == frozenset()
 
 
 # --- while the usual contact is away ---------------------------------------------------------
@@ -229,12 +229,12 @@ def test_while_the_contact_is_away_the_letter_says_who_stands_in_and_until_when(
 
 def test_an_edit_of_a_summarised_decision_is_not_sent_again_unless_a_correction_is_asked_for() -> None:
     (sent,) = [d for d in letters_due(CLIENT, [PROJECT], TUESDAY) if d.kind == LetterKind.MEETING]
-    history = LetterHistory(frozenset(sent.carries), TUESDAY)
+    earlier = SentLetters(frozenset(sent.carries), TUESDAY)
     decision = PROJECT.decisions[0]
     edited = replace(decision, agreed=("Guests can pay by card.",))  # one word more
-    assert letters_due(CLIENT, [replace(PROJECT, decisions=(edited,))], TUESDAY, history=history) == []
+    assert letters_due(CLIENT, [replace(PROJECT, decisions=(edited,))], TUESDAY, sent=earlier) == []
     wanted = replace(edited, correction=True)
-    (correction,) = letters_due(CLIENT, [replace(PROJECT, decisions=(wanted,))], TUESDAY, history=history)
+    (correction,) = letters_due(CLIENT, [replace(PROJECT, decisions=(wanted,))], TUESDAY, sent=earlier)
     assert correction.kind == LetterKind.MEETING and correction.correction and correction.key != sent.key
     message = build_message(
         correction, CLIENT, sender="Agency <status@agency.example>", words=WORDS,
@@ -243,18 +243,18 @@ def test_an_edit_of_a_summarised_decision_is_not_sent_again_unless_a_correction_
     assert str(message["Subject"]).endswith("Correction: summary of the meeting on 20 November 2026")
     assert "This corrects the summary we sent you earlier" in message.get_body(("plain",)).get_content()
     # Once the correction is sent, the same words are not sent a third time.
-    told = LetterHistory(history.carried | frozenset(correction.carries), TUESDAY)
-    assert letters_due(CLIENT, [replace(PROJECT, decisions=(wanted,))], TUESDAY, history=told) == []
+    told = SentLetters(earlier.carried | frozenset(correction.carries), TUESDAY)
+    assert letters_due(CLIENT, [replace(PROJECT, decisions=(wanted,))], TUESDAY, sent=told) == []
     # A word changed in the title is the same decision too; a new title on that day is a new one.
     retitled = replace(edited, title="Call on 20 November 2026")
-    assert letters_due(CLIENT, [replace(PROJECT, decisions=(retitled,))], TUESDAY, history=history) == []
+    assert letters_due(CLIENT, [replace(PROJECT, decisions=(retitled,))], TUESDAY, sent=earlier) == []
     (corrected,) = letters_due(
-        CLIENT, [replace(PROJECT, decisions=(replace(retitled, correction=True),))], TUESDAY, history=history
+        CLIENT, [replace(PROJECT, decisions=(replace(retitled, correction=True),))], TUESDAY, sent=earlier
     )
     assert corrected.correction
     other = replace(decision, title="Workshop about the loyalty app")
-    (new,) = letters_due(CLIENT, [replace(PROJECT, decisions=(decision, other))], TUESDAY, history=history)
+    (new,) = letters_due(CLIENT, [replace(PROJECT, decisions=(decision, other))], TUESDAY, sent=earlier)
     assert new.decision == other and not new.correction
     # Nor is an unchanged decision with `correction: true`.
     assert letters_due(CLIENT, [replace(PROJECT, decisions=(replace(decision, correction=True),))], TUESDAY,
-                       history=history) == []
+                       sent=earlier) == []

@@ -83,10 +83,10 @@ def test_include_paths_are_read_without_fetching_file_contents(origin, tmp_path:
     cache = tmp_path / "cache"
     spec = RepositorySpec(url=bare.as_uri(), include=("src/",))
     history = GitHistory()  # one build: the mirror is fetched once
-    read_history(RepositorySpec(url=bare.as_uri()), cache_dir=cache, history=history)
+    read_history(RepositorySpec(url=bare.as_uri()), cache_dir=cache, git_history=history)
     # The server disappears; reading with a path filter must not need it (no lazy blob fetch).
     shutil.move(bare, tmp_path / "gone.git")
-    commits = read_history(spec, cache_dir=cache, history=history)
+    commits = read_history(spec, cache_dir=cache, git_history=history)
     assert [c.subject for c in commits] == ["fix: basket", "feat: first screen"]
 
 
@@ -103,7 +103,7 @@ def test_later_builds_fetch_only_the_new_commits(origin, tmp_path: Path) -> None
     commit(work, {"message": "feat: gift cards", "date": "2026-11-10T10:00:00+01:00", "files": {"src/c.py": "c\n"}})
     push(work, bare, "main")
     later = GitHistory()  # the next build
-    commits = read_history(spec, cache_dir=cache, history=later)
+    commits = read_history(spec, cache_dir=cache, git_history=later)
 
     assert commits[0].subject == "feat: gift cards" and len(commits) == 4
     assert later.remotes.stats == RemoteStats(clones=0, fetches=1)  # fetched, not cloned again
@@ -118,11 +118,11 @@ def test_a_fetch_in_the_same_build_is_not_repeated(origin, tmp_path: Path) -> No
     _, bare = origin
     history = GitHistory()
     for _ in range(3):  # e.g. three projects of one client reading the same repository
-        local_mirror(bare.as_uri(), tmp_path / "cache", history=history)
+        local_mirror(bare.as_uri(), tmp_path / "cache", git_history=history)
     assert history.remotes.stats == RemoteStats(clones=1, fetches=0)
     # The next build fetches.
     later = GitHistory()
-    local_mirror(bare.as_uri(), tmp_path / "cache", history=later)
+    local_mirror(bare.as_uri(), tmp_path / "cache", git_history=later)
     assert later.remotes.stats == RemoteStats(clones=0, fetches=1)
 
 
@@ -223,7 +223,7 @@ def test_a_token_written_as_the_user_name_is_refused_and_never_shown(tmp_path: P
     # ssh:// keeps its user name: that is how ssh logs in, no secret.
     assert parse_remote("ssh://git@github.com/acme/webshop.git").host == "github.com"
     # And whatever git says, a user name in a URL is left out of messages.
-    assert remote_repositories.redact(f"fatal: could not read from https://{TOKEN}@github.com/x", []) == (
+    assert remote_repositories.mask_secrets(f"fatal: could not read from https://{TOKEN}@github.com/x", []) == (
         "fatal: could not read from https://github.com/x"
     )
 
@@ -287,7 +287,7 @@ def test_a_token_from_the_environment_opens_a_private_repository(token_server, t
 
     # A later fetch with the host-wide variable works the same way.
     later = GitHistory()
-    local_mirror(url, tmp_path / "cache", environ=build_env(**{names[-1]: TOKEN}), history=later)
+    local_mirror(url, tmp_path / "cache", environ=build_env(**{names[-1]: TOKEN}), git_history=later)
     assert later.remotes.stats.fetches == 1
     assert TOKEN not in every_file_text(tmp_path / "cache")
 

@@ -48,7 +48,7 @@ def run(
     """(the shown work, how many commits were classified for them), in a new build unless
     `history` is given."""
     before = work_module.stats.classified
-    shown = project_work(client, project, rules=RULES, cache_dir=cache, history=history)
+    shown = project_work(client, project, rules=RULES, cache_dir=cache, git_history=history)
     return shown, work_module.stats.classified - before
 
 

@@ -79,7 +79,7 @@ def compare(path: Path) -> int:
     ).stdout.decode("utf-8", errors="replace")
     fields = out.split("\0")
     # The history as a build reads it: bodies stripped, trailers read on first use.
-    commits = read_history(RepositorySpec(path=str(path), branch="main"), history=GitHistory())
+    commits = read_history(RepositorySpec(path=str(path), branch="main"), git_history=GitHistory())
     compared = 0
     records = list(zip(fields[0::3], fields[1::3], strict=False))
     assert len(records) == len(commits)

@@ -26,7 +26,7 @@ from html.parser import HTMLParser
 from milepost.answer_reference import ACTIONS, Action, AnswerItem, answerable_items, reference, reference_in
 from milepost.answers.mailbox import RawMessage
 from milepost.answers.record import AnswerEntry, received_at
-from milepost.classify.plan_text import redact_client_words
+from milepost.classify.project_text import redact_client_words
 from milepost.model import Client, Portal
 
 MAX_WORDS = 4000  # characters of the client's own words kept in the record

@@ -51,17 +51,17 @@ def project_work(
     rules: RuleSet,
     cache_dir: Path | None,
     heads: Sequence[str] | None = None,
-    history: GitHistory | None = None,
+    git_history: GitHistory | None = None,
 ) -> tuple[WorkNote, ...]:
     """Every commit of every repository of the project, classified and redacted, newest first.
 
     A commit reachable from two repositories (a fork, a mirror) is counted once. `heads`: the
-    repositories' `history_key`s when the caller has them already. `history`: the build's git
+    repositories' `history_key`s when the caller has them already. `git_history`: the build's git
     state (a fresh one by default).
     Raises `HistoryError` with a message for the agency when a repository cannot
     be read.
     """
-    history = history if history is not None else GitHistory()
+    git_history = git_history if git_history is not None else GitHistory()
     milestone_ids = frozenset(m.id for m in project.milestones)
     allowed_hosts = tuple(getattr(client, "allowed_hosts", ()))
     notes = client.commit_notes
@@ -71,7 +71,7 @@ def project_work(
     if entry is None:
         heads = []
     elif heads is None:
-        heads = [history_key(spec, cache_dir=cache_dir, history=history) for spec in project.repositories]
+        heads = [history_key(spec, cache_dir=cache_dir, git_history=git_history) for spec in project.repositories]
     heads = list(heads)
     known, known_heads = load_work(entry, key) if entry is not None else ({}, None)
     if entry is not None and known_heads == heads:
@@ -79,7 +79,7 @@ def project_work(
         return _shown(known.values())
     seen: dict[str, WorkNote] = {}
     for spec in project.repositories:
-        commits = read_history(spec, cache_dir=cache_dir, history=history)
+        commits = read_history(spec, cache_dir=cache_dir, git_history=git_history)
         with paused():
             for commit in commits:
                 if commit.sha in seen:

@@ -75,18 +75,18 @@ class _Resolved:
 
 
 def read_history(
-    spec: RepositorySpec, *, cache_dir: Path | None = None, history: GitHistory | None = None
+    spec: RepositorySpec, *, cache_dir: Path | None = None, git_history: GitHistory | None = None
 ) -> tuple[Commit, ...]:
     """Every commit reachable from the spec's branch (HEAD by default), newest first.
 
     Only commits touching `spec.include` paths when some are given. An empty repository gives
-    an empty tuple. `history`: the build's state (a fresh one by default); a history it read
+    an empty tuple. `git_history`: the build's state (a fresh one by default); a history it read
     already is not read again. With `cache_dir`, git's output is kept in `cache_dir/history/`
     and the same head is never read twice. Raises `HistoryError` with a message for the agency.
     """
-    history = history if history is not None else GitHistory()
-    memo = history.commits
-    found = _resolve(spec, cache_dir, history)
+    git_history = git_history if git_history is not None else GitHistory()
+    memo = git_history.commits
+    found = _resolve(spec, cache_dir, git_history)
     display, location, head = found.display, found.location, found.head
     if head is None:
         log.info("Repository %s has no commits yet; its history is empty.", display)
@@ -105,7 +105,7 @@ def read_history(
     else:
         output: list[bytes] | None = [] if path is not None else None
         memo.stats.git_log_runs += 1
-        commits = _run_git_log(history.git, display, location, head, spec.include, keep=output)
+        commits = _run_git_log(git_history.git, display, location, head, spec.include, keep=output)
         if path is not None and output is not None:
             write_entry(path, CACHE, output, fields=(head,))
     if not commits and spec.include:
@@ -118,21 +118,21 @@ def read_history(
     return commits
 
 
-def history_key(spec: RepositorySpec, *, cache_dir: Path | None = None, history: GitHistory | None = None) -> str:
+def history_key(spec: RepositorySpec, *, cache_dir: Path | None = None, git_history: GitHistory | None = None) -> str:
     """What `read_history` would return, as a short key: the same key means the same history.
 
     Resolves the branch (and brings a `url:` mirror up to date) without reading the history;
     "" for a repository with no commits yet. Raises `HistoryError` as `read_history` does.
     """
-    found = _resolve(spec, cache_dir, history if history is not None else GitHistory())
+    found = _resolve(spec, cache_dir, git_history if git_history is not None else GitHistory())
     if found.head is None:
         return ""
     return cache_key(found.location, spec.branch, found.head, spec.include)
 
 
-def head_commit(spec: RepositorySpec, *, history: GitHistory | None = None) -> str | None:
+def head_commit(spec: RepositorySpec, *, git_history: GitHistory | None = None) -> str | None:
     """The full sha of the commit the spec's branch points at, or None in an empty repository."""
-    return _resolve(spec, None, history if history is not None else GitHistory()).head
+    return _resolve(spec, None, git_history if git_history is not None else GitHistory()).head
 
 
 def cache_key(location: Path, branch: str, head: str, include: Sequence[str]) -> str:
@@ -252,21 +252,21 @@ def _unexpected(repository: str, what: str) -> HistoryError:
 # --- finding the repository and its head -----------------------------------------------------
 
 
-def _resolve(spec: RepositorySpec, cache_dir: Path | None, history: GitHistory) -> _Resolved:
+def _resolve(spec: RepositorySpec, cache_dir: Path | None, git_history: GitHistory) -> _Resolved:
     """The repository and its head, resolved once per build (and spec, and cache folder)."""
     memo_key = (spec, str(cache_dir) if cache_dir is not None else None)
-    known = history.commits.heads.get(memo_key)
+    known = git_history.commits.heads.get(memo_key)
     if known is None:
-        display, location = _location(spec, cache_dir, history)
+        display, location = _location(spec, cache_dir, git_history)
         try:
-            known = _Resolved(display, location, _head(history.git, display, location, spec.branch))
+            known = _Resolved(display, location, _head(git_history.git, display, location, spec.branch))
         except GitError as err:
             raise HistoryError(err.repository, err.detail, kind=err.kind) from None
-        history.commits.heads[memo_key] = known
+        git_history.commits.heads[memo_key] = known
     return known
 
 
-def _location(spec: RepositorySpec, cache_dir: Path | None, history: GitHistory) -> tuple[str, Path]:
+def _location(spec: RepositorySpec, cache_dir: Path | None, git_history: GitHistory) -> tuple[str, Path]:
     """The path to show in messages and the resolved path used for reading and cache keys.
 
     A `url:` is read from an up-to-date bare, blobless clone kept under `cache_dir`.
@@ -274,7 +274,7 @@ def _location(spec: RepositorySpec, cache_dir: Path | None, history: GitHistory)
     if not spec.path:
         if spec.url:
             try:
-                location = local_mirror(spec.url, cache_dir, history=history)
+                location = local_mirror(spec.url, cache_dir, git_history=git_history)
             except RemoteError as err:
                 raise HistoryError(err.repository, err.detail) from None
             return parse_remote(spec.url).display, location

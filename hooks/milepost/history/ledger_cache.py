@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from milepost.history.disk_cache import CacheFormat, load_entry, write_entry
-from milepost.load.plan_snapshot import BudgetPlan, MilestonePlan, Snapshot
+from milepost.load.milestone_snapshot import BudgetSnapshot, MilestoneSnapshot, Snapshot
 
 # Bump when the payloads' layout or the snapshot's fields or their parsing change.
 FORMAT_VERSION = 3
@@ -61,8 +61,12 @@ def load_snapshots(folder: Path) -> dict[str, Snapshot]:
 
 def store_snapshots(folder: Path, snapshots: Mapping[str, Snapshot]) -> None:
     data = {
-        blob: {"readable": readable, "milestones": [_plan_to_json(p) for p in plans], "budget": _budget_to_json(budget)}
-        for blob, (plans, readable, budget) in snapshots.items()
+        blob: {
+            "readable": readable,
+            "milestones": [_snapshot_to_json(m) for m in milestones],
+            "budget": _budget_to_json(budget),
+        }
+        for blob, (milestones, readable, budget) in snapshots.items()
     }
     write_entry(folder / "snapshots.json", SNAPSHOTS, _json(data))
 
@@ -95,7 +99,7 @@ def _snapshots_from_json(payload: bytes) -> dict[str, Snapshot]:
     data = json.loads(payload)
     return {
         str(blob): (
-            tuple(_plan_from_json(p) for p in item["milestones"]),
+            tuple(_snapshot_from_json(p) for p in item["milestones"]),
             bool(item["readable"]),
             _budget_from_json(item["budget"]),
         )
@@ -107,26 +111,26 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _plan_to_json(plan: MilestonePlan) -> dict[str, Any]:
+def _snapshot_to_json(snapshot: MilestoneSnapshot) -> dict[str, Any]:
     return {
-        "id": plan.id,
-        "title": plan.title,
-        "due": _iso(plan.due),
-        "delay_due": _iso(plan.delay_due),
-        "delay_reason": plan.delay_reason,
-        "done": _iso(plan.done),
-        "tasks": plan.tasks,
+        "id": snapshot.id,
+        "title": snapshot.title,
+        "due": _iso(snapshot.due),
+        "delay_due": _iso(snapshot.delay_due),
+        "delay_reason": snapshot.delay_reason,
+        "done": _iso(snapshot.done),
+        "tasks": snapshot.tasks,
     }
 
 
-def _plan_from_json(item: dict[str, Any]) -> MilestonePlan:
+def _snapshot_from_json(item: dict[str, Any]) -> MilestoneSnapshot:
     def day(key: str) -> dt.date | None:
         value = item[key]
         return dt.date.fromisoformat(value) if value else None
 
     if not isinstance(item["id"], str) or not isinstance(item["tasks"], int):
         raise TypeError("not a milestone snapshot")
-    return MilestonePlan(
+    return MilestoneSnapshot(
         id=item["id"],
         title=str(item["title"]),
         due=day("due"),
@@ -137,14 +141,14 @@ def _plan_from_json(item: dict[str, Any]) -> MilestonePlan:
     )
 
 
-def _budget_to_json(budget: BudgetPlan | None) -> dict[str, Any] | None:
+def _budget_to_json(budget: BudgetSnapshot | None) -> dict[str, Any] | None:
     if budget is None:
         return None
     return {"hours": budget.hours, "used": budget.used, "as_of": _iso(budget.as_of)}
 
 
-def _budget_from_json(item: dict[str, Any] | None) -> BudgetPlan | None:
+def _budget_from_json(item: dict[str, Any] | None) -> BudgetSnapshot | None:
     if item is None:
         return None
     as_of = item["as_of"]
-    return BudgetPlan(float(item["hours"]), float(item["used"]), dt.date.fromisoformat(as_of) if as_of else None)
+    return BudgetSnapshot(float(item["hours"]), float(item["used"]), dt.date.fromisoformat(as_of) if as_of else None)

@@ -10,8 +10,8 @@ How it is read, so that it scales to years of portal history:
   version counts from is the day it landed on that line (the committer date, which for a
   merged branch is the merge);
 - one `git cat-file --batch` reads all those blobs, and each is parsed with the same safe
-  YAML reader as `milepost check`, keeping only what the ledger needs (`MilestonePlan`, see
-  load/plan_snapshot.py);
+  YAML reader as `milepost check`, keeping only what the ledger needs (`MilestoneSnapshot`, see
+  load/milestone_snapshot.py);
 - the result is kept in the build's `GitHistory` and in `cache_dir/ledger/` (ledger_cache.py),
   keyed by the repository's HEAD; blobs are content-addressed, so the snapshots already parsed
   are reused after new commits.
@@ -49,12 +49,12 @@ from milepost.history.git_runner import (
 )
 from milepost.history.ledger_cache import Chains, Entry
 from milepost.history.state import GitHistory, LedgerMemo
-from milepost.load.plan_snapshot import (
+from milepost.load.milestone_snapshot import (
     UNREADABLE,
-    BudgetPlan,
-    MilestonePlan,
-    plan_snapshot,
-    plan_snapshot_of_bytes,
+    BudgetSnapshot,
+    MilestoneSnapshot,
+    snapshot_of_bytes,
+    snapshot_of_text,
 )
 from milepost.load.problems import Problem, display_path
 from milepost.load.settings import LedgerSource
@@ -62,8 +62,8 @@ from milepost.load.settings import LedgerSource
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 # Where these are read from, besides this module.
-__all__ = ["MilestonePlan", "LedgerSource", "PlanVersion", "PlanHistory", "HistoryReading",
-           "read_plan_histories", "blob_id", "COMPLETE", "UNCOMMITTED", "NO_HISTORY", "SHALLOW"]
+__all__ = ["MilestoneSnapshot", "LedgerSource", "ProjectFileVersion", "ProjectFileVersions", "FileVersionsReading",
+           "read_file_versions", "blob_id", "COMPLETE", "UNCOMMITTED", "NO_HISTORY", "SHALLOW"]
 
 COMPLETE = "complete"  # every committed version (plus the file on disk when it differs)
 UNCOMMITTED = "uncommitted"  # the file is not in git yet: only the version on disk
@@ -75,14 +75,14 @@ _CLIENT_FILE = "client.yml"
 
 
 @dataclass(frozen=True)
-class PlanVersion:
+class ProjectFileVersion:
     commit: str  # full sha; "" for the file on disk, not committed
     committed: dt.datetime | None  # when it landed on the main line; None for the file on disk
     path: str  # the file's path in the repository at that commit
-    milestones: tuple[MilestonePlan, ...]
+    milestones: tuple[MilestoneSnapshot, ...]
     readable: bool = True  # False when that version was not valid YAML (its milestones are empty)
     blob: str = ""  # git's id of the content
-    budget: BudgetPlan | None = None  # the version's `budget` (None: it had none)
+    budget: BudgetSnapshot | None = None  # the version's `budget` (None: it had none)
 
     def day(self, timezone: dt.tzinfo, today: dt.date) -> dt.date:
         """The day this version counts from, in the client's time zone."""
@@ -90,17 +90,17 @@ class PlanVersion:
             return today
         return self.committed.astimezone(timezone).date()
 
-    def milestone(self, ident: str) -> MilestonePlan | None:
-        for plan in self.milestones:
-            if plan.id == ident:
-                return plan
+    def milestone(self, ident: str) -> MilestoneSnapshot | None:
+        for snapshot in self.milestones:
+            if snapshot.id == ident:
+                return snapshot
         return None
 
 
 @dataclass(frozen=True)
-class PlanHistory:
+class ProjectFileVersions:
     status: str  # COMPLETE, UNCOMMITTED, NO_HISTORY or SHALLOW
-    versions: tuple[PlanVersion, ...]  # oldest first; the last one is the file as it is now
+    oldest_first: tuple[ProjectFileVersion, ...]  # the last one is the file as it is now
     repository: str = ""  # as shown in messages
 
     @property
@@ -110,8 +110,8 @@ class PlanHistory:
 
 
 @dataclass
-class HistoryReading:
-    histories: dict[Path, PlanHistory] = field(default_factory=dict)  # by absolute file path
+class FileVersionsReading:
+    file_versions: dict[Path, ProjectFileVersions] = field(default_factory=dict)  # by absolute file path
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -139,27 +139,27 @@ class _Refused(MilepostError):
 # --- the entry point ---------------------------------------------------------------------------
 
 
-def read_plan_histories(
+def read_file_versions(
     projects_dir: Path,
     files: Sequence[Path],
     *,
     source: LedgerSource | None = None,
     cache_dir: Path | None = None,
     full_history: bool = False,
-    history: GitHistory | None = None,
-) -> HistoryReading:
+    git_history: GitHistory | None = None,
+) -> FileVersionsReading:
     """The history of each project file in `files` (paths under `projects_dir`), by path.
 
-    `history`: the build's state (a fresh one by default): what it read already is not read
+    `git_history`: the build's state (a fresh one by default): what it read already is not read
     again. Never raises for the agency's mistakes: an unreadable repository becomes a
     `Problem`; no repository at all a logged warning and NO_HISTORY; a shallow clone a warning
     and SHALLOW, or a `Problem` with `full_history` (what a build asks for).
     """
-    reader = _Reader(history if history is not None else GitHistory())
+    reader = _Reader(git_history if git_history is not None else GitHistory())
     source = source or LedgerSource()
     projects_dir = Path(projects_dir).absolute()
     files = [Path(f).absolute() for f in files]
-    reading = HistoryReading()
+    reading = FileVersionsReading()
     try:
         top, shown, prefix = reader.repository(projects_dir, source)
         head = reader.head(top, shown)
@@ -170,12 +170,12 @@ def read_plan_histories(
             return reading
         reader.warn_once(f"{err.where}: {err} Dates are not checked against the history until then.")
         for path in files:
-            reading.histories[path] = PlanHistory(SHALLOW, (reader.on_disk(path, path.name),))
+            reading.file_versions[path] = ProjectFileVersions(SHALLOW, (reader.on_disk(path, path.name),))
         return reading
     except _Unavailable as err:
         reader.warn_once(str(err))
         for path in files:
-            reading.histories[path] = PlanHistory(NO_HISTORY, (reader.on_disk(path, path.name),))
+            reading.file_versions[path] = ProjectFileVersions(NO_HISTORY, (reader.on_disk(path, path.name),))
         return reading
     except _Refused as err:
         reading.problems.append(Problem(err.where, 0, "", err.message))
@@ -185,12 +185,12 @@ def read_plan_histories(
         entries = chains.get(key, ())
         on_disk = reader.on_disk(path, key)
         if not entries:
-            reading.histories[path] = PlanHistory(UNCOMMITTED, (on_disk,), shown)
+            reading.file_versions[path] = ProjectFileVersions(UNCOMMITTED, (on_disk,), shown)
             continue
         versions = [reader.version(entry) for entry in entries]
         if on_disk.blob != versions[-1].blob:
             versions.append(on_disk)
-        reading.histories[path] = PlanHistory(COMPLETE, tuple(versions), shown)
+        reading.file_versions[path] = ProjectFileVersions(COMPLETE, tuple(versions), shown)
     return reading
 
 
@@ -199,11 +199,11 @@ def read_plan_histories(
 
 @dataclass
 class _Reader:
-    history: GitHistory
+    git_history: GitHistory
 
     @property
     def memo(self) -> LedgerMemo:
-        return self.history.ledger
+        return self.git_history.ledger
 
     def warn_once(self, message: str) -> None:
         if message not in self.memo.warned:
@@ -212,7 +212,7 @@ class _Reader:
 
     def git(self, cwd: Path, *args: str, input_bytes: bytes | None = None) -> GitResult:
         try:
-            return self.history.git.run(args, cwd=cwd, input_bytes=input_bytes, repository=str(cwd), check=False)
+            return self.git_history.git.run(args, cwd=cwd, input_bytes=input_bytes, repository=str(cwd), check=False)
         except GitError as err:
             if err.kind == NOT_STARTED:
                 raise _Refused(str(cwd), err.detail) from None
@@ -295,7 +295,7 @@ class _Reader:
         if missing:
             for blob, text in self.read_blobs(top, shown, missing).items():
                 memo.stats.blobs_parsed += 1
-                memo.snapshots[blob] = plan_snapshot(text)
+                memo.snapshots[blob] = snapshot_of_text(text)
             for blob in missing:
                 memo.snapshots.setdefault(blob, UNREADABLE)  # missing from the object store
             if folder is not None:
@@ -303,21 +303,21 @@ class _Reader:
         memo.remember(key, chains)
         return chains
 
-    def version(self, entry: Entry) -> PlanVersion:
-        plans, readable, budget = self.memo.snapshots.get(entry.blob, UNREADABLE)
-        return PlanVersion(entry.commit, entry.committed, entry.path, plans, readable, entry.blob, budget)
+    def version(self, entry: Entry) -> ProjectFileVersion:
+        milestones, readable, budget = self.memo.snapshots.get(entry.blob, UNREADABLE)
+        return ProjectFileVersion(entry.commit, entry.committed, entry.path, milestones, readable, entry.blob, budget)
 
-    def on_disk(self, path: Path, key: str) -> PlanVersion:
+    def on_disk(self, path: Path, key: str) -> ProjectFileVersion:
         try:
             content = path.read_bytes()
         except OSError:
-            return PlanVersion("", None, key, (), False)
+            return ProjectFileVersion("", None, key, (), False)
         blob = blob_id(content)
         snapshots = self.memo.snapshots
         if blob not in snapshots:
-            snapshots[blob] = plan_snapshot_of_bytes(content)
-        plans, readable, budget = snapshots[blob]
-        return PlanVersion("", None, key, plans, readable, blob, budget)
+            snapshots[blob] = snapshot_of_bytes(content)
+        milestones, readable, budget = snapshots[blob]
+        return ProjectFileVersion("", None, key, milestones, readable, blob, budget)
 
     def read_chains(self, top: Path, shown: str, head: str, prefix: Path) -> Chains:
         result = self.git(

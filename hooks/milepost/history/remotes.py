@@ -12,7 +12,7 @@ Credentials come from the environment, never from the project files:
   not on a command line (visible to other users in `ps`), not in the cache's config file, not
   in a URL.
 - SSH: whatever ssh finds (an ssh-agent, `GIT_SSH_COMMAND='ssh -i key'`), never prompting.
-Every message that quotes git is passed through `redact` first.
+Every message that quotes git is passed through `mask_secrets` first.
 """
 
 from __future__ import annotations
@@ -196,21 +196,21 @@ def local_mirror(
     *,
     environ: Mapping[str, str] | None = None,
     fresh_seconds: float = FRESH_SECONDS,
-    history: GitHistory | None = None,
+    git_history: GitHistory | None = None,
 ) -> Path:
     """The path of an up-to-date bare, blobless clone of `url`, cloning or fetching as needed.
 
-    `history`: the build's state (a fresh one by default): a mirror it fetched less than
+    `git_history`: the build's state (a fresh one by default): a mirror it fetched less than
     `fresh_seconds` ago is not fetched again. `cache_dir` None keeps the clones in a temporary
     folder for that state only. `environ`: the environment to take tokens from and run git in
     (the runner's by default). Raises `RemoteError` with a message for the agency (naming the
     repository, never a secret).
     """
-    history = history if history is not None else GitHistory()
-    state = history.remotes
+    git_history = git_history if git_history is not None else GitHistory()
+    state = git_history.remotes
     remote = parse_remote(url)
     if environ is None:
-        environ = history.git.environ
+        environ = git_history.git.environ
     env = dict(os.environ if environ is None else environ)
     if cache_dir is None:
         cache_dir = state.scratch_dir()
@@ -219,7 +219,7 @@ def local_mirror(
     if last is not None and time.monotonic() - last < fresh_seconds and target.is_dir():
         return target
     secrets = _secrets(remote, env)
-    git = _Git(history, remote, env, secrets)
+    git = _Git(git_history, remote, env, secrets)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with _locked(target.with_name(target.name + ".lock"), remote.display):
@@ -233,14 +233,14 @@ def local_mirror(
     except OSError as err:
         raise RemoteError(
             remote.display,
-            f"the cache folder {target.parent} cannot be written ({redact(str(err), secrets)}). "
+            f"the cache folder {target.parent} cannot be written ({mask_secrets(str(err), secrets)}). "
             "Check its permissions and free disk space, or delete it (it is only a cache).",
         ) from None
     state.fetched[target] = time.monotonic()
     return target
 
 
-def redact(text: str, secrets: Sequence[str]) -> str:
+def mask_secrets(text: str, secrets: Sequence[str]) -> str:
     """`text` without any of `secrets` and without passwords in URLs."""
     for secret in sorted((s for s in secrets if s), key=len, reverse=True):
         text = text.replace(secret, "***")
@@ -256,7 +256,7 @@ class _Git:
     """git for one remote, through the build's runner: its own environment (token header,
     no prompts) and messages with every form of the token masked."""
 
-    history: GitHistory
+    git_history: GitHistory
     remote: Remote
     env: dict[str, str]
     secrets: Sequence[str]
@@ -276,14 +276,14 @@ class _Git:
             # date; `+` lets a force-pushed branch replace the cached one.
             self.local(repo, ["config", "remote.origin.fetch", "+refs/heads/*:refs/heads/*"], "could not be set up")
             repo.rename(target)
-            self.history.remotes.stats.clones += 1
+            self.git_history.remotes.stats.clones += 1
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
     def fetch(self, target: Path) -> None:
         log.info("Fetching new commits of %s.", self.remote.display)
         self.network(["-C", str(target), "fetch", "--prune", "--no-tags", "--quiet", "origin"], "could not be fetched")
-        self.history.remotes.stats.fetches += 1
+        self.git_history.remotes.stats.fetches += 1
 
     def is_mirror(self, target: Path) -> bool:
         """Whether `target` is a usable mirror; False means damaged (it is cloned again). A
@@ -291,7 +291,7 @@ class _Git:
         and the error says how to allow it."""
         if not (target / "HEAD").is_file():
             return False
-        result = self.history.git.run(
+        result = self.git_history.git.run(
             ["rev-parse", "--is-bare-repository"], cwd=target, env=_base_env(self.env), settings=(), check=False
         )
         if not result.ok and kind_of(result.stderr) == DUBIOUS_OWNERSHIP:
@@ -303,7 +303,7 @@ class _Git:
 
     def local(self, repo: Path, args: list[str], what: str) -> None:
         try:
-            self.history.git.run(
+            self.git_history.git.run(
                 args, cwd=repo, env=_base_env(self.env), settings=(), mask=self.mask, repository=self.remote.display
             )
         except GitError as err:
@@ -312,7 +312,7 @@ class _Git:
     def network(self, args: list[str], what: str) -> None:
         remote = self.remote
         try:
-            self.history.git.run(
+            self.git_history.git.run(
                 args,
                 env=_command_env(remote, self.env),
                 settings=(),
@@ -333,7 +333,7 @@ class _Git:
             raise RemoteError(remote.display, _failure(remote, self.env, what, err.said)) from None
 
     def mask(self, text: str) -> str:
-        return redact(text, self.secrets)
+        return mask_secrets(text, self.secrets)
 
 
 def _failure(remote: Remote, env: Mapping[str, str], what: str, said: str) -> str:

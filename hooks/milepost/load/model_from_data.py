@@ -26,7 +26,7 @@ from milepost.model import (
     Delay,
     Deliverable,
     HealthOverride,
-    LetterPlan,
+    LetterSchedule,
     Milestone,
     Project,
     Recipient,
@@ -104,10 +104,10 @@ def client_from_data(slug: str, data: dict[str, Any], source: str) -> Client:
     )
 
 
-def _letters(data: Any) -> LetterPlan:
+def _letters(data: Any) -> LetterSchedule:
     if not data:
-        return LetterPlan()
-    return LetterPlan(
+        return LetterSchedule()
+    return LetterSchedule(
         weekly=data.get("weekly") or "off",
         to=tuple(Recipient(name=r["name"], email=r["email"]) for r in _list(data, "to")),
     )

@@ -28,7 +28,7 @@ NAME_MAX = 255
 # The longest name a build makes of slugs is the temporary file of a project's cache of shown
 # work, `.<client>.<project>.XXXXXXXX.tmp` (classify/shown_work.py's `<client>.<project>.json`,
 # written through history/disk_cache.py's `write_atomically`): both slugs and 15 characters.
-# Every other name is one slug and at most 31 more (a build record's temporary file,
+# Every other name is one slug and at most 31 more (a build manifest's temporary file,
 # `.<16 hex digits>-<client>.XXXXXXXX.tmp`; the site's `.<client>.building-XXXXXXXX`).
 LONGEST_ADDITION = 15
 MAX_SLUG_LENGTH = (NAME_MAX - LONGEST_ADDITION) // 2  # 120

@@ -1,6 +1,6 @@
 """Text from the YAML files as every output can carry it: the one place that cleans it.
 
-Whatever a YAML string holds, the build takes it: `model_from_data.py` (and `plan_snapshot.py`
+Whatever a YAML string holds, the build takes it: `model_from_data.py` (and `milestone_snapshot.py`
 for the older versions the promise ledger reads) pass every free-text field through one of
 the two functions below when the model is built, so the page, the feeds, the calendar and
 `status.json` all get the same, safe text, and none of them cleans on its own.

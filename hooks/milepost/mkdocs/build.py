@@ -32,7 +32,7 @@ from milepost.mkdocs.config_file import portal_folders, read_mkdocs_config
 from milepost.mkdocs.extra_config import portal_settings
 from milepost.mkdocs.workers import build_in_workers
 from milepost.portal import LoadResult, load_configured
-from milepost.publish.build_record import is_unchanged
+from milepost.publish.build_manifest import is_unchanged
 from milepost.publish.letters import SENT_RECORD, read_record
 from milepost.publish.privacy import site_root_files
 from milepost.publish.protection import site_password
@@ -84,7 +84,7 @@ def build_clients(
     site_dir: Path,
     today: dt.date | None = None,
     keep_going: bool = False,
-    history: GitHistory | None = None,
+    git_history: GitHistory | None = None,
     skip_unchanged: bool = False,
     jobs: int = 1,
     share_theme: bool = True,
@@ -95,16 +95,16 @@ def build_clients(
     own settings) are looked at; with `keep_going`, every healthy client is built and the
     broken ones are named in `failed`. A build of all clients without `keep_going` refuses
     to start while any file has a problem (as `milepost check` would fail).
-    `history`: the build's git state, new by default (the benchmark passes its own to count);
+    `git_history`: the build's git state, new by default (the benchmark passes its own to count);
     only with `jobs` 1, since worker processes each read git for themselves.
 
     A client whose inputs are those of its published site, and whose published folder is
-    intact (publish/build_record.py), is not built (`unchanged`) with `skip_unchanged` (what
+    intact (publish/build_manifest.py), is not built (`unchanged`) with `skip_unchanged` (what
     `milepost build` does, unless `--force`). The others
     are built in `jobs` worker processes (mkdocs/workers.py), each building whole clients."""
-    if history is not None and jobs > 1:
+    if git_history is not None and jobs > 1:
         # Worker processes read git themselves: a history given here would count nothing.
-        raise ValueError("build_clients: a `history` is used by one process only; pass jobs=1 with it")
+        raise ValueError("build_clients: a `git_history` is used by one process only; pass jobs=1 with it")
     config_file = config_file.resolve()
     try:
         base = read_mkdocs_config(config_file)
@@ -117,7 +117,7 @@ def build_clients(
     refuse_portal_folders(site_dir, settings.root, portal_folders(base, settings.projects_dir, settings.root))
     refuse_foreign_root(site_dir)  # nor into a folder of other files (again under the lock)
     # Checked as the builds will check it (ledger included), so no client starts on a bad portal.
-    loaded = load_configured(settings, today=today or dt.date.today(), full_history=True, history=history)
+    loaded = load_configured(settings, today=today or dt.date.today(), full_history=True, git_history=git_history)
     if not loaded.slugs:
         raise BuildFailed(problem_report(loaded.problems))
     slugs = select_clients(list(loaded.slugs), clients)

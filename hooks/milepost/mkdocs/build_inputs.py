@@ -1,5 +1,5 @@
 """Everything one client's site is built from, as plain data for its input key
-(`publish/build_record.py`): when none of it changed, its published site is left as it is.
+(`publish/build_manifest.py`): when none of it changed, its published site is left as it is.
 
 - the client's own files (client.yml and its project files: their bytes), which hold its
   commit rules;
@@ -31,7 +31,7 @@ from milepost.history.commits import history_key
 from milepost.load.settings import client_today
 from milepost.model import Client
 from milepost.portal import LoadResult, agency_reference
-from milepost.publish.build_record import canonical, file_digest, input_key
+from milepost.publish.build_manifest import canonical, file_digest, input_key
 from milepost.publish.protection import site_salt
 
 
@@ -91,11 +91,15 @@ def client_key(
     for project in loaded.healthy.projects_of(client.slug):
         try:
             heads[project.slug] = [
-                history_key(spec, cache_dir=cache_dir, history=loaded.history) for spec in project.repositories
+                history_key(spec, cache_dir=cache_dir, git_history=loaded.git_history) for spec in project.repositories
             ]
         except HistoryError as err:
             raise ProjectHistoryError(f"{project.source}: {err}") from None
-    ledger = {project: canonical(plan) for (owner, project), plan in loaded.histories.items() if owner == client.slug}
+    ledger = {
+        project: canonical(versions)
+        for (owner, project), versions in loaded.file_versions.items()
+        if owner == client.slug
+    }
     salt = site_salt(password, client=client.slug, site_folder=folder).hex() if password else ""
     parts = {
         "client_files": folder_digests(projects_dir / client.slug),

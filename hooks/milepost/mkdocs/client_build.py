@@ -27,7 +27,7 @@ from milepost.mkdocs.extra_config import LOADED_PORTAL
 from milepost.mkdocs.shared_theme import share_theme as use_shared_theme
 from milepost.model import Client
 from milepost.portal import LoadResult
-from milepost.publish.build_record import write_record
+from milepost.publish.build_manifest import write_manifest
 from milepost.publish.protection import add_unlock_script, protect_site, site_password
 from milepost.publish.shared_assets import SHARED_FOLDER, assets_version, link_pages, publish_version
 from milepost.publish.site_folder import check_complete, new_work_folder, swap_in
@@ -67,7 +67,7 @@ def build_task(
             share=share,
         )
         if cache_dir is not None and task.key:
-            write_record(cache_dir, site_dir, task.folder, task.key)
+            write_manifest(cache_dir, site_dir, task.folder, task.key)
         return final
     # Per client: with --keep-going one client's failure, of any of these kinds, must not
     # stop the others. (A Milepost error inside MkDocs' build arrives as its PluginError.)

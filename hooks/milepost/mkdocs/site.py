@@ -78,7 +78,7 @@ class BuildState:
 
 
 def prepare(config: MkDocsConfig) -> BuildState:
-    """Load and check projects/, read histories, and render every page (on_config).
+    """Load and check projects/, read the project files' versions, and render every page (on_config).
     Raises a `MilepostError` (`plugin_errors` makes it MkDocs' `PluginError`)."""
     options = milepost_config(config.extra)
     settings = build_settings(config.config_file_path, options)
@@ -129,20 +129,20 @@ def prepare(config: MkDocsConfig) -> BuildState:
         prefix = "" if settings.client else f"{settings.preview_dir}/{client.slug}/"
         today = client_today(client.timezone, settings.today)
         base_url = config.site_url or ""
-        histories = {
-            slug: history for (owner, slug), history in loaded.histories.items() if owner == client.slug
+        file_versions = {
+            slug: versions for (owner, slug), versions in loaded.file_versions.items() if owner == client.slug
         }
         site = rendered_site(
             client,
             portal.projects_of(client.slug),
             rules=rules,
-            histories=histories,
+            file_versions=file_versions,
             today=today,
             prefix=prefix,
             base_url=base_url if settings.client else "",
             inactive_days=settings.inactive_days,
             cache_dir=settings.cache_dir,
-            history=loaded.history,
+            git_history=loaded.git_history,
             letters=record.sent_to(client.slug, until=today),
             reference=agency_reference(loaded, today),
             answers=AnswerSetup(

@@ -270,7 +270,7 @@ ANSWER_ANCHORS = {
     ItemKind.CHANGE_REQUEST: "changes",
     ItemKind.DELIVERABLE: "deliverables",
     ItemKind.MEETING: "decisions",
-    ItemKind.PLAN_CHANGE: "milestones",
+    ItemKind.MOVED_DATE: "milestones",
     ItemKind.WAITING: "waiting-on-you",
     ItemKind.PROJECT: "questions",
 }

@@ -62,7 +62,7 @@ from milepost.errors import (
     SmtpReplyTooLong,
 )
 from milepost.file_lock import held
-from milepost.history.project_files import PlanHistory
+from milepost.history.project_files import ProjectFileVersions
 from milepost.history.state import GitHistory
 from milepost.i18n import texts_for
 from milepost.load.client_folders import client_folders
@@ -78,7 +78,7 @@ from milepost.render.letters import (
 from milepost.status.forecast import NO_REFERENCE, ReferenceClass, reference_class
 from milepost.status.letters_due import (
     DueLetter,
-    LetterHistory,
+    SentLetters,
     letters_due,
 )
 from milepost.status.outlook import project_outlook
@@ -259,12 +259,12 @@ class SentRecord:
     entries: tuple[RecordEntry, ...] = ()
     problems: tuple[str, ...] = ()
 
-    def history(self, client: str) -> LetterHistory:
+    def sent_letters(self, client: str) -> SentLetters:
         """What the letters to `client` carried. A letter whose fate is unknown counts as sent
         (never sent twice); one that reached nobody yet is tried again as it is (`retries`)."""
         mine = [e for e in self.entries if e.client == client]
         weekly = [e.day for e in mine if e.kind == LetterKind.WEEKLY]
-        return LetterHistory(
+        return SentLetters(
             carried=frozenset(key for e in mine for key in e.carries),
             last_weekly=max(weekly) if weekly else None,
         )
@@ -507,14 +507,14 @@ def client_letters(
     projects: Sequence[Project],
     today: dt.date,
     *,
-    histories: Mapping[str, PlanHistory],
+    file_versions: Mapping[str, ProjectFileVersions],
     record: SentRecord,
     sender: str,
     words: LetterWords,
     fixed_day: bool,
     cache_dir: Path | None,
     inactive_days: int,
-    history: GitHistory | None = None,
+    git_history: GitHistory | None = None,
     reference: ReferenceClass = NO_REFERENCE,
 ) -> list[Letter]:
     """The letters due for `client` on `today`, as messages. The pages' facts are measured the
@@ -527,17 +527,17 @@ def client_letters(
         raise RulesError(f"{client.source}: {err}") from None
     outlooks = {}
     for project in projects:
-        work = project_work(client, project, rules=rules, cache_dir=cache_dir, history=history)
+        work = project_work(client, project, rules=rules, cache_dir=cache_dir, git_history=git_history)
         outlooks[project.slug] = project_outlook(
             project,
-            histories.get(project.slug),
+            file_versions.get(project.slug),
             work,
             today,
             timezone=client.timezone,
             inactive_days=inactive_days,
             reference=reference,
         )
-    due = letters_due(client, projects, today, outlooks=outlooks, history=record.history(client.slug))
+    due = letters_due(client, projects, today, outlooks=outlooks, sent=record.sent_letters(client.slug))
     date = letter_date(client, today, fixed_day)
     return [
         Letter(item, build_message(item, client, sender=sender, words=words, date=date))
@@ -553,16 +553,16 @@ def portal_letters(
     record: SentRecord,
     day: dt.date | None,
     *,
-    histories: Mapping[tuple[str, str], PlanHistory],
-    history: GitHistory | None,
+    file_versions: Mapping[tuple[str, str], ProjectFileVersions],
+    git_history: GitHistory | None,
 ) -> list[Letter]:
     """The letters due for `clients` of `portal` (loaded without problems), given what `record`
     says was sent: on `day` (the same day for every client, and the letters' Date fixed to
-    it), else on each client's today in its time zone. `histories`: the project files'
-    histories by (client, project)."""
+    it), else on each client's today in its time zone. `file_versions`: the project files'
+    file_versions by (client, project)."""
     folders = client_folders(portal.clients)
     letters: list[Letter] = []
-    # The agency's record across all its clients (portal.agency_reference), for projects too
+    # The agency's reference class across all its clients (portal.agency_reference), for projects too
     # young to be judged by their own pace: once per day the clients are on, not per client.
     references: dict[dt.date, ReferenceClass] = {}
     # The answer links: the portal's address and secret (none without either; said once).
@@ -577,7 +577,7 @@ def portal_letters(
                 client,
                 portal.projects_of(client.slug),
                 today,
-                histories={slug: h for (owner, slug), h in histories.items() if owner == client.slug},
+                file_versions={slug: h for (owner, slug), h in file_versions.items() if owner == client.slug},
                 record=record,
                 sender=settings.letters_from,
                 words=letter_words(
@@ -596,7 +596,7 @@ def portal_letters(
                 fixed_day=day is not None,
                 cache_dir=settings.cache_dir,
                 inactive_days=settings.inactive_days,
-                history=history,
+                git_history=git_history,
                 reference=reference,
             )
         )

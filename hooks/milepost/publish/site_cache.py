@@ -27,7 +27,7 @@ from milepost.classify.shown_work import project_work
 from milepost.errors import HistoryError, ProjectHistoryError
 from milepost.history.commits import history_key
 from milepost.history.disk_cache import CacheFormat, canonical_key, code_fingerprint, load_entry, write_entry
-from milepost.history.project_files import PlanHistory
+from milepost.history.project_files import ProjectFileVersions
 from milepost.history.state import GitHistory
 from milepost.model import Client, Project, SentLetter
 from milepost.publish.site_content import ClientSite, SitePage, client_site
@@ -103,13 +103,13 @@ def rendered_site(
     projects: Sequence[Project],
     *,
     rules: RuleSet,
-    histories: Mapping[str, PlanHistory],
+    file_versions: Mapping[str, ProjectFileVersions],
     today: dt.date,
     prefix: str,
     base_url: str,
     inactive_days: int,
     cache_dir: Path | None,
-    history: GitHistory | None = None,
+    git_history: GitHistory | None = None,
     letters: Sequence[SentLetter] = (),
     reference: ReferenceClass = NO_REFERENCE,
     answers: AnswerSetup = NO_ANSWERS,
@@ -118,10 +118,10 @@ def rendered_site(
     (reading and classifying every repository's history) and kept for the next build.
 
     `letters`: the letters sent to the client (its archive), part of the key like the rest.
-    `history`: the build's git state (a fresh one by default). Raises `ProjectHistoryError`
+    `git_history`: the build's git state (a fresh one by default). Raises `ProjectHistoryError`
     when a repository cannot be read.
     """
-    history = history if history is not None else GitHistory()
+    git_history = git_history if git_history is not None else GitHistory()
 
     heads: dict[str, list[str]] = {}
 
@@ -131,7 +131,8 @@ def rendered_site(
         for project in projects:
             with _naming(project):
                 work[project.slug] = project_work(
-                    client, project, rules=rules, cache_dir=cache_dir, heads=heads.get(project.slug), history=history
+                    client, project, rules=rules, cache_dir=cache_dir, heads=heads.get(project.slug),
+                    git_history=git_history,
                 )
         return client_site(
             client,
@@ -140,7 +141,7 @@ def rendered_site(
             today,
             prefix=prefix,
             base_url=base_url,
-            histories=histories,
+            file_versions=file_versions,
             inactive_days=inactive_days,
             letters=letters,
             reference=reference,
@@ -153,9 +154,9 @@ def rendered_site(
     for project in projects:
         with _naming(project):
             heads[project.slug] = [
-                history_key(spec, cache_dir=cache_dir, history=history) for spec in project.repositories
+                history_key(spec, cache_dir=cache_dir, git_history=git_history) for spec in project.repositories
             ]
-    ledger = sorted(histories.items())
+    ledger = sorted(file_versions.items())
     key = site_key(
         (
             kind, client, tuple(projects), rules, sorted(heads.items()), ledger, today, prefix, base_url,

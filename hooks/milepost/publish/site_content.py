@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from milepost.answers.applied import decided_changes
-from milepost.classify.plan_text import redact_client_glossary, redact_plan_history, redact_project
-from milepost.history.project_files import PlanHistory
+from milepost.classify.project_text import redact_client_glossary, redact_file_versions, redact_project
+from milepost.history.project_files import ProjectFileVersions
 from milepost.i18n import Texts, texts_for
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 from milepost.load.slugs import OwnFolder
@@ -85,14 +85,14 @@ def client_site(
     *,
     prefix: str = "",
     base_url: str = "",
-    histories: Mapping[str, PlanHistory] | None = None,
+    file_versions: Mapping[str, ProjectFileVersions] | None = None,
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
     letters: Sequence[SentLetter] = (),
     reference: ReferenceClass = NO_REFERENCE,
     answers: AnswerSetup = NO_ANSWERS,
 ) -> ClientSite:
     """Build the client's pages. `prefix` places them in a folder (team preview);
-    `work` maps project slug to its classified history, `histories` to the git history of
+    `work` maps project slug to its classified history, `file_versions` to the git history of
     its YAML file (for the promise ledger and the burn-up); `letters` are the letters this
     client was sent, newest first (the sent record's, publish/letters.py); `reference` the
     agency's record of finished milestones, for young projects' forecasts; `answers` the answer
@@ -101,15 +101,15 @@ def client_site(
     # The YAML's words are redacted here, once, for every page, feed, calendar and status.json.
     client = redact_client_glossary(client)
     projects = [redact_project(project, client) for project in projects]
-    histories = {
-        project.slug: redact_plan_history(history, client, project)
+    file_versions = {
+        project.slug: redact_file_versions(versions, client, project)
         for project in projects
-        if (history := (histories or {}).get(project.slug)) is not None
+        if (versions := (file_versions or {}).get(project.slug)) is not None
     }
     outlooks = {
         project.slug: project_outlook(
             project,
-            histories.get(project.slug),
+            file_versions.get(project.slug),
             tuple(work.get(project.slug, ())),
             today,
             timezone=client.timezone,

@@ -65,7 +65,7 @@ removing one raises the version. Every date is an ISO `YYYY-MM-DD` string; absen
                      when nothing was measured
     last_work        the latest day work was shown to the client (a change or a task done), or null
     promise_record   {finished, kept (finished by the date first promised), moves: [{milestone,
-                     days (from the first promise), finished}]} (status/promise_record.py)
+                     days (from the first promise), finished}]} (status/kept_promises.py)
 """
 
 from __future__ import annotations
@@ -84,9 +84,9 @@ from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.forecast import Forecast, ForecastMethod
 from milepost.status.headline import update_overdue
 from milepost.status.health import milestone_health, next_milestone, project_health, project_progress
+from milepost.status.kept_promises import KeptPromises, project_kept_promises
 from milepost.status.ledger import UNAVAILABLE, MilestoneLedger
 from milepost.status.outlook import ProjectOutlook
-from milepost.status.promise_record import PromiseRecord, project_record
 from milepost.status.recent_work import LISTED_KINDS, weeks_of_work
 from milepost.status.waiting import awaiting_decision, open_waiting
 from milepost.time_zone import client_zone
@@ -197,11 +197,11 @@ def _budget(budget: Budget | None, pace: BudgetPace | None) -> dict[str, Any] | 
     }
 
 
-def _record(record: PromiseRecord) -> dict[str, Any]:
+def _kept_promises(kept: KeptPromises) -> dict[str, Any]:
     return {
-        "finished": record.finished,
-        "kept": record.kept,
-        "moves": [{"milestone": m.milestone, "days": m.days, "finished": m.finished} for m in record.moves],
+        "finished": kept.finished,
+        "kept": kept.kept,
+        "moves": [{"milestone": m.milestone, "days": m.days, "finished": m.finished} for m in kept.moves],
     }
 
 
@@ -335,10 +335,10 @@ def project_status(
             else None
         ),
         "last_work": _iso(outlook.signals.last_work) if outlook else None,
-        "promise_record": _record(
-            outlook.record
-            if outlook and outlook.record
-            else project_record(project, outlook.ledger if outlook else UNAVAILABLE, today)
+        "promise_record": _kept_promises(
+            outlook.kept_promises
+            if outlook and outlook.kept_promises
+            else project_kept_promises(project, outlook.ledger if outlook else UNAVAILABLE, today)
         ),
     }
 

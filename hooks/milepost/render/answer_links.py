@@ -68,7 +68,7 @@ def _facts(item: AnswerItem, texts: Texts) -> list[str]:
         lines.append(texts.gettext("Effect on the plan: {impact}", impact=item.field("impact")))
     if item.field("url"):
         lines.append(texts.gettext("Link: {url}", url=item.field("url")))
-    if item.kind is ItemKind.PLAN_CHANGE:
+    if item.kind is ItemKind.MOVED_DATE:
         new, old = _date(item.field("new_due"), texts), _date(item.field("due"), texts)
         lines.append(texts.gettext("New date: {new} (was {old})", new=new, old=old))
     if item.field("date"):

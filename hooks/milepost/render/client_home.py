@@ -16,12 +16,12 @@ from milepost.render.charts import TimelineView, timeline_view
 from milepost.render.contacts import ContactsView, contacts_view
 from milepost.render.environment import render
 from milepost.render.glance import GlanceView, glance_view
-from milepost.render.record_words import record_sentence
+from milepost.render.kept_promise_words import kept_promises_sentence
 from milepost.render.waiting_list import WaitingItemView, decision_item_view, waiting_item_view
 from milepost.status.budget import budget_pace
+from milepost.status.kept_promises import KeptPromises, client_kept_promises, project_kept_promises
 from milepost.status.ledger import UNAVAILABLE
 from milepost.status.outlook import ProjectOutlook
-from milepost.status.promise_record import PromiseRecord, client_record, project_record
 from milepost.status.waiting import awaiting_decision, open_waiting_across, waiting_count
 
 
@@ -42,7 +42,7 @@ class ClientHomeView:
     waiting: tuple[WaitingItemView, ...]  # across projects, overdue first
     cards: tuple[ProjectCardView, ...]
     contacts: ContactsView
-    record: str | None = None  # the client's promise record in one sentence
+    kept_promises: str | None = None  # the client's kept promises in one sentence
 
 
 def client_home_view(
@@ -92,14 +92,16 @@ def client_home_view(
             for project in projects
         ),
         contacts=contacts_view(client, today, texts),
-        record=record_sentence(client_record(_record(p, outlooks.get(p.slug), today) for p in projects), texts),
+        kept_promises=kept_promises_sentence(
+            client_kept_promises(_kept_promises(p, outlooks.get(p.slug), today) for p in projects), texts
+        ),
     )
 
 
-def _record(project: Project, outlook: ProjectOutlook | None, today: dt.date) -> PromiseRecord:
-    if outlook is not None and outlook.record is not None:
-        return outlook.record
-    return project_record(project, outlook.ledger if outlook is not None else UNAVAILABLE, today)
+def _kept_promises(project: Project, outlook: ProjectOutlook | None, today: dt.date) -> KeptPromises:
+    if outlook is not None and outlook.kept_promises is not None:
+        return outlook.kept_promises
+    return project_kept_promises(project, outlook.ledger if outlook is not None else UNAVAILABLE, today)
 
 
 def render_client_home(

@@ -39,6 +39,7 @@ from milepost.render.contacts import ContactsView, contacts_view
 from milepost.render.environment import render
 from milepost.render.glance import GlanceView, bar_percent, glance_view
 from milepost.render.glossary import SECTION_ID, Term, glossary_for, mark_terms
+from milepost.render.kept_promise_words import kept_promises_sentence
 from milepost.render.labels import change_status_label, kind_heading, state_label
 from milepost.render.promise_words import (
     HealthNote,
@@ -50,12 +51,11 @@ from milepost.render.promise_words import (
     ledger_lines,
     milestone_dates,
 )
-from milepost.render.record_words import record_sentence
 from milepost.render.waiting_list import WaitingItemView, decision_item_view, waiting_item_view
 from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.health import HealthState, milestone_health
+from milepost.status.kept_promises import project_kept_promises
 from milepost.status.outlook import ProjectOutlook
-from milepost.status.promise_record import project_record
 from milepost.status.recent_work import LISTED_KINDS, QuietStretch, weeks_of_work, with_quiet_stretches
 from milepost.status.waiting import awaiting_decision, open_waiting
 
@@ -161,7 +161,7 @@ class ProjectPageView:
     terms: tuple[Term, ...]
     contacts: ContactsView
     calendar_href: str = "calendar.ics"  # webcal:// when the site's address is known
-    record: str | None = None  # the promise record in one sentence; None: nothing to say yet
+    kept_promises: str | None = None  # the kept promises in one sentence; None: nothing to say yet
     ask: AnswerView = NO_ANSWER  # "Ask a question"
     questions: tuple[tuple[str, str], ...] = ()  # the client's questions on record: (sentence, words)
 
@@ -258,7 +258,7 @@ def budget_view(project: Project, texts: Texts, pace: BudgetPace | None = None) 
 
 
 def page_budget_pace(view: ProjectView) -> BudgetPace | None:
-    """The outlook's budget pace; measured here, without the history, when nothing was."""
+    """The outlook's budget pace; measured here, without the file's versions, when nothing was."""
     if view.outlook is not None:
         return view.outlook.budget
     return budget_pace(view.project, None, dt.UTC, view.today)
@@ -336,10 +336,10 @@ def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
         terms=glossary_for(view.client, project),
         contacts=contacts_view(view.client, today, texts),
         calendar_href=calendar_href(view.page_url),
-        record=record_sentence(
-            view.outlook.record
-            if view.outlook is not None and view.outlook.record is not None
-            else project_record(project, (view.outlook or ProjectOutlook()).ledger, today),
+        kept_promises=kept_promises_sentence(
+            view.outlook.kept_promises
+            if view.outlook is not None and view.outlook.kept_promises is not None
+            else project_kept_promises(project, (view.outlook or ProjectOutlook()).ledger, today),
             texts,
         ),
         ask=answer_view(project_item(project), answers, texts),

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from milepost.history.project_files import PlanHistory
+from milepost.history.project_files import ProjectFileVersions
 from milepost.model import Project
 
 AHEAD_MARGIN_POINTS = 10
@@ -69,14 +69,14 @@ def parts(project: Project) -> tuple[int, int]:
     return done, sum(len(m.tasks) for m in project.milestones)
 
 
-def budget_raises(history: PlanHistory | None, timezone: dt.tzinfo, today: dt.date) -> tuple[BudgetRaise, ...]:
+def budget_raises(versions: ProjectFileVersions | None, timezone: dt.tzinfo, today: dt.date) -> tuple[BudgetRaise, ...]:
     """Each day the agreed hours went up in the file's history (see the module docstring)."""
-    if history is None or not history.available:
+    if versions is None or not versions.available:
         return ()
     first_day: dt.date | None = None
     hours: float | None = None
     raises: list[BudgetRaise] = []
-    for version in history.versions:
+    for version in versions.oldest_first:
         if not version.readable or version.budget is None:
             continue
         day = version.day(timezone, today)
@@ -99,7 +99,7 @@ def budget_raises(history: PlanHistory | None, timezone: dt.tzinfo, today: dt.da
 
 
 def budget_pace(
-    project: Project, history: PlanHistory | None, timezone: dt.tzinfo, today: dt.date
+    project: Project, versions: ProjectFileVersions | None, timezone: dt.tzinfo, today: dt.date
 ) -> BudgetPace | None:
     budget = project.budget
     if budget is None or budget.hours <= 0:
@@ -116,5 +116,5 @@ def budget_pace(
         done_percent=done_percent,
         ahead=ahead,
         covers_percent=covers,
-        raises=budget_raises(history, timezone, today),
+        raises=budget_raises(versions, timezone, today),
     )

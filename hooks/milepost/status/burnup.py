@@ -22,7 +22,7 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
-from milepost.history.project_files import PlanHistory
+from milepost.history.project_files import ProjectFileVersions
 from milepost.model import ChangeRequest, ChangeStatus, Project
 
 # The change requests that can be behind a step of the scope: those the client agreed to.
@@ -67,15 +67,17 @@ def done_events(project: Project, today: dt.date) -> list[dt.date]:
     return sorted(day for day in days if day <= today)
 
 
-def scope_changes(history: PlanHistory | None, timezone: dt.tzinfo, today: dt.date) -> list[tuple[dt.date, int]]:
+def scope_changes(
+    versions: ProjectFileVersions | None, timezone: dt.tzinfo, today: dt.date
+) -> list[tuple[dt.date, int]]:
     """(day, scope) for each version that changed the scope, oldest first."""
-    if history is None or not history.available:
+    if versions is None or not versions.available:
         return []
     steps: list[tuple[dt.date, int]] = []
-    for version in history.versions:
+    for version in versions.oldest_first:
         if not version.readable:
             continue
-        scope = sum(max(plan.tasks, 1) for plan in version.milestones)
+        scope = sum(max(snapshot.tasks, 1) for snapshot in version.milestones)
         day = version.day(timezone, today)
         if steps and steps[-1][0] == day:
             steps[-1] = (day, scope)  # the day's last version counts
@@ -84,9 +86,9 @@ def scope_changes(history: PlanHistory | None, timezone: dt.tzinfo, today: dt.da
     return [(day, scope) for day, scope in steps if day <= today]
 
 
-def burn_up(project: Project, history: PlanHistory | None, timezone: dt.tzinfo, today: dt.date) -> BurnUp:
+def burn_up(project: Project, versions: ProjectFileVersions | None, timezone: dt.tzinfo, today: dt.date) -> BurnUp:
     done_days = done_events(project, today)
-    scopes = scope_changes(history, timezone, today)
+    scopes = scope_changes(versions, timezone, today)
     from_history = bool(scopes)
     if not scopes:
         scopes = [(min(done_days, default=today), current_scope(project))]

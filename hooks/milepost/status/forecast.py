@@ -52,7 +52,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from milepost.history.project_files import PlanHistory
+from milepost.history.project_files import ProjectFileVersions
 from milepost.model import Milestone, Project
 from milepost.status.burnup import done_events, scope_changes
 from milepost.status.ledger import ProjectLedger
@@ -122,7 +122,7 @@ class Forecast:
 
 @dataclass(frozen=True)
 class ReferenceClass:
-    """The agency's record: for each finished milestone, days from its first promise to its
+    """The agency's reference class: for each finished milestone, days from its first promise to its
     end (negative: early), sorted."""
 
     slips: tuple[int, ...] = ()
@@ -149,7 +149,7 @@ def work_began(project: Project, today: dt.date) -> dt.date | None:
 
 
 def weekly_history(
-    project: Project, history: PlanHistory | None, timezone: dt.tzinfo, today: dt.date
+    project: Project, versions: ProjectFileVersions | None, timezone: dt.tzinfo, today: dt.date
 ) -> tuple[Week, ...]:
     """The project's past weeks, oldest first, the last one ending today (see the docstring)."""
     began = work_began(project, today)
@@ -161,7 +161,7 @@ def weekly_history(
         age = (today - day).days // 7
         if age < count:
             done[count - 1 - age] += 1
-    scopes = scope_changes(history, timezone, today)
+    scopes = scope_changes(versions, timezone, today)
     added = [0] * count
     if scopes:
         for index in range(count):
@@ -290,7 +290,7 @@ def _chance(days: Sequence[int | None], today: dt.date, promise: dt.date) -> flo
 
 
 def reference_class(projects: Iterable[tuple[Project, ProjectLedger | None]], today: dt.date) -> ReferenceClass:
-    """The agency's record from its projects (every client's) and their ledgers: each finished
+    """The agency's reference class from its projects (every client's) and their ledgers: each finished
     milestone's days from its first promise (the ledger's, else `due`, which keeps it) to its
     `done:`."""
     slips = []
@@ -333,7 +333,7 @@ def reference_forecast(
     reference: ReferenceClass,
     today: dt.date,
 ) -> Forecast:
-    """A forecast from the agency's record: the first promise plus each past slip."""
+    """A forecast from the agency's reference class: the first promise plus each past slip."""
     if len(reference.slips) < MIN_REFERENCE:
         return Forecast(milestone.id, False, NO_FORECAST_NOT_ENOUGH_DATA, remaining=remaining)
     days = [max((first_promise - today).days + slip, 1) for slip in reference.slips]
@@ -355,7 +355,7 @@ def project_forecasts(
     project: Project,
     today: dt.date,
     *,
-    history: PlanHistory | None = None,
+    versions: ProjectFileVersions | None = None,
     timezone: dt.tzinfo = dt.UTC,
     ledger: ProjectLedger | None = None,
     reference: ReferenceClass = NO_REFERENCE,
@@ -370,7 +370,7 @@ def project_forecasts(
     open_ones = [m for m in _open_with_work(project) if m.id not in forecasts]
     if not open_ones:
         return forecasts
-    weeks = weekly_history(project, history, timezone, today)
+    weeks = weekly_history(project, versions, timezone, today)
     queues = [_queue(m, project) for m in open_ones]
     if len(weeks) < MIN_WEEKS or sum(w.done for w in weeks) < MIN_DONE:
         for m, remaining in zip(open_ones, queues, strict=True):

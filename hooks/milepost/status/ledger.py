@@ -30,7 +30,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from milepost.history.project_files import MilestonePlan, PlanHistory, PlanVersion
+from milepost.history.project_files import MilestoneSnapshot, ProjectFileVersion, ProjectFileVersions
 from milepost.load.problems import Problem
 from milepost.load.yaml_source import load_yaml_file
 
@@ -91,36 +91,36 @@ class ProjectLedger:
 UNAVAILABLE = ProjectLedger(False, NO_LEDGER_NO_HISTORY)
 
 
-def project_ledger(history: PlanHistory | None, timezone: dt.tzinfo, today: dt.date) -> ProjectLedger:
+def project_ledger(versions: ProjectFileVersions | None, timezone: dt.tzinfo, today: dt.date) -> ProjectLedger:
     """The ledger of every milestone in the file's newest version (none without a history:
     `reason` says why, "no-history" or "shallow-clone")."""
-    if history is None or not history.versions:
+    if versions is None or not versions.oldest_first:
         return UNAVAILABLE
-    if not history.available:
-        return ProjectLedger(False, history.status)
-    current = history.versions[-1]
+    if not versions.available:
+        return ProjectLedger(False, versions.status)
+    current = versions.oldest_first[-1]
     ledgers = {}
-    for plan in current.milestones:
-        ledger = milestone_ledger(history.versions, plan.id, timezone, today)
+    for snapshot in current.milestones:
+        ledger = milestone_ledger(versions.oldest_first, snapshot.id, timezone, today)
         if ledger is not None:
-            ledgers[plan.id] = ledger
+            ledgers[snapshot.id] = ledger
     return ProjectLedger(True, milestones=ledgers)
 
 
 def _appearances(
-    versions: Sequence[PlanVersion], ident: str, timezone: dt.tzinfo, today: dt.date
-) -> list[tuple[dt.date, PlanVersion, MilestonePlan]]:
+    versions: Sequence[ProjectFileVersion], ident: str, timezone: dt.tzinfo, today: dt.date
+) -> list[tuple[dt.date, ProjectFileVersion, MilestoneSnapshot]]:
     """The versions that hold milestone `ident` with a readable date, oldest first (under an
     earlier id too, see `_ids_over_time`)."""
     found = []
     for version, name in zip(versions, _ids_over_time(versions, ident), strict=True):
-        plan = version.milestone(name) if name else None
-        if plan is not None and plan.due is not None:
-            found.append((version.day(timezone, today), version, plan))
+        snapshot = version.milestone(name) if name else None
+        if snapshot is not None and snapshot.due is not None:
+            found.append((version.day(timezone, today), version, snapshot))
     return found
 
 
-def _ids_over_time(versions: Sequence[PlanVersion], ident: str) -> list[str]:
+def _ids_over_time(versions: Sequence[ProjectFileVersion], ident: str) -> list[str]:
     """The id milestone `ident` had in each version ("" where it had none: before it existed,
     while it was taken out, in versions that could not be read).
 
@@ -130,14 +130,14 @@ def _ids_over_time(versions: Sequence[PlanVersion], ident: str) -> list[str]:
     """
     names = [""] * len(versions)
     current = ident
-    newer: PlanVersion | None = None  # the closest newer readable version
+    newer: ProjectFileVersion | None = None  # the closest newer readable version
     for index in range(len(versions) - 1, -1, -1):
         version = versions[index]
         if not version.readable:
             continue
         if version.milestone(current) is None and newer is not None:
-            plan = newer.milestone(current)
-            title = " ".join(plan.title.split()).casefold() if plan is not None else ""
+            snapshot = newer.milestone(current)
+            title = " ".join(snapshot.title.split()).casefold() if snapshot is not None else ""
             renamed = [
                 old.id
                 for old in version.milestones
@@ -152,7 +152,7 @@ def _ids_over_time(versions: Sequence[PlanVersion], ident: str) -> list[str]:
 
 
 def milestone_ledger(
-    versions: Sequence[PlanVersion], ident: str, timezone: dt.tzinfo, today: dt.date
+    versions: Sequence[ProjectFileVersion], ident: str, timezone: dt.tzinfo, today: dt.date
 ) -> MilestoneLedger | None:
     """The ledger of one milestone, or None when no version gives it a date."""
     seen = _appearances(versions, ident, timezone, today)
@@ -172,10 +172,10 @@ def milestone_ledger(
             )
         )
         promise = first_plan.promise or promise
-    for day, version, plan in _last_of_each_day(seen[len(day_one) :]):
-        new = plan.promise
+    for day, version, snapshot in _last_of_each_day(seen[len(day_one) :]):
+        new = snapshot.promise
         assert new is not None
-        reason = plan.delay_reason if plan.delay_due is not None else ""
+        reason = snapshot.delay_reason if snapshot.delay_due is not None else ""
         if new != promise:
             last = events[-1] if events else None
             same_day = last is not None and last.kind == PromiseEventKind.MOVED and last.day == day
@@ -196,8 +196,8 @@ def milestone_ledger(
 
 
 def _last_of_each_day(
-    seen: Sequence[tuple[dt.date, PlanVersion, MilestonePlan]],
-) -> list[tuple[dt.date, PlanVersion, MilestonePlan]]:
+    seen: Sequence[tuple[dt.date, ProjectFileVersion, MilestoneSnapshot]],
+) -> list[tuple[dt.date, ProjectFileVersion, MilestoneSnapshot]]:
     """The day's last version of each day: what the file said at the end of a day is what was
     promised that day (a move made in the morning and put back, or given its reason, in the
     afternoon is one change, or none)."""
@@ -239,61 +239,61 @@ class SilentMove:
     field: str = "due"
 
 
-def silent_moves(history: PlanHistory, timezone: dt.tzinfo, today: dt.date) -> list[SilentMove]:
+def silent_moves(versions: ProjectFileVersions, timezone: dt.tzinfo, today: dt.date) -> list[SilentMove]:
     """The silent moves still standing in the newest version, per milestone and field: a
     `due` later than a date it had after its first day (the earliest such change: `due` must
     be put back), and a later `delay.due` whose reason has not changed since (the latest)."""
-    if not history.available or not history.versions:
+    if not versions.available or not versions.oldest_first:
         return []
     found: list[SilentMove] = []
-    for plan in history.versions[-1].milestones:
-        seen = _appearances(history.versions, plan.id, timezone, today)
+    for snapshot in versions.oldest_first[-1].milestones:
+        seen = _appearances(versions.oldest_first, snapshot.id, timezone, today)
         if not seen:
             continue
         first_day = seen[0][0]
         worst: SilentMove | None = None
         stale: SilentMove | None = None
-        previous: MilestonePlan | None = None
+        previous: MilestoneSnapshot | None = None
         for day, version, earlier in seen:
             due = earlier.due
             assert due is not None
             if previous is not None and previous.due is not None:
                 if (
                     day > first_day
-                    and plan.due is not None
+                    and snapshot.due is not None
                     and due > previous.due
-                    and plan.due > previous.due
+                    and snapshot.due > previous.due
                     and (worst is None or previous.due < worst.old)
                 ):
-                    worst = SilentMove(plan.id, previous.due, due, day, version.commit)
+                    worst = SilentMove(snapshot.id, previous.due, due, day, version.commit)
                 if (
                     earlier.delay_due is not None
                     and previous.delay_due is not None
                     and earlier.delay_due > previous.delay_due
                     and earlier.delay_reason.strip() == previous.delay_reason.strip()
                 ):
-                    stale = SilentMove(plan.id, previous.delay_due, earlier.delay_due, day, version.commit, "delay")
+                    stale = SilentMove(snapshot.id, previous.delay_due, earlier.delay_due, day, version.commit, "delay")
             previous = earlier
         found.extend(move for move in (worst, stale) if move is not None)
         # Written since: a new reason in the newest version explains the move.
-        if stale is not None and plan.delay_reason.strip() != _reason_at(seen, stale).strip():
+        if stale is not None and snapshot.delay_reason.strip() != _reason_at(seen, stale).strip():
             found.remove(stale)
     return found
 
 
-def _reason_at(seen: Sequence[tuple[dt.date, PlanVersion, MilestonePlan]], move: SilentMove) -> str:
-    for _day, version, plan in seen:
-        if version.commit == move.commit and plan.delay_due == move.new:
-            return plan.delay_reason
+def _reason_at(seen: Sequence[tuple[dt.date, ProjectFileVersion, MilestoneSnapshot]], move: SilentMove) -> str:
+    for _day, version, snapshot in seen:
+        if version.commit == move.commit and snapshot.delay_due == move.new:
+            return snapshot.delay_reason
     return ""
 
 
 def ledger_problems(
-    history: PlanHistory, path: Path, *, source: str, timezone: dt.tzinfo, today: dt.date
+    versions: ProjectFileVersions, path: Path, *, source: str, timezone: dt.tzinfo, today: dt.date
 ) -> list[Problem]:
     """The silent moves of one project file (`path`, shown as `source`) as problems at the
     lines of their `due`."""
-    moves = silent_moves(history, timezone, today)
+    moves = silent_moves(versions, timezone, today)
     if not moves:
         return []
     document = load_yaml_file(path)

@@ -11,7 +11,7 @@ Three kinds (docs/letters.md):
   letter carried those moves already. On the weekly letter's day, the weekly letter carries
   them instead.
 
-What was sent before comes in as a `LetterHistory` (publish/letters.py keeps the record);
+What was sent before comes in as a `SentLetters` (publish/letters.py keeps the record);
 every letter names the `carries` keys it adds to it. A client without `letters.to` gets none.
 """
 
@@ -39,7 +39,7 @@ DELIVERED = "deliverable"
 
 
 @dataclass(frozen=True)
-class LetterHistory:
+class SentLetters:
     """What the letters sent so far carried (keys as in `DueLetter.carries`), and the day of
     the latest weekly letter."""
 
@@ -128,21 +128,21 @@ def decision_title_key(project: Project, decision: Decision) -> str:
 SAME_TITLE = 0.8
 
 
-def _summarised_before(history: LetterHistory, project: Project, decision: Decision) -> bool:
+def _summarised_before(sent: SentLetters, project: Project, decision: Decision) -> bool:
     """Whether a summary of this decision went out already, under this title or one a little
     different (a word changed): the same project and day, and a title at least SAME_TITLE alike."""
-    if decision_key(project, decision) in history.carried:
+    if decision_key(project, decision) in sent.carried:
         return True
     prefix = f"decision-title:{project.slug}:{decision.date.isoformat()}:"
-    titles = [key[len(prefix):] for key in history.carried if key.startswith(prefix)]
+    titles = [key[len(prefix):] for key in sent.carried if key.startswith(prefix)]
     return bool(difflib.get_close_matches(decision.title, titles, n=1, cutoff=SAME_TITLE))
 
 
-def _told_text(history: LetterHistory, project: Project, decision: Decision) -> bool:
+def _told_text(sent: SentLetters, project: Project, decision: Decision) -> bool:
     """Whether a summary sent of this decision recorded what it said (records written before
     `decision-text` keys did not: an edit of those is not told as a correction, it is unknown)."""
     prefix = f"decision-text:{project.slug}:{decision.date.isoformat()}:"
-    return any(key.startswith(prefix) for key in history.carried)
+    return any(key.startswith(prefix) for key in sent.carried)
 
 
 def weekly_key(day: dt.date) -> str:
@@ -157,17 +157,17 @@ def weekly_day(client: Client, today: dt.date) -> dt.date | None:
     return today - dt.timedelta(days=(today.weekday() - WEEKDAYS.index(client.letters.weekly)) % 7)
 
 
-def weekly_due(client: Client, today: dt.date, history: LetterHistory = LetterHistory()) -> bool:
+def weekly_due(client: Client, today: dt.date, sent: SentLetters = SentLetters()) -> bool:
     """Whether the weekly letter goes today: on its day, or, for a client that had weekly
     letters before, on a later day of the same week when none went since its day (that day's
     run failed, the server was down, no run happened): the letter is late then, never lost.
     A client's first weekly letter waits for its day."""
     day = weekly_day(client, today)
-    if day is None or weekly_key(day) in history.carried:
+    if day is None or weekly_key(day) in sent.carried:
         return False
-    if history.last_weekly is None:
+    if sent.last_weekly is None:
         return day == today
-    return history.last_weekly < day
+    return sent.last_weekly < day
 
 
 def recent(day: dt.date, today: dt.date) -> bool:
@@ -226,7 +226,7 @@ def letters_due(
     today: dt.date,
     *,
     outlooks: Mapping[str, ProjectOutlook] | None = None,
-    history: LetterHistory = LetterHistory(),
+    sent: SentLetters = SentLetters(),
 ) -> list[DueLetter]:
     """The letters due for `client` on `today` (its own day, in its time zone): the weekly
     letter, then the meeting summaries, then the changes of plan. None without `letters.to`."""
@@ -235,15 +235,15 @@ def letters_due(
     outlooks = outlooks or {}
     due: list[DueLetter] = []
     week_ago = today - dt.timedelta(days=RECENT_DAYS)
-    weekly = weekly_due(client, today, history)
+    weekly = weekly_due(client, today, sent)
     if weekly:
-        since = history.last_weekly if history.last_weekly and history.last_weekly < today else week_ago
+        since = sent.last_weekly if sent.last_weekly and sent.last_weekly < today else week_ago
         weeks = []
         carried_moves: list[str] = []
         for project in projects:
             outlook = outlooks.get(project.slug)
             moves = project_moves(project, outlook, min(since, week_ago), today)
-            moves = tuple(m for m in moves if m.day > since or m.key not in history.carried)
+            moves = tuple(m for m in moves if m.day > since or m.key not in sent.carried)
             carried_moves.extend(m.key for m in moves)
             signals = outlook.signals if outlook else None
             weeks.append(
@@ -272,17 +272,17 @@ def letters_due(
     for project in projects:
         for decision in sorted(project.decisions, key=lambda d: (d.date, d.title)):
             key, text_key = decision_key(project, decision), decision_text_key(project, decision)
-            if not recent(decision.date, today) or text_key in history.carried:
+            if not recent(decision.date, today) or text_key in sent.carried:
                 continue
             carries = (key, text_key, decision_title_key(project, decision))
-            if not _summarised_before(history, project, decision):
+            if not _summarised_before(sent, project, decision):
                 due.append(
                     DueLetter(
                         LetterKind.MEETING, client.slug, today, key=key, carries=carries, project=project,
                         decision=decision,
                     )
                 )
-            elif decision.correction and _told_text(history, project, decision):
+            elif decision.correction and _told_text(sent, project, decision):
                 # Sent before with other words, and the agency wants the client told.
                 due.append(
                     DueLetter(
@@ -295,7 +295,7 @@ def letters_due(
             moves = tuple(
                 m
                 for m in project_moves(project, outlooks.get(project.slug), week_ago, today)
-                if m.key not in history.carried
+                if m.key not in sent.carried
             )
             if moves:
                 key = f"change:{project.slug}:{_digest(' '.join(m.key for m in moves))}"

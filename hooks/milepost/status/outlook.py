@@ -1,7 +1,7 @@
 """What is measured about a project beyond its YAML, gathered once for all its pages.
 
 The promise ledger, the forecasts, the burn-up, the signals the health rules use, the budget
-against the work and the promise record, computed
+against the work and the kept promises, computed
 from plain data (the file's history, the shown work, today) so that the home page, the
 project page and status.json all judge a project the same way.
 """
@@ -12,15 +12,15 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from milepost.history.project_files import PlanHistory
+from milepost.history.project_files import ProjectFileVersions
 from milepost.load.settings import DEFAULT_INACTIVE_DAYS
 from milepost.model import Project, WorkKind, WorkNote
 from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.burnup import BurnUp, burn_up
 from milepost.status.forecast import NO_REFERENCE, Forecast, ReferenceClass, project_forecasts
 from milepost.status.health import Signals
+from milepost.status.kept_promises import KeptPromises, project_kept_promises
 from milepost.status.ledger import UNAVAILABLE, ProjectLedger, project_ledger
-from milepost.status.promise_record import PromiseRecord, project_record
 from milepost.time_zone import client_zone
 
 
@@ -31,7 +31,7 @@ class ProjectOutlook:
     burnup: BurnUp | None = None
     signals: Signals = field(default_factory=Signals)
     budget: BudgetPace | None = None  # hours against work, with the raises from the history
-    record: PromiseRecord | None = None  # None: not measured
+    kept_promises: KeptPromises | None = None  # None: not measured
 
 
 def last_shown_work(project: Project, work: Sequence[WorkNote], today: dt.date) -> dt.date | None:
@@ -46,7 +46,7 @@ def last_shown_work(project: Project, work: Sequence[WorkNote], today: dt.date) 
 
 def project_outlook(
     project: Project,
-    history: PlanHistory | None,
+    versions: ProjectFileVersions | None,
     work: Sequence[WorkNote],
     today: dt.date,
     *,
@@ -54,12 +54,12 @@ def project_outlook(
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
     reference: ReferenceClass = NO_REFERENCE,
 ) -> ProjectOutlook:
-    """`reference` is the agency's record of finished milestones (forecast.py's
+    """`reference` is the agency's reference class of finished milestones (forecast.py's
     `reference_class`), for the forecasts of a project with too little history of its own."""
     tz = client_zone(timezone)
-    ledger = project_ledger(history, tz, today)
+    ledger = project_ledger(versions, tz, today)
     forecasts = project_forecasts(
-        project, today, history=history, timezone=tz, ledger=ledger, reference=reference
+        project, today, versions=versions, timezone=tz, ledger=ledger, reference=reference
     )
     signals = Signals(
         forecasts=forecasts,
@@ -69,8 +69,8 @@ def project_outlook(
     return ProjectOutlook(
         ledger=ledger,
         forecasts=forecasts,
-        burnup=burn_up(project, history, tz, today),
+        burnup=burn_up(project, versions, tz, today),
         signals=signals,
-        budget=budget_pace(project, history, tz, today),
-        record=project_record(project, ledger, today),
+        budget=budget_pace(project, versions, tz, today),
+        kept_promises=project_kept_promises(project, ledger, today),
     )

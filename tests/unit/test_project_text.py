@@ -1,4 +1,4 @@
-"""The YAML's words reach the client's site redacted, like the commits (classify/plan_text.py)."""
+"""The YAML's words reach the client's site redacted, like the commits (classify/project_text.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import typing
 
 import pytest
 
-from milepost.classify.plan_text import HANDLED_TYPES, redact_plan_history, redact_project
-from milepost.history.project_files import PlanHistory, PlanVersion
-from milepost.load.plan_snapshot import MilestonePlan
+from milepost.classify.project_text import HANDLED_TYPES, redact_file_versions, redact_project
+from milepost.history.project_files import ProjectFileVersion, ProjectFileVersions
+from milepost.load.milestone_snapshot import MilestoneSnapshot
 from milepost.model import (
     ChangeRequest,
     Client,
@@ -151,16 +151,16 @@ def test_hosts_of_deliverables_and_allowed_hosts_stay_linked() -> None:
 
 
 def test_older_versions_quoted_by_the_ledger_are_redacted() -> None:
-    version = PlanVersion(
+    version = ProjectFileVersion(
         commit="a" * 40,
         committed=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
         path="acme/shop.yml",
-        milestones=(MilestonePlan(id="pay", title=SECRET, delay_reason=SECRET),),
+        milestones=(MilestoneSnapshot(id="pay", title=SECRET, delay_reason=SECRET),),
     )
-    history = PlanHistory(status="COMPLETE", versions=(version,))
-    redacted = redact_plan_history(history, Client(slug="acme", name="Acme"), _secret_project())
+    versions = ProjectFileVersions(status="COMPLETE", oldest_first=(version,))
+    redacted = redact_file_versions(versions, Client(slug="acme", name="Acme"), _secret_project())
     assert not [text for text in _values(redacted) if LEAK in text]
-    assert redacted.versions[0].milestones[0].id == "pay"
+    assert redacted.oldest_first[0].milestones[0].id == "pay"
 
 
 def test_no_output_of_the_site_carries_a_secret_from_the_yaml() -> None:

@@ -28,8 +28,8 @@ from urllib.parse import urlsplit
 
 from milepost.classify.classifier import placeholder_for
 from milepost.classify.redaction import redact
-from milepost.history.project_files import PlanHistory, PlanVersion
-from milepost.load.plan_snapshot import MilestonePlan
+from milepost.history.project_files import ProjectFileVersion, ProjectFileVersions
+from milepost.load.milestone_snapshot import MilestoneSnapshot
 from milepost.model import (
     ChangeRequest,
     Client,
@@ -134,24 +134,24 @@ def redact_client_glossary(client: Client) -> Client:
     return dataclasses.replace(client, glossary=_glossary(client.glossary, _redactor(client)))
 
 
-def redact_plan_history(history: PlanHistory, client: Client, project: Project) -> PlanHistory:
+def redact_file_versions(versions: ProjectFileVersions, client: Client, project: Project) -> ProjectFileVersions:
     """The older versions of a project file with the words the promise ledger quotes redacted
     (a milestone's title and its delay's reason at that time)."""
     r = _redactor(client, project)
 
-    def plan(milestone: MilestonePlan) -> MilestonePlan:
+    def snapshot(milestone: MilestoneSnapshot) -> MilestoneSnapshot:
         return dataclasses.replace(
             milestone, title=r.text(milestone.title), delay_reason=r.text(milestone.delay_reason)
         )
 
-    def version(v: PlanVersion) -> PlanVersion:
-        return dataclasses.replace(v, milestones=tuple(plan(m) for m in v.milestones))
+    def version(v: ProjectFileVersion) -> ProjectFileVersion:
+        return dataclasses.replace(v, milestones=tuple(snapshot(m) for m in v.milestones))
 
-    return dataclasses.replace(history, versions=tuple(version(v) for v in history.versions))
+    return dataclasses.replace(versions, oldest_first=tuple(version(v) for v in versions.oldest_first))
 
 
 # Listed so a reader of this module sees every model type whose text is handled above; a new
-# free-text field in model.py must be added to redact_project (tests/unit/test_plan_text.py
+# free-text field in model.py must be added to redact_project (tests/unit/test_project_text.py
 # checks every str field of these types is either redacted or named as kept).
 HANDLED_TYPES: Collection[type] = (
     Project,

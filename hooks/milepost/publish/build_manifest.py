@@ -26,7 +26,7 @@ from milepost.history.disk_cache import CacheFormat, load_entry, write_entry
 
 # Bump when what goes into a key, or the record's layout, changes.
 FORMAT_VERSION = 1
-RECORD = CacheFormat("build", FORMAT_VERSION, "build record")
+MANIFEST = CacheFormat("build", FORMAT_VERSION, "build manifest")
 
 # (path inside the folder, size in bytes, modification time in ns, sha256 hex)
 Manifest = list[tuple[str, int, int, str]]
@@ -111,16 +111,16 @@ def folder_matches(folder: Path, manifest: Manifest) -> bool:
         return False
 
 
-def record_path(cache_dir: Path, site_dir: Path, folder: str) -> Path:
+def manifest_path(cache_dir: Path, site_dir: Path, folder: str) -> Path:
     where = hashlib.sha256(str(Path(site_dir).resolve()).encode("utf-8")).hexdigest()[:16]
     return Path(cache_dir) / "builds" / f"{where}-{folder}.json"
 
 
-def write_record(cache_dir: Path, site_dir: Path, folder: str, key: str) -> bool:
+def write_manifest(cache_dir: Path, site_dir: Path, folder: str, key: str) -> bool:
     """Keep the key a published folder was built from and its manifest (after the swap)."""
     manifest = folder_manifest(Path(site_dir) / folder)
     payload = json.dumps({"files": manifest}, separators=(",", ":")).encode("utf-8")
-    return write_entry(record_path(cache_dir, site_dir, folder), RECORD, payload, fields=(key,))
+    return write_entry(manifest_path(cache_dir, site_dir, folder), MANIFEST, payload, fields=(key,))
 
 
 def is_unchanged(cache_dir: Path, site_dir: Path, folder: str, key: str) -> bool:
@@ -129,5 +129,5 @@ def is_unchanged(cache_dir: Path, site_dir: Path, folder: str, key: str) -> bool
     def decode(payload: bytes) -> Manifest:
         return [(str(n), int(size), int(mtime), str(digest)) for n, size, mtime, digest in json.loads(payload)["files"]]
 
-    manifest = load_entry(record_path(cache_dir, site_dir, folder), RECORD, decode, fields=(key,))
+    manifest = load_entry(manifest_path(cache_dir, site_dir, folder), MANIFEST, decode, fields=(key,))
     return manifest is not None and folder_matches(Path(site_dir) / folder, manifest)

@@ -1,17 +1,17 @@
-"""The promise record in one sentence (status/promise_record.py): the same words for a good
-record and a bad one, for a project's page and for the client's home page."""
+"""Kept promises in one sentence (status/kept_promises.py): the same words whether
+they are many or few, for a project's page and for the client's home page."""
 
 from __future__ import annotations
 
 from milepost.i18n import Texts
-from milepost.status.promise_record import PromiseRecord
+from milepost.status.kept_promises import KeptPromises
 
 
 def _days(n: int, texts: Texts) -> str:
     return texts.ngettext("{n} day", "{n} days", n)
 
 
-def record_sentence(record: PromiseRecord | None, texts: Texts) -> str | None:
+def kept_promises_sentence(record: KeptPromises | None, texts: Texts) -> str | None:
     """"1 of 1 finished milestone by the date first promised; 1 moved: by 22 days (not finished
     yet)." Said also when nothing is finished or moved yet ("No milestone finished yet; none
     moved."): the record is always on the page. None only when nothing was measured."""

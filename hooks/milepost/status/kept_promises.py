@@ -1,4 +1,4 @@
-"""The promise record: how many milestones were finished by the date first promised, and how
+"""Kept promises: how many milestones were finished by the date first promised, and how
 far the others moved. The same figures for every project and client, good or bad.
 
 Pure. The first promise of a milestone is the ledger's (status/ledger.py): its `due` on the day
@@ -11,7 +11,7 @@ rules of the project file keeps the first promise (`milepost check` refuses a `d
   promise moved later (a `delay`), or its date has passed, it has moved: by the days from the
   first promise to the date promised now, or to today when that is later (a promise already
   broken moved at least that far). It is counted among the moves, marked as not finished, so
-  a record cannot look good by leaving late work open.
+  the count cannot look good by leaving late work open.
 - A milestone whose promise moved earlier, and open ones not yet due, are not moves.
 """
 
@@ -34,7 +34,7 @@ class Move:
 
 
 @dataclass(frozen=True)
-class PromiseRecord:
+class KeptPromises:
     finished: int = 0  # milestones finished
     kept: int = 0  # of those, finished by the date first promised
     moves: tuple[Move, ...] = ()  # finished late, and open ones whose promise moved or passed
@@ -49,7 +49,7 @@ def first_promise(ledger: ProjectLedger, ident: str, due: dt.date) -> dt.date:
     return entry.first_promise if entry is not None else due
 
 
-def project_record(project: Project, ledger: ProjectLedger, today: dt.date) -> PromiseRecord:
+def project_kept_promises(project: Project, ledger: ProjectLedger, today: dt.date) -> KeptPromises:
     finished = kept = 0
     moves: list[Move] = []
     for m in project.milestones:
@@ -64,13 +64,13 @@ def project_record(project: Project, ledger: ProjectLedger, today: dt.date) -> P
         now = max(m.current_due, today)
         if now > first:
             moves.append(Move(project.slug, m.id, (now - first).days, False))
-    return PromiseRecord(finished, kept, tuple(moves))
+    return KeptPromises(finished, kept, tuple(moves))
 
 
-def client_record(records: Iterable[PromiseRecord]) -> PromiseRecord:
+def client_kept_promises(records: Iterable[KeptPromises]) -> KeptPromises:
     """The record of a client: its projects' records added up."""
     records = list(records)
-    return PromiseRecord(
+    return KeptPromises(
         finished=sum(r.finished for r in records),
         kept=sum(r.kept for r in records),
         moves=tuple(move for r in records for move in r.moves),

@@ -18,7 +18,7 @@ from milepost.load.yaml_source import load_yaml_text
 
 
 @dataclass(frozen=True)
-class MilestonePlan:
+class MilestoneSnapshot:
     """What one version of a project file said about one milestone."""
 
     id: str
@@ -36,7 +36,7 @@ class MilestonePlan:
 
 
 @dataclass(frozen=True)
-class BudgetPlan:
+class BudgetSnapshot:
     """What one version of a project file said about the budget (status/budget.py reads
     whether and when the agreed hours were raised)."""
 
@@ -45,7 +45,7 @@ class BudgetPlan:
     as_of: dt.date | None = None
 
 
-Snapshot = tuple[tuple[MilestonePlan, ...], bool, BudgetPlan | None]  # (milestones, readable, budget)
+Snapshot = tuple[tuple[MilestoneSnapshot, ...], bool, BudgetSnapshot | None]  # (milestones, readable, budget)
 UNREADABLE: Snapshot = ((), False, None)
 
 
@@ -55,7 +55,7 @@ def _number(value: object) -> float | None:
     return float(value)
 
 
-def budget_plan(data: dict[str, Any]) -> BudgetPlan | None:
+def budget_snapshot(data: dict[str, Any]) -> BudgetSnapshot | None:
     """The version's `budget`, or None when it has none (or none with readable hours)."""
     budget = data.get("budget")
     if not isinstance(budget, dict):
@@ -63,17 +63,17 @@ def budget_plan(data: dict[str, Any]) -> BudgetPlan | None:
     hours = _number(budget.get("hours"))
     if hours is None:
         return None
-    return BudgetPlan(hours, _number(budget.get("used")) or 0.0, parse_date(budget.get("as_of")))
+    return BudgetSnapshot(hours, _number(budget.get("used")) or 0.0, parse_date(budget.get("as_of")))
 
 
-def plan_snapshot(text: str) -> Snapshot:
+def snapshot_of_text(text: str) -> Snapshot:
     """The milestones of one version of a project file, whether it was valid YAML, and its
     budget."""
     document = load_yaml_text(text)
     data = document.data
     if not document.parsed or not isinstance(data, dict):
         return UNREADABLE
-    plans: list[MilestonePlan] = []
+    snapshots: list[MilestoneSnapshot] = []
     seen: set[str] = set()
     milestones = data.get("milestones")
     for item in milestones if isinstance(milestones, list) else []:
@@ -84,8 +84,8 @@ def plan_snapshot(text: str) -> Snapshot:
         tasks = item.get("tasks")
         reason = delay.get("reason")
         title = item.get("title")
-        plans.append(
-            MilestonePlan(
+        snapshots.append(
+            MilestoneSnapshot(
                 id=item["id"],
                 title=one_line(title) if isinstance(title, str) else "",
                 due=parse_date(item.get("due")),
@@ -95,12 +95,12 @@ def plan_snapshot(text: str) -> Snapshot:
                 tasks=len(tasks) if isinstance(tasks, list) else 0,
             )
         )
-    return tuple(plans), True, budget_plan(data)
+    return tuple(snapshots), True, budget_snapshot(data)
 
 
-def plan_snapshot_of_bytes(content: bytes) -> Snapshot:
-    """`plan_snapshot` of a file's bytes: unreadable when they are not UTF-8."""
+def snapshot_of_bytes(content: bytes) -> Snapshot:
+    """`snapshot_of_text` of a file's bytes: unreadable when they are not UTF-8."""
     try:
-        return plan_snapshot(content.decode("utf-8"))
+        return snapshot_of_text(content.decode("utf-8"))
     except UnicodeDecodeError:
         return UNREADABLE
