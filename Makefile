@@ -4,6 +4,9 @@ PY      := $(VENV)/bin/python
 PYTHON  ?= python3
 # The demo's data is written for this day, so the demo looks the same whenever it is built.
 DEMO_TODAY ?= 2026-11-24
+# The demo's answer links (docs/answers.md) are keyed with this secret. A real portal keeps its
+# own MILEPOST_ANSWER_SECRET outside the repository; this one only makes the demo's links.
+DEMO_ANSWER_SECRET := demo-answer-secret-for-the-demo-portal-only
 # mkdocs-material prints an end-of-life notice on every build unless this is set.
 export NO_MKDOCS_2_WARNING := 1
 
@@ -31,8 +34,8 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt $(VENV)/.installed
 	touch $@
 
 demo: $(VENV)/.installed .demo-repos
-	MILEPOST_TODAY=$(DEMO_TODAY) $(VENV)/bin/milepost build
-	MILEPOST_TODAY=$(DEMO_TODAY) $(VENV)/bin/milepost letters --out letters
+	MILEPOST_TODAY=$(DEMO_TODAY) MILEPOST_ANSWER_SECRET=$(DEMO_ANSWER_SECRET) $(VENV)/bin/milepost build
+	MILEPOST_TODAY=$(DEMO_TODAY) MILEPOST_ANSWER_SECRET=$(DEMO_ANSWER_SECRET) $(VENV)/bin/milepost letters --out letters
 	@echo
 	@echo "Demo built. Open site/acme-retail/index.html or site/northwind-clinic/index.html in a browser"
 	@echo "(in Polish: site/piekarnia-zloty-klos/, Ukrainian: site/kavyarnia-zerno/, Russian:"
@@ -42,7 +45,7 @@ demo: $(VENV)/.installed .demo-repos
 	@echo "The letters they were sent a week earlier (letters/sent.json) are on each of their sites' Letters page."
 
 serve: $(VENV)/.installed .demo-repos
-	MILEPOST_TODAY=$(DEMO_TODAY) $(VENV)/bin/milepost serve
+	MILEPOST_TODAY=$(DEMO_TODAY) MILEPOST_ANSWER_SECRET=$(DEMO_ANSWER_SECRET) $(VENV)/bin/milepost serve
 
 check: $(VENV)/.installed .demo-repos dictionaries
 	MILEPOST_TODAY=$(DEMO_TODAY) $(VENV)/bin/milepost check

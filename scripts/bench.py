@@ -1217,7 +1217,8 @@ class ProcessSeries:
 
 def child_env() -> dict[str, str]:
     env = git_env()
-    for name in [name for name in env if name.startswith("MILEPOST_")]:
+    # The answer links' secret stays: the plain sites' pages are rendered in this process with it.
+    for name in [name for name in env if name.startswith("MILEPOST_") and name != "MILEPOST_ANSWER_SECRET"]:
         del env[name]
     env["NO_MKDOCS_2_WARNING"] = "1"
     return env

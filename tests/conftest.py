@@ -22,12 +22,15 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CHROMIUM_ARGS, DEMO_TODAY, ROOT, TESTS, chromium_path, serve_folder
+from helpers import CHROMIUM_ARGS, DEMO_ANSWER_SECRET, DEMO_TODAY, ROOT, TESTS, chromium_path, serve_folder
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 # The key that seals cache entries is kept under $XDG_CONFIG_HOME (history/disk_cache.py): the
 # tests keep theirs in a folder of their own, never in the home folder of whoever runs them.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="milepost-tests-config-")
+# The answer links are keyed with the demo's secret, as `make demo` does (never one of the
+# environment of whoever runs the tests: the pages' links would differ from the golden copies).
+os.environ["MILEPOST_ANSWER_SECRET"] = DEMO_ANSWER_SECRET
 
 KINDS = ("unit", "golden", "build", "browser")
 # Fixtures that build the demo or start Chromium: a unit test that needs one is in the wrong folder.

@@ -18,6 +18,8 @@ from typing import Any
 import yaml
 
 from helpers import DEMO_TODAY, SmtpCapture, demo_portal_copy
+from milepost.answers.record import AnswerEntry, append_entries
+from milepost.load.project_folders import ANSWER_RECORD
 from milepost.mkdocs.build import build_clients
 from milepost.publish.letters import RECORD_FORMAT
 
@@ -87,14 +89,24 @@ def build_nasty_site(root: Path) -> tuple[Path, list[str]]:
             away["deputy"] = renamed.get(away["deputy"], away["deputy"])
     (folder / "client.yml").write_text(yaml.safe_dump(client, allow_unicode=True), encoding="utf-8")
     for path in sorted(folder.glob("*.yml")):
-        if path.name != "client.yml":
+        if path.name not in ("client.yml", ANSWER_RECORD):
             project = yaml.safe_load(path.read_text(encoding="utf-8"))
             nasty_project(project, path.stem)
             path.write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
+    # A question and a reply on the answers' record, from a sender with a nasty name.
+    append_entries(folder / ANSWER_RECORD, [
+        AnswerEntry(
+            received=f"{DEMO_TODAY.isoformat()}T08:00:00+01:00", name=nasty("answer name"), address="m@x.example",
+            project="webshop", kind=kind, item=item, action=action, version="0" * 16, reference="MP-" + "A" * 16,
+            message_id=f"<nasty-{kind}@x.example>", sha256="0" * 64, words=nasty(f"answer words {kind}"),
+            applied=True, reason="",
+        )
+        for kind, item, action in (("project", "webshop", "ask"), ("change_request", "CR-3", "accept"))
+    ])
     # The letters as `milepost letters --send` writes them (the agency's name signs them), to
     # a real SMTP server; then two more of every kind of text into the same record.
     with SmtpCapture() as server:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MILEPOST_")}
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MILEPOST_") or k == "MILEPOST_ANSWER_SECRET"}
         command = [sys.executable, "-m", "milepost.cli", "letters", "-f", str(config), "--today",
                    DEMO_TODAY.isoformat(), "--client", CLIENT, "--send"]
         sent = subprocess.run(command, env={**env, "MILEPOST_SMTP_URL": server.url}, cwd=root,
@@ -125,9 +137,10 @@ def build_nasty_site(root: Path) -> tuple[Path, list[str]]:
         "agency", "client", "response time", *(f"contact {n}" for n in range(len(client["contacts"]))),
         *(f"role {n}" for n in range(len(client["contacts"]))),
         *(f"letter {part} {n}" for part in ("subject", "text", "end") for n in range(2)),
+        "answer name", "answer words project", "answer words change_request",
     ]
     for path in sorted(folder.glob("*.yml")):
-        if path.name != "client.yml":
+        if path.name not in ("client.yml", ANSWER_RECORD):
             fields += [line.split(": " + NASTY)[0] for line in _texts(yaml.safe_load(path.read_text("utf-8")))]
     return site / CLIENT, fields
 

@@ -22,6 +22,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -29,7 +30,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from milepost.errors import AnswerError
-from milepost.model import ChangeStatus, Project
+from milepost.model import ChangeRequest, ChangeStatus, Decision, Deliverable, Milestone, Project, WaitingItem
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 SECRET_VARIABLE = "MILEPOST_ANSWER_SECRET"
 MIN_SECRET_LENGTH = 32  # characters: a random 32-character secret is well over 128 bits
@@ -98,44 +101,75 @@ def _hours(hours: float | None) -> str:
     return "" if hours is None else f"{hours:g}"
 
 
+def _item(project: Project, kind: ItemKind, key: str, *shown: tuple[str, str]) -> AnswerItem:
+    return AnswerItem(project.client, project.slug, kind, key, tuple(shown))
+
+
+def change_item(project: Project, change: ChangeRequest) -> AnswerItem:
+    """A change request as the client reads it (whatever its status: an answer on the record
+    is compared with the version shown now)."""
+    return _item(
+        project, ItemKind.CHANGE_REQUEST, change.id, ("id", change.id), ("title", change.title),
+        ("hours", _hours(change.hours)), ("impact", change.impact),
+        ("date", change.date.isoformat() if change.date else ""),
+    )
+
+
+def deliverable_item(project: Project, deliverable: Deliverable) -> AnswerItem:
+    return _item(
+        project, ItemKind.DELIVERABLE, deliverable.title, ("title", deliverable.title), ("url", deliverable.url),
+        ("date", deliverable.date.isoformat()),
+    )
+
+
+def meeting_item(project: Project, decision: Decision) -> AnswerItem:
+    return _item(
+        project, ItemKind.MEETING, f"{decision.date.isoformat()} {decision.title}", ("title", decision.title),
+        ("summary", decision.summary), ("agreed", "\n".join(decision.agreed)), ("date", decision.date.isoformat()),
+    )
+
+
+def plan_change_item(project: Project, milestone: Milestone) -> AnswerItem | None:
+    """A milestone's moved date (None when it has no `delay:`)."""
+    if milestone.delay is None:
+        return None
+    return _item(
+        project, ItemKind.MOVED_DATE, milestone.id, ("title", milestone.title), ("due", milestone.due.isoformat()),
+        ("new_due", milestone.delay.due.isoformat()), ("reason", milestone.delay.reason),
+        ("plan", milestone.delay.plan),
+    )
+
+
+def waiting_item(project: Project, waiting: WaitingItem) -> AnswerItem:
+    return _item(
+        project, ItemKind.WAITING, waiting.title, ("title", waiting.title), ("date", waiting.asked.isoformat()),
+    )
+
+
+def project_item(project: Project) -> AnswerItem:
+    return _item(project, ItemKind.PROJECT, project.slug, ("name", project.name))
+
+
 def answerable_items(project: Project) -> Iterator[AnswerItem]:
     """Every item of `project` a client can answer today, in its current version: the change
-    requests waiting for a decision, the deliverables, the meeting summaries, the moved
-    milestones, the open waiting items and the project itself (a question)."""
-
-    def item(kind: ItemKind, key: str, *shown: tuple[str, str]) -> AnswerItem:
-        return AnswerItem(project.client, project.slug, kind, key, tuple(shown))
-
+    requests waiting for a decision, the deliverables that ask for sign-off, the meeting
+    summaries, the moved milestones, the open waiting items and the project itself (a question)."""
     for change in project.changes:
         if change.status is ChangeStatus.PROPOSED:
-            yield item(
-                ItemKind.CHANGE_REQUEST, change.id, ("id", change.id), ("title", change.title),
-                ("hours", _hours(change.hours)), ("impact", change.impact),
-                ("date", change.date.isoformat() if change.date else ""),
-            )
+            yield change_item(project, change)
     for deliverable in project.deliverables:
-        yield item(
-            ItemKind.DELIVERABLE, deliverable.title, ("title", deliverable.title), ("url", deliverable.url),
-            ("date", deliverable.date.isoformat()),
-        )
+        if deliverable.sign_off:
+            yield deliverable_item(project, deliverable)
     for decision in project.decisions:
-        yield item(
-            ItemKind.MEETING, f"{decision.date.isoformat()} {decision.title}", ("title", decision.title),
-            ("summary", decision.summary), ("agreed", "\n".join(decision.agreed)), ("date", decision.date.isoformat()),
-        )
+        yield meeting_item(project, decision)
     for milestone in project.milestones:
-        if milestone.delay is not None:
-            yield item(
-                ItemKind.MOVED_DATE, milestone.id, ("title", milestone.title), ("due", milestone.due.isoformat()),
-                ("new_due", milestone.delay.due.isoformat()), ("reason", milestone.delay.reason),
-                ("plan", milestone.delay.plan),
-            )
+        moved = plan_change_item(project, milestone)
+        if moved is not None:
+            yield moved
     for waiting in project.waiting_on_client:
         if waiting.done is None:
-            yield item(
-                ItemKind.WAITING, waiting.title, ("title", waiting.title), ("date", waiting.asked.isoformat()),
-            )
-    yield item(ItemKind.PROJECT, project.slug, ("name", project.name))
+            yield waiting_item(project, waiting)
+    yield project_item(project)
 
 
 def answer_secret(environ: Mapping[str, str] | None = None) -> bytes:
@@ -154,6 +188,25 @@ def answer_secret(environ: Mapping[str, str] | None = None) -> bytes:
             f"{MIN_SECRET_LENGTH} characters"
         )
     return value.encode("utf-8")
+
+
+_said_missing: set[str] = set()  # the warning below is given once per process and reason
+
+
+def link_secret(address: str, environ: Mapping[str, str] | None = None, *, warn: bool = True) -> bytes | None:
+    """The secret that keys the answer links of a build, or None when there are to be none:
+    no `answers.address` (quietly), or no usable MILEPOST_ANSWER_SECRET (said once, as a
+    warning: `mkdocs build --strict` fails on it, and the pages and letters carry no links).
+    `warn=False`: the caller's own run said it already (`milepost build`, before its clients)."""
+    if not address:
+        return None
+    try:
+        return answer_secret(environ)
+    except AnswerError as err:
+        if warn and str(err) not in _said_missing:
+            _said_missing.add(str(err))
+            log.warning("answers.address is set, but no answer links are shown: %s", err)
+        return None
 
 
 def reference(secret: bytes, item: AnswerItem, action: Action) -> str:

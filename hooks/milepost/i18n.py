@@ -113,6 +113,14 @@ class Texts:
         """A date as people write it: "22 November 2026" / "22 listopada 2026" / "22 ноября 2026 г."."""
         return format_date(self._day(day), format="long", locale=self.locale)
 
+    def date_time(self, moment: dt.datetime, zone: str | None = None) -> str:
+        """A moment as a date and the time of day in the time zone `zone` (default: the
+        client's, `timezone`), on a 24-hour clock: "3 December 2026, 10:14" / "3 grudnia 2026, 10:14"."""
+        where = client_zone(self.timezone if zone is None else zone)
+        local = moment.astimezone(where) if moment.tzinfo is not None else moment
+        time = format_skeleton("Hm", local, locale=self.locale)
+        return self.gettext("{date}, {time}", date=self.date(local.date()), time=time)
+
     def short_date(self, day: dt.date) -> str:
         """A date without the year when context makes it obvious: "22 Nov", "22. Nov.", "22 нояб."."""
         return format_skeleton("dMMM", self._day(day), locale=self.locale)

@@ -208,6 +208,7 @@ class Deliverable:
     title: str
     url: str = ""
     description: str = ""
+    sign_off: bool = False  # the client is asked to approve it (answer links: Approve / Ask for changes)
 
 
 @dataclass(frozen=True)

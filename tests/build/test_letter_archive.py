@@ -36,7 +36,7 @@ def portal(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def letters(config: Path, *args: str, url: str | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MILEPOST_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MILEPOST_") or k == "MILEPOST_ANSWER_SECRET"}
     if url is not None:
         env["MILEPOST_SMTP_URL"] = url
     command = [sys.executable, "-m", "milepost.cli", "letters", "-f", str(config), "--today", TODAY, *args]

@@ -40,7 +40,7 @@ def run(
     preexec_fn: Callable[[], None] | None = None,
 ) -> Any:
     """`milepost letters` in a subprocess, with `url` as MILEPOST_SMTP_URL and `env` added."""
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("MILEPOST_")}
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("MILEPOST_") or k == "MILEPOST_ANSWER_SECRET"}
     if url is not None:
         environ["MILEPOST_SMTP_URL"] = url
     environ.update(env or {})

@@ -42,7 +42,7 @@ def test_masked_url_keeps_the_place_and_drops_every_credential() -> None:
 
 
 def milepost(config: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("MILEPOST_")}
+    base = {k: v for k, v in os.environ.items() if not k.startswith("MILEPOST_") or k == "MILEPOST_ANSWER_SECRET"}
     command = [sys.executable, "-m", "milepost.cli", *args, "-f", str(config), "--today", DEMO_TODAY.isoformat()]
     return subprocess.run(command, env={**base, **(env or {})}, cwd=config.parent, capture_output=True, text=True,
                           timeout=600)

@@ -496,7 +496,10 @@ def test_the_demo_ledger_shows_the_same_real_moves_on_every_clone(demo_history: 
 def test_every_demo_project_has_a_history_before_the_last_version(demo_history: Path) -> None:
     data = yaml.safe_load((ROOT / "scripts" / "demo_history.yml").read_text(encoding="utf-8"))
     named = {path for entry in data["portal_history"][:-1] for path in entry["files"]}
-    files = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "projects").glob("*/*.yml"))
+    # The answers' record is written by `milepost inbox`, not a project file with a history of promises.
+    files = sorted(
+        p.relative_to(ROOT).as_posix() for p in (ROOT / "projects").glob("*/*.yml") if p.name != "answers.yml"
+    )
     assert [f for f in files if f not in named] == []
     # ... and the history ends with projects/ exactly as it is.
     for name in files:

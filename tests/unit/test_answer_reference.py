@@ -36,7 +36,10 @@ def project(hours: float = 24, impact: str = "Launch moves one week & more") -> 
                           date=dt.date(2026, 11, 5)),
             ChangeRequest(id="CR-2", title="Colour filter", status=ChangeStatus.DONE, hours=6),
         ),
-        deliverables=(Deliverable(date=dt.date(2026, 11, 10), title="Card payments", url="https://x.example/pay"),),
+        deliverables=(
+            Deliverable(date=dt.date(2026, 11, 10), title="Card payments", url="https://x.example/pay", sign_off=True),
+            Deliverable(date=dt.date(2026, 11, 2), title="Catalogue", url="https://x.example/list"),
+        ),
     )
 
 
@@ -46,7 +49,8 @@ def item_of(p: Project, key: str) -> AnswerItem:
 
 def test_the_items_a_client_can_answer() -> None:
     kinds = [(i.kind, i.key) for i in answerable_items(project())]
-    # A decided change request asks nothing; every project takes a question.
+    # A decided change request asks nothing, nor a deliverable without `sign_off: true`; every
+    # project takes a question.
     assert kinds == [
         (ItemKind.CHANGE_REQUEST, "CR-3"), (ItemKind.DELIVERABLE, "Card payments"), (ItemKind.PROJECT, "webshop"),
     ]

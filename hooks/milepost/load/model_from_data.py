@@ -172,6 +172,7 @@ def project_from_data(client: str, path: Path, data: dict[str, Any], source: str
                 title=_name(d, "title"),
                 url=_text(d, "url"),
                 description=_paragraphs(d, "description"),
+                sign_off=bool(d.get("sign_off")),
             )
             for d in _list(data, "deliverables")
         ),

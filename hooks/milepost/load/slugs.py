@@ -41,6 +41,7 @@ class OwnFolder(enum.StrEnum):
     THEME = "assets"  # the theme's files; at the root, the copy every site shares
     SEARCH = "search"  # mkdocs-material's search index, in every client's site
     LETTERS = "letters"  # the archive of the letters the client was sent
+    AGREEMENTS = "agreements"  # the client's answers on the record: who agreed to what
 
     @property
     def holds(self) -> str:
@@ -49,6 +50,7 @@ class OwnFolder(enum.StrEnum):
             OwnFolder.THEME: "the theme's files every site shares",
             OwnFolder.SEARCH: "the search index of the client's site",
             OwnFolder.LETTERS: "the archive of the client's letters on its site",
+            OwnFolder.AGREEMENTS: "the page of the client's answers on the record (who agreed to what)",
         }[self]
 
 

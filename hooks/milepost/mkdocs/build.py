@@ -22,6 +22,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
+from milepost.answer_reference import link_secret
 from milepost.errors import BuildFailed, LetterError, MilepostError, PrivacyError, SettingsError
 from milepost.history.disk_cache import code_fingerprint
 from milepost.history.state import GitHistory
@@ -49,6 +50,7 @@ from milepost.publish.site_ownership import (
     refuse_portal_folders,
     write_root_files,
 )
+from milepost.render.answer_views import AnswerSetup
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -220,6 +222,7 @@ class _ClientKeys:
     site_url: str
     today: dt.date | None
     sent: SentRecord
+    answer_links: Sequence[object]  # the answer links' address and secret, as a key part
 
     @classmethod
     def read(
@@ -240,8 +243,18 @@ class _ClientKeys:
             sent = read_record(settings.root / SENT_RECORD)  # a client's archive is part of its inputs
         except LetterError as err:
             raise BuildFailed(f"{err}; nothing was built.") from None
+        # The answer links' address and secret, as a key part (render/answer_views.py).
+        answer_links = AnswerSetup(settings.answers_address, link_secret(settings.answers_address)).key()[:2]
         return cls(
-            settings.cache_dir, site_dir, config, loaded, settings.projects_dir, base.site_url or "", today, sent
+            settings.cache_dir,
+            site_dir,
+            config,
+            loaded,
+            settings.projects_dir,
+            base.site_url or "",
+            today,
+            sent,
+            answer_links,
         )
 
     def key(self, client: Client, folder: str) -> str:
@@ -257,6 +270,7 @@ class _ClientKeys:
             today=self.today,
             password=site_password(client),
             letters=[e.as_json() for e in self.sent.entries if e.client == client.slug],
+            answer_links=self.answer_links,
         )
 
 

@@ -10,7 +10,9 @@
 - mkdocs.yml, the hook files it names and the theme's `custom_dir` (their bytes);
 - the client's today in its time zone, its site's folder and address, and for a protected
   site the salt of its password (public in every page; a new password gives a new one);
-- the client's entries of the record of sent letters (its site's archive lists them).
+- the client's entries of the record of sent letters (its site's archive lists them);
+- the answer links' address and a keyed digest of their secret (the client's answers.yml is
+  one of its files).
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ def client_key(
     today: dt.date | None,
     password: str | None,
     letters: Sequence[Mapping[str, object]] = (),
+    answer_links: Sequence[object] = (),
 ) -> str:
     """The input key of `client`'s site (see the module). Resolves each repository's head
     (fetching a `url:` mirror, as the build would); raises `ProjectHistoryError` naming the
@@ -110,6 +113,9 @@ def client_key(
         "site_url": site_url,
         "salt": salt,
         "letters": [canonical(entry) for entry in letters],
+        # The answer links' address and a keyed digest of the secret (never the secret itself):
+        # a new secret or address gives every link a new reference.
+        "answer_links": [str(part) for part in answer_links],
         # Forecasts of a young project stand on every client's finished milestones.
         "reference": list(agency_reference(loaded, client_today(client.timezone, today)).slips),
     }

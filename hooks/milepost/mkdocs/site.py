@@ -24,6 +24,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from milepost.answer_reference import link_secret
+from milepost.answers.applied import applied_answers
+from milepost.answers.record import read_entries, record_path
 from milepost.answers.responses import client_responses
 from milepost.classify.rules import load_rules
 from milepost.errors import BuildFailed, MilepostError, RulesError, SettingsError
@@ -37,6 +40,7 @@ from milepost.publish.letters import SENT_RECORD, SentRecord, read_record
 from milepost.publish.site_cache import rendered_site
 from milepost.publish.site_content import ClientSite
 from milepost.publish.site_ownership import refuse_portal_folders
+from milepost.render.answer_views import AnswerSetup
 from milepost.render.html import esc
 from milepost.render.search_language import search_settings
 from milepost.render.search_words import SCRIPT_PATH, index_forms, search_script
@@ -96,8 +100,10 @@ def prepare(config: MkDocsConfig) -> BuildState:
     # The letters sent so far (the durable record, never letters merely written): each
     # client's site lists its own.
     record = read_record(settings.root / SENT_RECORD)
+    # `milepost build` (client mode) said once already, for all its clients, if it is missing.
+    secret = link_secret(settings.answers_address, warn=not settings.client)
     for client in _clients_to_build(portal, settings):
-        state.sites.append(_client_site(client, portal, loaded, settings, record, config.site_url or ""))
+        state.sites.append(_client_site(client, portal, loaded, settings, record, config.site_url or "", secret))
     if settings.client:
         _in_client_language(config, state.sites[0])
     add_search_fields(config)
@@ -141,7 +147,13 @@ def _clients_to_build(portal: Portal, settings: BuildSettings) -> list[Client]:
 
 
 def _client_site(
-    client: Client, portal: Portal, loaded: LoadResult, settings: BuildSettings, record: SentRecord, site_url: str
+    client: Client,
+    portal: Portal,
+    loaded: LoadResult,
+    settings: BuildSettings,
+    record: SentRecord,
+    site_url: str,
+    secret: bytes | None,
 ) -> ClientSite:
     """One client's rendered site (from the cache when nothing it comes from changed)."""
     try:
@@ -164,6 +176,12 @@ def _client_site(
         letters=record.sent_to(client.slug, until=today),
         reference=agency_reference(loaded, today),
         responses=client_responses(settings.projects_dir, client),
+        answers=AnswerSetup(
+            settings.answers_address,
+            secret,
+            applied_answers(read_entries(record_path(settings.projects_dir, client.slug))),
+            client.timezone,
+        ),
     )
 
 

@@ -22,8 +22,18 @@ from collections.abc import Sequence
 from feedgen.feed import FeedEntry, FeedGenerator
 from icalendar import Calendar, Event, vText
 
+from milepost.answer_reference import ItemKind, deliverable_item, meeting_item, plan_change_item, waiting_item
 from milepost.i18n import Texts
 from milepost.model import Client, Decision, Deliverable, Milestone, Project, WaitingItem, WorkKind, WorkNote
+from milepost.render.answer_views import (
+    NO_ANSWER,
+    NO_ANSWERS,
+    AnswerSetup,
+    AnswerView,
+    RecordLine,
+    answer_view,
+    record_lines,
+)
 from milepost.render.environment import render
 from milepost.render.labels import kind_heading
 from milepost.render.promise_words import change_sentence, health_note, milestone_dates
@@ -129,8 +139,10 @@ def _milestone_entry(m: Milestone, texts: Texts, urn: str, page: str, zone: dt.t
     )
 
 
-def _deliverable_entry(d: Deliverable, texts: Texts, urn: str, page: str, zone: dt.tzinfo) -> FeedEntry:
-    content = _html("deliverable.html.j2", texts, day=d.date, description=d.description, url=d.url)
+def _deliverable_entry(
+    d: Deliverable, texts: Texts, urn: str, page: str, zone: dt.tzinfo, answer: AnswerView = NO_ANSWER
+) -> FeedEntry:
+    content = _html("deliverable.html.j2", texts, day=d.date, description=d.description, url=d.url, answer=answer)
     return _entry(
         f"{urn}:deliverable:{d.date.isoformat()}:{_digest(d.title)}",
         texts.gettext("Ready to see: {title}", title=d.title),
@@ -141,7 +153,14 @@ def _deliverable_entry(d: Deliverable, texts: Texts, urn: str, page: str, zone: 
 
 
 def _move_entries(
-    m: Milestone, ledger: MilestoneLedger, today: dt.date, texts: Texts, urn: str, page: str, zone: dt.tzinfo
+    m: Milestone,
+    ledger: MilestoneLedger,
+    today: dt.date,
+    texts: Texts,
+    urn: str,
+    page: str,
+    zone: dt.tzinfo,
+    answer: AnswerView = NO_ANSWER,
 ) -> list[FeedEntry]:
     """One entry per move of the milestone's promised date (moves on one day are one move, so
     the day is the id). The team's current plan goes with the latest move only."""
@@ -151,7 +170,10 @@ def _move_entries(
         assert move.new is not None
         latest = index == len(moves) - 1
         plan = m.delay.plan if latest and m.delay and m.done is None else ""
-        content = _html("moved.html.j2", texts, sentence=change_sentence(move, texts), old=move.old, plan=plan)
+        content = _html(
+            "moved.html.j2", texts, sentence=change_sentence(move, texts), old=move.old, plan=plan,
+            answer=answer if latest else NO_ANSWER,
+        )
         entries.append(
             _entry(
                 f"{urn}:milestone:{m.id}:moved:{move.day.isoformat()}",
@@ -204,7 +226,13 @@ def _waiting_fingerprint(item: WaitingItem) -> str:
 
 
 def _waiting_entry(
-    item: WaitingItem, project: Project, texts: Texts, urn: str, page: str, zone: dt.tzinfo
+    item: WaitingItem,
+    project: Project,
+    texts: Texts,
+    urn: str,
+    page: str,
+    zone: dt.tzinfo,
+    answer: AnswerView = NO_ANSWER,
 ) -> FeedEntry:
     held = next((m for m in project.milestones if m.id == item.milestone), None)
     content = _html(
@@ -213,6 +241,7 @@ def _waiting_entry(
         asked=item.asked,
         needed_by=item.needed_by,
         milestone=held.title if held else "",
+        answer=answer,
     )
     return _entry(
         f"{urn}:waiting:{_waiting_fingerprint(item)}",
@@ -223,14 +252,38 @@ def _waiting_entry(
     )
 
 
-def _decision_entry(d: Decision, texts: Texts, urn: str, page: str, zone: dt.tzinfo) -> FeedEntry:
-    content = _html("decision.html.j2", texts, day=d.date, summary=d.summary, agreed=list(d.agreed))
+def _decision_entry(
+    d: Decision, texts: Texts, urn: str, page: str, zone: dt.tzinfo, answer: AnswerView = NO_ANSWER
+) -> FeedEntry:
+    content = _html("decision.html.j2", texts, day=d.date, summary=d.summary, agreed=list(d.agreed), answer=answer)
     return _entry(
         f"{urn}:decision:{d.date.isoformat()}:{_digest(d.title)}",
         texts.gettext("Decided: {title}", title=d.title),
         _moment(d.date, zone),
         content,
         f"{page}#decisions",
+    )
+
+
+# Where on the project page each kind of item is shown: an answer's entry links there.
+ANSWER_ANCHORS = {
+    ItemKind.CHANGE_REQUEST: "changes",
+    ItemKind.DELIVERABLE: "deliverables",
+    ItemKind.MEETING: "decisions",
+    ItemKind.MOVED_DATE: "milestones",
+    ItemKind.WAITING: "waiting-on-you",
+    ItemKind.PROJECT: "questions",
+}
+
+
+def _answer_entry(line: RecordLine, texts: Texts, urn: str, page: str) -> FeedEntry:
+    answer = line.answer
+    return _entry(
+        f"{urn}:answer:{_digest(answer.message_id)}",
+        texts.gettext("{what}: {answer}", what=line.what, answer=line.sentence),
+        answer.received,
+        _html("answer.html.j2", texts, line=line),
+        f"{page}#{ANSWER_ANCHORS[answer.kind]}",
     )
 
 
@@ -243,6 +296,7 @@ def atom_feed(
     texts: Texts,
     base_url: str,
     outlook: ProjectOutlook | None = None,
+    answers: AnswerSetup = NO_ANSWERS,
 ) -> bytes:
     """The project's news as an Atom feed (UTF-8 bytes).
 
@@ -259,7 +313,12 @@ def atom_feed(
     - one per open request to the client (waiting on you), dated by the day it was asked:
       `...:waiting:<fingerprint of title and day asked>`;
     - one per decision: `...:decision:<day>:<fingerprint of title>`;
-    - one per deliverable: `...:deliverable:<day>:<fingerprint of title>`.
+    - one per deliverable: `...:deliverable:<day>:<fingerprint of title>`;
+    - one per applied answer of the client's on the record (answers.yml), dated when it was
+      received: `...:answer:<fingerprint of its Message-ID>`.
+
+    The entries that ask the client something (a waiting item, a meeting summary, a moved
+    date, a deliverable to sign off) carry its answer links and the record, as the page does.
 
     Without an `outlook` there are no moves (no ledger) and the health rules run without
     forecasts or the day of the latest work.
@@ -279,23 +338,38 @@ def atom_feed(
         if m.done is not None and m.done <= today
     ]
     entries += [
-        _deliverable_entry(d, texts, urn, page, zone) for d in project.deliverables if d.date <= today
+        _deliverable_entry(
+            d, texts, urn, page, zone,
+            answer_view(deliverable_item(project, d), answers, texts) if d.sign_off else NO_ANSWER,
+        )
+        for d in project.deliverables
+        if d.date <= today
     ]
     outlook = outlook or ProjectOutlook()
     for m in project.milestones:
         ledger = outlook.ledger.of(m.id)
         if ledger is not None:
-            entries += _move_entries(m, ledger, today, texts, urn, page, zone)
+            moved = answer_view(plan_change_item(project, m), answers, texts) if m.done is None else NO_ANSWER
+            entries += _move_entries(m, ledger, today, texts, urn, page, zone, moved)
         if m.done is None:
             health = milestone_health(m, project, today, outlook.signals)
             if health.state in (HealthState.LATE, HealthState.AT_RISK):
                 entries.append(_health_entry(m, health, project, outlook, today, texts, urn, page, zone))
     entries += [
-        _waiting_entry(item, project, texts, urn, page, zone)
+        _waiting_entry(item, project, texts, urn, page, zone, answer_view(waiting_item(project, item), answers, texts))
         for item in project.waiting_on_client
         if item.done is None and item.asked <= today
     ]
-    entries += [_decision_entry(d, texts, urn, page, zone) for d in project.decisions if d.date <= today]
+    entries += [
+        _decision_entry(d, texts, urn, page, zone, answer_view(meeting_item(project, d), answers, texts))
+        for d in project.decisions
+        if d.date <= today
+    ]
+    entries += [
+        _answer_entry(line, texts, urn, page)
+        for line in record_lines((project,), answers, texts)
+        if line.answer.received.astimezone(zone).date() <= today
+    ]
     entries.sort(key=lambda e: (e.updated(), e.id()), reverse=True)
 
     feed = FeedGenerator()

@@ -46,6 +46,9 @@ from urllib.parse import unquote, urlsplit
 
 import css_inline
 
+from milepost.answer_reference import link_secret
+from milepost.answers.applied import applied_answers
+from milepost.answers.record import read_entries, record_path
 from milepost.atomic_write import write_bytes_atomically
 from milepost.classify.rules import load_rules
 from milepost.classify.shown_work import project_work
@@ -65,6 +68,7 @@ from milepost.i18n import texts_for
 from milepost.load.client_folders import client_folders
 from milepost.load.settings import BuildSettings, client_today
 from milepost.model import Client, LetterKind, Portal, Project, SentLetter
+from milepost.render.answer_views import AnswerSetup
 from milepost.render.letters import (
     LetterWords,
     letter_view,
@@ -563,6 +567,8 @@ def portal_letters(
     # The agency's reference class across all its clients (portal.agency_reference), for projects too
     # young to be judged by their own pace: once per day the clients are on, not per client.
     references: dict[dt.date, ReferenceClass] = {}
+    # The answer links: the portal's address and secret (none without either; said once).
+    secret = link_secret(settings.answers_address)
     for client in clients:
         today = client_today(client.timezone, day)
         if today not in references:
@@ -582,6 +588,12 @@ def portal_letters(
                     subject_prefix=settings.letters_subject_prefix,
                     site_url=site_url,
                     folder=folders[client.slug],
+                    answers=AnswerSetup(
+                        settings.answers_address,
+                        secret,
+                        applied_answers(read_entries(record_path(settings.projects_dir, client.slug))),
+                        client.timezone,
+                    ),
                 ),
                 fixed_day=day is not None,
                 cache_dir=settings.cache_dir,

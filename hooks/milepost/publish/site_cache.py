@@ -31,6 +31,7 @@ from milepost.history.project_files import ProjectFileVersions
 from milepost.history.state import GitHistory
 from milepost.model import Client, Project, SentLetter
 from milepost.publish.site_content import ClientSite, SitePage, client_site
+from milepost.render.answer_views import NO_ANSWERS, AnswerSetup
 from milepost.status.forecast import NO_REFERENCE, ReferenceClass
 from milepost.status.response_figures import ResponseFigures
 
@@ -113,6 +114,7 @@ def rendered_site(
     letters: Sequence[SentLetter] = (),
     reference: ReferenceClass = NO_REFERENCE,
     responses: ResponseFigures | None = None,
+    answers: AnswerSetup = NO_ANSWERS,
 ) -> ClientSite:
     """The client's site: from the cache when all it is made from is unchanged, else rendered
     (reading and classifying every repository's history) and kept for the next build.
@@ -147,6 +149,7 @@ def rendered_site(
             reference=reference,
             responses=responses,
             cache_dir=cache_dir,
+            answers=answers,
         )
 
     if cache_dir is None:
@@ -161,7 +164,7 @@ def rendered_site(
     key = site_key(
         (
             kind, client, tuple(projects), rules, sorted(heads.items()), ledger, today, prefix, base_url,
-            inactive_days, tuple(letters), reference.slips, responses,
+            inactive_days, tuple(letters), reference.slips, responses, answers.key(),
         )
     )
     cached = load_site(cache_dir, client.slug, kind, key, client)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from milepost.answers.applied import decided_changes
 from milepost.classify.project_text import redact_client_glossary, redact_file_versions, redact_project
 from milepost.history.project_files import ProjectFileVersions
 from milepost.i18n import Texts, texts_for
@@ -21,6 +22,7 @@ from milepost.load.slugs import OwnFolder
 from milepost.model import Client, Project, SentLetter, WorkNote
 from milepost.publish.feeds import atom_feed, ics_calendar
 from milepost.publish.status_json import status_json_bytes
+from milepost.render.answer_views import NO_ANSWERS, AnswerSetup, render_agreements
 from milepost.render.client_home import render_client_home
 from milepost.render.letter_archive import page_folder, render_archive, render_sent_letter
 from milepost.render.project_page import ProjectView, render_project_page
@@ -92,6 +94,7 @@ def client_site(
     reference: ReferenceClass = NO_REFERENCE,
     responses: ResponseFigures | None = None,
     cache_dir: Path | None = None,
+    answers: AnswerSetup = NO_ANSWERS,
 ) -> ClientSite:
     """Build the client's pages. `prefix` places them in a folder (team preview);
     `work` maps project slug to its classified history, `file_versions` to the git history of
@@ -99,7 +102,8 @@ def client_site(
     client was sent, newest first (the sent record's, publish/letters.py); `reference` the
     agency's record of finished milestones, for young projects' forecasts; `responses` the
     agency's measured response time to this client (its contacts say it); `cache_dir` keeps
-    each project's simulated forecasts (status/forecast_cache.py)."""
+    each project's simulated forecasts (status/forecast_cache.py); `answers` the answer links
+    to offer and the client's answers on the record (answers.yml)."""
     texts = texts_for(client.language)
     # The YAML's words are redacted here, once, for every page, feed, calendar and status.json.
     client = redact_client_glossary(client)
@@ -122,7 +126,8 @@ def client_site(
         )
         for project in projects
     }
-    home = render_client_home(client, list(projects), today, texts, outlooks, responses)
+    decided = {project.slug: decided_changes(project, answers.answers) for project in projects}
+    home = render_client_home(client, list(projects), today, texts, outlooks, responses, decided)
     calibration = client_calibration(o.calibration for o in outlooks.values() if o.calibration is not None)
     # Feed readers find every project's news from the home page, and a project's from its page.
     # Links relative to the page: mkdocs-material fetches a sitemap.xml beside every
@@ -146,17 +151,22 @@ def client_site(
             # A calendar app cannot open a locked calendar: a protected site's stays a download.
             page_url="" if protected else project_url,
             responses=responses,
+            answers=answers,
         )
         folder = f"{prefix}{project.slug}/"
         markdown = with_feeds(
             render_project_page(view, texts), [] if protected else [feed_link("feed.xml", project, texts)]
         )
         pages.append(SitePage(f"{folder}index.md", project.name, markdown))
-        files.append((f"{folder}status.json", status_json_bytes(client, project, shown, today, outlook, calibration)))
+        files.append(
+            (f"{folder}status.json", status_json_bytes(client, project, shown, today, outlook, calibration, answers))
+        )
         files.append(
             (
                 f"{folder}feed.xml",
-                atom_feed(client, project, shown, today, texts=texts, base_url=project_url, outlook=outlook),
+                atom_feed(
+                    client, project, shown, today, texts=texts, base_url=project_url, outlook=outlook, answers=answers
+                ),
             )
         )
         files.append(
@@ -168,6 +178,14 @@ def client_site(
         if not protected:
             files.append((f"{folder}sitemap.xml", sitemap_beside_feed(project_url)))
     pages.extend(archive_pages(client, letters, texts, prefix, feeds=[] if protected else projects))
+    agreements = render_agreements(projects, answers, texts)
+    if agreements is not None:
+        feeds = [] if protected else [feed_link(f"../{p.slug}/feed.xml", p, texts) for p in projects]
+        pages.append(
+            SitePage(
+                f"{prefix}{OwnFolder.AGREEMENTS}/index.md", texts.gettext("Agreements"), with_feeds(agreements, feeds)
+            )
+        )
     return ClientSite(client=client, pages=tuple(pages), files=tuple(files))
 
 

@@ -38,7 +38,15 @@ removing one raises the version. Every date is an ISO `YYYY-MM-DD` string; absen
                      [{title, asked, needed_by, overdue_days (0 when not overdue), milestone
                       (id or null)}]
     waiting_for_decision  change requests waiting for the client's decision (status
-                     proposed): [id], oldest first (also in "Waiting on you" and its count)
+                     proposed, and not accepted or declined on the record in this version):
+                     [id], oldest first (also in "Waiting on you" and its count)
+    answer_links     the answers the client is asked for, when the portal offers answer links
+                     (docs/answers.md): [{kind, item, action, label, reference, mailto}], in the
+                     page's order; [] without them
+    answers          the client's applied answers on the record (answers.yml), newest first:
+                     [{received (ISO 8601 in the client's time zone), name, kind, item, what,
+                      action, sentence (in the client's language), current (to the version
+                      shown now), words}]
     update_overdue_days  days the promised `next_update` is past (0: not past, or none)
     budget           {hours, used, left, share_used, as_of, used_percent, done_percent (null:
                      no tasks), ahead (the hours run ahead of the work), covers_percent (at
@@ -80,8 +88,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from milepost.i18n import texts_for
+from milepost.answer_reference import answerable_items, reference_in
+from milepost.answers.applied import decided_changes
+from milepost.i18n import Texts, texts_for
 from milepost.model import Budget, Client, Milestone, Project, WorkNote
+from milepost.render.answer_views import NO_ANSWERS, AnswerSetup, answer_view, record_lines
 from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.calibration import Calibration
 from milepost.status.finish import Finish, project_finish
@@ -93,6 +104,7 @@ from milepost.status.ledger import UNAVAILABLE, MilestoneLedger
 from milepost.status.outlook import ProjectOutlook
 from milepost.status.recent_work import LISTED_KINDS, weeks_of_work
 from milepost.status.waiting import awaiting_decision, open_waiting
+from milepost.time_zone import client_zone
 
 SCHEMA_VERSION = 1
 # Same window as "What changed recently" on the project page.
@@ -248,6 +260,36 @@ def _calibration(calibration: Calibration | None, *, replays: bool = True) -> di
             for r in calibration.replays
         ]
     return figures
+def _answer_links(project: Project, answers: AnswerSetup, texts: Texts) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": item.kind.value,
+            "item": item.key,
+            "action": link.action.value,
+            "label": link.label,
+            "reference": reference_in(link.subject),
+            "mailto": link.href,
+        }
+        for item in answerable_items(project)
+        for link in answer_view(item, answers, texts).links
+    ]
+
+
+def _answers(project: Project, answers: AnswerSetup, texts: Texts, zone: dt.tzinfo) -> list[dict[str, Any]]:
+    return [
+        {
+            "received": line.answer.received.astimezone(zone).isoformat(timespec="seconds"),
+            "name": line.answer.name,
+            "kind": line.answer.kind.value,
+            "item": line.answer.item,
+            "what": line.what,
+            "action": line.answer.action.value,
+            "sentence": line.sentence,
+            "current": line.current,
+            "words": line.answer.words,
+        }
+        for line in record_lines((project,), answers, texts)
+    ]
 
 
 def project_status(
@@ -257,12 +299,15 @@ def project_status(
     today: dt.date,
     outlook: ProjectOutlook | None = None,
     client_calibration: Calibration | None = None,
+    answers: AnswerSetup = NO_ANSWERS,
 ) -> dict[str, Any]:
     """The project's status as plain JSON-ready data (see the module docstring for the shape).
 
     `work` is the project's commits after the plain-language rules and redaction;
-    `outlook` what was measured about it (ledger, forecasts, burn-up), None when unmeasured.
+    `outlook` what was measured about it (ledger, forecasts, burn-up), None when unmeasured;
+    `answers` the answer links offered and the client's answers on the record.
     """
+    texts = texts_for(client.language, client.timezone)
     health = project_health(project, today, outlook.signals if outlook else None)
     upcoming = next_milestone(project)
     timeline = sorted(project.milestones, key=lambda m: (m.done or m.current_due, m.id))
@@ -271,7 +316,7 @@ def project_status(
     weeks = weeks_of_work(
         tuple(work),
         today=today,
-        week_start=texts_for(client.language).week_start(today),
+        week_start=texts.week_start(today),
         weeks=RECENT_WEEKS,
     )
     recent = [
@@ -300,7 +345,11 @@ def project_status(
             }
             for item in open_waiting(project, today)
         ],
-        "waiting_for_decision": [c.id for c in awaiting_decision(project)],
+        "waiting_for_decision": [
+            c.id for c in awaiting_decision(project, decided_changes(project, answers.answers))
+        ],
+        "answer_links": _answer_links(project, answers, texts),
+        "answers": _answers(project, answers, texts, client_zone(client.timezone)),
         "update_overdue_days": update_overdue(project, today),
         "budget": _budget(
             project.budget,
@@ -364,9 +413,9 @@ def status_json_bytes(
     today: dt.date,
     outlook: ProjectOutlook | None = None,
     client_calibration: Calibration | None = None,
+    answers: AnswerSetup = NO_ANSWERS,
 ) -> bytes:
     """`project_status` as UTF-8 JSON: readable (indented, no \\u escapes), same input same bytes."""
-    text = json.dumps(
-        project_status(client, project, work, today, outlook, client_calibration), ensure_ascii=False, indent=2
-    )
+    status = project_status(client, project, work, today, outlook, client_calibration, answers)
+    text = json.dumps(status, ensure_ascii=False, indent=2)
     return (text + "\n").encode("utf-8")

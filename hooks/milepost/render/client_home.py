@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from milepost.i18n import Texts
@@ -57,8 +57,11 @@ def client_home_view(
     texts: Texts,
     outlooks: Mapping[str, ProjectOutlook] | None = None,
     responses: ResponseFigures | None = None,
+    decided: Mapping[str, Collection[str]] | None = None,
 ) -> ClientHomeView:
+    """`decided`: by project, the change requests the client decided on the record (answers.yml)."""
     outlooks = outlooks or {}
+    decided = decided or {}
     return ClientHomeView(
         name=client.name,
         today=today,
@@ -69,14 +72,14 @@ def client_home_view(
         + tuple(
             decision_item_view(change, project, texts, name_project=True)
             for project in projects
-            for change in awaiting_decision(project)
+            for change in awaiting_decision(project, decided.get(project.slug, ()))
         ),
         cards=tuple(
             ProjectCardView(
                 slug=project.slug,
                 name=project.name,
                 glance=glance_view(project, today, texts, outlooks.get(project.slug)),
-                waiting_count=waiting_count(project, today),
+                waiting_count=waiting_count(project, today, decided.get(project.slug, ())),
                 timeline=timeline_view(
                     project,
                     outlooks.get(project.slug),
@@ -123,8 +126,10 @@ def render_client_home(
     texts: Texts,
     outlooks: Mapping[str, ProjectOutlook] | None = None,
     responses: ResponseFigures | None = None,
+    decided: Mapping[str, Collection[str]] | None = None,
 ) -> str:
     """`outlooks`: what was measured about each project (by slug), so the cards judge health
-    exactly as the project pages do; `responses`: the agency's measured response time."""
-    home = client_home_view(client, projects, today, texts, outlooks, responses)
+    exactly as the project pages do; `responses`: the agency's measured response time;
+    `decided`: see `client_home_view`."""
+    home = client_home_view(client, projects, today, texts, outlooks, responses, decided)
     return render("client_home.md.j2", texts, home=home)

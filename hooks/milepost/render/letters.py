@@ -14,9 +14,21 @@ import datetime as dt
 from dataclasses import dataclass
 from email.utils import parseaddr
 
+from milepost.answer_reference import (
+    AnswerItem,
+    change_item,
+    deliverable_item,
+    meeting_item,
+    plan_change_item,
+    project_item,
+    waiting_item,
+)
+from milepost.answers.applied import decided_changes
 from milepost.classify.redaction import redact
 from milepost.i18n import Texts
 from milepost.model import Client, Contact, LetterKind
+from milepost.render.answer_links import AnswerLink
+from milepost.render.answer_views import NO_ANSWERS, AnswerSetup, answer_view
 from milepost.render.budget_words import pace_sentence
 from milepost.render.contacts import promise_words
 from milepost.render.environment import render
@@ -41,6 +53,7 @@ class Bullet:
     lines: tuple[str, ...] = ()  # more about it, one sentence a line
     url: str = ""
     urgent: bool = False  # overdue: shown first and marked
+    links: tuple[AnswerLink, ...] = ()  # the answers it asks for (render/answer_views.py)
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,7 @@ class Section:
     heading: str
     paragraphs: tuple[str, ...] = ()
     bullets: tuple[Bullet, ...] = ()
+    links: tuple[AnswerLink, ...] = ()  # the answers the whole section asks for (a meeting summary)
 
 
 @dataclass(frozen=True)
@@ -82,15 +96,22 @@ class LetterWords:
     subject_prefix: str  # "" = "Project status" in the client's language
     agency: str
     site_url: str  # the client's own site, "" when unknown
+    answers: AnswerSetup = NO_ANSWERS  # the answer links (per client) and its answers on record
 
 
-def letter_words(*, agency: str, sender: str, subject_prefix: str, site_url: str, folder: str) -> LetterWords:
+def letter_words(
+    *, agency: str, sender: str, subject_prefix: str, site_url: str, folder: str, answers: AnswerSetup = NO_ANSWERS
+) -> LetterWords:
     """What the portal says about itself in a client's letters: the agency's name (else the
-    display name of `letters.from`), the subject's first words and the client's site."""
+    display name of `letters.from`), the subject's first words, the client's site and the
+    answer links it offers."""
     name = agency or parseaddr(sender)[0]
     base = site_url.rstrip("/")
     return LetterWords(
-        subject_prefix=subject_prefix or name, agency=name, site_url=f"{base}/{folder}/" if base else ""
+        subject_prefix=subject_prefix or name,
+        agency=name,
+        site_url=f"{base}/{folder}/" if base else "",
+        answers=answers,
     )
 
 
@@ -165,7 +186,15 @@ def _headline_lines(week: ProjectWeek, client: Client, texts: Texts, today: dt.d
     return tuple(lines)
 
 
-def _move_bullet(move: Move, client: Client, texts: Texts, project: str = "") -> Bullet:
+def _links(item: AnswerItem | None, answers: AnswerSetup, texts: Texts) -> tuple[AnswerLink, ...]:
+    """The answer links for `item` (none without the portal's address and secret, or once the
+    client settled it on the record)."""
+    return answer_view(item, answers, texts).links
+
+
+def _move_bullet(
+    move: Move, client: Client, texts: Texts, project: str = "", links: tuple[AnswerLink, ...] = ()
+) -> Bullet:
     title = move.milestone.title if not project else f"{move.milestone.title} ({project})"
     if move.new is not None and move.old is not None:
         text = texts.gettext(
@@ -181,10 +210,12 @@ def _move_bullet(move: Move, client: Client, texts: Texts, project: str = "") ->
         lines.append(texts.gettext("Why: no reason was written down yet; we will tell you."))
     if move.plan:
         lines.append(texts.gettext("What we do now: {plan}", plan=_clean(move.plan, client)))
-    return Bullet(text=text, lines=tuple(lines))
+    return Bullet(text=text, lines=tuple(lines), links=links)
 
 
-def _weekly_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[Section, ...]:
+def _weekly_sections(
+    letter: DueLetter, client: Client, texts: Texts, answers: AnswerSetup
+) -> tuple[Section, ...]:
     many = len(letter.weeks) > 1
     assert letter.since is not None
     since = texts.date(letter.since)
@@ -198,6 +229,7 @@ def _weekly_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[S
             Bullet(
                 text=f"{week.project.name}: {_state_sentence(week, texts)}",
                 lines=_headline_lines(week, client, texts, letter.day),
+                links=_links(project_item(week.project), answers, texts),
             )
             for week in letter.weeks
         ),
@@ -213,14 +245,29 @@ def _weekly_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[S
             else:
                 text = title
             url = _clean(item.url, client) if item.url else ""
-            finished.append(Bullet(text=named(text, week), url=url if url.startswith(("https://", "http://")) else ""))
+            # A deliverable that asks for sign-off: Approve / Ask for changes.
+            signed = next(
+                (d for d in week.project.deliverables if item.kind == DELIVERED and d.sign_off and d.title == item.title
+                 and d.date == item.day),
+                None,
+            )
+            finished.append(
+                Bullet(
+                    text=named(text, week),
+                    url=url if url.startswith(("https://", "http://")) else "",
+                    links=_links(deliverable_item(week.project, signed), answers, texts) if signed else (),
+                )
+            )
     done = Section(
         heading=texts.gettext("Finished since {date}", date=since),
         bullets=tuple(finished),
         paragraphs=() if finished else (texts.gettext("Nothing new was finished this week."),),
     )
     moves = [
-        _move_bullet(move, client, texts, week.project.name if many else "")
+        _move_bullet(
+            move, client, texts, week.project.name if many else "",
+            _links(plan_change_item(week.project, move.milestone), answers, texts),
+        )
         for week in letter.weeks
         for move in week.moves
     ]
@@ -242,10 +289,17 @@ def _weekly_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[S
             )
         else:
             text = _clean(wanted.title, client)
-        waiting.append(Bullet(text=f"{project.name}: {text}" if many else text, urgent=bool(late)))
-    # A change request waiting for the client's decision is asked for here too, as on the site.
+        waiting.append(
+            Bullet(
+                text=f"{project.name}: {text}" if many else text,
+                urgent=bool(late),
+                links=_links(waiting_item(project, wanted), answers, texts),
+            )
+        )
+    # A change request waiting for the client's decision is asked for here too, as on the site
+    # (not one the client accepted or declined on the record already, in this version).
     for week in letter.weeks:
-        for change in awaiting_decision(week.project):
+        for change in awaiting_decision(week.project, decided_changes(week.project, answers.answers)):
             decision = decision_item_view(change, week.project, texts)
             text = _clean(decision.title, client)
             facts = (_clean(decision.facts, client),) if decision.facts else ()
@@ -254,7 +308,9 @@ def _weekly_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[S
                 facts = (*facts, decide_by_words(change.decide_by, reminder, texts))
             waiting.append(
                 Bullet(
-                    text=f"{week.project.name}: {text}" if many else text, lines=facts,
+                    text=f"{week.project.name}: {text}" if many else text,
+                    lines=facts,
+                    links=_links(change_item(week.project, change), answers, texts),
                     urgent=reminder == DecideByReminder.PAST,
                 )
             )
@@ -287,13 +343,17 @@ def _weekly_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[S
     return (states, done, moved, needed, nxt)
 
 
-def _meeting_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[Section, ...]:
+def _meeting_sections(
+    letter: DueLetter, client: Client, texts: Texts, answers: AnswerSetup
+) -> tuple[Section, ...]:
     decision = letter.decision
     assert decision is not None and letter.project is not None
+    links = _links(meeting_item(letter.project, decision), answers, texts)
     sections = [
         Section(
             heading=_clean(decision.title, client),
             paragraphs=(_clean(decision.summary, client),) if decision.summary else (),
+            links=() if decision.agreed else links,
         )
     ]
     if decision.agreed:
@@ -301,16 +361,26 @@ def _meeting_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[
             Section(
                 heading=texts.gettext("What we agreed"),
                 bullets=tuple(Bullet(text=_clean(point, client)) for point in decision.agreed),
+                links=links,
             )
         )
     return tuple(sections)
 
 
-def _change_sections(letter: DueLetter, client: Client, texts: Texts) -> tuple[Section, ...]:
+def _change_sections(
+    letter: DueLetter, client: Client, texts: Texts, answers: AnswerSetup
+) -> tuple[Section, ...]:
+    assert letter.project is not None
+    project = letter.project
     return (
         Section(
             heading=texts.gettext("What moved"),
-            bullets=tuple(_move_bullet(move, client, texts) for move in letter.moves),
+            bullets=tuple(
+                _move_bullet(
+                    move, client, texts, links=_links(plan_change_item(project, move.milestone), answers, texts)
+                )
+                for move in letter.moves
+            ),
         ),
     )
 
@@ -397,7 +467,7 @@ def letter_view(
         LetterKind.WEEKLY: _weekly_sections,
         LetterKind.MEETING: _meeting_sections,
         LetterKind.CHANGE: _change_sections,
-    }[letter.kind](letter, client, texts)
+    }[letter.kind](letter, client, texts, words.answers)
     return LetterView(
         kind=letter.kind,
         language=client.language,

@@ -8,10 +8,31 @@ the page first uses them (`mark_terms`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from milepost.answer_reference import (
+    Action,
+    change_item,
+    deliverable_item,
+    meeting_item,
+    plan_change_item,
+    project_item,
+    waiting_item,
+)
+from milepost.answers.applied import current_answer, decided_changes
 from milepost.i18n import Texts
-from milepost.model import Client, Decision, Deliverable, Milestone, Project, Task, WorkNote
+from milepost.model import (
+    ChangeRequest,
+    ChangeStatus,
+    Client,
+    Decision,
+    Deliverable,
+    Milestone,
+    Project,
+    Task,
+    WorkNote,
+)
+from milepost.render.answer_views import NO_ANSWER, NO_ANSWERS, AnswerSetup, AnswerView, answer_view, questions
 from milepost.render.budget_words import pace_sentence, raise_sentences
 from milepost.render.charts import BurnUpView, TimelineView, burnup_view, timeline_view
 from milepost.render.contacts import ContactsView, contacts_view
@@ -55,6 +76,7 @@ class ProjectView:
     outlook: ProjectOutlook | None = None  # ledger, forecasts and health signals; None: unmeasured
     page_url: str = ""  # the page's absolute URL ending in "/" when the site's address is known
     responses: ResponseFigures | None = None  # the agency's measured response time to this client
+    answers: AnswerSetup = NO_ANSWERS  # the answer links offered and the client's answers on record
 
 
 @dataclass(frozen=True)
@@ -76,6 +98,7 @@ class MilestoneView:
     delay: tuple[str, str] | None  # (why it is late, what we propose), while not finished
     ledger: tuple[LedgerLine, ...]
     tied: tuple[WorkNote, ...]  # the latest listed work on it, newest first
+    answer: AnswerView = NO_ANSWER  # a moved date: Confirm / Something is not right, and the record
 
 
 @dataclass(frozen=True)
@@ -99,6 +122,19 @@ class ChangeRowView:
     hours: str  # "—" when not estimated
     impact: str  # "—" when none is given
     decide_by: str = ""  # "Please decide by 12 December 2026" while it waits; "" otherwise
+    answer: AnswerView = NO_ANSWER  # the record only: its links are under "Waiting on you"
+
+
+@dataclass(frozen=True)
+class DeliverableView:
+    deliverable: Deliverable
+    answer: AnswerView  # sign-off: Approve / Ask for changes, and the record
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    decision: Decision
+    answer: AnswerView  # a meeting summary: Confirm / Something is not right, and the record
 
 
 @dataclass(frozen=True)
@@ -121,8 +157,8 @@ class ProjectPageView:
     waiting: tuple[WaitingItemView, ...]
     milestones: tuple[MilestoneView, ...]
     weeks: tuple[WeekView, ...]
-    deliverables: tuple[Deliverable, ...]  # newest first
-    decisions: tuple[Decision, ...]  # newest first
+    deliverables: tuple[DeliverableView, ...]  # newest first
+    decisions: tuple[DecisionView, ...]  # newest first
     changes: tuple[ChangeRowView, ...]
     budget: BudgetView | None
     burnup: BurnUpView | None  # None: no milestones, or nothing measured
@@ -131,6 +167,8 @@ class ProjectPageView:
     calendar_href: str = "calendar.ics"  # webcal:// when the site's address is known
     kept_promises: str | None = None  # the kept promises in one sentence; None: nothing to say yet
     health_record: HealthRecordView | None = None  # the health strip and how our forecasts held
+    ask: AnswerView = NO_ANSWER  # "Ask a question"
+    questions: tuple[tuple[str, str], ...] = ()  # the client's questions on record: (sentence, words)
 
 
 def milestone_view(view: ProjectView, m: Milestone, texts: Texts) -> MilestoneView:
@@ -156,6 +194,7 @@ def milestone_view(view: ProjectView, m: Milestone, texts: Texts) -> MilestoneVi
         delay=(m.delay.reason, m.delay.plan) if m.delay and not m.done else None,
         ledger=ledger_lines(outlook.ledger.of(m.id), texts),
         tied=tuple(sorted(tied, key=lambda c: c.date, reverse=True)[:WORK_PER_MILESTONE]),
+        answer=answer_view(plan_change_item(view.project, m), view.answers, texts) if not m.done else NO_ANSWER,
     )
 
 
@@ -230,12 +269,45 @@ def page_budget_pace(view: ProjectView) -> BudgetPace | None:
     return budget_pace(view.project, None, dt.UTC, view.today)
 
 
+def change_row(
+    change: ChangeRequest,
+    project: Project,
+    answers: AnswerSetup,
+    decided: frozenset[str],
+    today: dt.date,
+    texts: Texts,
+) -> ChangeRowView:
+    """A change request's row; one still `proposed` in the file that the client accepted or
+    declined on the record is shown as the record says (`milepost check` asks the team to
+    write it into the file)."""
+    status = change.status
+    if change.id in decided:
+        answer = current_answer(answers.answers, change_item(project, change))
+        accepted = answer is not None and answer.action is Action.ACCEPT
+        status = ChangeStatus.ACCEPTED if accepted else ChangeStatus.REJECTED
+    return ChangeRowView(
+        id=change.id,
+        title=change.title,
+        status=status,
+        status_label=change_status_label(status, texts),
+        hours=texts.number(change.hours) if change.hours is not None else "—",
+        impact=change.impact or "—",
+        decide_by=(
+            decide_by_words(change.decide_by, decide_by_reminder(change, today), texts)
+            if change.decide_by and status == AWAITING_DECISION
+            else ""
+        ),
+        answer=replace(answer_view(change_item(project, change), answers, texts), links=()),
+    )
+
+
 def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
-    project, today = view.project, view.today
+    project, today, answers = view.project, view.today, view.answers
     milestones = tuple(
         milestone_view(view, m, texts)
         for m in sorted(project.milestones, key=lambda m: (m.done or m.current_due, m.id))
     )
+    decided = decided_changes(project, answers.answers)
     return ProjectPageView(
         name=project.name,
         today=today,
@@ -243,28 +315,36 @@ def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
         next_update=project.next_update,
         summary=project.summary or "",
         timeline=timeline_view(project, view.outlook, today, texts),
-        waiting=tuple(waiting_item_view(item, project, today, texts) for item in open_waiting(project, today))
-        + tuple(decision_item_view(change, project, texts) for change in awaiting_decision(project)),
+        waiting=tuple(
+            replace(
+                waiting_item_view(item, project, today, texts),
+                answer=answer_view(waiting_item(project, item), answers, texts),
+            )
+            for item in open_waiting(project, today)
+        )
+        + tuple(
+            replace(
+                decision_item_view(change, project, texts),
+                answer=answer_view(change_item(project, change), answers, texts),
+            )
+            for change in awaiting_decision(project, decided)
+        ),
         milestones=milestones,
         weeks=week_views(view, texts, milestones),
-        deliverables=tuple(sorted(project.deliverables, key=lambda d: d.date, reverse=True)),
-        decisions=tuple(sorted(project.decisions, key=lambda d: d.date, reverse=True)),
-        changes=tuple(
-            ChangeRowView(
-                id=change.id,
-                title=change.title,
-                status=change.status,
-                status_label=change_status_label(change.status, texts),
-                hours=texts.number(change.hours) if change.hours is not None else "—",
-                impact=change.impact or "—",
-                decide_by=(
-                    decide_by_words(change.decide_by, decide_by_reminder(change, today), texts)
-                    if change.decide_by and change.status == AWAITING_DECISION
-                    else ""
-                ),
+        deliverables=tuple(
+            DeliverableView(
+                d,
+                answer_view(deliverable_item(project, d), answers, texts)
+                if d.sign_off
+                else replace(answer_view(deliverable_item(project, d), answers, texts), links=()),
             )
-            for change in project.changes
+            for d in sorted(project.deliverables, key=lambda d: d.date, reverse=True)
         ),
+        decisions=tuple(
+            DecisionView(d, answer_view(meeting_item(project, d), answers, texts))
+            for d in sorted(project.decisions, key=lambda d: d.date, reverse=True)
+        ),
+        changes=tuple(change_row(change, project, answers, decided, today, texts) for change in project.changes),
         budget=budget_view(project, texts, page_budget_pace(view)),
         burnup=burnup_view(project, view.outlook, today, texts),
         # The client's and the project's glossary: listed here, explained where used.
@@ -280,6 +360,8 @@ def project_page_view(view: ProjectView, texts: Texts) -> ProjectPageView:
         health_record=health_record_view(
             (view.outlook or ProjectOutlook()).health_weeks, (view.outlook or ProjectOutlook()).calibration, texts
         ),
+        ask=answer_view(project_item(project), answers, texts),
+        questions=questions(project, answers, texts),
     )
 
 

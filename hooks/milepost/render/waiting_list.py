@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from milepost.i18n import Texts
 from milepost.model import ChangeRequest, Project, WaitingItem
+from milepost.render.answer_views import NO_ANSWER, AnswerView
 from milepost.status.waiting import DecideByReminder, held_milestone, overdue_days
 
 
@@ -18,6 +19,7 @@ class WaitingItemView:
     overdue_days: int  # 0: not overdue
     holds: str | None  # the title of the milestone it holds up
     project_name: str | None = None  # named on the home page, where items of all projects meet
+    answer: AnswerView = NO_ANSWER  # the links that answer it and the record (project page)
 
 
 def waiting_item_view(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from enum import StrEnum
 
 from milepost.model import ChangeRequest, ChangeStatus, Milestone, Project, WaitingItem
@@ -43,9 +43,10 @@ def held_milestone(item: WaitingItem, project: Project) -> Milestone | None:
     return next((m for m in project.milestones if m.id == item.milestone), None)
 
 
-def awaiting_decision(project: Project) -> list[ChangeRequest]:
-    """The change requests that wait for the client's decision, oldest first (undated last)."""
-    changes = [c for c in project.changes if c.status == AWAITING_DECISION]
+def awaiting_decision(project: Project, decided: Collection[str] = ()) -> list[ChangeRequest]:
+    """The change requests that wait for the client's decision, oldest first (undated last);
+    `decided`: the ids the client already accepted or declined on the record (answers.yml)."""
+    changes = [c for c in project.changes if c.status == AWAITING_DECISION and c.id not in decided]
     return sorted(changes, key=lambda c: c.date or dt.date.max)
 
 
@@ -73,6 +74,6 @@ def decide_by_reminder(change: ChangeRequest, today: dt.date) -> DecideByReminde
     return None
 
 
-def waiting_count(project: Project, today: dt.date) -> int:
+def waiting_count(project: Project, today: dt.date, decided: Collection[str] = ()) -> int:
     """All the team waits for from the client: open items and decisions on change requests."""
-    return len(open_waiting(project, today)) + len(awaiting_decision(project))
+    return len(open_waiting(project, today)) + len(awaiting_decision(project, decided))
