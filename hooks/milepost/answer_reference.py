@@ -129,7 +129,7 @@ def meeting_item(project: Project, decision: Decision) -> AnswerItem:
     )
 
 
-def plan_change_item(project: Project, milestone: Milestone) -> AnswerItem | None:
+def moved_date_item(project: Project, milestone: Milestone) -> AnswerItem | None:
     """A milestone's moved date (None when it has no `delay:`)."""
     if milestone.delay is None:
         return None
@@ -163,7 +163,7 @@ def answerable_items(project: Project) -> Iterator[AnswerItem]:
     for decision in project.decisions:
         yield meeting_item(project, decision)
     for milestone in project.milestones:
-        moved = plan_change_item(project, milestone)
+        moved = moved_date_item(project, milestone)
         if moved is not None:
             yield moved
     for waiting in project.waiting_on_client:

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from feedgen.feed import FeedEntry, FeedGenerator
 from icalendar import Calendar, Event, vText
 
-from milepost.answer_reference import ItemKind, deliverable_item, meeting_item, plan_change_item, waiting_item
+from milepost.answer_reference import ItemKind, deliverable_item, meeting_item, moved_date_item, waiting_item
 from milepost.i18n import Texts
 from milepost.model import Client, Decision, Deliverable, Milestone, Project, WaitingItem, WorkKind, WorkNote
 from milepost.render.answer_views import (
@@ -349,7 +349,7 @@ def atom_feed(
     for m in project.milestones:
         ledger = outlook.ledger.of(m.id)
         if ledger is not None:
-            moved = answer_view(plan_change_item(project, m), answers, texts) if m.done is None else NO_ANSWER
+            moved = answer_view(moved_date_item(project, m), answers, texts) if m.done is None else NO_ANSWER
             entries += _move_entries(m, ledger, today, texts, urn, page, zone, moved)
         if m.done is None:
             health = milestone_health(m, project, today, outlook.signals)

@@ -22,7 +22,7 @@ from milepost.answer_reference import (
     change_item,
     deliverable_item,
     meeting_item,
-    plan_change_item,
+    moved_date_item,
     project_item,
     waiting_item,
 )
@@ -134,7 +134,7 @@ def all_items(project: Project) -> Iterator[AnswerItem]:
     for decision in project.decisions:
         yield meeting_item(project, decision)
     for milestone in project.milestones:
-        moved = plan_change_item(project, milestone)
+        moved = moved_date_item(project, milestone)
         if moved is not None:
             yield moved
     for waiting in project.waiting_on_client:

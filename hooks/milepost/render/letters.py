@@ -19,7 +19,7 @@ from milepost.answer_reference import (
     change_item,
     deliverable_item,
     meeting_item,
-    plan_change_item,
+    moved_date_item,
     project_item,
     waiting_item,
 )
@@ -266,7 +266,7 @@ def _weekly_sections(
     moves = [
         _move_bullet(
             move, client, texts, week.project.name if many else "",
-            _links(plan_change_item(week.project, move.milestone), answers, texts),
+            _links(moved_date_item(week.project, move.milestone), answers, texts),
         )
         for week in letter.weeks
         for move in week.moves
@@ -377,7 +377,7 @@ def _change_sections(
             heading=texts.gettext("What moved"),
             bullets=tuple(
                 _move_bullet(
-                    move, client, texts, links=_links(plan_change_item(project, move.milestone), answers, texts)
+                    move, client, texts, links=_links(moved_date_item(project, move.milestone), answers, texts)
                 )
                 for move in letter.moves
             ),

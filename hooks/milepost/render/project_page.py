@@ -15,7 +15,7 @@ from milepost.answer_reference import (
     change_item,
     deliverable_item,
     meeting_item,
-    plan_change_item,
+    moved_date_item,
     project_item,
     waiting_item,
 )
@@ -194,7 +194,7 @@ def milestone_view(view: ProjectView, m: Milestone, texts: Texts) -> MilestoneVi
         delay=(m.delay.reason, m.delay.plan) if m.delay and not m.done else None,
         ledger=ledger_lines(outlook.ledger.of(m.id), texts),
         tied=tuple(sorted(tied, key=lambda c: c.date, reverse=True)[:WORK_PER_MILESTONE]),
-        answer=answer_view(plan_change_item(view.project, m), view.answers, texts) if not m.done else NO_ANSWER,
+        answer=answer_view(moved_date_item(view.project, m), view.answers, texts) if not m.done else NO_ANSWER,
     )
 
 
