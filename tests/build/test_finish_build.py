@@ -22,6 +22,7 @@ from conftest import make_demo_repos_once
 from helpers import DEMO_TODAY, ROOT, demo_portal_copy
 from milepost.cli import main
 from milepost.i18n import texts_for
+from milepost.load.project_folders import NOT_PROJECTS
 
 
 def finish_lines(page: Path) -> list[str]:
@@ -56,7 +57,7 @@ def demo_projects() -> list[tuple[str, str, str]]:
     for client_yml in sorted((ROOT / "projects").glob("*/client.yml")):
         language = yaml.safe_load(client_yml.read_text(encoding="utf-8"))["language"]
         for project_yml in sorted(client_yml.parent.glob("*.yml")):
-            if project_yml.name != "client.yml":
+            if project_yml.name not in NOT_PROJECTS:
                 found.append((client_yml.parent.name, project_yml.stem, language))
     return found
 

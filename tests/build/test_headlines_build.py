@@ -13,6 +13,7 @@ import yaml
 
 from helpers import ROOT
 from milepost.i18n import texts_for
+from milepost.load.project_folders import NOT_PROJECTS
 
 
 def text_of(page: Path) -> str:
@@ -85,7 +86,7 @@ def test_every_project_page_in_every_language_shows_its_kept_promises(demo_site:
         home = demo_site / client / "index.html"
         assert len(paragraphs(home, "mp-promise-record")) == 1, client
         for project_yml in sorted(client_yml.parent.glob("*.yml")):
-            if project_yml.name in ("client.yml", "answers.yml"):  # the client, the answers' record
+            if project_yml.name in NOT_PROJECTS:  # the client, the answers' and responses' records
                 continue
             page = demo_site / client / project_yml.stem / "index.html"
             record = paragraphs(page, "mp-promise-record")

@@ -32,6 +32,8 @@ CLIENT_FILE = "client.yml"
 ANSWER_RECORD = "answers.yml"
 # `milepost inbox`'s machine-written record of how long each client message waited for a reply.
 RESPONSE_RECORD = "responses.yml"
+# The files of a client folder that are not projects.
+NOT_PROJECTS = frozenset({CLIENT_FILE, ANSWER_RECORD, RESPONSE_RECORD})
 
 
 @dataclass
@@ -173,7 +175,7 @@ def _load_client_folder(
 
     projects: list[Project] = []
     for path in yaml_files:
-        if path.suffix != ".yml" or path.name in (CLIENT_FILE, ANSWER_RECORD, RESPONSE_RECORD):
+        if path.suffix != ".yml" or path.name in NOT_PROJECTS:
             continue
         source = display_path(path)
         unfit = slug_problem(path.stem, project=True)
