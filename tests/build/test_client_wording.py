@@ -155,8 +155,8 @@ def _spaced(text: str) -> str:
         ("kavyarnia-zerno/menu", "Тиждень 16–22 листопада 2026\u202fр."),
         ("tischlerei-becker/website", "Woche vom 23.–29. November 2026"),
         ("tischlerei-becker/website", "1 Woche ohne sichtbare Arbeit: 26. Oktober\u2009–\u20091. November 2026."),
-        # The promise's day first, then what was promised.
-        ("piekarnia-zloty-klos/zamowienia", "Historia obiecanego terminu: 7 września 2026 obiecaliśmy termin "
+        # The promise's day first, then what was promised (the bakery's plan is from 1 June).
+        ("piekarnia-zloty-klos/zamowienia", "Historia obiecanego terminu: 1 czerwca 2026 obiecaliśmy termin "
                                             "20 października 2026; od tego czasu się nie zmienił."),
         ("shkola-poliglot/kabinet", "История обещанного срока: 5 октября 2026\u202fг. мы обещали срок "
                                     "13 ноября 2026\u202fг.; с тех пор он не менялся."),
