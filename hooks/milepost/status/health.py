@@ -261,11 +261,18 @@ def project_health(project: Project, today: dt.date, signals: Signals | None = N
     team's override if there is one, else the worst state among its open milestones."""
     if not project.milestones:
         return Health(HealthState.PLANNED, HealthRule.NO_MILESTONES)
-    states = [
-        (m, milestone_health(m, project, today, signals)) for m in project.milestones if m.done is None
-    ]
-    if not states:
+    open_ones = [m for m in project.milestones if m.done is None]
+    if not open_ones:
         return Health(HealthState.DONE, HealthRule.ALL_DONE)
+    # A late milestone decides the project whatever is measured: the rules that make one late
+    # read only its dates (no override may say late), and the first late one is the worst.
+    # So the others are not judged, and forecasts made only when a rule asks for one (the
+    # health strip's replayed weeks, health_timeline.py) are not made for a late week.
+    for m in open_ones:
+        dated = milestone_health(m, project, today, NO_SIGNALS)
+        if dated.state == HealthState.LATE:
+            return Health(dated.state, dated.rule, reason=dated.reason, milestone=m.id)
+    states = [(m, milestone_health(m, project, today, signals)) for m in open_ones]
     milestone, worst = min(states, key=lambda pair: SEVERITY.index(pair[1].state))
     # An override may say at risk, or (unless a forecast says otherwise) on track or planned.
     hidden_forecast = worst.rule in FORECAST_RULES
