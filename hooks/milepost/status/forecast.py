@@ -469,6 +469,9 @@ def _simulated_forecasts(
 
 # Asked for the simulated forecasts: their exact inputs (plain data) and a function making them.
 Keeper = Callable[[object, Callable[[], dict[str, Forecast]]], dict[str, Forecast]]
+# Asked for the simulated forecasts of a replayed day (calibration.py, health_timeline.py): that
+# day, then as a Keeper (forecast_cache.py's `ReplayedForecasts`).
+DayKeeper = Callable[[dt.date, object, Callable[[], dict[str, Forecast]]], dict[str, Forecast]]
 
 
 def project_forecasts(

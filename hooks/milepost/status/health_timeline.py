@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from milepost.history.project_files import ProjectFileVersions
 from milepost.model import Project, WorkKind, WorkNote
-from milepost.status.forecast import Forecast, project_forecasts
+from milepost.status.forecast import DayKeeper, Forecast, project_forecasts
 from milepost.status.health import Health, HealthState, Signals, project_health
 from milepost.status.replay import committed_versions, project_on
 
@@ -105,9 +105,11 @@ def health_weeks(
     now: Health,
     inactive_days: int,
     runs: int = STRIP_RUNS,
+    keep: DayKeeper | None = None,
 ) -> tuple[HealthWeek, ...]:
     """The state at the end of each week (see the docstring); `now` is today's, as the page
-    judged it."""
+    judged it. `keep`, when given, keeps each week's forecasts (forecast_cache.py's
+    `ReplayedForecasts`)."""
     committed = committed_versions(versions, timezone)
     if versions is None or not committed:
         return ()
@@ -127,6 +129,7 @@ def health_weeks(
             timezone=timezone,
             runs=runs,
             max_weeks=horizon_weeks(past.project, end),
+            keep=functools.partial(keep, end) if keep is not None else None,
         )
         signals = Signals(
             forecasts=_ForecastsOnDemand(make),
