@@ -40,7 +40,7 @@ from milepost.render.environment import render
 from milepost.render.health_record import health_record_view, health_strip_view
 from milepost.status.calibration import Calibration, project_calibration
 from milepost.status.forecast import Forecast
-from milepost.status.forecast_cache import ReplayedForecasts
+from milepost.status.forecast_cache import ReplayedForecasts, replays_path
 from milepost.status.health import project_health
 from milepost.status.health_timeline import HealthWeek, health_weeks
 from milepost.status.outlook import ProjectOutlook, project_outlook
@@ -202,6 +202,24 @@ def test_replayed_forecasts_are_kept_and_read_back_the_next_day_and_a_week_later
     week_later = first + dt.timedelta(days=7)
     got, simulated = replayed(week_later, tmp_path)
     assert got == replayed(week_later, None)[0] and set(simulated) <= {first}
+
+
+def test_a_build_with_a_cache_keeps_the_replays_and_reads_them_back(tmp_path: Path) -> None:
+    case = CASES["steady"]
+    project, plain = measured("steady")
+
+    def outlook() -> ProjectOutlook:
+        return project_outlook(
+            project, history_of(case), (), case["today"], timezone=case["timezone"], cache_dir=tmp_path
+        )
+
+    first = outlook()
+    entry = replays_path(tmp_path, project.client, project.slug)
+    written = entry.stat().st_ino
+    again = outlook()
+    assert (first.calibration, first.health_weeks) == (plain.calibration, plain.health_weeks)
+    assert (again.calibration, again.health_weeks) == (plain.calibration, plain.health_weeks)
+    assert entry.stat().st_ino == written  # all read back: not written again
 
 
 def all_figures() -> bytes:
