@@ -9,10 +9,12 @@ could see by then. A week's state is the project's state at the end of that week
 
 Forecasts are made only for the weeks whose rules come to them (a week with a late milestone
 needs none: health.py's `project_health` judges the dates first), each from STRIP_RUNS
-futures: a week's state, not a date, is what the strip shows. And a future is followed only until a week past the latest promise
-(`horizon_weeks`): the rules ask whether each milestone will be ready by its promise, which
-a future still running then has already answered. The week that ends today is the project's state today, with the
-forecasts of the page itself, so the strip always ends where the page's own state is.
+futures: a week's state, not a date, is what the strip shows. And a future is followed only
+until a week past the latest promise (`horizon_weeks`): the rules ask whether each milestone
+will be ready by its promise, which a future still running then has already answered. A
+week's forecasts may be kept (`keep`, forecast_cache.py): its inputs are in the past. The
+week that ends today is the project's state today, with the forecasts of the page itself, so
+the strip always ends where the page's own state is.
 
 Without the file's committed history there is nothing to replay: no strip. Pure.
 """
