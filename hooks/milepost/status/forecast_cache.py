@@ -18,7 +18,7 @@ build and the next day. `ReplayedForecasts` keeps them in one entry per project,
 per replayed day, each under the key of its inputs like a forecast's. An entry keeps the days
 asked for by the last build and those not older than its oldest: the strip's weeks end on
 today, so a week's end comes back seven days later, and the days of the last week are kept
-for it (at most seven strips' worth, about a kilobyte a week of a project). A day asked for
+for it (at most seven strips' worth: a few hundred bytes a replayed day). A day asked for
 again with other inputs (its project file rewritten) is replaced.
 """
 
