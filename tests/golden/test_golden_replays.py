@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,13 @@ from milepost.load.yaml_source import load_yaml_text
 from milepost.model import Project
 from milepost.render.environment import render
 from milepost.render.health_record import health_record_view, health_strip_view
+from milepost.status.calibration import Calibration, project_calibration
+from milepost.status.forecast import Forecast
+from milepost.status.forecast_cache import ReplayedForecasts, replays_path
+from milepost.status.health import project_health
+from milepost.status.health_timeline import HealthWeek, health_weeks
 from milepost.status.outlook import ProjectOutlook, project_outlook
+from milepost.time_zone import client_zone
 
 REPLAYS = GOLDEN / "replays"
 CASES: dict[str, Any] = yaml.safe_load((REPLAYS / "cases.yml").read_text(encoding="utf-8"))
@@ -147,6 +154,72 @@ def test_nothing_replayed_says_nothing() -> None:
         assert "mp-calibration" not in drawn(name)
     _project, outlook = measured("unversioned")
     assert outlook.health_weeks == () and drawn("unversioned") == ""
+
+
+def test_replayed_forecasts_are_kept_and_read_back_the_next_day_and_a_week_later(tmp_path: Path) -> None:
+    """The replays' forecasts are kept (status/forecast_cache.py) and give what simulating them
+    gives; an unchanged project simulates none again the same day, only the strip's new week
+    ends the next day (the calibration's days are fixed), and a week later only the week that
+    was today (then judged with the page's own forecasts)."""
+    case = CASES["steady"]
+    project, _outlook = measured("steady")
+    versions = history_of(case)
+    zone = client_zone(case["timezone"])
+    first: dt.date = case["today"]
+
+    Record = tuple[Calibration, tuple[HealthWeek, ...]]
+
+    def replayed(today: dt.date, cache: Path | None) -> tuple[Record, list[dt.date]]:
+        kept = ReplayedForecasts(cache, "client", project.slug) if cache is not None else None
+        simulated: list[dt.date] = []
+
+        def keep(day: dt.date, inputs: object, simulate: Callable[[], dict[str, Forecast]]) -> dict[str, Forecast]:
+            def counted() -> dict[str, Forecast]:
+                simulated.append(day)
+                return simulate()
+
+            assert kept is not None
+            return kept(day, inputs, counted)
+
+        now = project_health(project, today)
+        record = (
+            project_calibration(project, versions, zone, today, keep=keep if kept else None),
+            health_weeks(project, versions, (), zone, today, now=now, inactive_days=14, keep=keep if kept else None),
+        )
+        if kept is not None:
+            kept.save()
+        return record, simulated
+
+    plain, _ = replayed(first, None)
+    cold, simulated = replayed(first, tmp_path)
+    calibration_days = {r.made for r in plain[0].replays}
+    assert cold == plain and calibration_days and calibration_days <= set(simulated)
+    assert replayed(first, tmp_path) == (plain, [])  # the same day: all read back
+    next_day = first + dt.timedelta(days=1)
+    got, simulated = replayed(next_day, tmp_path)
+    assert got == replayed(next_day, None)[0]
+    assert simulated and all((day - next_day).days % 7 == 0 for day in simulated)  # the strip's new weeks only
+    week_later = first + dt.timedelta(days=7)
+    got, simulated = replayed(week_later, tmp_path)
+    assert got == replayed(week_later, None)[0] and set(simulated) <= {first}
+
+
+def test_a_build_with_a_cache_keeps_the_replays_and_reads_them_back(tmp_path: Path) -> None:
+    case = CASES["steady"]
+    project, plain = measured("steady")
+
+    def outlook() -> ProjectOutlook:
+        return project_outlook(
+            project, history_of(case), (), case["today"], timezone=case["timezone"], cache_dir=tmp_path
+        )
+
+    first = outlook()
+    entry = replays_path(tmp_path, project.client, project.slug)
+    written = entry.stat().st_ino
+    again = outlook()
+    assert (first.calibration, first.health_weeks) == (plain.calibration, plain.health_weeks)
+    assert (again.calibration, again.health_weeks) == (plain.calibration, plain.health_weeks)
+    assert entry.stat().st_ino == written  # all read back: not written again
 
 
 def all_figures() -> bytes:

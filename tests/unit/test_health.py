@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,46 @@ def test_project_shows_its_worst_open_milestone() -> None:
     assert project_health(project(done, fine), D(2026, 11, 10)).state == HealthState.ON_TRACK
     assert project_health(project(done), D(2026, 11, 10)).state == HealthState.DONE
     assert project_health(project(), D(2026, 11, 10)).state == HealthState.PLANNED
+
+
+class CountedForecasts(Mapping[str, Forecast]):
+    """Forecasts that count how often a rule read them (as health_timeline.py's lazy ones are
+    made only when read)."""
+
+    def __init__(self, forecasts: dict[str, Forecast]) -> None:
+        self.forecasts = forecasts
+        self.reads = 0
+
+    def __getitem__(self, key: str) -> Forecast:
+        self.reads += 1
+        return self.forecasts[key]
+
+    def __iter__(self) -> Iterator[str]:
+        self.reads += 1
+        return iter(self.forecasts)
+
+    def __len__(self) -> int:
+        return len(self.forecasts)
+
+
+def test_a_late_milestone_decides_the_project_without_reading_a_forecast() -> None:
+    today = D(2026, 11, 10)
+    fine = milestone(id="fine")
+    late = milestone(id="late", due=D(2026, 11, 1), start=D(2026, 10, 1))
+    delayed = milestone(id="delayed", delay=Delay("Waiting for the bank.", "", D(2026, 12, 20)))
+    against = {"fine": Forecast("fine", True, earliest=D(2027, 1, 5), latest=D(2027, 1, 20), chance=0.1)}
+    for milestones, rule, decider in (
+        ((fine, late, delayed), HealthRule.PAST_DUE, "late"),
+        ((fine, delayed, late), HealthRule.DELAYED, "delayed"),
+    ):
+        counted = CountedForecasts(against)
+        health = project_health(project(*milestones), today, Signals(forecasts=counted))
+        assert (health.state, health.rule, health.milestone) == (HealthState.LATE, rule, decider)
+        assert counted.reads == 0
+    # Without a late milestone the forecasts are read, and decide.
+    counted = CountedForecasts(against)
+    health = project_health(project(fine), today, Signals(forecasts=counted))
+    assert (health.rule, counted.reads > 0) == (HealthRule.FORECAST_LATER, True)
 
 
 def test_a_project_override_is_never_rosier_than_a_forecast() -> None:

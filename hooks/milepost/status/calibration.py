@@ -25,13 +25,14 @@ plain data in, plain data out.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from milepost.history.project_files import ProjectFileVersions
 from milepost.model import Project
-from milepost.status.forecast import Forecast, ForecastMethod, project_forecasts
+from milepost.status.forecast import DayKeeper, Forecast, ForecastMethod, project_forecasts
 from milepost.status.replay import committed_versions, project_on
 
 LEAD_DAYS = 28  # the forecast replayed is the one made four weeks before the end
@@ -77,8 +78,11 @@ def project_calibration(
     today: dt.date,
     *,
     runs: int = REPLAY_RUNS,
+    keep: DayKeeper | None = None,
 ) -> Calibration:
-    """The replayed forecast of each of the project's finished milestones (see the docstring)."""
+    """The replayed forecast of each of the project's finished milestones (see the docstring).
+    `keep`, when given, keeps each replayed day's forecasts (forecast_cache.py's
+    `ReplayedForecasts`)."""
     committed = committed_versions(versions, timezone)
     if versions is None or not committed:
         return NO_CALIBRATION
@@ -92,7 +96,8 @@ def project_calibration(
             continue
         weeks = math.ceil(LEAD_DAYS / 7) + MARGIN_WEEKS
         forecasts = project_forecasts(
-            past.project, made, versions=past.versions, timezone=timezone, runs=runs, max_weeks=weeks
+            past.project, made, versions=past.versions, timezone=timezone, runs=runs, max_weeks=weeks,
+            keep=functools.partial(keep, made) if keep is not None else None,
         )
         forecast = forecasts.get(m.id)
         if forecast is None or forecast.method != ForecastMethod.SIMULATION or forecast.earliest is None:

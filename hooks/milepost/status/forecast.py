@@ -52,6 +52,7 @@ promise, and only when it is later.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
@@ -213,6 +214,16 @@ def _draw_table(weights: Sequence[float]) -> list[int]:
     return [index for index, n in enumerate(slots) for _ in range(n)]
 
 
+@functools.lru_cache(maxsize=HISTORY_WEEKS + 1)
+def _week_table(count: int) -> npt.NDArray[np.intp]:
+    """`_draw_table` of `count` weeks as an array: it depends on the count alone (at most
+    HISTORY_WEEKS), so each is built once per process, not once per simulation (a replay
+    simulates thousands of small ones). Read-only: every caller shares it."""
+    table = np.array(_draw_table(week_weights(count)), dtype=np.intp)
+    table.flags.writeable = False
+    return table
+
+
 def seed_of(today: dt.date, weeks: Sequence[Week], queues: Sequence[int], runs: int) -> int:
     """A seed from a SHA-256 digest of the inputs: equal inputs, equal seed, in any process
     (never `hash()`, which changes with each process's hash seed). Its own format, not a cache
@@ -249,7 +260,7 @@ def _simulated_days(
     # PCG64's raw output (not a Generator's methods, whose streams may change between NumPy
     # versions): 16 bits a draw, the table's slot in the low 12.
     bits = np.random.PCG64(seed)
-    table = np.array(_draw_table(week_weights(len(weeks))), dtype=np.intp)
+    table = _week_table(len(weeks))
     done_of = np.array([w.done for w in weeks], dtype=np.float64)[table]
     added_of = np.array([w.added for w in weeks], dtype=np.float64)[table]
     total = max(sum(queues), 1)
@@ -458,6 +469,9 @@ def _simulated_forecasts(
 
 # Asked for the simulated forecasts: their exact inputs (plain data) and a function making them.
 Keeper = Callable[[object, Callable[[], dict[str, Forecast]]], dict[str, Forecast]]
+# Asked for the simulated forecasts of a replayed day (calibration.py, health_timeline.py): that
+# day, then as a Keeper (forecast_cache.py's `ReplayedForecasts`).
+DayKeeper = Callable[[dt.date, object, Callable[[], dict[str, Forecast]]], dict[str, Forecast]]
 
 
 def project_forecasts(

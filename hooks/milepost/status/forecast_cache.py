@@ -11,24 +11,41 @@ The key is everything the simulated forecasts are made from: the weeks drawn fro
 left before each open milestone, each one's id and current promise, today, the number of
 futures, the seed's format and Milepost's code (`canonical_key`). One entry per project,
 replaced when the key changes, so the cache stays as large as the portal.
+
+The replays (the calibration record, calibration.py, and the health strip, health_timeline.py)
+make many small forecasts of past days, whose inputs are in the past: the same on the next
+build and the next day. `ReplayedForecasts` keeps them in one entry per project, a forecast
+per replayed day, each under the key of its inputs like a forecast's. An entry keeps the days
+asked for by the last build and those not older than its oldest: the strip's weeks end on
+today, so a week's end comes back seven days later, and the days of the last week are kept
+for it (at most seven strips' worth: a few hundred bytes a replayed day). A day asked for
+again with other inputs (its project file rewritten) is replaced.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from milepost.history.disk_cache import CacheFormat, canonical_key, code_fingerprint, load_entry, write_entry
 from milepost.status.forecast import Forecast, ForecastMethod
 
 FORMAT_VERSION = 1
 CACHE = CacheFormat("forecasts", FORMAT_VERSION, "forecast cache")
+REPLAYS_FORMAT_VERSION = 1
+REPLAYS = CacheFormat("replayed-forecasts", REPLAYS_FORMAT_VERSION, "replayed forecast cache")
 
 
 def entry_path(cache_dir: Path, client: str, project: str) -> Path:
     return Path(cache_dir) / "forecasts" / f"{client}.{project}.json"
+
+
+def replays_path(cache_dir: Path, client: str, project: str) -> Path:
+    return Path(cache_dir) / "forecasts" / "replays" / f"{client}.{project}.json"
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -36,7 +53,11 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _encode(forecasts: Mapping[str, Forecast]) -> bytes:
-    rows = [
+    return json.dumps(_rows(forecasts)).encode("utf-8")
+
+
+def _rows(forecasts: Mapping[str, Forecast]) -> list[list[Any]]:
+    return [
         [
             f.milestone, f.available, f.reason,
             f.earliest.isoformat() if f.earliest else None,
@@ -46,12 +67,15 @@ def _encode(forecasts: Mapping[str, Forecast]) -> bytes:
         ]
         for f in forecasts.values()
     ]
-    return json.dumps(rows).encode("utf-8")
 
 
 def _decode(payload: bytes) -> dict[str, Forecast]:
+    return _forecasts(json.loads(payload))
+
+
+def _forecasts(rows: list[list[Any]]) -> dict[str, Forecast]:
     forecasts = {}
-    for row in json.loads(payload):
+    for row in rows:
         milestone, available, reason, earliest, latest, remaining, method, chance, weeks, pace, growth, refs, high = row
         forecasts[str(milestone)] = Forecast(
             milestone=str(milestone),
@@ -90,3 +114,56 @@ def cached_forecasts(
     forecasts = simulate()
     write_entry(path, CACHE, _encode(forecasts), fields=(key,))
     return forecasts
+
+
+class ReplayedForecasts:
+    """The simulated forecasts of a project's replayed days, kept in one entry (see the
+    docstring): a forecast.py `DayKeeper`. Read when made; `save()` writes the entry when a
+    day's forecasts were simulated or dropped."""
+
+    def __init__(self, cache_dir: Path, client: str, project: str) -> None:
+        self._path = replays_path(cache_dir, client, project)
+        kept = load_entry(self._path, REPLAYS, _decode_days)
+        self._kept: dict[str, tuple[str, list[list[Any]]]] = kept if kept is not None else {}
+        self._asked: dict[str, tuple[str, list[list[Any]]]] = {}
+        self._simulated = False
+
+    def __call__(
+        self, day: dt.date, inputs: object, simulate: Callable[[], dict[str, Forecast]]
+    ) -> dict[str, Forecast]:
+        # The inputs are plain JSON data (forecast.py's), so their JSON text is canonical:
+        # hashed directly, as `seed_of` does, since a strip asks for dozens of keys a project.
+        text = json.dumps([REPLAYS.name, REPLAYS_FORMAT_VERSION, code_fingerprint(), inputs])
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] == day.isoformat():
+            self._asked[key] = kept
+            return _forecasts(kept[1])
+        forecasts = simulate()
+        self._asked[key] = (day.isoformat(), _rows(forecasts))
+        self._simulated = True
+        return forecasts
+
+    def save(self) -> None:
+        """Keep the days asked for and the others not older than the oldest of them."""
+        if not self._asked:
+            return
+        oldest = min(day for day, _ in self._asked.values())
+        asked_days = {day for day, _ in self._asked.values()}
+        entries = dict(self._asked)
+        for key, (day, rows) in self._kept.items():
+            if day >= oldest and day not in asked_days:
+                entries.setdefault(key, (day, rows))
+        if self._simulated or entries.keys() != self._kept.keys():
+            payload = json.dumps({key: [day, rows] for key, (day, rows) in sorted(entries.items())})
+            write_entry(self._path, REPLAYS, payload.encode("utf-8"))
+            self._kept, self._simulated = entries, False
+        self._asked = {}
+
+
+def _decode_days(payload: bytes) -> dict[str, tuple[str, list[list[Any]]]]:
+    entries = {}
+    for key, (day, rows) in json.loads(payload).items():
+        dt.date.fromisoformat(day)  # a damaged entry raises here, not when it is used
+        entries[str(key)] = (str(day), list(rows))
+    return entries

@@ -256,16 +256,36 @@ def milestone_health(
     raise AssertionError("the last rule always applies")  # pragma: no cover
 
 
+def _late_by_dates(milestone: Milestone, project: Project, today: dt.date) -> Health | None:
+    """The milestone's state when its dates make it late (rules past-due, delayed), else None.
+    Only the first rules say late: those after them (the override too, see OVERRIDE_STATES)
+    never do, so they are not asked."""
+    facts = _Facts(milestone, project, today, NO_SIGNALS)
+    for rule in MILESTONE_RULES:
+        if rule.state not in (HealthState.DONE, HealthState.LATE):
+            return None
+        if rule.applies(facts):
+            return Health(rule.state, rule.name) if rule.state == HealthState.LATE else None
+    return None
+
+
 def project_health(project: Project, today: dt.date, signals: Signals | None = None) -> Health:
     """The state of a project: done when all is done, late when a milestone is, else the
     team's override if there is one, else the worst state among its open milestones."""
     if not project.milestones:
         return Health(HealthState.PLANNED, HealthRule.NO_MILESTONES)
-    states = [
-        (m, milestone_health(m, project, today, signals)) for m in project.milestones if m.done is None
-    ]
-    if not states:
+    open_ones = [m for m in project.milestones if m.done is None]
+    if not open_ones:
         return Health(HealthState.DONE, HealthRule.ALL_DONE)
+    # A late milestone decides the project whatever is measured: the rules that make one late
+    # read only its dates (no override may say late), and the first late one is the worst.
+    # So the others are not judged, and forecasts made only when a rule asks for one (the
+    # health strip's replayed weeks, health_timeline.py) are not made for a late week.
+    for m in open_ones:
+        late = _late_by_dates(m, project, today)
+        if late is not None:
+            return Health(late.state, late.rule, milestone=m.id)
+    states = [(m, milestone_health(m, project, today, signals)) for m in open_ones]
     milestone, worst = min(states, key=lambda pair: SEVERITY.index(pair[1].state))
     # An override may say at risk, or (unless a forecast says otherwise) on track or planned.
     hidden_forecast = worst.rule in FORECAST_RULES

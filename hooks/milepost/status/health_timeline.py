@@ -7,12 +7,14 @@ today's (health.py's `project_health`), with the signals measured as of that day
 forecasts made then (forecast.py, with the history known then) and the last work the client
 could see by then. A week's state is the project's state at the end of that week.
 
-Forecasts are made only for the weeks whose rules come to them (a week already late, done or
-waiting on the client needs none), each from STRIP_RUNS futures: a week's state, not a date,
-is what the strip shows. And a future is followed only until a week past the latest promise
-(`horizon_weeks`): the rules ask whether each milestone will be ready by its promise, which
-a future still running then has already answered. The week that ends today is the project's state today, with the
-forecasts of the page itself, so the strip always ends where the page's own state is.
+Forecasts are made only for the weeks whose rules come to them (a week with a late milestone
+needs none: health.py's `project_health` judges the dates first), each from STRIP_RUNS
+futures: a week's state, not a date, is what the strip shows. And a future is followed only
+until a week past the latest promise (`horizon_weeks`): the rules ask whether each milestone
+will be ready by its promise, which a future still running then has already answered. A
+week's forecasts may be kept (`keep`, forecast_cache.py): its inputs are in the past. The
+week that ends today is the project's state today, with the forecasts of the page itself, so
+the strip always ends where the page's own state is.
 
 Without the file's committed history there is nothing to replay: no strip. Pure.
 """
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 
 from milepost.history.project_files import ProjectFileVersions
 from milepost.model import Project, WorkKind, WorkNote
-from milepost.status.forecast import Forecast, project_forecasts
+from milepost.status.forecast import DayKeeper, Forecast, project_forecasts
 from milepost.status.health import Health, HealthState, Signals, project_health
 from milepost.status.replay import committed_versions, project_on
 
@@ -105,9 +107,11 @@ def health_weeks(
     now: Health,
     inactive_days: int,
     runs: int = STRIP_RUNS,
+    keep: DayKeeper | None = None,
 ) -> tuple[HealthWeek, ...]:
     """The state at the end of each week (see the docstring); `now` is today's, as the page
-    judged it."""
+    judged it. `keep`, when given, keeps each week's forecasts (forecast_cache.py's
+    `ReplayedForecasts`)."""
     committed = committed_versions(versions, timezone)
     if versions is None or not committed:
         return ()
@@ -127,6 +131,7 @@ def health_weeks(
             timezone=timezone,
             runs=runs,
             max_weeks=horizon_weeks(past.project, end),
+            keep=functools.partial(keep, end) if keep is not None else None,
         )
         signals = Signals(
             forecasts=_ForecastsOnDemand(make),

@@ -22,7 +22,7 @@ from milepost.status.burnup import BurnUp, burn_up
 from milepost.status.calibration import Calibration, project_calibration
 from milepost.status.finish import Finish, project_finish
 from milepost.status.forecast import NO_REFERENCE, Forecast, ReferenceClass, project_forecasts
-from milepost.status.forecast_cache import cached_forecasts
+from milepost.status.forecast_cache import ReplayedForecasts, cached_forecasts
 from milepost.status.health import Signals, project_health
 from milepost.status.health_timeline import HealthWeek, health_weeks
 from milepost.status.kept_promises import KeptPromises, project_kept_promises
@@ -67,7 +67,7 @@ def project_outlook(
 ) -> ProjectOutlook:
     """`reference` is the agency's reference class of finished milestones (forecast.py's
     `reference_class`), for the forecasts of a project with too little history of its own;
-    `cache_dir` keeps the simulated forecasts (forecast_cache.py).
+    `cache_dir` keeps the simulated forecasts, today's and the replays' (forecast_cache.py).
     `replays`: whether to replay the past (the calibration record and the health strip, which
     only the pages and status.json show; a letter leaves them out)."""
     tz = client_zone(timezone)
@@ -81,7 +81,9 @@ def project_outlook(
         last_work=last_shown_work(project, work, today),
         inactive_days=inactive_days,
     )
-    return ProjectOutlook(
+    # The replays' forecasts, kept apart from today's: their days are in the past.
+    kept = ReplayedForecasts(cache_dir, project.client, project.slug) if cache_dir is not None and replays else None
+    outlook = ProjectOutlook(
         ledger=ledger,
         forecasts=forecasts,
         burnup=burn_up(project, versions, tz, today),
@@ -89,7 +91,7 @@ def project_outlook(
         budget=budget_pace(project, versions, tz, today),
         kept_promises=project_kept_promises(project, ledger, today),
         finish=project_finish(project, forecasts),
-        calibration=project_calibration(project, versions, tz, today) if replays else None,
+        calibration=project_calibration(project, versions, tz, today, keep=kept) if replays else None,
         health_weeks=health_weeks(
             project,
             versions,
@@ -98,7 +100,11 @@ def project_outlook(
             today,
             now=project_health(project, today, signals),
             inactive_days=inactive_days,
+            keep=kept,
         )
         if replays
         else (),
     )
+    if kept is not None:
+        kept.save()
+    return outlook
