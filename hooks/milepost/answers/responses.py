@@ -5,7 +5,9 @@ A reply is a message read from the mailbox (the Sent folder), not from the clien
 the client's message in In-Reply-To or References. The time counts in the agency's working
 hours, in the client's time zone, without its country's public holidays, when the client's
 `response_time` says `business: true` (status/working_time.py); in hours on the clock
-otherwise. Only clients with a measurable promise are measured.
+otherwise. Only clients with a measurable promise are measured; for the others, only the
+replies to their questions are kept (with `promised: 0`, in hours on the clock), to be shown,
+and never counted in the figures.
 
 The pairs go to `projects/<client>/responses.yml`, machine-written and append-only like the
 answers' record (record.py): one entry when a message is answered, and one, earlier, when it
@@ -57,7 +59,7 @@ class ResponseEntry:
     reply_id: str  # the reply's Message-ID; ""
     hours: float  # the time it took (or has waited so far), in the promised kind of hours
     business: bool  # True: working hours; False: hours on the clock
-    promised: float  # the hours promised when it was measured
+    promised: float  # the hours promised when it was measured; 0: no measurable promise (a reply kept to be shown)
     reply_name: str = ""  # who of the agency replied to a question ("" for any other message)
     reply_words: str = ""  # the reply's words, redacted for the client ("" for any other message)
 
@@ -122,7 +124,7 @@ def measure(
 ) -> Measured:
     """Pair every client message (of a client with a measurable promise) with the first reply
     among `judged`, and measure both the answered ones and those still waiting."""
-    promises = {c.slug: c for c in clients if c.response_hours}
+    by_slug = {c.slug: c for c in clients}
     replies: dict[str, dt.datetime] = {}
     first_reply: dict[str, Judged] = {}
     for j in judged:
@@ -135,11 +137,13 @@ def measure(
     entries: dict[str, list[ResponseEntry]] = {}
     waiting: list[Waiting] = []
     for j in judged:
-        client = promises.get(j.client or "")
+        client = by_slug.get(j.client or "")
         if client is None or not j.from_client or not _needs_reply(j):
             continue
-        assert client.response_hours is not None
-        calendar = work_calendar(client, hours)
+        promised = client.response_hours or 0.0
+        if not promised and not _is_question(j):
+            continue  # nothing to measure against; only a question's reply is kept, to be shown
+        calendar = work_calendar(client, hours) if promised else None
         received = dt.datetime.fromisoformat(j.entry.received)
         reply = replies.get(j.entry.message_id)
         if reply is not None and reply < received:
@@ -150,16 +154,16 @@ def measure(
             message_id=j.entry.message_id, received=j.entry.received, name=j.entry.name,
             replied=reply.isoformat(timespec="seconds") if reply else "",
             reply_id=answer.entry.message_id if answer else "", hours=round(took, 2),
-            business=calendar is not None, promised=client.response_hours,
+            business=calendar is not None, promised=promised,
             **(_reply_of_question(answer, client) if answer and _is_question(j) else {}),
         )
-        if reply is not None or took > client.response_hours:
+        if reply is not None or (promised and took > promised):
             entries.setdefault(client.slug, []).append(entry)
-        if reply is None and took > client.response_hours:
+        if reply is None and promised and took > promised:
             who = reachable_contact(client, now.astimezone(client_zone(client.timezone)).date())
             waiting.append(
                 Waiting(
-                    client.slug, j.entry.name, j.entry.address, j.subject, received, client.response_hours, took,
+                    client.slug, j.entry.name, j.entry.address, j.subject, received, promised, took,
                     calendar is not None, who.name if who else "",
                 )
             )
@@ -204,5 +208,5 @@ def client_responses(projects_dir: Path, client: Client) -> ResponseFigures | No
     if not client.response_hours:
         return None
     entries = read_responses(projects_dir, client.slug)
-    took = [entry.hours if entry.replied else None for entry in entries]
+    took = [entry.hours if entry.replied else None for entry in entries if entry.promised]
     return response_figures(took, client.response_hours, client.response_business)
