@@ -6,6 +6,7 @@ with IMAP APPEND, the command run as a subprocess, and the record it writes
 from __future__ import annotations
 
 import datetime as dt
+import json
 import mailbox
 import os
 import re
@@ -333,3 +334,61 @@ def test_the_response_time_in_working_hours_across_a_weekend_and_a_holiday(
         "We answered 1 of your 2 messages within one business hour. The slowest answer took 3 business hours. "
         "1 message is still waiting for our answer." in said
     ), said[said.find("We answer"):][:400]
+
+
+def test_a_question_and_the_agencys_reply_in_sent_show_on_the_project_page(
+    dovecot: Dovecot, portal: Path, certificate: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Marta asks a question with the project's *Ask a question* link; Piotr's reply waits in
+    the Sent folder (in HTML, quoting her message). The inbox records the reply's words with the
+    measured time, and the built project page shows them under her question, with who answered
+    and when; status.json has them as the question's `answer`."""
+    trusting = ssl.create_default_context(cafile=str(certificate[0]))
+    code = reference(SECRET.encode(), item(portal, "webshop"), Action.ASK)
+    asked = EmailMessage()
+    asked["From"], asked["To"] = f"Marta Lis <{MARTA}>", USER
+    asked["Subject"] = f"A question about Webshop [{code}]"
+    asked["Date"] = format_datetime(dt.datetime(2026, 12, 4, 10, 30, tzinfo=WARSAW))
+    asked["Message-ID"] = "<ask-1@acme-retail.example>"
+    asked.set_content("Can the gift cards be used in the shop too?\n")
+    dovecot.append(asked.as_bytes(), context=trusting)
+    reply = EmailMessage()
+    reply["From"], reply["To"] = "Piotr Zieliński <piotr@agency.example>", MARTA
+    reply["Subject"] = f"Re: A question about Webshop [{code}]"
+    reply["Date"] = format_datetime(dt.datetime(2026, 12, 4, 11, 2, tzinfo=WARSAW))
+    reply["Message-ID"] = "<reply-1@agency.example>"
+    reply["In-Reply-To"] = reply["References"] = "<ask-1@acme-retail.example>"
+    reply.set_content(
+        "<p>Yes, from the first release on.</p><p>&gt; Can the gift cards be used in the shop too?</p>",
+        subtype="html",
+    )
+    dovecot.append(reply.as_bytes(), folder="Sent", context=trusting)
+    url = f"imaps://answers%40agency.example:{PASSWORD}@127.0.0.1:{dovecot.tls_port}/INBOX,Sent"
+
+    result = inbox(portal, url=url, trusted=certificate[0])
+    assert result.returncode == 0, result.stderr
+    responses = yaml.safe_load((portal.parent / "projects/acme-retail/responses.yml").read_text())
+    assert [(e["message_id"], e["reply_name"], e["reply_words"]) for e in responses] == [
+        ("<ask-1@acme-retail.example>", "Piotr Zieliński", "Yes, from the first release on.")
+    ]
+
+    from milepost.mkdocs.build import build_clients
+
+    outcome = build_clients(portal, clients=["acme-retail"], site_dir=tmp_path / "site", today=DEMO_TODAY)
+    assert outcome.ok, outcome.failed
+    page = (tmp_path / "site/acme-retail/webshop/index.html").read_text(encoding="utf-8")
+    questions = page[page.index('<ul class="mp-questions">') :]
+    questions = questions[: questions.index("</ul>")]
+    said = " ".join(re.sub(r"<[^>]+>", " ", questions).split())
+    assert said == (
+        "Question from Marta Lis, by e-mail on 4 December 2026, 10:30 Can the gift cards be used in the shop too? "
+        "Answered by Piotr Zieliński on 4 December 2026, 11:02: Yes, from the first release on."
+    ), said
+    status = json.loads((tmp_path / "site/acme-retail/webshop/status.json").read_text(encoding="utf-8"))
+    question = next(a for a in status["answers"] if a["action"] == "ask")
+    assert question["answer"] == {
+        "replied": "2026-12-04T11:02:00+01:00",
+        "name": "Piotr Zieliński",
+        "sentence": "Answered by Piotr Zieliński on 4 December 2026, 11:02:",
+        "words": "Yes, from the first release on.",
+    }

@@ -40,6 +40,9 @@ class Judged:
     from_client: bool  # sent by one of the client's allowed addresses
     subject: str
     replies_to: tuple[str, ...]  # the Message-IDs of In-Reply-To and References
+    # The sender's own words, bounded and quoted lines left out, not redacted yet: an agency's
+    # reply is redacted for the client whose question it answers (responses.py).
+    words: str = ""
 
 
 class _Text(HTMLParser):
@@ -208,4 +211,5 @@ def judge(raw: RawMessage, known: Expected, now: dt.datetime) -> Judged:
         from_client=sender_client is not None,
         subject=header("Subject"),
         replies_to=replies_to,
+        words=words,
     )

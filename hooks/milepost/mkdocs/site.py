@@ -27,7 +27,7 @@ from mkdocs.structure.pages import Page
 from milepost.answer_reference import link_secret
 from milepost.answers.applied import applied_answers
 from milepost.answers.record import read_entries, record_path
-from milepost.answers.responses import client_responses
+from milepost.answers.responses import client_responses, read_responses
 from milepost.classify.rules import load_rules
 from milepost.errors import BuildFailed, MilepostError, RulesError, SettingsError
 from milepost.i18n import texts_for
@@ -181,6 +181,7 @@ def _client_site(
             secret,
             applied_answers(read_entries(record_path(settings.projects_dir, client.slug))),
             client.timezone,
+            read_responses(settings.projects_dir, client.slug),
         ),
     )
 

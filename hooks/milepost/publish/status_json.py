@@ -46,7 +46,9 @@ removing one raises the version. Every date is an ISO `YYYY-MM-DD` string; absen
     answers          the client's applied answers on the record (answers.yml), newest first:
                      [{received (ISO 8601 in the client's time zone), name, kind, item, what,
                       action, sentence (in the client's language), current (to the version
-                      shown now), words}]
+                      shown now), words, answer}]; `answer` is the agency's first reply to a
+                      question (an `ask`): {replied, name, sentence, words}, null while none is
+                      recorded and for every other kind of answer
     update_overdue_days  days the promised `next_update` is past (0: not past, or none)
     budget           {hours, used, left, share_used, as_of, used_percent, done_percent (null:
                      no tasks), ahead (the hours run ahead of the work), covers_percent (at
@@ -88,11 +90,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from milepost.answer_reference import answerable_items, reference_in
-from milepost.answers.applied import decided_changes
+from milepost.answer_reference import ItemKind, answerable_items, reference_in
+from milepost.answers.applied import AppliedAnswer, decided_changes
 from milepost.i18n import Texts, texts_for
 from milepost.model import Budget, Client, Milestone, Project, WorkNote
-from milepost.render.answer_views import NO_ANSWERS, AnswerSetup, answer_view, record_lines
+from milepost.render.answer_views import NO_ANSWERS, AnswerSetup, answer_view, record_lines, reply_view
 from milepost.status.budget import BudgetPace, budget_pace
 from milepost.status.calibration import Calibration
 from milepost.status.finish import Finish, project_finish
@@ -275,6 +277,19 @@ def _answer_links(project: Project, answers: AnswerSetup, texts: Texts) -> list[
     ]
 
 
+def _reply(question: AppliedAnswer, answers: AnswerSetup, texts: Texts, zone: dt.tzinfo) -> dict[str, Any] | None:
+    """The agency's reply to a client's question, None while none is recorded."""
+    reply = reply_view(question, answers, texts)
+    if reply is None:
+        return None
+    return {
+        "replied": reply.replied.astimezone(zone).isoformat(timespec="seconds"),
+        "name": reply.name,
+        "sentence": reply.sentence,
+        "words": reply.words,
+    }
+
+
 def _answers(project: Project, answers: AnswerSetup, texts: Texts, zone: dt.tzinfo) -> list[dict[str, Any]]:
     return [
         {
@@ -287,6 +302,7 @@ def _answers(project: Project, answers: AnswerSetup, texts: Texts, zone: dt.tzin
             "sentence": line.sentence,
             "current": line.current,
             "words": line.answer.words,
+            "answer": _reply(line.answer, answers, texts, zone) if line.answer.kind is ItemKind.PROJECT else None,
         }
         for line in record_lines((project,), answers, texts)
     ]

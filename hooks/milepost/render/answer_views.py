@@ -9,6 +9,7 @@ either way: it is the client's own written consent.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Iterator, Sequence
@@ -27,7 +28,9 @@ from milepost.answer_reference import (
     waiting_item,
 )
 from milepost.answers.applied import AppliedAnswer, current_answer, latest_answer, of_project
+from milepost.answers.responses import ResponseEntry
 from milepost.i18n import Texts
+from milepost.load.text import paragraphs
 from milepost.model import Project
 from milepost.render.answer_links import AnswerLink, answer_link
 from milepost.render.environment import render
@@ -45,6 +48,11 @@ class AnswerSetup:
     secret: bytes | None = None
     answers: tuple[AppliedAnswer, ...] = ()
     timezone: str = ""  # the client's: when an answer came, in its own time ("" = UTC)
+    replies: tuple[ResponseEntry, ...] = ()  # the agency's first replies to the client's messages
+
+    def reply_to(self, message_id: str) -> ResponseEntry | None:
+        """The agency's first reply to the client's message `message_id`, when one is recorded."""
+        return next((r for r in self.replies if r.message_id == message_id and r.replied), None)
 
     @property
     def links_on(self) -> bool:
@@ -56,7 +64,7 @@ class AnswerSetup:
         fingerprint = (
             hmac.new(self.secret, b"milepost-answer-links", hashlib.sha256).hexdigest()[:16] if self.secret else ""
         )
-        return (self.address if self.links_on else "", fingerprint, self.answers, self.timezone)
+        return (self.address if self.links_on else "", fingerprint, self.answers, self.timezone, self.replies)
 
 
 NO_ANSWERS = AnswerSetup()
@@ -178,10 +186,50 @@ def record_lines(projects: Sequence[Project], setup: AnswerSetup, texts: Texts) 
     return tuple(sorted(lines, key=lambda line: (line.answer.received, line.answer.message_id), reverse=True))
 
 
-def questions(project: Project, setup: AnswerSetup, texts: Texts) -> tuple[tuple[str, str], ...]:
-    """The client's questions about `project` on the record, newest first: (sentence, words)."""
+@dataclass(frozen=True)
+class ReplyView:
+    """The agency's reply to a client's question, as the client reads it."""
+
+    name: str
+    replied: dt.datetime  # with its offset
+    sentence: str  # "Answered by Piotr Zieliński on 4 December 2026, 11:02:"
+    words: str  # redacted when recorded; paragraphs as a page prints them
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """A client's question on the record and, once the agency replied, the reply."""
+
+    sentence: str  # "Question from Marta Lis, by e-mail on ..."
+    words: str
+    reply: ReplyView | None
+
+
+def reply_view(answer: AppliedAnswer, setup: AnswerSetup, texts: Texts) -> ReplyView | None:
+    """The agency's recorded reply to the question `answer`, None while none is recorded."""
+    entry = setup.reply_to(answer.message_id)
+    if entry is None or not entry.reply_name:  # an entry written before replies were kept names no one
+        return None
+    try:
+        replied = dt.datetime.fromisoformat(entry.replied)
+    except ValueError:  # a time this code cannot read: the reply is not shown rather than misdated
+        return None
+    if replied.tzinfo is None:
+        replied = replied.replace(tzinfo=dt.UTC)
+    when = texts.date_time(replied, setup.timezone)
+    return ReplyView(
+        name=entry.reply_name,
+        replied=replied,
+        sentence=texts.gettext("Answered by {name} on {when}:", name=entry.reply_name, when=when),
+        words=paragraphs(entry.reply_words),
+    )
+
+
+def questions(project: Project, setup: AnswerSetup, texts: Texts) -> tuple[QuestionView, ...]:
+    """The client's questions about `project` on the record, newest first, each with the
+    agency's reply when one is recorded."""
     return tuple(
-        (recorded_sentence(answer, texts, setup.timezone), answer.words)
+        QuestionView(recorded_sentence(answer, texts, setup.timezone), answer.words, reply_view(answer, setup, texts))
         for answer in of_project(setup.answers, project)
         if answer.kind is ItemKind.PROJECT
     )

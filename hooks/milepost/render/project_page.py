@@ -32,7 +32,15 @@ from milepost.model import (
     Task,
     WorkNote,
 )
-from milepost.render.answer_views import NO_ANSWER, NO_ANSWERS, AnswerSetup, AnswerView, answer_view, questions
+from milepost.render.answer_views import (
+    NO_ANSWER,
+    NO_ANSWERS,
+    AnswerSetup,
+    AnswerView,
+    QuestionView,
+    answer_view,
+    questions,
+)
 from milepost.render.budget_words import pace_sentence, raise_sentences
 from milepost.render.charts import BurnUpView, TimelineView, burnup_view, timeline_view
 from milepost.render.contacts import ContactsView, contacts_view
@@ -168,7 +176,7 @@ class ProjectPageView:
     kept_promises: str | None = None  # the kept promises in one sentence; None: nothing to say yet
     health_record: HealthRecordView | None = None  # the health strip and how our forecasts held
     ask: AnswerView = NO_ANSWER  # "Ask a question"
-    questions: tuple[tuple[str, str], ...] = ()  # the client's questions on record: (sentence, words)
+    questions: tuple[QuestionView, ...] = ()  # the client's questions on record, with the replies
 
 
 def milestone_view(view: ProjectView, m: Milestone, texts: Texts) -> MilestoneView:
