@@ -150,15 +150,17 @@ def project_item(project: Project) -> AnswerItem:
     return _item(project, ItemKind.PROJECT, project.slug, ("name", project.name))
 
 
-def answerable_items(project: Project) -> Iterator[AnswerItem]:
+def answerable_items(project: Project, *, any_state: bool = False) -> Iterator[AnswerItem]:
     """Every item of `project` a client can answer today, in its current version: the change
     requests waiting for a decision, the deliverables that ask for sign-off, the meeting
-    summaries, the moved milestones, the open waiting items and the project itself (a question)."""
+    summaries, the moved milestones, the open waiting items and the project itself (a question).
+    With `any_state`, every item an answer may have been about, whatever its state now (a
+    change request accepted since, a waiting item done): to name what an answer was about."""
     for change in project.changes:
-        if change.status is ChangeStatus.PROPOSED:
+        if any_state or change.status is ChangeStatus.PROPOSED:
             yield change_item(project, change)
     for deliverable in project.deliverables:
-        if deliverable.sign_off:
+        if any_state or deliverable.sign_off:
             yield deliverable_item(project, deliverable)
     for decision in project.decisions:
         yield meeting_item(project, decision)
@@ -167,7 +169,7 @@ def answerable_items(project: Project) -> Iterator[AnswerItem]:
         if moved is not None:
             yield moved
     for waiting in project.waiting_on_client:
-        if waiting.done is None:
+        if any_state or waiting.done is None:
             yield waiting_item(project, waiting)
     yield project_item(project)
 

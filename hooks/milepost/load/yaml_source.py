@@ -163,19 +163,37 @@ def comma_in_text_message(key: str, written: str) -> str:
     )
 
 
-def _unquoted_colon_issue(text: str, err: yaml.MarkedYAMLError) -> SourceIssue | None:
-    """The issue for `title: Note: important` (in a block or inside `{...}`), naming the field
-    and the quoted text to write; None for any other syntax error."""
+def _text_stopped_at(
+    text: str, err: yaml.MarkedYAMLError, problems: tuple[str, ...], characters: str
+) -> tuple[yaml.Mark, PathKey, int] | None:
+    """Where a plain text value was cut short by one of `characters` (PyYAML stopping there
+    with one of `problems`): the mark, the value's path and where the value starts. None for
+    any other error, or when the character is on a later line than the value (an indentation
+    problem, not one value)."""
     mark = err.problem_mark
     problem = (err.problem or "").strip()
-    if mark is None or not problem.startswith(_COLON_PROBLEMS) or text[mark.index : mark.index + 1] != ":":
+    if mark is None or not problem.startswith(problems):
+        return None
+    stopped_at = text[mark.index : mark.index + 1]
+    if not stopped_at or stopped_at not in characters:
         return None
     value = _value_before(text, mark.index)
     if value is None:
         return None
     path, start = value
     if "\n" in text[start : mark.index]:
-        return None  # the colon is on a later line: an indentation problem, not one value
+        return None
+    return mark, path, start
+
+
+def _unquoted_colon_issue(text: str, err: yaml.MarkedYAMLError) -> SourceIssue | None:
+    """The issue for `title: Note: important` (in a block or inside `{...}`), naming the field
+    and the quoted text to write; None for any other syntax error."""
+    problem = (err.problem or "").strip()
+    found = _text_stopped_at(text, err, _COLON_PROBLEMS, ":")
+    if found is None:
+        return None
+    mark, path, start = found
     in_flow = problem.startswith("expected ','")
     end = mark.index
     while end < len(text) and text[end] != "\n" and not (in_flow and text[end] in ",}"):
@@ -191,16 +209,10 @@ def _unquoted_colon_issue(text: str, err: yaml.MarkedYAMLError) -> SourceIssue |
 def _unquoted_bracket_issue(text: str, err: yaml.MarkedYAMLError) -> SourceIssue | None:
     """The issue for `{title: Lista {nowa}}` (a '{' or '[' inside a text in `{...}` or `[...]`),
     naming the field and the quoted text to write; None for any other syntax error."""
-    mark = err.problem_mark
-    problem = (err.problem or "").strip()
-    if mark is None or not problem.startswith("expected ','") or text[mark.index : mark.index + 1] not in ("{", "["):
+    found = _text_stopped_at(text, err, ("expected ','",), "{[")
+    if found is None:
         return None
-    value = _value_before(text, mark.index)
-    if value is None:
-        return None
-    path, start = value
-    if "\n" in text[start : mark.index]:
-        return None
+    mark, path, start = found
     depth, end = 0, mark.index
     while end < len(text) and text[end] != "\n":
         char = text[end]

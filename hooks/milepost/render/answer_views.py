@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from milepost.answer_reference import (
@@ -20,12 +20,7 @@ from milepost.answer_reference import (
     Action,
     AnswerItem,
     ItemKind,
-    change_item,
-    deliverable_item,
-    meeting_item,
-    moved_date_item,
-    project_item,
-    waiting_item,
+    answerable_items,
 )
 from milepost.answers.applied import AppliedAnswer, current_answer, latest_answer, of_project
 from milepost.answers.responses import ResponseEntry
@@ -132,24 +127,6 @@ def answer_view(item: AnswerItem | None, setup: AnswerSetup, texts: Texts) -> An
     return AnswerView(links=links, recorded=recorded, earlier=earlier)
 
 
-def all_items(project: Project) -> Iterator[AnswerItem]:
-    """Every item of `project` an answer may be about, whatever its state now (a change request
-    accepted since, a waiting item done): to name what an answer on the record was about."""
-    for change in project.changes:
-        yield change_item(project, change)
-    for deliverable in project.deliverables:
-        yield deliverable_item(project, deliverable)
-    for decision in project.decisions:
-        yield meeting_item(project, decision)
-    for milestone in project.milestones:
-        moved = moved_date_item(project, milestone)
-        if moved is not None:
-            yield moved
-    for waiting in project.waiting_on_client:
-        yield waiting_item(project, waiting)
-    yield project_item(project)
-
-
 def item_title(item: AnswerItem) -> str:
     """What the item is called where the client reads about it: "CR-3: Gift cards"."""
     title = item.field("title") or item.field("name")
@@ -171,7 +148,7 @@ def record_lines(projects: Sequence[Project], setup: AnswerSetup, texts: Texts) 
     """Every applied answer to the client's projects, newest first."""
     lines = []
     for project in projects:
-        items = {(item.kind, item.key): item for item in all_items(project)}
+        items = {(item.kind, item.key): item for item in answerable_items(project, any_state=True)}
         for answer in of_project(setup.answers, project):
             item = items.get((answer.kind, answer.item))
             lines.append(
