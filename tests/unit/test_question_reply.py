@@ -18,6 +18,7 @@ from milepost.answers.mailbox import RawMessage
 from milepost.answers.responses import ResponseEntry, client_responses, measure, read_responses, record_responses
 from milepost.i18n import texts_for
 from milepost.model import Client, LetterSchedule, Portal, Project, Recipient
+from milepost.publish.feeds import atom_feed
 from milepost.publish.status_json import project_status
 from milepost.render.answer_views import AnswerSetup, questions
 from milepost.render.project_page import ProjectView, render_project_page
@@ -83,6 +84,16 @@ def test_the_reply_is_kept_without_quotes_scripts_or_secrets_and_shown_escaped(t
     status = project_status(CLIENT, PROJECT, (), NOW.date(), answers=setup)
     (question,) = status["answers"]
     assert question["answer"]["name"] == "Piotr Zieliński" and SECRET_WORDS not in json.dumps(status)
+
+    # The project's Atom feed: the question's entry carries the reply, escaped and redacted, and
+    # is dated by the reply, so a feed reader shows it again once answered.
+    feed = atom_feed(CLIENT, PROJECT, (), NOW.date(), texts=texts_for("en"), base_url="", answers=setup).decode()
+    entry = feed[feed.index(":answer:") :]
+    entry = entry[: entry.index("</entry>")]
+    assert "Answered by Piotr Zieliński on 4 December 2026, 11:02:" in entry
+    assert "<img" not in entry and "<script" not in entry and "steal()" not in entry
+    assert SECRET_WORDS not in feed
+    assert "<updated>2026-12-04T11:02:00+01:00</updated>" in entry  # the reply, not the question (10:30)
 
 
 def test_a_huge_reply_is_kept_short() -> None:

@@ -33,6 +33,7 @@ from milepost.render.answer_views import (
     RecordLine,
     answer_view,
     record_lines,
+    reply_view,
 )
 from milepost.render.environment import render
 from milepost.render.labels import kind_heading
@@ -276,13 +277,16 @@ ANSWER_ANCHORS = {
 }
 
 
-def _answer_entry(line: RecordLine, texts: Texts, urn: str, page: str) -> FeedEntry:
+def _answer_entry(line: RecordLine, setup: AnswerSetup, texts: Texts, urn: str, page: str) -> FeedEntry:
+    """One answer on the record; a question with the team's reply once there is one (the entry
+    is then updated when the reply was sent, so a feed reader shows it again)."""
     answer = line.answer
+    reply = reply_view(answer, setup, texts) if answer.kind is ItemKind.PROJECT else None
     return _entry(
         f"{urn}:answer:{_digest(answer.message_id)}",
         texts.gettext("{what}: {answer}", what=line.what, answer=line.sentence),
-        answer.received,
-        _html("answer.html.j2", texts, line=line),
+        max(answer.received, reply.replied) if reply is not None else answer.received,
+        _html("answer.html.j2", texts, line=line, reply=reply),
         f"{page}#{ANSWER_ANCHORS[answer.kind]}",
     )
 
@@ -366,7 +370,7 @@ def atom_feed(
         if d.date <= today
     ]
     entries += [
-        _answer_entry(line, texts, urn, page)
+        _answer_entry(line, answers, texts, urn, page)
         for line in record_lines((project,), answers, texts)
         if line.answer.received.astimezone(zone).date() <= today
     ]
