@@ -5,15 +5,19 @@ with IMAP APPEND, the command run as a subprocess, and the record it writes
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import mailbox
 import os
 import re
+import socket
 import ssl
 import subprocess
 import sys
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -78,10 +82,16 @@ def answer(code: str, sender: str, number: int, *, auth: str = "", words: str = 
 
 
 def inbox(
-    config: Path, *, url: str = "", maildir: Path | None = None, trusted: Path | None = None
+    config: Path,
+    *,
+    url: str = "",
+    maildir: Path | None = None,
+    trusted: Path | None = None,
+    extra: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MILEPOST_", "SSL_CERT"))}
     env["MILEPOST_ANSWER_SECRET"] = SECRET
+    env.update(extra or {})
     if url:
         env["MILEPOST_IMAP_URL"] = url
     if trusted is not None:
@@ -260,6 +270,73 @@ def test_a_mailbox_that_is_down_stops_with_one_line(portal: Path) -> None:
         f"milepost: The mailbox imaps://127.0.0.1:{port}/INBOX refused "
         "the connection; check the host and port in MILEPOST_IMAP_URL and that the server runs"
     ]
+
+
+class TricklingServer:
+    """A server on 127.0.0.1 that greets as an IMAP server would, but slowly: `greeting` is sent
+    `step` bytes at a time, `pause` seconds apart, to each connection, for as long as it lasts."""
+
+    def __init__(self, greeting: Iterator[bytes], pause: float) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.greeting, self.pause = greeting, pause
+        self.sent = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):
+            connection, _ = self.listener.accept()
+            with connection:
+                for piece in self.greeting:
+                    connection.sendall(piece)
+                    self.sent += len(piece)
+                    time.sleep(self.pause)
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def trickled_bytes() -> Iterator[bytes]:
+    for byte in b"* OK [CAPABILITY IMAP4rev1 STARTTLS] ready" * 1000:
+        yield bytes([byte])
+
+
+def endless_line() -> Iterator[bytes]:
+    yield b"* OK "
+    while True:
+        yield b"x" * 65536
+
+
+@pytest.mark.parametrize(
+    ("greeting", "pause", "said"),
+    [
+        (trickled_bytes, 0.3, "did not answer whole within the deadline (no whole answer within 2 s)"),
+        (endless_line, 0.0, "got a line of more than 1000000 bytes"),
+    ],
+    ids=["one byte every 0.3 s", "an endless line"],
+)
+def test_a_slow_or_endless_mailbox_is_given_up_with_one_line(
+    portal: Path, greeting: Callable[[], Iterator[bytes]], pause: float, said: str
+) -> None:
+    server = TricklingServer(greeting(), pause)
+    try:
+        started = time.monotonic()
+        result = inbox(
+            portal,
+            url=f"imap://answers%40agency.example:{PASSWORD}@127.0.0.1:{server.port}/INBOX",
+            extra={"MILEPOST_IMAP_DEADLINE": "2"},
+        )
+        took = time.monotonic() - started
+    finally:
+        server.close()
+    assert result.returncode == 1, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"milepost: The mailbox imap://127.0.0.1:{server.port}/INBOX ") and said in line, line
+    assert PASSWORD not in result.stderr + result.stdout
+    # Given up at the deadline or the line's limit, not read on for as long as the server sends
+    # (what was sent is what the client read, 1 MB at most, plus what the kernel's buffers hold).
+    assert server.sent < 20_000_000, server.sent
+    assert took < 30, took
 
 
 WARSAW = dt.timezone(dt.timedelta(hours=1))  # Poland's winter offset, as a mail program writes it

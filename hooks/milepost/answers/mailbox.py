@@ -12,11 +12,17 @@ from __future__ import annotations
 import contextlib
 import imaplib
 import mailbox
+import os
 import re
 import socket
 import ssl
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -25,6 +31,11 @@ from milepost.shown_url import masked_url
 
 IMAP_URL_VARIABLE = "MILEPOST_IMAP_URL"
 IMAP_TIMEOUT = 30  # seconds for the server to answer
+# imaplib's timeout is for each read: a server answering one byte every few seconds would never
+# time out. Each command (the greeting too) must be answered whole within this many seconds.
+IMAP_DEADLINE_VARIABLE = "MILEPOST_IMAP_DEADLINE"
+IMAP_DEADLINE = 120
+MAX_LINE = 1_000_000  # bytes of one line of the server's, as imaplib's own limit (_MAXLINE)
 MAX_MESSAGE_BYTES = 2_000_000  # a message is read up to this size: a huge one is judged by its start
 _EXAMPLE = "e.g. imaps://answers%40agency.example:PASSWORD@mail.agency.example/INBOX"
 _FETCHED_SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
@@ -93,6 +104,8 @@ def _failure(box: ImapMailbox, err: BaseException) -> AnswerError:
         what = f"cannot be found (unknown host name); check the host in {IMAP_URL_VARIABLE}"
     elif isinstance(err, ConnectionRefusedError):
         what = f"refused the connection; check the host and port in {IMAP_URL_VARIABLE} and that the server runs"
+    elif isinstance(err, ImapDeadlinePassed):
+        what = f"did not answer whole within the deadline ({err}); check the server, or raise {IMAP_DEADLINE_VARIABLE}"
     elif isinstance(err, TimeoutError):
         what = f"did not answer within {IMAP_TIMEOUT} s; check the host and port in {IMAP_URL_VARIABLE} and the network"
     else:
@@ -108,10 +121,95 @@ def _said(err: BaseException) -> str:
     return text[:200] if text else err.__class__.__name__
 
 
+class ImapDeadlinePassed(TimeoutError):
+    """The server did not answer a command (or greet) whole within the deadline."""
+
+
+class _BoundedReads:
+    """imaplib's reads, each command bounded by one deadline (`seconds` from when it was sent,
+    or from the connection for the greeting), and no line longer than imaplib's own limit.
+    Mixed in before imaplib.IMAP4 or IMAP4_SSL: their `readline`/`read`/`send` are replaced,
+    reading the socket directly, so a server trickling bytes cannot stretch a read."""
+
+    sock: socket.socket
+    seconds: float
+    deadline: float
+    _pending: bytearray
+
+    def _remaining(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise ImapDeadlinePassed(f"no whole answer within {self.seconds:.0f} s")
+        return min(left, IMAP_TIMEOUT)
+
+    def _fill(self) -> None:
+        self.sock.settimeout(self._remaining())
+        try:
+            chunk = self.sock.recv(65536)
+        except TimeoutError:
+            raise ImapDeadlinePassed(f"no whole answer within {self.seconds:.0f} s") from None
+        if not chunk:
+            raise imaplib.IMAP4.abort("socket error: EOF")
+        self._pending += chunk
+
+    def readline(self) -> bytes:
+        while (end := self._pending.find(b"\n")) < 0:
+            if len(self._pending) > MAX_LINE:
+                raise imaplib.IMAP4.error(f"got a line of more than {MAX_LINE} bytes")
+            self._fill()
+        line = bytes(self._pending[: end + 1])
+        del self._pending[: end + 1]
+        return line
+
+    def read(self, size: int) -> bytes:
+        while len(self._pending) < size:
+            self._fill()
+        data = bytes(self._pending[:size])
+        del self._pending[:size]
+        return data
+
+    def send(self, data: ReadableBuffer) -> None:
+        self.deadline = time.monotonic() + self.seconds  # a new command: its own deadline
+        self.sock.settimeout(self._remaining())
+        self.sock.sendall(data)
+
+
+class _BoundedIMAP4(_BoundedReads, imaplib.IMAP4):
+    def __init__(self, host: str, port: int, seconds: float) -> None:
+        self.seconds, self.deadline, self._pending = seconds, time.monotonic() + seconds, bytearray()
+        super().__init__(host, port, timeout=IMAP_TIMEOUT)
+
+    def starttls(self, ssl_context: Any | None = None) -> tuple[Literal["OK"], list[None]]:
+        result = super().starttls(ssl_context=ssl_context)
+        self._pending.clear()  # nothing read in the clear is kept past TLS
+        return result
+
+
+class _BoundedIMAP4SSL(_BoundedReads, imaplib.IMAP4_SSL):
+    def __init__(self, host: str, port: int, seconds: float, context: ssl.SSLContext) -> None:
+        self.seconds, self.deadline, self._pending = seconds, time.monotonic() + seconds, bytearray()
+        super().__init__(host, port, ssl_context=context, timeout=IMAP_TIMEOUT)
+
+
+def imap_deadline(environ: Mapping[str, str]) -> float:
+    """Seconds each command may take in all (MILEPOST_IMAP_DEADLINE, else IMAP_DEADLINE)."""
+    text = environ.get(IMAP_DEADLINE_VARIABLE, "").strip()
+    if not text:
+        return IMAP_DEADLINE
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0
+    if not 0 < seconds <= 3600:
+        raise AnswerError(f"{IMAP_DEADLINE_VARIABLE} is {text!r}; write a number of seconds from 1 to 3600, e.g. 120")
+    return seconds
+
+
 def _connect(box: ImapMailbox, context: ssl.SSLContext) -> imaplib.IMAP4:
+    seconds = imap_deadline(os.environ)
     if box.tls:
-        return imaplib.IMAP4_SSL(box.host, box.port, ssl_context=context, timeout=IMAP_TIMEOUT)
-    connection = imaplib.IMAP4(box.host, box.port, timeout=IMAP_TIMEOUT)
+        return _BoundedIMAP4SSL(box.host, box.port, seconds, context)
+    connection = _BoundedIMAP4(box.host, box.port, seconds)
     if "STARTTLS" not in connection.capabilities:
         connection.shutdown()
         raise AnswerError(
