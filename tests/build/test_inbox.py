@@ -339,6 +339,39 @@ def test_a_slow_or_endless_mailbox_is_given_up_with_one_line(
     assert took < 30, took
 
 
+def test_what_a_server_sends_in_the_clear_after_starttls_is_refused(portal: Path) -> None:
+    # An attacker between the inbox and the server answers STARTTLS and, in the same packet,
+    # adds a reply of its own: it must never be read as if it had come over TLS.
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    heard: list[bytes] = []
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            connection, _ = listener.accept()
+            with connection, connection.makefile("rb") as lines:
+                connection.sendall(b"* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n")
+                for line in lines:
+                    heard.append(line)
+                    tag, _, command = line.decode().partition(" ")
+                    if command.upper().startswith("CAPABILITY"):
+                        connection.sendall(f"* CAPABILITY IMAP4rev1 STARTTLS\r\n{tag} OK done\r\n".encode())
+                    elif command.upper().startswith("STARTTLS"):
+                        injected = "* CAPABILITY IMAP4rev1 AUTH=PLAIN LOGINDISABLED\r\n"
+                        connection.sendall(f"{tag} OK Begin TLS\r\n{injected}".encode())
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        result = inbox(portal, url=f"imap://answers%40agency.example:{PASSWORD}@127.0.0.1:{port}/INBOX")
+    finally:
+        listener.close()
+    assert result.returncode == 1, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert "sent more in the clear after agreeing to STARTTLS; refused" in line, line
+    assert PASSWORD not in result.stderr + result.stdout
+    assert not any(b"LOGIN" in said.upper() for said in heard), heard
+
+
 WARSAW = dt.timezone(dt.timedelta(hours=1))  # Poland's winter offset, as a mail program writes it
 
 

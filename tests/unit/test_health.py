@@ -155,6 +155,19 @@ def test_a_project_override_is_never_rosier_than_a_forecast() -> None:
     assert project_health(careful, today, later).rule == HealthRule.OVERRIDE
 
 
+def test_a_project_override_is_passed_over_whichever_milestone_carries_the_late_forecast() -> None:
+    # The first milestone is at risk for another reason (due soon); the second's forecast is past
+    # its promise. Whatever order they come in, "on track" is not said.
+    today = D(2026, 12, 20)
+    soon = milestone(id="a", tasks=(Task("a"), Task("b"), Task("c")))
+    later_one = milestone(id="b", due=D(2027, 3, 31))
+    forecasts = {"b": Forecast("b", True, earliest=D(2027, 4, 5), latest=D(2027, 4, 20), chance=0.1)}
+    for order in ((soon, later_one), (later_one, soon)):
+        hopeful = dataclasses.replace(project(*order), health_override=HealthOverride("on_track", "All fine."))
+        health = project_health(hopeful, today, Signals(forecasts=forecasts))
+        assert health.state == HealthState.AT_RISK and health.rule != HealthRule.OVERRIDE, order
+
+
 def test_progress_and_next_milestone() -> None:
     a = milestone(id="a", done=D(2026, 11, 2), tasks=(Task("x"), Task("y")))  # done: counts fully
     b = milestone(id="b", due=D(2027, 1, 5), tasks=(Task("x", D(2026, 11, 3)), Task("y")))

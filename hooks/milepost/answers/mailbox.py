@@ -135,6 +135,7 @@ class _BoundedReads:
     seconds: float
     deadline: float
     _pending: bytearray
+    broken: bool = False  # a read failed: the connection is closed, never asked anything more
 
     def _remaining(self) -> float:
         left = self.deadline - time.monotonic()
@@ -143,12 +144,16 @@ class _BoundedReads:
         return min(left, IMAP_TIMEOUT)
 
     def _fill(self) -> None:
-        self.sock.settimeout(self._remaining())
         try:
+            self.sock.settimeout(self._remaining())
             chunk = self.sock.recv(65536)
         except TimeoutError:
-            raise ImapDeadlinePassed(f"no whole answer within {self.seconds:.0f} s") from None
+            self.broken = True  # what the server still sends would be read as the next answer
+            if time.monotonic() >= self.deadline:
+                raise ImapDeadlinePassed(f"no whole answer within {self.seconds:.0f} s") from None
+            raise  # silent for IMAP_TIMEOUT seconds: "did not answer within 30 s"
         if not chunk:
+            self.broken = True
             raise imaplib.IMAP4.abort("socket error: EOF")
         self._pending += chunk
 
@@ -180,9 +185,23 @@ class _BoundedIMAP4(_BoundedReads, imaplib.IMAP4):
         super().__init__(host, port, timeout=IMAP_TIMEOUT)
 
     def starttls(self, ssl_context: Any | None = None) -> tuple[Literal["OK"], list[None]]:
-        result = super().starttls(ssl_context=ssl_context)
-        self._pending.clear()  # nothing read in the clear is kept past TLS
-        return result
+        return super().starttls(ssl_context=_AfterCleartext(self, ssl_context or ssl.create_default_context()))
+
+
+class _AfterCleartext:
+    """The TLS context STARTTLS wraps the socket with, after making sure the server sent nothing
+    more in the clear after its OK: such bytes would otherwise be read as the first answer
+    under TLS (an attacker's injected reply). The handshake gets IMAP_TIMEOUT seconds."""
+
+    def __init__(self, connection: _BoundedIMAP4, context: ssl.SSLContext) -> None:
+        self.connection, self.context = connection, context
+
+    def wrap_socket(self, sock: socket.socket, server_hostname: str | None = None) -> ssl.SSLSocket:
+        if self.connection._pending:
+            self.connection.broken = True
+            raise imaplib.IMAP4.abort("the server sent more in the clear after agreeing to STARTTLS; refused")
+        sock.settimeout(IMAP_TIMEOUT)
+        return self.context.wrap_socket(sock, server_hostname=server_hostname)
 
 
 class _BoundedIMAP4SSL(_BoundedReads, imaplib.IMAP4_SSL):
@@ -243,7 +262,10 @@ def imap_messages(box: ImapMailbox) -> Iterator[RawMessage]:
         raise _failure(box, err) from None
     finally:
         with contextlib.suppress(OSError, imaplib.IMAP4.error):
-            connection.logout()
+            if getattr(connection, "broken", False):
+                connection.shutdown()  # never a LOGOUT read after a failed read: it would wait again
+            else:
+                connection.logout()
 
 
 def _quoted(folder: str) -> str:

@@ -137,7 +137,13 @@ def build_clients(
     # every temporary folder found under the lock was left by a build that is gone.
     with exclusive(site_dir):
         _prepare_site_root(site_dir, known if not clients else None)
-        keys = _ClientKeys.read(config_file, base, settings, loaded, site_dir, today) if settings.cache_dir else None
+        try:
+            sent = read_record(settings.root / SENT_RECORD)  # each client's site lists its letters
+        except LetterError as err:
+            raise BuildFailed(f"{err}; nothing was built.") from None
+        keys = None
+        if settings.cache_dir:
+            keys = _ClientKeys.read(config_file, base, settings, loaded, site_dir, today, sent)
         tasks: list[ClientTask] = []
         checked: dict[str, bool] = {}  # shared assets' versions looked at, and whether intact
         for slug in slugs:
@@ -233,16 +239,15 @@ class _ClientKeys:
         loaded: LoadResult,
         site_dir: Path,
         today: dt.date | None,
+        sent: SentRecord,
     ) -> _ClientKeys:
+        """What the keys are made of; `sent`, the sent record, is part of them (a client's
+        archive of letters)."""
         assert settings.cache_dir is not None
         try:
             config = config_inputs(config_file, base)
         except OSError as err:
             raise BuildFailed(f"{write_failure(err, config_file)}; nothing was built.") from None
-        try:
-            sent = read_record(settings.root / SENT_RECORD)  # a client's archive is part of its inputs
-        except LetterError as err:
-            raise BuildFailed(f"{err}; nothing was built.") from None
         # The answer links' address and secret, as a key part (render/answer_views.py).
         answer_links = AnswerSetup(settings.answers_address, link_secret(settings.answers_address)).key()[:2]
         return cls(

@@ -277,11 +277,16 @@ ANSWER_ANCHORS = {
 }
 
 
-def _answer_entry(line: RecordLine, setup: AnswerSetup, texts: Texts, urn: str, page: str) -> FeedEntry:
+def _answer_entry(
+    line: RecordLine, setup: AnswerSetup, texts: Texts, urn: str, page: str, today: dt.date, zone: dt.tzinfo
+) -> FeedEntry:
     """One answer on the record; a question with the team's reply once there is one (the entry
-    is then updated when the reply was sent, so a feed reader shows it again)."""
+    is then updated when the reply was sent, so a feed reader shows it again; a reply after
+    `today` is not there yet)."""
     answer = line.answer
     reply = reply_view(answer, setup, texts) if answer.kind is ItemKind.PROJECT else None
+    if reply is not None and reply.replied.astimezone(zone).date() > today:
+        reply = None
     return _entry(
         f"{urn}:answer:{_digest(answer.message_id)}",
         texts.gettext("{what}: {answer}", what=line.what, answer=line.sentence),
@@ -319,7 +324,8 @@ def atom_feed(
     - one per decision: `...:decision:<day>:<fingerprint of title>`;
     - one per deliverable: `...:deliverable:<day>:<fingerprint of title>`;
     - one per applied answer of the client's on the record (answers.yml), dated when it was
-      received: `...:answer:<fingerprint of its Message-ID>`.
+      received (a question with the team's reply: when the reply was sent):
+      `...:answer:<fingerprint of its Message-ID>`.
 
     The entries that ask the client something (a waiting item, a meeting summary, a moved
     date, a deliverable to sign off) carry its answer links and the record, as the page does.
@@ -370,7 +376,7 @@ def atom_feed(
         if d.date <= today
     ]
     entries += [
-        _answer_entry(line, answers, texts, urn, page)
+        _answer_entry(line, answers, texts, urn, page, today, zone)
         for line in record_lines((project,), answers, texts)
         if line.answer.received.astimezone(zone).date() <= today
     ]

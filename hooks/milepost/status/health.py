@@ -219,7 +219,6 @@ def _forecast_against(f: _Facts) -> bool:
 # A team's override may not say these while the forecast is against the promise: "On track"
 # beside a forecast past the promise would be rosier than the evidence.
 HOPEFUL = frozenset({HealthState.ON_TRACK, HealthState.PLANNED})
-FORECAST_RULES = frozenset({HealthRule.FORECAST_LATER, HealthRule.LOW_CHANCE})
 
 
 MILESTONE_RULES: tuple[Rule, ...] = (
@@ -287,12 +286,14 @@ def project_health(project: Project, today: dt.date, signals: Signals | None = N
             return Health(late.state, late.rule, milestone=m.id)
     states = [(m, milestone_health(m, project, today, signals)) for m in open_ones]
     milestone, worst = min(states, key=lambda pair: SEVERITY.index(pair[1].state))
-    # An override may say at risk, or (unless a forecast says otherwise) on track or planned.
-    hidden_forecast = worst.rule in FORECAST_RULES
-    if worst.state != HealthState.LATE and project.health_override is not None and not (
-        HealthState(project.health_override.state) in HOPEFUL and hidden_forecast
-    ):
-        override = project.health_override
+    # An override may say at risk, or (unless the forecast of any open milestone is against its
+    # promise, whichever rule decided that milestone) on track or planned.
+    override = project.health_override
+    if override is not None and HealthState(override.state) in HOPEFUL:
+        facts = signals or NO_SIGNALS
+        if any(_forecast_against(_Facts(m, project, today, facts)) for m in open_ones):
+            override = None
+    if worst.state != HealthState.LATE and override is not None:
         return Health(HealthState(override.state), HealthRule.OVERRIDE, reason=override.reason)
     return Health(worst.state, worst.rule, reason=worst.reason, milestone=milestone.id)
 
