@@ -20,6 +20,8 @@ The MkDocs glue turns it into MkDocs' `PluginError` at one place (`milepost.mkdo
     │   └── RecordEntryError     an entry of the sent record cannot be read (also a ValueError)
     ├── SmtpReplyTooLong     an SMTP reply longer than is read (also an SMTPException)
     ├── SmtpDeadlinePassed   an SMTP conversation past its deadline (also a TimeoutError)
+    ├── ImapDeadlinePassed   an IMAP command not answered whole within its deadline (also a TimeoutError)
+    ├── AnswerError          answers: the secret, MILEPOST_IMAP_URL, the mailbox, the answers record
     ├── NewPortalError       `milepost new DIR`: the folder is not empty, or cannot be written
     ├── FileWriteError       a file cannot be written (a full disk, a read-only folder...)
     ├── LockError            a lock is held too long by another process, or cannot be made
@@ -113,6 +115,11 @@ class SmtpReplyTooLong(MilepostError, smtplib.SMTPException):
 
 class SmtpDeadlinePassed(MilepostError, TimeoutError):
     """An SMTP conversation did not finish within its deadline, however slowly the server answered."""
+
+
+class ImapDeadlinePassed(MilepostError, TimeoutError):
+    """An IMAP server did not answer a command (or greet) whole within the deadline, however it
+    spaced its bytes."""
 
 
 class BuildFailed(MilepostError):

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from milepost.errors import AnswerError
+from milepost.errors import AnswerError, ImapDeadlinePassed
 from milepost.shown_url import masked_url
 
 IMAP_URL_VARIABLE = "MILEPOST_IMAP_URL"
@@ -119,10 +119,6 @@ def _said(err: BaseException) -> str:
     if text.startswith(("b'", 'b"')) and text[-1:] == text[1:2]:
         text = text[2:-1]
     return text[:200] if text else err.__class__.__name__
-
-
-class ImapDeadlinePassed(TimeoutError):
-    """The server did not answer a command (or greet) whole within the deadline."""
 
 
 class _BoundedReads:
