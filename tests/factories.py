@@ -42,6 +42,14 @@ from typing import Any
 import yaml
 
 from helpers import ROOT
+from milepost.history.project_files import (
+    COMPLETE,
+    NO_HISTORY,
+    MilestoneSnapshot,
+    ProjectFileVersion,
+    ProjectFileVersions,
+)
+from milepost.load.milestone_snapshot import snapshot_of_text
 
 DEFAULT_DATE = "2026-01-05T10:00:00+01:00"
 DEFAULT_AUTHOR = "Dana Developer"
@@ -447,3 +455,38 @@ def make_shop_portal(base: Path, clients: Sequence[str]) -> Path:
             name="Shop", repositories=[{"path": f"../../repo-{client}"}], milestones=[milestone()]
         )
     return make_portal(base, files)
+
+
+def snapshot_from_case(data: Mapping[str, Any]) -> MilestoneSnapshot:
+    """A milestone as a committed version of its file held it, from a golden case's YAML."""
+    return MilestoneSnapshot(
+        id=data["id"],
+        title=data.get("title", ""),
+        due=data.get("due"),
+        delay_due=data.get("delay_due"),
+        delay_reason=data.get("delay_reason", ""),
+        done=data.get("done"),
+        tasks=data.get("tasks", 0),
+    )
+
+
+CASE_FILE = "projects/client/project.yml"
+
+
+def file_versions_from_case(case: Mapping[str, Any]) -> ProjectFileVersions:
+    """A golden case's project file with its history: the committed `versions` (each with the
+    day it `landed` and its `milestones`), then the file itself (not committed: today)."""
+    plans, _readable, _budget = snapshot_of_text(yaml.safe_dump(case["project"], sort_keys=False))
+    now = ProjectFileVersion("", None, CASE_FILE, plans)
+    if not case["versions"]:
+        return ProjectFileVersions(NO_HISTORY, (now,))
+    versions = tuple(
+        ProjectFileVersion(
+            f"{index:040d}",
+            dt.datetime.fromisoformat(str(v["landed"])),
+            CASE_FILE,
+            tuple(snapshot_from_case(m) for m in v["milestones"]),
+        )
+        for index, v in enumerate(case["versions"], start=1)
+    )
+    return ProjectFileVersions(COMPLETE, versions + (now,))

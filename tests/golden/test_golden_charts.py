@@ -10,7 +10,6 @@ and look at the diff (and at a page in a browser) before committing it.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -18,16 +17,9 @@ from typing import Any
 import pytest
 import yaml
 
+from factories import file_versions_from_case
 from helpers import GOLDEN, OTHER_PROCESSES, matches_golden, output_in_new_process
-from milepost.history.project_files import (
-    COMPLETE,
-    NO_HISTORY,
-    MilestoneSnapshot,
-    ProjectFileVersion,
-    ProjectFileVersions,
-)
 from milepost.i18n import texts_for
-from milepost.load.milestone_snapshot import snapshot_of_text
 from milepost.load.model_from_data import project_from_data
 from milepost.load.yaml_source import load_yaml_text
 from milepost.render.charts import burnup_view, timeline_view
@@ -38,31 +30,6 @@ CHARTS = GOLDEN / "charts"
 CASES: dict[str, Any] = yaml.safe_load((CHARTS / "cases.yml").read_text(encoding="utf-8"))
 
 
-def _plan(data: dict[str, Any]) -> MilestoneSnapshot:
-    return MilestoneSnapshot(
-        id=data["id"],
-        title=data.get("title", ""),
-        due=data.get("due"),
-        delay_due=data.get("delay_due"),
-        delay_reason=data.get("delay_reason", ""),
-        done=data.get("done"),
-        tasks=data.get("tasks", 0),
-    )
-
-
-def history_of(case: dict[str, Any]) -> ProjectFileVersions:
-    """The earlier versions of the case's file, then the file itself (not committed: today)."""
-    plans, _readable, _budget = snapshot_of_text(yaml.safe_dump(case["project"], sort_keys=False))
-    now = ProjectFileVersion("", None, "projects/client/project.yml", plans)
-    if not case["versions"]:
-        return ProjectFileVersions(NO_HISTORY, (now,))
-    versions = tuple(
-        ProjectFileVersion(f"{index:040d}", dt.datetime.fromisoformat(str(v["landed"])), "projects/client/project.yml",
-                    tuple(_plan(m) for m in v["milestones"]))
-        for index, v in enumerate(case["versions"], start=1)
-    )
-    return ProjectFileVersions(COMPLETE, versions + (now,))
-
 
 def drawn(name: str) -> dict[str, str]:
     case = CASES[name]
@@ -71,7 +38,7 @@ def drawn(name: str) -> dict[str, str]:
     # Read as `milepost check` reads a project file (dates as written, checked later).
     data = load_yaml_text(yaml.safe_dump(case["project"], sort_keys=False, allow_unicode=True)).data
     project = project_from_data("client", Path(f"{name}.yml"), data, f"{name}.yml")
-    outlook = project_outlook(project, history_of(case), (), today, timezone=case["timezone"])
+    outlook = project_outlook(project, file_versions_from_case(case), (), today, timezone=case["timezone"])
     timeline = timeline_view(project, outlook, today, texts)
     card = timeline_view(project, outlook, today, texts, compact=True, chart_id=f"mp-timeline-{name}")
     burnup = burnup_view(project, outlook, today, texts)

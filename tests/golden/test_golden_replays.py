@@ -23,16 +23,9 @@ from typing import Any
 import pytest
 import yaml
 
+from factories import file_versions_from_case
 from helpers import GOLDEN, OTHER_PROCESSES, matches_golden, output_in_new_process
-from milepost.history.project_files import (
-    COMPLETE,
-    NO_HISTORY,
-    MilestoneSnapshot,
-    ProjectFileVersion,
-    ProjectFileVersions,
-)
 from milepost.i18n import texts_for
-from milepost.load.milestone_snapshot import snapshot_of_text
 from milepost.load.model_from_data import project_from_data
 from milepost.load.yaml_source import load_yaml_text
 from milepost.model import Project
@@ -48,40 +41,15 @@ from milepost.time_zone import client_zone
 
 REPLAYS = GOLDEN / "replays"
 CASES: dict[str, Any] = yaml.safe_load((REPLAYS / "cases.yml").read_text(encoding="utf-8"))
-PATH = "projects/client/project.yml"
 
-
-def _plan(data: dict[str, Any]) -> MilestoneSnapshot:
-    return MilestoneSnapshot(
-        id=data["id"],
-        title=data.get("title", ""),
-        due=data.get("due"),
-        delay_due=data.get("delay_due"),
-        delay_reason=data.get("delay_reason", ""),
-        done=data.get("done"),
-        tasks=data.get("tasks", 0),
-    )
-
-
-def history_of(case: dict[str, Any]) -> ProjectFileVersions:
-    """The committed versions of the case's file, then the file itself (not committed)."""
-    plans, _readable, _budget = snapshot_of_text(yaml.safe_dump(case["project"], sort_keys=False))
-    now = ProjectFileVersion("", None, PATH, plans)
-    if not case["versions"]:
-        return ProjectFileVersions(NO_HISTORY, (now,))
-    versions = tuple(
-        ProjectFileVersion(f"{index:040d}", dt.datetime.fromisoformat(str(v["landed"])), PATH,
-                    tuple(_plan(m) for m in v["milestones"]))
-        for index, v in enumerate(case["versions"], start=1)
-    )
-    return ProjectFileVersions(COMPLETE, versions + (now,))
 
 
 def measured(name: str) -> tuple[Project, ProjectOutlook]:
     case = CASES[name]
     data = load_yaml_text(yaml.safe_dump(case["project"], sort_keys=False, allow_unicode=True)).data
     project = project_from_data("client", Path(f"{name}.yml"), data, f"{name}.yml")
-    return project, project_outlook(project, history_of(case), (), case["today"], timezone=case["timezone"])
+    outlook = project_outlook(project, file_versions_from_case(case), (), case["today"], timezone=case["timezone"])
+    return project, outlook
 
 
 def figures(name: str) -> str:
@@ -163,7 +131,7 @@ def test_replayed_forecasts_are_kept_and_read_back_the_next_day_and_a_week_later
     was today (then judged with the page's own forecasts)."""
     case = CASES["steady"]
     project, _outlook = measured("steady")
-    versions = history_of(case)
+    versions = file_versions_from_case(case)
     zone = client_zone(case["timezone"])
     first: dt.date = case["today"]
 
@@ -210,7 +178,7 @@ def test_a_build_with_a_cache_keeps_the_replays_and_reads_them_back(tmp_path: Pa
 
     def outlook() -> ProjectOutlook:
         return project_outlook(
-            project, history_of(case), (), case["today"], timezone=case["timezone"], cache_dir=tmp_path
+            project, file_versions_from_case(case), (), case["today"], timezone=case["timezone"], cache_dir=tmp_path
         )
 
     first = outlook()

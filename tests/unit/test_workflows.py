@@ -29,6 +29,20 @@ def steps_using(job: dict[str, Any], action: str) -> list[dict[str, Any]]:
     return [step for step in job.get("steps", []) if str(step.get("uses", "")).startswith(action + "@")]
 
 
+def fake_gh_serving(previous: Path, tmp_path: Path) -> Path:
+    """A folder with a `gh` command that answers as GitHub's would for the last Pages
+    deployment: its artifact id (4242), then the artifact (a zip holding a tar of `previous`)."""
+    subprocess.run(["tar", "-cf", str(tmp_path / "artifact.tar"), "-C", str(previous), "."], check=True)
+    subprocess.run(["zip", "-qj", str(tmp_path / "pages.zip"), str(tmp_path / "artifact.tar")], check=True)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text(
+        "#!/bin/sh\ncase \"$2\" in\n  */zip) cat " + str(tmp_path / "pages.zip") + " ;;\n  *) echo 4242 ;;\nesac\n"
+    )
+    (bin_dir / "gh").chmod(0o755)
+    return bin_dir
+
+
 def test_actionlint_finds_no_problem_in_the_workflows() -> None:
     files = sorted(WORKFLOWS.glob("*.yml"))
     assert {f.name for f in files} >= {"ci.yml", "publish.yml"}
@@ -122,14 +136,7 @@ def test_the_deploy_job_keeps_the_last_good_site_of_a_failed_client(tmp_path: Pa
     for version, text in (("old0000000000000", "old theme"), ("new0000000000000", "stale copy")):
         (previous / "assets" / version).mkdir(parents=True)
         (previous / "assets" / version / "main.css").write_text(text)
-    subprocess.run(["tar", "-cf", str(tmp_path / "artifact.tar"), "-C", str(previous), "."], check=True)
-    subprocess.run(["zip", "-qj", str(tmp_path / "pages.zip"), str(tmp_path / "artifact.tar")], check=True)
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    (bin_dir / "gh").write_text(
-        "#!/bin/sh\ncase \"$2\" in\n  */zip) cat " + str(tmp_path / "pages.zip") + " ;;\n  *) echo 4242 ;;\nesac\n"
-    )
-    (bin_dir / "gh").chmod(0o755)
+    bin_dir = fake_gh_serving(previous, tmp_path)
     output = tmp_path / "github-output"
     env = {
         **os.environ,
@@ -384,14 +391,7 @@ def test_a_partial_deploy_keeps_every_other_clients_last_site(tmp_path: Path) ->
     for folder, text in (("k7q2m9x4", "old alpha"), ("beta-folder", "old beta")):
         (previous / folder).mkdir(parents=True)
         (previous / folder / "index.html").write_text(text)
-    subprocess.run(["tar", "-cf", str(tmp_path / "artifact.tar"), "-C", str(previous), "."], check=True)
-    subprocess.run(["zip", "-qj", str(tmp_path / "pages.zip"), str(tmp_path / "artifact.tar")], check=True)
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    (bin_dir / "gh").write_text(
-        "#!/bin/sh\ncase \"$2\" in\n  */zip) cat " + str(tmp_path / "pages.zip") + " ;;\n  *) echo 4242 ;;\nesac\n"
-    )
-    (bin_dir / "gh").chmod(0o755)
+    bin_dir = fake_gh_serving(previous, tmp_path)
     output = tmp_path / "github-output"
     env = {
         **os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GITHUB_OUTPUT": str(output),
