@@ -206,8 +206,8 @@ def _structure_problems(report: _Report, document: YamlDocument, schema: str, ne
         report.add((), f"expected `key: value` lines (like `name: ...`), got {describe(document.data)}")
         return True
     for path, message in schema_messages(document.data, schema):
-        broken = document.broken_texts.get(path)
-        if broken is not None and message.startswith("unknown key"):
+        broken = document.broken_text(path) if message.startswith("unknown key") else None
+        if broken is not None:
             text_path, written = broken
             path, message = text_path, comma_in_text_message(str(text_path[-1]), written)
         report.add(path, message)

@@ -73,8 +73,19 @@ class YamlDocument:
     parsed: bool = True  # False after a syntax error: `data` is then meaningless
     # `{title: Product list, with filters: fast}`: YAML reads `with filters` as a key of its own.
     # For such a key (right after a plain text value, inside `{...}`): the path of the text it
-    # broke off and the whole text as written, so that an "unknown key" can say what to quote.
-    broken_texts: dict[PathKey, tuple[PathKey, str]] = field(default_factory=dict)
+    # broke off and where the whole text stands in `source`, so that an "unknown key" can say
+    # what to quote (only offsets: most such keys are known ones, `done:` after a `title:`).
+    broken_texts: dict[PathKey, tuple[PathKey, int, int]] = field(default_factory=dict)
+    source: str = ""  # the text parsed
+
+    def broken_text(self, path: PathKey) -> tuple[PathKey, str] | None:
+        """For a key that may have broken a text off (see `broken_texts`): the text's path and
+        the whole text as written, on one line; None otherwise."""
+        found = self.broken_texts.get(path)
+        if found is None:
+            return None
+        text_path, start, end = found
+        return text_path, " ".join(self.source[start:end].split())
 
     def line_of(self, path: PathKey) -> int:
         """The line of `path`, or of its nearest ancestor that has one (1 at worst)."""
@@ -102,7 +113,7 @@ def load_yaml_text(text: str) -> YamlDocument:
         return YamlDocument(data=None, issues=[issue], parsed=False)
     except yaml.YAMLError as err:  # errors without a position (rare: reader errors)
         return YamlDocument(data=None, issues=[SourceIssue(1, (), f"not valid YAML: {err}")], parsed=False)
-    document = YamlDocument(data=None)
+    document = YamlDocument(data=None, source=text)
     if root is None:
         return document
     builder = _Builder(document, text)
@@ -366,8 +377,8 @@ class _Builder:
                 continue
             if text_value is not None and isinstance(value_node, ScalarNode) and not key_node.style:
                 # Kept only in case the schema does not know this key (glossary terms may be any text).
-                written = " ".join(self.text[text_value[1] : value_node.end_mark.index].split())
-                self.document.broken_texts[path + (key_node.value,)] = (path + (text_value[0],), written)
+                span = (path + (text_value[0],), text_value[1], value_node.end_mark.index)
+                self.document.broken_texts[path + (key_node.value,)] = span
             text_value = None
             if node.flow_style and isinstance(value_node, ScalarNode) and not value_node.style:
                 text_value = (key_node.value, value_node.start_mark.index)
