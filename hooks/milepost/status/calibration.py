@@ -32,8 +32,15 @@ from dataclasses import dataclass
 
 from milepost.history.project_files import ProjectFileVersions
 from milepost.model import Project
-from milepost.status.forecast import DayKeeper, Forecast, ForecastMethod, project_forecasts
-from milepost.status.replay import committed_versions, project_on
+from milepost.status.forecast import (
+    DayKeeper,
+    Forecast,
+    ForecastMethod,
+    SimulatedTogether,
+    prepare_forecasts,
+    with_simulated,
+)
+from milepost.status.replay import committed_versions, done_days_of, project_on
 
 LEAD_DAYS = 28  # the forecast replayed is the one made four weeks before the end
 REPLAY_RUNS = 500  # futures drawn per replayed forecast
@@ -86,19 +93,26 @@ def project_calibration(
     committed = committed_versions(versions, timezone)
     if versions is None or not committed:
         return NO_CALIBRATION
-    replays = []
+    weeks = math.ceil(LEAD_DAYS / 7) + MARGIN_WEEKS
+    # Every finished milestone's day replayed and its forecasts prepared first, so that their
+    # simulations run together (forecast.py's `SimulatedTogether`).
+    done_days = done_days_of(project)
+    asked = []
     for m in sorted(project.milestones, key=lambda m: (m.done or today, m.id)):
         if m.done is None or m.done > today:
             continue
         made = m.done - dt.timedelta(days=LEAD_DAYS)
-        past = project_on(project, committed, versions, made)
+        past = project_on(project, committed, versions, made, done_days)
         if past is None:
             continue
-        weeks = math.ceil(LEAD_DAYS / 7) + MARGIN_WEEKS
-        forecasts = project_forecasts(
-            past.project, made, versions=past.versions, timezone=timezone, runs=runs, max_weeks=weeks,
-            keep=functools.partial(keep, made) if keep is not None else None,
+        prepared = prepare_forecasts(
+            past.project, made, versions=past.versions, timezone=timezone, runs=runs, max_weeks=weeks
         )
+        asked.append((m, made, m.done, prepared))
+    together = SimulatedTogether([prepared for *_, prepared in asked])
+    replays = []
+    for m, made, done, prepared in asked:
+        forecasts = with_simulated(prepared, functools.partial(keep, made) if keep is not None else None, together)
         forecast = forecasts.get(m.id)
         if forecast is None or forecast.method != ForecastMethod.SIMULATION or forecast.earliest is None:
             continue
@@ -106,7 +120,7 @@ def project_calibration(
         horizon = made + dt.timedelta(days=7 * weeks)
         earliest = min(forecast.earliest, horizon)
         latest = forecast.latest if forecast.latest is not None and forecast.latest <= horizon else None
-        replay = Replay(m.id, made, m.done, earliest, latest, held(forecast, m.done))
+        replay = Replay(m.id, made, done, earliest, latest, held(forecast, done))
         replays.append(replay)
     return Calibration(sum(r.held for r in replays), len(replays), tuple(replays))
 

@@ -54,6 +54,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import json
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -81,7 +82,6 @@ HIGH_PERCENTILE = 85
 SEED_FORMAT = "milepost-forecast-1"  # changed only with the method: it moves every forecast
 _TABLE_BITS = 12  # the weighted draw: a table of 4096 slots, each week holding its share
 BLOCK_WEEKS = 32  # the futures of a batch still running are advanced this many weeks at a time
-BATCH_RUNS = 4000  # futures simulated together
 NO_END = MAX_WEEKS * 7 + 1  # a simulated finish day that means none: after every real one
 
 
@@ -157,8 +157,12 @@ class Simulation:
 
 def work_began(project: Project, today: dt.date) -> dt.date | None:
     """The first day of work on the project: the earliest `start` or task done, if any."""
+    return _work_began(project, today, done_events(project, today))
+
+
+def _work_began(project: Project, today: dt.date, done: Sequence[dt.date]) -> dt.date | None:
     days = [m.start for m in project.milestones if m.start is not None and m.start <= today]
-    days.extend(done_events(project, today)[:1])
+    days.extend(done[:1])
     return min(days, default=None)
 
 
@@ -166,33 +170,38 @@ def weekly_history(
     project: Project, versions: ProjectFileVersions | None, timezone: dt.tzinfo, today: dt.date
 ) -> tuple[Week, ...]:
     """The project's past weeks, oldest first, the last one ending today (see the docstring)."""
-    began = work_began(project, today)
+    done_days = done_events(project, today)
+    began = _work_began(project, today, done_days)
     if began is None:
         return ()
     count = min(max(math.ceil((today - began).days / 7), 1), HISTORY_WEEKS)
     done = [0] * count
-    for day in done_events(project, today):
+    for day in done_days:
         age = (today - day).days // 7
         if age < count:
             done[count - 1 - age] += 1
     scopes = scope_changes(versions, timezone, today)
     added = [0] * count
     if scopes:
-        for index in range(count):
-            end = today - dt.timedelta(days=7 * (count - 1 - index))
-            before = _scope_on(scopes, end - dt.timedelta(days=7))
-            added[index] = max(_scope_on(scopes, end) - before, 0)
+        # The scope at the end of each week, and at the start of the first.
+        ends = _scopes_on(scopes, [today - dt.timedelta(days=7 * (count - index)) for index in range(count + 1)])
+        added = [max(after - before, 0) for before, after in itertools.pairwise(ends)]
     return tuple(Week(d, a) for d, a in zip(done, added, strict=True))
 
 
-def _scope_on(scopes: Sequence[tuple[dt.date, int]], day: dt.date) -> int:
-    """The scope at the end of `day` (the first version's before it was written)."""
+def _scopes_on(scopes: Sequence[tuple[dt.date, int]], days: Sequence[dt.date]) -> list[int]:
+    """The scope at the end of each of `days` (earliest first; the first version's scope
+    before it was written): a version counts from its day until a later one in the list
+    has come (the versions are in the order they were committed)."""
+    values = []
     scope = scopes[0][1]
-    for changed, value in scopes:
-        if changed > day:
-            break
-        scope = value
-    return scope
+    index = 0
+    for day in days:
+        while index < len(scopes) and scopes[index][0] <= day:
+            scope = scopes[index][1]
+            index += 1
+        values.append(scope)
+    return values
 
 
 def week_weights(count: int) -> list[float]:
@@ -246,68 +255,201 @@ def simulate(
     return Simulation(finishes, steps)
 
 
+@dataclass(frozen=True)
+class SimulationSpec:
+    """One simulation's inputs: its past weeks, the work left in each queue, the futures drawn,
+    the seed and how many weeks a future is followed."""
+
+    weeks: tuple[Week, ...]
+    queues: tuple[int, ...]
+    runs: int
+    seed: int
+    max_weeks: int = MAX_WEEKS
+
+
 def _simulated_days(
     weeks: Sequence[Week], queues: Sequence[int], runs: int, seed: int, max_weeks: int = MAX_WEEKS
 ) -> tuple[npt.NDArray[np.int64], int]:
     """The finish day of every future for every queue (a row per queue, NO_END: none within
-    MAX_WEEKS), and the weeks simulated in all. Whole arrays, not one week of one future at a
-    time: the futures are taken BATCH_RUNS at a time, and those of a batch still running are
-    advanced together BLOCK_WEEKS weeks at a time (arrays this small stay in the processor's
-    cache and need no fresh memory from the system)."""
-    days = np.full((len(queues), runs), NO_END, dtype=np.int64)
-    if not queues:
-        return days, 0
-    # PCG64's raw output (not a Generator's methods, whose streams may change between NumPy
-    # versions): 16 bits a draw, the table's slot in the low 12.
-    bits = np.random.PCG64(seed)
-    table = _week_table(len(weeks))
-    done_of = np.array([w.done for w in weeks], dtype=np.float64)[table]
-    added_of = np.array([w.added for w in weeks], dtype=np.float64)[table]
-    total = max(sum(queues), 1)
-    largest = max(range(len(queues)), key=lambda i: queues[i])
-    queue_sizes = np.array(queues, dtype=np.int64)
-    sizes = queue_sizes[:, None]  # a column: compared with every future
-    mask = (1 << _TABLE_BITS) - 1
-    for first in range(0, runs, BATCH_RUNS):
-        running = np.arange(first, min(first + BATCH_RUNS, runs))  # largest queue not finished
-        done = np.zeros(len(running))  # tasks done so far, per future (whole numbers)
-        added = np.zeros(len(running))
-        start = 0  # weeks simulated before this block
-        while len(running) and start < max_weeks:
-            width = min(BLOCK_WEEKS, max_weeks - start)
-            draws = -(-len(running) * width // 4)  # four draws in each 64 raw bits
-            raw = bits.random_raw(draws).astype("<u8", copy=False).view("<u2")  # the same on any byte order
-            slots = (raw[: len(running) * width] & mask).reshape(width, -1)
-            step = done_of[slots]  # tasks done in each week drawn: a row per week
-            done_by = np.cumsum(step, axis=0)
-            done_by += done
-            added_by = np.cumsum(added_of[slots], axis=0)
-            added_by += added
-            # How far each future is, as the largest queue it has finished: done * total /
-            # (total + added), its best so far (it falls when scope grows). A quotient of whole
-            # numbers this size is exact in a double when it is a whole number, and at least
-            # 1/(total + added) from one otherwise: comparing it with a size is exact.
-            best = np.maximum.accumulate(done_by * total / (total + added_by), axis=0)
-            # Each queue a future finished in this block (none it had finished before):
-            # queue and future, then the first week it was finished.
-            queue, col = np.nonzero((best[-1] >= sizes) & (days[:, running] == NO_END))
-            if len(col):
-                size = queue_sizes[queue]
-                week = np.count_nonzero(best[:, col] < size, axis=0)
-                ran = step[week, col].astype(np.int64)
-                before = done_by[week, col].astype(np.int64) - ran
-                needed = size * (total + added_by[week, col].astype(np.int64)) - before * total
-                within = np.maximum(-((-7 * needed) // (ran * total)), 1)  # ceil, in 1/total tasks
-                days[queue, running[col]] = (start + week) * 7 + within
-            going = days[largest, running] == NO_END
-            running = running[going]
-            done = done_by[-1, going]
-            added = added_by[-1, going]
-            start += width
-    ends = days[largest]
-    finished = ends != NO_END
-    steps = int(np.sum((ends[finished] + 6) // 7)) + max_weeks * int(runs - np.count_nonzero(finished))
-    return days, steps
+    `max_weeks`), and the weeks simulated in all: `simulated_days_of` one simulation."""
+    return simulated_days_of([SimulationSpec(tuple(weeks), tuple(queues), runs, seed, max_weeks)])[0]
+
+
+class _Batch:
+    """Simulations run side by side: each simulation's futures are columns of the same arrays
+    (their week tables one after the other in `done_of` and `added_of`, a last slot adding
+    nothing), each drawing its weeks from its own generator exactly as it would alone."""
+
+    def __init__(self, specs: Sequence[SimulationSpec]) -> None:
+        self.specs = specs
+        self.bits = [np.random.PCG64(spec.seed) for spec in specs]
+        done = np.array([w.done for spec in specs for w in spec.weeks] or [0], dtype=np.float64)
+        added = np.array([w.added for spec in specs for w in spec.weeks] or [0], dtype=np.float64)
+        # Week indexes of each simulation's table, offset by the weeks of those before it.
+        offsets = np.cumsum([0] + [len(spec.weeks) for spec in specs])
+        flat = np.concatenate(
+            [_week_table(len(spec.weeks)) + offsets[index] for index, spec in enumerate(specs)]
+            or [np.zeros(0, dtype=np.intp)]
+        )
+        self.done_of = np.append(done[flat], 0.0) if len(flat) else np.zeros(1)
+        self.added_of = np.append(added[flat], 0.0) if len(flat) else np.zeros(1)
+        self.nothing = len(self.done_of) - 1  # the slot of a week past a simulation's horizon
+        self.first = np.cumsum([0] + [spec.runs for spec in specs])  # each simulation's first column
+        width = max((len(spec.queues) for spec in specs), default=0)
+        # Per column: the queue sizes (a size no future reaches where a simulation has fewer
+        # queues), the simulation's total and its largest queue.
+        columns = int(self.first[-1])
+        self.sizes = np.full((width, columns), np.inf)
+        self.total = np.ones(columns)
+        self.largest = np.zeros(columns, dtype=np.intp)
+        self.days = np.full((width, columns), NO_END, dtype=np.int64)
+        for index, spec in enumerate(specs):
+            part = slice(int(self.first[index]), int(self.first[index + 1]))
+            self.sizes[: len(spec.queues), part] = np.array(spec.queues, dtype=np.float64)[:, None]
+            self.total[part] = max(sum(spec.queues), 1)
+            if spec.queues:
+                self.largest[part] = max(range(len(spec.queues)), key=lambda i: spec.queues[i])
+        runs = [spec.runs for spec in specs]
+        self.owner = np.repeat(np.arange(len(specs)), runs)  # each column's simulation
+        self.max_weeks = np.repeat(np.array([spec.max_weeks for spec in specs], dtype=np.int64), runs)
+        self.simulated = np.repeat([bool(spec.queues) and spec.max_weeks > 0 for spec in specs], runs)
+
+    def slots(self, running: npt.NDArray[np.intp], start: int) -> npt.NDArray[np.intp]:
+        """The week drawn for each running future in each week of the block from `start`: a
+        row per week. Each simulation draws len(its running) * its width from its own
+        generator, as it would alone; past its horizon a future draws nothing."""
+        block = min(BLOCK_WEEKS, int(self.max_weeks[running].max()) - start)
+        bounds = np.searchsorted(self.owner[running], np.arange(len(self.specs) + 1))
+        mask = (1 << _TABLE_BITS) - 1
+        pieces = []
+        for index, spec in enumerate(self.specs):
+            low, high = int(bounds[index]), int(bounds[index + 1])
+            width = min(BLOCK_WEEKS, spec.max_weeks - start)
+            if high == low or width <= 0:
+                continue
+            count = high - low
+            draws = -(-count * width // 4)  # four draws in each 64 raw bits
+            # PCG64's raw output (not a Generator's methods, whose streams may change between
+            # NumPy versions): 16 bits a draw, the table's slot in the low 12, the same on any
+            # byte order.
+            raw = self.bits[index].random_raw(draws).astype("<u8", copy=False).view("<u2")
+            drawn = (raw[: count * width] & mask).astype(np.intp).reshape(width, count)
+            pieces.append((index, low, high, width, drawn))
+        if len(pieces) == 1 and pieces[0][0] == 0 and pieces[0][3] == block:
+            return pieces[0][4]  # one simulation alone: its draws are the block
+        slots = np.full((block, len(running)), self.nothing, dtype=np.intp)
+        for index, low, high, width, drawn in pieces:
+            slots[:width, low:high] = drawn + (index << _TABLE_BITS)
+        return slots
+
+
+def simulated_days_of(specs: Sequence[SimulationSpec]) -> list[tuple[npt.NDArray[np.int64], int]]:
+    """For each simulation, the finish day of every future for every queue (a row per queue,
+    NO_END: none within its `max_weeks`) and the weeks simulated in all. Whole arrays, not one
+    week of one future at a time: the futures of every simulation still running are advanced
+    together BLOCK_WEEKS weeks at a time, each simulation drawing from its own generator, so a
+    simulation's days are the same whichever others run beside it (the health strip runs all
+    of a project's weeks at once: status/health_timeline.py)."""
+    batch = _Batch(specs)
+    running = np.flatnonzero(batch.simulated)  # futures whose largest queue is not finished
+    done = np.zeros(len(running))  # tasks done so far, per future (whole numbers)
+    added = np.zeros(len(running))
+    start = 0  # weeks simulated before this block
+    while len(running):
+        slots = batch.slots(running, start)
+        step = batch.done_of[slots]  # tasks done in each week drawn: a row per week
+        done_by = _running_sums(step, done)
+        added_by = _running_sums(batch.added_of[slots], added)
+        # The total of each future's simulation: one number when they share it.
+        total = batch.total[running] if len(specs) > 1 else batch.total[:1]
+        sizes = batch.sizes[:, running]
+        # How far each future is, as the largest queue it has finished: done * total /
+        # (total + added), its best so far (it falls when scope grows). A quotient of whole
+        # numbers this size is exact in a double when it is a whole number, and at least
+        # 1/(total + added) from one otherwise: comparing it with a size is exact. A week
+        # past a simulation's horizon adds nothing: its best stays.
+        best = _running_maxima(done_by * total / (total + added_by))
+        # Each queue a future finished in this block (none it had finished before):
+        # queue and future, then the first week it was finished.
+        queue, col = np.nonzero((best[-1] >= sizes) & (batch.days[:, running] == NO_END))
+        if len(col):
+            size = sizes[queue, col].astype(np.int64)
+            week = _weeks_below(best, queue, col, sizes)
+            ran = step[week, col].astype(np.int64)
+            before = done_by[week, col].astype(np.int64) - ran
+            whole = batch.total[running[col]].astype(np.int64)
+            needed = size * (whole + added_by[week, col].astype(np.int64)) - before * whole
+            within = np.maximum(-((-7 * needed) // (ran * whole)), 1)  # ceil, in 1/total tasks
+            batch.days[queue, running[col]] = (start + week) * 7 + within
+        start += BLOCK_WEEKS
+        going = (batch.days[batch.largest[running], running] == NO_END) & (batch.max_weeks[running] > start)
+        running = running[going]
+        done = done_by[-1, going]
+        added = added_by[-1, going]
+    results = []
+    for index, spec in enumerate(specs):
+        part = slice(int(batch.first[index]), int(batch.first[index + 1]))
+        days = batch.days[: len(spec.queues), part]
+        if not spec.queues:
+            results.append((days, 0))
+            continue
+        ends = days[batch.largest[part][0]] if spec.runs else days[0]
+        finished = ends != NO_END
+        steps = int(np.sum((ends[finished] + 6) // 7)) + spec.max_weeks * int(spec.runs - np.count_nonzero(finished))
+        results.append((days, steps))
+    return results
+
+
+# Along the weeks of a block (axis 0) one row at a time when the block is wide: NumPy's
+# `cumsum`, `accumulate` and `count_nonzero` along axis 0 walk each future's column on its own,
+# about eight times slower for 4000 futures (`scripts/bench.py --only forecast`); for a few
+# hundred the whole-array call is the quicker. The same sums, in the same order, either way.
+_ROW_BY_ROW = 512  # futures in a block from which it is summed a row at a time
+
+
+def _running_sums(rows: npt.NDArray[np.float64], first: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Each column's running total down the block, starting from `first` (one per column)."""
+    if rows.shape[1] < _ROW_BY_ROW:
+        sums = np.cumsum(rows, axis=0)
+        sums += first
+        return sums
+    sums = np.empty_like(rows)
+    np.add(rows[0], first, out=sums[0])
+    for week in range(1, len(rows)):
+        np.add(sums[week - 1], rows[week], out=sums[week])
+    return sums
+
+
+def _running_maxima(rows: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Each column's running maximum down the block, in place."""
+    if rows.shape[1] < _ROW_BY_ROW:
+        return np.maximum.accumulate(rows, axis=0, out=rows)
+    for week in range(1, len(rows)):
+        np.maximum(rows[week - 1], rows[week], out=rows[week])
+    return rows
+
+
+def _weeks_below(
+    best: npt.NDArray[np.float64],
+    queue: npt.NDArray[np.intp],
+    col: npt.NDArray[np.intp],
+    sizes: npt.NDArray[np.float64],
+) -> npt.NDArray[np.intp]:
+    """For each (queue, future) pair, the weeks of the block in which the future's best is still
+    below the queue's size (`sizes`: a row per queue, a column per future): the week it
+    finished the queue (`best` rises down the block)."""
+    if best.shape[1] < _ROW_BY_ROW:
+        below: npt.NDArray[np.intp] = np.count_nonzero(best[:, col] < sizes[queue, col], axis=0)
+        return below
+    weeks = np.empty(len(col), dtype=np.intp)
+    for index in np.unique(queue).tolist():
+        chosen = queue == index
+        below = (best < sizes[index]).view(np.uint8)  # a block is at most BLOCK_WEEKS < 256 weeks
+        count = below[0].copy()
+        for row in below[1:]:
+            count += row
+        weeks[chosen] = count[col[chosen]]
+    return weeks
 
 
 def percentile(sorted_days: Sequence[int | None], percent: int) -> int | None:
@@ -433,38 +575,70 @@ def reference_forecast(
     )
 
 
-def _simulated_forecasts(
-    open_ones: Sequence[Milestone],
-    weeks: Sequence[Week],
-    queues: Sequence[int],
-    today: dt.date,
-    runs: int,
-    max_weeks: int = MAX_WEEKS,
-) -> dict[str, Forecast]:
-    """The simulated forecast of each open milestone (with its queue of work left)."""
-    weights = week_weights(len(weeks))
-    total = sum(weights)
-    pace = sum(w * week.done for w, week in zip(weights, weeks, strict=True)) / total
-    growth = sum(w * week.added for w, week in zip(weights, weeks, strict=True)) / total
-    seed = seed_of(today, weeks, queues, runs)
-    simulated, _ = _simulated_days(weeks, queues, runs, seed, max_weeks)
-    forecasts = {}
-    for m, remaining, days in zip(open_ones, queues, simulated, strict=True):
-        found = _simulated_range(days, today)
-        forecasts[m.id] = Forecast(
-            m.id,
-            True,
-            earliest=found.earliest,
-            latest=found.latest,
-            high=found.high,
-            remaining=remaining,
-            method=ForecastMethod.SIMULATION,
-            chance=_simulated_chance(days, today, m.current_due),
-            weeks=len(weeks),
-            pace=round(pace, 2),
-            growth=round(growth, 2),
-        )
-    return forecasts
+@dataclass(frozen=True)
+class SimulationJob:
+    """A project's open milestones to forecast by simulation on one day, and everything the
+    forecasts are made from (`inputs`: a kept entry is reused only for these)."""
+
+    open_ones: tuple[Milestone, ...]
+    weeks: tuple[Week, ...]
+    queues: tuple[int, ...]
+    today: dt.date
+    runs: int
+    max_weeks: int
+
+    @property
+    def inputs(self) -> list[object]:
+        return [
+            SEED_FORMAT, self.today.isoformat(), [[w.done, w.added] for w in self.weeks], list(self.queues),
+            [[m.id, m.current_due.isoformat()] for m in self.open_ones], self.runs, self.max_weeks,
+        ]
+
+    @property
+    def spec(self) -> SimulationSpec:
+        seed = seed_of(self.today, self.weeks, self.queues, self.runs)
+        return SimulationSpec(self.weeks, self.queues, self.runs, seed, self.max_weeks)
+
+    def forecasts(self, simulated: npt.NDArray[np.int64]) -> dict[str, Forecast]:
+        """The forecast of each open milestone from its queue's simulated days."""
+        weights = week_weights(len(self.weeks))
+        total = sum(weights)
+        pace = sum(w * week.done for w, week in zip(weights, self.weeks, strict=True)) / total
+        growth = sum(w * week.added for w, week in zip(weights, self.weeks, strict=True)) / total
+        forecasts = {}
+        for m, remaining, days in zip(self.open_ones, self.queues, simulated, strict=True):
+            found = _simulated_range(days, self.today)
+            forecasts[m.id] = Forecast(
+                m.id,
+                True,
+                earliest=found.earliest,
+                latest=found.latest,
+                high=found.high,
+                remaining=remaining,
+                method=ForecastMethod.SIMULATION,
+                chance=_simulated_chance(days, self.today, m.current_due),
+                weeks=len(self.weeks),
+                pace=round(pace, 2),
+                growth=round(growth, 2),
+            )
+        return forecasts
+
+
+def simulated_forecasts(jobs: Sequence[SimulationJob]) -> list[dict[str, Forecast]]:
+    """The forecasts of each job, all simulated side by side (`simulated_days_of`): each the
+    same as if simulated alone."""
+    results = simulated_days_of([job.spec for job in jobs])
+    return [job.forecasts(days) for job, (days, _) in zip(jobs, results, strict=True)]
+
+
+@dataclass(frozen=True)
+class PreparedForecasts:
+    """A project's forecasts before any simulation: those known without one (a finished
+    milestone, one without tasks, a reference-class forecast), and the simulation the others
+    need, if any."""
+
+    known: dict[str, Forecast]
+    job: SimulationJob | None
 
 
 # Asked for the simulated forecasts: their exact inputs (plain data) and a function making them.
@@ -472,6 +646,37 @@ Keeper = Callable[[object, Callable[[], dict[str, Forecast]]], dict[str, Forecas
 # Asked for the simulated forecasts of a replayed day (calibration.py, health_timeline.py): that
 # day, then as a Keeper (forecast_cache.py's `ReplayedForecasts`).
 DayKeeper = Callable[[dt.date, object, Callable[[], dict[str, Forecast]]], dict[str, Forecast]]
+
+
+def prepare_forecasts(
+    project: Project,
+    today: dt.date,
+    *,
+    versions: ProjectFileVersions | None = None,
+    timezone: dt.tzinfo = dt.UTC,
+    ledger: ProjectLedger | None = None,
+    reference: ReferenceClass = NO_REFERENCE,
+    runs: int = RUNS,
+    max_weeks: int = MAX_WEEKS,
+) -> PreparedForecasts:
+    """Every milestone's forecast that needs no simulation, and the simulation of the others."""
+    known: dict[str, Forecast] = {}
+    for m in project.milestones:
+        closed = _closed(m)
+        if closed is not None:
+            known[m.id] = closed
+    open_ones = [m for m in _open_with_work(project) if m.id not in known]
+    if not open_ones:
+        return PreparedForecasts(known, None)
+    weeks = weekly_history(project, versions, timezone, today)
+    queues = [_queue(m, project) for m in open_ones]
+    if len(weeks) < MIN_WEEKS or sum(w.done for w in weeks) < MIN_DONE:
+        for m, remaining in zip(open_ones, queues, strict=True):
+            entry = ledger.of(m.id) if ledger is not None else None
+            first = entry.first_promise if entry is not None else m.due
+            known[m.id] = reference_forecast(m, remaining, first, reference, today)
+        return PreparedForecasts(known, None)
+    return PreparedForecasts(known, SimulationJob(tuple(open_ones), weeks, tuple(queues), today, runs, max_weeks))
 
 
 def project_forecasts(
@@ -489,31 +694,46 @@ def project_forecasts(
     """A forecast (or the reason there is none) for every milestone, by id. `keep`, when
     given, is asked for the simulated forecasts with their exact inputs and a function that
     simulates them (forecast_cache.py's `cached_forecasts`: read when kept, else made)."""
-    forecasts: dict[str, Forecast] = {}
-    for m in project.milestones:
-        closed = _closed(m)
-        if closed is not None:
-            forecasts[m.id] = closed
-    open_ones = [m for m in _open_with_work(project) if m.id not in forecasts]
-    if not open_ones:
-        return forecasts
-    weeks = weekly_history(project, versions, timezone, today)
-    queues = [_queue(m, project) for m in open_ones]
-    if len(weeks) < MIN_WEEKS or sum(w.done for w in weeks) < MIN_DONE:
-        for m, remaining in zip(open_ones, queues, strict=True):
-            entry = ledger.of(m.id) if ledger is not None else None
-            first = entry.first_promise if entry is not None else m.due
-            forecasts[m.id] = reference_forecast(m, remaining, first, reference, today)
-        return forecasts
-    # Everything the simulated forecasts are made from (a kept entry is reused only for these).
-    inputs = [
-        SEED_FORMAT, today.isoformat(), [[w.done, w.added] for w in weeks], queues,
-        [[m.id, m.current_due.isoformat()] for m in open_ones], runs, max_weeks,
-    ]
+    prepared = prepare_forecasts(
+        project, today, versions=versions, timezone=timezone, ledger=ledger, reference=reference, runs=runs,
+        max_weeks=max_weeks,
+    )
+    return with_simulated(prepared, keep)
 
-    def simulated() -> dict[str, Forecast]:
-        return _simulated_forecasts(open_ones, weeks, queues, today, runs, max_weeks)
 
-    forecasts.update(keep(inputs, simulated) if keep is not None else simulated())
-    return forecasts
+def with_simulated(
+    prepared: PreparedForecasts, keep: Keeper | None = None, together: SimulatedTogether | None = None
+) -> dict[str, Forecast]:
+    """The prepared forecasts with the simulated ones added (asked of `keep` when given). When
+    they are not kept, `together` (holding this job with others) simulates them, else the job
+    is simulated alone."""
+    job = prepared.job
+    if job is None:
+        return dict(prepared.known)
 
+    def alone() -> dict[str, Forecast]:
+        return simulated_forecasts([job])[0]
+
+    made = together.simulator(job) if together is not None else alone
+    return {**prepared.known, **(keep(job.inputs, made) if keep is not None else made())}
+
+
+class SimulatedTogether:
+    """The simulations of a replay's days (calibration.py, health_timeline.py), run all at once
+    the first time the forecasts of one of them are needed and not kept: dozens of small
+    simulations side by side cost little more than one (`simulated_days_of`), and each gives
+    what it would alone."""
+
+    def __init__(self, prepared: Sequence[PreparedForecasts]) -> None:
+        self._jobs = [p.job for p in prepared if p.job is not None]
+        self._index = {id(job): index for index, job in enumerate(self._jobs)}
+        self._made: list[dict[str, Forecast]] | None = None
+
+    def simulator(self, job: SimulationJob) -> Callable[[], dict[str, Forecast]]:
+        """A function giving the simulated forecasts of `job` (one of those given)."""
+        return functools.partial(self._forecasts, self._index[id(job)])
+
+    def _forecasts(self, index: int) -> dict[str, Forecast]:
+        if self._made is None:
+            self._made = simulated_forecasts(self._jobs)
+        return self._made[index]

@@ -29,9 +29,16 @@ from dataclasses import dataclass
 
 from milepost.history.project_files import ProjectFileVersions
 from milepost.model import Project, WorkKind, WorkNote
-from milepost.status.forecast import DayKeeper, Forecast, project_forecasts
+from milepost.status.forecast import (
+    DayKeeper,
+    Forecast,
+    PreparedForecasts,
+    SimulatedTogether,
+    prepare_forecasts,
+    with_simulated,
+)
 from milepost.status.health import Health, HealthState, Signals, project_health
-from milepost.status.replay import committed_versions, project_on
+from milepost.status.replay import PastProject, committed_versions, done_days_of, project_on
 
 STRIP_WEEKS = 52  # at most a year of weeks
 STRIP_RUNS = 200  # futures drawn per replayed week's forecasts
@@ -115,23 +122,30 @@ def health_weeks(
     committed = committed_versions(versions, timezone)
     if versions is None or not committed:
         return ()
-    weeks = []
+    # Each past week's project and the forecasts it needs prepared first, so that the weeks'
+    # simulations run together (forecast.py's `SimulatedTogether`) when one is asked for.
+    done_days = done_days_of(project)
+    replayed: list[tuple[dt.date, PastProject | None, PreparedForecasts | None]] = []
     for end in week_ends(committed[0][0], today):
         if end == today:
-            weeks.append(HealthWeek(end, now.state, now.rule.value))
+            replayed.append((end, None, None))
             continue
-        past = project_on(project, committed, versions, end)
+        past = project_on(project, committed, versions, end, done_days)
         if past is None:
             continue
-        make = functools.partial(
-            project_forecasts,
-            past.project,
-            end,
-            versions=past.versions,
-            timezone=timezone,
-            runs=runs,
+        prepared = prepare_forecasts(
+            past.project, end, versions=past.versions, timezone=timezone, runs=runs,
             max_weeks=horizon_weeks(past.project, end),
-            keep=functools.partial(keep, end) if keep is not None else None,
+        )
+        replayed.append((end, past, prepared))
+    together = SimulatedTogether([ready for _, _, ready in replayed if ready is not None])
+    weeks = []
+    for end, past, ready in replayed:
+        if past is None or ready is None:
+            weeks.append(HealthWeek(end, now.state, now.rule.value))
+            continue
+        make = functools.partial(
+            with_simulated, ready, functools.partial(keep, end) if keep is not None else None, together
         )
         signals = Signals(
             forecasts=_ForecastsOnDemand(make),

@@ -21,8 +21,11 @@ plain data in, plain data out.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
+import functools
+from collections.abc import Mapping, Sequence
 
 from milepost.history.project_files import ProjectFileVersion, ProjectFileVersions
 from milepost.model import Delay, Milestone, Project, Task
@@ -65,24 +68,25 @@ def project_on(
     committed: tuple[tuple[dt.date, ProjectFileVersion], ...],
     versions: ProjectFileVersions,
     day: dt.date,
+    done_days: Mapping[str, Sequence[dt.date]] | None = None,
 ) -> PastProject | None:
     """The project at the end of `day` (see the docstring), or None when its file had no
-    committed version yet. `committed` is `committed_versions(versions, ...)`."""
+    committed version yet. `committed` is `committed_versions(versions, ...)`; `done_days`,
+    `done_days_of(project)` when the project is replayed on many days."""
     known = [version for landed, version in committed if landed <= day]
     if not known:
         return None
     version = known[-1]
     current = {m.id: m for m in project.milestones}
+    done_by_id = done_days if done_days is not None else done_days_of(project)
     milestones = []
     for plan in version.milestones:
         if plan.due is None:
             continue
         now = current.get(plan.id)
-        done_days = _done_days(now, day) if now is not None else []
-        done_days = done_days[: plan.tasks]
-        tasks = tuple(Task(_REPLAYED_TASK, done) for done in done_days) + tuple(
-            Task(_REPLAYED_TASK) for _ in range(plan.tasks - len(done_days))
-        )
+        days = done_by_id.get(plan.id, ())
+        done = min(bisect.bisect_right(days, day), plan.tasks)
+        tasks = tuple(_replayed_task(when) for when in days[:done]) + (_NOT_DONE,) * (plan.tasks - done)
         delay = Delay(plan.delay_reason, "", plan.delay_due) if plan.delay_due is not None else None
         milestones.append(
             Milestone(
@@ -107,8 +111,21 @@ def project_on(
     return PastProject(day, past, cut)
 
 
-def _done_days(milestone: Milestone, day: dt.date) -> list[dt.date]:
-    """The days the milestone's tasks were done, up to `day`, earliest first (a finished
-    milestone's tasks without a day count from the milestone's)."""
-    days = [task.done or milestone.done for task in milestone.tasks]
-    return sorted(d for d in days if d is not None and d <= day)
+def done_days_of(project: Project) -> dict[str, list[dt.date]]:
+    """The days each milestone's tasks were done, earliest first (a finished milestone's tasks
+    without a day count from the milestone's), by milestone id: a replay takes those up to its day."""
+    days = {}
+    for milestone in project.milestones:
+        found = (task.done or milestone.done for task in milestone.tasks)
+        days[milestone.id] = sorted(d for d in found if d is not None)
+    return days
+
+
+# A replay shows no task, it only counts them: equal tasks are one object (a strip rebuilds
+# a project's tasks for every week).
+_NOT_DONE = Task(_REPLAYED_TASK)
+
+
+@functools.lru_cache(maxsize=4096)
+def _replayed_task(done: dt.date) -> Task:
+    return Task(_REPLAYED_TASK, done)
