@@ -28,6 +28,7 @@ ledger out. A shallow clone would show truncated history as "never moved": it is
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -89,6 +90,12 @@ class ProjectFileVersion:
         if self.committed is None:
             return today
         return self.committed.astimezone(timezone).date()
+
+    @functools.cached_property
+    def scope(self) -> int:
+        """The tasks of its milestones, a milestone without tasks counting as one (the burn-up's
+        scope). Kept once counted: the replays ask for it every week."""
+        return sum(max(snapshot.tasks, 1) for snapshot in self.milestones)
 
     def milestone(self, ident: str) -> MilestoneSnapshot | None:
         for snapshot in self.milestones:

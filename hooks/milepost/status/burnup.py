@@ -77,7 +77,7 @@ def scope_changes(
     for version in versions.oldest_first:
         if not version.readable:
             continue
-        scope = sum(max(snapshot.tasks, 1) for snapshot in version.milestones)
+        scope = version.scope
         day = version.day(timezone, today)
         if steps and steps[-1][0] == day:
             steps[-1] = (day, scope)  # the day's last version counts
