@@ -289,6 +289,12 @@ class _Batch:
         self.done_of = np.array([w.done for w in weeks] + [0], dtype=np.float64)
         self.added_of = np.array([w.added for w in weeks] + [0], dtype=np.float64)
         self.nothing = len(weeks)  # the week drawn past a simulation's horizon
+        # One simulation alone reads its values straight from its table's slots (4096 of
+        # each, still in a fast cache): a block's draws need no turning into weeks.
+        self.alone = len(specs) == 1 and bool(specs[0].weeks)
+        if self.alone:
+            table = _week_table(len(specs[0].weeks))
+            self.done_of, self.added_of = self.done_of[table], self.added_of[table]
         self.offsets = np.cumsum([0] + [len(spec.weeks) for spec in specs]).tolist()
         self.first = np.cumsum([0] + [spec.runs for spec in specs])  # each simulation's first column
         width = max((len(spec.queues) for spec in specs), default=0)
@@ -330,6 +336,9 @@ class _Batch:
             # byte order.
             raw = self.bits[index].random_raw(draws).astype("<u8", copy=False).view("<u2")
             slots = (raw[: count * width] & mask).reshape(width, count)
+            if self.alone:  # its width is the block's
+                alone: npt.NDArray[np.intp] = slots.astype(np.intp)
+                return alone
             table = _week_table(len(spec.weeks))
             np.add(table[slots], self.offsets[index], out=weeks[:width, low:high])
             weeks[width:, low:high] = self.nothing
@@ -509,12 +518,15 @@ def reference_class(projects: Iterable[tuple[Project, ProjectLedger | None]], to
     return ReferenceClass(tuple(sorted(slips)))
 
 
-def _queue(milestone: Milestone, project: Project) -> int:
-    return sum(
-        len(m.tasks) - m.tasks_done
-        for m in project.milestones
-        if m.done is None and m.tasks and m.current_due <= milestone.current_due
-    )
+def _queues(milestones: Sequence[Milestone], project: Project) -> list[int]:
+    """The work left before each of `milestones`: the open tasks of every open milestone
+    promised no later than it (its own included)."""
+    left: dict[dt.date, int] = {}
+    for m in project.milestones:
+        if m.done is None and m.tasks:
+            left[m.current_due] = left.get(m.current_due, 0) + len(m.tasks) - m.tasks_done
+    by_day = dict(zip(sorted(left), itertools.accumulate(left[day] for day in sorted(left)), strict=True))
+    return [by_day[m.current_due] for m in milestones]
 
 
 def _open_with_work(project: Project) -> list[Milestone]:
@@ -656,7 +668,7 @@ def prepare_forecasts(
     if not open_ones:
         return PreparedForecasts(known, None)
     weeks = weekly_history(project, versions, timezone, today)
-    queues = [_queue(m, project) for m in open_ones]
+    queues = _queues(open_ones, project)
     if len(weeks) < MIN_WEEKS or sum(w.done for w in weeks) < MIN_DONE:
         for m, remaining in zip(open_ones, queues, strict=True):
             entry = ledger.of(m.id) if ledger is not None else None
