@@ -710,11 +710,12 @@ def with_simulated(
     if job is None:
         return dict(prepared.known)
 
-    def alone() -> dict[str, Forecast]:
-        return simulated_forecasts([job])[0]
-
-    made = together.simulator(job) if together is not None else alone
+    made = together.simulator(job) if together is not None else functools.partial(_alone, job)
     return {**prepared.known, **(keep(job.inputs, made) if keep is not None else made())}
+
+
+def _alone(job: SimulationJob) -> dict[str, Forecast]:
+    return simulated_forecasts([job])[0]
 
 
 class SimulatedTogether:
@@ -729,8 +730,12 @@ class SimulatedTogether:
         self._made: list[dict[str, Forecast]] | None = None
 
     def simulator(self, job: SimulationJob) -> Callable[[], dict[str, Forecast]]:
-        """A function giving the simulated forecasts of `job` (one of those given)."""
-        return functools.partial(self._forecasts, self._index[id(job)])
+        """A function giving the simulated forecasts of `job`: with the others when it is one
+        of those given, else alone."""
+        index = self._index.get(id(job))
+        if index is None:
+            return functools.partial(_alone, job)
+        return functools.partial(self._forecasts, index)
 
     def _forecasts(self, index: int) -> dict[str, Forecast]:
         if self._made is None:

@@ -268,6 +268,17 @@ def _late_by_dates(milestone: Milestone, project: Project, today: dt.date) -> He
     return None
 
 
+def late_by_dates(project: Project, today: dt.date) -> Health | None:
+    """The project's state when the dates of an open milestone make it late (the first such
+    milestone's), else None: no forecast is asked then."""
+    for m in project.milestones:
+        if m.done is None:
+            late = _late_by_dates(m, project, today)
+            if late is not None:
+                return Health(late.state, late.rule, milestone=m.id)
+    return None
+
+
 def project_health(project: Project, today: dt.date, signals: Signals | None = None) -> Health:
     """The state of a project: done when all is done, late when a milestone is, else the
     team's override if there is one, else the worst state among its open milestones."""
@@ -280,10 +291,9 @@ def project_health(project: Project, today: dt.date, signals: Signals | None = N
     # read only its dates (no override may say late), and the first late one is the worst.
     # So the others are not judged, and forecasts made only when a rule asks for one (the
     # health strip's replayed weeks, health_timeline.py) are not made for a late week.
-    for m in open_ones:
-        late = _late_by_dates(m, project, today)
-        if late is not None:
-            return Health(late.state, late.rule, milestone=m.id)
+    late = late_by_dates(project, today)
+    if late is not None:
+        return late
     states = [(m, milestone_health(m, project, today, signals)) for m in open_ones]
     milestone, worst = min(states, key=lambda pair: SEVERITY.index(pair[1].state))
     # An override may say at risk, or (unless the forecast of any open milestone is against its

@@ -37,7 +37,7 @@ from milepost.status.forecast import (
     prepare_forecasts,
     with_simulated,
 )
-from milepost.status.health import Health, HealthState, Signals, project_health
+from milepost.status.health import Health, HealthState, Signals, late_by_dates, project_health
 from milepost.status.replay import PastProject, committed_versions, done_days_of, project_on
 
 STRIP_WEEKS = 52  # at most a year of weeks
@@ -138,7 +138,11 @@ def health_weeks(
             max_weeks=horizon_weeks(past.project, end),
         )
         replayed.append((end, past, prepared))
-    together = SimulatedTogether([ready for _, _, ready in replayed if ready is not None])
+    # A week with a late milestone asks for no forecast (health.py judges the dates first).
+    together = SimulatedTogether(
+        [ready for end, past, ready in replayed if ready is not None and past is not None
+         and late_by_dates(past.project, end) is None]
+    )
     weeks = []
     for end, past, ready in replayed:
         if past is None or ready is None:
