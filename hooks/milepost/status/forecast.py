@@ -32,10 +32,13 @@ The project's own history, when there is enough of it (`simulation`):
 - How, not what: the futures are simulated as arrays, all of a project's futures still
   running advanced BLOCK_WEEKS weeks at a time (whole-number sums of done and added tasks, a
   queue finished at the first week its share of the work is done), not one week of one
-  future at a time in Python: the same method, about five times less CPU
-  (`scripts/bench.py --only forecast`). The cost is the weeks simulated (`Simulation.steps`),
-  linear in the number of futures; forecast_cache.py keeps a project's forecasts while their
-  inputs are unchanged.
+  future at a time in Python: the same method, about ten times less CPU
+  (`scripts/bench.py --only forecast`). The replays' many small simulations (a strip's weeks,
+  a calibration's days) run side by side in the same arrays, each drawing from its own
+  generator, so each gives exactly what it gives alone (`simulated_days_of`,
+  `SimulatedTogether`). The cost is the weeks simulated (`Simulation.steps`), linear in the
+  number of futures; forecast_cache.py keeps a project's forecasts while their inputs are
+  unchanged.
 
 Too little history (fewer than MIN_WEEKS weeks, or fewer than MIN_DONE tasks done): the
 reference class (`reference-class`), the agency's own record across all its clients. Each of

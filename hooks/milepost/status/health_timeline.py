@@ -7,9 +7,11 @@ today's (health.py's `project_health`), with the signals measured as of that day
 forecasts made then (forecast.py, with the history known then) and the last work the client
 could see by then. A week's state is the project's state at the end of that week.
 
-Forecasts are made only for the weeks whose rules come to them (a week with a late milestone
-needs none: health.py's `project_health` judges the dates first), each from STRIP_RUNS
-futures: a week's state, not a date, is what the strip shows. And a future is followed only
+Each week's forecasts are prepared first, and simulated all together the first time a rule
+asks for one that is not kept (forecast.py's `SimulatedTogether`: each the same as alone),
+each from STRIP_RUNS futures: a week's state, not a date, is what the strip shows. A week
+with a late milestone needs none (health.py's `project_health` judges the dates first), so it
+is left out. And a future is followed only
 until a week past the latest promise (`horizon_weeks`): the rules ask whether each milestone
 will be ready by its promise, which a future still running then has already answered. A
 week's forecasts may be kept (`keep`, forecast_cache.py): its inputs are in the past. The
