@@ -141,13 +141,24 @@ def test_replayed_forecasts_are_kept_and_read_back_the_next_day_and_a_week_later
         kept = ReplayedForecasts(cache, "client", project.slug) if cache is not None else None
         simulated: list[dt.date] = []
 
-        def keep(day: dt.date, inputs: object, simulate: Callable[[], dict[str, Forecast]]) -> dict[str, Forecast]:
-            def counted() -> dict[str, Forecast]:
-                simulated.append(day)
-                return simulate()
+        class Counted:
+            """The cache, counting the days simulated."""
 
-            assert kept is not None
-            return kept(day, inputs, counted)
+            def kept(self, day: dt.date, inputs: object) -> dict[str, Forecast] | None:
+                assert kept is not None
+                return kept.kept(day, inputs)
+
+            def __call__(
+                self, day: dt.date, inputs: object, simulate: Callable[[], dict[str, Forecast]]
+            ) -> dict[str, Forecast]:
+                def counted() -> dict[str, Forecast]:
+                    simulated.append(day)
+                    return simulate()
+
+                assert kept is not None
+                return kept(day, inputs, counted)
+
+        keep = Counted()
 
         now = project_health(project, today)
         record = (

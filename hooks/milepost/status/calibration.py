@@ -25,7 +25,6 @@ plain data in, plain data out.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,9 +35,8 @@ from milepost.status.forecast import (
     DayKeeper,
     Forecast,
     ForecastMethod,
-    SimulatedTogether,
     prepare_forecasts,
-    with_simulated,
+    replayed_forecasts,
 )
 from milepost.status.replay import committed_versions, done_days_of, project_on
 
@@ -109,10 +107,10 @@ def project_calibration(
             past.project, made, versions=past.versions, timezone=timezone, runs=runs, max_weeks=weeks
         )
         asked.append((m, made, m.done, prepared))
-    together = SimulatedTogether([prepared for *_, prepared in asked])
+    makers = replayed_forecasts([(made, prepared) for _, made, _, prepared in asked], keep)
     replays = []
-    for m, made, done, prepared in asked:
-        forecasts = with_simulated(prepared, functools.partial(keep, made) if keep is not None else None, together)
+    for (m, made, done, _), make in zip(asked, makers, strict=True):
+        forecasts = make()
         forecast = forecasts.get(m.id)
         if forecast is None or forecast.method != ForecastMethod.SIMULATION or forecast.earliest is None:
             continue

@@ -63,6 +63,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -645,9 +646,19 @@ class PreparedForecasts:
 
 # Asked for the simulated forecasts: their exact inputs (plain data) and a function making them.
 Keeper = Callable[[object, Callable[[], dict[str, Forecast]]], dict[str, Forecast]]
-# Asked for the simulated forecasts of a replayed day (calibration.py, health_timeline.py): that
-# day, then as a Keeper (forecast_cache.py's `ReplayedForecasts`).
-DayKeeper = Callable[[dt.date, object, Callable[[], dict[str, Forecast]]], dict[str, Forecast]]
+
+
+class DayKeeper(Protocol):
+    """The simulated forecasts of replayed days (calibration.py, health_timeline.py), kept:
+    forecast_cache.py's `ReplayedForecasts`."""
+
+    def kept(self, day: dt.date, inputs: object) -> dict[str, Forecast] | None:
+        """The forecasts kept for `day` made from `inputs`, else None."""
+
+    def __call__(
+        self, day: dt.date, inputs: object, simulate: Callable[[], dict[str, Forecast]]
+    ) -> dict[str, Forecast]:
+        """As a Keeper, for `day`: read when kept, else simulated and kept."""
 
 
 def prepare_forecasts(
@@ -714,7 +725,32 @@ def with_simulated(
         return dict(prepared.known)
 
     made = together.simulator(job) if together is not None else functools.partial(_alone, job)
-    return {**prepared.known, **(keep(job.inputs, made) if keep is not None else made())}
+    return _merged(prepared.known, keep(job.inputs, made) if keep is not None else made())
+
+
+def replayed_forecasts(
+    days: Sequence[tuple[dt.date, PreparedForecasts]], keep: DayKeeper | None = None
+) -> list[Callable[[], dict[str, Forecast]]]:
+    """For each replayed day and its prepared forecasts, a function giving them: those kept
+    are read, the others simulated together (`SimulatedTogether`) the first time one is
+    asked for, and kept."""
+    found = [
+        keep.kept(day, prepared.job.inputs) if keep is not None and prepared.job is not None else None
+        for day, prepared in days
+    ]
+    together = SimulatedTogether([prepared for (_, prepared), kept in zip(days, found, strict=True) if kept is None])
+    makers: list[Callable[[], dict[str, Forecast]]] = []
+    for (day, prepared), kept in zip(days, found, strict=True):
+        if kept is not None:
+            makers.append(functools.partial(_merged, prepared.known, kept))
+        else:
+            day_keep = functools.partial(keep, day) if keep is not None else None
+            makers.append(functools.partial(with_simulated, prepared, day_keep, together))
+    return makers
+
+
+def _merged(known: dict[str, Forecast], simulated: dict[str, Forecast]) -> dict[str, Forecast]:
+    return {**known, **simulated}
 
 
 def _alone(job: SimulationJob) -> dict[str, Forecast]:

@@ -128,19 +128,23 @@ class ReplayedForecasts:
         self._asked: dict[str, tuple[str, list[list[Any]]]] = {}
         self._simulated = False
 
+    def kept(self, day: dt.date, inputs: object) -> dict[str, Forecast] | None:
+        """The forecasts kept for `day` from `inputs` (then kept on), else None."""
+        key = _replay_key(inputs)
+        kept = self._kept.get(key)
+        if kept is None or kept[0] != day.isoformat():
+            return None
+        self._asked[key] = kept
+        return _forecasts(kept[1])
+
     def __call__(
         self, day: dt.date, inputs: object, simulate: Callable[[], dict[str, Forecast]]
     ) -> dict[str, Forecast]:
-        # The inputs are plain JSON data (forecast.py's), so their JSON text is canonical:
-        # hashed directly, as `seed_of` does, since a strip asks for dozens of keys a project.
-        text = json.dumps([REPLAYS.name, REPLAYS_FORMAT_VERSION, code_fingerprint(), inputs])
-        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        kept = self._kept.get(key)
-        if kept is not None and kept[0] == day.isoformat():
-            self._asked[key] = kept
-            return _forecasts(kept[1])
+        kept = self.kept(day, inputs)
+        if kept is not None:
+            return kept
         forecasts = simulate()
-        self._asked[key] = (day.isoformat(), _rows(forecasts))
+        self._asked[_replay_key(inputs)] = (day.isoformat(), _rows(forecasts))
         self._simulated = True
         return forecasts
 
@@ -159,6 +163,13 @@ class ReplayedForecasts:
             write_entry(self._path, REPLAYS, payload.encode("utf-8"))
             self._kept, self._simulated = entries, False
         self._asked = {}
+
+
+def _replay_key(inputs: object) -> str:
+    # The inputs are plain JSON data (forecast.py's), so their JSON text is canonical: hashed
+    # directly, as `seed_of` does, since a strip asks for dozens of keys a project.
+    text = json.dumps([REPLAYS.name, REPLAYS_FORMAT_VERSION, code_fingerprint(), inputs])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _decode_days(payload: bytes) -> dict[str, tuple[str, list[list[Any]]]]:

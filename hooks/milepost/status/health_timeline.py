@@ -35,8 +35,8 @@ from milepost.status.forecast import (
     DayKeeper,
     Forecast,
     PreparedForecasts,
-    SimulatedTogether,
     prepare_forecasts,
+    replayed_forecasts,
     with_simulated,
 )
 from milepost.status.health import Health, HealthState, Signals, late_by_dates, project_health
@@ -141,18 +141,17 @@ def health_weeks(
         )
         replayed.append((end, past, prepared))
     # A week with a late milestone asks for no forecast (health.py judges the dates first).
-    together = SimulatedTogether(
-        [ready for end, past, ready in replayed if ready is not None and past is not None
-         and late_by_dates(past.project, end) is None]
-    )
+    asking = [
+        (end, ready) for end, past, ready in replayed
+        if past is not None and ready is not None and late_by_dates(past.project, end) is None
+    ]
+    makers = dict(zip([end for end, _ in asking], replayed_forecasts(asking, keep), strict=True))
     weeks = []
     for end, past, ready in replayed:
         if past is None or ready is None:
             weeks.append(HealthWeek(end, now.state, now.rule.value))
             continue
-        make = functools.partial(
-            with_simulated, ready, functools.partial(keep, end) if keep is not None else None, together
-        )
+        make = makers.get(end, functools.partial(with_simulated, ready))
         signals = Signals(
             forecasts=_ForecastsOnDemand(make),
             last_work=_last_work(past.project, work, end),
