@@ -13,6 +13,7 @@ and read the diff before committing it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -28,7 +29,7 @@ from helpers import GOLDEN, OTHER_PROCESSES, matches_golden, output_in_new_proce
 from milepost.i18n import texts_for
 from milepost.load.model_from_data import project_from_data
 from milepost.load.yaml_source import load_yaml_text
-from milepost.model import Project
+from milepost.model import Project, WaitingItem, WorkKind, WorkNote
 from milepost.render.environment import render
 from milepost.render.health_record import health_record_view, health_strip_view
 from milepost.status.calibration import Calibration, project_calibration
@@ -148,6 +149,14 @@ def test_replayed_forecasts_are_kept_and_read_back_the_next_day_and_a_week_later
                 assert kept is not None
                 return kept.kept(day, inputs)
 
+            def week(self, day: dt.date, inputs: object) -> tuple[str, str] | None:
+                assert kept is not None
+                return kept.week(day, inputs)
+
+            def keep_week(self, day: dt.date, inputs: object, state: str, rule: str) -> None:
+                assert kept is not None
+                kept.keep_week(day, inputs, state, rule)
+
             def __call__(
                 self, day: dt.date, inputs: object, simulate: Callable[[], dict[str, Forecast]]
             ) -> dict[str, Forecast]:
@@ -212,3 +221,53 @@ def test_another_process_replays_the_same(environ: dict[str, str]) -> None:
     got = json.loads(output_in_new_process(Path(__file__), "all_figures()", environ))
     for name, text in got.items():
         assert text == (REPLAYS / f"{name}.yml").read_text(encoding="utf-8"), name
+
+
+Inputs = tuple[Project, list[WorkNote], int]  # the project, the work shown, the quiet days allowed
+
+
+def _mutations(project: Project) -> dict[str, tuple[Inputs, Inputs]]:
+    """The steady project before and after a change to one input a past week's replay reads."""
+    first, *rest = project.milestones
+    day = dt.date(2026, 4, 1)
+    early = dataclasses.replace(first, start=dt.date(2026, 1, 5))
+    undone = dataclasses.replace(
+        first, tasks=tuple(dataclasses.replace(task, done=None) for task in first.tasks), done=None
+    )
+    asked = WaitingItem("Texts for the shop", asked=day, needed_by=day + dt.timedelta(days=7), milestone=first.id)
+    ahead = dt.timedelta(days=23)  # to Monday 9 March, a week's last day
+    usual: Inputs = (project, [], 14)
+    strict: Inputs = (project, [], 0)
+    return {
+        "a start moved": (usual, (dataclasses.replace(project, milestones=(early, *rest)), [], 14)),
+        "tasks no longer done": (usual, (dataclasses.replace(project, milestones=(undone, *rest)), [], 14)),
+        "a request to the client": (usual, (dataclasses.replace(project, waiting_on_client=(asked,)), [], 14)),
+        "fewer quiet days allowed": (usual, strict),
+        "work shown on a week's last day": (strict, (project, [WorkNote(WorkKind.NEW, "Shop", day - ahead)], 0)),
+    }
+
+
+def test_a_kept_week_is_judged_again_when_anything_its_replay_reads_has_changed(tmp_path: Path) -> None:
+    """The strip's weeks are kept as judged under the key of what their replay reads: after
+    each change (a start, tasks done, a request, the quiet days allowed, work shown) a build
+    with the cache of the build before gives the strip a build without a cache gives."""
+    case = CASES["steady"]
+    versions = file_versions_from_case(case)
+    zone = client_zone(case["timezone"])
+    today: dt.date = case["today"]
+
+    def strip(inputs: Inputs, cache: Path | None) -> tuple[HealthWeek, ...]:
+        changed, work, quiet = inputs
+        kept = ReplayedForecasts(cache, "client", changed.slug) if cache is not None else None
+        now = project_health(changed, today)
+        weeks = health_weeks(changed, versions, work, zone, today, now=now, inactive_days=quiet, keep=kept)
+        if kept is not None:
+            kept.save()
+        return weeks
+
+    for name, (before, after) in _mutations(measured("steady")[0]).items():
+        cache = tmp_path / name
+        strip(before, cache)
+        fresh = strip(after, None)
+        assert strip(after, cache) == fresh, name
+        assert fresh != strip(before, None), name  # the change shows: the test can fail

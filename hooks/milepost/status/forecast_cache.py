@@ -19,7 +19,9 @@ per replayed day, each under the key of its inputs like a forecast's. An entry k
 asked for by the last build and those not older than its oldest: the strip's weeks end on
 today, so a week's end comes back seven days later, and the days of the last week are kept
 for it (at most seven strips' worth: a few hundred bytes a replayed day). A day asked for
-again with other inputs (its project file rewritten) is replaced.
+again with other inputs (its project file rewritten) is replaced. The strip's weeks are kept
+the same way as judged (a state and its rule, under the key of everything the week's replay
+reads): a week that comes back with the same inputs is not replayed at all.
 """
 
 from __future__ import annotations
@@ -126,7 +128,7 @@ class ReplayedForecasts:
         kept = load_entry(self._path, REPLAYS, _decode_days)
         self._kept: dict[str, tuple[str, list[list[Any]]]] = kept if kept is not None else {}
         self._asked: dict[str, tuple[str, list[list[Any]]]] = {}
-        self._simulated = False
+        self._made: set[str] = set()  # days whose entries this run made anew
 
     def kept(self, day: dt.date, inputs: object) -> dict[str, Forecast] | None:
         """The forecasts kept for `day` from `inputs` (then kept on), else None."""
@@ -145,24 +147,43 @@ class ReplayedForecasts:
             return kept
         forecasts = simulate()
         self._asked[_replay_key(inputs)] = (day.isoformat(), _rows(forecasts))
-        self._simulated = True
+        self._made.add(day.isoformat())
         return forecasts
 
+    def week(self, day: dt.date, inputs: object) -> tuple[str, str] | None:
+        """The state and rule kept for the strip's week ending `day`, judged from `inputs`
+        (health_timeline.py's, everything that week's replay reads), else None."""
+        key = _replay_key([_WEEK, inputs])
+        kept = self._kept.get(key)
+        if kept is None or kept[0] != day.isoformat():
+            return None
+        self._asked[key] = kept
+        (state, rule), *_ = kept[1]
+        return str(state), str(rule)
+
+    def keep_week(self, day: dt.date, inputs: object, state: str, rule: str) -> None:
+        """Keep the state and rule of the strip's week ending `day`, judged from `inputs`."""
+        self._asked[_replay_key([_WEEK, inputs])] = (day.isoformat(), [[state, rule]])
+        self._made.add(day.isoformat())
+
     def save(self) -> None:
-        """Keep the days asked for and the others not older than the oldest of them."""
+        """Keep what was asked for, and the rest not older than the oldest of it, but for the
+        days made anew (their old entries were made from other inputs)."""
         if not self._asked:
             return
         oldest = min(day for day, _ in self._asked.values())
-        asked_days = {day for day, _ in self._asked.values()}
         entries = dict(self._asked)
         for key, (day, rows) in self._kept.items():
-            if day >= oldest and day not in asked_days:
+            if day >= oldest and day not in self._made:
                 entries.setdefault(key, (day, rows))
-        if self._simulated or entries.keys() != self._kept.keys():
+        if self._made or entries.keys() != self._kept.keys():
             payload = json.dumps({key: [day, rows] for key, (day, rows) in sorted(entries.items())})
             write_entry(self._path, REPLAYS, payload.encode("utf-8"))
-            self._kept, self._simulated = entries, False
+            self._kept, self._made = entries, set()
         self._asked = {}
+
+
+_WEEK = "week"  # a strip's week judged: its state, not forecasts
 
 
 def _replay_key(inputs: object) -> str:

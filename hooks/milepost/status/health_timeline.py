@@ -28,9 +28,10 @@ import functools
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from milepost.history.project_files import ProjectFileVersions
-from milepost.model import Project, WorkKind, WorkNote
+from milepost.history.project_files import ProjectFileVersion, ProjectFileVersions
+from milepost.model import Project, WaitingItem, WorkKind, WorkNote
 from milepost.status.forecast import (
     DayKeeper,
     Forecast,
@@ -106,6 +107,69 @@ def _last_work(past: Project, work: Sequence[WorkNote], day: dt.date) -> dt.date
     return max(days, default=None)
 
 
+class WeekKeeper(DayKeeper, Protocol):
+    """The replays' forecasts kept, and the strip's weeks as judged (forecast_cache.py's
+    `ReplayedForecasts`)."""
+
+    def week(self, day: dt.date, inputs: object) -> tuple[str, str] | None:
+        """The state and rule kept for the week ending `day` judged from `inputs`, else None."""
+
+    def keep_week(self, day: dt.date, inputs: object, state: str, rule: str) -> None:
+        """Keep the state and rule of the week ending `day` judged from `inputs`."""
+
+
+@dataclass(frozen=True)
+class _ReplayReads:
+    """Everything a week's replay reads, ready to be cut at the week's last day: the key under
+    which its state is kept (plain data, days as ordinals). The rules and the simulation are
+    in the key through the code's fingerprint (forecast_cache.py)."""
+
+    versions: tuple[tuple[int, str], ...]  # (day landed, commit and content) of each committed version
+    milestones: tuple[tuple[str, int | None, tuple[int, ...]], ...]  # id, start, days tasks were done
+    waiting: tuple[WaitingItem, ...]
+    work: tuple[int, ...]  # the days of work a client could see, earliest first
+    settings: tuple[int, int]  # inactive days, futures drawn
+
+    @classmethod
+    def of(
+        cls,
+        project: Project,
+        committed: Sequence[tuple[dt.date, ProjectFileVersion]],
+        done_days: Mapping[str, Sequence[dt.date]],
+        work: Sequence[WorkNote],
+        settings: tuple[int, int],
+    ) -> _ReplayReads:
+        return cls(
+            tuple((landed.toordinal(), f"{version.commit}:{version.blob}") for landed, version in committed),
+            tuple(
+                (m.id, m.start.toordinal() if m.start else None, tuple(day.toordinal() for day in done_days[m.id]))
+                for m in project.milestones
+            ),
+            project.waiting_on_client,
+            tuple(sorted(note.date.toordinal() for note in work if note.kind != WorkKind.HIDDEN)),
+            settings,
+        )
+
+    def on(self, day: dt.date) -> list[object]:
+        """What the replay of the week ending `day` reads: nothing after that day."""
+        last = day.toordinal()
+        waiting = [
+            [item.title, item.asked.toordinal(), item.needed_by.toordinal() if item.needed_by else None,
+             item.milestone, item.done.toordinal() if item.done and item.done <= day else None]
+            for item in self.waiting
+            if item.asked <= day
+        ]
+        seen = [when for when in self.work if when <= last]
+        return [
+            last,
+            [[landed, ident] for landed, ident in self.versions if landed <= last],
+            [[ident, start, [when for when in days if when <= last]] for ident, start, days in self.milestones],
+            waiting,
+            seen[-1] if seen else None,
+            list(self.settings),
+        ]
+
+
 def health_weeks(
     project: Project,
     versions: ProjectFileVersions | None,
@@ -116,20 +180,30 @@ def health_weeks(
     now: Health,
     inactive_days: int,
     runs: int = STRIP_RUNS,
-    keep: DayKeeper | None = None,
+    keep: WeekKeeper | None = None,
 ) -> tuple[HealthWeek, ...]:
     """The state at the end of each week (see the docstring); `now` is today's, as the page
-    judged it. `keep`, when given, keeps each week's forecasts (forecast_cache.py's
-    `ReplayedForecasts`)."""
+    judged it. `keep`, when given, keeps each week as judged and its forecasts
+    (forecast_cache.py's `ReplayedForecasts`): a week kept is not replayed."""
     committed = committed_versions(versions, timezone)
     if versions is None or not committed:
         return ()
     # Each past week's project and the forecasts it needs prepared first, so that the weeks'
     # simulations run together (forecast.py's `SimulatedTogether`) when one is asked for.
     done_days = done_days_of(project)
+    reads = _ReplayReads.of(project, committed, done_days, work, (inactive_days, runs)) if keep else None
+    judged: dict[dt.date, HealthWeek] = {}
+    read_on: dict[dt.date, list[object]] = {}  # what each week's replay reads: its key
     replayed: list[tuple[dt.date, PastProject | None, PreparedForecasts | None]] = []
     for end in week_ends(committed[0][0], today):
         if end == today:
+            replayed.append((end, None, None))
+            continue
+        if reads is not None:
+            read_on[end] = reads.on(end)
+        kept = keep.week(end, read_on[end]) if keep is not None and end in read_on else None
+        if kept is not None:
+            judged[end] = HealthWeek(end, HealthState(kept[0]), kept[1])
             replayed.append((end, None, None))
             continue
         past = project_on(project, committed, versions, end, done_days)
@@ -149,7 +223,7 @@ def health_weeks(
     weeks = []
     for end, past, ready in replayed:
         if past is None or ready is None:
-            weeks.append(HealthWeek(end, now.state, now.rule.value))
+            weeks.append(judged.get(end, HealthWeek(end, now.state, now.rule.value)))
             continue
         make = makers.get(end, functools.partial(with_simulated, ready))
         signals = Signals(
@@ -159,4 +233,6 @@ def health_weeks(
         )
         health = project_health(past.project, end, signals)
         weeks.append(HealthWeek(end, health.state, health.rule.value))
+        if keep is not None and end in read_on:
+            keep.keep_week(end, read_on[end], health.state.value, health.rule.value)
     return tuple(weeks)
