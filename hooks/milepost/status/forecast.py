@@ -60,6 +60,7 @@ import hashlib
 import itertools
 import json
 import math
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -320,14 +321,12 @@ class _Batch:
         self.max_weeks = np.repeat(np.array([spec.max_weeks for spec in specs], dtype=np.int64), runs)
         self.simulated = np.repeat([bool(spec.queues) and spec.max_weeks > 0 for spec in specs], runs)
 
-    def drawn(self, running: npt.NDArray[np.intp], start: int) -> npt.NDArray[np.intp]:
-        """The week drawn for each running future in each week of the block from `start`: a
-        row per week. Each simulation draws len(its running) * its width from its own
-        generator, as it would alone; past its horizon a future draws nothing."""
-        block = min(BLOCK_WEEKS, int(self.max_weeks[running].max()) - start)
+    def drawn(self, running: npt.NDArray[np.intp], start: int, *, out: npt.NDArray[np.intp]) -> None:
+        """The week drawn for each running future in each week of the block from `start` (a
+        row per week), into `out`. Each simulation draws len(its running) * its width from its
+        own generator, as it would alone; past its horizon a future draws nothing."""
         bounds = np.searchsorted(self.owner[running], np.arange(len(self.specs) + 1)).tolist()
         mask = (1 << _TABLE_BITS) - 1
-        weeks = np.empty((block, len(running)), dtype=np.intp)
         for index, spec in enumerate(self.specs):
             low, high = bounds[index], bounds[index + 1]
             if high == low:
@@ -341,12 +340,11 @@ class _Batch:
             raw = self.bits[index].random_raw(draws).astype("<u8", copy=False).view("<u2")
             slots = (raw[: count * width] & mask).reshape(width, count)
             if self.alone:  # its width is the block's
-                alone: npt.NDArray[np.intp] = slots.astype(np.intp)
-                return alone
+                out[...] = slots
+                return
             table = _week_table(len(spec.weeks))
-            np.add(table[slots], self.offsets[index], out=weeks[:width, low:high])
-            weeks[width:, low:high] = self.nothing
-        return weeks
+            np.add(table[slots], self.offsets[index], out=out[:width, low:high])
+            out[width:, low:high] = self.nothing
 
 
 def simulated_days_of(specs: Sequence[SimulationSpec]) -> list[tuple[npt.NDArray[np.int64], int]]:
@@ -362,10 +360,13 @@ def simulated_days_of(specs: Sequence[SimulationSpec]) -> list[tuple[npt.NDArray
     added = np.zeros(len(running))
     start = 0  # weeks simulated before this block
     while len(running):
-        drawn = batch.drawn(running, start)
-        step = batch.done_of[drawn]  # tasks done in each week drawn: a row per week
-        done_by = _running_sums(step, done)
-        added_by = _running_sums(batch.added_of[drawn], added)
+        block = min(BLOCK_WEEKS, int(batch.max_weeks[running].max()) - start)
+        drawn, (step, done_by, added_by, product, best) = _WORKSPACE.arrays((block, len(running)), 5)
+        batch.drawn(running, start, out=drawn)
+        np.take(batch.done_of, drawn, out=step, mode="clip")  # tasks done in each week drawn: a row per week
+        _running_sums(step, done, out=done_by)
+        np.take(batch.added_of, drawn, out=added_by, mode="clip")
+        _running_sums(added_by, added, out=added_by)
         # The total of each future's simulation: one number when they share it.
         total = batch.total[running] if len(specs) > 1 else batch.total[:1]
         sizes = batch.sizes[:, running]
@@ -374,7 +375,9 @@ def simulated_days_of(specs: Sequence[SimulationSpec]) -> list[tuple[npt.NDArray
         # numbers this size is exact in a double when it is a whole number, and at least
         # 1/(total + added) from one otherwise: comparing it with a size is exact. A week
         # past a simulation's horizon adds nothing: its best stays.
-        best = _running_maxima(done_by * total / (total + added_by))
+        np.multiply(done_by, total, out=product)
+        np.add(added_by, total, out=best)
+        _running_maxima(np.divide(product, best, out=best))
         # Each queue a future finished in this block (none it had finished before):
         # queue and future, then the first week it was finished.
         queue, col = np.nonzero((best[-1] >= sizes) & (batch.days[:, running] == NO_END))
@@ -413,17 +416,45 @@ def simulated_days_of(specs: Sequence[SimulationSpec]) -> list[tuple[npt.NDArray
 _ROW_BY_ROW = 512  # futures in a block from which it is summed a row at a time
 
 
-def _running_sums(rows: npt.NDArray[np.float64], first: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Each column's running total down the block, starting from `first` (one per column)."""
+def _running_sums(
+    rows: npt.NDArray[np.float64], first: npt.NDArray[np.float64], *, out: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Each column's running total down the block, starting from `first` (one per column),
+    into `out` (which may be `rows`)."""
     if rows.shape[1] < _ROW_BY_ROW:
-        sums = np.cumsum(rows, axis=0)
-        sums += first
-        return sums
-    sums = np.empty_like(rows)
-    np.add(rows[0], first, out=sums[0])
+        np.cumsum(rows, axis=0, out=out)
+        out += first
+        return out
+    np.add(rows[0], first, out=out[0])
     for week in range(1, len(rows)):
-        np.add(sums[week - 1], rows[week], out=sums[week])
-    return sums
+        np.add(out[week - 1], rows[week], out=out[week])
+    return out
+
+
+class _Workspace(threading.local):
+    """The arrays a block is computed in, kept by each thread from one simulation to the next:
+    a block's arrays are about a megabyte each, and memory fresh from the system for each one
+    costs a quarter of the time again (its pages are faulted in)."""
+
+    def __init__(self) -> None:
+        self._weeks = np.empty(0, dtype=np.intp)
+        self._values = np.empty(0, dtype=np.float64)
+
+    def arrays(
+        self, shape: tuple[int, int], count: int
+    ) -> tuple[npt.NDArray[np.intp], list[npt.NDArray[np.float64]]]:
+        """An array of week indexes and `count` arrays of numbers, each of `shape`: views of
+        the thread's buffers, good until its next call."""
+        size = shape[0] * shape[1]
+        if len(self._weeks) < size:
+            self._weeks = np.empty(size, dtype=np.intp)
+        if len(self._values) < count * size:
+            self._values = np.empty(count * size, dtype=np.float64)
+        values = [self._values[index * size : (index + 1) * size].reshape(shape) for index in range(count)]
+        return self._weeks[:size].reshape(shape), values
+
+
+_WORKSPACE = _Workspace()
 
 
 def _running_maxima(rows: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
