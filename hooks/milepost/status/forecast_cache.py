@@ -132,7 +132,9 @@ class ReplayedForecasts:
 
     def kept(self, day: dt.date, inputs: object) -> dict[str, Forecast] | None:
         """The forecasts kept for `day` from `inputs` (then kept on), else None."""
-        key = _replay_key(inputs)
+        return self._kept_under(day, _replay_key(inputs))
+
+    def _kept_under(self, day: dt.date, key: str) -> dict[str, Forecast] | None:
         kept = self._kept.get(key)
         if kept is None or kept[0] != day.isoformat():
             return None
@@ -142,11 +144,12 @@ class ReplayedForecasts:
     def __call__(
         self, day: dt.date, inputs: object, simulate: Callable[[], dict[str, Forecast]]
     ) -> dict[str, Forecast]:
-        kept = self.kept(day, inputs)
+        key = _replay_key(inputs)
+        kept = self._kept_under(day, key)
         if kept is not None:
             return kept
         forecasts = simulate()
-        self._asked[_replay_key(inputs)] = (day.isoformat(), _rows(forecasts))
+        self._asked[key] = (day.isoformat(), _rows(forecasts))
         self._made.add(day.isoformat())
         return forecasts
 

@@ -23,8 +23,10 @@ Without the file's committed history there is nothing to replay: no strip. Pure.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
+import hashlib
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -118,14 +120,31 @@ class WeekKeeper(DayKeeper, Protocol):
         """Keep the state and rule of the week ending `day` judged from `inputs`."""
 
 
+class _Prefixes:
+    """A digest of each prefix of items sorted by day: the items up to a day, in a few bytes
+    (a strip asks for every week's)."""
+
+    def __init__(self, items: Sequence[tuple[int, str]]) -> None:
+        self._days = [day for day, _ in items]
+        digest = hashlib.sha256()
+        self._digests = [digest.hexdigest()]
+        for day, text in items:
+            digest.update(f"{day} {text}\n".encode())
+            self._digests.append(digest.hexdigest())
+
+    def upto(self, day: int) -> str:
+        return self._digests[bisect.bisect_right(self._days, day)]
+
+
 @dataclass(frozen=True)
 class _ReplayReads:
     """Everything a week's replay reads, ready to be cut at the week's last day: the key under
-    which its state is kept (plain data, days as ordinals). The rules and the simulation are
-    in the key through the code's fingerprint (forecast_cache.py)."""
+    which its state is kept (plain data, days as ordinals). What comes after the week's last
+    day is not in it, so a task done today keeps the past weeks. The rules and the simulation
+    are in the key through the code's fingerprint (forecast_cache.py)."""
 
-    versions: tuple[tuple[int, str], ...]  # (day landed, commit and content) of each committed version
-    milestones: tuple[tuple[str, int | None, tuple[int, ...]], ...]  # id, start, days tasks were done
+    versions: _Prefixes  # each committed version: day landed, place in the history, commit, content
+    milestones: tuple[tuple[str, int | None, _Prefixes], ...]  # id, start, days its tasks were done
     waiting: tuple[WaitingItem, ...]
     work: tuple[int, ...]  # the days of work a client could see, earliest first
     settings: tuple[int, int]  # inactive days, futures drawn
@@ -139,11 +158,16 @@ class _ReplayReads:
         work: Sequence[WorkNote],
         settings: tuple[int, int],
     ) -> _ReplayReads:
+        landed = sorted(
+            (day.toordinal(), f"{place} {version.commit} {version.blob}")
+            for place, (day, version) in enumerate(committed)
+        )
         return cls(
-            tuple((landed.toordinal(), f"{version.commit}:{version.blob}") for landed, version in committed),
+            _Prefixes(landed),
             tuple(
-                (m.id, m.start.toordinal() if m.start else None, tuple(day.toordinal() for day in done_days[m.id]))
+                (m.id, m.start.toordinal() if m.start else None, _Prefixes([(d.toordinal(), "") for d in days]))
                 for m in project.milestones
+                for days in (done_days[m.id],)
             ),
             project.waiting_on_client,
             tuple(sorted(note.date.toordinal() for note in work if note.kind != WorkKind.HIDDEN)),
@@ -159,13 +183,13 @@ class _ReplayReads:
             for item in self.waiting
             if item.asked <= day
         ]
-        seen = [when for when in self.work if when <= last]
+        seen = bisect.bisect_right(self.work, last)
         return [
             last,
-            [[landed, ident] for landed, ident in self.versions if landed <= last],
-            [[ident, start, [when for when in days if when <= last]] for ident, start, days in self.milestones],
+            self.versions.upto(last),
+            [[ident, start, done.upto(last)] for ident, start, done in self.milestones],
             waiting,
-            seen[-1] if seen else None,
+            self.work[seen - 1] if seen else None,
             list(self.settings),
         ]
 
