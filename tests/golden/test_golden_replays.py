@@ -271,3 +271,37 @@ def test_a_kept_week_is_judged_again_when_anything_its_replay_reads_has_changed(
         fresh = strip(after, None)
         assert strip(after, cache) == fresh, name
         assert fresh != strip(before, None), name  # the change shows: the test can fail
+
+
+def test_a_task_done_today_keeps_the_past_weeks_as_judged(tmp_path: Path) -> None:
+    """What happens after a week's last day is not in its key: the next build after a day of
+    work judges no past week again, and gives the strip a build without a cache gives."""
+    case = CASES["steady"]
+    project, _outlook = measured("steady")
+    versions = file_versions_from_case(case)
+    zone = client_zone(case["timezone"])
+    today: dt.date = case["today"]
+    judged: list[dt.date] = []
+
+    class Counted(ReplayedForecasts):
+        def keep_week(self, day: dt.date, inputs: object, state: str, rule: str) -> None:
+            judged.append(day)
+            super().keep_week(day, inputs, state, rule)
+
+    def strip(changed: Project, cache: Path | None) -> tuple[HealthWeek, ...]:
+        kept = Counted(cache, "client", changed.slug) if cache is not None else None
+        weeks = health_weeks(changed, versions, (), zone, today, now=project_health(changed, today), inactive_days=14,
+                             keep=kept)
+        if kept is not None:
+            kept.save()
+        return weeks
+
+    strip(project, tmp_path)
+    assert len(judged) > 10
+    last, *earlier = reversed(project.milestones)
+    open_task = next(n for n, task in enumerate(last.tasks) if task.done is None)
+    tasks = tuple(dataclasses.replace(t, done=today) if n == open_task else t for n, t in enumerate(last.tasks))
+    worked = dataclasses.replace(project, milestones=(*reversed(earlier), dataclasses.replace(last, tasks=tasks)))
+    judged.clear()
+    assert strip(worked, tmp_path) == strip(worked, None)
+    assert judged == []
