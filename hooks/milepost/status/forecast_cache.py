@@ -15,13 +15,14 @@ replaced when the key changes, so the cache stays as large as the portal.
 The replays (the calibration record, calibration.py, and the health strip, health_timeline.py)
 make many small forecasts of past days, whose inputs are in the past: the same on the next
 build and the next day. `ReplayedForecasts` keeps them in one entry per project, a forecast
-per replayed day, each under the key of its inputs like a forecast's. An entry keeps the days
-asked for by the last build and those not older than its oldest: the strip's weeks end on
-today, so a week's end comes back seven days later, and the days of the last week are kept
-for it (at most seven strips' worth: a few hundred bytes a replayed day). A day asked for
-again with other inputs (its project file rewritten) is replaced. The strip's weeks are kept
-the same way as judged (a state and its rule, under the key of everything the week's replay
-reads): a week that comes back with the same inputs is not replayed at all.
+per replayed day, each under the key of its inputs like a forecast's. The strip's weeks are
+kept the same way as judged (a state and its rule, under the key of everything the week's
+replay reads): a week that comes back with the same inputs is not replayed at all. An entry
+keeps the days asked for by the last build and the strip's days of the six days before its
+oldest week and after: the strip's weeks end on today, so a week's end comes back seven days
+later (at most seven strips' worth: a few hundred bytes a replayed day; the calibration's days,
+asked for by every build, hold no older ones). A day asked for again with other inputs (its
+project file rewritten) is replaced.
 """
 
 from __future__ import annotations
@@ -129,6 +130,7 @@ class ReplayedForecasts:
         self._kept: dict[str, tuple[str, list[list[Any]]]] = kept if kept is not None else {}
         self._asked: dict[str, tuple[str, list[list[Any]]]] = {}
         self._made: set[str] = set()  # days whose entries this run made anew
+        self._weeks: set[str] = set()  # days of the strip's weeks asked for
 
     def kept(self, day: dt.date, inputs: object) -> dict[str, Forecast] | None:
         """The forecasts kept for `day` from `inputs` (then kept on), else None."""
@@ -158,6 +160,7 @@ class ReplayedForecasts:
         (health_timeline.py's, everything that week's replay reads), else None."""
         key = _replay_key([_WEEK, inputs])
         kept = self._kept.get(key)
+        self._weeks.add(day.isoformat())
         if kept is None or kept[0] != day.isoformat():
             return None
         self._asked[key] = kept
@@ -168,13 +171,21 @@ class ReplayedForecasts:
         """Keep the state and rule of the strip's week ending `day`, judged from `inputs`."""
         self._asked[_replay_key([_WEEK, inputs])] = (day.isoformat(), [[state, rule]])
         self._made.add(day.isoformat())
+        self._weeks.add(day.isoformat())
 
     def save(self) -> None:
-        """Keep what was asked for, and the rest not older than the oldest of it, but for the
-        days made anew (their old entries were made from other inputs)."""
+        """Keep what was asked for, and the rest from the days the next builds will ask for
+        again, but for the days made anew (their old entries were made from other inputs).
+        Those days are the strip's: from six days before its oldest week (the builds of the
+        last six days asked for those, and the next six will), else from the oldest day asked
+        for. The calibration's days are asked for by every build, so they do not hold older
+        days: an entry stays as large as seven strips."""
         if not self._asked:
             return
-        oldest = min(day for day, _ in self._asked.values())
+        if self._weeks:
+            oldest = (dt.date.fromisoformat(min(self._weeks)) - dt.timedelta(days=6)).isoformat()
+        else:
+            oldest = min(day for day, _ in self._asked.values())
         entries = dict(self._asked)
         for key, (day, rows) in self._kept.items():
             if day >= oldest and day not in self._made:
@@ -183,7 +194,7 @@ class ReplayedForecasts:
             payload = json.dumps({key: [day, rows] for key, (day, rows) in sorted(entries.items())})
             write_entry(self._path, REPLAYS, payload.encode("utf-8"))
             self._kept, self._made = entries, set()
-        self._asked = {}
+        self._asked, self._weeks = {}, set()
 
 
 _WEEK = "week"  # a strip's week judged: its state, not forecasts
