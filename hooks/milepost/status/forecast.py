@@ -615,8 +615,8 @@ class SimulationJob:
     runs: int
     max_weeks: int
 
-    @property
-    def inputs(self) -> list[object]:
+    @functools.cached_property
+    def inputs(self) -> list[object]:  # one list: forecast_cache.py finds its key once
         return [
             SEED_FORMAT, self.today.isoformat(), [[w.done, w.added] for w in self.weeks], list(self.queues),
             [[m.id, m.current_due.isoformat()] for m in self.open_ones], self.runs, self.max_weeks,

@@ -131,10 +131,21 @@ class ReplayedForecasts:
         self._asked: dict[str, tuple[str, list[list[Any]]]] = {}
         self._made: set[str] = set()  # days whose entries this run made anew
         self._weeks: set[str] = set()  # days of the strip's weeks asked for
+        self._keys: dict[tuple[int, str], tuple[object, str]] = {}  # by the inputs' identity
+
+    def _key(self, inputs: object, kind: str = "") -> str:
+        """`_replay_key` of the inputs (of a week's state with `kind`), found once for the same
+        object: a replay asks for each day's key twice, once to read and once to keep."""
+        known = self._keys.get((id(inputs), kind))
+        if known is not None and known[0] is inputs:
+            return known[1]
+        key = _replay_key([kind, inputs] if kind else inputs)
+        self._keys[(id(inputs), kind)] = (inputs, key)
+        return key
 
     def kept(self, day: dt.date, inputs: object) -> dict[str, Forecast] | None:
         """The forecasts kept for `day` from `inputs` (then kept on), else None."""
-        return self._kept_under(day, _replay_key(inputs))
+        return self._kept_under(day, self._key(inputs))
 
     def _kept_under(self, day: dt.date, key: str) -> dict[str, Forecast] | None:
         kept = self._kept.get(key)
@@ -146,7 +157,7 @@ class ReplayedForecasts:
     def __call__(
         self, day: dt.date, inputs: object, simulate: Callable[[], dict[str, Forecast]]
     ) -> dict[str, Forecast]:
-        key = _replay_key(inputs)
+        key = self._key(inputs)
         kept = self._kept_under(day, key)
         if kept is not None:
             return kept
@@ -158,7 +169,7 @@ class ReplayedForecasts:
     def week(self, day: dt.date, inputs: object) -> tuple[str, str] | None:
         """The state and rule kept for the strip's week ending `day`, judged from `inputs`
         (health_timeline.py's, everything that week's replay reads), else None."""
-        key = _replay_key([_WEEK, inputs])
+        key = self._key(inputs, _WEEK)
         kept = self._kept.get(key)
         self._weeks.add(day.isoformat())
         if kept is None or kept[0] != day.isoformat():
@@ -169,7 +180,7 @@ class ReplayedForecasts:
 
     def keep_week(self, day: dt.date, inputs: object, state: str, rule: str) -> None:
         """Keep the state and rule of the strip's week ending `day`, judged from `inputs`."""
-        self._asked[_replay_key([_WEEK, inputs])] = (day.isoformat(), [[state, rule]])
+        self._asked[self._key(inputs, _WEEK)] = (day.isoformat(), [[state, rule]])
         self._made.add(day.isoformat())
         self._weeks.add(day.isoformat())
 
@@ -194,7 +205,7 @@ class ReplayedForecasts:
             payload = json.dumps({key: [day, rows] for key, (day, rows) in sorted(entries.items())})
             write_entry(self._path, REPLAYS, payload.encode("utf-8"))
             self._kept, self._made = entries, set()
-        self._asked, self._weeks = {}, set()
+        self._asked, self._weeks, self._keys = {}, set(), {}
 
 
 _WEEK = "week"  # a strip's week judged: its state, not forecasts
