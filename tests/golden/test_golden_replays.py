@@ -29,7 +29,7 @@ from helpers import GOLDEN, OTHER_PROCESSES, matches_golden, output_in_new_proce
 from milepost.i18n import texts_for
 from milepost.load.model_from_data import project_from_data
 from milepost.load.yaml_source import load_yaml_text
-from milepost.model import Project, WaitingItem, WorkKind, WorkNote
+from milepost.model import Milestone, Project, Task, WaitingItem, WorkKind, WorkNote
 from milepost.render.environment import render
 from milepost.render.health_record import health_record_view, health_strip_view
 from milepost.status.calibration import Calibration, project_calibration
@@ -275,7 +275,8 @@ def test_a_kept_week_is_judged_again_when_anything_its_replay_reads_has_changed(
 
 def test_a_task_done_today_keeps_the_past_weeks_as_judged(tmp_path: Path) -> None:
     """What happens after a week's last day is not in its key: the next build after a day of
-    work judges no past week again, and gives the strip a build without a cache gives."""
+    work (a task done, a milestone added to the file not yet committed) judges no past week
+    again, and gives the strip a build without a cache gives."""
     case = CASES["steady"]
     project, _outlook = measured("steady")
     versions = file_versions_from_case(case)
@@ -301,7 +302,10 @@ def test_a_task_done_today_keeps_the_past_weeks_as_judged(tmp_path: Path) -> Non
     last, *earlier = reversed(project.milestones)
     open_task = next(n for n, task in enumerate(last.tasks) if task.done is None)
     tasks = tuple(dataclasses.replace(t, done=today) if n == open_task else t for n, t in enumerate(last.tasks))
-    worked = dataclasses.replace(project, milestones=(*reversed(earlier), dataclasses.replace(last, tasks=tasks)))
+    added = Milestone("aftercare", "Aftercare", due=today + dt.timedelta(days=60), tasks=(Task("Training"),))
+    worked = dataclasses.replace(
+        project, milestones=(*reversed(earlier), dataclasses.replace(last, tasks=tasks), added)
+    )
     judged.clear()
     assert strip(worked, tmp_path) == strip(worked, None)
     assert judged == []

@@ -144,7 +144,8 @@ class _ReplayReads:
     are in the key through the code's fingerprint (forecast_cache.py)."""
 
     versions: _Prefixes  # each committed version: day landed, place in the history, commit, content
-    milestones: tuple[tuple[str, int | None, _Prefixes], ...]  # id, start, days its tasks were done
+    plans: tuple[tuple[int, tuple[str, ...]], ...]  # each one's day landed and milestone ids, in order
+    milestones: Mapping[str, tuple[int | None, _Prefixes]]  # by id: start, days its tasks were done
     waiting: tuple[WaitingItem, ...]
     work: tuple[int, ...]  # the days of work a client could see, earliest first
     settings: tuple[int, int]  # inactive days, futures drawn
@@ -164,11 +165,12 @@ class _ReplayReads:
         )
         return cls(
             _Prefixes(landed),
-            tuple(
-                (m.id, m.start.toordinal() if m.start else None, _Prefixes([(d.toordinal(), "") for d in days]))
+            tuple((day.toordinal(), tuple(plan.id for plan in version.milestones)) for day, version in committed),
+            {
+                m.id: (m.start.toordinal() if m.start else None, _Prefixes([(d.toordinal(), "") for d in days]))
                 for m in project.milestones
                 for days in (done_days[m.id],)
-            ),
+            },
             project.waiting_on_client,
             tuple(sorted(note.date.toordinal() for note in work if note.kind != WorkKind.HIDDEN)),
             settings,
@@ -184,10 +186,17 @@ class _ReplayReads:
             if item.asked <= day
         ]
         seen = bisect.bisect_right(self.work, last)
+        # Only the milestones of the version the replay rebuilds (replay.py): one added since
+        # changes no past week.
+        planned = [ids for landed, ids in self.plans if landed <= last]
+        facts: list[object] = []
+        for ident in planned[-1] if planned else ():
+            fact = self.milestones.get(ident)
+            facts.append([ident] if fact is None else [ident, fact[0], fact[1].upto(last)])
         return [
             last,
             self.versions.upto(last),
-            [[ident, start, done.upto(last)] for ident, start, done in self.milestones],
+            facts,
             waiting,
             self.work[seen - 1] if seen else None,
             list(self.settings),
