@@ -126,10 +126,11 @@ def test_nothing_replayed_says_nothing() -> None:
 
 
 def test_replayed_forecasts_are_kept_and_read_back_the_next_day_and_a_week_later(tmp_path: Path) -> None:
-    """The replays' forecasts are kept (status/forecast_cache.py) and give what simulating them
-    gives; an unchanged project simulates none again the same day, only the strip's new week
-    ends the next day (the calibration's days are fixed), and a week later only the week that
-    was today (then judged with the page's own forecasts)."""
+    """The calibration's replayed forecasts and the strip's weeks as judged are kept
+    (status/forecast_cache.py) and give what replaying them gives; an unchanged project replays
+    nothing again the same day, only the strip's new week ends the next day (the calibration's
+    days are fixed), and a week later only the week that was today (then judged with the
+    page's own forecasts)."""
     case = CASES["steady"]
     project, _outlook = measured("steady")
     versions = file_versions_from_case(case)
@@ -139,6 +140,7 @@ def test_replayed_forecasts_are_kept_and_read_back_the_next_day_and_a_week_later
     Record = tuple[Calibration, tuple[HealthWeek, ...]]
 
     def replayed(today: dt.date, cache: Path | None) -> tuple[Record, list[dt.date]]:
+        """The replays, and the days simulated (calibration) or judged (strip) anew."""
         kept = ReplayedForecasts(cache, "client", project.slug) if cache is not None else None
         simulated: list[dt.date] = []
 
@@ -155,6 +157,7 @@ def test_replayed_forecasts_are_kept_and_read_back_the_next_day_and_a_week_later
 
             def keep_week(self, day: dt.date, inputs: object, state: str, rule: str) -> None:
                 assert kept is not None
+                simulated.append(day)
                 kept.keep_week(day, inputs, state, rule)
 
             def __call__(

@@ -12,12 +12,12 @@ left before each open milestone, each one's id and current promise, today, the n
 futures, the seed's format and Milepost's code (`canonical_key`). One entry per project,
 replaced when the key changes, so the cache stays as large as the portal.
 
-The replays (the calibration record, calibration.py, and the health strip, health_timeline.py)
-make many small forecasts of past days, whose inputs are in the past: the same on the next
-build and the next day. `ReplayedForecasts` keeps them in one entry per project, a forecast
-per replayed day, each under the key of its inputs like a forecast's. The strip's weeks are
-kept the same way as judged (a state and its rule, under the key of everything the week's
-replay reads): a week that comes back with the same inputs is not replayed at all. An entry
+The replays judge past days, whose inputs are in the past: the same on the next build and
+the next day. `ReplayedForecasts` keeps them in one entry per project: the forecasts the
+calibration record (calibration.py) makes of its days, each under the key of its inputs like
+a forecast's, and the health strip's weeks (health_timeline.py) as judged, a state and its
+rule under the key of everything the week's replay reads, so a week that comes back with the
+same inputs is not replayed at all (nor are its forecasts made). An entry
 keeps the days asked for by the last build and the strip's days of the six days before its
 oldest week and after: the strip's weeks end on today, so a week's end comes back seven days
 later (at most seven strips' worth: a few hundred bytes a replayed day; the calibration's days,

@@ -8,15 +8,16 @@ forecasts made then (forecast.py, with the history known then) and the last work
 could see by then. A week's state is the project's state at the end of that week.
 
 Each week's forecasts are prepared first, and simulated all together the first time a rule
-asks for one that is not kept (forecast.py's `SimulatedTogether`: each the same as alone),
-each from STRIP_RUNS futures: a week's state, not a date, is what the strip shows. A week
-with a late milestone needs none (health.py's `project_health` judges the dates first), so it
-is left out. And a future is followed only
-until a week past the latest promise (`horizon_weeks`): the rules ask whether each milestone
-will be ready by its promise, which a future still running then has already answered. A
-week's forecasts may be kept (`keep`, forecast_cache.py): its inputs are in the past. The
-week that ends today is the project's state today, with the forecasts of the page itself, so
-the strip always ends where the page's own state is.
+asks for one (forecast.py's `SimulatedTogether`: each the same as alone), each from
+STRIP_RUNS futures: a week's state, not a date, is what the strip shows. A week with a late
+milestone needs none (health.py's `project_health` judges the dates first), so it is left
+out. And a future is followed only until a week past the latest promise (`horizon_weeks`):
+the rules ask whether each milestone will be ready by its promise, which a future still
+running then has already answered. A week may be kept as judged (`keep`, forecast_cache.py),
+under the key of everything its replay reads up to its last day (`_ReplayReads`): its inputs
+are in the past, so a week that comes back is not replayed. The week that ends today is the
+project's state today, with the forecasts of the page itself, so the strip always ends where
+the page's own state is.
 
 Without the file's committed history there is nothing to replay: no strip. Pure.
 """
@@ -35,7 +36,6 @@ from typing import Protocol
 from milepost.history.project_files import ProjectFileVersion, ProjectFileVersions
 from milepost.model import Project, WaitingItem, WorkKind, WorkNote
 from milepost.status.forecast import (
-    DayKeeper,
     Forecast,
     PreparedForecasts,
     prepare_forecasts,
@@ -109,9 +109,8 @@ def _last_work(past: Project, work: Sequence[WorkNote], day: dt.date) -> dt.date
     return max(days, default=None)
 
 
-class WeekKeeper(DayKeeper, Protocol):
-    """The replays' forecasts kept, and the strip's weeks as judged (forecast_cache.py's
-    `ReplayedForecasts`)."""
+class WeekKeeper(Protocol):
+    """The strip's weeks kept as judged (forecast_cache.py's `ReplayedForecasts`)."""
 
     def week(self, day: dt.date, inputs: object) -> tuple[str, str] | None:
         """The state and rule kept for the week ending `day` judged from `inputs`, else None."""
@@ -216,8 +215,8 @@ def health_weeks(
     keep: WeekKeeper | None = None,
 ) -> tuple[HealthWeek, ...]:
     """The state at the end of each week (see the docstring); `now` is today's, as the page
-    judged it. `keep`, when given, keeps each week as judged and its forecasts
-    (forecast_cache.py's `ReplayedForecasts`): a week kept is not replayed."""
+    judged it. `keep`, when given, keeps each week as judged (forecast_cache.py's
+    `ReplayedForecasts`): a week kept is not replayed."""
     committed = committed_versions(versions, timezone)
     if versions is None or not committed:
         return ()
@@ -252,7 +251,7 @@ def health_weeks(
         (end, ready) for end, past, ready in replayed
         if past is not None and ready is not None and late_by_dates(past.project, end) is None
     ]
-    makers = dict(zip([end for end, _ in asking], replayed_forecasts(asking, keep), strict=True))
+    makers = dict(zip([end for end, _ in asking], replayed_forecasts(asking), strict=True))
     weeks = []
     for end, past, ready in replayed:
         if past is None or ready is None:
