@@ -216,14 +216,25 @@ def _move_bullet(
 def _weekly_sections(
     letter: DueLetter, client: Client, texts: Texts, answers: AnswerSetup
 ) -> tuple[Section, ...]:
-    many = len(letter.weeks) > 1
     assert letter.since is not None
     since = texts.date(letter.since)
+    many = len(letter.weeks) > 1
+    return (
+        _states_section(letter, client, texts, answers),
+        _finished_section(letter, client, texts, answers, since, many),
+        _moved_section(letter, client, texts, answers, since, many),
+        _needed_section(letter, client, texts, answers, many),
+        _next_section(letter, client, texts, many),
+    )
 
-    def named(text: str, week: ProjectWeek) -> str:
-        return f"{week.project.name}: {text}" if many else text
 
-    states = Section(
+def _named(text: str, week: ProjectWeek, many: bool) -> str:
+    """A bullet's text, after its project's name when the letter speaks of several."""
+    return f"{week.project.name}: {text}" if many else text
+
+
+def _states_section(letter: DueLetter, client: Client, texts: Texts, answers: AnswerSetup) -> Section:
+    return Section(
         heading=texts.gettext("Where things stand"),
         bullets=tuple(
             Bullet(
@@ -234,6 +245,11 @@ def _weekly_sections(
             for week in letter.weeks
         ),
     )
+
+
+def _finished_section(
+    letter: DueLetter, client: Client, texts: Texts, answers: AnswerSetup, since: str, many: bool
+) -> Section:
     finished = []
     for week in letter.weeks:
         for item in week.finished:
@@ -253,16 +269,21 @@ def _weekly_sections(
             )
             finished.append(
                 Bullet(
-                    text=named(text, week),
+                    text=_named(text, week, many),
                     url=url if url.startswith(("https://", "http://")) else "",
                     links=_links(deliverable_item(week.project, signed), answers, texts) if signed else (),
                 )
             )
-    done = Section(
+    return Section(
         heading=texts.gettext("Finished since {date}", date=since),
         bullets=tuple(finished),
         paragraphs=() if finished else (texts.gettext("Nothing new was finished this week."),),
     )
+
+
+def _moved_section(
+    letter: DueLetter, client: Client, texts: Texts, answers: AnswerSetup, since: str, many: bool
+) -> Section:
     moves = [
         _move_bullet(
             move, client, texts, week.project.name if many else "",
@@ -271,11 +292,16 @@ def _weekly_sections(
         for week in letter.weeks
         for move in week.moves
     ]
-    moved = Section(
+    return Section(
         heading=texts.gettext("Dates that moved"),
         bullets=tuple(moves),
         paragraphs=() if moves else (texts.gettext("No promised date moved since {date}.", date=since),),
     )
+
+
+def _needed_section(letter: DueLetter, client: Client, texts: Texts, answers: AnswerSetup, many: bool) -> Section:
+    """What the team waits for: the items asked of the client, then the change requests
+    waiting for the client's decision."""
     waiting = []
     for project, wanted in letter.waiting:
         late = overdue_days(wanted, letter.day)
@@ -296,8 +322,20 @@ def _weekly_sections(
                 links=_links(waiting_item(project, wanted), answers, texts),
             )
         )
-    # A change request waiting for the client's decision is asked for here too, as on the site
-    # (not one the client accepted or declined on the record already, in this version).
+    waiting.extend(_decision_bullets(letter, client, texts, answers, many))
+    return Section(
+        heading=texts.gettext("What we need from you"),
+        bullets=tuple(waiting),
+        paragraphs=() if waiting else (texts.gettext("Nothing at the moment. Thank you!"),),
+    )
+
+
+def _decision_bullets(
+    letter: DueLetter, client: Client, texts: Texts, answers: AnswerSetup, many: bool
+) -> list[Bullet]:
+    """A change request waiting for the client's decision is asked for here too, as on the
+    site (not one the client accepted or declined on the record already, in this version)."""
+    bullets = []
     for week in letter.weeks:
         for change in awaiting_decision(week.project, decided_changes(week.project, answers.answers)):
             decision = decision_item_view(change, week.project, texts)
@@ -306,7 +344,7 @@ def _weekly_sections(
             reminder = decide_by_reminder(change, letter.day)
             if reminder is not None and change.decide_by is not None:
                 facts = (*facts, decide_by_words(change.decide_by, reminder, texts))
-            waiting.append(
+            bullets.append(
                 Bullet(
                     text=f"{week.project.name}: {text}" if many else text,
                     lines=facts,
@@ -314,11 +352,10 @@ def _weekly_sections(
                     urgent=reminder == DecideByReminder.PAST,
                 )
             )
-    needed = Section(
-        heading=texts.gettext("What we need from you"),
-        bullets=tuple(waiting),
-        paragraphs=() if waiting else (texts.gettext("Nothing at the moment. Thank you!"),),
-    )
+    return bullets
+
+
+def _next_section(letter: DueLetter, client: Client, texts: Texts, many: bool) -> Section:
     upcoming = []
     for week in letter.weeks:
         milestone = week.upcoming
@@ -334,13 +371,12 @@ def _weekly_sections(
             lines = (
                 texts.gettext("Still to do: {tasks}", tasks=", ".join(_clean(t, client) for t in open_tasks)),
             )
-        upcoming.append(Bullet(text=named(text, week), lines=lines))
-    nxt = Section(
+        upcoming.append(Bullet(text=_named(text, week, many), lines=lines))
+    return Section(
         heading=texts.gettext("What comes next"),
         bullets=tuple(upcoming),
         paragraphs=() if upcoming else (texts.gettext("Every milestone is finished."),),
     )
-    return (states, done, moved, needed, nxt)
 
 
 def _meeting_sections(
