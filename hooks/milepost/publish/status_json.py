@@ -96,6 +96,7 @@ from milepost.i18n import Texts, texts_for
 from milepost.model import Budget, Client, Milestone, Project, WorkNote
 from milepost.render.answer_views import NO_ANSWERS, AnswerSetup, answer_view, record_lines, reply_view
 from milepost.status.budget import BudgetPace, budget_pace
+from milepost.status.burnup import BurnUp
 from milepost.status.calibration import Calibration
 from milepost.status.finish import Finish, project_finish
 from milepost.status.forecast import Forecast, ForecastMethod
@@ -104,7 +105,7 @@ from milepost.status.health import milestone_health, next_milestone, project_hea
 from milepost.status.kept_promises import KeptPromises, project_kept_promises
 from milepost.status.ledger import UNAVAILABLE, MilestoneLedger
 from milepost.status.outlook import ProjectOutlook
-from milepost.status.recent_work import LISTED_KINDS, weeks_of_work
+from milepost.status.recent_work import LISTED_KINDS, Week, weeks_of_work
 from milepost.status.waiting import awaiting_decision, open_waiting
 from milepost.time_zone import client_zone
 
@@ -335,10 +336,6 @@ def project_status(
         week_start=texts.week_start(today),
         weeks=RECENT_WEEKS,
     )
-    recent = [
-        change for week in weeks for kind in LISTED_KINDS for change in week.listed.get(kind, ())
-    ]
-    recent.sort(key=lambda c: (-c.date.toordinal(), LISTED_KINDS.index(c.kind), c.text))
 
     return {
         "schema_version": SCHEMA_VERSION,
@@ -351,16 +348,7 @@ def project_status(
         "progress": _progress(project),
         "next_milestone": _milestone(upcoming, project, today, outlook) if upcoming else None,
         "milestones": [_milestone(m, project, today, outlook) for m in timeline],
-        "waiting_on_client": [
-            {
-                "title": item.title,
-                "asked": item.asked.isoformat(),
-                "needed_by": _iso(item.needed_by),
-                "overdue_days": max((today - item.needed_by).days, 0) if item.needed_by else 0,
-                "milestone": item.milestone or None,
-            }
-            for item in open_waiting(project, today)
-        ],
+        "waiting_on_client": _waiting_on_client(project, today),
         "waiting_for_decision": [
             c.id for c in awaiting_decision(project, decided_changes(project, answers.answers))
         ],
@@ -371,41 +359,16 @@ def project_status(
             project.budget,
             outlook.budget if outlook else budget_pace(project, None, dt.UTC, today),
         ),
-        "deliverables": [
-            {"date": d.date.isoformat(), "title": d.title, "url": d.url, "description": d.description}
-            for d in sorted(project.deliverables, key=lambda d: (d.date, d.title), reverse=True)
-        ],
-        "changes": [
-            {
-                "id": c.id,
-                "title": c.title,
-                "status": c.status,
-                "hours": c.hours,
-                "impact": c.impact,
-                "date": _iso(c.date),
-            }
-            for c in project.changes
-        ],
-        "recent_work": [
-            {"date": c.date.isoformat(), "kind": c.kind, "text": c.text, "milestone": c.milestone or None}
-            for c in recent
-        ],
+        "deliverables": _deliverables(project),
+        "changes": _changes(project),
+        "recent_work": _recent_work(weeks),
         "recent_work_from": weeks[-1].start.isoformat(),
         "counted_recently": sum(week.counted for week in weeks),
         "ledger": {
             "available": bool(outlook and outlook.ledger.available),
             "reason": (outlook.ledger.reason if outlook else "not-measured") or None,
         },
-        "burnup": (
-            {
-                "scope_from_history": outlook.burnup.scope_from_history,
-                "points": [
-                    {"date": p.day.isoformat(), "scope": p.scope, "done": p.done} for p in outlook.burnup.points
-                ],
-            }
-            if outlook and outlook.burnup
-            else None
-        ),
+        "burnup": _burnup(outlook.burnup) if outlook and outlook.burnup else None,
         "last_work": _iso(outlook.signals.last_work) if outlook else None,
         "promise_record": _kept_promises(
             outlook.kept_promises
@@ -419,6 +382,50 @@ def project_status(
             {"end": w.end.isoformat(), "state": w.state.value, "rule": w.rule}
             for w in (outlook.health_weeks if outlook else ())
         ],
+    }
+
+
+def _waiting_on_client(project: Project, today: dt.date) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": item.title,
+            "asked": item.asked.isoformat(),
+            "needed_by": _iso(item.needed_by),
+            "overdue_days": max((today - item.needed_by).days, 0) if item.needed_by else 0,
+            "milestone": item.milestone or None,
+        }
+        for item in open_waiting(project, today)
+    ]
+
+
+def _deliverables(project: Project) -> list[dict[str, Any]]:
+    return [
+        {"date": d.date.isoformat(), "title": d.title, "url": d.url, "description": d.description}
+        for d in sorted(project.deliverables, key=lambda d: (d.date, d.title), reverse=True)
+    ]
+
+
+def _changes(project: Project) -> list[dict[str, Any]]:
+    return [
+        {"id": c.id, "title": c.title, "status": c.status, "hours": c.hours, "impact": c.impact, "date": _iso(c.date)}
+        for c in project.changes
+    ]
+
+
+def _recent_work(weeks: Sequence[Week]) -> list[dict[str, Any]]:
+    """The listed work of the recent weeks, newest first (as on the project page)."""
+    recent = [change for week in weeks for kind in LISTED_KINDS for change in week.listed.get(kind, ())]
+    recent.sort(key=lambda c: (-c.date.toordinal(), LISTED_KINDS.index(c.kind), c.text))
+    return [
+        {"date": c.date.isoformat(), "kind": c.kind, "text": c.text, "milestone": c.milestone or None}
+        for c in recent
+    ]
+
+
+def _burnup(burnup: BurnUp) -> dict[str, Any]:
+    return {
+        "scope_from_history": burnup.scope_from_history,
+        "points": [{"date": p.day.isoformat(), "scope": p.scope, "done": p.done} for p in burnup.points],
     }
 
 
