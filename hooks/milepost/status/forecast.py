@@ -160,12 +160,9 @@ class Simulation:
     steps: int
 
 
-def work_began(project: Project, today: dt.date) -> dt.date | None:
-    """The first day of work on the project: the earliest `start` or task done, if any."""
-    return _work_began(project, today, done_events(project, today))
-
-
 def _work_began(project: Project, today: dt.date, done: Sequence[dt.date]) -> dt.date | None:
+    """The first day of work on the project: the earliest `start` or task done (`done`, the
+    days of done work, earliest first), if any."""
     days = [m.start for m in project.milestones if m.start is not None and m.start <= today]
     days.extend(done[:1])
     return min(days, default=None)

@@ -57,12 +57,6 @@ def committed_versions(
     )
 
 
-def first_version_day(versions: ProjectFileVersions | None, timezone: dt.tzinfo) -> dt.date | None:
-    """The day the project file was first committed (None: no committed history)."""
-    committed = committed_versions(versions, timezone)
-    return committed[0][0] if committed else None
-
-
 def project_on(
     project: Project,
     committed: tuple[tuple[dt.date, ProjectFileVersion], ...],
