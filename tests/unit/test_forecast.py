@@ -13,6 +13,7 @@ from milepost.i18n import texts_for
 from milepost.model import Client, Milestone, Project, Task
 from milepost.render.project_page import ProjectView, render_project_page
 from milepost.render.promise_words import chance_sentence, forecast_sentence
+from milepost.status.burnup import scope_changes
 from milepost.status.forecast import (
     MIN_RANGE_DAYS,
     MIN_REFERENCE,
@@ -116,7 +117,7 @@ def test_scope_growth_comes_from_the_project_files_versions() -> None:
     versions = ProjectFileVersions(
         COMPLETE, tuple(version(TODAY - dt.timedelta(days=7 * age), 10 - 2 * age) for age in (3, 2, 1, 0))
     )
-    weeks = weekly_history(p, versions, UTC, TODAY)
+    weeks = weekly_history(p, scope_changes(versions, UTC, TODAY), TODAY)
     assert [w.added for w in weeks] == [0, 0, 0, 0, 0, 2, 2, 2]
     assert [w.done for w in weeks] == [2] * 8
     without = project_forecasts(p, TODAY)["next"]
@@ -316,7 +317,7 @@ def test_the_worked_example_of_docs_health_md() -> None:
         return ProjectFileVersion("a" * 40, dt.datetime(day.year, day.month, day.day, 12, tzinfo=UTC), "p.yml", plans)
 
     versions = ProjectFileVersions(COMPLETE, (version(8, 0), version(5, 2), version(2, 3)))
-    weeks = weekly_history(p, versions, UTC, today)
+    weeks = weekly_history(p, scope_changes(versions, UTC, today), today)
     assert [(w.done, w.added) for w in weeks] == [(2, 0), (0, 0), (3, 2), (4, 0), (1, 0), (3, 1), (2, 0), (5, 0)]
     f = project_forecasts(p, today, versions=versions)["payments"]
     assert (f.remaining, f.pace, f.growth) == (12, 2.65, 0.35)

@@ -63,8 +63,8 @@ def test_the_project_on_a_day_is_the_version_then_with_the_tasks_done_by_then() 
         version(D(2026, 4, 28), readable=False),
     ))
     versions = committed_versions(history, UTC)
-    assert project_on(now, versions, history, D(2026, 3, 31)) is None  # no version yet
-    early = project_on(now, versions, history, D(2026, 4, 22))
+    assert project_on(now, versions, D(2026, 3, 31)) is None  # no version yet
+    early = project_on(now, versions, D(2026, 4, 22))
     assert early is not None
     (m,) = early.project.milestones
     # Two tasks in that version, both done by then; the promise then; no delay yet; not done.
@@ -72,15 +72,15 @@ def test_the_project_on_a_day_is_the_version_then_with_the_tasks_done_by_then() 
     assert m.start == D(2026, 4, 1)
     # The logo was asked for and not yet delivered; the texts not yet asked for.
     assert [(w.title, w.done) for w in early.project.waiting_on_client] == [("Logo", None)]
-    assert len(early.versions.oldest_first) == 1
-    later = project_on(now, versions, history, D(2026, 5, 2))
+    assert early.scopes == ((D(2026, 4, 1), 2),)  # the scope known then
+    later = project_on(now, versions, D(2026, 5, 2))
     assert later is not None
     (m,) = later.project.milestones
     assert (len(m.tasks), m.tasks_done, m.current_due) == (3, 2, D(2026, 6, 1))
     assert [(w.title, w.done) for w in later.project.waiting_on_client] == [
         ("Logo", D(2026, 4, 30)), ("Texts", None)
     ]
-    assert len(later.versions.oldest_first) == 2  # the unreadable version is passed over
+    assert later.scopes == ((D(2026, 4, 1), 2), (D(2026, 4, 25), 3))  # the unreadable version is passed over
 
 
 def test_nothing_is_replayed_without_the_files_history() -> None:

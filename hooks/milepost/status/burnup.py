@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from milepost.history.project_files import ProjectFileVersions
@@ -73,12 +74,17 @@ def scope_changes(
     """(day, scope) for each version that changed the scope, oldest first."""
     if versions is None or not versions.available:
         return []
+    return merged_scopes(
+        ((version.day(timezone, today), version.scope) for version in versions.oldest_first if version.readable),
+        today,
+    )
+
+
+def merged_scopes(landed: Iterable[tuple[dt.date, int]], today: dt.date) -> list[tuple[dt.date, int]]:
+    """`scope_changes` from each readable version's day and scope, in the order they were
+    committed (the replays have them already: status/replay.py)."""
     steps: list[tuple[dt.date, int]] = []
-    for version in versions.oldest_first:
-        if not version.readable:
-            continue
-        scope = version.scope
-        day = version.day(timezone, today)
+    for day, scope in landed:
         if steps and steps[-1][0] == day:
             steps[-1] = (day, scope)  # the day's last version counts
         elif not steps or steps[-1][1] != scope:

@@ -100,11 +100,11 @@ def project_calibration(
         if m.done is None or m.done > today:
             continue
         made = m.done - dt.timedelta(days=LEAD_DAYS)
-        past = project_on(project, committed, versions, made, done_days)
+        past = project_on(project, committed, made, done_days)
         if past is None:
             continue
         prepared = prepare_forecasts(
-            past.project, made, versions=past.versions, timezone=timezone, runs=runs, max_weeks=weeks
+            past.project, made, scopes=past.scopes, runs=runs, max_weeks=weeks
         )
         asked.append((m, made, m.done, prepared))
     makers = replayed_forecasts([(made, prepared) for _, made, _, prepared in asked], keep)

@@ -54,6 +54,7 @@ promise, and only when it is later.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import hashlib
@@ -168,27 +169,31 @@ def _work_began(project: Project, today: dt.date, done: Sequence[dt.date]) -> dt
     return min(days, default=None)
 
 
-def weekly_history(
-    project: Project, versions: ProjectFileVersions | None, timezone: dt.tzinfo, today: dt.date
-) -> tuple[Week, ...]:
-    """The project's past weeks, oldest first, the last one ending today (see the docstring)."""
+def weekly_history(project: Project, scopes: Sequence[tuple[dt.date, int]], today: dt.date) -> tuple[Week, ...]:
+    """The project's past weeks, oldest first, the last one ending today (see the docstring);
+    `scopes`, burnup.py's `scope_changes` of the project file's versions (none: no growth)."""
     done_days = done_events(project, today)
     began = _work_began(project, today, done_days)
     if began is None:
         return ()
     count = min(max(math.ceil((today - began).days / 7), 1), HISTORY_WEEKS)
-    done = [0] * count
-    for day in done_days:
-        age = (today - day).days // 7
-        if age < count:
-            done[count - 1 - age] += 1
-    scopes = scope_changes(versions, timezone, today)
+    # The last day before each week and the last day of each: a week holds the days after
+    # the one and up to the other.
+    bounds = [today - dt.timedelta(days=7 * (count - index)) for index in range(count + 1)]
+    before = [bisect.bisect_right(done_days, day) for day in bounds]
+    done = [after - first for first, after in itertools.pairwise(before)]
     added = [0] * count
     if scopes:
         # The scope at the end of each week, and at the start of the first.
-        ends = _scopes_on(scopes, [today - dt.timedelta(days=7 * (count - index)) for index in range(count + 1)])
-        added = [max(after - before, 0) for before, after in itertools.pairwise(ends)]
-    return tuple(Week(d, a) for d, a in zip(done, added, strict=True))
+        ends = _scopes_on(scopes, bounds)
+        added = [max(after - first, 0) for first, after in itertools.pairwise(ends)]
+    return tuple(_week(d, a) for d, a in zip(done, added, strict=True))
+
+
+@functools.lru_cache(maxsize=4096)
+def _week(done: int, added: int) -> Week:
+    """A week of these figures: equal weeks are one object (a strip makes thousands)."""
+    return Week(done, added)
 
 
 def _scopes_on(scopes: Sequence[tuple[dt.date, int]], days: Sequence[dt.date]) -> list[int]:
@@ -693,14 +698,14 @@ def prepare_forecasts(
     project: Project,
     today: dt.date,
     *,
-    versions: ProjectFileVersions | None = None,
-    timezone: dt.tzinfo = dt.UTC,
+    scopes: Sequence[tuple[dt.date, int]] = (),
     ledger: ProjectLedger | None = None,
     reference: ReferenceClass = NO_REFERENCE,
     runs: int = RUNS,
     max_weeks: int = MAX_WEEKS,
 ) -> PreparedForecasts:
-    """Every milestone's forecast that needs no simulation, and the simulation of the others."""
+    """Every milestone's forecast that needs no simulation, and the simulation of the others.
+    `scopes`: burnup.py's `scope_changes` of the project file's versions (none: no growth)."""
     known: dict[str, Forecast] = {}
     for m in project.milestones:
         closed = _closed(m)
@@ -709,7 +714,7 @@ def prepare_forecasts(
     open_ones = [m for m in _open_with_work(project) if m.id not in known]
     if not open_ones:
         return PreparedForecasts(known, None)
-    weeks = weekly_history(project, versions, timezone, today)
+    weeks = weekly_history(project, scopes, today)
     queues = _queues(open_ones, project)
     if len(weeks) < MIN_WEEKS or sum(w.done for w in weeks) < MIN_DONE:
         for m, remaining in zip(open_ones, queues, strict=True):
@@ -736,8 +741,8 @@ def project_forecasts(
     given, is asked for the simulated forecasts with their exact inputs and a function that
     simulates them (forecast_cache.py's `cached_forecasts`: read when kept, else made)."""
     prepared = prepare_forecasts(
-        project, today, versions=versions, timezone=timezone, ledger=ledger, reference=reference, runs=runs,
-        max_weeks=max_weeks,
+        project, today, scopes=scope_changes(versions, timezone, today), ledger=ledger, reference=reference,
+        runs=runs, max_weeks=max_weeks,
     )
     return with_simulated(prepared, keep)
 

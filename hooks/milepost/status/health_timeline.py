@@ -238,11 +238,11 @@ def health_weeks(
             judged[end] = HealthWeek(end, HealthState(kept[0]), kept[1])
             replayed.append((end, None, None))
             continue
-        past = project_on(project, committed, versions, end, done_days)
+        past = project_on(project, committed, end, done_days)
         if past is None:
             continue
         prepared = prepare_forecasts(
-            past.project, end, versions=past.versions, timezone=timezone, runs=runs,
+            past.project, end, scopes=past.scopes, runs=runs,
             max_weeks=horizon_weeks(past.project, end),
         )
         replayed.append((end, past, prepared))

@@ -13,7 +13,8 @@ past with the rules of today, so they need the project as the team had written i
   (a request counts from its `asked` day, delivered from its `done` day); the team's
   `health_override` is not replayed (its reason was written for the day it was written);
 - the history is cut at that day, so the scope a forecast draws its growth from is the one
-  known then.
+  known then (`PastProject.scopes`: burnup.py's `scope_changes` of the versions committed by
+  then).
 
 Without the file's committed history (no git, a shallow clone) nothing can be replayed. Pure:
 plain data in, plain data out.
@@ -29,6 +30,7 @@ from collections.abc import Mapping, Sequence
 
 from milepost.history.project_files import ProjectFileVersion, ProjectFileVersions
 from milepost.model import Delay, Milestone, Project, Task
+from milepost.status.burnup import merged_scopes
 
 # How a replayed task is named: a replay shows no task, it only counts them.
 _REPLAYED_TASK = ""
@@ -36,11 +38,11 @@ _REPLAYED_TASK = ""
 
 @dataclasses.dataclass(frozen=True)
 class PastProject:
-    """The project as it stood at the end of `day`, and its file's history up to then."""
+    """The project as it stood at the end of `day`, and the scope its file's history knew then."""
 
     day: dt.date
     project: Project
-    versions: ProjectFileVersions
+    scopes: tuple[tuple[dt.date, int], ...]  # burnup.py's `scope_changes` of the versions by then
 
 
 def committed_versions(
@@ -60,17 +62,16 @@ def committed_versions(
 def project_on(
     project: Project,
     committed: tuple[tuple[dt.date, ProjectFileVersion], ...],
-    versions: ProjectFileVersions,
     day: dt.date,
     done_days: Mapping[str, Sequence[dt.date]] | None = None,
 ) -> PastProject | None:
     """The project at the end of `day` (see the docstring), or None when its file had no
     committed version yet. `committed` is `committed_versions(versions, ...)`; `done_days`,
     `done_days_of(project)` when the project is replayed on many days."""
-    known = [version for landed, version in committed if landed <= day]
+    known = [(landed, version) for landed, version in committed if landed <= day]
     if not known:
         return None
-    version = known[-1]
+    version = known[-1][1]
     current = {m.id: m for m in project.milestones}
     done_by_id = done_days if done_days is not None else done_days_of(project)
     milestones = []
@@ -101,8 +102,7 @@ def project_on(
     past = dataclasses.replace(
         project, milestones=tuple(milestones), waiting_on_client=waiting, health_override=None
     )
-    cut = ProjectFileVersions(versions.status, tuple(known), versions.repository)
-    return PastProject(day, past, cut)
+    return PastProject(day, past, tuple(merged_scopes(((landed, v.scope) for landed, v in known), day)))
 
 
 def done_days_of(project: Project) -> dict[str, list[dt.date]]:
