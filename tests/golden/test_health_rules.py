@@ -126,7 +126,7 @@ def test_docs_describe_every_rule_in_the_code_order() -> None:
         f"fewer than **{forecast.MIN_WEEKS}** weeks since work began, or fewer than **{forecast.MIN_DONE}** tasks"
         in flowing
     )
-    assert f"fewer than **{forecast.MIN_REFERENCE}** finished milestones" in flowing
+    assert f"fewer than **{forecast.MIN_REFERENCE}** milestones on record" in flowing
     assert f"Below **{round(health.LOW_CHANCE * 100)} in 100**" in flowing
     assert f"below **{round(health.LOW_CHANCE * 100)} in 100**" in flowing
     assert health.LOW_CHANCE * 100 == forecast.HIGH_PERCENTILE  # the range's far end, see the page

@@ -3,6 +3,7 @@ milestone is the end, what the card, the page top, status.json and the weekly le
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -127,6 +128,21 @@ def test_a_forecast_within_the_promise_gives_the_promise_and_the_chance_only() -
     bare = project_finish(shop(LAUNCH), {})
     assert finish_sentence(bare, en) == "Shop goes live: promised for 15 January 2027."
     assert finish_chance(bare, en) is None
+
+
+def test_odds_from_the_agencys_record_say_so_beside_the_chance() -> None:
+    """A young project's odds come from the agency's other projects: the card, the top of the
+    page and the letter say so, not only the milestone's own paragraph."""
+    early = forecast("launch", dt.date(2027, 1, 2), dt.date(2027, 1, 9), 0.9)
+    record = dataclasses.replace(early, method=ForecastMethod.REFERENCE_CLASS, references=9)
+    en = texts_for("en")
+    own = finish_chance(project_finish(shop(LAUNCH), {"launch": early}), en)
+    borrowed = finish_chance(project_finish(shop(LAUNCH), {"launch": record}), en)
+    assert own == "About 9 chances in 10 to be ready by 15 January 2027."
+    assert borrowed == (
+        "About 9 chances in 10 to be ready by 15 January 2027. This project is still young, so these odds "
+        "come from how our earlier milestones went."
+    )
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ range, the chance of keeping the promise; the agency's reference class for young
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -12,7 +13,7 @@ from milepost.history.project_files import COMPLETE, MilestoneSnapshot, ProjectF
 from milepost.i18n import texts_for
 from milepost.model import Client, Milestone, Project, Task
 from milepost.render.project_page import ProjectView, render_project_page
-from milepost.render.promise_words import chance_sentence, forecast_sentence
+from milepost.render.promise_words import chance_sentence, forecast_sentence, rule_sentence
 from milepost.status.burnup import scope_changes
 from milepost.status.forecast import (
     MIN_RANGE_DAYS,
@@ -209,15 +210,22 @@ def test_a_young_project_is_judged_by_the_agencys_record() -> None:
     )
 
 
-def test_the_record_is_every_finished_milestone_against_its_first_promise() -> None:
+def test_the_record_is_every_finished_milestone_against_its_first_promise_and_every_late_one_so_far() -> None:
     shop = project(
         Milestone("a", "A", due=D(2026, 10, 1), done=D(2026, 10, 8)),
         Milestone("b", "B", due=D(2026, 11, 1), done=D(2026, 10, 30)),
-        Milestone("c", "C", due=D(2026, 12, 1)),  # open: not in the record
-        Milestone("d", "D", due=D(2026, 11, 1), done=D(2026, 11, 30)),  # done after today: not yet
+        Milestone("c", "C", due=D(2026, 12, 1)),  # open, its promise ahead: not in the record
+        Milestone("d", "D", due=D(2026, 11, 1), done=D(2026, 11, 30)),  # done after today: late so far
     )
-    clinic = project(Milestone("x", "X", due=D(2026, 9, 1), done=D(2026, 9, 15)))
-    assert reference_class([(shop, None), (clinic, None)], TODAY).slips == (-2, 7, 14)
+    clinic = project(
+        Milestone("x", "X", due=D(2026, 9, 1), done=D(2026, 9, 15)),
+        Milestone("y", "Y", due=D(2026, 11, 14)),  # open, 10 days past its first promise
+        Milestone("z", "Z", due=TODAY),  # open, due today: not late yet
+    )
+    assert reference_class([(shop, None), (clinic, None)], TODAY).slips == (-2, 7, 10, 14, 23)
+    # Left out, the late ones would make the record rosier than it is.
+    finished = [(project(*shop.milestones[:2]), None), (project(clinic.milestones[0]), None)]
+    assert reference_class(finished, TODAY).slips == (-2, 7, 14)
 
 
 def test_a_reference_class_forecast_is_never_before_tomorrow() -> None:
@@ -296,8 +304,9 @@ def test_a_young_projects_page_says_where_its_forecast_comes_from() -> None:
     text = " ".join(re.sub(r"<[^>]+>", "", page).split())
     assert "About 3 chances in 10 to be ready by 20 December 2026." in text
     assert (
-        "This project is too new to judge by its own pace, so this estimate comes from how the 10 "
-        "milestones we finished before ended against their first promises. It is not a promise."
+        "This project is too new to judge by its own pace, so this estimate comes from the 10 milestones we "
+        "promised before: when each was finished against its first promise or, if still open, how late it "
+        "already is. It is not a promise."
     ) in text
 
 
@@ -372,3 +381,19 @@ def test_an_unchanged_project_reads_its_forecasts_and_a_changed_one_simulates_ag
     path = entry_path(tmp_path, "c", "app")
     path.write_bytes(path.read_bytes().replace(b'"simulation"', b'"reference-class"'))
     assert outlooks()["app"] == first["app"]
+
+
+def test_an_at_risk_reason_names_what_the_forecast_stands_on() -> None:
+    """A young project's forecast comes from the agency's record, not from its own pace: the
+    reason the state gives says so."""
+    m = Milestone("m", "M", due=D(2026, 12, 12), tasks=tasks(None))
+    own = Forecast("m", True, earliest=D(2026, 12, 20), latest=D(2026, 12, 30), method=ForecastMethod.SIMULATION)
+    record = dataclasses.replace(own, method=ForecastMethod.REFERENCE_CLASS)
+    for rule, words in ((HealthRule.FORECAST_LATER, "would be"), (HealthRule.LOW_CHANCE, "may well be")):
+        by_pace = rule_sentence(rule, m, Signals(forecasts={"m": own}), TODAY, EN)
+        by_record = rule_sentence(rule, m, Signals(forecasts={"m": record}), TODAY, EN)
+        assert by_pace == f"At the pace of the work lately, this {words} finished after the promised date."
+        assert by_record == (
+            f"Judging by how our earlier milestones went against their promises, this {words} finished after "
+            "the promised date."
+        )

@@ -30,8 +30,9 @@ removing one raises the version. Every date is an ISO `YYYY-MM-DD` string; absen
                        open-ended, "not before earliest"), chance (of keeping the promise now,
                        0..1), remaining_tasks, weeks (of history drawn from), pace_per_week
                        and growth_per_week (weighted means of tasks done and added; null for
-                       the reference class), references (finished milestones behind a
-                       reference-class forecast; null for a simulation), later_than_promise}
+                       the reference class), references (milestones behind a reference-class
+                       forecast: finished, or open and late so far; null for a simulation),
+                       later_than_promise}
                        or {available: false, reason: done |
                        no-tasks | all-tasks-done | not-enough-data | not-measured}
     waiting_on_client  what the team still needs, overdue first, then by when it is needed:

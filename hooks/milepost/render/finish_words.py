@@ -18,6 +18,7 @@ import datetime as dt
 from milepost.i18n import Texts
 from milepost.render.promise_words import chance_words
 from milepost.status.finish import Finish
+from milepost.status.forecast import ForecastMethod
 
 EARLY_LAST_DAY = 10  # days 1-10: early in the month
 MID_LAST_DAY = 20  # days 11-20: mid-month; the rest: late
@@ -78,7 +79,13 @@ def finish_sentence(finish: Finish | None, texts: Texts) -> str | None:
 
 def finish_chance(finish: Finish | None, texts: Texts) -> str | None:
     """The chance of keeping the finish's promise, beside it ("About 1 chance in 10 to be ready
-    by 15 January 2027."); None when it is finished or has no forecast."""
+    by 15 January 2027."), and what it stands on when that is not the project's own pace (the
+    agency's record: forecast.py's reference class); None when it is finished or has no
+    forecast."""
     if finish is None or finish.done is not None or finish.chance is None:
         return None
-    return chance_words(finish.chance, finish.promise, texts)
+    chance = chance_words(finish.chance, finish.promise, texts)
+    if finish.method != ForecastMethod.REFERENCE_CLASS:
+        return chance
+    basis = texts.gettext("This project is still young, so these odds come from how our earlier milestones went.")
+    return f"{chance} {basis}"

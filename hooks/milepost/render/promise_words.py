@@ -129,10 +129,12 @@ def forecast_basis(forecast: Forecast | None, texts: Texts) -> str:
     """What the forecast and the chance stand on, and that they are no promise."""
     if forecast is not None and forecast.method == ForecastMethod.REFERENCE_CLASS:
         return texts.ngettext(
-            "This project is too new to judge by its own pace, so this estimate comes from how "
-            "the {n} milestone we finished before ended against its first promise. It is not a promise.",
-            "This project is too new to judge by its own pace, so this estimate comes from how "
-            "the {n} milestones we finished before ended against their first promises. It is not a promise.",
+            "This project is too new to judge by its own pace, so this estimate comes from the {n} "
+            "milestone we promised before: when it was finished against its first promise or, if "
+            "still open, how late it already is. It is not a promise.",
+            "This project is too new to judge by its own pace, so this estimate comes from the {n} "
+            "milestones we promised before: when each was finished against its first promise or, if "
+            "still open, how late it already is. It is not a promise.",
             forecast.references,
         )
     return texts.gettext("This is an estimate from the work done lately, not a promise.")
@@ -158,10 +160,9 @@ def rule_sentence(
         text = texts.gettext("This is past the promised date and not finished yet.")
     elif rule == HealthRule.WAITING_ON_CLIENT:
         text = texts.gettext("We are waiting for something from you that this needs (see “Waiting on you”).")
-    elif rule == HealthRule.FORECAST_LATER:
-        text = texts.gettext("At the pace of the work lately, this would be finished after the promised date.")
-    elif rule == HealthRule.LOW_CHANCE:
-        text = texts.gettext("At the pace of the work lately, this may well be finished after the promised date.")
+    elif rule in (HealthRule.FORECAST_LATER, HealthRule.LOW_CHANCE):
+        forecast = signals.forecasts.get(milestone.id) if signals else None
+        text = forecast_reason(rule, forecast, texts)
     elif rule == HealthRule.DUE_SOON:
         text = texts.gettext("The date is close and fewer than half of the parts are done.")
     elif rule == HealthRule.BEHIND_SCHEDULE:
@@ -172,6 +173,25 @@ def rule_sentence(
     else:
         return None
     return text
+
+
+def forecast_reason(rule: HealthRule, forecast: Forecast | None, texts: Texts) -> str:
+    """Why the forecast puts the promise at risk, by what it stands on: the project's own pace,
+    or (a young project) how the agency's earlier milestones went. Rule `low-chance`: part of
+    the range is later, not all of it: "may well be", not "would be"."""
+    if forecast is not None and forecast.method == ForecastMethod.REFERENCE_CLASS:
+        if rule == HealthRule.LOW_CHANCE:
+            return texts.gettext(
+                "Judging by how our earlier milestones went against their promises, this may well be "
+                "finished after the promised date."
+            )
+        return texts.gettext(
+            "Judging by how our earlier milestones went against their promises, this would be finished "
+            "after the promised date."
+        )
+    if rule == HealthRule.LOW_CHANCE:
+        return texts.gettext("At the pace of the work lately, this may well be finished after the promised date.")
+    return texts.gettext("At the pace of the work lately, this would be finished after the promised date.")
 
 
 def forecast_range(forecast: Forecast, texts: Texts) -> str:
@@ -213,14 +233,7 @@ def headline_note(headline: Headline, signals: Signals | None, today: dt.date, t
             )
         )
     if headline.cause == Cause.FORECAST:
-        if headline.health.rule == HealthRule.LOW_CHANCE:
-            # Part of the range is later, not all of it: "may well be", not "would be".
-            return HealthNote(
-                texts.gettext("At the pace of the work lately, this may well be finished after the promised date.")
-            )
-        return HealthNote(
-            texts.gettext("At the pace of the work lately, this would be finished after the promised date.")
-        )
+        return HealthNote(forecast_reason(headline.health.rule, headline.forecast, texts))
     if not isinstance(headline.cause, HealthRule) or m is None:
         return None
     text = rule_sentence(headline.cause, m, signals, today, texts)

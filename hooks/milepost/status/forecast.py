@@ -42,10 +42,12 @@ The project's own history, when there is enough of it (`simulation`):
 
 Too little history (fewer than MIN_WEEKS weeks, or fewer than MIN_DONE tasks done): the
 reference class (`reference-class`), the agency's own record across all its clients. Each of
-its finished milestones ended some days after (or before) the date first promised for it; the
+its finished milestones ended some days after (or before) the date first promised for it, and
+each still open past that date is already that many days late (at least: counting only the
+finished ones would leave out the latest and make the odds rosier than the record); the
 milestone's own first promise plus each of those slips is a possible finish (never before
 tomorrow). Percentiles and the chance are read off those the same way. With fewer than
-MIN_REFERENCE finished milestones there is no forecast.
+MIN_REFERENCE milestones on record there is no forecast.
 
 No forecast for a finished milestone, one without tasks, or one whose tasks are all done (it
 only needs to be marked done). A forecast is never a promise: pages show it next to the
@@ -126,7 +128,7 @@ class Forecast:
     weeks: int = 0  # weeks of the project's history drawn from (simulation)
     pace: float = 0.0  # weighted mean of tasks done per week (simulation)
     growth: float = 0.0  # weighted mean of tasks added per week (simulation)
-    references: int = 0  # finished milestones behind a reference-class forecast
+    references: int = 0  # milestones behind a reference-class forecast (finished, or open and late)
     high: dt.date | None = None  # the 85th percentile itself, before the range was widened
 
     def later_than(self, day: dt.date) -> bool:
@@ -143,7 +145,8 @@ class Forecast:
 @dataclass(frozen=True)
 class ReferenceClass:
     """The agency's reference class: for each finished milestone, days from its first promise to its
-    end (negative: early), sorted."""
+    end (negative: early), and for each open one past its first promise, the days to today;
+    sorted."""
 
     slips: tuple[int, ...] = ()
 
@@ -543,15 +546,17 @@ def _chance(days: Sequence[int | None], today: dt.date, promise: dt.date) -> flo
 def reference_class(projects: Iterable[tuple[Project, ProjectLedger | None]], today: dt.date) -> ReferenceClass:
     """The agency's reference class from its projects (every client's) and their ledgers: each finished
     milestone's days from its first promise (the ledger's, else `due`, which keeps it) to its
-    `done:`."""
+    `done:`, and each open one's past its first promise to today (late so far: see the
+    docstring)."""
     slips = []
     for project, ledger in projects:
         for m in project.milestones:
-            if m.done is None or m.done > today:
-                continue
             entry = ledger.of(m.id) if ledger is not None else None
             first = entry.first_promise if entry is not None else m.due
-            slips.append((m.done - first).days)
+            if m.done is not None and m.done <= today:
+                slips.append((m.done - first).days)
+            elif today > first:
+                slips.append((today - first).days)
     return ReferenceClass(tuple(sorted(slips)))
 
 
