@@ -31,7 +31,7 @@ from milepost.load.model_from_data import project_from_data
 from milepost.load.yaml_source import load_yaml_text
 from milepost.model import Milestone, Project, Task, WaitingItem, WorkKind, WorkNote
 from milepost.render.environment import render
-from milepost.render.health_record import health_record_view, health_strip_view
+from milepost.render.health_record import calibration_sentence, health_record_view, health_strip_view
 from milepost.status.calibration import Calibration, project_calibration
 from milepost.status.forecast import Forecast
 from milepost.status.forecast_cache import ReplayedForecasts, replays_path
@@ -116,13 +116,14 @@ def test_the_steady_project_has_its_record_and_every_week() -> None:
     assert all((b.end - a.end).days == 7 for a, b in itertools.pairwise(weeks))
 
 
-def test_nothing_replayed_says_nothing() -> None:
+def test_nothing_replayed_says_that_nothing_could_be_checked_yet() -> None:
     for name in ("young", "unversioned"):
         _project, outlook = measured(name)
         assert outlook.calibration is not None and outlook.calibration.total == 0
-        assert "mp-calibration" not in drawn(name)
+        nothing_checked = calibration_sentence(Calibration(0, 0), texts_for(CASES[name]["language"]))
+        assert nothing_checked is not None and nothing_checked in drawn(name)
     _project, outlook = measured("unversioned")
-    assert outlook.health_weeks == () and drawn("unversioned") == ""
+    assert outlook.health_weeks == () and "mp-health-strip" not in drawn("unversioned")
 
 
 def test_replayed_forecasts_are_kept_and_read_back_the_next_day_and_a_week_later(tmp_path: Path) -> None:

@@ -109,7 +109,7 @@ def test_futures_of_a_replayed_week_run_a_week_past_the_latest_promise() -> None
     assert horizon_weeks(p, D(2026, 7, 10)) == 1  # every promise past
 
 
-def test_the_calibration_sentence_is_the_same_good_or_bad_and_absent_at_zero() -> None:
+def test_the_calibration_sentence_is_the_same_good_or_bad_and_says_when_nothing_was_checked() -> None:
     texts = texts_for("en")
     assert calibration_sentence(Calibration(7, 9), texts) == (
         "Our forecasts four weeks ahead held for 7 of 9 finished milestones."
@@ -117,8 +117,11 @@ def test_the_calibration_sentence_is_the_same_good_or_bad_and_absent_at_zero() -
     assert calibration_sentence(Calibration(0, 1), texts) == (
         "Our forecasts four weeks ahead held for 0 of 1 finished milestone."
     )
-    assert calibration_sentence(Calibration(0, 0), texts) is None
-    assert calibration_sentence(None, texts) is None
+    assert calibration_sentence(Calibration(0, 0), texts) == (
+        "We cannot say yet how good our forecasts are: no milestone has been finished that we could forecast "
+        "four weeks ahead."
+    )
+    assert calibration_sentence(None, texts) is None  # no history to replay
 
 
 def test_the_sentence_in_every_language() -> None:
@@ -142,11 +145,13 @@ def test_the_strip_names_every_stretch_and_never_uses_colour_alone() -> None:
     ]
     strip = health_strip_view(weeks, texts)
     assert strip is not None
+    # From each stretch's first day: two weeks read as two, one week as its seven days.
     assert strip.stretches == (
-        "3–10 November 2026: On track (2 weeks)",
-        "17 November 2026: At risk (1 week)",
-        "24 November 2026: Late (1 week)",
+        "28 October\u2009–\u200910 November 2026: On track (2 weeks)",
+        "11–17 November 2026: At risk (1 week)",
+        "18–24 November 2026: Late (1 week)",
     )
+    assert (strip.first, strip.last) == ("28 Oct", "24 Nov")
     assert [w.title for w in strip.weeks][-1] == "Week to 24 Nov: Late"
     assert [m.state for m in strip.legend] == [HealthState.ON_TRACK, HealthState.AT_RISK, HealthState.LATE]
     assert health_strip_view([], texts) is None

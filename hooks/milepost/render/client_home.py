@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from milepost.i18n import Texts
@@ -20,7 +20,7 @@ from milepost.render.health_record import HealthStripView, calibration_sentence,
 from milepost.render.kept_promise_words import kept_promises_sentence
 from milepost.render.waiting_list import WaitingItemView, decision_item_view, waiting_item_view
 from milepost.status.budget import budget_pace
-from milepost.status.calibration import client_calibration
+from milepost.status.calibration import Calibration, client_calibration
 from milepost.status.kept_promises import KeptPromises, client_kept_promises, project_kept_promises
 from milepost.status.ledger import UNAVAILABLE
 from milepost.status.outlook import ProjectOutlook
@@ -107,10 +107,14 @@ def client_home_view(
         kept_promises=kept_promises_sentence(
             client_kept_promises(_kept_promises(p, outlooks.get(p.slug), today) for p in projects), texts
         ),
-        calibration=calibration_sentence(
-            client_calibration(o.calibration for o in outlooks.values() if o.calibration is not None), texts
-        ),
+        calibration=calibration_sentence(_client_record(outlooks.values()), texts),
     )
+
+
+def _client_record(outlooks: Iterable[ProjectOutlook]) -> Calibration | None:
+    """The client's calibration record, all projects together; None when no project has one."""
+    records = [o.calibration for o in outlooks if o.calibration is not None]
+    return client_calibration(records) if records else None
 
 
 def _kept_promises(project: Project, outlook: ProjectOutlook | None, today: dt.date) -> KeptPromises:

@@ -12,6 +12,7 @@ title, every stretch of weeks its words in the caption.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -49,7 +50,7 @@ class HealthStripView:
     height: float
     weeks: tuple[WeekMark, ...]
     stretches: tuple[str, ...]  # each run of weeks in one state, in a sentence
-    first: str  # the first week's end, under the strip's left end
+    first: str  # the first week's first day, under the strip's left end
     last: str  # the last week's end (today), under its right end
     legend: tuple[LegendMark, ...]
 
@@ -65,16 +66,28 @@ class HealthRecordView:
 
 def calibration_sentence(calibration: Calibration | None, texts: Texts) -> str | None:
     """"Our forecasts four weeks ahead held for 7 of 9 finished milestones.": the same words
-    whether the record is good or bad; None when no finished milestone could be replayed
-    (nothing is said rather than "0 of 0")."""
-    if calibration is None or calibration.total == 0:
+    whether the record is good or bad. When no finished milestone could be replayed, that we
+    cannot tell yet (not "0 of 0", and not silence beside odds with no record behind them);
+    None without a record at all (no history to replay)."""
+    if calibration is None:
         return None
+    if calibration.total == 0:
+        return texts.gettext(
+            "We cannot say yet how good our forecasts are: no milestone has been finished that we could "
+            "forecast four weeks ahead."
+        )
     return texts.ngettext(
         "Our forecasts four weeks ahead held for {held} of {n} finished milestone.",
         "Our forecasts four weeks ahead held for {held} of {n} finished milestones.",
         calibration.total,
         held=texts.number(calibration.held),
     )
+
+
+def _first_day(week: HealthWeek) -> dt.date:
+    """The week's first day: a stretch of weeks is said from it ("23 September – 6 October"),
+    so that four weeks read as four, and one week as its seven days."""
+    return week.end - dt.timedelta(days=6)
 
 
 def _stretches(weeks: Sequence[HealthWeek]) -> list[tuple[HealthWeek, HealthWeek, int]]:
@@ -112,7 +125,7 @@ def health_strip_view(
             "{dates}: {state} ({n} week)",
             "{dates}: {state} ({n} weeks)",
             count,
-            dates=texts.date_range(first.end, last.end) if first is not last else texts.date(last.end),
+            dates=texts.date_range(_first_day(first), last.end),
             state=state_label(first.state, texts),
         )
         for first, last, count in _stretches(weeks)
@@ -129,7 +142,7 @@ def health_strip_view(
         height=COMPACT_HEIGHT if compact else FULL_HEIGHT,
         weeks=marks,
         stretches=stretches,
-        first=texts.short_date(weeks[0].end),
+        first=texts.short_date(_first_day(weeks[0])),
         last=texts.short_date(weeks[-1].end),
         legend=tuple(LegendMark(state, state_label(state, texts)) for state in LEGEND_STATES if state in shown),
     )
