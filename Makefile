@@ -41,7 +41,7 @@ demo: $(VENV)/.installed .demo-repos
 	@echo "(in Polish: site/piekarnia-zloty-klos/, Ukrainian: site/kavyarnia-zerno/, Russian:"
 	@echo "site/shkola-poliglot/, German: site/tischlerei-becker/),"
 	@echo "or run 'make serve' for a live preview with search at http://127.0.0.1:8000/"
-	@echo "The letters of $(DEMO_TODAY) are in letters/acme-retail/ and letters/piekarnia-zloty-klos/ (.eml files)."
+	@echo "The letters of $(DEMO_TODAY) are in letters/<client>/ (.eml files), one client in each of the five languages."
 	@echo "The letters they were sent a week earlier (letters/sent.json) are on each of their sites' Letters page."
 
 serve: $(VENV)/.installed .demo-repos

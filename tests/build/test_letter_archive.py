@@ -24,8 +24,16 @@ from milepost.mkdocs.build import build_clients
 TODAY = DEMO_TODAY.isoformat()
 PASSWORD_VARIABLE = "KLOS_SITE_PASSWORD"
 PASSWORD = "Marmalade-Quokka-Lantern-42"
-# The two demo clients that get letters, and one that gets none.
-WITH_LETTERS = ("acme-retail", "piekarnia-zloty-klos")
+# The demo clients that get letters (how many on the demo's day, and their archive's title in
+# their language), and one that gets none.
+LETTERS_OF = {
+    "acme-retail": (2, "Letters"),
+    "kavyarnia-zerno": (1, "Листи"),
+    "piekarnia-zloty-klos": (2, "Listy"),
+    "shkola-poliglot": (1, "Письма"),
+    "tischlerei-becker": (1, "E-Mails"),
+}
+WITH_LETTERS = tuple(LETTERS_OF)
 WITHOUT_LETTERS = "northwind-clinic"
 
 
@@ -53,7 +61,13 @@ def build(config: Path, site: Path, *clients: str) -> Path:
 
 def received(server: SmtpCapture) -> dict[str, list[email.message.EmailMessage]]:
     """The messages the server accepted, by the client whose letters.to they went to."""
-    recipients = {"marta.lis@acme-retail.example": "acme-retail", "joanna@zlotyklos.example": "piekarnia-zloty-klos"}
+    recipients = {
+        "marta.lis@acme-retail.example": "acme-retail",
+        "andrii@zerno.example": "kavyarnia-zerno",
+        "joanna@zlotyklos.example": "piekarnia-zloty-klos",
+        "anna@poliglot.example": "shkola-poliglot",
+        "klaus@tischlerei-becker.example": "tischlerei-becker",
+    }
     by_client: dict[str, list] = {}
     for raw in server.messages:
         message = email.message_from_bytes(raw, policy=policy.default)
@@ -105,7 +119,9 @@ def test_the_archive_lists_exactly_the_letters_sent_and_each_shows_its_text(port
     with SmtpCapture() as server:
         letters(portal, "--send", url=server.url)
     sent = received(server)
-    assert sorted(sent) == sorted(WITH_LETTERS) and all(len(m) == 2 for m in sent.values())
+    assert {client: len(messages) for client, messages in sent.items()} == {
+        client: count for client, (count, _title) in LETTERS_OF.items()
+    }
     site = build(portal, tmp_path / "site", *WITH_LETTERS, WITHOUT_LETTERS)
 
     for client in WITH_LETTERS:
@@ -117,7 +133,7 @@ def test_the_archive_lists_exactly_the_letters_sent_and_each_shows_its_text(port
         site_text = "".join(p.read_text(encoding="utf-8") for p in (site / client).rglob("*.html"))
         assert not any(subject in site_text for subject in others)
         # The archive is in the navigation of every page of the client's site, in its language.
-        title = {"acme-retail": "Letters", "piekarnia-zloty-klos": "Listy"}[client]
+        title = LETTERS_OF[client][1]
         assert 'href="letters/index.html" class="md-nav__link">' in (site / client / "index.html").read_text()
         assert re.search(rf"<h1[^>]*>{title}</h1>", content(archive))
         for message in sent[client]:
@@ -137,7 +153,7 @@ def test_the_archive_lists_exactly_the_letters_sent_and_each_shows_its_text(port
 
 def test_letters_only_written_are_not_in_the_archive(portal: Path, tmp_path: Path) -> None:
     letters(portal, "--out", str(tmp_path / "written"))
-    assert len(list((tmp_path / "written").rglob("*.eml"))) == 4
+    assert len(list((tmp_path / "written").rglob("*.eml"))) == sum(count for count, _title in LETTERS_OF.values())
     site = build(portal, tmp_path / "site", *WITH_LETTERS)
     for client in WITH_LETTERS:
         assert not (site / client / "letters").exists()
