@@ -25,6 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 GOLDEN = TESTS / "golden"
 DEMO_TODAY = dt.date(2026, 11, 24)
+# The letters the demo sends on its day: a weekly letter to each client with recipients (one in
+# each of the five languages) and a meeting's summary to two of them.
+DEMO_LETTERS = 7
 # The demo's answer secret (the Makefile's DEMO_ANSWER_SECRET): every test builds with it, so the
 # pages' answer links are the demo's, the same in every run.
 DEMO_ANSWER_SECRET = "demo-answer-secret-for-the-demo-portal-only"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_demo_repos_once
-from helpers import DEMO_TODAY, demo_portal_copy
+from helpers import DEMO_LETTERS, DEMO_TODAY, demo_portal_copy
 from milepost.cli import main
 
 
@@ -27,7 +27,7 @@ def html_parts(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
         target = path.with_suffix(".html")
         target.write_text(message.get_body(("html",)).get_content(), encoding="utf-8")
         parts.append(target)
-    assert len(parts) == 4
+    assert len(parts) == DEMO_LETTERS
     return parts
 
 

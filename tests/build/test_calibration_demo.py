@@ -17,6 +17,8 @@ import yaml
 
 from helpers import ROOT
 from milepost.i18n import texts_for
+from milepost.render.health_record import calibration_sentence
+from milepost.status.calibration import Calibration
 
 # (client, project, language, held, total): the figures the demo's data gives.
 RECORDS = [
@@ -87,11 +89,15 @@ def test_the_demo_shows_a_record_held_well_and_one_held_poorly(demo_site: Path) 
 
 
 def test_no_page_speaks_of_a_record_it_does_not_have(demo_site: Path) -> None:
-    """A client whose finished milestones could not be replayed says nothing ("0 of 0")."""
+    """A client whose finished milestones could not be replayed is told that nothing could be
+    checked yet: never "0 of 0", never a figure."""
     for home in sorted(demo_site.glob("*/index.html")):
         client = home.parent.name
         if client.startswith("."):
             continue
         projects = [p.parent for p in home.parent.glob("*/status.json")]
         totals = [(status(demo_site, client, p.name)["calibration"] or {}).get("total", 0) for p in projects]
-        assert bool(calibration_lines(home)) == (sum(totals) > 0), client
+        language = re.search(r'<html lang="([a-z]+)', home.read_text(encoding="utf-8"))
+        assert language is not None
+        nothing_checked = calibration_sentence(Calibration(0, 0), texts_for(language.group(1)))
+        assert (calibration_lines(home) == [nothing_checked]) == (sum(totals) == 0), client

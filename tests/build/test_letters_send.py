@@ -18,11 +18,9 @@ from typing import Any
 import pytest
 
 from conftest import make_demo_repos_once
-from helpers import DEMO_TODAY, SmtpCapture, demo_portal_copy
+from helpers import DEMO_LETTERS, DEMO_TODAY, SmtpCapture, demo_portal_copy
 
 TODAY = DEMO_TODAY.isoformat()
-# The demo sends four letters on its day: a weekly letter and a meeting summary to two clients.
-DEMO_LETTERS = 4
 
 
 @pytest.fixture

@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 
 from conftest import make_demo_repos_once
-from helpers import DEMO_TODAY, SmtpCapture, demo_portal_copy, self_signed_certificate
+from helpers import DEMO_LETTERS, DEMO_TODAY, SmtpCapture, demo_portal_copy, self_signed_certificate
 
 USER, PASSWORD = "status@agency.example", "s3cret-Pass-42"
 URL_USER = "status%40agency.example"
-DEMO_LETTERS = 4  # a weekly letter and a meeting summary to two demo clients
 # On an smtps:// server the login is over TLS, but aiosmtpd does not see it as such (see
 # helpers.SmtpCapture) and warns.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")

@@ -20,10 +20,10 @@ from email import policy
 from pathlib import Path
 
 import pytest
-from test_letters_send import DEMO_LETTERS, recorded, run
+from test_letters_send import recorded, run
 
 from conftest import make_demo_repos_once
-from helpers import SmtpCapture, demo_portal_copy
+from helpers import DEMO_LETTERS, SmtpCapture, demo_portal_copy
 
 MARTA = "marta.lis@acme-retail.example"
 TOMASZ = "tomasz.wrona@acme-retail.example"

@@ -44,7 +44,7 @@ def test_a_changed_fact_gets_a_new_key() -> None:
 
 def test_every_kind_is_a_closed_set_and_a_typo_fails() -> None:
     assert {kind.value for kind in ChangeKind} == {
-        "milestone", "done", "project", "waiting", "delivered", "decision", "change", "answer"
+        "milestone", "done", "project", "finish", "waiting", "delivered", "decision", "change", "answer"
     }
     with pytest.raises(ValueError):
         change_key("milestones", "payments")

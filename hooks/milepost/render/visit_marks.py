@@ -1,8 +1,9 @@
 """What a returning client sees marked: "New since your last visit".
 
 Each fact a client may want to notice on coming back (a milestone's dates moved or it was
-finished, a part done, a new item waiting on them, a finished part to see, an agreement
-recorded, an answer to a change request) carries a stable key in its markup, `data-milepost-change`: a
+finished, the project's finish moved (its promise, or its forecast by a third of a month), a
+part done, a new item waiting on them, a finished part to see, an agreement recorded, an
+answer to a change request) carries a stable key in its markup, `data-milepost-change`: a
 digest of what it says, so the key changes exactly when the fact does. The site's script
 (`assets/milepost-visit.js`) compares a page's keys with those it stored on the last visit to
 the same page, in the browser only (localStorage), marks the new ones and stores the current
@@ -29,7 +30,8 @@ class ChangeKind(StrEnum):
 
     MILESTONE = "milestone"  # its dates: promised, moved, finished
     DONE = "done"  # a part (task) of a milestone finished
-    PROJECT = "project"  # a project's card: its state, parts done and next milestone's date
+    PROJECT = "project"  # a project's card: its state, finish, parts done and next milestone's date
+    FINISH = "finish"  # a project's finish: its promise and, when later, the forecast's thirds of a month
     WAITING = "waiting"  # an item the team needs from the client
     DELIVERED = "delivered"  # a finished part the client can see
     DECISION = "decision"  # an agreement on the record
