@@ -28,7 +28,7 @@ from milepost.load.project_folders import NOT_PROJECTS
 def finish_lines(page: Path) -> list[str]:
     """The text of each `mp-finish` paragraph, a glossary word's tip left out."""
     source = page.read_text(encoding="utf-8")
-    found = re.findall(r'<p class="mp-finish">(.*?)</p>', source, flags=re.S)
+    found = re.findall(r'<p class="mp-finish"[^>]*>(.*?)</p>', source, flags=re.S)
     found = [re.sub(r'<span class="mp-term-tip"[^>]*>[^<]*</span>', "", p) for p in found]
     return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", p)).split()) for p in found]
 
@@ -69,7 +69,7 @@ def status(demo_site: Path, client: str, project: str) -> dict[str, Any]:
 
 def card_finish(card: str) -> str:
     """The card's finish line (its markup as one page's)."""
-    found = re.findall(r'<p class="mp-finish">(.*?)</p>', card, flags=re.S)
+    found = re.findall(r'<p class="mp-finish"[^>]*>(.*?)</p>', card, flags=re.S)
     assert len(found) == 1, card[:300]
     text = re.sub(r'<span class="mp-term-tip"[^>]*>[^<]*</span>', "", found[0])
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
