@@ -143,6 +143,12 @@ def test_odds_from_the_agencys_record_say_so_beside_the_chance() -> None:
         "About 9 chances in 10 to be ready by 15 January 2027. This project is still young, so these odds "
         "come from how our earlier milestones went."
     )
+    # A later forecast from the record is not "at the current pace": the project has none yet.
+    late = dataclasses.replace(LATE_LAUNCH, method=ForecastMethod.REFERENCE_CLASS, references=9)
+    assert finish_sentence(project_finish(shop(PAYMENTS, LAUNCH), {"launch": late}), en) == (
+        "Shop goes live: promised for 15 January 2027; judging by our earlier milestones between late February "
+        "and mid-April 2027."
+    )
 
 
 @pytest.mark.parametrize(

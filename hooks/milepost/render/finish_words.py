@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from milepost.i18n import Texts
-from milepost.render.promise_words import chance_words
+from milepost.render.promise_words import chance_words, promise_and_forecast
 from milepost.status.finish import Finish
 from milepost.status.forecast import ForecastMethod
 
@@ -68,12 +68,8 @@ def finish_sentence(finish: Finish | None, texts: Texts) -> str | None:
     if finish.done is not None:
         return texts.gettext("{milestone}: finished on {date}.", milestone=finish.title, date=texts.date(finish.done))
     if finish.later and finish.earliest is not None:
-        return texts.gettext(
-            "{milestone}: promised for {date}; at the current pace {forecast}.",
-            milestone=finish.title,
-            date=texts.date(finish.promise),
-            forecast=forecast_months(finish.earliest, finish.latest, texts),
-        )
+        forecast = forecast_months(finish.earliest, finish.latest, texts)
+        return promise_and_forecast(finish.title, finish.promise, forecast, finish.method, texts)
     return texts.gettext("{milestone}: promised for {date}.", milestone=finish.title, date=texts.date(finish.promise))
 
 

@@ -35,6 +35,7 @@ from milepost.render.environment import render
 from milepost.render.finish_words import finish_chance, finish_sentence
 from milepost.render.promise_words import forecast_range, headline_note, headline_sentence
 from milepost.render.waiting_list import decide_by_words, decision_item_view
+from milepost.status.forecast import ForecastMethod
 from milepost.status.health import HealthState
 from milepost.status.letters_due import (
     DELIVERED,
@@ -171,7 +172,10 @@ def _headline_lines(week: ProjectWeek, client: Client, texts: Texts, today: dt.d
         # alone (unless the milestone is the finish, whose line below says it).
         if headline_sentence(headline, texts) and headline.forecast is not None and not about_finish:
             forecast = forecast_range(headline.forecast, texts)
-            lines.append(texts.gettext("At the current pace: {forecast}.", forecast=forecast))
+            if headline.forecast.method == ForecastMethod.REFERENCE_CLASS:
+                lines.append(texts.gettext("Judging by our earlier milestones: {forecast}.", forecast=forecast))
+            else:
+                lines.append(texts.gettext("At the current pace: {forecast}.", forecast=forecast))
         note = headline_note(headline, week.signals, today, texts)
         if note is not None:
             lines.append(texts.gettext("Why: {reason}", reason=_clean(note.text, client)))

@@ -211,11 +211,27 @@ def headline_sentence(headline: Headline, texts: Texts) -> str | None:
     m, forecast = headline.milestone, headline.forecast
     if m is None or forecast is None or headline.promise is None:
         return None
+    return promise_and_forecast(m.title, headline.promise, forecast_range(forecast, texts), forecast.method, texts)
+
+
+def promise_and_forecast(
+    title: str, promise: dt.date, forecast: str, method: ForecastMethod | None, texts: Texts
+) -> str:
+    """"Online payments: promised for 12 December 2026; at the current pace 1–19 January 2027.",
+    or, a young project's forecast from the agency's record, "judging by our earlier
+    milestones" (its pace is not what it stands on)."""
+    if method == ForecastMethod.REFERENCE_CLASS:
+        return texts.gettext(
+            "{milestone}: promised for {date}; judging by our earlier milestones {forecast}.",
+            milestone=title,
+            date=texts.date(promise),
+            forecast=forecast,
+        )
     return texts.gettext(
         "{milestone}: promised for {date}; at the current pace {forecast}.",
-        milestone=m.title,
-        date=texts.date(headline.promise),
-        forecast=forecast_range(forecast, texts),
+        milestone=title,
+        date=texts.date(promise),
+        forecast=forecast,
     )
 
 
