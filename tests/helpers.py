@@ -25,9 +25,17 @@ ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 GOLDEN = TESTS / "golden"
 DEMO_TODAY = dt.date(2026, 11, 24)
-# The letters the demo sends on its day: a weekly letter to each client with recipients (one in
-# each of the five languages) and a meeting's summary to two of them.
-DEMO_LETTERS = 7
+# The letters the demo sends on its day, by client: a weekly letter to each client with
+# recipients (one in each of the five languages; Northwind names none) and a meeting's summary
+# where its project file has a meeting that day.
+DEMO_LETTERS_OF = {
+    "acme-retail": ("meeting", "weekly"),
+    "kavyarnia-zerno": ("weekly",),
+    "piekarnia-zloty-klos": ("meeting", "weekly"),
+    "shkola-poliglot": ("weekly",),
+    "tischlerei-becker": ("weekly",),
+}
+DEMO_LETTERS = sum(len(kinds) for kinds in DEMO_LETTERS_OF.values())
 # The demo's answer secret (the Makefile's DEMO_ANSWER_SECRET): every test builds with it, so the
 # pages' answer links are the demo's, the same in every run.
 DEMO_ANSWER_SECRET = "demo-answer-secret-for-the-demo-portal-only"

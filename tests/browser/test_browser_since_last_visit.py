@@ -73,10 +73,20 @@ def test_what_changed_is_marked_on_the_next_visit_only(page: Page, tmp_path: Pat
         assert blik.startswith(BADGE) and "BLIK payments" in blik and "done on 23 November 2026" in blik
         # The badge is text, visible, not colour alone.
         expect(page.locator(".mp-visit-changed .mp-visit-new").first).to_be_visible()
-        # The home page: the webshop's card (one more part done) is marked, nothing else.
+        # The home page, as a visit before the site marked a project's finish stored it (no
+        # key of that kind): the webshop's card (one more part done) is marked, and its
+        # finish is not, though it moved: it was never shown as seen, so it is not news.
+        page.evaluate(
+            """(name) => {
+                const stored = JSON.parse(localStorage.getItem(name));
+                localStorage.setItem(name, JSON.stringify(stored.filter((key) => !key.startsWith("finish:"))));
+            }""",
+            "milepost-visit:/acme-retail/index.html",
+        )
         marked_home = visit(page, home)
         assert len(marked_home) == 1 and "New online shop" in marked_home[0], marked_home
         expect(page.locator(".mp-card.mp-visit-changed h3")).to_have_text("New online shop")
+        expect(page.locator(".mp-finish.mp-visit-changed")).to_have_count(0)
         # Seen now: the next visit marks nothing.
         assert visit(page, project) == []
         assert page.js_errors == []  # type: ignore[attr-defined]

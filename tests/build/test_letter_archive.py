@@ -18,22 +18,22 @@ from pathlib import Path
 import pytest
 
 from conftest import make_demo_repos_once
-from helpers import DEMO_TODAY, SmtpCapture, demo_portal_copy
+from helpers import DEMO_LETTERS, DEMO_LETTERS_OF, DEMO_TODAY, SmtpCapture, demo_portal_copy
 from milepost.mkdocs.build import build_clients
 
 TODAY = DEMO_TODAY.isoformat()
 PASSWORD_VARIABLE = "KLOS_SITE_PASSWORD"
 PASSWORD = "Marmalade-Quokka-Lantern-42"
-# The demo clients that get letters (how many on the demo's day, and their archive's title in
-# their language), and one that gets none.
-LETTERS_OF = {
-    "acme-retail": (2, "Letters"),
-    "kavyarnia-zerno": (1, "Листи"),
-    "piekarnia-zloty-klos": (2, "Listy"),
-    "shkola-poliglot": (1, "Письма"),
-    "tischlerei-becker": (1, "E-Mails"),
+# The demo clients that get letters (helpers.DEMO_LETTERS_OF), their archive's title in their
+# language, and one that gets none.
+ARCHIVE_TITLE = {
+    "acme-retail": "Letters",
+    "kavyarnia-zerno": "Листи",
+    "piekarnia-zloty-klos": "Listy",
+    "shkola-poliglot": "Письма",
+    "tischlerei-becker": "E-Mails",
 }
-WITH_LETTERS = tuple(LETTERS_OF)
+WITH_LETTERS = tuple(DEMO_LETTERS_OF)
 WITHOUT_LETTERS = "northwind-clinic"
 
 
@@ -120,7 +120,7 @@ def test_the_archive_lists_exactly_the_letters_sent_and_each_shows_its_text(port
         letters(portal, "--send", url=server.url)
     sent = received(server)
     assert {client: len(messages) for client, messages in sent.items()} == {
-        client: count for client, (count, _title) in LETTERS_OF.items()
+        client: len(kinds) for client, kinds in DEMO_LETTERS_OF.items()
     }
     site = build(portal, tmp_path / "site", *WITH_LETTERS, WITHOUT_LETTERS)
 
@@ -133,7 +133,7 @@ def test_the_archive_lists_exactly_the_letters_sent_and_each_shows_its_text(port
         site_text = "".join(p.read_text(encoding="utf-8") for p in (site / client).rglob("*.html"))
         assert not any(subject in site_text for subject in others)
         # The archive is in the navigation of every page of the client's site, in its language.
-        title = LETTERS_OF[client][1]
+        title = ARCHIVE_TITLE[client]
         assert 'href="letters/index.html" class="md-nav__link">' in (site / client / "index.html").read_text()
         assert re.search(rf"<h1[^>]*>{title}</h1>", content(archive))
         for message in sent[client]:
@@ -153,7 +153,7 @@ def test_the_archive_lists_exactly_the_letters_sent_and_each_shows_its_text(port
 
 def test_letters_only_written_are_not_in_the_archive(portal: Path, tmp_path: Path) -> None:
     letters(portal, "--out", str(tmp_path / "written"))
-    assert len(list((tmp_path / "written").rglob("*.eml"))) == sum(count for count, _title in LETTERS_OF.values())
+    assert len(list((tmp_path / "written").rglob("*.eml"))) == DEMO_LETTERS
     site = build(portal, tmp_path / "site", *WITH_LETTERS)
     for client in WITH_LETTERS:
         assert not (site / client / "letters").exists()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_demo_repos_once
-from helpers import DEMO_TODAY, GOLDEN, demo_portal_copy, matches_golden
+from helpers import DEMO_LETTERS_OF, DEMO_TODAY, GOLDEN, demo_portal_copy, matches_golden
 from milepost.cli import main
 
 LETTERS = GOLDEN / "letters"
@@ -40,22 +40,11 @@ def demo_letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-# Each client with recipients, and the letters it gets on the demo's day: a meeting's summary
-# where its project file has a meeting that day.
-LETTERS_OF = {
-    "acme-retail": ["meeting", "weekly"],
-    "kavyarnia-zerno": ["weekly"],
-    "piekarnia-zloty-klos": ["meeting", "weekly"],
-    "shkola-poliglot": ["weekly"],
-    "tischlerei-becker": ["weekly"],
-}
-
-
-@pytest.mark.parametrize("client", sorted(LETTERS_OF))
+@pytest.mark.parametrize("client", sorted(DEMO_LETTERS_OF))
 def test_the_demo_letters_match_their_golden_copies(demo_letters: Path, client: str) -> None:
     files = sorted((demo_letters / client).glob("*.eml"))
     kinds = sorted(path.name.split("-")[3] for path in files)
-    assert kinds == LETTERS_OF[client], files
+    assert kinds == list(DEMO_LETTERS_OF[client]), files
     for path in files:
         kind = path.name.split("-")[3]
         golden = LETTERS / client / f"{kind}.txt"
@@ -64,7 +53,7 @@ def test_the_demo_letters_match_their_golden_copies(demo_letters: Path, client: 
 
 def test_only_clients_with_recipients_get_letters(demo_letters: Path) -> None:
     # Northwind's client file names no recipients: it gets none.
-    assert sorted(p.name for p in demo_letters.iterdir()) == sorted(LETTERS_OF)
+    assert sorted(p.name for p in demo_letters.iterdir()) == sorted(DEMO_LETTERS_OF)
 
 
 def test_the_html_part_is_inlined_and_self_contained(demo_letters: Path) -> None:

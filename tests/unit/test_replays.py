@@ -121,7 +121,7 @@ def test_the_calibration_sentence_is_the_same_good_or_bad_and_says_when_nothing_
         "We cannot say yet how good our forecasts are: no milestone has been finished that we could forecast "
         "four weeks ahead."
     )
-    assert calibration_sentence(None, texts) is None  # no history to replay
+    assert calibration_sentence(None, texts) is None  # not measured
 
 
 def test_the_sentence_in_every_language() -> None:

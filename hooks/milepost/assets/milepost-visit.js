@@ -35,6 +35,20 @@
     }
   }
 
+  // Kinds of fact every page that has one always shows (the project's finish): a page whose
+  // last visit stored none of them was made before the site marked that kind, so its first
+  // key is not news (else a new version of the site would mark it on every page once).
+  var ALWAYS_SHOWN = { finish: true };
+
+  function seenKind(seen, key) {
+    var kind = key.split(":")[0];
+    if (!ALWAYS_SHOWN[kind]) return true;
+    for (var stored in seen) {
+      if (stored.split(":")[0] === kind) return true;
+    }
+    return false;
+  }
+
   function mark() {
     var label = document.querySelector(".mp-visit-label > .mp-visit-new");
     var store = storage();
@@ -56,6 +70,7 @@
     if (seen) {
       for (var k = 0; k < items.length; k++) {
         if (seen[keys[k]]) continue;
+        if (!seenKind(seen, keys[k])) continue;
         items[k].classList.add("mp-visit-changed");
         place(items[k], label.cloneNode(true));
       }

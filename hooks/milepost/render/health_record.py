@@ -67,8 +67,8 @@ class HealthRecordView:
 def calibration_sentence(calibration: Calibration | None, texts: Texts) -> str | None:
     """"Our forecasts four weeks ahead held for 7 of 9 finished milestones.": the same words
     whether the record is good or bad. When no finished milestone could be replayed, that we
-    cannot tell yet (not "0 of 0", and not silence beside odds with no record behind them);
-    None without a record at all (no history to replay)."""
+    cannot tell yet (not "0 of 0", and not silence beside odds with no record behind them),
+    also when the project file has no history to replay; None when no record was measured."""
     if calibration is None:
         return None
     if calibration.total == 0:

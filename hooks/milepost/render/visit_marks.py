@@ -30,8 +30,11 @@ class ChangeKind(StrEnum):
 
     MILESTONE = "milestone"  # its dates: promised, moved, finished
     DONE = "done"  # a part (task) of a milestone finished
-    PROJECT = "project"  # a project's card: its state, finish, parts done and next milestone's date
-    FINISH = "finish"  # a project's finish: its promise and, when later, the forecast's thirds of a month
+    PROJECT = "project"  # a project's card: its state, parts done and next milestone's date
+    # A project's finish (card and page top): its promise and, when later, the forecast's
+    # thirds of a month. Added after the others: the script marks it only where a visit
+    # stored one before (assets/milepost-visit.js), so that no page marks it once for nothing.
+    FINISH = "finish"
     WAITING = "waiting"  # an item the team needs from the client
     DELIVERED = "delivered"  # a finished part the client can see
     DECISION = "decision"  # an agreement on the record

@@ -44,7 +44,8 @@ Too little history (fewer than MIN_WEEKS weeks, or fewer than MIN_DONE tasks don
 reference class (`reference-class`), the agency's own record across all its clients. Each of
 its finished milestones ended some days after (or before) the date first promised for it, and
 each still open past that date is already that many days late (at least: counting only the
-finished ones would leave out the latest and make the odds rosier than the record); the
+finished ones would leave out the latest and make the odds rosier than the record; the
+milestone being forecast is one of them once it is late itself); the
 milestone's own first promise plus each of those slips is a possible finish (never before
 tomorrow). Percentiles and the chance are read off those the same way. With fewer than
 MIN_REFERENCE milestones on record there is no forecast.
@@ -84,7 +85,7 @@ MIN_WEEKS = 6  # fewer weeks of history: the reference class instead
 MIN_DONE = 3  # fewer tasks done in those weeks: the reference class instead
 MAX_WEEKS = 260  # a future not finished after five years has no end ("not before")
 MIN_RANGE_DAYS = 7  # the range is never narrower than a week: tasks are not all alike
-MIN_REFERENCE = 5  # finished milestones the reference class needs
+MIN_REFERENCE = 5  # milestones on record the reference class needs
 LOW_PERCENTILE = 50
 HIGH_PERCENTILE = 85
 SEED_FORMAT = "milepost-forecast-1"  # changed only with the method: it moves every forecast
