@@ -303,6 +303,12 @@ def test_a_young_projects_page_says_where_its_forecast_comes_from() -> None:
     page = render_project_page(ProjectView(client, p, TODAY, outlook=outlook), EN)
     text = " ".join(re.sub(r"<[^>]+>", "", page).split())
     assert "About 3 chances in 10 to be ready by 20 December 2026." in text
+    # Its range is not "at the current pace": it has none of its own yet.
+    forecast = forecasts["m"]
+    assert forecast.earliest is not None and forecast.latest is not None
+    dates = f"between {EN.date(forecast.earliest)} and {EN.date(forecast.latest)}"
+    assert f"Judging by our earlier milestones, {dates}." in text
+    assert "At the current pace" not in text
     assert (
         "This project is too new to judge by its own pace, so this estimate comes from the 10 milestones we "
         "promised before: when each was finished against its first promise or, if still open, how late it "

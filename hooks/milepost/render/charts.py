@@ -170,6 +170,8 @@ def _forecast_words(row: TimelineRow, texts: Texts, name: str | None = None) -> 
     assert row.forecast is not None
     earliest, latest = row.forecast
     start, end = texts.date(earliest), texts.date(latest) if latest else ""
+    if row.forecast_by_record:
+        return _record_words(texts, start, end if latest is not None else None, earliest == latest, name)
     if name is None:
         if latest is None:
             return texts.gettext("At the current pace, not before {date}.", date=start)
@@ -182,6 +184,31 @@ def _forecast_words(row: TimelineRow, texts: Texts, name: str | None = None) -> 
         return texts.gettext("{milestone}: at the current pace, around {date}.", milestone=name, date=start)
     return texts.gettext(
         "{milestone}: at the current pace, between {start} and {end}.", milestone=name, start=start, end=end
+    )
+
+
+def _record_words(texts: Texts, start: str, end: str | None, same_day: bool, name: str | None) -> str:
+    """`_forecast_words` of a forecast from the agency's record (a young project): not "at the
+    current pace", which it has none of yet."""
+    if name is None:
+        if end is None:
+            return texts.gettext("Judging by our earlier milestones, not before {date}.", date=start)
+        if same_day:
+            return texts.gettext("Judging by our earlier milestones, around {date}.", date=start)
+        return texts.gettext("Judging by our earlier milestones, between {start} and {end}.", start=start, end=end)
+    if end is None:
+        return texts.gettext(
+            "{milestone}: judging by our earlier milestones, not before {date}.", milestone=name, date=start
+        )
+    if same_day:
+        return texts.gettext(
+            "{milestone}: judging by our earlier milestones, around {date}.", milestone=name, date=start
+        )
+    return texts.gettext(
+        "{milestone}: judging by our earlier milestones, between {start} and {end}.",
+        milestone=name,
+        start=start,
+        end=end,
     )
 
 
@@ -311,8 +338,10 @@ def timeline_view(
         legend += (LegendItem("first-promise", texts.gettext("First promise")),)
     if any(row.done is not None for row in rows):
         legend += (LegendItem("finished", texts.gettext("Finished")),)
-    if any(row.forecast is not None for row in rows):
+    if any(row.forecast is not None and not row.forecast_by_record for row in rows):
         legend += (LegendItem("forecast", texts.gettext("Forecast at the current pace")),)
+    elif any(row.forecast is not None for row in rows):
+        legend += (LegendItem("forecast", texts.gettext("Forecast from our earlier milestones")),)
     legend += (LegendItem("today", texts.gettext("Today")),)
     return TimelineView(
         id=chart_id,

@@ -89,13 +89,24 @@ def forecast_sentence(milestone: Milestone, forecast: Forecast | None, texts: Te
     if milestone.done is not None or forecast is None or not forecast.later_than(milestone.current_due):
         return None
     assert forecast.earliest is not None
+    earliest = texts.date(forecast.earliest)
+    if forecast.method == ForecastMethod.REFERENCE_CLASS:  # not the project's pace: the agency's record
+        if forecast.latest is None:
+            return texts.gettext("Judging by our earlier milestones, not before {date}.", date=earliest)
+        if forecast.latest == forecast.earliest:
+            return texts.gettext("Judging by our earlier milestones, around {date}.", date=earliest)
+        return texts.gettext(
+            "Judging by our earlier milestones, between {start} and {end}.",
+            start=earliest,
+            end=texts.date(forecast.latest),
+        )
     if forecast.latest is None:
-        return texts.gettext("At the current pace, not before {date}.", date=texts.date(forecast.earliest))
+        return texts.gettext("At the current pace, not before {date}.", date=earliest)
     if forecast.latest == forecast.earliest:
-        return texts.gettext("At the current pace, around {date}.", date=texts.date(forecast.earliest))
+        return texts.gettext("At the current pace, around {date}.", date=earliest)
     return texts.gettext(
         "At the current pace, between {start} and {end}.",
-        start=texts.date(forecast.earliest),
+        start=earliest,
         end=texts.date(forecast.latest),
     )
 

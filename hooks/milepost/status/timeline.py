@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from milepost.model import Milestone, Project
 from milepost.status.burnup import done_events
+from milepost.status.forecast import ForecastMethod
 from milepost.status.outlook import ProjectOutlook
 
 
@@ -34,6 +35,9 @@ class TimelineRow:
     first_promise: dt.date | None  # the first promise, only when it moved since
     done: dt.date | None
     forecast: tuple[dt.date, dt.date | None] | None  # only when later than the promise
+    # The forecast is the agency's record, not the project's own pace (forecast.py's
+    # reference class: a young project).
+    forecast_by_record: bool = False
 
     @property
     def end(self) -> dt.date:
@@ -83,6 +87,8 @@ def timeline_row(m: Milestone, begins: dt.date, outlook: ProjectOutlook | None) 
         first_promise=first if first != promise else None,
         done=m.done,
         forecast=span,
+        forecast_by_record=span is not None and forecast is not None
+        and forecast.method == ForecastMethod.REFERENCE_CLASS,
     )
 
 
