@@ -510,6 +510,25 @@ class _Range:
     latest: dt.date | None  # the 85th, at least MIN_RANGE_DAYS after the 50th; None: no end
     high: dt.date | None  # the 85th itself
 
+    def forecast(
+        self,
+        milestone: str,
+        remaining: int,
+        method: ForecastMethod,
+        chance: float,
+        *,
+        weeks: int = 0,
+        pace: float = 0.0,
+        growth: float = 0.0,
+        references: int = 0,
+    ) -> Forecast:
+        """The available forecast of `milestone` with this range, and what its method adds
+        (a simulation's weeks, pace and growth; a reference class's references)."""
+        return Forecast(
+            milestone, True, earliest=self.earliest, latest=self.latest, high=self.high, remaining=remaining,
+            method=method, chance=chance, weeks=weeks, pace=pace, growth=growth, references=references,
+        )
+
 
 def _range(days: Sequence[int | None], today: dt.date) -> _Range:
     """The 50th-85th percentile range as dates, at least MIN_RANGE_DAYS wide."""
@@ -597,17 +616,9 @@ def reference_forecast(
     if len(reference.slips) < MIN_REFERENCE:
         return Forecast(milestone.id, False, NO_FORECAST_NOT_ENOUGH_DATA, remaining=remaining)
     days = [max((first_promise - today).days + slip, 1) for slip in reference.slips]
-    found = _range(days, today)
-    return Forecast(
-        milestone.id,
-        True,
-        earliest=found.earliest,
-        latest=found.latest,
-        high=found.high,
-        remaining=remaining,
-        method=ForecastMethod.REFERENCE_CLASS,
-        chance=_chance(days, today, milestone.current_due),
-        references=len(reference.slips),
+    chance = _chance(days, today, milestone.current_due)
+    return _range(days, today).forecast(
+        milestone.id, remaining, ForecastMethod.REFERENCE_CLASS, chance, references=len(reference.slips)
     )
 
 
@@ -649,19 +660,10 @@ class SimulationJob:
         kept = np.count_nonzero((simulated != NO_END) & (simulated <= allowed[:, None]), axis=1).tolist()
         runs = simulated.shape[1]
         for index, (m, remaining) in enumerate(zip(self.open_ones, self.queues, strict=True)):
-            found = _dates(lows[index], highs[index], self.today)
-            forecasts[m.id] = Forecast(
-                m.id,
-                True,
-                earliest=found.earliest,
-                latest=found.latest,
-                high=found.high,
-                remaining=remaining,
-                method=ForecastMethod.SIMULATION,
-                chance=kept[index] / runs if runs else 0.0,
-                weeks=len(self.weeks),
-                pace=round(pace, 2),
-                growth=round(growth, 2),
+            chance = kept[index] / runs if runs else 0.0
+            forecasts[m.id] = _dates(lows[index], highs[index], self.today).forecast(
+                m.id, remaining, ForecastMethod.SIMULATION, chance,
+                weeks=len(self.weeks), pace=round(pace, 2), growth=round(growth, 2),
             )
         return forecasts
 
